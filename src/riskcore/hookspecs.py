@@ -1,0 +1,198 @@
+"""Hook specifications: the contract between riskcore and its plugins.
+
+A plugin is a module (or object) with functions named after these hooks and
+decorated with :data:`hookimpl`. It is found through the ``riskcore`` entry-point
+group::
+
+    # pyproject.toml of your plugin
+    [project.entry-points.riskcore]
+    myassessor = "riskcore_myassessor.hooks"
+
+    # riskcore_myassessor/hooks.py
+    from riskcore import hookimpl
+
+    @hookimpl
+    def riskcore_assess(subject, case):
+        ...
+
+How riskcore calls hooks
+------------------------
+* Every hook is called with keyword arguments. An implementation may accept
+  *fewer* arguments than the spec lists (pluggy's opt-in arguments), so specs can
+  grow without breaking old plugins.
+* riskcore calls **each implementation separately**, so that one plugin that
+  raises or returns something invalid cannot abort the others (fault
+  isolation). The failure is recorded with the plugin's name, distribution and
+  version, and the result it was producing is marked incomplete. Hook wrappers
+  (``wrapper=True``) are therefore not supported on these hooks.
+* Results are collected in **plugin-name order**, never in registration order,
+  so outputs do not depend on install order.
+* A hookimpl whose name starts with ``riskcore_`` but matches no spec, or whose
+  arguments are not in the spec, makes the plugin *failed* (see ``riskcore
+  plugins``); it is never silently skipped.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from riskcore.model import Case, Catalog, RiskFactor, Score, Subject
+    from riskcore.model.assessment import AssessorInfo
+
+__all__ = [
+    "PROJECT_NAME",
+    "hookimpl",
+    "hookspec",
+    "riskcore_assess",
+    "riskcore_assessor_info",
+    "riskcore_catalog",
+    "riskcore_risk_factors",
+]
+
+PROJECT_NAME = "riskcore"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+"""Marker for hook specifications (riskcore's own use)."""
+
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+"""Marker for hook implementations: decorate your plugin's functions with it.
+
+Re-exported as ``riskcore.hookimpl``.
+"""
+
+
+# -------------------------------------------------------------------------------
+# Description hooks: what a plugin is and offers. Called once per plugin manager.
+# -------------------------------------------------------------------------------
+
+
+@hookspec
+def riskcore_assessor_info() -> AssessorInfo | None:  # type: ignore[empty-body]
+    """Describe the assessor this plugin provides.
+
+    Called once, by ``riskcore plugins``, the conformance kit and
+    :func:`riskcore.assess` (to know which instruments are scored by someone).
+
+    :return: an :class:`~riskcore.model.AssessorInfo` naming the instruments the
+        plugin scores, the threats its risk factors may move and the subject kinds
+        it assesses; or ``None`` for a plugin that is not an assessor.
+
+    Results of all plugins are collected; none is ``firstresult``.
+
+    Example::
+
+        @hookimpl
+        def riskcore_assessor_info():
+            return AssessorInfo(
+                name="wellbeing",
+                summary="Professional quality of life and burnout",
+                instruments=["proqol5", "cbi"],
+                threats=["burnout", "secondary-traumatic-stress"],
+                subject_kinds=[SubjectKind.PROFESSIONAL],
+            )
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def riskcore_catalog() -> Catalog | None:  # type: ignore[empty-body]
+    """Contribute threats, mitigations and responses to the default catalog.
+
+    Called once when the default catalog is built. The contributions of all
+    plugins are merged in plugin-name order; an id defined twice is an error that
+    names both plugins.
+
+    :return: a :class:`~riskcore.model.Catalog`, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def riskcore_catalog():
+            return riskcore.io.load_catalog(Path(__file__).with_name("catalog.yaml"))
+
+    .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------------
+# Assessment hooks: called during :func:`riskcore.assess`, once per subject.
+# -------------------------------------------------------------------------------
+
+
+@hookspec
+def riskcore_assess(  # type: ignore[empty-body]
+    subject: Subject, case: Case
+) -> Iterable[Score] | None:
+    """Score one subject of a case.
+
+    Called by :func:`riskcore.assess` once per subject (the practice, each
+    professional, each client), for every plugin, each call isolated from the
+    others.
+
+    :param subject: the :class:`~riskcore.model.Client`,
+        :class:`~riskcore.model.Professional` or :class:`~riskcore.model.Practice`
+        to score. Check ``subject.KIND`` and return ``None`` for kinds you do not
+        assess.
+    :param case: the whole :class:`~riskcore.model.Case`, for the subject's
+        instrument responses (``case.responses_for(subject.id)``) and
+        observations.
+    :return: the :class:`~riskcore.model.Score` objects about *subject*, or
+        ``None``. Scores about another subject, or anything that is not a
+        ``Score``, make the plugin's result *invalid*: it is discarded, recorded
+        as a failure, and the assessment is marked incomplete.
+
+    A score the data does not allow (too many missing items) must be returned
+    with ``value=None`` and a ``missing_reason``, never as a low number.
+
+    Example::
+
+        @hookimpl
+        def riskcore_assess(subject, case):
+            if subject.KIND is not SubjectKind.PROFESSIONAL:
+                return None
+            return [score_proqol(r) for r in case.responses_for(subject.id)
+                    if r.instrument == "proqol5"]
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def riskcore_risk_factors(  # type: ignore[empty-body]
+    subject: Subject, scores: Sequence[Score], case: Case
+) -> Iterable[RiskFactor] | None:
+    """Turn a subject's scores into risk factors on threats.
+
+    Called by :func:`riskcore.identify` once per subject, after every assessor
+    has run, for every plugin, each call isolated from the others.
+
+    :param subject: the subject the factors are about.
+    :param scores: every complete or incomplete score about *subject*, from all
+        plugins (so a plugin may combine its scores with others').
+    :param case: the whole case.
+    :return: :class:`~riskcore.model.RiskFactor` objects (odds ratios on threat
+        ids, each with a reason and, where one exists, a source), or ``None``.
+
+    Fairness: a factor on a threat whose category is ``aggression`` or
+    ``self-harm`` must never depend on protected attributes (culture, ethnicity,
+    religion, language, gender). The conformance kit checks this.
+
+    Example::
+
+        @hookimpl
+        def riskcore_risk_factors(subject, scores):
+            for s in scores:
+                if s.instrument == "proqol5" and s.scale == "burnout" and s.band == "high":
+                    yield RiskFactor(threat="burnout", subject=subject.id, odds_ratio=2.0,
+                                     reason="ProQOL 5 burnout score in the high band")
+
+    .. versionadded:: 0.1
+    """

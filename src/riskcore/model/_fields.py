@@ -1,0 +1,179 @@
+"""Field factories shared by every domain type.
+
+Each factory returns an :func:`attrs.field` with a validator *and* machine-readable
+constraints in ``metadata["riskcore"]``. The same constraints drive three things,
+so they cannot drift apart:
+
+* validation at construction (a :class:`~riskcore.errors.FieldError` naming the
+  field and the value);
+* the JSON Schema of the case file (:func:`riskcore.schema.case_schema`);
+* the Hypothesis strategies in the test-suite and in :mod:`riskcore.testing`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import attrs
+
+from riskcore.errors import FieldError
+
+__all__ = [
+    "ID_PATTERN",
+    "bounded",
+    "check_id",
+    "ident",
+    "ident_tuple",
+    "nonneg",
+    "probability",
+    "text",
+    "to_tuple",
+]
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"
+"""Identifiers: pseudonymous, short, no spaces (``client-07``, ``phq9``)."""
+
+_ID_RE = re.compile(ID_PATTERN)
+META = "riskcore"
+T = TypeVar("T")
+
+
+def _meta(**kw: Any) -> dict[str, Any]:
+    return {META: {k: v for k, v in kw.items() if v is not None}}
+
+
+def check_id(name: str, value: object) -> str:
+    """Return *value* if it is a valid identifier, else raise :class:`FieldError`.
+
+    >>> check_id("id", "client-07")
+    'client-07'
+    >>> check_id("id", "two words")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.FieldError: id: 'two words' is not a valid identifier (letters, digits, '_', '.', ':', '-'; at most 80)
+    """
+    if not isinstance(value, str) or not _ID_RE.match(value):
+        raise FieldError(
+            name,
+            value,
+            "is not a valid identifier (letters, digits, '_', '.', ':', '-'; at most 80)",
+        )
+    return value
+
+
+def _validate_id(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_id(attribute.name, value)
+
+
+def _validate_ids(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    for i, v in enumerate(value):  # type: ignore[attr-defined]
+        check_id(f"{attribute.name}[{i}]", v)
+
+
+def _number(attribute: attrs.Attribute[Any], value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FieldError(attribute.name, value, "is not a number")
+    if not math.isfinite(value):
+        raise FieldError(attribute.name, value, "is not a finite number")
+    return float(value)
+
+
+def _range_validator(
+    lo: float | None, hi: float | None, *, allow_distribution: bool
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    def validate(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        if allow_distribution and hasattr(value, "support"):
+            s_lo, s_hi = value.support()
+            if (lo is not None and s_lo < lo) or (hi is not None and s_hi > hi):
+                raise FieldError(
+                    attribute.name,
+                    value,
+                    f"has support [{s_lo:g}, {s_hi:g}] outside {_interval(lo, hi)}",
+                )
+            return
+        x = _number(attribute, value)
+        if (lo is not None and x < lo) or (hi is not None and x > hi):
+            raise FieldError(attribute.name, value, f"is not in {_interval(lo, hi)}")
+
+    return validate
+
+
+def _interval(lo: float | None, hi: float | None) -> str:
+    left = "-inf" if lo is None else f"{lo:g}"
+    right = "inf" if hi is None else f"{hi:g}"
+    return f"[{left}, {right}]"
+
+
+def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
+    """Converter: accept any iterable (lists from YAML) and store a tuple."""
+    if isinstance(value, (str, bytes)):
+        msg = "expected a sequence, got a string"
+        raise TypeError(msg)
+    return tuple(value)
+
+
+def ident(**kw: Any) -> Any:
+    """A required identifier field."""
+    return attrs.field(
+        validator=_validate_id, metadata=_meta(pattern=ID_PATTERN), **kw
+    )
+
+
+def ident_tuple() -> Any:
+    """A tuple of identifiers (references to other objects), default empty."""
+    return attrs.field(
+        factory=tuple,
+        converter=to_tuple,
+        validator=_validate_ids,
+        metadata=_meta(items_pattern=ID_PATTERN),
+    )
+
+
+def probability(*, distribution: bool = False, **kw: Any) -> Any:
+    """A probability in [0, 1] (or a distribution supported on it)."""
+    return bounded(0.0, 1.0, distribution=distribution, **kw)
+
+
+def nonneg(*, distribution: bool = False, **kw: Any) -> Any:
+    """A finite number >= 0 (money, hours, days)."""
+    return bounded(0.0, None, distribution=distribution, **kw)
+
+
+def bounded(
+    lo: float | None, hi: float | None, *, distribution: bool = False, **kw: Any
+) -> Any:
+    """A finite number in [lo, hi]; *distribution* also admits a distribution."""
+    return attrs.field(
+        validator=_range_validator(lo, hi, allow_distribution=distribution),
+        metadata=_meta(minimum=lo, maximum=hi, distribution=distribution),
+        **kw,
+    )
+
+
+def text(*, sensitive: bool = False, max_length: int = 10_000, **kw: Any) -> Any:
+    """A free-text field. *sensitive* keeps it out of reprs and error messages."""
+
+    def validate(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str):
+            raise FieldError(attribute.name, value, "is not a string", sensitive=sensitive)
+        if len(value) > max_length:
+            raise FieldError(
+                attribute.name,
+                value,
+                f"is longer than {max_length} characters",
+                sensitive=sensitive,
+            )
+
+    return attrs.field(
+        validator=validate,
+        repr=not sensitive,
+        metadata=_meta(sensitive=sensitive, max_length=max_length),
+        **kw,
+    )

@@ -1,0 +1,109 @@
+"""The case: one practice, its people, and what is known about them.
+
+A case file is the input of every riskcore run. It is pseudonymous by design:
+ids are pseudonyms; names and notes are optional, sensitive fields.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import ClassVar
+
+from attrs import field, frozen
+
+from riskcore.errors import FieldError
+from riskcore.model._fields import bounded, ident, nonneg, text, to_tuple
+from riskcore.model.observations import InstrumentResponse, Observation
+from riskcore.model.subjects import Client, Practice, Professional, Subject
+
+__all__ = ["Case"]
+
+
+@frozen(kw_only=True)
+class Case:
+    """Input of a riskcore run.
+
+    Construction checks that subject ids are unique and that every response,
+    observation and clinician reference names a subject of this case.
+
+    >>> from riskcore.model import Practice, Client, Professional
+    >>> case = Case(id="demo", practice=Practice(id="p"),
+    ...             professionals=[Professional(id="t-1")],
+    ...             clients=[Client(id="c-1", clinician="t-1")])
+    >>> [s.id for s in case.subjects()]
+    ['p', 't-1', 'c-1']
+    >>> Case(id="demo", practice=Practice(id="p"), clients=[Client(id="c-1", clinician="t-9")])
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.FieldError: clients[0].clinician: 't-9' is not a professional in this case
+    """
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    schema_version: int = field(default=1)
+    id: str = ident()
+    practice: Practice = field()
+    professionals: tuple[Professional, ...] = field(factory=tuple, converter=to_tuple)
+    clients: tuple[Client, ...] = field(factory=tuple, converter=to_tuple)
+    responses: tuple[InstrumentResponse, ...] = field(factory=tuple, converter=to_tuple)
+    observations: tuple[Observation, ...] = field(factory=tuple, converter=to_tuple)
+    horizon_days: float = bounded(1.0, 3650.0, default=365.0)
+    """The period likelihoods refer to (one year by default)."""
+    assessed_on: dt.date | None = field(default=None)
+    budget: float | None = nonneg(default=None)
+    synthetic: bool = field(default=False)
+    """True for made-up example data (shown in reports)."""
+    description: str = text(max_length=4000, default="")
+
+    def __attrs_post_init__(self) -> None:
+        if self.schema_version != self.SCHEMA_VERSION:
+            raise FieldError(
+                "schema_version",
+                self.schema_version,
+                f"is not supported (this riskcore reads version {self.SCHEMA_VERSION})",
+            )
+        ids = Counter(s.id for s in self.subjects())
+        dup = sorted(k for k, n in ids.items() if n > 1)
+        if dup:
+            raise FieldError("subjects", dup[0], "is used by more than one subject")
+        professionals = {p.id for p in self.professionals}
+        for i, c in enumerate(self.clients):
+            if c.clinician is not None and c.clinician not in professionals:
+                raise FieldError(
+                    f"clients[{i}].clinician", c.clinician, "is not a professional in this case"
+                )
+        for i, r in enumerate(self.responses):
+            if r.subject not in ids:
+                raise FieldError(
+                    f"responses[{i}].subject", r.subject, "is not a subject in this case"
+                )
+            if r.about is not None and r.about not in ids:
+                raise FieldError(
+                    f"responses[{i}].about", r.about, "is not a subject in this case"
+                )
+        for i, o in enumerate(self.observations):
+            if o.subject not in ids:
+                raise FieldError(
+                    f"observations[{i}].subject", o.subject, "is not a subject in this case"
+                )
+
+    def subjects(self) -> tuple[Subject, ...]:
+        """The practice, then professionals, then clients, in file order."""
+        return (self.practice, *self.professionals, *self.clients)
+
+    def subject(self, id: str) -> Subject:
+        """The subject with this id (``KeyError`` if absent)."""
+        for s in self.subjects():
+            if s.id == id:
+                return s
+        raise KeyError(id)
+
+    def responses_for(self, subject: str) -> tuple[InstrumentResponse, ...]:
+        """Instrument responses given by (or about) one subject."""
+        return tuple(r for r in self.responses if r.subject == subject)
+
+    def observations_for(self, subject: str) -> tuple[Observation, ...]:
+        """Observations recorded about one subject."""
+        return tuple(o for o in self.observations if o.subject == subject)

@@ -1,0 +1,99 @@
+"""What is known about a subject: instrument responses and observations.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+
+from riskcore.errors import FieldError
+from riskcore.model._fields import check_id, ident, ident_tuple, text
+
+__all__ = ["InstrumentResponse", "Observation"]
+
+
+def _validate_items(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dict):
+        raise FieldError(attribute.name, value, "is not a mapping of item id to answer")
+    for key, answer in value.items():
+        check_id(f"{attribute.name}.key", key)
+        if answer is None:
+            continue
+        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+            raise FieldError(f"{attribute.name}.{key}", answer, "is not a number or null")
+        if isinstance(answer, float) and not math.isfinite(answer):
+            raise FieldError(f"{attribute.name}.{key}", answer, "is not a finite number")
+
+
+def _str_keys(value: object) -> object:
+    # YAML reads ``1: 3`` with an int key; item ids are strings.
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    return value
+
+
+@frozen(kw_only=True)
+class InstrumentResponse:
+    """One administration of an instrument to one respondent.
+
+    ``items`` maps item ids (``"1"`` ... ``"20"``, ``"6b"``) to the answer code;
+    ``None`` means *unanswered*, which is never read as the lowest answer.
+    ``about`` names the subject being rated when it is not the respondent (a
+    client rating their therapist's cultural humility).
+    Free-text answers (e.g. a cultural formulation interview) go in ``answers``;
+    they are sensitive and never scored.
+
+    >>> r = InstrumentResponse(instrument="phq9", subject="c-01", items={1: 2, 9: None})
+    >>> r.items
+    {'1': 2, '9': None}
+    >>> r.answered
+    1
+    """
+
+    instrument: str = ident()
+    subject: str = ident()
+    items: dict[str, int | float | None] = field(
+        factory=dict, converter=_str_keys, validator=_validate_items, hash=False
+    )
+    about: str | None = field(default=None)
+    administered: dt.date | None = field(default=None)
+    answers: dict[str, str] = field(
+        factory=dict,
+        converter=_str_keys,
+        repr=False,
+        hash=False,
+        metadata={"riskcore": {"sensitive": True}},
+    )
+
+    @property
+    def answered(self) -> int:
+        """Number of items with an answer."""
+        return sum(v is not None for v in self.items.values())
+
+
+@frozen(kw_only=True)
+class Observation:
+    """A fact recorded about a subject, outside any instrument.
+
+    ``code`` names the fact (``"threat-communicated"``, ``"history-of-violence"``,
+    ``"missed-check-in"``); ``qualifiers`` refine it (``"serious"``,
+    ``"imminent"``, ``"identifiable-target"``). ``note`` is free text: sensitive,
+    never logged or shown unless asked.
+
+    >>> Observation(subject="c-02", code="threat-communicated",
+    ...             qualifiers=["serious", "imminent"], note="about a neighbour")
+    Observation(subject='c-02', code='threat-communicated', value=True, qualifiers=('serious', 'imminent'), observed=None)
+    """
+
+    subject: str = ident()
+    code: str = ident()
+    value: bool | float | None = field(default=True)
+    qualifiers: tuple[str, ...] = ident_tuple()
+    observed: dt.date | None = field(default=None)
+    note: str | None = text(sensitive=True, default=None)

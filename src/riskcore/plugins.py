@@ -1,0 +1,412 @@
+"""The plugin manager: discovery, validation, kill switches, isolated calls.
+
+riskcore wraps :class:`pluggy.PluginManager` in a small typed facade,
+:class:`PluginManager`. It
+
+* registers riskcore's built-in plugins, then every entry point of the
+  ``riskcore`` group, then any plugin the embedding application passes;
+* never lets one plugin break the others: a plugin that fails to import, or
+  whose hookimpls do not match the specs, is recorded as *failed* with its
+  distribution and the reason, and the rest load normally (``strict=True``
+  raises instead);
+* calls each hook implementation separately (:meth:`PluginManager.call_each`) so
+  a crash is attributed to one plugin;
+* honours kill switches, for users (environment) and embedders (arguments):
+
+  ==================================  ==========================================
+  ``RISKCORE_DISABLE_PLUGIN_AUTOLOAD=1``  ``autoload=False``: no entry points
+  ``RISKCORE_DISABLE_PLUGINS=a,b``        ``block=["a", "b"]``: never imported
+  ``RISKCORE_LOAD_PLUGINS=a,b``           ``allow=["a", "b"]``: only these
+  ``RISKCORE_TRACE_PLUGINS=1``            ``trace=True``: log every hook call
+  ==================================  ==========================================
+
+Tracing writes one line per hook call (hook, plugin, duration, number of
+results) to the ``riskcore.plugins`` logger at INFO level; it never logs
+arguments or results, which may hold case data.
+
+>>> pm = PluginManager(autoload=False)
+>>> [r.name for r in pm.records()]
+[]
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import functools
+import importlib
+import logging
+import os
+import time
+from collections.abc import Iterable, Iterator
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any
+
+import pluggy
+from attrs import field, frozen
+
+from riskcore import hookspecs
+from riskcore.errors import PluginError
+from riskcore.model._fields import to_tuple
+
+__all__ = [
+    "BUILTIN_PLUGINS",
+    "ENTRY_POINT_GROUP",
+    "HookOutcome",
+    "PluginManager",
+    "PluginRecord",
+    "PluginStatus",
+    "get_plugin_manager",
+    "reset_plugin_manager",
+]
+
+log = logging.getLogger("riskcore.plugins")
+
+ENTRY_POINT_GROUP = "riskcore"
+"""The entry-point group plugins register under."""
+
+BUILTIN_PLUGINS: tuple[str, ...] = ()
+"""Modules inside riskcore registered as plugins before any entry point."""
+
+_PREFIX = "riskcore_"
+
+
+class PluginStatus(enum.Enum):
+    """What happened to a plugin when the manager was built."""
+
+    ACTIVE = "active"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+
+
+@frozen(kw_only=True)
+class PluginRecord:
+    """One line of ``riskcore plugins``: who, from where, which hooks, what status."""
+
+    name: str
+    status: PluginStatus
+    distribution: str | None = None
+    version: str | None = None
+    module: str | None = None
+    hooks: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    builtin: bool = False
+    error: str | None = None
+    """Why the plugin failed (exception type and message); ``None`` otherwise."""
+
+
+@frozen(kw_only=True)
+class HookOutcome:
+    """The result of one plugin's implementation of one hook call."""
+
+    plugin: str
+    result: Any = None
+    error: BaseException | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True if the implementation returned without raising."""
+        return self.error is None
+
+
+def _csv_env(name: str) -> list[str]:
+    return [n.strip() for n in os.environ.get(name, "").split(",") if n.strip()]
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in {"", "0", "false", "no"}
+
+
+class PluginManager:
+    """riskcore's typed facade over :class:`pluggy.PluginManager`.
+
+    Parameters
+    ----------
+    autoload:
+        Load plugins from the ``riskcore`` entry-point group. Default: true
+        unless ``RISKCORE_DISABLE_PLUGIN_AUTOLOAD`` is set.
+    block:
+        Plugin (entry-point) names never to load; added to
+        ``RISKCORE_DISABLE_PLUGINS``. Blocked plugins are not even imported.
+    allow:
+        If given (or ``RISKCORE_LOAD_PLUGINS`` is set), load only these entry
+        points.
+    trace:
+        Log every hook call (default: ``RISKCORE_TRACE_PLUGINS``).
+    strict:
+        Raise :class:`~riskcore.errors.PluginError` on the first plugin that fails
+        to load, instead of recording it.
+    plugins:
+        Extra plugin objects to register after the entry points (for embedders
+        and tests), as ``(name, object)`` pairs or bare objects.
+    builtins:
+        Register riskcore's built-in plugins (default true).
+
+    Examples
+    --------
+    >>> from riskcore import hookimpl
+    >>> class Toy:
+    ...     @hookimpl
+    ...     def riskcore_assess(self, subject):
+    ...         return None
+    >>> pm = PluginManager(autoload=False, plugins=[("toy", Toy())])
+    >>> [(r.name, r.status.value, r.hooks) for r in pm.records()]
+    [('toy', 'active', ('riskcore_assess',))]
+    """
+
+    def __init__(
+        self,
+        *,
+        autoload: bool | None = None,
+        block: Iterable[str] = (),
+        allow: Iterable[str] | None = None,
+        trace: bool | None = None,
+        strict: bool = False,
+        plugins: Iterable[object | tuple[str, object]] = (),
+        builtins: bool = True,
+    ) -> None:
+        self.pluggy = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        """The underlying :class:`pluggy.PluginManager`, for advanced use."""
+        self.pluggy.add_hookspecs(hookspecs)
+        self.strict = strict
+        self.trace = _env_flag("RISKCORE_TRACE_PLUGINS") if trace is None else trace
+        if autoload is None:
+            autoload = not _env_flag("RISKCORE_DISABLE_PLUGIN_AUTOLOAD")
+        self.autoload = autoload
+        self.blocked = frozenset([*_csv_env("RISKCORE_DISABLE_PLUGINS"), *block])
+        env_allow = _csv_env("RISKCORE_LOAD_PLUGINS")
+        allowed = [*env_allow, *(allow or ())]
+        self.allowed: frozenset[str] | None = (
+            frozenset(allowed) if (allow is not None or env_allow) else None
+        )
+        self._records: dict[str, PluginRecord] = {}
+        self._dist: dict[str, tuple[str | None, str | None]] = {}
+
+        for name in self.blocked:
+            self.pluggy.set_blocked(name)
+        if builtins:
+            for modname in BUILTIN_PLUGINS:
+                self._register(importlib.import_module(modname), modname, builtin=True)
+        if autoload:
+            self._load_entry_points()
+        for item in plugins:
+            if isinstance(item, tuple):
+                name, obj = item
+            else:
+                obj, name = item, None
+            self.register(obj, name=name)
+
+    # ------------------------------------------------------------- discovery
+
+    def _load_entry_points(self) -> None:
+        seen: set[str] = set()
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            dist = getattr(ep, "dist", None)
+            dist_name = dist.name if dist is not None else None
+            version = dist.version if dist is not None else None
+            if ep.name in seen:
+                # Two distributions claim one name: record the second as failed.
+                self._fail(
+                    ep.name,
+                    f"PluginError: the name {ep.name!r} is already used by another "
+                    "distribution",
+                    dist_name,
+                    version,
+                    ep.value,
+                )
+                continue
+            seen.add(ep.name)
+            if self.pluggy.is_blocked(ep.name) or (
+                self.allowed is not None and ep.name not in self.allowed
+            ):
+                self._records[ep.name] = PluginRecord(
+                    name=ep.name,
+                    status=PluginStatus.BLOCKED,
+                    distribution=dist_name,
+                    version=version,
+                    module=ep.value,
+                )
+                continue
+            self._load_one(ep, dist_name, version)
+
+    def _load_one(self, ep: EntryPoint, dist: str | None, version: str | None) -> None:
+        try:
+            plugin = ep.load()
+        except Exception as exc:
+            self._fail(ep.name, _describe(exc), dist, version, ep.value, exc)
+            return
+        self._dist[ep.name] = (dist, version)
+        try:
+            self._register(plugin, ep.name, module=ep.value)
+        except PluginError as exc:
+            self._fail(ep.name, str(exc), dist, version, ep.value, exc)
+
+    def _fail(
+        self,
+        name: str,
+        error: str,
+        dist: str | None,
+        version: str | None,
+        module: str | None,
+        exc: BaseException | None = None,
+    ) -> None:
+        where = f" from {dist} {version}" if dist else ""
+        message = (
+            f"riskcore plugin {name!r}{where} failed to load: {error} "
+            f"(set RISKCORE_DISABLE_PLUGINS={name} to skip it)"
+        )
+        if self.strict:
+            raise PluginError(message) from exc
+        log.warning("%s", message)
+        self._records[name] = PluginRecord(
+            name=name,
+            status=PluginStatus.FAILED,
+            distribution=dist,
+            version=version,
+            module=module,
+            error=error,
+        )
+
+    # ---------------------------------------------------------- registration
+
+    def register(self, plugin: object, name: str | None = None) -> str:
+        """Register *plugin*, validating its hookimpls against the specs.
+
+        Raises :class:`~riskcore.errors.PluginError` if a ``riskcore_*`` function
+        matches no hook (with a "did you mean" hint) or asks for arguments the
+        hook does not provide. Returns the registered name.
+        """
+        return self._register(plugin, name)
+
+    def _register(
+        self,
+        plugin: object,
+        name: str | None,
+        *,
+        builtin: bool = False,
+        module: str | None = None,
+    ) -> str:
+        name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        try:
+            registered = self.pluggy.register(plugin, name=name)
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"PluginValidationError: {exc}") from exc
+        except ValueError as exc:  # already registered
+            raise PluginError(f"ValueError: {exc}") from exc
+        if registered is None:  # blocked
+            self._records[name] = PluginRecord(name=name, status=PluginStatus.BLOCKED)
+            return name
+        problems = self._unknown_hooks(plugin)
+        if problems:
+            self.pluggy.unregister(plugin)
+            raise PluginError("; ".join(problems))
+        dist, version = self._dist.get(name, (None, None))
+        self._records[name] = PluginRecord(
+            name=registered,
+            status=PluginStatus.ACTIVE,
+            distribution=dist,
+            version=version,
+            module=module or getattr(plugin, "__name__", None),
+            hooks=sorted(hc.name for hc in self.pluggy.get_hookcallers(plugin) or ()),
+            builtin=builtin,
+        )
+        return registered
+
+    def _unknown_hooks(self, plugin: object) -> list[str]:
+        known = [n for n in dir(hookspecs) if n.startswith(_PREFIX)]
+        problems = []
+        for hc in self.pluggy.get_hookcallers(plugin) or ():
+            if hc.spec is None:
+                impls = [i for i in hc.get_hookimpls() if i.plugin is plugin]
+                if all(i.optionalhook for i in impls):
+                    continue
+                hint = difflib.get_close_matches(hc.name, known, n=1)
+                did = f" (did you mean {hint[0]!r}?)" if hint else ""
+                problems.append(f"unknown hook {hc.name!r}{did}")
+        return problems
+
+    def unregister(self, name: str) -> None:
+        """Remove a plugin by name (no error if absent)."""
+        plugin = self.pluggy.get_plugin(name)
+        if plugin is not None:
+            self.pluggy.unregister(plugin, name=name)
+        self._records.pop(name, None)
+
+    # ----------------------------------------------------------- inspection
+
+    def records(self) -> list[PluginRecord]:
+        """Every plugin seen (active, blocked or failed), sorted by name."""
+        return sorted(self._records.values(), key=lambda r: r.name)
+
+    @property
+    def failures(self) -> tuple[PluginRecord, ...]:
+        """The plugins that failed to load."""
+        return tuple(r for r in self.records() if r.status is PluginStatus.FAILED)
+
+    def record(self, name: str) -> PluginRecord | None:
+        """The record of one plugin, or ``None``."""
+        return self._records.get(name)
+
+    # ----------------------------------------------------------------- calls
+
+    def call_each(self, hook: str, /, **kwargs: Any) -> Iterator[HookOutcome]:
+        """Call every implementation of *hook* separately, in plugin-name order.
+
+        Each implementation gets only the arguments it declares. Exceptions are
+        caught and returned in the :class:`HookOutcome`, never raised, so callers
+        decide what a failure means. ``KeyboardInterrupt`` and ``SystemExit``
+        propagate.
+        """
+        caller = getattr(self.pluggy.hook, hook)
+        impls = sorted(caller.get_hookimpls(), key=lambda i: i.plugin_name)
+        for impl in impls:
+            args = [kwargs[a] for a in impl.argnames]
+            start = time.perf_counter()
+            try:
+                result = impl.function(*args)
+                error: BaseException | None = None
+            except Exception as exc:
+                result, error = None, exc
+            seconds = time.perf_counter() - start
+            if self.trace:
+                log.info(
+                    "trace: %s -> %s (%.3f ms): %s",
+                    hook,
+                    impl.plugin_name,
+                    seconds * 1e3,
+                    type(error).__name__ if error else _shape(result),
+                )
+            yield HookOutcome(
+                plugin=impl.plugin_name, result=result, error=error, seconds=seconds
+            )
+
+
+def _shape(result: object) -> str:
+    if result is None:
+        return "None"
+    if isinstance(result, (list, tuple)):
+        return f"{len(result)} results"
+    return type(result).__name__
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+@functools.cache
+def get_plugin_manager() -> PluginManager:
+    """The process-wide plugin manager, built on first use and cached.
+
+    Discovery happens here, never at import time. Use
+    :func:`reset_plugin_manager` after installing plugins or changing the
+    environment switches.
+    """
+    return PluginManager()
+
+
+def reset_plugin_manager() -> None:
+    """Forget the cached manager; the next :func:`get_plugin_manager` rebuilds it."""
+    get_plugin_manager.cache_clear()
+
