@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from riskcore.model import Case, Catalog, RiskFactor, Score, Subject
-    from riskcore.model.assessment import AssessorInfo
+    from riskcore.model.assessment import Assessment, AssessorInfo
+    from riskcore.model.obligations import Obligation
 
 __all__ = [
     "PROJECT_NAME",
@@ -53,6 +54,7 @@ __all__ = [
     "riskcore_assess",
     "riskcore_assessor_info",
     "riskcore_catalog",
+    "riskcore_obligations",
     "riskcore_risk_factors",
 ]
 
@@ -193,6 +195,51 @@ def riskcore_risk_factors(  # type: ignore[empty-body]
                 if s.instrument == "proqol5" and s.scale == "burnout" and s.band == "high":
                     yield RiskFactor(threat="burnout", subject=subject.id, odds_ratio=2.0,
                                      reason="ProQOL 5 burnout score in the high band")
+
+    .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------------
+# Jurisdiction hooks: legal duties, called by :func:`riskcore.obligations.evaluate`.
+# -------------------------------------------------------------------------------
+
+
+@hookspec
+def riskcore_obligations(  # type: ignore[empty-body]
+    case: Case, assessment: Assessment
+) -> Iterable[Obligation] | None:
+    """Say which legal duties the facts of a case may give rise to.
+
+    Called by :func:`riskcore.obligations.evaluate` once per case, for every
+    plugin, each call isolated from the others. A jurisdiction plugin encodes a
+    statute as a *trigger predicate* over the case's observations and the
+    assessment's flags, and a *discharge checklist*, with its citation and
+    effective date.
+
+    :param case: the whole :class:`~riskcore.model.Case`. Check
+        ``case.practice.jurisdiction`` and return ``None`` unless it is yours
+        (e.g. ``"US-CO"``); read the facts from ``case.observations`` (codes and
+        qualifiers from :doc:`/conventions`).
+    :param assessment: the :class:`~riskcore.model.Assessment` of the case, for
+        rules that depend on flags (``"cssrs.high-risk"``).
+    :return: :class:`~riskcore.model.obligations.Obligation` records (one per
+        duty and subject), or ``None``. A plugin that raises, or returns
+        anything but obligations, is recorded as a failure and the result is
+        marked incomplete: a duty is never silently dropped.
+
+    When only part of a predicate is recorded (a threat was communicated but
+    imminence is not recorded), return the obligation with status
+    ``REVIEW`` and the missing elements, never nothing.
+
+    Example::
+
+        @hookimpl
+        def riskcore_obligations(case):
+            if case.practice.jurisdiction != "US-CO":
+                return None
+            return [duty_to_warn(o) for o in case.observations
+                    if o.code == "threat-communicated"]
 
     .. versionadded:: 0.1
     """
