@@ -1,0 +1,196 @@
+"""Arm responses: evaluate each response's trigger against a case.
+
+A :class:`~riskcore.model.Response` in the catalog is a recovery barrier with a
+:class:`~riskcore.model.Trigger`. :func:`arm` binds it to every subject whose
+data meets the trigger:
+
+* a **flag** code raised by the assessment (``phq9.item9-positive``);
+* an **observation** recorded in the case (``missed-check-in``). An
+  observation trigger may require qualifiers, written ``code:qualifier:...``:
+  ``threat-communicated:imminent`` arms only if the observation carries the
+  ``imminent`` qualifier. An observation whose ``value`` is ``false`` or ``0``
+  records an absence and arms nothing;
+* a **risk level**: a risk of a listed threat, for a subject, at or above
+  ``min_level`` (levels in :data:`LEVEL_ORDER`; ``high`` when unset).
+
+The reason of each armed response lists the codes that armed it (``flag:...``,
+``observation:...``, ``level:...``): never free text, notes or names.
+
+Armed responses come out most urgent first: emergency before urgent before
+routine, then by time to act, then catalog order, then subject order.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from riskcore.errors import CatalogError
+from riskcore.model import (
+    ArmedResponse,
+    Assessment,
+    Case,
+    Catalog,
+    Escalation,
+    Observation,
+    Response,
+)
+
+__all__ = [
+    "DEFAULT_MIN_LEVEL",
+    "LEVEL_ORDER",
+    "arm",
+    "parse_observation_trigger",
+]
+
+LEVEL_ORDER: tuple[str, ...] = ("very-low", "low", "medium", "high", "very-high")
+"""Risk levels from lowest to highest, as used by ``Trigger.min_level``."""
+
+DEFAULT_MIN_LEVEL = "high"
+"""The level a threat trigger uses when ``min_level`` is not set."""
+
+_URGENCY = {Escalation.EMERGENCY: 0, Escalation.URGENT: 1, Escalation.ROUTINE: 2}
+
+
+def parse_observation_trigger(spec: str) -> tuple[str, frozenset[str]]:
+    """Split ``code:qualifier:...`` into the code and the required qualifiers.
+
+    >>> code, quals = parse_observation_trigger("threat-communicated:imminent:serious")
+    >>> code, sorted(quals)
+    ('threat-communicated', ['imminent', 'serious'])
+    >>> parse_observation_trigger("missed-check-in")
+    ('missed-check-in', frozenset())
+    """
+    code, *quals = spec.split(":")
+    return code, frozenset(quals)
+
+
+def _recorded(o: Observation) -> bool:
+    # ``False``/``0`` records an absence; ``True``, ``None`` and other numbers a fact.
+    return o.value is None or (o.value is not False and o.value != 0)
+
+
+def _rank(level: str, where: str) -> int:
+    try:
+        return LEVEL_ORDER.index(level)
+    except ValueError:
+        raise CatalogError(
+            f"{where}: unknown risk level {level!r} (expected one of {', '.join(LEVEL_ORDER)})"
+        ) from None
+
+
+def arm(
+    catalog: Catalog,
+    assessment: Assessment,
+    case: Case,
+    *,
+    levels: Mapping[tuple[str, str], str] | None = None,
+) -> tuple[ArmedResponse, ...]:
+    """Evaluate every response's trigger and return the armed responses.
+
+    Parameters
+    ----------
+    catalog:
+        Where the responses and their triggers come from.
+    assessment:
+        Its scores' flags are matched against ``Trigger.flags``.
+    case:
+        Its observations are matched against ``Trigger.observations``.
+    levels:
+        Optional risk level per ``(threat id, subject id)``, matched against
+        ``Trigger.threats`` and ``Trigger.min_level``.
+
+    Returns
+    -------
+    tuple of ArmedResponse
+        One per (response, subject), with the response's owner and time to act
+        and the codes that armed it; most urgent first.
+
+    Raises
+    ------
+    CatalogError
+        If a level (given or in a trigger) is not in :data:`LEVEL_ORDER`.
+
+    Examples
+    --------
+    >>> from riskcore.model import (Case, Practice, Client, Observation, Response,
+    ...                             Trigger)
+    >>> catalog = Catalog(responses=[Response(
+    ...     id="duty-to-warn", name="Duty to warn", owner="clinician",
+    ...     time_to_act_hours=1,
+    ...     trigger=Trigger(observations=["threat-communicated:imminent"]))])
+    >>> case = Case(id="x", practice=Practice(id="p"), clients=[Client(id="c-1")],
+    ...             observations=[Observation(subject="c-1", code="threat-communicated",
+    ...                                       qualifiers=["serious", "imminent"])])
+    >>> [(a.response, a.subject, a.reason)
+    ...  for a in arm(catalog, Assessment(case_id="x"), case)]
+    [('duty-to-warn', 'c-1', 'observation:threat-communicated:imminent')]
+    """
+    order = {s.id: i for i, s in enumerate(case.subjects())}
+    flags: list[tuple[str, str]] = [
+        (s.subject, f.code) for s in assessment.scores for f in s.flags
+    ]
+    observed = [o for o in case.observations if _recorded(o)]
+    given = {
+        key: _rank(level, f"levels[{key[0]!r}, {key[1]!r}]")
+        for key, level in (levels or {}).items()
+    }
+    armed: list[tuple[tuple[int, float, int, int], ArmedResponse]] = []
+    for index, response in enumerate(catalog.responses):
+        reasons = _reasons(response, flags, observed, given)
+        for subject in sorted(reasons, key=lambda s: (order.get(s, len(order)), s)):
+            key = (
+                _URGENCY[response.escalation],
+                response.time_to_act_hours,
+                index,
+                order.get(subject, len(order)),
+            )
+            armed.append(
+                (
+                    key,
+                    ArmedResponse(
+                        response=response.id,
+                        subject=subject,
+                        owner=response.owner,
+                        time_to_act_hours=response.time_to_act_hours,
+                        reason="; ".join(reasons[subject]),
+                    ),
+                )
+            )
+    armed.sort(key=lambda pair: pair[0])
+    return tuple(a for _, a in armed)
+
+
+def _reasons(
+    response: Response,
+    flags: Sequence[tuple[str, str]],
+    observed: Sequence[Observation],
+    levels: Mapping[tuple[str, str], int],
+) -> dict[str, list[str]]:
+    trig = response.trigger
+    out: dict[str, list[str]] = {}
+
+    def add(subject: str, reason: str) -> None:
+        got = out.setdefault(subject, [])
+        if reason not in got:
+            got.append(reason)
+
+    wanted_flags = set(trig.flags)
+    for subject, code in flags:
+        if code in wanted_flags:
+            add(subject, f"flag:{code}")
+    for spec in trig.observations:
+        code, quals = parse_observation_trigger(spec)
+        for o in observed:
+            if o.code == code and quals <= set(o.qualifiers):
+                add(o.subject, f"observation:{spec}")
+    if trig.threats and levels:
+        floor = _rank(
+            trig.min_level or DEFAULT_MIN_LEVEL,
+            f"responses[{response.id!r}].trigger.min_level",
+        )
+        for (threat, subject), rank in levels.items():
+            if threat in trig.threats and rank >= floor:
+                add(subject, f"level:{threat}>={LEVEL_ORDER[floor]}")
+    return out
