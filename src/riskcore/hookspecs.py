@@ -43,6 +43,7 @@ import pluggy
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from riskcore.instruments import InstrumentSpec
     from riskcore.model import Case, Catalog, RiskFactor, Score, Subject
     from riskcore.model.assessment import Assessment, AssessorInfo
     from riskcore.model.obligations import Obligation
@@ -54,6 +55,7 @@ __all__ = [
     "riskcore_assess",
     "riskcore_assessor_info",
     "riskcore_catalog",
+    "riskcore_instruments",
     "riskcore_obligations",
     "riskcore_risk_factors",
 ]
@@ -121,6 +123,44 @@ def riskcore_catalog() -> Catalog | None:  # type: ignore[empty-body]
             return riskcore.io.load_catalog(Path(__file__).with_name("catalog.yaml"))
 
     .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def riskcore_instruments() -> Iterable[InstrumentSpec] | None:  # type: ignore[empty-body]
+    """Declare the instruments this plugin scores, as data.
+
+    Called once per plugin manager, to build the instrument registry used by the
+    columnar path, the documentation and the conformance kit (which checks each
+    spec's object and columnar paths agree). An instrument id declared by two
+    plugins is an error that names both.
+
+    :return: the :class:`~riskcore.instruments.InstrumentSpec` objects of the
+        instruments the plugin scores (ids as in ``docs/conventions.md``), or
+        ``None`` for a plugin that declares none.
+
+    Results of all plugins are collected; none is ``firstresult``.
+
+    Example::
+
+        from riskcore.instruments import Band, InstrumentSpec, uniform_items
+
+        GAD7 = InstrumentSpec(
+            id="gad7",
+            name="GAD-7",
+            items=uniform_items(7, 0, 3),
+            bands=[Band(label="minimal", lower=0, upper=5),
+                   Band(label="mild", lower=5, upper=10),
+                   Band(label="moderate", lower=10, upper=15),
+                   Band(label="severe", lower=15)],
+            citation="Spitzer, Kroenke, Williams & Löwe (2006)",
+        )
+
+        @hookimpl
+        def riskcore_instruments():
+            return [GAD7]
+
+    .. versionadded:: 0.2
     """
 
 

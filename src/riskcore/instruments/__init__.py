@@ -1,0 +1,43 @@
+"""Declarative instruments: one spec, two scoring paths that agree exactly.
+
+* :class:`InstrumentSpec` states an instrument as data (items, reverse keying,
+  scales, scoring method, missing-data rule, bands, critical items, provenance).
+* The object path, :func:`score`, scores one respondent in pure Python.
+* The columnar path, :func:`score_array`, scores a 2-D array or DataFrame of many
+  respondents with numpy (imported only when called).
+* :func:`reliable_change` is the Jacobson & Truax Reliable Change Index.
+
+``import riskcore.instruments`` does not import numpy or pandas.
+
+.. versionadded:: 0.2
+"""
+
+from riskcore.instruments.scoring import InstrumentResult, score, score_items
+from riskcore.instruments.spec import (
+    Band,
+    CriticalItem,
+    InstrumentSpec,
+    Item,
+    Loinc,
+    Reliability,
+    Scale,
+    ScoringMethod,
+    Transform,
+    uniform_items,
+)
+
+__all__ = [
+    "Band",
+    "CriticalItem",
+    "InstrumentResult",
+    "InstrumentSpec",
+    "Item",
+    "Loinc",
+    "Reliability",
+    "Scale",
+    "ScoringMethod",
+    "Transform",
+    "score",
+    "score_items",
+    "uniform_items",
+]
