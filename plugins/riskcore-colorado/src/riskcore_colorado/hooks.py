@@ -9,7 +9,6 @@ from __future__ import annotations
 from riskcore import hookimpl
 from riskcore.model import Case
 from riskcore.model.obligations import Obligation
-
 from riskcore_colorado.rules import JURISDICTION, duty_to_warn
 
 __all__ = ["riskcore_obligations"]
