@@ -1,0 +1,312 @@
+"""The safety instruments, as data, plus the C-SSRS screener's triage rules.
+
+PHQ-9, GAD-7 and the aggression screen are :class:`~riskcore.instruments.InstrumentSpec`
+data scored by riskcore's instrument engine. The C-SSRS screener has no total: its
+risk comes from which questions are endorsed and its skip logic, so
+:func:`triage_cssrs` implements those rules (the engine has no skip-logic or
+rule-based instruments; see the README).
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+from attrs import frozen
+
+from riskcore.errors import InstrumentError
+from riskcore.instruments import (
+    Band,
+    CriticalItem,
+    InstrumentSpec,
+    Item,
+    Loinc,
+    Reliability,
+    uniform_items,
+)
+from riskcore.model import Flag, FlagLevel, Source
+
+__all__ = [
+    "AGGRESSION",
+    "AGGRESSION_ITEMS",
+    "CSSRS_ID",
+    "CSSRS_ITEMS",
+    "CSSRS_LEVELS",
+    "GAD7",
+    "PHQ9",
+    "SPECS",
+    "CssrsTriage",
+    "triage_cssrs",
+]
+
+# ---------------------------------------------------------------------- PHQ-9
+# Kroenke K, Spitzer RL, Williams JBW (2001). The PHQ-9: validity of a brief
+# depression severity measure. J Gen Intern Med 16(9):606-613.
+# Bands 5/10/15/20 = lower ends of mild, moderate, moderately severe, severe
+# (Kroenke 2001, abstract). Item 9 escalates at >= 1 whatever the total (the
+# PHQ-9 form's footnote). Missing items: the PHQ manual gives no rule; riskcore
+# follows the research convention documented in the qscorer package
+# (scoring_phq9, citing Arrieta et al. 2017): up to 2 missing items are replaced
+# by the mean of the answered items (total = mean x 9); 3 or more -> incomplete.
+PHQ9: Final = InstrumentSpec(
+    id="phq9",
+    name="Patient Health Questionnaire-9 (PHQ-9)",
+    items=uniform_items(9, 0, 3),
+    max_missing=2,
+    bands=[
+        Band(label="minimal", lower=0, upper=5),
+        Band(label="mild", lower=5, upper=10),
+        Band(label="moderate", lower=10, upper=15),
+        Band(label="moderately-severe", lower=15, upper=20),
+        Band(label="severe", lower=20),
+    ],
+    critical=[
+        CriticalItem(
+            item="9",
+            threshold=1,
+            code="phq9.item9-positive",
+            level=FlagLevel.CRITICAL,
+            message="PHQ-9 item 9 (thoughts of death or self-harm) endorsed",
+            escalation="same-day suicide risk assessment by a clinician",
+            unanswered_code="phq9.item9-unanswered",
+            unanswered_message=(
+                "PHQ-9 item 9 unanswered: ask about thoughts of death or self-harm; "
+                "never read as 'no'"
+            ),
+        )
+    ],
+    citation=(
+        "Kroenke, K., Spitzer, R. L., & Williams, J. B. W. (2001). The PHQ-9: validity "
+        "of a brief depression severity measure. Journal of General Internal Medicine, "
+        "16(9), 606-613. Missing-item convention: Arrieta et al. (2017) as documented "
+        "in the qscorer R package (scoring_phq9)."
+    ),
+    licence=(
+        "No permission is required to reproduce, translate, display or distribute "
+        "(PHQ Screeners). Item text not bundled in this release."
+    ),
+    loinc=Loinc(panel="44249-1", total="44261-6", items={"9": "44260-8"}),
+    reliability=[
+        Reliability(
+            sd=5.0,
+            r=0.84,
+            kind="test-retest",
+            source="illustrative: SD 5.0 assumed; r = .84 unconfirmed in a stored source",
+            illustrative=True,
+        )
+    ],
+)
+
+# ---------------------------------------------------------------------- GAD-7
+# Spitzer RL, Kroenke K, Williams JBW, Löwe B (2006). A brief measure for
+# assessing generalized anxiety disorder: the GAD-7. Arch Intern Med
+# 166(10):1092-1097. Bands 0-4 minimal, 5-9 mild, 10-14 moderate, 15-21 severe.
+# No missing-item rule is published: strict.
+GAD7: Final = InstrumentSpec(
+    id="gad7",
+    name="Generalized Anxiety Disorder-7 (GAD-7)",
+    items=uniform_items(7, 0, 3),
+    bands=[
+        Band(label="minimal", lower=0, upper=5),
+        Band(label="mild", lower=5, upper=10),
+        Band(label="moderate", lower=10, upper=15),
+        Band(label="severe", lower=15),
+    ],
+    citation=(
+        "Spitzer, R. L., Kroenke, K., Williams, J. B. W., & Löwe, B. (2006). A brief "
+        "measure for assessing generalized anxiety disorder: the GAD-7. Archives of "
+        "Internal Medicine, 166(10), 1092-1097."
+    ),
+    licence="As the PHQ-9: no permission required. Item text not bundled in this release.",
+    loinc=Loinc(panel="69737-5", total="70274-6"),
+)
+
+# ---------------------------------------------------------- aggression screen
+# NOT a validated instrument. A checklist of risk factors for violence that are
+# documented across structured professional judgement tools and reviews
+# (history of violence, intoxication, threats, weapon access, recent
+# escalation). riskcore rule: "high" when threats were made or 3+ factors are
+# present. Strict: an unanswered item makes the count incomplete (a positive
+# answer still flags).
+AGGRESSION_ITEMS: Final = (
+    "history-of-violence",
+    "intoxication",
+    "threats-made",
+    "weapon-access",
+    "recent-escalation",
+)
+
+AGGRESSION: Final = InstrumentSpec(
+    id="aggression-screen",
+    name="riskcore aggression screen (NOT a validated instrument)",
+    items=[Item(id=i, minimum=0, maximum=1) for i in AGGRESSION_ITEMS],
+    bands=[
+        Band(label="none", lower=0, upper=1),
+        Band(label="elevated", lower=1, upper=3),
+        Band(label="high", lower=3),
+    ],
+    critical=[
+        CriticalItem(
+            item="threats-made",
+            threshold=1,
+            code="aggression.high",
+            level=FlagLevel.CRITICAL,
+            message="Aggression screen: threats made (not a validated instrument)",
+            escalation="structured violence risk assessment and a safety plan before the next contact",
+        )
+    ],
+    citation="riskcore checklist of documented risk factors; not a validated instrument.",
+    licence="MIT (riskcore).",
+)
+
+AGGRESSION_HIGH_COUNT: Final = 3
+AGGRESSION_HIGH_FLAG: Final = Flag(
+    code="aggression.high",
+    level=FlagLevel.CRITICAL,
+    message="Aggression screen: 3 or more risk factors present (not a validated instrument)",
+    escalation="structured violence risk assessment and a safety plan before the next contact",
+)
+
+SPECS: Final = (PHQ9, GAD7, AGGRESSION)
+"""The specs this plugin scores through riskcore's instrument engine."""
+
+# --------------------------------------------------------- C-SSRS screener
+# Posner K, Brown GK, Stanley B, et al. (2011). The Columbia-Suicide Severity
+# Rating Scale. Am J Psychiatry 168(12):1266-1277. Screener ("recent"): Q1-Q2
+# and Q6 always asked; Q3-Q5 only if Q2 = yes; Q6b only if Q6 = yes (enableWhen
+# of the LOINC 93373-9 questionnaire). Triage (Columbia Lighthouse Project):
+# high = Q4 or Q5 yes, or Q6 yes within the past 3 months; moderate = Q3 yes, or
+# Q6 yes more than 3 months ago; low = Q1 or Q2 yes only.
+CSSRS_ID: Final = "cssrs-screener"
+CSSRS_ITEMS: Final = ("1", "2", "3", "4", "5", "6", "6b")
+CSSRS_LEVELS: Final = ("none", "low", "moderate", "high")
+CSSRS_SOURCE: Final = Source(
+    citation=(
+        "Posner, K., Brown, G. K., Stanley, B., et al. (2011). The Columbia-Suicide "
+        "Severity Rating Scale: initial validity and internal consistency findings. "
+        "American Journal of Psychiatry, 168(12), 1266-1277."
+    ),
+    url="https://cssrs.columbia.edu/",
+    note="Logic and question ids only; item text needs Columbia's permission.",
+)
+
+_CSSRS_FLAGS: Final = {
+    "high": Flag(
+        code="cssrs.high-risk",
+        level=FlagLevel.CRITICAL,
+        message="C-SSRS screener: high risk (Q4 or Q5 yes, or behaviour in the past 3 months)",
+        escalation="immediate safety precautions; do not leave the client alone; same-day evaluation",
+    ),
+    "moderate": Flag(
+        code="cssrs.moderate-risk",
+        level=FlagLevel.WARNING,
+        message="C-SSRS screener: moderate risk (Q3 yes, or behaviour more than 3 months ago)",
+        escalation="clinician suicide risk assessment and safety planning",
+    ),
+    "low": Flag(
+        code="cssrs.low-risk",
+        level=FlagLevel.INFO,
+        message="C-SSRS screener: low risk (Q1 or Q2 yes only)",
+        escalation="follow up and offer behavioural health support",
+    ),
+}
+
+CSSRS_INCOMPLETE: Final = Flag(
+    code="cssrs.incomplete",
+    level=FlagLevel.CRITICAL,
+    message="C-SSRS screener incomplete or its skip logic broken: never read as 'no risk'",
+    escalation="complete the screener with the client now",
+)
+
+
+@frozen
+class CssrsTriage:
+    """The outcome of the C-SSRS screener for one administration.
+
+    ``level`` is the risk level the answers given support (``"none"`` ..
+    ``"high"``); ``problems`` lists missing required answers and skip-logic
+    breaks. With problems the screener is incomplete: ``level`` is then only a
+    lower bound and the ``cssrs.incomplete`` flag is raised too.
+    """
+
+    level: str
+    problems: tuple[str, ...]
+    flags: tuple[Flag, ...]
+
+    @property
+    def complete(self) -> bool:
+        """True when every required answer is present and the skip logic holds."""
+        return not self.problems
+
+
+def _answers(
+    items: Mapping[str, int | float | None], respondent: str
+) -> dict[str, int | None]:
+    out: dict[str, int | None] = dict.fromkeys(CSSRS_ITEMS)
+    for key, value in items.items():
+        if key not in CSSRS_ITEMS:
+            raise InstrumentError(
+                f"{CSSRS_ID}: respondent {respondent}: item {key}: is not an item of this instrument"
+            )
+        if value is None:
+            continue
+        if isinstance(value, bool) or value != value or value not in (0, 1):
+            raise InstrumentError(
+                f"{CSSRS_ID}: respondent {respondent}: item {key}: {value!r} is not 0 (no) or 1 (yes)"
+            )
+        out[key] = int(value)
+    return out
+
+
+def triage_cssrs(
+    items: Mapping[str, int | float | None], respondent: str
+) -> CssrsTriage:
+    """Apply the C-SSRS screener's skip logic and triage rules.
+
+    Raises
+    ------
+    InstrumentError
+        For an unknown question id or an answer other than 0/1, naming the
+        instrument, the respondent and the item.
+
+    Examples
+    --------
+    >>> t = triage_cssrs({"1": 1, "2": 1, "3": 0, "4": 1, "5": 0, "6": 0}, "c-1")
+    >>> t.level, t.complete, [f.code for f in t.flags]
+    ('high', True, ['cssrs.high-risk'])
+    >>> t = triage_cssrs({"1": 0, "2": 0, "3": 1, "6": 0}, "c-1")
+    >>> t.complete, [f.code for f in t.flags]
+    (False, ['cssrs.moderate-risk', 'cssrs.incomplete'])
+    """
+    a = _answers(items, respondent)
+    problems: list[str] = []
+    required = ["1", "2", "6"]
+    if a["2"] == 1:
+        required += ["3", "4", "5"]
+    if a["6"] == 1:
+        required.append("6b")
+    problems += [f"question {q} unanswered" for q in required if a[q] is None]
+    if a["2"] == 0:
+        problems += [
+            f"question {q} answered although question 2 was no"
+            for q in ("3", "4", "5")
+            if a[q] is not None
+        ]
+    if a["6"] == 0 and a["6b"] is not None:
+        problems.append("question 6b answered although question 6 was no")
+    # The level the answers support; with problems it is a lower bound, so a
+    # positive answer is never hidden by a broken form.
+    if a["4"] == 1 or a["5"] == 1 or (a["6"] == 1 and a["6b"] == 1):
+        level = "high"
+    elif a["3"] == 1 or a["6"] == 1:
+        level = "moderate"
+    elif a["1"] == 1 or a["2"] == 1:
+        level = "low"
+    else:
+        level = "none"
+    flags = [_CSSRS_FLAGS[level]] if level != "none" else []
+    if problems:
+        flags.append(CSSRS_INCOMPLETE)
+    return CssrsTriage(level=level, problems=tuple(problems), flags=tuple(flags))

@@ -1,0 +1,467 @@
+"""Tests of riskcore-safety, derived from the published scoring rules."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import riskcore
+from riskcore.errors import InstrumentError
+from riskcore.instruments import score_items
+from riskcore.model import (
+    Case,
+    Client,
+    FlagLevel,
+    InstrumentResponse,
+    Practice,
+    Professional,
+    ProtectedAttributes,
+    Score,
+)
+from riskcore_safety import hooks
+from riskcore_safety.instruments import (
+    AGGRESSION,
+    AGGRESSION_ITEMS,
+    GAD7,
+    PHQ9,
+    triage_cssrs,
+)
+
+GUARDED = {
+    "in-session-aggression",
+    "staff-physical-harm",
+    "third-party-violence",
+    "emotional-outburst",
+    "client-self-harm",
+}
+
+
+def case_with(
+    *responses: InstrumentResponse, protected: ProtectedAttributes | None = None
+) -> Case:
+    return Case(
+        id="k",
+        practice=Practice(id="p"),
+        professionals=[Professional(id="t-1", languages=["en"])],
+        clients=[
+            Client(
+                id="c-1", clinician="t-1", protected=protected or ProtectedAttributes()
+            )
+        ],
+        responses=responses,
+    )
+
+
+def resp(instrument: str, items: dict[str, float | None]) -> InstrumentResponse:
+    return InstrumentResponse(instrument=instrument, subject="c-1", items=items)
+
+
+def assess_one(instrument: str, items: dict[str, float | None]) -> list[Score]:
+    case = case_with(resp(instrument, items))
+    return hooks.riskcore_assess(case.subject("c-1"), case) or []
+
+
+def codes(s: Score) -> list[str]:
+    return [f.code for f in s.flags]
+
+
+def factors_for(*responses: InstrumentResponse) -> list[tuple[str, float]]:
+    case = case_with(*responses)
+    subj = case.subject("c-1")
+    got = (
+        hooks.riskcore_risk_factors(subj, hooks.riskcore_assess(subj, case) or []) or []
+    )
+    return sorted((f.threat, f.odds_ratio) for f in got)
+
+
+def phq(values: list[int | None]) -> dict[str, float | None]:
+    return {str(i + 1): v for i, v in enumerate(values)}
+
+
+# -------------------------------------------------------------------- PHQ-9
+
+
+def test_phq9_all_minimum() -> None:
+    [s] = assess_one("phq9", phq([0] * 9))
+    assert (s.value, s.band, codes(s)) == (0.0, "minimal", [])
+
+
+def test_phq9_all_maximum() -> None:
+    [s] = assess_one("phq9", phq([3] * 9))
+    assert (s.value, s.band) == (27.0, "severe")
+    assert codes(s) == ["phq9.item9-positive"]
+    assert s.critical
+
+
+@pytest.mark.parametrize(
+    ("total", "band"),
+    [
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "moderately-severe"),
+        (19, "moderately-severe"),
+        (20, "severe"),
+    ],
+)
+def test_phq9_band_edges(total: int, band: str) -> None:
+    values = [0] * 9
+    for i in range(total):  # fill items 1..8 first so item 9 stays 0
+        values[i % 8] += 1
+    assert sum(values) == total
+    [s] = assess_one("phq9", phq(values))
+    assert (s.value, s.band) == (total, band)
+    assert not s.critical
+
+
+def test_phq9_item9_is_critical_whatever_the_total() -> None:
+    [s] = assess_one("phq9", phq([0] * 8 + [1]))
+    assert s.value == 1
+    assert s.band == "minimal"
+    assert codes(s) == ["phq9.item9-positive"]
+    assert s.flags[0].level is FlagLevel.CRITICAL
+    assert ("client-self-harm", 3.0) in factors_for(resp("phq9", phq([0] * 8 + [1])))
+
+
+def test_phq9_item9_unanswered_is_flagged_never_no() -> None:
+    [s] = assess_one("phq9", phq([2] * 8 + [None]))
+    assert codes(s) == ["phq9.item9-unanswered"]
+    assert s.critical
+    assert s.value == 18.0  # prorated: mean 2 x 9
+    assert ("client-self-harm", 1.5) in factors_for(resp("phq9", phq([2] * 8 + [None])))
+
+
+def test_phq9_prorates_two_missing() -> None:
+    [s] = assess_one("phq9", phq([1, 2, None, 3, None, 1, 2, 3, 0]))
+    assert s.complete
+    assert s.value == pytest.approx(12 / 7 * 9)
+
+
+def test_phq9_three_missing_is_incomplete() -> None:
+    [s] = assess_one("phq9", phq([1, 2, None, 3, None, None, 2, 3, 0]))
+    assert s.value is None
+    assert s.band is None
+    assert "3 of 9" in (s.missing_reason or "")
+
+
+@pytest.mark.parametrize(
+    ("items", "fragment"),
+    [
+        ({"1": 4}, "item 1: 4 is not in [0, 3]"),
+        ({"2": -1}, "item 2: -1"),
+        ({"3": 1.5}, "item 3: 1.5 is not an integer"),
+        ({"4": math.nan}, "item 4: nan"),
+        ({"10": 1}, "item 10"),
+    ],
+)
+def test_phq9_bad_input_names_instrument_respondent_item(
+    items: dict[str, float], fragment: str
+) -> None:
+    with pytest.raises(InstrumentError) as err:
+        score_items(PHQ9, items, subject="c-9")
+    msg = str(err.value)
+    assert msg.startswith("phq9: respondent c-9: ")
+    assert fragment in msg
+
+
+def test_bad_input_through_the_hook_raises() -> None:
+    with pytest.raises(InstrumentError, match="phq9: respondent c-1: item 1"):
+        assess_one("phq9", {"1": 7})
+
+
+# -------------------------------------------------------------------- GAD-7
+
+
+@pytest.mark.parametrize(
+    ("total", "band"),
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "severe"),
+        (21, "severe"),
+    ],
+)
+def test_gad7_bands(total: int, band: str) -> None:
+    values = [0] * 7
+    for i in range(total):
+        values[i % 7] += 1
+    [s] = assess_one("gad7", {str(i + 1): v for i, v in enumerate(values)})
+    assert (s.value, s.band) == (total, band)
+
+
+def test_gad7_is_strict() -> None:
+    [s] = assess_one("gad7", {str(i): 3 for i in range(1, 7)})
+    assert s.value is None
+    assert s.missing_reason
+
+
+def test_gad7_bad_input() -> None:
+    with pytest.raises(InstrumentError, match=r"gad7: respondent c-9: item 8"):
+        score_items(GAD7, {"8": 1}, subject="c-9")
+
+
+# ------------------------------------------------------------------- C-SSRS
+
+NO = {"1": 0, "2": 0, "6": 0}
+
+
+@pytest.mark.parametrize(
+    ("items", "level", "flags"),
+    [
+        (NO, "none", []),
+        ({**NO, "1": 1}, "low", ["cssrs.low-risk"]),
+        ({"1": 1, "2": 1, "3": 0, "4": 0, "5": 0, "6": 0}, "low", ["cssrs.low-risk"]),
+        (
+            {"1": 1, "2": 1, "3": 1, "4": 0, "5": 0, "6": 0},
+            "moderate",
+            ["cssrs.moderate-risk"],
+        ),
+        ({"1": 0, "2": 0, "6": 1, "6b": 0}, "moderate", ["cssrs.moderate-risk"]),
+        ({"1": 1, "2": 1, "3": 0, "4": 1, "5": 0, "6": 0}, "high", ["cssrs.high-risk"]),
+        ({"1": 1, "2": 1, "3": 1, "4": 0, "5": 1, "6": 0}, "high", ["cssrs.high-risk"]),
+        ({"1": 0, "2": 0, "6": 1, "6b": 1}, "high", ["cssrs.high-risk"]),
+    ],
+)
+def test_cssrs_triage(
+    items: dict[str, float | None], level: str, flags: list[str]
+) -> None:
+    [s] = assess_one("cssrs-screener", items)
+    assert s.complete
+    assert (s.band, codes(s)) == (level, flags)
+    assert s.scale == "risk-level"
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        ({"1": 0, "6": 0}, ["cssrs.incomplete"]),  # Q2 missing
+        (
+            {"1": 0, "2": 1, "3": 0, "4": 0, "6": 0},
+            ["cssrs.low-risk", "cssrs.incomplete"],
+        ),
+        ({"1": 0, "2": 0, "3": 0, "6": 0}, ["cssrs.incomplete"]),  # skipped Q3 answered
+        ({"1": 0, "2": 0, "4": 1, "6": 0}, ["cssrs.high-risk", "cssrs.incomplete"]),
+        (
+            {"1": 0, "2": 0, "6": 0, "6b": 0},
+            ["cssrs.incomplete"],
+        ),  # skipped 6b answered
+        ({"1": 0, "2": 0, "6": 1}, ["cssrs.moderate-risk", "cssrs.incomplete"]),
+        ({}, ["cssrs.incomplete"]),
+    ],
+)
+def test_cssrs_incomplete_is_critical_never_no_risk(
+    items: dict[str, float | None], expected: list[str]
+) -> None:
+    [s] = assess_one("cssrs-screener", items)
+    assert s.value is None
+    assert s.missing_reason
+    assert codes(s) == expected
+    assert s.critical
+    assert ("client-self-harm", 1.0) not in factors_for(resp("cssrs-screener", items))
+    assert any(
+        t == "client-self-harm" and o >= 2.0
+        for t, o in factors_for(resp("cssrs-screener", items))
+    )
+
+
+@pytest.mark.parametrize(
+    ("items", "fragment"),
+    [({"1": 2}, "item 1: 2"), ({"7": 1}, "item 7"), ({"2": 0.5}, "item 2: 0.5")],
+)
+def test_cssrs_bad_input(items: dict[str, float], fragment: str) -> None:
+    with pytest.raises(InstrumentError) as err:
+        triage_cssrs(items, "c-9")
+    assert str(err.value).startswith("cssrs-screener: respondent c-9: ")
+    assert fragment in str(err.value)
+
+
+# -------------------------------------------------------- aggression screen
+
+
+def agg(**present: int | None) -> dict[str, float | None]:
+    return {k: present.get(k.replace("-", "_"), 0) for k in AGGRESSION_ITEMS}
+
+
+@pytest.mark.parametrize(
+    ("items", "value", "band", "high"),
+    [
+        (agg(), 0, "none", False),
+        (agg(intoxication=1), 1, "elevated", False),
+        (agg(intoxication=1, weapon_access=1), 2, "elevated", False),
+        (agg(intoxication=1, weapon_access=1, recent_escalation=1), 3, "high", True),
+        (agg(threats_made=1), 1, "high", True),
+        (dict.fromkeys(AGGRESSION_ITEMS, 1), 5, "high", True),
+    ],
+)
+def test_aggression_screen(
+    items: dict[str, float | None], value: int, band: str, high: bool
+) -> None:
+    [s] = assess_one("aggression-screen", items)
+    assert (s.value, s.band) == (value, band)
+    assert ("aggression.high" in codes(s)) is high
+    assert s.critical is high
+
+
+def test_aggression_high_raises_both_threats() -> None:
+    got = factors_for(resp("aggression-screen", agg(threats_made=1)))
+    assert ("in-session-aggression", 3.0) in got
+    assert ("staff-physical-harm", 2.5) in got
+
+
+def test_aggression_incomplete_still_flags_known_high_and_fails_closed() -> None:
+    [s] = assess_one("aggression-screen", agg(threats_made=1, intoxication=None))
+    assert s.value is None
+    assert "aggression.high" in codes(s)
+    [s] = assess_one(
+        "aggression-screen",
+        agg(
+            intoxication=1,
+            weapon_access=1,
+            recent_escalation=1,
+            history_of_violence=None,
+        ),
+    )
+    assert s.value is None
+    assert codes(s) == ["aggression.high"]
+    got = factors_for(resp("aggression-screen", agg(intoxication=None)))
+    assert ("in-session-aggression", 1.5) in got
+
+
+def test_aggression_bad_input() -> None:
+    with pytest.raises(
+        InstrumentError, match="aggression-screen: respondent c-9: item weapon-access"
+    ):
+        score_items(AGGRESSION, {"weapon-access": 2}, subject="c-9")
+    with pytest.raises(
+        InstrumentError, match="aggression-screen: respondent c-9: item knife"
+    ):
+        score_items(AGGRESSION, {"knife": 1}, subject="c-9")
+
+
+def test_aggression_spec_says_not_validated() -> None:
+    assert "NOT a validated instrument" in AGGRESSION.name
+
+
+# ------------------------------------------------------------------ plugin
+
+
+def test_factors_only_on_declared_threats() -> None:
+    got = factors_for(
+        resp("phq9", phq([3] * 9)),
+        resp(
+            "cssrs-screener", {"1": 1, "2": 1, "3": 1, "4": 1, "5": 1, "6": 1, "6b": 1}
+        ),
+        resp("aggression-screen", dict.fromkeys(AGGRESSION_ITEMS, 1)),
+    )
+    assert {t for t, _ in got} == set(hooks.THREATS)
+
+
+def test_discovered_through_entry_point() -> None:
+    rec = riskcore.PluginManager().record("safety")
+    assert rec is not None
+    assert rec.status.value == "active"
+    assert rec.distribution == "riskcore-safety"
+    assert "riskcore_assess" in rec.hooks
+
+
+def test_end_to_end_assess() -> None:
+    case = case_with(
+        resp("phq9", phq([0] * 8 + [1])),
+        resp("gad7", {str(i): 1 for i in range(1, 8)}),
+        resp("cssrs-screener", {"1": 1, "2": 0, "6": 0}),
+        resp("aggression-screen", agg()),
+    )
+    a = riskcore.assess(case, pm=riskcore.PluginManager(allow=["safety"]))
+    assert a.complete, a.incomplete_reasons
+    assert {s.instrument for s in a.scores} == {
+        "phq9",
+        "gad7",
+        "cssrs-screener",
+        "aggression-screen",
+    }
+    assert [f.code for _, f in a.critical_flags] == ["phq9.item9-positive"]
+
+
+# ---------------------------------------------------------------- fairness
+
+_text = st.one_of(st.none(), st.text(alphabet="abcdefghij -", min_size=1, max_size=12))
+_protected = st.builds(
+    ProtectedAttributes,
+    culture=_text,
+    ethnicity=_text,
+    religion=_text,
+    gender=_text,
+    languages=st.lists(st.sampled_from(["en", "es", "fa", "ar", "zh"]), max_size=3),
+)
+_answers = st.fixed_dictionaries(
+    {
+        "phq": st.lists(
+            st.one_of(st.none(), st.integers(0, 3)), min_size=9, max_size=9
+        ),
+        "agg": st.lists(
+            st.one_of(st.none(), st.integers(0, 1)), min_size=5, max_size=5
+        ),
+        "cssrs": st.dictionaries(
+            st.sampled_from(["1", "2", "3", "4", "5", "6", "6b"]), st.integers(0, 1)
+        ),
+    }
+)
+
+
+def _guarded_view(case: Case) -> tuple[object, ...]:
+    pm = riskcore.PluginManager()
+    a = riskcore.assess(case, pm=pm)
+    scores = sorted(
+        (
+            s.subject,
+            s.instrument,
+            s.scale,
+            s.value,
+            s.band,
+            tuple(f.code for f in s.flags),
+        )
+        for s in a.scores
+        if s.instrument
+        in {"phq9", "gad7", "cssrs-screener", "aggression-screen", "pcl5", "ace"}
+    )
+    factors = []
+    for subj in case.subjects():
+        mine = [s for s in a.scores if s.subject == subj.id]
+        for o in pm.call_each(
+            "riskcore_risk_factors", subject=subj, scores=mine, case=case
+        ):
+            factors += [
+                (f.threat, f.subject, f.odds_ratio)
+                for f in o.result or ()
+                if f.threat in GUARDED
+            ]
+    return (tuple(scores), tuple(sorted(factors)))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(a=_protected, b=_protected, answers=_answers)
+def test_protected_attributes_never_move_guarded_scores_or_factors(
+    a: ProtectedAttributes, b: ProtectedAttributes, answers: dict[str, Any]
+) -> None:
+    responses = (
+        resp("phq9", phq(answers["phq"])),
+        resp(
+            "aggression-screen",
+            dict(zip(AGGRESSION_ITEMS, answers["agg"], strict=True)),
+        ),
+        resp("cssrs-screener", answers["cssrs"]),
+    )
+    base = case_with(*responses, protected=a)
+    other = attrs.evolve(base, clients=[attrs.evolve(base.clients[0], protected=b)])
+    assert _guarded_view(base) == _guarded_view(other)
