@@ -1,0 +1,255 @@
+"""The risk calculus: every formula riskcore uses to turn numbers into risk.
+
+This module is **the one place** for formulas. :func:`riskcore.identify.identify`
+and :func:`riskcore.simulate.simulate` both call (or vectorise) exactly these,
+and every output records :data:`METHOD_VERSION` so that a change of method can
+never silently restate an old result.
+
+Formulas (see ``docs/risk.md`` for a worked example):
+
+* odds scale: ``odds(p) = p / (1 - p)``; a factor with odds ratio ``OR``
+  gives ``p' = p·K / (1 - p + p·K)`` with ``K = Π OR`` (this form is exact
+  and well defined at ``p = 1``);
+* layers of protection (LOPA): ``p_res = p × Π (1 - e_i)``, and the mitigated
+  event frequency ``f = f_IE × Π EC × Π CM × Π PFD``;
+* recovery barriers (bow-tie right side): ``I_res = I × Π (1 - e_j)``;
+* expected harm: ``H = p × I``;
+* common-cause groups: layers that share any dependency (a mitigation both
+  require, transitively, or a shared resource) form one group; the *strict*
+  figure credits only the most effective layer of each group.
+
+Pure Python: no numpy, so ``import riskcore`` stays light.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+from riskcore.errors import FieldError
+
+__all__ = [
+    "METHOD_VERSION",
+    "check_effectiveness",
+    "check_probability",
+    "combine_odds",
+    "common_cause_groups",
+    "expected_harm",
+    "lopa_frequency",
+    "protect",
+    "reduce_impact",
+    "strict_credit",
+]
+
+METHOD_VERSION = "riskcore-calculus/1"
+"""Version of the formulas in this module; bump it on any change of method.
+
+Policy: a change that can move any number (a formula, a default band, the
+common-cause rule) bumps the version; registers and simulation results carry the
+version they were computed with, and consumers must not compare figures across
+versions without recomputing.
+"""
+
+
+def _path(risk: str | None, field: str) -> str:
+    return f"{risk}.{field}" if risk else field
+
+
+def check_probability(value: float, *, risk: str | None = None, field: str = "likelihood") -> float:
+    """Return *value* as a float if it is a probability in [0, 1].
+
+    NaN, infinities and values outside [0, 1] raise a
+    :class:`~riskcore.errors.FieldError` whose path names the risk and the field.
+
+    Examples
+    --------
+    >>> check_probability(0.25)
+    0.25
+    >>> check_probability(1.2, risk="burnout:t-1")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.FieldError: burnout:t-1.likelihood: 1.2 is not a probability in [0, 1]
+    >>> check_probability(float("nan"), risk="burnout:t-1", field="residual.likelihood")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.FieldError: burnout:t-1.residual.likelihood: nan is not a probability in [0, 1]
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FieldError(_path(risk, field), value, "is not a number")
+    x = float(value)
+    if not (0.0 <= x <= 1.0):  # also catches NaN
+        raise FieldError(_path(risk, field), value, "is not a probability in [0, 1]")
+    return x
+
+
+def check_effectiveness(value: float, *, risk: str | None = None, field: str = "effectiveness") -> float:
+    """Return *value* if it is an effectiveness (fraction removed) in [0, 1].
+
+    Examples
+    --------
+    >>> check_effectiveness(1.2, risk="burnout:t-1", field="layers[supervision].effectiveness")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.FieldError: burnout:t-1.layers[supervision].effectiveness: 1.2 is not an effectiveness in [0, 1]
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FieldError(_path(risk, field), value, "is not a number")
+    x = float(value)
+    if not (0.0 <= x <= 1.0):
+        raise FieldError(_path(risk, field), value, "is not an effectiveness in [0, 1]")
+    return x
+
+
+def combine_odds(p: float, odds_ratios: Iterable[float], *, risk: str | None = None) -> float:
+    """Move probability *p* by odds ratios, combined multiplicatively on the odds scale.
+
+    ``p' = p·K / (1 - p + p·K)`` with ``K = Π OR``; equal to
+    ``odds⁻¹(odds(p) · K)`` and exact at ``p ∈ {0, 1}``.
+
+    Examples
+    --------
+    Base 0.10 (odds 1/9) with OR 3 and OR 1.5: odds 0.5, so p = 1/3.
+
+    >>> round(combine_odds(0.10, [3.0, 1.5]), 6)
+    0.333333
+    >>> combine_odds(0.2, [])
+    0.2
+    >>> combine_odds(1.0, [0.5])
+    1.0
+    """
+    p = check_probability(p, risk=risk)
+    k = 1.0
+    for i, r in enumerate(odds_ratios):
+        if isinstance(r, bool) or not isinstance(r, (int, float)) or not (0 < r < math.inf):
+            raise FieldError(_path(risk, f"factors[{i}].odds_ratio"), r, "is not a finite number > 0")
+        k *= float(r)
+    if k == 1.0:
+        return p
+    return p * k / (1.0 - p + p * k)
+
+
+def protect(p: float, effectivenesses: Iterable[float], *, risk: str | None = None) -> float:
+    """Residual probability after independent protection layers: ``p × Π (1 - e_i)``.
+
+    Examples
+    --------
+    >>> round(protect(0.2, [0.5, 0.4]), 10)
+    0.06
+    """
+    out = check_probability(p, risk=risk)
+    for i, e in enumerate(effectivenesses):
+        out *= 1.0 - check_effectiveness(e, risk=risk, field=f"layers[{i}].effectiveness")
+    return out
+
+
+def reduce_impact(impact: float, effectivenesses: Iterable[float], *, risk: str | None = None) -> float:
+    """Residual impact after recovery barriers: ``I × Π (1 - e_j)``.
+
+    Examples
+    --------
+    >>> reduce_impact(4.0, [0.25])
+    3.0
+    """
+    if isinstance(impact, bool) or not isinstance(impact, (int, float)) or not (0 <= impact < math.inf):
+        raise FieldError(_path(risk, "impact"), impact, "is not a finite number >= 0")
+    out = float(impact)
+    for i, e in enumerate(effectivenesses):
+        out *= 1.0 - check_effectiveness(e, risk=risk, field=f"recovery[{i}].effectiveness")
+    return out
+
+
+def lopa_frequency(
+    initiating: float,
+    pfds: Iterable[float] = (),
+    *,
+    enabling: Iterable[float] = (),
+    modifiers: Iterable[float] = (),
+) -> float:
+    """Mitigated event frequency of layer-of-protection analysis.
+
+    ``f = f_IE × Π P(enabling) × Π P(conditional modifier) × Π PFD_i``, with
+    each independent protection layer's probability of failure on demand
+    ``PFD = 1 - e``.
+
+    Examples
+    --------
+    A textbook scenario: initiating event 0.1 /yr, enabling condition 0.5,
+    probability of ignition 0.5, IPLs with PFD 0.1 (alarm and operator) and
+    0.01 (relief valve): ``0.1 × 0.5 × 0.5 × 0.1 × 0.01 = 2.5e-5`` /yr.
+
+    >>> f"{lopa_frequency(0.1, [0.1, 0.01], enabling=[0.5], modifiers=[0.5]):.3g}"
+    '2.5e-05'
+    """
+    if not (0 <= initiating < math.inf):
+        raise FieldError("initiating", initiating, "is not a finite number >= 0")
+    out = float(initiating)
+    for name, seq in (("enabling", enabling), ("modifiers", modifiers), ("pfds", pfds)):
+        for i, x in enumerate(seq):
+            out *= check_probability(x, field=f"{name}[{i}]")
+    return out
+
+
+def expected_harm(p: float, impact: float) -> float:
+    """Expected harm over the horizon, ``p × I``.
+
+    >>> expected_harm(0.06, 3.0)
+    0.18
+    """
+    return p * impact
+
+
+def common_cause_groups(dependencies: Mapping[str, Iterable[str]]) -> list[tuple[str, ...]]:
+    """Partition layers into common-cause groups.
+
+    *dependencies* maps each layer id to the things it depends on (for a
+    mitigation: itself, every mitigation it requires, transitively, and its
+    resources). Two layers sharing any dependency are in one group; groups are
+    closed under that relation (union-find). Groups come back sorted.
+
+    Examples
+    --------
+    >>> common_cause_groups({"alarm": ["alarm", "r:phone"], "check-in": ["check-in", "r:phone"],
+    ...                      "training": ["training"]})
+    [('alarm', 'check-in'), ('training',)]
+    """
+    parent = {k: k for k in dependencies}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    owner: dict[str, str] = {}
+    for layer in sorted(dependencies):
+        for dep in dependencies[layer]:
+            if dep in owner:
+                a, b = find(owner[dep]), find(layer)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                owner[dep] = layer
+    groups: dict[str, list[str]] = {}
+    for k in sorted(dependencies):
+        groups.setdefault(find(k), []).append(k)
+    return sorted(tuple(v) for v in groups.values())
+
+
+def strict_credit(effectiveness: Mapping[str, float], groups: Iterable[Iterable[str]]) -> frozenset[str]:
+    """The layers credited by the strict figure: the best layer of each group.
+
+    Ties go to the smallest id, so the choice is deterministic.
+
+    Examples
+    --------
+    >>> sorted(strict_credit({"a": 0.5, "b": 0.7, "c": 0.2}, [("a", "b"), ("c",)]))
+    ['b', 'c']
+    """
+    out = set()
+    for g in groups:
+        members = sorted(g)
+        if members:
+            out.add(max(members, key=lambda k: (effectiveness[k], -members.index(k))))
+    return frozenset(out)

@@ -1,0 +1,416 @@
+"""From an assessment to a risk register: identify, explain, override, credit controls.
+
+:func:`identify` makes one :class:`~riskcore.model.risk.Risk` per (threat,
+subject) whose kind matches the threat's ``scope`` (organisational threats get
+one risk, for the practice). Risk factors come from every plugin's
+``riskcore_risk_factors``, each call isolated; critical flags lift risks; the
+chosen mitigations and responses give residual figures
+(:func:`apply_controls`). Formulas are in :mod:`riskcore.calculus`.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+
+import attrs
+
+from riskcore import calculus
+from riskcore.errors import AssessmentError, FieldError, PluginError
+from riskcore.model.assessment import Assessment, AssessorFailure
+from riskcore.model.case import Case
+from riskcore.model.catalog import Catalog, EffectTarget, Threat
+from riskcore.model.distributions import Param, mean_of
+from riskcore.model.factors import RiskFactor
+from riskcore.model.risk import (
+    AppliedFactor,
+    Layer,
+    Modifier,
+    Risk,
+    RiskMatrix,
+    RiskRegister,
+)
+from riskcore.model.subjects import Client, Subject
+from riskcore.plugins import PluginManager, get_plugin_manager
+
+__all__ = ["CRITICAL_MAP", "HOOK", "apply_controls", "identify", "risk_id"]
+
+HOOK = "riskcore_risk_factors"
+
+CRITICAL_MAP: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "flag:phq9.item9": ("self-harm",),
+        "flag:cssrs.": ("self-harm",),
+        "flag:aggression.": ("aggression",),
+        "observation:threat-communicated": ("aggression",),
+    }
+)
+"""Which critical findings lift which threat categories (the one table).
+
+Keys are ``"flag:<code prefix>"`` (matched against the code of every
+*critical* flag) or ``"observation:<code>"`` (any observation with that code);
+values are threat categories. A finding on a client also lifts the matching
+risks of the client's clinician (e.g. ``staff-physical-harm``). Pass
+``critical_map=`` to :func:`identify` to override.
+"""
+
+
+def risk_id(threat: str, subject: str) -> str:
+    """The id of the risk of *threat* for *subject*.
+
+    >>> risk_id("burnout", "t-1")
+    'burnout:t-1'
+    """
+    return f"{threat}:{subject}"
+
+
+def _base_source(t: Threat) -> str:
+    if t.source is not None and not t.illustrative:
+        return t.source.citation
+    if t.source is not None:
+        return f"illustrative default ({t.source.citation})"
+    return "illustrative default"
+
+
+def _critical_findings(
+    assessment: Assessment, case: Case, cmap: Mapping[str, tuple[str, ...]]
+) -> dict[str, list[tuple[str, str]]]:
+    """subject id -> [(category, reason)] from critical flags and observations."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    clinician = {c.id: c.clinician for c in case.clients}
+
+    def add(subject: str, cats: Iterable[str], reason: str) -> None:
+        targets = [subject]
+        if clinician.get(subject):
+            targets.append(str(clinician[subject]))
+        for s in targets:
+            for c in cats:
+                out.setdefault(s, []).append((c, reason if s == subject else f"{reason} (client {subject})"))
+
+    for score, flag in assessment.critical_flags:
+        for key, cats in cmap.items():
+            if key.startswith("flag:") and flag.code.startswith(key[5:]):
+                add(score.subject, cats, f"critical flag {flag.code}")
+    for obs in case.observations:
+        cats = cmap.get(f"observation:{obs.code}")
+        if cats and obs.value not in (False, None, 0):
+            add(obs.subject, cats, f"observation {obs.code}")
+    return out
+
+
+def _subject_incomplete(assessment: Assessment) -> tuple[tuple[str, ...], dict[str, list[str]]]:
+    everyone = [f.summary() for f in assessment.failures if f.subject is None]
+    per: dict[str, list[str]] = {}
+    for f in assessment.failures:
+        if f.subject is not None:
+            per.setdefault(f.subject, []).append(f.summary())
+    for s in assessment.scores:
+        if not s.complete:
+            per.setdefault(s.subject, []).append(f"{s.instrument}.{s.scale}: {s.missing_reason}")
+    return tuple(everyone), per
+
+
+def _check_factors(result: object, subject: str) -> tuple[list[RiskFactor], str | None]:
+    if result is None:
+        return [], None
+    if not isinstance(result, Iterable) or isinstance(result, (str, bytes, dict)):
+        return [], f"returned {type(result).__name__}, expected an iterable of RiskFactor"
+    try:
+        got = list(result)
+    except Exception as exc:
+        return [], f"raised {type(exc).__name__} while producing factors"
+    for f in got:
+        if not isinstance(f, RiskFactor):
+            return [], f"returned a {type(f).__name__}, expected RiskFactor"
+        if f.subject != subject:
+            return [], "returned a factor about another subject"
+    return got, None
+
+
+def identify(
+    assessment: Assessment,
+    catalog: Catalog,
+    case: Case,
+    *,
+    pm: PluginManager | None = None,
+    matrix: RiskMatrix | None = None,
+    mitigations: Iterable[str] = (),
+    responses: Iterable[str] = (),
+    modifiers: Iterable[Modifier] = (),
+    critical_map: Mapping[str, tuple[str, ...]] | None = None,
+    strict: bool = False,
+) -> RiskRegister:
+    """Build the risk register of *case*.
+
+    Parameters
+    ----------
+    assessment:
+        The output of :func:`riskcore.assess`.
+    catalog:
+        Threats (with base likelihoods and impacts), mitigations and responses.
+    case:
+        The case; gives the subjects, observations, ``assessed_on`` and horizon.
+    pm:
+        Plugin manager; default :func:`riskcore.plugins.get_plugin_manager`.
+    matrix:
+        Risk matrix; default :meth:`RiskMatrix.default`.
+    mitigations, responses:
+        Ids of chosen mitigations and responses, credited in the residual
+        figures (see :func:`apply_controls`).
+    modifiers:
+        LOPA enabling conditions and conditional modifiers.
+    critical_map:
+        Overrides :data:`CRITICAL_MAP`.
+    strict:
+        Raise on the first plugin failure instead of recording it
+        (:class:`~riskcore.errors.PluginError`; a factor on an unknown threat or
+        a threat that has no risk for that subject raises
+        :class:`~riskcore.errors.FieldError`).
+
+    Returns
+    -------
+    RiskRegister
+        With :data:`riskcore.calculus.METHOD_VERSION`.
+
+    Examples
+    --------
+    >>> from riskcore.model import (Case, Catalog, Practice, Professional, Severity,
+    ...                             Threat, SubjectKind, Assessment)
+    >>> from riskcore.plugins import PluginManager
+    >>> cat = Catalog(threats=[Threat(id="burnout", name="Burnout", category="wellbeing",
+    ...     scope=SubjectKind.PROFESSIONAL, base_likelihood=0.2, impact=Severity(value=3))])
+    >>> case = Case(id="c", practice=Practice(id="p"), professionals=[Professional(id="t-1")])
+    >>> reg = identify(Assessment(case_id="c"), cat, case, pm=PluginManager(autoload=False))
+    >>> r = reg.risk("burnout:t-1")
+    >>> r.inherent.likelihood, r.level, reg.method_version
+    (0.2, 'high', 'riskcore-calculus/1')
+    """
+    pm = pm or get_plugin_manager()
+    matrix = matrix or RiskMatrix.default()
+    cmap = CRITICAL_MAP if critical_map is None else critical_map
+    threats = {t.id: t for t in catalog.threats}
+    failures: list[AssessorFailure] = []
+    everyone, per_subject = _subject_incomplete(assessment)
+    per_subject = {k: list(v) for k, v in per_subject.items()}
+
+    def fail(f: AssessorFailure, exc: BaseException | None = None) -> None:
+        if strict:
+            raise PluginError(f.summary()) from exc
+        failures.append(f)
+        if f.subject is not None:
+            per_subject.setdefault(f.subject, []).append(f.summary())
+
+    subjects = case.subjects()
+    keys: dict[tuple[str, str], tuple[Threat, Subject]] = {}
+    for t in catalog.threats:
+        for s in subjects:
+            if s.KIND is t.scope:
+                keys[(t.id, s.id)] = (t, s)
+
+    factors: dict[tuple[str, str], list[RiskFactor]] = {}
+    for s in subjects:
+        for o in pm.call_each(HOOK, subject=s, scores=assessment.for_subject(s.id), case=case):
+            rec = pm.record(o.plugin)
+            meta = {"distribution": rec.distribution if rec else None, "version": rec.version if rec else None}
+            if o.error is not None:
+                fail(AssessorFailure(plugin=o.plugin, hook=HOOK, error_type=type(o.error).__name__,
+                                     subject=s.id, detail=str(o.error), **meta), o.error)
+                continue
+            got, problem = _check_factors(o.result, s.id)
+            if problem is None:
+                for i, f in enumerate(got):
+                    if f.threat not in threats:
+                        problem = f"factor on unknown threat {f.threat!r}"
+                        err = FieldError(f"{o.plugin}.factors[{i}].threat", f.threat,
+                                         f"is not a threat in the catalog (subject {s.id})")
+                    elif (f.threat, s.id) not in keys:
+                        problem = f"factor on threat {f.threat!r}, which has no risk for a {s.KIND.value}"
+                        err = FieldError(f"{o.plugin}.factors[{i}].threat", f.threat,
+                                         f"has scope {threats[f.threat].scope.value}, not {s.KIND.value} (subject {s.id})")
+                    else:
+                        continue
+                    if strict:
+                        raise err
+                    break
+            if problem is not None:
+                fail(AssessorFailure(plugin=o.plugin, hook=HOOK, error_type="InvalidResult",
+                                     subject=s.id, detail=problem, **meta))
+                continue
+            for f in got:
+                factors.setdefault((f.threat, s.id), []).append(attrs.evolve(f, plugin=o.plugin))
+
+    findings = _critical_findings(assessment, case, cmap)
+    mods = tuple(modifiers)
+    for i, m in enumerate(mods):
+        if m.threat not in threats:
+            raise FieldError(f"modifiers[{i}].threat", m.threat, "is not a threat in the catalog")
+
+    risks: list[Risk] = []
+    for (tid, sid), (t, s) in keys.items():
+        rid = risk_id(tid, sid)
+        incomplete = [*everyone, *per_subject.get(sid, [])]
+        applied = []
+        for f in factors.get((tid, sid), []):
+            credited, note = True, ""
+            if f.odds_ratio < 1 and incomplete:
+                credited, note = False, "protective factor from an incomplete assessment"
+            applied.append(AppliedFactor(odds_ratio=f.odds_ratio, reason=f.reason, plugin=f.plugin,
+                                         source=f.source, score=f.score, credited=credited, note=note))
+        crit = [reason for cat, reason in findings.get(sid, []) if cat == t.category]
+        required: list[str] = []
+        if crit:
+            codes = {r.split()[-1] for r in crit}
+            required = sorted(
+                r.id for r in catalog.responses
+                if tid in r.trigger.threats
+                or any(e.threat == tid for e in r.recovers)
+                or codes & set(r.trigger.flags) | codes & set(r.trigger.observations)
+            )
+        rmods = tuple(m for m in mods if m.threat == tid and m.subject in (None, sid))
+        p = calculus.combine_odds(mean_of(t.base_likelihood), [f.odds_ratio for f in applied if f.credited], risk=rid)
+        for j, m in enumerate(rmods):
+            p *= calculus.check_probability(mean_of(m.probability), risk=rid, field=f"modifiers[{j}].probability")
+        point = matrix.point(p, _impact(t.impact.value, matrix, t.impact.scale, rid), risk=rid, prefix="inherent.")
+        risks.append(
+            Risk(
+                id=rid, threat=tid, threat_name=t.name, category=t.category, subject=sid,
+                subject_kind=s.KIND, base_likelihood=t.base_likelihood, base_source=_base_source(t),
+                illustrative=t.illustrative, impact=t.impact, guarded=t.guarded, factors=applied,
+                modifiers=rmods, inherent=point, residual=point, residual_all=point,
+                level=point.level, target=matrix.tolerance, within_tolerance=True,
+                critical=bool(crit), critical_reasons=tuple(dict.fromkeys(crit)),
+                response_required=bool(crit), required_responses=required,
+                incomplete=bool(incomplete), incomplete_reasons=tuple(dict.fromkeys(incomplete)),
+            )
+        )
+    reg = RiskRegister(
+        case_id=case.id, risks=risks, method_version=calculus.METHOD_VERSION, matrix=matrix,
+        horizon_days=case.horizon_days, assessed_on=case.assessed_on, failures=failures,
+    )
+    if strict and not assessment.complete:
+        raise AssessmentError("; ".join(assessment.incomplete_reasons))
+    return apply_controls(reg, catalog, mitigations=mitigations, responses=responses)
+
+
+def _impact(value: Param, matrix: RiskMatrix, scale: str, rid: str) -> float:
+    if scale != matrix.impact_scale:
+        raise FieldError(f"{rid}.impact.scale", scale, f"does not match the matrix scale {matrix.impact_scale!r}")
+    return mean_of(value)
+
+
+def _closure(catalog: Catalog) -> dict[str, frozenset[str]]:
+    """Each mitigation with everything it requires, transitively (itself included).
+
+    Private helper; to be merged with :mod:`riskcore.graph` once it lands.
+    """
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(m.id for m in catalog.mitigations)
+    g.add_edges_from((m.id, r) for m in catalog.mitigations for r in m.requires)
+    return {n: frozenset({n, *nx.descendants(g, n)}) for n in g.nodes}
+
+
+def apply_controls(
+    register: RiskRegister,
+    catalog: Catalog,
+    *,
+    mitigations: Iterable[str] = (),
+    responses: Iterable[str] = (),
+) -> RiskRegister:
+    """Recompute residual figures, levels and review dates for chosen controls.
+
+    Preventive effects reduce likelihood, ``p × Π (1 - e)``; impact effects of
+    mitigations and the recovery effects of responses reduce impact,
+    ``I × Π (1 - e)``. Layers on the same side of one risk that share a
+    dependency (a transitively required mitigation or a ``resources`` entry)
+    form a common-cause group: ``residual`` credits only the most effective
+    layer of each group, ``residual_all`` credits all of them.
+
+    Unknown ids raise :class:`~riskcore.errors.FieldError`.
+    """
+    mids = tuple(dict.fromkeys(mitigations))
+    rids = tuple(dict.fromkeys(responses))
+    mit = {m.id: m for m in catalog.mitigations}
+    resp = {r.id: r for r in catalog.responses}
+    for i, m in enumerate(mids):
+        if m not in mit:
+            raise FieldError(f"mitigations[{i}]", m, "is not a mitigation in the catalog")
+    for i, r in enumerate(rids):
+        if r not in resp:
+            raise FieldError(f"responses[{i}]", r, "is not a response in the catalog")
+    closure = _closure(catalog)
+    deps: dict[str, frozenset[str]] = {}
+    for m in mids:
+        deps[m] = frozenset({*(f"m:{x}" for x in closure[m]), *(f"r:{x}" for x in mit[m].resources)})
+    for r in rids:
+        req = set().union(*(closure[x] for x in resp[r].requires)) if resp[r].requires else set()
+        deps[r] = frozenset({f"resp:{r}", *(f"m:{x}" for x in req)})
+    matrix = register.matrix
+    out = []
+    for risk in register.risks:
+        cand: list[tuple[str, str, EffectTarget, Param]] = []
+        for m in mids:
+            cand += [(m, "mitigation", e.on, e.effectiveness) for e in mit[m].reduces if e.threat == risk.threat]
+        for r in rids:
+            cand += [(r, "response", EffectTarget.IMPACT, e.effectiveness) for e in resp[r].recovers if e.threat == risk.threat]
+        out.append(_residual(risk, cand, deps, matrix, register.assessed_on))
+    return attrs.evolve(register, risks=out, mitigations=mids, responses=rids)
+
+
+def _residual(
+    risk: Risk,
+    cand: Sequence[tuple[str, str, EffectTarget, Param]],
+    deps: Mapping[str, frozenset[str]],
+    matrix: RiskMatrix,
+    assessed_on: dt.date | None,
+) -> Risk:
+    rid = risk.id
+    layers: list[Layer] = []
+    eff: dict[EffectTarget, tuple[list[float], list[float]]] = {}
+    for on in (EffectTarget.LIKELIHOOD, EffectTarget.IMPACT):
+        side = [(k, c) for k, c in enumerate(cand) if c[2] is on]
+        keys = {f"{c[0]}#{k}": c for k, c in side}
+        means = {
+            key: calculus.check_effectiveness(mean_of(c[3]), risk=rid, field=f"layers[{c[0]}].effectiveness")
+            for key, c in keys.items()
+        }
+        groups = calculus.common_cause_groups({key: deps[c[0]] | {f"self:{c[0]}"} for key, c in keys.items()})
+        best = calculus.strict_credit(means, groups)
+        strict_e: list[float] = []
+        all_e: list[float] = []
+        for g in groups:
+            names = tuple(dict.fromkeys(keys[k][0] for k in g))
+            for key in g:
+                c = keys[key]
+                ok = key in best
+                reason = ""
+                if not ok:
+                    winner = next(keys[b][0] for b in g if b in best)
+                    reason = f"shares a dependency with {winner} (common cause); only the best layer of the group is credited"
+                layers.append(Layer(id=c[0], kind=c[1], on=on, effectiveness=c[3], credited=ok, group=names if len(g) > 1 else (), reason=reason))
+                all_e.append(means[key])
+                if ok:
+                    strict_e.append(means[key])
+        eff[on] = (strict_e, all_e)
+    p0, i0 = risk.inherent.likelihood, risk.inherent.impact
+    lik, imp = eff[EffectTarget.LIKELIHOOD], eff[EffectTarget.IMPACT]
+    strict = matrix.point(calculus.protect(p0, lik[0], risk=rid), calculus.reduce_impact(i0, imp[0], risk=rid), risk=rid, prefix="residual.")
+    allp = matrix.point(calculus.protect(p0, lik[1], risk=rid), calculus.reduce_impact(i0, imp[1], risk=rid), risk=rid, prefix="residual_all.")
+    level = strict.level
+    if risk.critical:
+        level = matrix.at_least(level, matrix.critical_floor)
+    days = matrix.get(level).review_days
+    return attrs.evolve(
+        risk,
+        layers=layers,
+        residual=strict,
+        residual_all=allp,
+        level=level,
+        within_tolerance=matrix.rank(level) <= matrix.rank(matrix.tolerance),
+        review_days=days,
+        next_review=None if assessed_on is None else assessed_on + dt.timedelta(days=days),
+    )

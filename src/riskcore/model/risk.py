@@ -1,0 +1,382 @@
+"""Risks, the risk register and the risk matrix.
+
+A :class:`Risk` is one threat for one subject (or for the practice). It keeps
+everything that moved its figures — base likelihood and its source, each
+:class:`AppliedFactor` with the plugin and reason, modifiers, each protection
+:class:`Layer` — so the register can answer "why is this high?".
+Inherent, residual (strict and all-safeguards) and target figures sit side by
+side. Formulas live in :mod:`riskcore.calculus`.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+
+from attrs import field, frozen
+
+from riskcore.errors import FieldError
+from riskcore.model._fields import bounded, ident, nonneg, probability, text, to_tuple
+from riskcore.model.assessment import AssessorFailure
+from riskcore.model.catalog import EffectTarget, Severity, Source
+from riskcore.model.distributions import Param
+from riskcore.model.subjects import SubjectKind
+
+__all__ = [
+    "DEFAULT_MATRIX",
+    "AppliedFactor",
+    "Band",
+    "Layer",
+    "Level",
+    "Modifier",
+    "ModifierKind",
+    "Risk",
+    "RiskMatrix",
+    "RiskPoint",
+    "RiskRegister",
+]
+
+
+@frozen(kw_only=True)
+class Band:
+    """A named band: values up to and including ``upper`` (above the previous band).
+
+    >>> Band(name="rare", upper=0.01)
+    Band(name='rare', upper=0.01)
+    """
+
+    name: str = ident()
+    upper: float = nonneg()
+
+
+@frozen(kw_only=True)
+class Level:
+    """A risk level and how often a risk at that level is reviewed.
+
+    >>> Level(name="high", review_days=30).review_days
+    30.0
+    """
+
+    name: str = ident()
+    review_days: float = bounded(1.0, 3650.0, converter=float)
+
+
+def _ascending(name: str, bands: tuple[Band, ...]) -> None:
+    if not bands:
+        raise FieldError(name, bands, "is empty")
+    for i in range(1, len(bands)):
+        if not bands[i].upper > bands[i - 1].upper:
+            raise FieldError(f"{name}[{i}].upper", bands[i].upper, "is not above the previous band")
+
+
+@frozen(kw_only=True)
+class RiskMatrix:
+    """A likelihood × impact matrix with named bands, levels and review intervals.
+
+    ``grid[i][j]`` is the level name for likelihood band *i* and impact band
+    *j*. ``levels`` go from least to most severe. ``tolerance`` is the target
+    level (a risk is within tolerance at or below it); ``critical_floor`` is the
+    lowest level a critical risk may show.
+
+    Examples
+    --------
+    >>> m = RiskMatrix.default()
+    >>> m.level(0.3, 3.0).name
+    'high'
+    >>> m.level(0.3, 3.0).review_days
+    30.0
+    >>> m.level(float("nan"), 4.0, risk="burnout:t-1")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.FieldError: burnout:t-1.likelihood: nan is not a number in [0, 1]
+    """
+
+    name: str = field(default="default-5x5")
+    likelihood_bands: tuple[Band, ...] = field(converter=to_tuple)
+    impact_bands: tuple[Band, ...] = field(converter=to_tuple)
+    levels: tuple[Level, ...] = field(converter=to_tuple)
+    grid: tuple[tuple[str, ...], ...] = field(converter=lambda g: tuple(tuple(r) for r in g))
+    impact_scale: str = field(default="severity-5")
+    tolerance: str = field(default="medium")
+    critical_floor: str = field(default="high")
+
+    def __attrs_post_init__(self) -> None:
+        _ascending("likelihood_bands", self.likelihood_bands)
+        _ascending("impact_bands", self.impact_bands)
+        if self.likelihood_bands[-1].upper < 1.0:
+            raise FieldError("likelihood_bands[-1].upper", self.likelihood_bands[-1].upper, "is below 1")
+        names = [lv.name for lv in self.levels]
+        if not names or len(set(names)) != len(names):
+            raise FieldError("levels", names, "must be a non-empty list of distinct names")
+        if len(self.grid) != len(self.likelihood_bands):
+            raise FieldError("grid", len(self.grid), "rows do not match the likelihood bands")
+        for i, row in enumerate(self.grid):
+            if len(row) != len(self.impact_bands):
+                raise FieldError(f"grid[{i}]", len(row), "cells do not match the impact bands")
+            for j, cell in enumerate(row):
+                if cell not in names:
+                    raise FieldError(f"grid[{i}][{j}]", cell, "is not a level")
+        for attr in ("tolerance", "critical_floor"):
+            if getattr(self, attr) not in names:
+                raise FieldError(attr, getattr(self, attr), "is not a level")
+
+    @classmethod
+    def default(cls) -> RiskMatrix:
+        """The default 5×5 matrix (see ``docs/risk.md`` for the bands)."""
+        lik = [("rare", 0.01), ("unlikely", 0.05), ("possible", 0.2), ("likely", 0.5), ("almost-certain", 1.0)]
+        imp = [("negligible", 1.5), ("minor", 2.5), ("moderate", 3.5), ("major", 4.5), ("catastrophic", 5.0)]
+        levels = [("low", 365), ("medium", 180), ("high", 30), ("very-high", 7)]
+
+        def cell(score: int) -> str:
+            if score <= 3:
+                return "low"
+            if score <= 6:
+                return "medium"
+            if score <= 12:
+                return "high"
+            return "very-high"
+
+        return cls(
+            likelihood_bands=[Band(name=n, upper=u) for n, u in lik],
+            impact_bands=[Band(name=n, upper=u) for n, u in imp],
+            levels=[Level(name=n, review_days=d) for n, d in levels],
+            grid=[[cell((i + 1) * (j + 1)) for j in range(5)] for i in range(5)],
+        )
+
+    def rank(self, level: str) -> int:
+        """Position of *level*, 0 = least severe."""
+        for i, lv in enumerate(self.levels):
+            if lv.name == level:
+                return i
+        raise FieldError("level", level, "is not a level of this matrix")
+
+    def get(self, level: str) -> Level:
+        """The :class:`Level` named *level*."""
+        return self.levels[self.rank(level)]
+
+    def at_least(self, level: str, floor: str) -> str:
+        """The more severe of *level* and *floor*.
+
+        >>> RiskMatrix.default().at_least("low", "high")
+        'high'
+        """
+        return level if self.rank(level) >= self.rank(floor) else floor
+
+    @staticmethod
+    def _band(bands: tuple[Band, ...], x: float, path: str, lo: float, hi: float | None) -> int:
+        if isinstance(x, bool) or not isinstance(x, (int, float)) or math.isnan(x) or x < lo or (hi is not None and x > hi):
+            right = "inf" if hi is None else f"{hi:g}"
+            raise FieldError(path, x, f"is not a number in [{lo:g}, {right}]")
+        for i, b in enumerate(bands):
+            if x <= b.upper:
+                return i
+        return len(bands) - 1
+
+    def likelihood_band(self, p: float, *, risk: str | None = None, field: str = "likelihood") -> int:
+        """Index of the likelihood band of probability *p* (NaN is rejected)."""
+        return self._band(self.likelihood_bands, p, f"{risk}.{field}" if risk else field, 0.0, 1.0)
+
+    def impact_band(self, impact: float, *, risk: str | None = None, field: str = "impact") -> int:
+        """Index of the impact band of *impact* (NaN is rejected)."""
+        return self._band(self.impact_bands, impact, f"{risk}.{field}" if risk else field, 0.0, math.inf)
+
+    def level(self, p: float, impact: float, *, risk: str | None = None, prefix: str = "") -> Level:
+        """The level of a (likelihood, impact) pair."""
+        i = self.likelihood_band(p, risk=risk, field=f"{prefix}likelihood")
+        j = self.impact_band(impact, risk=risk, field=f"{prefix}impact")
+        return self.get(self.grid[i][j])
+
+    def point(self, p: float, impact: float, *, risk: str | None = None, prefix: str = "") -> RiskPoint:
+        """A :class:`RiskPoint` with bands and level filled in."""
+        i = self.likelihood_band(p, risk=risk, field=f"{prefix}likelihood")
+        j = self.impact_band(impact, risk=risk, field=f"{prefix}impact")
+        return RiskPoint(
+            likelihood=p,
+            impact=impact,
+            expected_harm=p * impact,
+            likelihood_band=self.likelihood_bands[i].name,
+            impact_band=self.impact_bands[j].name,
+            level=self.grid[i][j],
+        )
+
+
+DEFAULT_MATRIX = RiskMatrix.default()
+"""The default 5×5 matrix."""
+
+
+@frozen(kw_only=True)
+class RiskPoint:
+    """A likelihood and an impact with their bands and matrix level."""
+
+    likelihood: float = probability()
+    impact: float = nonneg()
+    expected_harm: float = nonneg()
+    likelihood_band: str = field()
+    impact_band: str = field()
+    level: str = field()
+
+
+@frozen(kw_only=True)
+class AppliedFactor:
+    """A risk factor as applied to a risk: credited or not, and why."""
+
+    odds_ratio: float = bounded(1e-6, 1e6)
+    reason: str = text(max_length=500)
+    plugin: str | None = field(default=None)
+    source: Source | None = field(default=None)
+    score: str | None = field(default=None)
+    credited: bool = field(default=True)
+    note: str = text(max_length=500, default="")
+
+
+class ModifierKind(enum.Enum):
+    """LOPA probability multipliers."""
+
+    ENABLING = "enabling"
+    """An enabling condition (the visit is lone)."""
+    CONDITIONAL = "conditional"
+    """A conditional modifier (probability of injury given an assault)."""
+
+
+@frozen(kw_only=True)
+class Modifier:
+    """A probability that multiplies a threat's likelihood, with its reason.
+
+    ``subject`` restricts it to one subject's risk; ``None`` applies it to every
+    risk of the threat.
+
+    >>> Modifier(threat="staff-physical-harm", probability=0.4,
+    ...          reason="P(injury | assault)", kind=ModifierKind.CONDITIONAL).probability
+    0.4
+    """
+
+    threat: str = ident()
+    probability: Param = probability(distribution=True)
+    reason: str = text(max_length=500)
+    kind: ModifierKind = field(default=ModifierKind.ENABLING)
+    subject: str | None = field(default=None)
+    source: Source | None = field(default=None)
+
+
+@frozen(kw_only=True)
+class Layer:
+    """One protection layer (mitigation) or recovery barrier (response) on a risk.
+
+    ``credited`` says whether the strict figure credits it; ``group`` lists the
+    layers of its common-cause group (itself included) and ``reason`` says why
+    credit was refused.
+    """
+
+    id: str = ident()
+    kind: str = field()
+    """``"mitigation"`` or ``"response"``."""
+    on: EffectTarget = field()
+    effectiveness: Param = probability(distribution=True)
+    credited: bool = field(default=True)
+    group: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    reason: str = text(max_length=1000, default="")
+
+
+@frozen(kw_only=True)
+class Risk:
+    """One threat for one subject: inherent, residual and target side by side.
+
+    ``level`` is the level shown (strict residual, lifted to the matrix's
+    critical floor for critical risks); ``residual`` credits only independent
+    layers, ``residual_all`` every safeguard.
+    """
+
+    id: str = ident()
+    threat: str = ident()
+    threat_name: str = text(max_length=200)
+    category: str = ident()
+    subject: str = ident()
+    subject_kind: SubjectKind = field()
+    base_likelihood: Param = probability(distribution=True)
+    base_source: str = text(max_length=1000)
+    illustrative: bool = field()
+    impact: Severity = field()
+    guarded: bool = field(default=False)
+    factors: tuple[AppliedFactor, ...] = field(factory=tuple, converter=to_tuple)
+    modifiers: tuple[Modifier, ...] = field(factory=tuple, converter=to_tuple)
+    layers: tuple[Layer, ...] = field(factory=tuple, converter=to_tuple)
+    inherent: RiskPoint = field()
+    residual: RiskPoint = field()
+    residual_all: RiskPoint = field()
+    level: str = field()
+    target: str = field()
+    within_tolerance: bool = field()
+    critical: bool = field(default=False)
+    critical_reasons: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    response_required: bool = field(default=False)
+    required_responses: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    incomplete: bool = field(default=False)
+    incomplete_reasons: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    review_days: float = field(default=365.0)
+    next_review: dt.date | None = field(default=None)
+
+    def explain(self) -> tuple[str, ...]:
+        """Lines that answer "why is this risk at this level?"."""
+        lines = [
+            f"{self.id}: level {self.level} (target {self.target})",
+            f"base likelihood {_fmt(self.base_likelihood)} ({self.base_source})",
+        ]
+        for f in self.factors:
+            state = "" if f.credited else f" [not credited: {f.note}]"
+            lines.append(f"factor OR {f.odds_ratio:g} from {f.plugin or '?'}: {f.reason}{state}")
+        for m in self.modifiers:
+            lines.append(f"{m.kind.value} modifier {_fmt(m.probability)}: {m.reason}")
+        ih, rs, ra = self.inherent, self.residual, self.residual_all
+        lines.append(f"inherent p={ih.likelihood:.4g} impact={ih.impact:.4g} -> {ih.level}")
+        for lay in self.layers:
+            state = "credited" if lay.credited else f"not credited in strict figure: {lay.reason}"
+            lines.append(f"{lay.kind} {lay.id} on {lay.on.value} e={_fmt(lay.effectiveness)}: {state}")
+        lines.append(f"residual (strict) p={rs.likelihood:.4g} impact={rs.impact:.4g} -> {rs.level}")
+        lines.append(f"residual (all safeguards) p={ra.likelihood:.4g} impact={ra.impact:.4g} -> {ra.level}")
+        lines += [f"critical: {r}" for r in self.critical_reasons]
+        if self.response_required:
+            lines.append(f"response required: {', '.join(self.required_responses) or '(none in catalog)'}")
+        lines += [f"incomplete: {r}" for r in self.incomplete_reasons]
+        return tuple(lines)
+
+
+def _fmt(p: Param) -> str:
+    return f"{p:g}" if isinstance(p, (int, float)) else repr(p)
+
+
+@frozen(kw_only=True)
+class RiskRegister:
+    """Every risk of a case, with the method version and matrix that produced it."""
+
+    case_id: str = ident()
+    risks: tuple[Risk, ...] = field(factory=tuple, converter=to_tuple)
+    method_version: str = field()
+    matrix: RiskMatrix = field(factory=RiskMatrix.default)
+    horizon_days: float = field(default=365.0)
+    assessed_on: dt.date | None = field(default=None)
+    mitigations: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    responses: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    failures: tuple[AssessorFailure, ...] = field(factory=tuple, converter=to_tuple)
+
+    @property
+    def complete(self) -> bool:
+        """False if any risk is incomplete or any factor plugin failed."""
+        return not self.failures and not any(r.incomplete for r in self.risks)
+
+    def risk(self, id: str) -> Risk:
+        """The risk with this id (``KeyError`` if absent)."""
+        for r in self.risks:
+            if r.id == id:
+                return r
+        raise KeyError(id)
+
+    def expected_harm(self, which: str = "residual") -> float:
+        """Total expected harm: ``"inherent"``, ``"residual"`` or ``"residual_all"``."""
+        return sum(getattr(r, which).expected_harm for r in self.risks)
+
+    def critical(self) -> tuple[Risk, ...]:
+        """The critical risks, in register order."""
+        return tuple(r for r in self.risks if r.critical)
