@@ -100,7 +100,8 @@ def test_trigger_codes_are_known(catalog: Catalog) -> None:
     flags = _conventions("## Flag codes")
     observations = _conventions("## Observation codes")
     for r in catalog.responses:
-        assert r.owner and r.time_to_act_hours >= 0
+        assert r.owner
+        assert r.time_to_act_hours >= 0
         assert r.trigger.flags or r.trigger.observations, r.id
         assert set(r.trigger.flags) <= flags, r.id
         assert {o.split(":")[0] for o in r.trigger.observations} <= observations, r.id
@@ -118,7 +119,9 @@ def test_requirements_form_a_dag_and_sources_are_honest(catalog: Catalog) -> Non
     # Every mitigation's numbers are illustrative defaults; sources cite the measure.
     for m in catalog.mitigations:
         assert m.illustrative
-        assert m.cost >= 0 and m.hours >= 0 and m.duration_days >= 0
+        assert m.cost >= 0
+        assert m.hours >= 0
+        assert m.duration_days >= 0
     shared = {r for m in catalog.mitigations for r in m.resources}
     assert {"alarm-service", "clinical-supervisor"} <= shared
 

@@ -34,7 +34,8 @@ def test_loads_and_is_marked_synthetic(case: Case) -> None:
     assert len(case.clients) == 12
     for p in case.professionals:
         assert isinstance(p, Professional)
-        assert p.caseload is not None and p.cultural_training_hours is not None
+        assert p.caseload is not None
+        assert p.cultural_training_hours is not None
     assert all(c.name is None for c in case.clients), "pseudonyms only"
 
 
@@ -46,7 +47,8 @@ def test_instruments_use_convention_ids(case: Case) -> None:
     assert by_kind["client"] == CLIENT_INSTRUMENTS
     assert by_kind["pro"] == PRO_INSTRUMENTS
     chs = [r for r in case.responses if r.instrument == "chs"]
-    assert chs and all(r.about in {p.id for p in case.professionals} for r in chs)
+    assert chs
+    assert all(r.about in {p.id for p in case.professionals} for r in chs)
 
 
 def test_one_critical_item_and_one_incomplete(case: Case) -> None:

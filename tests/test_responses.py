@@ -105,7 +105,8 @@ def test_communicated_threat_arms_duty_to_warn_and_emergency(catalog: Catalog) -
     assert ids[:2] == [("emergency-protocol", "c-1"), ("duty-to-warn-procedure", "c-1")]
     assert ("post-incident-debrief", "c-1") in ids
     for a in armed:
-        assert "Jane" not in a.reason and "neighbour" not in a.reason
+        assert "Jane" not in a.reason
+        assert "neighbour" not in a.reason
         assert a.reason.startswith("observation:")
 
 
