@@ -12,6 +12,15 @@
 .. versionadded:: 0.2
 """
 
+from riskcore.instruments.columnar import ColumnarResult, score_array
+from riskcore.instruments.rci import (
+    Z_CRITICAL,
+    ReliableChange,
+    Verdict,
+    rci_threshold,
+    reliable_change,
+    reliable_change_array,
+)
 from riskcore.instruments.scoring import InstrumentResult, score, score_items
 from riskcore.instruments.spec import (
     Band,
@@ -27,17 +36,25 @@ from riskcore.instruments.spec import (
 )
 
 __all__ = [
+    "Z_CRITICAL",
     "Band",
+    "ColumnarResult",
     "CriticalItem",
     "InstrumentResult",
     "InstrumentSpec",
     "Item",
     "Loinc",
     "Reliability",
+    "ReliableChange",
     "Scale",
     "ScoringMethod",
     "Transform",
+    "Verdict",
+    "rci_threshold",
+    "reliable_change",
+    "reliable_change_array",
     "score",
+    "score_array",
     "score_items",
     "uniform_items",
 ]
