@@ -246,7 +246,7 @@ def riskcore_risk_factors(  # type: ignore[empty-body]
 
 
 @hookspec
-def riskcore_obligations(  # type: ignore[empty-body]
+def riskcore_obligations(
     case: Case, assessment: Assessment
 ) -> Iterable[Obligation] | None:
     """Say which legal duties the facts of a case may give rise to.

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from riskcore.model import Case, Client, Source
+from riskcore.model import Case, Source
 from riskcore.model.obligations import ChecklistItem, Obligation, ObligationStatus
 
 __all__ = [
@@ -123,7 +123,7 @@ def duty_to_warn(case: Case) -> list[Obligation]:
     >>> [(o.status.value, o.missing) for o in duty_to_warn(case)]
     [('review', ('imminent', 'identifiable-target'))]
     """
-    clients = {c.id for c in case.clients if isinstance(c, Client)}
+    clients = {c.id for c in case.clients}
     out: list[Obligation] = []
     for o in case.observations:
         if o.code != OBSERVATION or o.subject not in clients:
