@@ -1,0 +1,321 @@
+"""Tests of riskcore-wellbeing, derived from the published scoring rules."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+import riskcore
+from riskcore.errors import InstrumentError
+from riskcore.instruments import InstrumentSpec, score_items
+from riskcore.model import (
+    Case,
+    Client,
+    InstrumentResponse,
+    Practice,
+    Professional,
+    Score,
+    SubjectKind,
+)
+from riskcore_wellbeing import hooks
+from riskcore_wellbeing.instruments import CBI, PROQOL5, PSS10, WHO5
+
+CS = (3, 6, 12, 16, 18, 20, 22, 24, 27, 30)
+BO = (1, 4, 8, 10, 15, 17, 19, 21, 26, 29)
+STS = (2, 5, 7, 9, 11, 13, 14, 23, 25, 28)
+BO_REVERSED = (1, 4, 15, 17, 29)
+
+
+def run(spec: InstrumentSpec, values: dict[str, int | None]) -> dict[str, Score]:
+    r = score_items(spec, values, subject="t-1")
+    return {s.scale: s for s in r.to_scores(SubjectKind.PROFESSIONAL)}
+
+
+def same(n: int, value: int | None) -> dict[str, int | None]:
+    return {str(i): value for i in range(1, n + 1)}
+
+
+# ---------------------------------------------------------------- ProQOL 5
+
+
+def test_proqol_all_one_and_reverse_keying() -> None:
+    s = run(PROQOL5, same(30, 1))
+    assert s["compassion-satisfaction"].value == 10
+    assert s["burnout"].value == 30  # 5 reversed items score 5: 25 + 5
+    assert s["secondary-traumatic-stress"].value == 10
+    assert "total" not in s
+
+
+def test_proqol_all_five() -> None:
+    s = run(PROQOL5, same(30, 5))
+    assert s["compassion-satisfaction"].value == 50
+    assert s["burnout"].value == 30  # 5 reversed items score 1: 5 + 25
+    assert s["secondary-traumatic-stress"].value == 50
+
+
+def test_proqol_burnout_minimum_and_maximum() -> None:
+    low = same(30, 3)
+    high = same(30, 3)
+    for i in BO:
+        low[str(i)] = 5 if i in BO_REVERSED else 1
+        high[str(i)] = 1 if i in BO_REVERSED else 5
+    assert run(PROQOL5, low)["burnout"].value == 10
+    assert run(PROQOL5, high)["burnout"].value == 50
+
+
+@pytest.mark.parametrize(
+    ("scale", "items"),
+    [("compassion-satisfaction", CS), ("secondary-traumatic-stress", STS)],
+)
+@pytest.mark.parametrize(
+    ("raw", "band"), [(22, "low"), (23, "moderate"), (41, "moderate"), (42, "high")]
+)
+def test_proqol_band_edges(
+    scale: str, items: tuple[int, ...], raw: int, band: str
+) -> None:
+    values = same(30, 1)
+    for i in BO_REVERSED:
+        values[str(i)] = 5  # keep burnout at its minimum
+    extra = raw - 10
+    for j, i in enumerate(items):
+        values[str(i)] = 1 + min(4, max(0, extra - 4 * j))
+    s = run(PROQOL5, values)[scale]
+    assert (s.value, s.band) == (raw, band)
+
+
+def test_proqol_is_strict() -> None:
+    values = same(30, 3)
+    values["3"] = None
+    s = run(PROQOL5, values)
+    assert s["compassion-satisfaction"].value is None
+    assert s["burnout"].value == 30
+
+
+def test_proqol_bad_input() -> None:
+    with pytest.raises(
+        InstrumentError, match=r"proqol5: respondent t-1: item 1: 0 is not in \[1, 5\]"
+    ):
+        score_items(PROQOL5, {"1": 0}, subject="t-1")
+    with pytest.raises(InstrumentError, match="proqol5: respondent t-1: item 31"):
+        score_items(PROQOL5, {"31": 3}, subject="t-1")
+
+
+# --------------------------------------------------------------------- CBI
+
+
+def test_cbi_codes_to_points_and_reverse_item_13() -> None:
+    s = run(CBI, same(19, 0))  # "Always" everywhere
+    assert s["personal"].value == 100
+    assert s["work"].value == pytest.approx(600 / 7)  # item 13 reversed: 0 points
+    assert s["client"].value == 100
+    s = run(CBI, same(19, 4))  # "Never" everywhere
+    assert (s["personal"].value, s["client"].value) == (0, 0)
+    assert s["work"].value == pytest.approx(100 / 7)
+
+
+@pytest.mark.parametrize(
+    ("code", "points"), [(0, 100), (1, 75), (2, 50), (3, 25), (4, 0)]
+)
+def test_cbi_each_response_point(code: int, points: int) -> None:
+    assert run(CBI, same(19, code))["personal"].value == points
+
+
+@pytest.mark.parametrize(
+    ("code", "band"), [(1, "50-or-more"), (2, "50-or-more"), (3, "below-50")]
+)
+def test_cbi_band_edge(code: int, band: str) -> None:
+    assert run(CBI, same(19, code))["client"].band == band
+
+
+def test_cbi_band_edge_just_below_50() -> None:
+    values = same(19, 2)
+    values["1"] = 3  # personal: (5 x 50 + 25) / 6 = 45.8
+    s = run(CBI, values)["personal"]
+    assert s.value == pytest.approx(275 / 6)
+    assert s.band == "below-50"
+
+
+def test_cbi_personal_needs_three_answers() -> None:
+    values = same(19, 2)
+    for i in (1, 2, 3):
+        values[str(i)] = None
+    assert run(CBI, values)["personal"].value == 50  # 3 answered: mean of those
+    values["4"] = None
+    assert run(CBI, values)["personal"].value is None  # 2 answered: non-responder
+
+
+def test_cbi_work_needs_four_answers() -> None:
+    values = same(19, 2)
+    for i in (7, 8, 9):
+        values[str(i)] = None
+    assert run(CBI, values)["work"].complete
+    values["10"] = None
+    assert run(CBI, values)["work"].value is None
+
+
+def test_cbi_client_scale_is_strict_rule_unconfirmed() -> None:
+    values = same(19, 2)
+    values["14"] = None
+    s = run(CBI, values)
+    assert s["client"].value is None
+    assert s["personal"].value == 50
+
+
+def test_cbi_bad_input() -> None:
+    with pytest.raises(
+        InstrumentError, match=r"cbi: respondent t-1: item 5: 5 is not in \[0, 4\]"
+    ):
+        score_items(CBI, {"5": 5}, subject="t-1")
+
+
+# ------------------------------------------------------------------ PSS-10
+
+
+def test_pss_all_zero_scores_16() -> None:
+    s = run(PSS10, same(10, 0))
+    assert s["total"].value == 16
+    assert (s["helplessness"].value, s["self-efficacy"].value) == (0, 16)
+    assert s["total"].band is None  # the common bands are not Cohen's
+
+
+def test_pss_all_four_scores_24() -> None:
+    s = run(PSS10, same(10, 4))
+    assert (s["total"].value, s["helplessness"].value, s["self-efficacy"].value) == (
+        24,
+        24,
+        0,
+    )
+
+
+def test_pss_minimum_and_maximum() -> None:
+    low = {str(i): (4 if i in (4, 5, 7, 8) else 0) for i in range(1, 11)}
+    high = {str(i): (0 if i in (4, 5, 7, 8) else 4) for i in range(1, 11)}
+    assert run(PSS10, low)["total"].value == 0
+    assert run(PSS10, high)["total"].value == 40
+
+
+def test_pss_is_strict() -> None:
+    values = same(10, 2)
+    values["10"] = None
+    assert run(PSS10, values)["total"].value is None
+
+
+# ------------------------------------------------------------------- WHO-5
+
+
+@pytest.mark.parametrize(
+    ("raw", "band"),
+    [(0, "poor-wellbeing"), (12, "poor-wellbeing"), (13, "not-poor"), (25, "not-poor")],
+)
+def test_who5_raw_percentage_and_cut(raw: int, band: str) -> None:
+    values = {str(i): 0 for i in range(1, 6)}
+    for j in range(raw):
+        values[str(j % 5 + 1)] = (values[str(j % 5 + 1)] or 0) + 1
+    s = run(WHO5, values)
+    assert (s["total"].value, s["total"].band) == (raw, band)
+    assert s["percentage"].value == raw * 4
+
+
+def test_who5_is_strict() -> None:
+    s = run(WHO5, {"1": 5, "2": 5, "3": 5, "4": 5, "5": None})
+    assert s["total"].value is None
+    assert s["percentage"].value is None
+
+
+@pytest.mark.parametrize(
+    ("values", "fragment"),
+    [
+        ({"1": 6}, "item 1: 6"),
+        ({"2": 1.5}, "item 2: 1.5"),
+        ({"3": math.nan}, "item 3: nan"),
+        ({"6": 1}, "item 6"),
+    ],
+)
+def test_who5_bad_input(values: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(InstrumentError) as err:
+        score_items(WHO5, values, subject="t-1")
+    assert str(err.value).startswith("who5: respondent t-1: ")
+    assert fragment in str(err.value)
+
+
+# ----------------------------------------------------------------- factors
+
+
+def case_with(*responses: InstrumentResponse) -> Case:
+    return Case(
+        id="k",
+        practice=Practice(id="p"),
+        professionals=[Professional(id="t-1")],
+        responses=responses,
+    )
+
+
+def factors(*responses: InstrumentResponse) -> dict[str, float]:
+    case = case_with(*responses)
+    subj = case.subject("t-1")
+    got = (
+        hooks.riskcore_risk_factors(subj, hooks.riskcore_assess(subj, case) or []) or []
+    )
+    return {f.threat: f.odds_ratio for f in got}
+
+
+def resp(instrument: str, values: dict[str, int | None]) -> InstrumentResponse:
+    return InstrumentResponse(instrument=instrument, subject="t-1", items=values)
+
+
+def test_high_burnout_and_sts_raise_their_threats_strongest_rule_only() -> None:
+    proqol = same(30, 5)
+    for i in BO_REVERSED:
+        proqol[str(i)] = 1  # burnout 50 (high), STS 50 (high)
+    got = factors(
+        resp("proqol5", proqol), resp("cbi", same(19, 0)), resp("who5", same(5, 0))
+    )
+    assert got == {"burnout": 2.0, "secondary-traumatic-stress": 2.0}
+
+
+def test_healthy_answers_raise_nothing() -> None:
+    proqol = same(30, 3)
+    for i in STS:
+        proqol[str(i)] = 1
+    for i in BO:
+        proqol[str(i)] = 5 if i in BO_REVERSED else 1
+    for i in CS:
+        proqol[str(i)] = 5
+    assert (
+        factors(
+            resp("proqol5", proqol), resp("cbi", same(19, 4)), resp("who5", same(5, 5))
+        )
+        == {}
+    )
+
+
+# ------------------------------------------------------------------ plugin
+
+
+def test_discovered_through_entry_point() -> None:
+    rec = riskcore.PluginManager().record("wellbeing")
+    assert rec is not None
+    assert rec.status.value == "active"
+    assert rec.distribution == "riskcore-wellbeing"
+
+
+def test_end_to_end_assess() -> None:
+    case = case_with(
+        resp("proqol5", same(30, 3)),
+        resp("cbi", same(19, 2)),
+        resp("pss10", same(10, 2)),
+        resp("who5", same(5, 3)),
+    )
+    a = riskcore.assess(case, pm=riskcore.PluginManager(allow=["wellbeing"]))
+    assert a.complete, a.incomplete_reasons
+    got = {(s.instrument, s.scale) for s in a.scores}
+    assert ("who5", "percentage") in got
+    assert ("cbi", "client") in got
+
+
+def test_never_touches_clients() -> None:
+    """Fairness: this plugin returns no factor for clients at all."""
+    case = Case(id="k", practice=Practice(id="p"), clients=[Client(id="c-1")])
+    assert hooks.riskcore_risk_factors(case.subject("c-1"), []) is None
