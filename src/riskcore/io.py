@@ -42,6 +42,7 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
+from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter as _make_json_converter
 
 from riskcore.errors import FieldError, LoadError
@@ -167,7 +168,22 @@ def make_converter() -> cattrs.Converter:
             raise ValueError(
                 f"'dist' must be one of {sorted(DISTRIBUTIONS)}, got {tag!r}"
             )
-        return conv.structure(data, DISTRIBUTIONS[tag])
+        return plain[tag](data, DISTRIBUTIONS[tag])
+
+    plain = {
+        tag: make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+        for tag, cls in DISTRIBUTIONS.items()
+    }
+
+    def structure_tagged(cls: type[Distribution]) -> Any:
+        def hook(value: object, _: object) -> Distribution:
+            if isinstance(value, dict) and value.get("dist", cls.TAG) != cls.TAG:
+                raise ValueError(f"'dist' must be {cls.TAG!r}, got {value['dist']!r}")
+            if isinstance(value, dict):
+                value = {k: v for k, v in value.items() if k != "dist"}
+            return plain[cls.TAG](value, cls)
+
+        return hook
 
     def unstructure_param(value: Param) -> Any:
         if isinstance(value, (int, float)):
@@ -181,6 +197,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(lambda t: t == Param, unstructure_param)
     for cls in get_args(Distribution):
         conv.register_unstructure_hook(cls, unstructure_param)
+        conv.register_structure_hook(cls, structure_tagged(cls))
     return conv
 
 
@@ -364,7 +381,9 @@ def dumps(obj: Any, format: Format = "json", *, indent: int | None = None) -> st
     data = unstructure(obj)
     if format == "json":
         return json.dumps(data, ensure_ascii=False, indent=indent)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    # allow_unicode=False: PyYAML writes some code points (U+0085) raw, which YAML
+    # then reads as a line break; escaping keeps every string intact.
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=False)
 
 
 def dump(obj: Any, path: str | os.PathLike[str], *, format: Format | None = None) -> None:

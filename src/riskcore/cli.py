@@ -1,0 +1,188 @@
+"""The ``riskcore`` command.
+
+Every sub-command only calls riskcore's public API. Bad input prints one line,
+``riskcore: error: <file>: <path>: <problem>``, and exits with status 1; usage
+errors exit with status 2. Outputs are written atomically.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from riskcore import __version__
+from riskcore.errors import RiskcoreError
+
+__all__ = ["main"]
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _plugin_manager(args: argparse.Namespace) -> Any:
+    from riskcore.plugins import PluginManager
+
+    return PluginManager(
+        autoload=False if args.no_plugins else None,
+        block=args.block or (),
+        trace=True if args.trace else None,
+        strict=args.strict,
+    )
+
+
+def _write_or_print(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from riskcore.io import write_atomic
+
+    write_atomic(output, text if text.endswith("\n") else text + "\n")
+    print(f"wrote {output}", file=sys.stderr)
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    """List every plugin: name, distribution, version, hooks, status and why."""
+    pm = _plugin_manager(args)
+    records = pm.records()
+    if args.json:
+        from riskcore.io import unstructure
+
+        _write_or_print(json.dumps(unstructure(records), indent=2), None)
+        return 0
+    if not records:
+        print("no plugins found (entry-point group 'riskcore')")
+        return 0
+    rows = [("NAME", "DISTRIBUTION", "VERSION", "STATUS", "HOOKS")]
+    for r in records:
+        hooks = ", ".join(h.removeprefix("riskcore_") for h in r.hooks) or "-"
+        dist = r.distribution or ("(built-in)" if r.builtin else "-")
+        rows.append((r.name, dist, r.version or "-", r.status.value, hooks))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[4])
+    for r in pm.failures:
+        print(f"\n{r.name} failed: {r.error}")
+        print(f"  (set RISKCORE_DISABLE_PLUGINS={r.name} to skip it)")
+    return 0
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    """Assess a case file and print a summary (or write the assessment)."""
+    from riskcore import assess, load_case
+    from riskcore.io import dumps
+
+    case = load_case(args.case)
+    assessment = assess(case, pm=_plugin_manager(args), strict=args.strict)
+    if args.output:
+        _write_or_print(dumps(assessment, indent=2), args.output)
+        return 0
+    print(f"case {case.id}: {len(case.subjects())} subjects, {len(assessment.scores)} scores")
+    crit = assessment.critical_flags
+    if crit:
+        print("critical flags (act first):")
+        for score, flag in crit:
+            print(f"  {score.subject}: {flag.code} - {flag.message}")
+    if not assessment.complete:
+        print("INCOMPLETE assessment (no evidence of safety):")
+        for reason in assessment.incomplete_reasons:
+            print(f"  {reason}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of case (default), catalog or plan files."""
+    from riskcore import schema
+
+    make = {
+        "case": schema.case_schema,
+        "catalog": schema.catalog_schema,
+        "plan": schema.plan_schema,
+    }[args.kind]
+    _write_or_print(json.dumps(make(), indent=2), args.output)
+    return 0
+
+
+# ------------------------------------------------------------------ parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for the docs and for tests)."""
+    parser = argparse.ArgumentParser(
+        prog="riskcore",
+        description=(
+            "Risk-management planning for mental-health practice. "
+            "Decision support, not diagnosis."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"riskcore {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--no-plugins",
+        action="store_true",
+        help="do not load entry-point plugins (RISKCORE_DISABLE_PLUGIN_AUTOLOAD=1)",
+    )
+    common.add_argument(
+        "--block",
+        action="append",
+        metavar="NAME",
+        help="never load plugin NAME (repeatable; RISKCORE_DISABLE_PLUGINS=a,b)",
+    )
+    common.add_argument(
+        "--trace",
+        action="store_true",
+        help="log every hook call to stderr (RISKCORE_TRACE_PLUGINS=1)",
+    )
+    common.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on any plugin or assessor failure instead of recording it",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("plugins", parents=[common], help="list plugins and their status")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_plugins)
+
+    p = sub.add_parser("assess", parents=[common], help="assess a case file")
+    p.add_argument("case", help="case file (.yaml, .yml or .json)")
+    p.add_argument("-o", "--output", help="write the assessment as JSON to this file")
+    p.set_defaults(func=cmd_assess)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of riskcore files")
+    p.add_argument("kind", nargs="?", default="case", choices=["case", "catalog", "plan"])
+    p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``riskcore`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "trace", False):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("riskcore: %(message)s"))
+        logger = logging.getLogger("riskcore.plugins")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    try:
+        status: int = args.func(args)
+    except RiskcoreError as exc:
+        print(f"riskcore: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # pragma: no cover
+        print("riskcore: interrupted", file=sys.stderr)
+        return 130
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,331 @@
+"""Domain model validation and the cattrs I/O: round trips, paths in errors."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from riskcore import FieldError, LoadError, io
+from riskcore import model as m
+from tests.strategies import DOMAIN_TYPES, from_attrs
+
+ROUND_TRIP = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@pytest.mark.parametrize("cls", DOMAIN_TYPES, ids=lambda c: c.__name__)
+def test_round_trip_every_domain_type(cls):
+    """dump then load gives an equal object, for every exported attrs class."""
+
+    @ROUND_TRIP
+    @given(from_attrs(cls))
+    def check(obj):
+        for fmt in ("json", "yaml"):
+            assert io.loads(io.dumps(obj, fmt), cls, format=fmt) == obj
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            setattr(obj, attrs.fields(cls)[0].name, None)
+
+    check()
+
+
+def test_every_domain_type_is_slotted_and_kw_only():
+    """The house rules for domain types (frozen is checked in the round trip)."""
+    for cls in DOMAIN_TYPES:
+        assert "__slots__" in cls.__dict__, cls
+        assert all(a.kw_only for a in attrs.fields(cls)), cls
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: m.Effect(threat="t", effectiveness=1.4), "effectiveness: 1.4 is not in [0, 1]"),
+        (lambda: m.Effect(threat="t", effectiveness=math.nan), "effectiveness: nan is not a finite number"),
+        (lambda: m.Effect(threat="t", effectiveness=True), "effectiveness: True is not a number"),
+        (lambda: m.Mitigation(id="a", name="A", category="c", cost=-1), "cost: -1 is not in [0, inf]"),
+        (lambda: m.Mitigation(id="a", name="A", category="c", requires=["a"]), "requires: 'a' is the mitigation itself"),
+        (lambda: m.PERT(low=0.5, mode=0.2, high=0.9), "mode: 0.2 is not between low (0.5) and high (0.9)"),
+        (lambda: m.PERT(low=0.5, mode=0.5, high=0.5), "high: 0.5 equals low (0.5)"),
+        (lambda: m.Beta(alpha=0, beta=1), "alpha: 0 is not > 0"),
+        (lambda: m.LogNormal(low=0, high=1), "low: 0 is not > 0"),
+        (lambda: m.Uniform(low=1, high=1), "high: 1 is not > low (1)"),
+        (lambda: m.Severity(value=3, scale="stars"), "scale: 'stars' is not one of"),
+        (lambda: m.Client(id="has space"), "id: 'has space' is not a valid identifier"),
+        (lambda: m.Score(subject="a", subject_kind=m.SubjectKind.CLIENT, instrument="i"), "missing_reason: None is required"),
+        (lambda: m.Score(subject="a", subject_kind=m.SubjectKind.CLIENT, instrument="i", value=math.nan), "value: nan is NaN"),
+        (lambda: m.Score(subject="a", subject_kind=m.SubjectKind.CLIENT, instrument="i", value=5, maximum=4), "value: 5.0 is above maximum 4"),
+        (lambda: m.Score(subject="a", subject_kind=m.SubjectKind.CLIENT, instrument="i", value=-1, minimum=0), "value: -1.0 is below minimum 0"),
+        (lambda: m.Score(subject="a", subject_kind=m.SubjectKind.CLIENT, instrument="i", value="3"), "value: '3' is not a number"),
+        (lambda: m.InstrumentResponse(instrument="i", subject="s", items={"1": "2"}), "items.1: '2' is not a number"),
+        (lambda: m.InstrumentResponse(instrument="i", subject="s", items={"1": math.inf}), "items.1: inf is not a finite number"),
+        (lambda: m.InstrumentResponse(instrument="i", subject="s", items=[1, 2]), "is not a mapping"),
+    ],
+)
+def test_invalid_values_name_field_and_value(build, message):
+    """Invalid values are rejected at construction with field and value."""
+    with pytest.raises(FieldError) as err:
+        build()
+    assert message in str(err.value)
+
+
+def test_sensitive_values_never_in_messages_or_repr():
+    """Names and notes are not shown in repr or in error messages."""
+    c = m.Client(id="c-1", name="Jane Doe", protected=m.ProtectedAttributes(ethnicity="X", languages=["es"]))
+    o = m.Observation(subject="c-1", code="threat-communicated", note="Jane said ...")
+    assert "Jane" not in repr(c) + repr(o)
+    assert "'es'" not in repr(c.protected)
+    with pytest.raises(FieldError) as err:
+        m.Client(id="c-1", name="J" * 300)
+    assert "JJJ" not in str(err.value)
+    assert "<redacted>" in str(err.value)
+
+
+def test_case_cross_references():
+    """Case checks ids are unique and references resolve."""
+    p = m.Practice(id="p")
+    with pytest.raises(FieldError, match="subjects: 'p' is used by more than one subject"):
+        m.Case(id="x", practice=p, clients=[m.Client(id="p")])
+    with pytest.raises(FieldError, match=r"responses\[0\].subject: 'ghost'"):
+        m.Case(id="x", practice=p, responses=[m.InstrumentResponse(instrument="i", subject="ghost")])
+    with pytest.raises(FieldError, match=r"responses\[0\].about: 'ghost'"):
+        m.Case(id="x", practice=p, responses=[m.InstrumentResponse(instrument="i", subject="p", about="ghost")])
+    with pytest.raises(FieldError, match=r"observations\[0\].subject: 'ghost'"):
+        m.Case(id="x", practice=p, observations=[m.Observation(subject="ghost", code="x")])
+    with pytest.raises(FieldError, match="schema_version: 2 is not supported"):
+        m.Case(id="x", practice=p, schema_version=2)
+
+
+CATALOG = {
+    "schema_version": 1,
+    "threats": [
+        {"id": "burnout", "name": "Burnout", "category": "burnout", "scope": "professional",
+         "base_likelihood": 0.2, "impact": {"value": 3}},
+    ],
+    "mitigations": [
+        {"id": "sup", "name": "Supervision", "category": "support",
+         "reduces": [{"threat": "burnout", "effectiveness": 0.3}]},
+        {"id": "peer", "name": "Peer support", "category": "support", "requires": ["sup"],
+         "reduces": [{"threat": "burnout", "effectiveness": {"dist": "pert", "low": 0.1, "mode": 0.2, "high": 0.4}}]},
+    ],
+}
+
+
+def _bad(**patch):
+    doc = json.loads(json.dumps(CATALOG))
+    for path, value in patch.items():
+        node = doc
+        keys = path.split("/")
+        for k in keys[:-1]:
+            node = node[int(k)] if k.isdigit() else node[k]
+        last = keys[-1]
+        if value is KeyError:
+            del node[last]
+        else:
+            node[int(last) if last.isdigit() else last] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("patch", "expected"),
+    [
+        ({"mitigations/1/reduces/0/effectiveness": 1.4}, "mitigations[1].reduces[0].effectiveness: 1.4 is not in [0, 1]"),
+        ({"mitigations/0/cost": "12"}, "mitigations[0].cost: expected a number, got a string"),
+        ({"mitigations/0/colour": "red"}, "mitigations[0]: unknown key 'colour'"),
+        ({"threats/0/name": KeyError}, "threats[0].name: required field missing"),
+        ({"mitigations/1/requires/0": "nope"}, "mitigations[1].requires[0]: 'nope' is not a mitigation in this catalog"),
+        ({"threats/0/scope": "planet"}, "threats[0].scope:"),
+        ({"threats/0/base_likelihood": {"dist": "pert", "low": 0.5, "mode": 0.2, "high": 0.9}}, "threats[0].base_likelihood.mode: 0.2 is not between"),
+        ({"threats/0/base_likelihood": {"dist": "lognormal", "low": 0.1, "high": 0.4}}, "threats[0].base_likelihood: LogNormal(low=0.1, high=0.4) has support [0, inf] outside [0, 1]"),
+        ({"threats/0/base_likelihood": {"dist": "gauss"}}, "threats[0].base_likelihood: 'dist' must be one of"),
+        ({"threats/0/base_likelihood": True}, "threats[0].base_likelihood: expected a number, got a boolean"),
+        ({"schema_version": KeyError}, "schema_version: required field missing (this riskcore reads 1)"),
+        ({"schema_version": 7}, "schema_version: 7 is not supported"),
+        ({"threats/0/illustrative": "yes"}, "threats[0].illustrative: expected true or false"),
+    ],
+)
+def test_load_errors_carry_the_full_path(tmp_path: Path, patch, expected):
+    """Every load error names the file and the full field path."""
+    f = tmp_path / "catalog.json"
+    f.write_text(json.dumps(_bad(**patch)))
+
+    with pytest.raises(LoadError) as err:
+        io.load_catalog(f)
+
+    assert expected in err.value.details()
+    assert str(err.value).startswith(f"{f}: ")
+
+
+def test_load_yaml_and_json_agree(tmp_path: Path):
+    """The same catalog in YAML and JSON loads to equal objects; dump is atomic."""
+    import yaml
+
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(CATALOG))
+    (tmp_path / "c.json").write_text(json.dumps(CATALOG))
+    a, b = io.load_catalog(tmp_path / "c.yaml"), io.load_catalog(tmp_path / "c.json")
+    assert a == b
+    io.dump(a, tmp_path / "out.yaml")
+    io.dump(a, tmp_path / "out.json")
+    assert io.load_catalog(tmp_path / "out.yaml") == a == io.load_catalog(tmp_path / "out.json")
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_yaml_int_item_keys_and_dates(tmp_path: Path):
+    """YAML int keys become item ids; YAML dates and ISO strings both load."""
+    f = tmp_path / "case.yaml"
+    f.write_text(
+        "schema_version: 1\nid: c\nassessed_on: 2026-11-01\npractice: {id: p}\n"
+        "clients: [{id: c-1}]\n"
+        "responses: [{instrument: phq9, subject: c-1, administered: '2026-10-30', items: {1: 2, 9: null}}]\n"
+    )
+    case = io.load_case(f)
+    assert case.responses[0].items == {"1": 2, "9": None}
+    assert str(case.assessed_on) == "2026-11-01"
+    assert str(case.responses[0].administered) == "2026-10-30"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("x.json", "{", "line 1, column 2: invalid JSON"),
+        ("x.yaml", "a: [1,", "invalid YAML"),
+        ("x.yaml", "- 1\n- 2\n", "(document): expected a mapping, got a list"),
+        ("x.yaml", "schema_version: 1\nid: 3\npractice: {id: p}\n", "id: expected a string, got the number 3"),
+        ("x.yaml", "schema_version: 1\nid: c\npractice: {id: p}\nassessed_on: soon\n", "assessed_on: expected a date as YYYY-MM-DD"),
+        ("x.yaml", "schema_version: 1\nid: c\npractice: {id: p}\nassessed_on: 5\n", "assessed_on: expected a date as YYYY-MM-DD, got the number 5"),
+        ("x.yaml", "schema_version: 1.0\nid: c\npractice: {id: p}\nhorizon_days: 0\n", "horizon_days: 0.0 is not in [1, 3650]"),
+        ("x.txt", "", "cannot tell the format from the suffix '.txt'"),
+    ],
+)
+def test_bad_files(tmp_path: Path, name, text, expected):
+    """Unparseable or ill-typed files give one clear LoadError."""
+    f = tmp_path / name
+    f.write_text(text)
+    with pytest.raises(LoadError) as err:
+        io.load_case(f)
+    assert expected in err.value.details()
+
+
+def test_unreadable_files(tmp_path: Path):
+    """A missing or non-UTF-8 file is a LoadError naming the file."""
+    with pytest.raises(LoadError, match="cannot read the file"):
+        io.load_case(tmp_path / "missing.yaml")
+    f = tmp_path / "latin1.yaml"
+    f.write_bytes(b"id: \xe9")
+    with pytest.raises(LoadError, match="not UTF-8"):
+        io.load_case(f)
+
+
+def test_integer_fields_are_strict():
+    """schema_version must be an integer (2.0 is accepted as 2; 2.5 is not)."""
+    with pytest.raises(LoadError, match="expected an integer"):
+        io.structure({"schema_version": 1, "case_id": "c", "items": [{"mitigation": "m", "phase": 1.5}]}, m.Plan)
+    plan = io.structure({"schema_version": 1, "case_id": "c", "items": [{"mitigation": "m", "phase": 2.0}]}, m.Plan)
+    assert plan.items[0].phase == 2
+
+
+def test_write_atomic_leaves_old_file_on_failure(tmp_path: Path, monkeypatch):
+    """A failed write keeps the previous content and leaves no temp file."""
+    target = tmp_path / "report.md"
+    target.write_text("old")
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        io.write_atomic(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+    monkeypatch.undo()
+    io.write_atomic(target, b"bytes")
+    assert target.read_bytes() == b"bytes"
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=0, max_value=1))
+def test_mean_of_points(p):
+    """mean_of is the identity for points."""
+    assert m.mean_of(p) == p
+
+
+def test_distribution_means():
+    """Analytic means of the distributions."""
+    assert m.LogNormal(low=1, high=100).mean() > m.LogNormal(low=1, high=100).median()
+    assert m.Beta(alpha=1, beta=1, low=2, high=4).mean() == 3
+    assert m.Uniform(low=0, high=2).support() == (0, 2)
+    assert m.Triangular(low=0, mode=0, high=3).support() == (0, 3)
+    assert m.Beta(alpha=2, beta=2).support() == (0, 1)
+    assert m.LogNormal(low=1, high=2).support()[1] == math.inf
+    with pytest.raises(FieldError, match="gamma"):
+        m.PERT(low=0, mode=0.1, high=1, gamma=0)
+    with pytest.raises(FieldError, match="beta: 0 is not > 0"):
+        m.Beta(alpha=1, beta=0)
+    with pytest.raises(FieldError, match="high: 0 is not > low"):
+        m.Beta(alpha=1, beta=1, low=0, high=0)
+    with pytest.raises(FieldError, match="high: 1 is not > low"):
+        m.LogNormal(low=1, high=1)
+
+
+def test_catalog_lookups_and_merge():
+    """Catalog.threat/mitigation look up by id; merged() refuses collisions."""
+    cat = io.structure(CATALOG, m.Catalog)
+    assert cat.threat("burnout").guarded is False
+    assert cat.mitigation("peer").requires == ("sup",)
+    with pytest.raises(KeyError):
+        cat.threat("nope")
+    with pytest.raises(KeyError):
+        cat.mitigation("nope")
+    with pytest.raises(FieldError, match="threats: 'burnout' is defined more than once"):
+        cat.merged(cat)
+    assert len(cat.merged(m.Catalog()).threats) == 1
+
+
+def test_catalog_response_references():
+    """Responses must refer to known threats and mitigations."""
+    cat = io.structure(CATALOG, m.Catalog)
+    t = cat.threats
+    with pytest.raises(FieldError, match=r"responses\[0\].recovers\[0\].threat"):
+        m.Catalog(threats=t, responses=[m.Response(id="r", name="R", recovers=[m.Effect(threat="x", effectiveness=0.1)])])
+    with pytest.raises(FieldError, match=r"responses\[0\].requires\[0\]"):
+        m.Catalog(threats=t, responses=[m.Response(id="r", name="R", requires=["x"])])
+    with pytest.raises(FieldError, match=r"responses\[0\].trigger.threats\[0\]"):
+        m.Catalog(threats=t, responses=[m.Response(id="r", name="R", trigger=m.Trigger(threats=["x"]))])
+    with pytest.raises(FieldError, match=r"mitigations\[0\].reduces\[0\].threat"):
+        m.Catalog(threats=t, mitigations=[m.Mitigation(id="a", name="A", category="c", reduces=[m.Effect(threat="x", effectiveness=0.1)])])
+
+
+def test_case_lookups():
+    """Case.subject, responses_for, observations_for."""
+    case = m.Case(
+        id="x",
+        practice=m.Practice(id="p"),
+        clients=[m.Client(id="c")],
+        observations=[m.Observation(subject="c", code="missed-check-in")],
+    )
+    assert case.subject("c").KIND is m.SubjectKind.CLIENT
+    assert case.observations_for("c")[0].code == "missed-check-in"
+    assert case.responses_for("c") == ()
+    with pytest.raises(KeyError):
+        case.subject("nobody")
+
+
+def test_assessment_failure_summary():
+    """AssessorFailure.summary is safe to show and omits the detail."""
+    f = m.AssessorFailure(plugin="x", hook="riskcore_assess", error_type="RuntimeError", detail="Jane")
+    assert f.summary() == "x: riskcore_assess failed with RuntimeError"
+    assert "Jane" not in repr(f)
+
+
+def test_to_tuple_rejects_strings():
+    """A bare string where a list is expected is an error, not a tuple of letters."""
+    with pytest.raises(TypeError, match="expected a sequence"):
+        m.Client(id="c", context="home-visits")
+    with pytest.raises(FieldError, match=r"context\[0\]"):
+        m.Client(id="c", context=["not valid"])
+    with pytest.raises(FieldError, match="is not a string"):
+        m.Source(citation=3)
