@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from riskcore.model.subjects import SubjectKind
 
 __all__ = ["InstrumentResult", "score", "score_items"]
+
+_ABSENT: Any = object()
 
 
 @frozen(kw_only=True)
@@ -117,6 +119,17 @@ def _error(
     )
 
 
+def _as_code(spec: InstrumentSpec, subject: str, item: str, v: object) -> int:
+    """Validate a non-int answer: an integral float is accepted as its code."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise _error(spec, subject, item, v, "is not a number")
+    if not math.isfinite(v):
+        raise _error(spec, subject, item, v, "is not a finite number")
+    if not float(v).is_integer():
+        raise _error(spec, subject, item, v, "is not an integer answer code")
+    return int(v)
+
+
 def score(spec: InstrumentSpec, response: InstrumentResponse) -> InstrumentResult:
     """Score one :class:`~riskcore.model.InstrumentResponse` against *spec*.
 
@@ -165,9 +178,26 @@ def score_items(
     {'total': 3.0}
     """
     plan = spec._plan
-    pos = plan.pos
-    if not items.keys() <= pos.keys():
-        unknown = next(k for k in items if k not in pos)
+    scored: list[int | None] = []
+    append = scored.append
+    get = items.get
+    unanswered = 0
+    absent = 0
+    for k, lo, hi, rev in plan.rows:
+        v = get(k, _ABSENT)
+        if v is None or v is _ABSENT:
+            if v is _ABSENT:
+                absent += 1
+            append(None)
+            unanswered += 1
+            continue
+        if type(v) is not int:
+            v = _as_code(spec, subject, k, v)
+        if v < lo or v > hi:
+            raise _error(spec, subject, k, v, f"is not in [{lo}, {hi}]")
+        append(lo + hi - v if rev else v)
+    if len(items) + absent != len(scored):
+        unknown = next(k for k in items if k not in plan.pos)
         raise _error(
             spec,
             subject,
@@ -175,50 +205,30 @@ def score_items(
             items[unknown],
             "is not an item of this instrument",
         )
-    lo, hi, rev = plan.lo, plan.hi, plan.rev
-    raw: list[int | None] = []
-    scored: list[int | None] = []
-    get = items.get
-    for j, k in enumerate(plan.ids):
-        v = get(k)
-        if v is None:
-            raw.append(None)
-            scored.append(None)
-            continue
-        if type(v) is not int:
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise _error(spec, subject, k, v, "is not a number")
-            if not math.isfinite(v):
-                raise _error(spec, subject, k, v, "is not a finite number")
-            if not float(v).is_integer():
-                raise _error(spec, subject, k, v, "is not an integer answer code")
-            v = int(v)
-        if v < lo[j] or v > hi[j]:
-            raise _error(spec, subject, k, v, f"is not in [{lo[j]}, {hi[j]}]")
-        raw.append(v)
-        scored.append(lo[j] + hi[j] - v if rev[j] else v)
     intercept, slope = plan.intercept, plan.slope
     values: dict[str, float | None] = {}
     bands: dict[str, str | None] = {}
     missing: dict[str, str | None] = {}
     for sp in plan.scales:
-        s = 0
-        c = 0
-        for j in sp.index:
-            x = scored[j]
-            if x is not None:
-                s += x
-                c += 1
         n = sp.n
+        picked = sp.pick(scored)
+        if unanswered:
+            present = [x for x in picked if x is not None]
+            c = len(present)
+            s = sum(present)
+        else:
+            c = n
+            s = sum(picked)
+        name = sp.name
         if c == 0 or n - c > sp.max_missing:
-            values[sp.name] = None
-            bands[sp.name] = None
+            values[name] = None
+            bands[name] = None
             limit = (
                 "no missing items allowed"
                 if sp.max_missing == 0
                 else f"at most {sp.max_missing} may be missing"
             )
-            missing[sp.name] = f"{n - c} of {n} items unanswered; {limit}"
+            missing[name] = f"{n - c} of {n} items unanswered; {limit}"
             continue
         # The same formula, in the same order, as the columnar path.
         r = float(s) if intercept is None else intercept * c + slope * s
@@ -230,22 +240,23 @@ def score_items(
             value = r / c * n
         if sp.factor != 1.0:
             value = value * sp.factor
-        values[sp.name] = value
-        missing[sp.name] = None
+        values[name] = value
+        missing[name] = None
         if sp.labels:
             b = 0
             for cut in sp.cuts:
                 if value >= cut:
                     b += 1
-            bands[sp.name] = sp.labels[b]
+            bands[name] = sp.labels[b]
         else:
-            bands[sp.name] = None
+            bands[name] = None
     flags: list[Flag] = []
-    for j, threshold, flag, unanswered in plan.critical:
-        a = raw[j]
+    ids = plan.ids
+    for j, threshold, flag, unanswered_flag in plan.critical:
+        a = get(ids[j])
         if a is None:
-            if unanswered is not None:
-                flags.append(unanswered)
+            if unanswered_flag is not None:
+                flags.append(unanswered_flag)
         elif a >= threshold:
             flags.append(flag)
     return InstrumentResult(
@@ -255,5 +266,5 @@ def score_items(
         bands=bands,
         missing=missing,
         flags=tuple(flags),
-        answered=sum(a is not None for a in raw),
+        answered=len(scored) - unanswered,
     )

@@ -31,8 +31,9 @@ items are unanswered, or none is answered; it never reads as a low score.
 from __future__ import annotations
 
 import math
+import operator
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
@@ -443,6 +444,23 @@ class _ScalePlan:
     maximum: float
     cuts: tuple[float, ...]  # lower bounds of bands 2..m
     labels: tuple[str, ...]
+    pick: Callable[[Sequence[Any]], Sequence[Any]] = field(repr=False, eq=False)
+    """Selects the scale's items from a list in spec order (C-speed)."""
+
+
+def _picker(
+    index: tuple[int, ...], n_items: int
+) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    if index == tuple(range(n_items)):
+        return _identity
+    if len(index) == 1:
+        j = index[0]
+        return lambda seq: (seq[j],)
+    return operator.itemgetter(*index)
+
+
+def _identity(seq: Sequence[Any]) -> Sequence[Any]:
+    return seq
 
 
 @frozen
@@ -452,6 +470,7 @@ class _Plan:
     lo: tuple[int, ...]
     hi: tuple[int, ...]
     rev: tuple[bool, ...]
+    rows: tuple[tuple[str, int, int, bool], ...]  # (id, min, max, reversed)
     intercept: float | None  # None: no transform
     slope: float
     scales: tuple[_ScalePlan, ...]
@@ -632,7 +651,18 @@ class InstrumentSpec:
             )
             plans.append(
                 _ScalePlan(
-                    s.name, index, n, mean, mm, s.factor, hiw, vmin, vmax, cuts, labels
+                    s.name,
+                    index,
+                    n,
+                    mean,
+                    mm,
+                    s.factor,
+                    hiw,
+                    vmin,
+                    vmax,
+                    cuts,
+                    labels,
+                    _picker(index, len(ids)),
                 )
             )
         for r in self.reliability:
@@ -666,6 +696,7 @@ class InstrumentSpec:
             lo=lo,
             hi=hi,
             rev=rev,
+            rows=tuple(zip(ids, lo, hi, rev, strict=True)),
             intercept=None if t is None else t.intercept,
             slope=1.0 if t is None else t.slope,
             scales=tuple(plans),
