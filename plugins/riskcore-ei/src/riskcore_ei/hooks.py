@@ -1,0 +1,160 @@
+"""Hook implementations of riskcore-ei.
+
+Cheap to import: riskcore's model and instrument specs only (no numpy).
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from riskcore import hookimpl
+from riskcore.instruments import InstrumentSpec
+from riskcore.model import (
+    AssessorInfo,
+    Case,
+    InstrumentResponse,
+    Professional,
+    RiskFactor,
+    Score,
+    Source,
+    Subject,
+    SubjectKind,
+)
+from riskcore_ei.instruments import (
+    DOMAIN_INSTRUMENT,
+    DOMAINS,
+    LOW_DOMAIN,
+    NOT_MEASURED,
+    SPECS,
+    WLEIS,
+)
+
+__all__ = [
+    "RULES",
+    "THREATS",
+    "riskcore_assess",
+    "riskcore_assessor_info",
+    "riskcore_instruments",
+    "riskcore_risk_factors",
+]
+
+THREATS = ("burnout", "boundary-erosion")
+_ILLUSTRATIVE = Source(
+    citation="riskcore illustrative default (not from a published effect size)",
+    note="Domain map and 'low' threshold are riskcore's inference; override in a site catalog.",
+)
+
+RULES: tuple[tuple[str, str, float], ...] = (
+    # domain, threat, odds ratio when the domain is low
+    ("self-management", "burnout", 1.4),
+    ("self-management", "boundary-erosion", 1.5),
+    ("self-awareness", "burnout", 1.2),
+    ("self-awareness", "boundary-erosion", 1.3),
+    ("social-awareness", "boundary-erosion", 1.2),
+)
+"""Illustrative odds ratios; only the strongest rule per threat applies."""
+
+
+@hookimpl
+def riskcore_assessor_info() -> AssessorInfo:
+    """Describe the emotional-intelligence assessor."""
+    return AssessorInfo(
+        name="ei",
+        summary=(
+            "WLEIS emotional intelligence of professionals, mapped onto EI domains as "
+            "riskcore's inference (relationship management not measured)"
+        ),
+        instruments=(WLEIS.id,),
+        threats=THREATS,
+        subject_kinds=(SubjectKind.PROFESSIONAL,),
+    )
+
+
+@hookimpl(optionalhook=True)
+def riskcore_instruments() -> tuple[InstrumentSpec, ...]:
+    """The WLEIS spec."""
+    return SPECS
+
+
+def _order(r: InstrumentResponse) -> dt.date:
+    return r.administered or dt.date.min
+
+
+def _domains(subject: Subject, values: dict[str, float | None]) -> list[Score]:
+    out = []
+    for domain, subscales in DOMAINS.items():
+        if not subscales:
+            value, reason = None, NOT_MEASURED
+        else:
+            parts = [values.get(s) for s in subscales]
+            if any(p is None for p in parts):
+                value, reason = (
+                    None,
+                    "a WLEIS subscale behind this domain is incomplete",
+                )
+            else:
+                # every subscale has 4 items, so the mean of subscale means is
+                # the mean of their items
+                value = sum(p for p in parts if p is not None) / len(parts)
+                reason = None
+        out.append(
+            Score(
+                subject=subject.id,
+                subject_kind=subject.KIND,
+                instrument=DOMAIN_INSTRUMENT,
+                scale=domain,
+                value=value,
+                minimum=1,
+                maximum=7,
+                band=None
+                if value is None
+                else ("low" if value < LOW_DOMAIN else "not-low"),
+                missing_reason=reason,
+            )
+        )
+    return out
+
+
+@hookimpl
+def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
+    """WLEIS subscales and total, then the inferred domain scores."""
+    out: list[Score] = []
+    for r in sorted(case.responses_for(subject.id), key=_order):
+        if r.instrument != WLEIS.id:
+            continue
+        res = WLEIS.score(r)
+        out += res.to_scores(subject.KIND)
+        out += _domains(subject, res.values)
+    return out
+
+
+@hookimpl
+def riskcore_risk_factors(
+    subject: Subject, scores: Sequence[Score]
+) -> list[RiskFactor] | None:
+    """Low inferred domains raise burnout and boundary-erosion (see :data:`RULES`)."""
+    if not isinstance(subject, Professional):
+        return None
+    latest: dict[str, Score] = {}
+    for s in scores:  # administration order: the last one wins
+        if s.plugin in (None, "ei") and s.instrument == DOMAIN_INSTRUMENT:
+            latest[s.scale] = s
+    best: dict[str, RiskFactor] = {}
+    for domain, threat, odds_ratio in RULES:
+        s = latest.get(domain)
+        if s is None or s.band != "low":
+            continue
+        if threat in best and best[threat].odds_ratio >= odds_ratio:
+            continue
+        best[threat] = RiskFactor(
+            threat=threat,
+            subject=subject.id,
+            odds_ratio=odds_ratio,
+            reason=f"low {domain} (WLEIS, riskcore's inferred domain map)",
+            source=_ILLUSTRATIVE,
+            score=f"{DOMAIN_INSTRUMENT}.{domain}",
+        )
+    return [best[t] for t in THREATS if t in best]

@@ -1,0 +1,180 @@
+"""Tests of riskcore-ei, derived from the published WLEIS scoring rules."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+import riskcore
+from riskcore.errors import InstrumentError
+from riskcore.instruments import score_items
+from riskcore.model import (
+    Case,
+    Client,
+    InstrumentResponse,
+    Practice,
+    Professional,
+    Score,
+)
+from riskcore_ei import hooks
+from riskcore_ei.instruments import NOT_MEASURED, WLEIS
+
+SUBSCALES = {
+    "sea": range(1, 5),
+    "oea": range(5, 9),
+    "uoe": range(9, 13),
+    "roe": range(13, 17),
+}
+
+
+def case_with(*responses: InstrumentResponse) -> Case:
+    return Case(
+        id="k",
+        practice=Practice(id="p"),
+        professionals=[Professional(id="t-1")],
+        clients=[Client(id="c-1", clinician="t-1")],
+        responses=responses,
+    )
+
+
+def resp(values: dict[str, int | None]) -> InstrumentResponse:
+    return InstrumentResponse(instrument="wleis", subject="t-1", items=values)
+
+
+def scored(values: dict[str, int | None]) -> dict[tuple[str, str], Score]:
+    case = case_with(resp(values))
+    return {
+        (s.instrument, s.scale): s
+        for s in hooks.riskcore_assess(case.subject("t-1"), case) or []
+    }
+
+
+def same(value: int | None) -> dict[str, int | None]:
+    return {str(i): value for i in range(1, 17)}
+
+
+def factors(values: dict[str, int | None]) -> dict[str, float]:
+    case = case_with(resp(values))
+    subj = case.subject("t-1")
+    got = (
+        hooks.riskcore_risk_factors(subj, hooks.riskcore_assess(subj, case) or []) or []
+    )
+    return {f.threat: f.odds_ratio for f in got}
+
+
+@pytest.mark.parametrize("value", [1, 7])
+def test_all_minimum_and_maximum(value: int) -> None:
+    s = scored(same(value))
+    assert s[("wleis", "total")].value == value
+    assert all(s[("wleis", k)].value == value for k in SUBSCALES)
+
+
+@pytest.mark.parametrize(("name", "positions"), list(SUBSCALES.items()))
+def test_each_subscale_is_the_mean_of_its_items(name: str, positions: range) -> None:
+    values = same(1)
+    for i, p in enumerate(positions):
+        values[str(p)] = 4 + i  # 4, 5, 6, 7 -> mean 5.5
+    s = scored(values)
+    assert s[("wleis", name)].value == 5.5
+    assert all(s[("wleis", o)].value == 1 for o in SUBSCALES if o != name)
+    assert s[("wleis", "total")].value == pytest.approx((22 + 12) / 16)
+
+
+def test_no_reverse_items() -> None:
+    assert WLEIS.reverse == ()
+
+
+def test_strict_missing() -> None:
+    values = same(5)
+    values["16"] = None
+    s = scored(values)
+    assert s[("wleis", "total")].value is None
+    assert s[("wleis", "roe")].value is None
+    assert s[("wleis", "sea")].value == 5
+    assert s[("ei-domains", "self-management")].value is None
+    assert s[("ei-domains", "self-awareness")].value == 5
+
+
+@pytest.mark.parametrize(
+    ("values", "fragment"),
+    [
+        ({"1": 0}, "item 1: 0 is not in [1, 7]"),
+        ({"2": 8}, "item 2: 8"),
+        ({"3": 4.5}, "item 3: 4.5"),
+        ({"4": math.nan}, "item 4: nan"),
+        ({"17": 4}, "item 17"),
+    ],
+)
+def test_bad_input(values: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(InstrumentError) as err:
+        score_items(WLEIS, values, subject="t-9")
+    assert str(err.value).startswith("wleis: respondent t-9: ")
+    assert fragment in str(err.value)
+
+
+# ------------------------------------------------------------------ domains
+
+
+def test_domain_map_is_inferred_and_relationship_management_not_measured() -> None:
+    values = {
+        **{str(i): 2 for i in range(1, 5)},
+        **{str(i): 3 for i in range(5, 9)},
+        **{str(i): 5 for i in range(9, 13)},
+        **{str(i): 7 for i in range(13, 17)},
+    }
+    s = scored(values)
+    assert s[("ei-domains", "self-awareness")].value == 2  # SEA
+    assert s[("ei-domains", "self-management")].value == 6  # mean(ROE 7, UOE 5)
+    assert s[("ei-domains", "social-awareness")].value == 3  # OEA
+    rm = s[("ei-domains", "relationship-management")]
+    assert rm.value is None
+    assert rm.missing_reason == NOT_MEASURED
+    assert rm.band is None
+
+
+@pytest.mark.parametrize(("value", "band"), [(3, "low"), (4, "not-low")])
+def test_low_domain_edge(value: int, band: str) -> None:
+    assert scored(same(value))[("ei-domains", "self-awareness")].band == band
+
+
+def test_low_domains_raise_burnout_and_boundary_erosion_strongest_only() -> None:
+    assert factors(same(3)) == {"burnout": 1.4, "boundary-erosion": 1.5}
+    assert factors(same(4)) == {}
+    only_oea_low = same(6)
+    for i in range(5, 9):
+        only_oea_low[str(i)] = 2
+    assert factors(only_oea_low) == {"boundary-erosion": 1.2}
+
+
+def test_not_measured_domain_raises_nothing() -> None:
+    got = factors(same(7))
+    assert got == {}
+
+
+def test_never_touches_clients() -> None:
+    case = case_with()
+    assert hooks.riskcore_risk_factors(case.subject("c-1"), []) is None
+
+
+# ------------------------------------------------------------------ plugin
+
+
+def test_discovered_through_entry_point() -> None:
+    rec = riskcore.PluginManager().record("ei")
+    assert rec is not None
+    assert rec.status.value == "active"
+    assert rec.distribution == "riskcore-ei"
+
+
+def test_end_to_end_assess() -> None:
+    a = riskcore.assess(
+        case_with(resp(same(5))), pm=riskcore.PluginManager(allow=["ei"])
+    )
+    assert not a.failures
+    # relationship management is not measured, so the assessment says so
+    assert a.incomplete_reasons == (
+        "ei-domains.relationship-management for t-1: not measured by WLEIS",
+    )
+    assert {s.instrument for s in a.scores} == {"wleis", "ei-domains"}
