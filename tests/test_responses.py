@@ -232,3 +232,22 @@ def test_default_min_level_and_ordering() -> None:
 
 def test_parse_observation_trigger() -> None:
     assert parse_observation_trigger("a:b:c") == ("a", frozenset({"b", "c"}))
+
+
+def test_custom_level_order(catalog: Catalog) -> None:
+    order = ["low", "medium", "high", "very-high", "extreme"]
+    levels = {("client-self-harm", "c-1"): "extreme"}
+    armed = arm(catalog, _assessment(), _case(), levels=levels, order=order)
+    assert [a.reason for a in armed if a.response == "collaborative-safety-plan"] == [
+        "level:client-self-harm>=high"
+    ]
+    # A matrix whose names the catalog's triggers do not use fails loudly, never
+    # silently arms nothing.
+    with pytest.raises(CatalogError, match="expected one of green, amber, high, red"):
+        arm(
+            catalog,
+            _assessment(),
+            _case(),
+            levels={("burnout", "t-1"): "red"},
+            order=["green", "amber", "high", "red"],
+        )

@@ -11,7 +11,8 @@ data meets the trigger:
   ``imminent`` qualifier. An observation whose ``value`` is ``false`` or ``0``
   records an absence and arms nothing;
 * a **risk level**: a risk of a listed threat, for a subject, at or above
-  ``min_level`` (levels in :data:`LEVEL_ORDER`; ``high`` when unset).
+  ``min_level`` (levels in :data:`LEVEL_ORDER`, the default risk matrix's
+  names, or the *order* given; ``high`` when unset).
 
 The reason of each armed response lists the codes that armed it (``flag:...``,
 ``observation:...``, ``level:...``): never free text, notes or names.
@@ -71,12 +72,12 @@ def _recorded(o: Observation) -> bool:
     return o.value is None or (o.value is not False and o.value != 0)
 
 
-def _rank(level: str, where: str) -> int:
+def _rank(level: str, where: str, order: Sequence[str]) -> int:
     try:
-        return LEVEL_ORDER.index(level)
+        return list(order).index(level)
     except ValueError:
         raise CatalogError(
-            f"{where}: unknown risk level {level!r} (expected one of {', '.join(LEVEL_ORDER)})"
+            f"{where}: unknown risk level {level!r} (expected one of {', '.join(order)})"
         ) from None
 
 
@@ -86,6 +87,7 @@ def arm(
     case: Case,
     *,
     levels: Mapping[tuple[str, str], str] | None = None,
+    order: Sequence[str] = LEVEL_ORDER,
 ) -> tuple[ArmedResponse, ...]:
     """Evaluate every response's trigger and return the armed responses.
 
@@ -99,7 +101,11 @@ def arm(
         Its observations are matched against ``Trigger.observations``.
     levels:
         Optional risk level per ``(threat id, subject id)``, matched against
-        ``Trigger.threats`` and ``Trigger.min_level``.
+        ``Trigger.threats`` and ``Trigger.min_level``, e.g.
+        ``{(r.threat, r.subject): r.level for r in register.risks}``.
+    order:
+        Level names from least to most severe; default :data:`LEVEL_ORDER`.
+        Pass ``[lv.name for lv in matrix.levels]`` for a custom risk matrix.
 
     Returns
     -------
@@ -110,7 +116,7 @@ def arm(
     Raises
     ------
     CatalogError
-        If a level (given or in a trigger) is not in :data:`LEVEL_ORDER`.
+        If a level (given or in a trigger) is not in *order*.
 
     Examples
     --------
@@ -127,24 +133,26 @@ def arm(
     ...  for a in arm(catalog, Assessment(case_id="x"), case)]
     [('duty-to-warn', 'c-1', 'observation:threat-communicated:imminent')]
     """
-    order = {s.id: i for i, s in enumerate(case.subjects())}
+    position = {s.id: i for i, s in enumerate(case.subjects())}
     flags: list[tuple[str, str]] = [
         (s.subject, f.code) for s in assessment.scores for f in s.flags
     ]
     observed = [o for o in case.observations if _recorded(o)]
     given = {
-        key: _rank(level, f"levels[{key[0]!r}, {key[1]!r}]")
+        key: _rank(level, f"levels[{key[0]!r}, {key[1]!r}]", order)
         for key, level in (levels or {}).items()
     }
     armed: list[tuple[tuple[int, float, int, int], ArmedResponse]] = []
     for index, response in enumerate(catalog.responses):
-        reasons = _reasons(response, flags, observed, given)
-        for subject in sorted(reasons, key=lambda s: (order.get(s, len(order)), s)):
+        reasons = _reasons(response, flags, observed, given, order)
+        for subject in sorted(
+            reasons, key=lambda s: (position.get(s, len(position)), s)
+        ):
             key = (
                 _URGENCY[response.escalation],
                 response.time_to_act_hours,
                 index,
-                order.get(subject, len(order)),
+                position.get(subject, len(position)),
             )
             armed.append(
                 (
@@ -167,6 +175,7 @@ def _reasons(
     flags: Sequence[tuple[str, str]],
     observed: Sequence[Observation],
     levels: Mapping[tuple[str, str], int],
+    order: Sequence[str],
 ) -> dict[str, list[str]]:
     trig = response.trigger
     out: dict[str, list[str]] = {}
@@ -189,8 +198,9 @@ def _reasons(
         floor = _rank(
             trig.min_level or DEFAULT_MIN_LEVEL,
             f"responses[{response.id!r}].trigger.min_level",
+            order,
         )
         for (threat, subject), rank in levels.items():
             if threat in trig.threats and rank >= floor:
-                add(subject, f"level:{threat}>={LEVEL_ORDER[floor]}")
+                add(subject, f"level:{threat}>={order[floor]}")
     return out
