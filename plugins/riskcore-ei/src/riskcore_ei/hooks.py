@@ -144,8 +144,8 @@ def riskcore_risk_factors(
             latest[s.scale] = s
     best: dict[str, RiskFactor] = {}
     for domain, threat, odds_ratio in RULES:
-        s = latest.get(domain)
-        if s is None or s.band != "low":
+        found = latest.get(domain)
+        if found is None or found.band != "low":
             continue
         if threat in best and best[threat].odds_ratio >= odds_ratio:
             continue

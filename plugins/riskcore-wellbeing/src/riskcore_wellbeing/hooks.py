@@ -120,8 +120,8 @@ def riskcore_risk_factors(
             latest[(s.instrument, s.scale)] = s
     best: dict[str, RiskFactor] = {}
     for instrument, scale, band, threat, odds_ratio in RULES:
-        s = latest.get((instrument, scale))
-        if s is None or s.band != band:
+        found = latest.get((instrument, scale))
+        if found is None or found.band != band:
             continue
         if threat in best and best[threat].odds_ratio >= odds_ratio:
             continue
