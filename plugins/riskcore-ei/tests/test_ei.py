@@ -6,10 +6,12 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import riskcore
 from riskcore.errors import InstrumentError
-from riskcore.instruments import score_items
+from riskcore.instruments import InstrumentSpec, score_items
 from riskcore.model import (
     Case,
     Client,
@@ -19,7 +21,7 @@ from riskcore.model import (
     Score,
 )
 from riskcore_ei import hooks
-from riskcore_ei.instruments import NOT_MEASURED, WLEIS
+from riskcore_ei.instruments import NOT_MEASURED, SPECS, WLEIS
 
 SUBSCALES = {
     "sea": range(1, 5),
@@ -178,3 +180,49 @@ def test_end_to_end_assess() -> None:
         "ei-domains.relationship-management for t-1: not measured by WLEIS",
     )
     assert {s.instrument for s in a.scores} == {"wleis", "ei-domains"}
+
+
+# --------------------------------------------- object and columnar paths agree
+
+
+@st.composite
+def _matrix(draw: st.DrawFn, spec: InstrumentSpec) -> list[list[float]]:
+    rows = draw(st.integers(1, 8))
+    out = []
+    for _ in range(rows):
+        row = []
+        for item in spec.items:
+            missing = draw(st.integers(0, 9)) == 0
+            row.append(
+                math.nan
+                if missing
+                else float(draw(st.integers(item.minimum, item.maximum)))
+            )
+        out.append(row)
+    return out
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_object_and_columnar_paths_agree(
+    spec: InstrumentSpec, data: st.DataObject
+) -> None:
+    matrix = data.draw(_matrix(spec))
+    col = spec.score_array(matrix)
+    for i, row in enumerate(matrix):
+        answers = {
+            k: (None if math.isnan(v) else int(v))
+            for k, v in zip(spec.item_ids, row, strict=True)
+        }
+        obj = score_items(spec, answers, subject="r")
+        for name in spec.scale_names:
+            got = col.values[name][i]
+            assert (None if math.isnan(got) else float(got)) == obj.values[name]
+            if spec.scale(name).labels:
+                assert col.band_labels(name)[i] == obj.bands[name]
+        assert {c for c, v in col.flags.items() if v[i]} == {f.code for f in obj.flags}

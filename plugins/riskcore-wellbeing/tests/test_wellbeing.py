@@ -6,6 +6,8 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import riskcore
 from riskcore.errors import InstrumentError
@@ -20,7 +22,7 @@ from riskcore.model import (
     SubjectKind,
 )
 from riskcore_wellbeing import hooks
-from riskcore_wellbeing.instruments import CBI, PROQOL5, PSS10, WHO5
+from riskcore_wellbeing.instruments import CBI, PROQOL5, PSS10, SPECS, WHO5
 
 CS = (3, 6, 12, 16, 18, 20, 22, 24, 27, 30)
 BO = (1, 4, 8, 10, 15, 17, 19, 21, 26, 29)
@@ -319,3 +321,49 @@ def test_never_touches_clients() -> None:
     """Fairness: this plugin returns no factor for clients at all."""
     case = Case(id="k", practice=Practice(id="p"), clients=[Client(id="c-1")])
     assert hooks.riskcore_risk_factors(case.subject("c-1"), []) is None
+
+
+# --------------------------------------------- object and columnar paths agree
+
+
+@st.composite
+def _matrix(draw: st.DrawFn, spec: InstrumentSpec) -> list[list[float]]:
+    rows = draw(st.integers(1, 8))
+    out = []
+    for _ in range(rows):
+        row = []
+        for item in spec.items:
+            missing = draw(st.integers(0, 9)) == 0
+            row.append(
+                math.nan
+                if missing
+                else float(draw(st.integers(item.minimum, item.maximum)))
+            )
+        out.append(row)
+    return out
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_object_and_columnar_paths_agree(
+    spec: InstrumentSpec, data: st.DataObject
+) -> None:
+    matrix = data.draw(_matrix(spec))
+    col = spec.score_array(matrix)
+    for i, row in enumerate(matrix):
+        answers = {
+            k: (None if math.isnan(v) else int(v))
+            for k, v in zip(spec.item_ids, row, strict=True)
+        }
+        obj = score_items(spec, answers, subject="r")
+        for name in spec.scale_names:
+            got = col.values[name][i]
+            assert (None if math.isnan(got) else float(got)) == obj.values[name]
+            if spec.scale(name).labels:
+                assert col.band_labels(name)[i] == obj.bands[name]
+        assert {c for c, v in col.flags.items() if v[i]} == {f.code for f in obj.flags}
