@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["ColumnarResult", "score_array"]
 
 _F32_EXACT = 2**24  # float32 holds every integer below this exactly
+_BLOCK = 16_384  # rows per block in the integer fast path
 
 
 @frozen(kw_only=True)
@@ -277,7 +278,7 @@ def _finish(
         if sp.labels:
             code = np.zeros(value.shape[0], dtype=np.int8)
             for cut in sp.cuts:
-                code += value >= cut
+                code += (value >= cut).view(np.int8)
             code[~ok] = -1
             bands[sp.name] = code
         else:
@@ -292,11 +293,13 @@ def _score_complete_ints(
     import numpy as np
 
     n_rows = arr.shape[0]
-    if p["f32_ok"]:
-        sums = arr.astype(np.float32) @ p["signed32"]
-    else:
-        sums = arr.astype(np.float64) @ p["signed32"].astype(np.float64)
-    sums_t = sums.T.astype(np.float64)  # (scales, rows), each row contiguous
+    weights = p["signed32"] if p["f32_ok"] else p["signed32"].astype(np.float64)
+    sums_t = np.empty((weights.shape[1], n_rows), dtype=np.float64)
+    # Row blocks keep the float copy of the answers in cache (one pass over memory);
+    # the loop is over blocks of _BLOCK respondents, never over respondents.
+    for start in range(0, n_rows, _BLOCK):
+        block = arr[start : start + _BLOCK].astype(weights.dtype)
+        sums_t[:, start : start + _BLOCK] = (block @ weights).T
     if p["rev_any"]:
         sums_t += p["offset"][:, None]
     values, complete, bands = _finish(spec, sums_t, None, None)

@@ -100,7 +100,7 @@ class InstrumentResult:
                     minimum=sp.minimum,
                     maximum=sp.maximum,
                     band=self.bands.get(sp.name),
-                    flags=self.flags if i == 0 else (),  # type: ignore[arg-type]  # attrs plugin vs generic converter
+                    flags=self.flags if i == 0 else (),
                     missing_reason=self.missing[sp.name],
                     plugin=plugin,
                 )
