@@ -72,12 +72,16 @@ def codes(s: Score) -> list[str]:
 
 
 def factors_for(*responses: InstrumentResponse) -> list[tuple[str, float]]:
+    """Factors on the client and on their clinician, as (threat, odds ratio)."""
     case = case_with(*responses)
-    subj = case.subject("c-1")
-    got = (
-        hooks.riskcore_risk_factors(subj, hooks.riskcore_assess(subj, case) or []) or []
-    )
-    return sorted((f.threat, f.odds_ratio) for f in got)
+    got = []
+    for sid in ("c-1", "t-1"):
+        subj = case.subject(sid)
+        scores = hooks.riskcore_assess(subj, case) or []
+        for f in hooks.riskcore_risk_factors(subj, scores, case) or []:
+            assert f.subject == sid
+            got.append((f.threat, f.odds_ratio))
+    return sorted(got)
 
 
 def phq(values: list[int | None]) -> dict[str, float | None]:
@@ -512,3 +516,54 @@ def test_object_and_columnar_paths_agree(
             if spec.scale(name).labels:
                 assert col.band_labels(name)[i] == obj.bands[name]
         assert {c for c, v in col.flags.items() if v[i]} == {f.code for f in obj.flags}
+
+
+def test_staff_harm_is_the_clinicians_risk_strongest_client_counts_once() -> None:
+    case = Case(
+        id="k",
+        practice=Practice(id="p"),
+        professionals=[Professional(id="t-1"), Professional(id="t-2")],
+        clients=[
+            Client(id="c-1", clinician="t-1"),
+            Client(id="c-2", clinician="t-1"),
+            Client(id="c-3", clinician="t-2"),
+        ],
+        responses=[
+            InstrumentResponse(
+                instrument="aggression-screen", subject="c-1", items=agg(intoxication=1)
+            ),
+            InstrumentResponse(
+                instrument="aggression-screen", subject="c-2", items=agg(threats_made=1)
+            ),
+            InstrumentResponse(
+                instrument="aggression-screen", subject="c-3", items=agg()
+            ),
+        ],
+    )
+    t1 = hooks.riskcore_risk_factors(case.subject("t-1"), [], case) or []
+    assert [(f.threat, f.subject, f.odds_ratio) for f in t1] == [
+        ("staff-physical-harm", "t-1", 2.5)
+    ]
+    assert hooks.riskcore_risk_factors(case.subject("t-2"), [], case) == []
+
+
+def test_identify_accepts_every_factor_with_the_default_catalog() -> None:
+    from riskcore.catalog import default_catalog
+    from riskcore.identify import identify
+
+    case = case_with(
+        resp("phq9", phq([3] * 9)),
+        resp(
+            "cssrs-screener", {"1": 1, "2": 1, "3": 1, "4": 1, "5": 1, "6": 1, "6b": 1}
+        ),
+        resp("aggression-screen", dict.fromkeys(AGGRESSION_ITEMS, 1)),
+    )
+    pm = riskcore.PluginManager(allow=["safety"])
+    reg = identify(riskcore.assess(case, pm=pm), default_catalog(pm), case, pm=pm)
+    assert not reg.failures
+    moved = {(r.threat, r.subject) for r in reg.risks if r.factors}
+    assert moved == {
+        ("client-self-harm", "c-1"),
+        ("in-session-aggression", "c-1"),
+        ("staff-physical-harm", "t-1"),
+    }

@@ -5,8 +5,8 @@ Cheap to import: riskcore's model and instrument specs only (no numpy).
 Fairness
 --------
 Nothing here reads a subject's protected attributes. The factors on
-``client-self-harm``, ``in-session-aggression`` and ``staff-physical-harm`` come
-only from instrument answers.
+``client-self-harm`` and ``in-session-aggression`` (clients) and
+``staff-physical-harm`` (their clinicians) come only from instrument answers.
 
 .. versionadded:: 0.1
 """
@@ -25,6 +25,7 @@ from riskcore.model import (
     Case,
     Client,
     InstrumentResponse,
+    Professional,
     RiskFactor,
     Score,
     Source,
@@ -68,7 +69,7 @@ def riskcore_assessor_info() -> AssessorInfo:
         ),
         instruments=("phq9", "gad7", CSSRS_ID, AGGRESSION.id),
         threats=THREATS,
-        subject_kinds=(SubjectKind.CLIENT,),
+        subject_kinds=(SubjectKind.CLIENT, SubjectKind.PROFESSIONAL),
     )
 
 
@@ -151,19 +152,81 @@ def _codes(s: Score | None) -> set[str]:
     return {f.code for f in s.flags} if s is not None else set()
 
 
+def _aggression_level(score: Score) -> str | None:
+    """``"high"``, ``"elevated"`` (1-2 factors, or incomplete: fail closed) or ``None``."""
+    if score.band == "high":
+        return "high"
+    if score.band == "elevated" or score.value is None:
+        return "elevated"
+    return None
+
+
+def _staff_factors(subject: Professional, case: Case) -> list[RiskFactor]:
+    """``staff-physical-harm`` of a clinician, from their clients' aggression screens.
+
+    The strongest finding on the caseload counts once: x2.5 for a client whose
+    latest screen is high, x1.3 for elevated or incomplete (fail closed).
+    """
+    best: tuple[float, str] | None = None
+    for c in case.clients:
+        if c.clinician != subject.id:
+            continue
+        screens = [r for r in case.responses_for(c.id) if r.instrument == AGGRESSION.id]
+        if not screens:
+            continue
+        [score] = _aggression_scores(c, max(screens, key=_order))
+        level = _aggression_level(score)
+        if level is None:
+            continue
+        odds_ratio = 2.5 if level == "high" else 1.3
+        if best is None or odds_ratio > best[0]:
+            best = (
+                odds_ratio,
+                f"a client's aggression screen is {level} (not validated)",
+            )
+    if best is None:
+        return []
+    return [
+        RiskFactor(
+            threat="staff-physical-harm",
+            subject=subject.id,
+            odds_ratio=best[0],
+            reason=best[1],
+            source=_ILLUSTRATIVE,
+            score=f"{AGGRESSION.id}.total",
+        )
+    ]
+
+
+_CSSRS_RULES = (
+    ("cssrs.high-risk", 4.0, "C-SSRS screener high risk"),
+    (
+        "cssrs.incomplete",
+        2.0,
+        "C-SSRS screener incomplete: treated as at least moderate (fail closed)",
+    ),
+    ("cssrs.moderate-risk", 2.0, "C-SSRS screener moderate risk"),
+    ("cssrs.low-risk", 1.3, "C-SSRS screener low risk"),
+)
+"""First match wins: a known high finding outranks an incomplete form."""
+
+
 @hookimpl
 def riskcore_risk_factors(
-    subject: Subject, scores: Sequence[Score]
+    subject: Subject, scores: Sequence[Score], case: Case
 ) -> list[RiskFactor] | None:
     """Illustrative odds ratios from the latest administration of each screen.
 
-    ``client-self-harm``: PHQ-9 item 9 positive x3.0, unanswered x1.5 (fail
-    closed), total >= 15 x1.5; C-SSRS high x4.0, moderate x2.0, low x1.3,
-    incomplete x2.0 unless a higher level is already known.
-    ``in-session-aggression`` / ``staff-physical-harm``: aggression screen high
-    x3.0 / x2.5, elevated x1.5 / x1.3, incomplete without a high finding x1.5 /
-    x1.3 (fail closed). All are riskcore defaults, not published effect sizes.
+    For a client, ``client-self-harm``: PHQ-9 item 9 positive x3.0, unanswered
+    x1.5 (fail closed), total >= 15 x1.5; C-SSRS high x4.0, incomplete x2.0
+    (unless high is already known), moderate x2.0, low x1.3; and
+    ``in-session-aggression``: aggression screen high x3.0, elevated or
+    incomplete x1.5 (fail closed). For a professional, ``staff-physical-harm``
+    from their clients' aggression screens (see :func:`_staff_factors`).
+    All are riskcore defaults, not published effect sizes.
     """
+    if isinstance(subject, Professional):
+        return _staff_factors(subject, case)
     if not isinstance(subject, Client):
         return None
     latest = _latest(scores)
@@ -195,69 +258,27 @@ def riskcore_risk_factors(
     if phq is not None and phq.value is not None and phq.value >= 15:
         add("client-self-harm", 1.5, "PHQ-9 total 15 or more", "phq9.total")
 
-    cssrs = latest.get((CSSRS_ID, "risk-level"))
-    if cssrs is not None:
-        ccodes = _codes(cssrs)
-        if "cssrs.high-risk" in ccodes:
-            add(
-                "client-self-harm",
-                4.0,
-                "C-SSRS screener high risk",
-                f"{CSSRS_ID}.risk-level",
-            )
-        elif "cssrs.incomplete" in ccodes:
-            add(
-                "client-self-harm",
-                2.0,
-                "C-SSRS screener incomplete: treated as at least moderate (fail closed)",
-                f"{CSSRS_ID}.risk-level",
-            )
-        elif "cssrs.moderate-risk" in ccodes:
-            add(
-                "client-self-harm",
-                2.0,
-                "C-SSRS screener moderate risk",
-                f"{CSSRS_ID}.risk-level",
-            )
-        elif "cssrs.low-risk" in ccodes:
-            add(
-                "client-self-harm",
-                1.3,
-                "C-SSRS screener low risk",
-                f"{CSSRS_ID}.risk-level",
-            )
+    ccodes = _codes(latest.get((CSSRS_ID, "risk-level")))
+    for code, odds_ratio, reason in _CSSRS_RULES:
+        if code in ccodes:
+            add("client-self-harm", odds_ratio, reason, f"{CSSRS_ID}.risk-level")
+            break
 
     agg = latest.get((AGGRESSION.id, "total"))
-    if agg is not None:
-        name = f"{AGGRESSION.id}.total"
-        if agg.band == "high":
-            add(
-                "in-session-aggression",
-                3.0,
-                "aggression screen high (not validated)",
-                name,
-            )
-            add(
-                "staff-physical-harm",
-                2.5,
-                "aggression screen high (not validated)",
-                name,
-            )
-        elif agg.band == "elevated":
-            add(
-                "in-session-aggression",
-                1.5,
-                "aggression screen 1-2 factors (not validated)",
-                name,
-            )
-            add(
-                "staff-physical-harm",
-                1.3,
-                "aggression screen 1-2 factors (not validated)",
-                name,
-            )
-        elif agg.value is None:
-            why = "aggression screen incomplete: treated as elevated (fail closed)"
-            add("in-session-aggression", 1.5, why, name)
-            add("staff-physical-harm", 1.3, why, name)
+    level = _aggression_level(agg) if agg is not None else None
+    if level == "high":
+        add(
+            "in-session-aggression",
+            3.0,
+            "aggression screen high (not validated)",
+            "aggression-screen.total",
+        )
+    elif level == "elevated":
+        incomplete = agg is not None and agg.value is None
+        why = (
+            "aggression screen incomplete: treated as elevated (fail closed)"
+            if incomplete
+            else "aggression screen 1-2 factors (not validated)"
+        )
+        add("in-session-aggression", 1.5, why, "aggression-screen.total")
     return out
