@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -17,7 +18,9 @@ InstallDist = Callable[..., Path]
 
 
 @pytest.fixture
-def install_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[InstallDist]:
+def install_dist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[InstallDist]:
     """Install a distribution the way pip does: a module plus a ``.dist-info``
     folder with ``entry_points.txt``, on ``sys.path``.
 
@@ -26,6 +29,18 @@ def install_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[In
     site = tmp_path / "site-packages"
     site.mkdir()
     monkeypatch.syspath_prepend(str(site))
+
+    # Only the distributions installed here are visible to discovery, so the
+    # tests do not depend on which real plugins the environment has.
+    def local_entry_points(*, group: str) -> list[importlib.metadata.EntryPoint]:
+        return [
+            ep
+            for dist in importlib.metadata.distributions(path=[str(site)])
+            for ep in dist.entry_points
+            if ep.group == group
+        ]
+
+    monkeypatch.setattr("riskcore.plugins.entry_points", local_entry_points)
     for var in (
         "RISKCORE_DISABLE_PLUGIN_AUTOLOAD",
         "RISKCORE_DISABLE_PLUGINS",

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from riskcore import model as m
 from riskcore.model._fields import META
 
-ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8).map(
-    lambda s: "x" + s
-)
+ids = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8
+).map(lambda s: "x" + s)
 texts = st.text(max_size=20)
 finite = {"allow_nan": False, "allow_infinity": False}
 
@@ -35,7 +35,9 @@ def _ordered3(lo: float, hi: float) -> st.SearchStrategy[tuple[float, float, flo
     )
 
 
-def distribution_strategies(lo: float, hi: float) -> dict[type[Any], st.SearchStrategy[Any]]:
+def distribution_strategies(
+    lo: float, hi: float
+) -> dict[type[Any], st.SearchStrategy[Any]]:
     """One strategy per distribution class, supported inside [lo, hi]."""
     three = _ordered3(lo, hi)
     pairs = three.map(lambda t: (t[0], t[2]))
@@ -59,7 +61,9 @@ def distribution_strategies(lo: float, hi: float) -> dict[type[Any], st.SearchSt
     return out
 
 
-def distributions(lo: float = 0.0, hi: float = 1.0) -> st.SearchStrategy[m.Distribution]:
+def distributions(
+    lo: float = 0.0, hi: float = 1.0
+) -> st.SearchStrategy[m.Distribution]:
     """Any distribution supported inside [lo, hi]."""
     return st.one_of(list(distribution_strategies(lo, hi).values()))
 
@@ -108,7 +112,9 @@ def _for_type(tp: Any, meta: dict[str, Any]) -> st.SearchStrategy[Any]:
 _SPECIAL: dict[type[Any], st.SearchStrategy[Any]] = {}
 
 
-def from_attrs(cls: type[Any], **overrides: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+def from_attrs(
+    cls: type[Any], **overrides: st.SearchStrategy[Any]
+) -> st.SearchStrategy[Any]:
     """A strategy for any attrs domain class, driven by field metadata."""
     if cls in _SPECIAL and not overrides:
         return _SPECIAL[cls]
@@ -129,7 +135,9 @@ _SPECIAL.update(distribution_strategies(0.0, 1e6))
 severities = st.one_of(
     st.builds(m.Severity, value=st.floats(1, 5, **finite), scale=st.just("severity-5")),
     st.builds(m.Severity, value=distributions(1, 5), scale=st.just("severity-5")),
-    st.builds(m.Severity, value=st.floats(0, 1e4, **finite), scale=st.just("harm-units")),
+    st.builds(
+        m.Severity, value=st.floats(0, 1e4, **finite), scale=st.just("harm-units")
+    ),
 )
 _SPECIAL[m.Severity] = severities
 
@@ -171,7 +179,11 @@ def catalogs(draw: st.DrawFn) -> m.Catalog:
     mitigations = []
     for i, mid in enumerate(mit_ids):
         earlier = mit_ids[:i]
-        req = draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True)) if earlier else []
+        req = (
+            draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True))
+            if earlier
+            else []
+        )
         mitigations.append(
             draw(
                 from_attrs(
@@ -185,7 +197,11 @@ def catalogs(draw: st.DrawFn) -> m.Catalog:
     trig = from_attrs(
         m.Trigger, threats=st.lists(st.sampled_from(threat_ids), max_size=2).map(tuple)
     )
-    reqs = st.lists(st.sampled_from(mit_ids), max_size=2).map(tuple) if mit_ids else st.just(())
+    reqs = (
+        st.lists(st.sampled_from(mit_ids), max_size=2).map(tuple)
+        if mit_ids
+        else st.just(())
+    )
     responses = draw(
         st.lists(
             from_attrs(
@@ -214,7 +230,9 @@ def cases(draw: st.DrawFn) -> m.Case:
     pro_ids, client_ids = rest[:n_pro], rest[n_pro:]
     pros = [draw(from_attrs(m.Professional, id=st.just(i))) for i in pro_ids]
     clin = st.one_of(st.none(), st.sampled_from(pro_ids)) if pro_ids else st.none()
-    clients = [draw(from_attrs(m.Client, id=st.just(i), clinician=clin)) for i in client_ids]
+    clients = [
+        draw(from_attrs(m.Client, id=st.just(i), clinician=clin)) for i in client_ids
+    ]
     subj = st.sampled_from(all_ids)
     responses = draw(
         st.lists(

@@ -11,7 +11,9 @@ from tests import toyplugin
 
 def test_end_to_end_through_installed_entry_point(install_dist, small_case):
     """A toy assessor installed as a distribution scores the case."""
-    install_dist("riskcore-toy", {"toy": "rc_toy_1"}, version="0.3.0", rc_toy_1=toyplugin.TOY)
+    install_dist(
+        "riskcore-toy", {"toy": "rc_toy_1"}, version="0.3.0", rc_toy_1=toyplugin.TOY
+    )
 
     a = assess(small_case, pm=PluginManager())
 
@@ -20,7 +22,7 @@ def test_end_to_end_through_installed_entry_point(install_dist, small_case):
         ("c-1", 2.0, "toy"),
         ("c-2", 0.0, "toy"),
     ]
-    (prov,) = a.provenance
+    (prov,) = [p for p in a.provenance if p.name == "toy"]
     assert (prov.name, prov.distribution, prov.version, prov.instruments) == (
         "toy",
         "riskcore-toy",
@@ -32,7 +34,12 @@ def test_end_to_end_through_installed_entry_point(install_dist, small_case):
 def test_crashing_plugin_does_not_abort_others(install_dist, small_case):
     """One crashing assessor is recorded; the other still scores; incomplete."""
     install_dist("riskcore-toy", {"toy": "rc_toy_2"}, rc_toy_2=toyplugin.TOY)
-    install_dist("riskcore-crash", {"crash": "rc_crash_2"}, version="9.9", rc_crash_2=toyplugin.CRASHER)
+    install_dist(
+        "riskcore-crash",
+        {"crash": "rc_crash_2"},
+        version="9.9",
+        rc_crash_2=toyplugin.CRASHER,
+    )
 
     a = assess(small_case, pm=PluginManager())
 
@@ -73,7 +80,10 @@ def test_non_score_results(small_case, result, expected):
         def riskcore_assess(self):
             return result
 
-    a = assess(small_case, pm=PluginManager(autoload=False, plugins=[("bad", Bad())]))
+    a = assess(
+        small_case,
+        pm=PluginManager(autoload=False, builtins=False, plugins=[("bad", Bad())]),
+    )
 
     details = {f.detail for f in a.failures if f.plugin == "bad"}
     assert any(expected in d for d in details)
@@ -85,10 +95,15 @@ def test_generator_that_raises_midway(small_case):
     class Half:
         @hookimpl
         def riskcore_assess(self, subject):
-            yield Score(subject=subject.id, subject_kind=subject.KIND, instrument="toy", value=1)
+            yield Score(
+                subject=subject.id, subject_kind=subject.KIND, instrument="toy", value=1
+            )
             raise RuntimeError("half")
 
-    a = assess(small_case, pm=PluginManager(autoload=False, plugins=[("half", Half())]))
+    a = assess(
+        small_case,
+        pm=PluginManager(autoload=False, builtins=False, plugins=[("half", Half())]),
+    )
 
     assert not [s for s in a.scores if s.plugin == "half"]
     assert any("raised RuntimeError" in f.detail for f in a.failures)
@@ -108,7 +123,11 @@ def test_missing_assessor_marks_incomplete(small_case):
 def test_plugin_load_failure_marks_incomplete(install_dist, small_case):
     """A plugin that failed to load is a missing assessor: incomplete."""
     install_dist("riskcore-toy", {"toy": "rc_toy_4"}, rc_toy_4=toyplugin.TOY)
-    install_dist("riskcore-broken", {"broken": "rc_broken_4"}, rc_broken_4=toyplugin.BROKEN_IMPORT)
+    install_dist(
+        "riskcore-broken",
+        {"broken": "rc_broken_4"},
+        rc_broken_4=toyplugin.BROKEN_IMPORT,
+    )
 
     a = assess(small_case, pm=PluginManager())
 
@@ -120,9 +139,14 @@ def test_plugin_load_failure_marks_incomplete(install_dist, small_case):
 
 def test_strict_raises(install_dist, small_case):
     """strict=True raises AssessmentError naming plugin, hook and subject."""
-    install_dist("riskcore-crash", {"crash": "rc_crash_5"}, rc_crash_5=toyplugin.CRASHER)
+    install_dist(
+        "riskcore-crash", {"crash": "rc_crash_5"}, rc_crash_5=toyplugin.CRASHER
+    )
 
-    with pytest.raises(AssessmentError, match=r"crash \(riskcore-crash 0.1.0\): riskcore_assess on subject p"):
+    with pytest.raises(
+        AssessmentError,
+        match=r"crash \(riskcore-crash 0.1.0\): riskcore_assess on subject p",
+    ):
         assess(small_case, pm=PluginManager(), strict=True)
 
 
@@ -143,10 +167,17 @@ def test_incomplete_score_is_never_complete(small_case):
                 ]
             return None
 
-    a = assess(small_case, pm=PluginManager(autoload=False, plugins=[("partial", Partial())]))
+    a = assess(
+        small_case,
+        pm=PluginManager(
+            autoload=False, builtins=False, plugins=[("partial", Partial())]
+        ),
+    )
 
     assert not a.complete
-    assert "toy.total for c-1: 3 items missing (at most 2 allowed)" in a.incomplete_reasons
+    assert (
+        "toy.total for c-1: 3 items missing (at most 2 allowed)" in a.incomplete_reasons
+    )
     assert a.for_subject("c-1")[0].complete is False
 
 
@@ -165,14 +196,21 @@ def test_critical_flags_listed(small_case):
                     subject_kind=SubjectKind.CLIENT,
                     instrument="toy",
                     value=1,
-                    flags=[Flag(code="toy.critical", level=FlagLevel.CRITICAL, message="x")],
+                    flags=[
+                        Flag(code="toy.critical", level=FlagLevel.CRITICAL, message="x")
+                    ],
                 )
             ]
 
     small = small_case
-    a = assess(small, pm=PluginManager(autoload=False, plugins=[("crit", Crit())]))
+    a = assess(
+        small,
+        pm=PluginManager(autoload=False, builtins=False, plugins=[("crit", Crit())]),
+    )
 
-    assert [(s.subject, f.code) for s, f in a.critical_flags] == [("c-1", "toy.critical")]
+    assert [(s.subject, f.code) for s, f in a.critical_flags] == [
+        ("c-1", "toy.critical")
+    ]
     assert a.scores[0].critical
 
 

@@ -45,26 +45,94 @@ def test_every_domain_type_is_slotted_and_kw_only():
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda: m.Effect(threat="t", effectiveness=1.4), "effectiveness: 1.4 is not in [0, 1]"),
-        (lambda: m.Effect(threat="t", effectiveness=math.nan), "effectiveness: nan is not a finite number"),
-        (lambda: m.Effect(threat="t", effectiveness=True), "effectiveness: True is not a number"),
-        (lambda: m.Mitigation(id="a", name="A", category="c", cost=-1), "cost: -1 is not in [0, inf]"),
-        (lambda: m.Mitigation(id="a", name="A", category="c", requires=["a"]), "requires: 'a' is the mitigation itself"),
-        (lambda: m.PERT(low=0.5, mode=0.2, high=0.9), "mode: 0.2 is not between low (0.5) and high (0.9)"),
+        (
+            lambda: m.Effect(threat="t", effectiveness=1.4),
+            "effectiveness: 1.4 is not in [0, 1]",
+        ),
+        (
+            lambda: m.Effect(threat="t", effectiveness=math.nan),
+            "effectiveness: nan is not a finite number",
+        ),
+        (
+            lambda: m.Effect(threat="t", effectiveness=True),
+            "effectiveness: True is not a number",
+        ),
+        (
+            lambda: m.Mitigation(id="a", name="A", category="c", cost=-1),
+            "cost: -1 is not in [0, inf]",
+        ),
+        (
+            lambda: m.Mitigation(id="a", name="A", category="c", requires=["a"]),
+            "requires: 'a' is the mitigation itself",
+        ),
+        (
+            lambda: m.PERT(low=0.5, mode=0.2, high=0.9),
+            "mode: 0.2 is not between low (0.5) and high (0.9)",
+        ),
         (lambda: m.PERT(low=0.5, mode=0.5, high=0.5), "high: 0.5 equals low (0.5)"),
         (lambda: m.Beta(alpha=0, beta=1), "alpha: 0 is not > 0"),
         (lambda: m.LogNormal(low=0, high=1), "low: 0 is not > 0"),
         (lambda: m.Uniform(low=1, high=1), "high: 1 is not > low (1)"),
         (lambda: m.Severity(value=3, scale="stars"), "scale: 'stars' is not one of"),
         (lambda: m.Client(id="has space"), "id: 'has space' is not a valid identifier"),
-        (lambda: m.Score(subject="a", subject_kind=m.SubjectKind.CLIENT, instrument="i"), "missing_reason: None is required"),
-        (lambda: m.Score(subject="a", subject_kind=m.SubjectKind.CLIENT, instrument="i", value=math.nan), "value: nan is NaN"),
-        (lambda: m.Score(subject="a", subject_kind=m.SubjectKind.CLIENT, instrument="i", value=5, maximum=4), "value: 5.0 is above maximum 4"),
-        (lambda: m.Score(subject="a", subject_kind=m.SubjectKind.CLIENT, instrument="i", value=-1, minimum=0), "value: -1.0 is below minimum 0"),
-        (lambda: m.Score(subject="a", subject_kind=m.SubjectKind.CLIENT, instrument="i", value="3"), "value: '3' is not a number"),
-        (lambda: m.InstrumentResponse(instrument="i", subject="s", items={"1": "2"}), "items.1: '2' is not a number"),
-        (lambda: m.InstrumentResponse(instrument="i", subject="s", items={"1": math.inf}), "items.1: inf is not a finite number"),
-        (lambda: m.InstrumentResponse(instrument="i", subject="s", items=[1, 2]), "is not a mapping"),
+        (
+            lambda: m.Score(
+                subject="a", subject_kind=m.SubjectKind.CLIENT, instrument="i"
+            ),
+            "missing_reason: None is required",
+        ),
+        (
+            lambda: m.Score(
+                subject="a",
+                subject_kind=m.SubjectKind.CLIENT,
+                instrument="i",
+                value=math.nan,
+            ),
+            "value: nan is NaN",
+        ),
+        (
+            lambda: m.Score(
+                subject="a",
+                subject_kind=m.SubjectKind.CLIENT,
+                instrument="i",
+                value=5,
+                maximum=4,
+            ),
+            "value: 5.0 is above maximum 4",
+        ),
+        (
+            lambda: m.Score(
+                subject="a",
+                subject_kind=m.SubjectKind.CLIENT,
+                instrument="i",
+                value=-1,
+                minimum=0,
+            ),
+            "value: -1.0 is below minimum 0",
+        ),
+        (
+            lambda: m.Score(
+                subject="a",
+                subject_kind=m.SubjectKind.CLIENT,
+                instrument="i",
+                value="3",
+            ),
+            "value: '3' is not a number",
+        ),
+        (
+            lambda: m.InstrumentResponse(instrument="i", subject="s", items={"1": "2"}),
+            "items.1: '2' is not a number",
+        ),
+        (
+            lambda: m.InstrumentResponse(
+                instrument="i", subject="s", items={"1": math.inf}
+            ),
+            "items.1: inf is not a finite number",
+        ),
+        (
+            lambda: m.InstrumentResponse(instrument="i", subject="s", items=[1, 2]),
+            "is not a mapping",
+        ),
     ],
 )
 def test_invalid_values_name_field_and_value(build, message):
@@ -76,7 +144,11 @@ def test_invalid_values_name_field_and_value(build, message):
 
 def test_sensitive_values_never_in_messages_or_repr():
     """Names and notes are not shown in repr or in error messages."""
-    c = m.Client(id="c-1", name="Jane Doe", protected=m.ProtectedAttributes(ethnicity="X", languages=["es"]))
+    c = m.Client(
+        id="c-1",
+        name="Jane Doe",
+        protected=m.ProtectedAttributes(ethnicity="X", languages=["es"]),
+    )
     o = m.Observation(subject="c-1", code="threat-communicated", note="Jane said ...")
     assert "Jane" not in repr(c) + repr(o)
     assert "'es'" not in repr(c.protected)
@@ -89,14 +161,28 @@ def test_sensitive_values_never_in_messages_or_repr():
 def test_case_cross_references():
     """Case checks ids are unique and references resolve."""
     p = m.Practice(id="p")
-    with pytest.raises(FieldError, match="subjects: 'p' is used by more than one subject"):
+    with pytest.raises(
+        FieldError, match="subjects: 'p' is used by more than one subject"
+    ):
         m.Case(id="x", practice=p, clients=[m.Client(id="p")])
     with pytest.raises(FieldError, match=r"responses\[0\].subject: 'ghost'"):
-        m.Case(id="x", practice=p, responses=[m.InstrumentResponse(instrument="i", subject="ghost")])
+        m.Case(
+            id="x",
+            practice=p,
+            responses=[m.InstrumentResponse(instrument="i", subject="ghost")],
+        )
     with pytest.raises(FieldError, match=r"responses\[0\].about: 'ghost'"):
-        m.Case(id="x", practice=p, responses=[m.InstrumentResponse(instrument="i", subject="p", about="ghost")])
+        m.Case(
+            id="x",
+            practice=p,
+            responses=[
+                m.InstrumentResponse(instrument="i", subject="p", about="ghost")
+            ],
+        )
     with pytest.raises(FieldError, match=r"observations\[0\].subject: 'ghost'"):
-        m.Case(id="x", practice=p, observations=[m.Observation(subject="ghost", code="x")])
+        m.Case(
+            id="x", practice=p, observations=[m.Observation(subject="ghost", code="x")]
+        )
     with pytest.raises(FieldError, match="schema_version: 2 is not supported"):
         m.Case(id="x", practice=p, schema_version=2)
 
@@ -104,14 +190,39 @@ def test_case_cross_references():
 CATALOG = {
     "schema_version": 1,
     "threats": [
-        {"id": "burnout", "name": "Burnout", "category": "burnout", "scope": "professional",
-         "base_likelihood": 0.2, "impact": {"value": 3}},
+        {
+            "id": "burnout",
+            "name": "Burnout",
+            "category": "burnout",
+            "scope": "professional",
+            "base_likelihood": 0.2,
+            "impact": {"value": 3},
+        },
     ],
     "mitigations": [
-        {"id": "sup", "name": "Supervision", "category": "support",
-         "reduces": [{"threat": "burnout", "effectiveness": 0.3}]},
-        {"id": "peer", "name": "Peer support", "category": "support", "requires": ["sup"],
-         "reduces": [{"threat": "burnout", "effectiveness": {"dist": "pert", "low": 0.1, "mode": 0.2, "high": 0.4}}]},
+        {
+            "id": "sup",
+            "name": "Supervision",
+            "category": "support",
+            "reduces": [{"threat": "burnout", "effectiveness": 0.3}],
+        },
+        {
+            "id": "peer",
+            "name": "Peer support",
+            "category": "support",
+            "requires": ["sup"],
+            "reduces": [
+                {
+                    "threat": "burnout",
+                    "effectiveness": {
+                        "dist": "pert",
+                        "low": 0.1,
+                        "mode": 0.2,
+                        "high": 0.4,
+                    },
+                }
+            ],
+        },
     ],
 }
 
@@ -134,19 +245,59 @@ def _bad(**patch):
 @pytest.mark.parametrize(
     ("patch", "expected"),
     [
-        ({"mitigations/1/reduces/0/effectiveness": 1.4}, "mitigations[1].reduces[0].effectiveness: 1.4 is not in [0, 1]"),
-        ({"mitigations/0/cost": "12"}, "mitigations[0].cost: expected a number, got a string"),
+        (
+            {"mitigations/1/reduces/0/effectiveness": 1.4},
+            "mitigations[1].reduces[0].effectiveness: 1.4 is not in [0, 1]",
+        ),
+        (
+            {"mitigations/0/cost": "12"},
+            "mitigations[0].cost: expected a number, got a string",
+        ),
         ({"mitigations/0/colour": "red"}, "mitigations[0]: unknown key 'colour'"),
         ({"threats/0/name": KeyError}, "threats[0].name: required field missing"),
-        ({"mitigations/1/requires/0": "nope"}, "mitigations[1].requires[0]: 'nope' is not a mitigation in this catalog"),
+        (
+            {"mitigations/1/requires/0": "nope"},
+            "mitigations[1].requires[0]: 'nope' is not a mitigation in this catalog",
+        ),
         ({"threats/0/scope": "planet"}, "threats[0].scope:"),
-        ({"threats/0/base_likelihood": {"dist": "pert", "low": 0.5, "mode": 0.2, "high": 0.9}}, "threats[0].base_likelihood.mode: 0.2 is not between"),
-        ({"threats/0/base_likelihood": {"dist": "lognormal", "low": 0.1, "high": 0.4}}, "threats[0].base_likelihood: LogNormal(low=0.1, high=0.4) has support [0, inf] outside [0, 1]"),
-        ({"threats/0/base_likelihood": {"dist": "gauss"}}, "threats[0].base_likelihood: 'dist' must be one of"),
-        ({"threats/0/base_likelihood": True}, "threats[0].base_likelihood: expected a number, got a boolean"),
-        ({"schema_version": KeyError}, "schema_version: required field missing (this riskcore reads 1)"),
+        (
+            {
+                "threats/0/base_likelihood": {
+                    "dist": "pert",
+                    "low": 0.5,
+                    "mode": 0.2,
+                    "high": 0.9,
+                }
+            },
+            "threats[0].base_likelihood.mode: 0.2 is not between",
+        ),
+        (
+            {
+                "threats/0/base_likelihood": {
+                    "dist": "lognormal",
+                    "low": 0.1,
+                    "high": 0.4,
+                }
+            },
+            "threats[0].base_likelihood: LogNormal(low=0.1, high=0.4) has support [0, inf] outside [0, 1]",
+        ),
+        (
+            {"threats/0/base_likelihood": {"dist": "gauss"}},
+            "threats[0].base_likelihood: 'dist' must be one of",
+        ),
+        (
+            {"threats/0/base_likelihood": True},
+            "threats[0].base_likelihood: expected a number, got a boolean",
+        ),
+        (
+            {"schema_version": KeyError},
+            "schema_version: required field missing (this riskcore reads 1)",
+        ),
         ({"schema_version": 7}, "schema_version: 7 is not supported"),
-        ({"threats/0/illustrative": "yes"}, "threats[0].illustrative: expected true or false"),
+        (
+            {"threats/0/illustrative": "yes"},
+            "threats[0].illustrative: expected true or false",
+        ),
     ],
 )
 def test_load_errors_carry_the_full_path(tmp_path: Path, patch, expected):
@@ -171,7 +322,11 @@ def test_load_yaml_and_json_agree(tmp_path: Path):
     assert a == b
     io.dump(a, tmp_path / "out.yaml")
     io.dump(a, tmp_path / "out.json")
-    assert io.load_catalog(tmp_path / "out.yaml") == a == io.load_catalog(tmp_path / "out.json")
+    assert (
+        io.load_catalog(tmp_path / "out.yaml")
+        == a
+        == io.load_catalog(tmp_path / "out.json")
+    )
     assert not list(tmp_path.glob(".*.tmp"))
 
 
@@ -195,10 +350,26 @@ def test_yaml_int_item_keys_and_dates(tmp_path: Path):
         ("x.json", "{", "line 1, column 2: invalid JSON"),
         ("x.yaml", "a: [1,", "invalid YAML"),
         ("x.yaml", "- 1\n- 2\n", "(document): expected a mapping, got a list"),
-        ("x.yaml", "schema_version: 1\nid: 3\npractice: {id: p}\n", "id: expected a string, got the number 3"),
-        ("x.yaml", "schema_version: 1\nid: c\npractice: {id: p}\nassessed_on: soon\n", "assessed_on: expected a date as YYYY-MM-DD"),
-        ("x.yaml", "schema_version: 1\nid: c\npractice: {id: p}\nassessed_on: 5\n", "assessed_on: expected a date as YYYY-MM-DD, got the number 5"),
-        ("x.yaml", "schema_version: 1.0\nid: c\npractice: {id: p}\nhorizon_days: 0\n", "horizon_days: 0.0 is not in [1, 3650]"),
+        (
+            "x.yaml",
+            "schema_version: 1\nid: 3\npractice: {id: p}\n",
+            "id: expected a string, got the number 3",
+        ),
+        (
+            "x.yaml",
+            "schema_version: 1\nid: c\npractice: {id: p}\nassessed_on: soon\n",
+            "assessed_on: expected a date as YYYY-MM-DD",
+        ),
+        (
+            "x.yaml",
+            "schema_version: 1\nid: c\npractice: {id: p}\nassessed_on: 5\n",
+            "assessed_on: expected a date as YYYY-MM-DD, got the number 5",
+        ),
+        (
+            "x.yaml",
+            "schema_version: 1.0\nid: c\npractice: {id: p}\nhorizon_days: 0\n",
+            "horizon_days: 0.0 is not in [1, 3650]",
+        ),
         ("x.txt", "", "cannot tell the format from the suffix '.txt'"),
     ],
 )
@@ -224,8 +395,22 @@ def test_unreadable_files(tmp_path: Path):
 def test_integer_fields_are_strict():
     """schema_version must be an integer (2.0 is accepted as 2; 2.5 is not)."""
     with pytest.raises(LoadError, match="expected an integer"):
-        io.structure({"schema_version": 1, "case_id": "c", "items": [{"mitigation": "m", "phase": 1.5}]}, m.Plan)
-    plan = io.structure({"schema_version": 1, "case_id": "c", "items": [{"mitigation": "m", "phase": 2.0}]}, m.Plan)
+        io.structure(
+            {
+                "schema_version": 1,
+                "case_id": "c",
+                "items": [{"mitigation": "m", "phase": 1.5}],
+            },
+            m.Plan,
+        )
+    plan = io.structure(
+        {
+            "schema_version": 1,
+            "case_id": "c",
+            "items": [{"mitigation": "m", "phase": 2.0}],
+        },
+        m.Plan,
+    )
     assert plan.items[0].phase == 2
 
 
@@ -280,7 +465,9 @@ def test_catalog_lookups_and_merge():
         cat.threat("nope")
     with pytest.raises(KeyError):
         cat.mitigation("nope")
-    with pytest.raises(FieldError, match="threats: 'burnout' is defined more than once"):
+    with pytest.raises(
+        FieldError, match="threats: 'burnout' is defined more than once"
+    ):
         cat.merged(cat)
     assert len(cat.merged(m.Catalog()).threats) == 1
 
@@ -290,13 +477,33 @@ def test_catalog_response_references():
     cat = io.structure(CATALOG, m.Catalog)
     t = cat.threats
     with pytest.raises(FieldError, match=r"responses\[0\].recovers\[0\].threat"):
-        m.Catalog(threats=t, responses=[m.Response(id="r", name="R", recovers=[m.Effect(threat="x", effectiveness=0.1)])])
+        m.Catalog(
+            threats=t,
+            responses=[
+                m.Response(
+                    id="r", name="R", recovers=[m.Effect(threat="x", effectiveness=0.1)]
+                )
+            ],
+        )
     with pytest.raises(FieldError, match=r"responses\[0\].requires\[0\]"):
         m.Catalog(threats=t, responses=[m.Response(id="r", name="R", requires=["x"])])
     with pytest.raises(FieldError, match=r"responses\[0\].trigger.threats\[0\]"):
-        m.Catalog(threats=t, responses=[m.Response(id="r", name="R", trigger=m.Trigger(threats=["x"]))])
+        m.Catalog(
+            threats=t,
+            responses=[m.Response(id="r", name="R", trigger=m.Trigger(threats=["x"]))],
+        )
     with pytest.raises(FieldError, match=r"mitigations\[0\].reduces\[0\].threat"):
-        m.Catalog(threats=t, mitigations=[m.Mitigation(id="a", name="A", category="c", reduces=[m.Effect(threat="x", effectiveness=0.1)])])
+        m.Catalog(
+            threats=t,
+            mitigations=[
+                m.Mitigation(
+                    id="a",
+                    name="A",
+                    category="c",
+                    reduces=[m.Effect(threat="x", effectiveness=0.1)],
+                )
+            ],
+        )
 
 
 def test_case_lookups():
@@ -316,7 +523,9 @@ def test_case_lookups():
 
 def test_assessment_failure_summary():
     """AssessorFailure.summary is safe to show and omits the detail."""
-    f = m.AssessorFailure(plugin="x", hook="riskcore_assess", error_type="RuntimeError", detail="Jane")
+    f = m.AssessorFailure(
+        plugin="x", hook="riskcore_assess", error_type="RuntimeError", detail="Jane"
+    )
     assert f.summary() == "x: riskcore_assess failed with RuntimeError"
     assert "Jane" not in repr(f)
 

@@ -12,12 +12,15 @@ from tests import toyplugin
 
 
 def statuses(pm: PluginManager) -> dict[str, str]:
-    return {r.name: r.status.value for r in pm.records()}
+    """Status of every plugin that is not one of riskcore's built-ins."""
+    return {r.name: r.status.value for r in pm.records() if not r.builtin}
 
 
 def test_toy_discovered_through_entry_point(install_dist):
     """An installed distribution's entry point is loaded, with dist and version."""
-    install_dist("riskcore-toy", {"toy": "rc_toy_a"}, version="1.2.3", rc_toy_a=toyplugin.TOY)
+    install_dist(
+        "riskcore-toy", {"toy": "rc_toy_a"}, version="1.2.3", rc_toy_a=toyplugin.TOY
+    )
 
     pm = PluginManager()
 
@@ -33,7 +36,11 @@ def test_toy_discovered_through_entry_point(install_dist):
 
 def test_broken_import_is_reported_not_raised(install_dist, caplog):
     """A plugin that fails to import is recorded as failed, and the others load."""
-    install_dist("riskcore-broken", {"broken": "rc_broken_b"}, rc_broken_b=toyplugin.BROKEN_IMPORT)
+    install_dist(
+        "riskcore-broken",
+        {"broken": "rc_broken_b"},
+        rc_broken_b=toyplugin.BROKEN_IMPORT,
+    )
     install_dist("riskcore-toy", {"toy": "rc_toy_b"}, rc_toy_b=toyplugin.TOY)
 
     with caplog.at_level(logging.WARNING, logger="riskcore.plugins"):
@@ -50,9 +57,15 @@ def test_broken_import_is_reported_not_raised(install_dist, caplog):
 
 def test_strict_mode_raises_on_broken_plugin(install_dist):
     """strict=True turns a load failure into a PluginError naming the plugin."""
-    install_dist("riskcore-broken", {"broken": "rc_broken_c"}, rc_broken_c=toyplugin.BROKEN_IMPORT)
+    install_dist(
+        "riskcore-broken",
+        {"broken": "rc_broken_c"},
+        rc_broken_c=toyplugin.BROKEN_IMPORT,
+    )
 
-    with pytest.raises(PluginError, match=r"'broken' from riskcore-broken 0.1.0 failed"):
+    with pytest.raises(
+        PluginError, match=r"'broken' from riskcore-broken 0.1.0 failed"
+    ):
         PluginManager(strict=True)
 
 
@@ -64,7 +77,9 @@ def test_misspelled_hook_fails_the_plugin_with_a_hint(install_dist):
 
     (failed,) = pm.failures
     assert failed.name == "typo"
-    assert "unknown hook 'riskcore_asess' (did you mean 'riskcore_assess'?)" in (failed.error or "")
+    assert "unknown hook 'riskcore_asess' (did you mean 'riskcore_assess'?)" in (
+        failed.error or ""
+    )
     assert pm.pluggy.get_plugin("typo") is None
 
 
@@ -80,7 +95,11 @@ def test_hookimpl_with_unknown_argument_fails(install_dist):
 
 def test_block_list_prevents_import(install_dist, monkeypatch):
     """Blocked plugins are listed as blocked and never imported."""
-    install_dist("riskcore-broken", {"broken": "rc_broken_f"}, rc_broken_f=toyplugin.BROKEN_IMPORT)
+    install_dist(
+        "riskcore-broken",
+        {"broken": "rc_broken_f"},
+        rc_broken_f=toyplugin.BROKEN_IMPORT,
+    )
     install_dist("riskcore-toy", {"toy": "rc_toy_f"}, rc_toy_f=toyplugin.TOY)
     monkeypatch.setenv("RISKCORE_DISABLE_PLUGINS", " broken ")
 
@@ -93,23 +112,32 @@ def test_block_list_prevents_import(install_dist, monkeypatch):
 def test_allow_list(install_dist, monkeypatch):
     """RISKCORE_LOAD_PLUGINS loads only the named plugins."""
     install_dist("riskcore-toy", {"toy": "rc_toy_g"}, rc_toy_g=toyplugin.TOY)
-    install_dist("riskcore-crash", {"crash": "rc_crash_g"}, rc_crash_g=toyplugin.CRASHER)
+    install_dist(
+        "riskcore-crash", {"crash": "rc_crash_g"}, rc_crash_g=toyplugin.CRASHER
+    )
     monkeypatch.setenv("RISKCORE_LOAD_PLUGINS", "toy")
 
     assert statuses(PluginManager()) == {"crash": "blocked", "toy": "active"}
-    assert statuses(PluginManager(allow=["crash"])) == {"crash": "active", "toy": "active"}
+    assert statuses(PluginManager(allow=["crash"])) == {
+        "crash": "active",
+        "toy": "active",
+    }
 
 
 @pytest.mark.parametrize("value", ["1", "yes", "true"])
 def test_autoload_switch(install_dist, monkeypatch, value):
     """RISKCORE_DISABLE_PLUGIN_AUTOLOAD (or autoload=False) skips entry points."""
-    install_dist("riskcore-toy", {"toy": f"rc_toy_h{value}"}, **{f"rc_toy_h{value}": toyplugin.TOY})
+    install_dist(
+        "riskcore-toy",
+        {"toy": f"rc_toy_h{value}"},
+        **{f"rc_toy_h{value}": toyplugin.TOY},
+    )
     monkeypatch.setenv("RISKCORE_DISABLE_PLUGIN_AUTOLOAD", value)
 
-    assert PluginManager().records() == []
+    assert statuses(PluginManager()) == {}
     monkeypatch.setenv("RISKCORE_DISABLE_PLUGIN_AUTOLOAD", "0")
     assert statuses(PluginManager()) == {"toy": "active"}
-    assert PluginManager(autoload=False).records() == []
+    assert PluginManager(autoload=False, builtins=False).records() == []
 
 
 def test_duplicate_entry_point_name(install_dist):
@@ -119,7 +147,7 @@ def test_duplicate_entry_point_name(install_dist):
 
     pm = PluginManager()
 
-    assert [r.status for r in pm.records()] == [PluginStatus.FAILED]
+    assert [r.status for r in pm.records() if not r.builtin] == [PluginStatus.FAILED]
     assert "already used" in (pm.failures[0].error or "")
 
 
@@ -131,9 +159,15 @@ def test_trace_logs_calls_without_data(small_case, caplog):
         def riskcore_assess(self, subject):
             return []
 
-    pm = PluginManager(autoload=False, trace=True, plugins=[("spy", Spy())])
+    pm = PluginManager(
+        autoload=False, builtins=False, trace=True, plugins=[("spy", Spy())]
+    )
     with caplog.at_level(logging.INFO, logger="riskcore.plugins"):
-        outcomes = list(pm.call_each("riskcore_assess", subject=small_case.clients[0], case=small_case))
+        outcomes = list(
+            pm.call_each(
+                "riskcore_assess", subject=small_case.clients[0], case=small_case
+            )
+        )
 
     assert [o.plugin for o in outcomes] == ["spy"]
     assert "trace: riskcore_assess -> spy" in caplog.text
@@ -154,7 +188,7 @@ def test_call_each_isolates_and_orders_by_name():
         def riskcore_catalog(self):
             return None
 
-    pm = PluginManager(autoload=False, plugins=[("b", B()), ("a", A())])
+    pm = PluginManager(autoload=False, builtins=False, plugins=[("b", B()), ("a", A())])
     outcomes = list(pm.call_each("riskcore_catalog"))
 
     assert [(o.plugin, o.ok) for o in outcomes] == [("a", True), ("b", False)]
@@ -169,12 +203,12 @@ def test_register_rejects_duplicates_and_unregister():
         def riskcore_catalog(self):
             return None
 
-    pm = PluginManager(autoload=False, plugins=[("a", A())])
+    pm = PluginManager(autoload=False, builtins=False, plugins=[("a", A())])
     with pytest.raises(PluginError, match="ValueError"):
         pm.register(A(), name="a")
     pm.unregister("a")
     pm.unregister("never-registered")
-    assert pm.records() == []
+    assert statuses(pm) == {}
 
 
 def test_blocked_explicit_registration():
@@ -185,7 +219,9 @@ def test_blocked_explicit_registration():
         def riskcore_catalog(self):
             return None
 
-    pm = PluginManager(autoload=False, block=["a"], plugins=[("a", A())])
+    pm = PluginManager(
+        autoload=False, builtins=False, block=["a"], plugins=[("a", A())]
+    )
     assert statuses(pm) == {"a": "blocked"}
 
 
@@ -197,7 +233,7 @@ def test_optional_hooks_are_tolerated():
         def riskcore_from_the_future(self):
             return None
 
-    pm = PluginManager(autoload=False, plugins=[("future", Future())])
+    pm = PluginManager(autoload=False, builtins=False, plugins=[("future", Future())])
     assert statuses(pm) == {"future": "active"}
 
 
@@ -209,3 +245,12 @@ def test_get_plugin_manager_is_cached():
     reset_plugin_manager()
     assert get_plugin_manager() is not first
     reset_plugin_manager()
+
+
+def test_builtins_are_registered_first_and_marked():
+    """riskcore's own plugins are active and flagged built-in."""
+    from riskcore.plugins import BUILTIN_PLUGINS
+
+    pm = PluginManager(autoload=False)
+    assert [r.name for r in pm.records() if r.builtin] == sorted(BUILTIN_PLUGINS)
+    assert all(r.status is PluginStatus.ACTIVE for r in pm.records())

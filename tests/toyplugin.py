@@ -1,6 +1,6 @@
 """Source of the toy assessor installed as a real distribution by the tests."""
 
-TOY = '''
+TOY = """
 from riskcore import hookimpl
 from riskcore.model import AssessorInfo, Score, SubjectKind, RiskFactor
 
@@ -19,17 +19,17 @@ def riskcore_assess(subject, case):
             out.append(Score(subject=subject.id, subject_kind=SubjectKind.CLIENT,
                              instrument="toy", value=r.items["1"], minimum=0, maximum=4))
     return out
-'''
+"""
 
-CRASHER = '''
+CRASHER = """
 from riskcore import hookimpl
 
 @hookimpl
 def riskcore_assess(subject):
     raise RuntimeError("assessor bug: client Jane Doe")
-'''
+"""
 
-LIAR = '''
+LIAR = """
 from riskcore import hookimpl
 from riskcore.model import Score, SubjectKind
 
@@ -37,24 +37,24 @@ from riskcore.model import Score, SubjectKind
 def riskcore_assess(subject):
     return [Score(subject="somebody-else", subject_kind=SubjectKind.CLIENT,
                   instrument="toy", value=0)]
-'''
+"""
 
-TYPO = '''
+TYPO = """
 from riskcore import hookimpl
 
 @hookimpl
 def riskcore_asess(subject, case):
     return None
-'''
+"""
 
-BAD_ARGS = '''
+BAD_ARGS = """
 from riskcore import hookimpl
 
 @hookimpl
 def riskcore_assess(subject, case, weather):
     return None
-'''
+"""
 
-BROKEN_IMPORT = '''
+BROKEN_IMPORT = """
 import riskcore_this_module_does_not_exist  # noqa: F401
-'''
+"""

@@ -43,7 +43,9 @@ def assessor_infos(pm: PluginManager) -> dict[str, AssessorInfo]:
     return out
 
 
-def assess(case: Case, *, pm: PluginManager | None = None, strict: bool = False) -> Assessment:
+def assess(
+    case: Case, *, pm: PluginManager | None = None, strict: bool = False
+) -> Assessment:
     """Score every subject of *case* with every assessor plugin.
 
     Each plugin's ``riskcore_assess`` is called once per subject, separately
@@ -101,9 +103,9 @@ def assess(case: Case, *, pm: PluginManager | None = None, strict: bool = False)
     scores: list[Score] = []
     for subject in case.subjects():
         for o in pm.call_each("riskcore_assess", subject=subject, case=case):
-            rec = pm.record(o.plugin)
-            dist = rec.distribution if rec else None
-            version = rec.version if rec else None
+            known = pm.record(o.plugin)
+            dist = known.distribution if known is not None else None
+            version = known.version if known is not None else None
             if o.error is not None:
                 fail(
                     AssessorFailure(

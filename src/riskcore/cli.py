@@ -67,7 +67,11 @@ def cmd_plugins(args: argparse.Namespace) -> int:
         rows.append((r.name, dist, r.version or "-", r.status.value, hooks))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[4])
+        print(
+            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False))
+            + "  "
+            + row[4]
+        )
     for r in pm.failures:
         print(f"\n{r.name} failed: {r.error}")
         print(f"  (set RISKCORE_DISABLE_PLUGINS={r.name} to skip it)")
@@ -84,7 +88,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
     if args.output:
         _write_or_print(dumps(assessment, indent=2), args.output)
         return 0
-    print(f"case {case.id}: {len(case.subjects())} subjects, {len(assessment.scores)} scores")
+    print(
+        f"case {case.id}: {len(case.subjects())} subjects, {len(assessment.scores)} scores"
+    )
     crit = assessment.critical_flags
     if crit:
         print("critical flags (act first):")
@@ -122,7 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Decision support, not diagnosis."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"riskcore {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"riskcore {__version__}"
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--no-plugins",
@@ -147,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("plugins", parents=[common], help="list plugins and their status")
+    p = sub.add_parser(
+        "plugins", parents=[common], help="list plugins and their status"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_plugins)
 
@@ -157,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_assess)
 
     p = sub.add_parser("schema", help="print the JSON Schema of riskcore files")
-    p.add_argument("kind", nargs="?", default="case", choices=["case", "catalog", "plan"])
+    p.add_argument(
+        "kind", nargs="?", default="case", choices=["case", "catalog", "plan"]
+    )
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.set_defaults(func=cmd_schema)
     return parser

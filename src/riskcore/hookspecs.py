@@ -78,7 +78,7 @@ Re-exported as ``riskcore.hookimpl``.
 
 
 @hookspec
-def riskcore_assessor_info() -> AssessorInfo | None:  # type: ignore[empty-body]
+def riskcore_assessor_info() -> AssessorInfo | None:
     """Describe the assessor this plugin provides.
 
     Called once, by ``riskcore plugins``, the conformance kit and
@@ -107,7 +107,7 @@ def riskcore_assessor_info() -> AssessorInfo | None:  # type: ignore[empty-body]
 
 
 @hookspec
-def riskcore_catalog() -> Catalog | None:  # type: ignore[empty-body]
+def riskcore_catalog() -> Catalog | None:
     """Contribute threats, mitigations and responses to the default catalog.
 
     Called once when the default catalog is built. The contributions of all
@@ -127,7 +127,7 @@ def riskcore_catalog() -> Catalog | None:  # type: ignore[empty-body]
 
 
 @hookspec
-def riskcore_instruments() -> Iterable[InstrumentSpec] | None:  # type: ignore[empty-body]
+def riskcore_instruments() -> Iterable[InstrumentSpec] | None:
     """Declare the instruments this plugin scores, as data.
 
     Called once per plugin manager, to build the instrument registry used by the
@@ -170,9 +170,7 @@ def riskcore_instruments() -> Iterable[InstrumentSpec] | None:  # type: ignore[e
 
 
 @hookspec
-def riskcore_assess(  # type: ignore[empty-body]
-    subject: Subject, case: Case
-) -> Iterable[Score] | None:
+def riskcore_assess(subject: Subject, case: Case) -> Iterable[Score] | None:
     """Score one subject of a case.
 
     Called by :func:`riskcore.assess` once per subject (the practice, each
@@ -208,7 +206,7 @@ def riskcore_assess(  # type: ignore[empty-body]
 
 
 @hookspec
-def riskcore_risk_factors(  # type: ignore[empty-body]
+def riskcore_risk_factors(
     subject: Subject, scores: Sequence[Score], case: Case
 ) -> Iterable[RiskFactor] | None:
     """Turn a subject's scores into risk factors on threats.

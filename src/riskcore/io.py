@@ -179,9 +179,10 @@ def make_converter() -> cattrs.Converter:
         def hook(value: object, _: object) -> Distribution:
             if isinstance(value, dict) and value.get("dist", cls.TAG) != cls.TAG:
                 raise ValueError(f"'dist' must be {cls.TAG!r}, got {value['dist']!r}")
-            if isinstance(value, dict):
-                value = {k: v for k, v in value.items() if k != "dist"}
-            return plain[cls.TAG](value, cls)
+            if not isinstance(value, dict):
+                raise TypeError(f"expected a distribution mapping, got {_kind(value)}")
+            data = {k: v for k, v in value.items() if k != "dist"}
+            return plain[cls.TAG](data, cls)
 
         return hook
 
@@ -193,7 +194,9 @@ def make_converter() -> cattrs.Converter:
         return data
 
     conv.register_structure_hook_func(lambda t: t == Param, structure_param)
-    conv.register_structure_hook_func(lambda t: t == Distribution, structure_distribution)
+    conv.register_structure_hook_func(
+        lambda t: t == Distribution, structure_distribution
+    )
     conv.register_unstructure_hook_func(lambda t: t == Param, unstructure_param)
     for cls in get_args(Distribution):
         conv.register_unstructure_hook(cls, unstructure_param)
@@ -223,7 +226,9 @@ def _leaf(exc: BaseException, path: str) -> str:
         keys = sorted(exc.extra_fields)
         noun = "key" if len(keys) == 1 else "keys"
         listed = ", ".join(repr(k) for k in keys)
-        return f"{where}: unknown {noun} {listed}" if path else f"unknown {noun} {listed}"
+        return (
+            f"{where}: unknown {noun} {listed}" if path else f"unknown {noun} {listed}"
+        )
     if isinstance(exc, KeyError):
         return f"{where}: required field missing"
     if isinstance(exc, (TypeError, ValueError)):
@@ -250,8 +255,8 @@ def _problems(exc: BaseException, path: str = "") -> Iterator[str]:
         for sub in without:
             yield from _problems(sub, path)
     elif isinstance(exc, BaseExceptionGroup):
-        for sub in exc.exceptions:
-            yield from _problems(sub, path)
+        for member in exc.exceptions:
+            yield from _problems(member, path)
     else:
         yield _leaf(exc, path)
 
@@ -280,11 +285,15 @@ def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
 
 def _check_version(data: Any, cls: type[Any], source: str | None) -> None:
     if not isinstance(data, dict):
-        raise LoadError([f"(document): expected a mapping, got {_kind(data)}"], source=source)
+        raise LoadError(
+            [f"(document): expected a mapping, got {_kind(data)}"], source=source
+        )
     expected = cls.SCHEMA_VERSION
     if "schema_version" not in data:
         raise LoadError(
-            [f"schema_version: required field missing (this riskcore reads {expected})"],
+            [
+                f"schema_version: required field missing (this riskcore reads {expected})"
+            ],
             source=source,
         )
     if data["schema_version"] != expected:
@@ -314,7 +323,9 @@ def _format_for(path: Path, fmt: Format | None) -> Format:
     if suffix == ".json":
         return "json"
     raise LoadError(
-        [f"cannot tell the format from the suffix {suffix!r}; use .json, .yaml or .yml"],
+        [
+            f"cannot tell the format from the suffix {suffix!r}; use .json, .yaml or .yml"
+        ],
         source=str(path),
     )
 
@@ -344,14 +355,18 @@ def loads(
     return structure(_parse(text, format, source), cls, source=source)
 
 
-def load(path: str | os.PathLike[str], cls: type[T], *, format: Format | None = None) -> T:
+def load(
+    path: str | os.PathLike[str], cls: type[T], *, format: Format | None = None
+) -> T:
     """Read a JSON or YAML file into a *cls*; errors name the file and the path."""
     p = Path(path)
     fmt = _format_for(p, format)
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise LoadError([f"cannot read the file ({exc.strerror})"], source=str(p)) from None
+        raise LoadError(
+            [f"cannot read the file ({exc.strerror})"], source=str(p)
+        ) from None
     except UnicodeDecodeError:
         raise LoadError(["the file is not UTF-8 text"], source=str(p)) from None
     return loads(text, cls, format=fmt, source=str(p))
@@ -386,7 +401,9 @@ def dumps(obj: Any, format: Format = "json", *, indent: int | None = None) -> st
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=False)
 
 
-def dump(obj: Any, path: str | os.PathLike[str], *, format: Format | None = None) -> None:
+def dump(
+    obj: Any, path: str | os.PathLike[str], *, format: Format | None = None
+) -> None:
     """Write a domain object to a JSON or YAML file, atomically."""
     p = Path(path)
     fmt = _format_for(p, format)
@@ -398,11 +415,11 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     never half of it (temporary file in the same folder, then ``os.replace``).
     """
     p = Path(path)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
-            fh.write(data)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p)

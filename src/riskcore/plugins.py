@@ -13,20 +13,20 @@ riskcore wraps :class:`pluggy.PluginManager` in a small typed facade,
   a crash is attributed to one plugin;
 * honours kill switches, for users (environment) and embedders (arguments):
 
-  ==================================  ==========================================
+  ======================================  ======================================
   ``RISKCORE_DISABLE_PLUGIN_AUTOLOAD=1``  ``autoload=False``: no entry points
   ``RISKCORE_DISABLE_PLUGINS=a,b``        ``block=["a", "b"]``: never imported
   ``RISKCORE_LOAD_PLUGINS=a,b``           ``allow=["a", "b"]``: only these
   ``RISKCORE_TRACE_PLUGINS=1``            ``trace=True``: log every hook call
-  ==================================  ==========================================
+  ======================================  ======================================
 
 Tracing writes one line per hook call (hook, plugin, duration, number of
 results) to the ``riskcore.plugins`` logger at INFO level; it never logs
 arguments or results, which may hold case data.
 
 >>> pm = PluginManager(autoload=False)
->>> [r.name for r in pm.records()]
-[]
+>>> [(r.name, r.builtin) for r in pm.records()]
+[('riskcore.catalog.builtin', True)]
 
 .. versionadded:: 0.1
 """
@@ -67,7 +67,7 @@ log = logging.getLogger("riskcore.plugins")
 ENTRY_POINT_GROUP = "riskcore"
 """The entry-point group plugins register under."""
 
-BUILTIN_PLUGINS: tuple[str, ...] = ()
+BUILTIN_PLUGINS: tuple[str, ...] = ("riskcore.catalog.builtin",)
 """Modules inside riskcore registered as plugins before any entry point."""
 
 _PREFIX = "riskcore_"
@@ -151,7 +151,7 @@ class PluginManager:
     ...     @hookimpl
     ...     def riskcore_assess(self, subject):
     ...         return None
-    >>> pm = PluginManager(autoload=False, plugins=[("toy", Toy())])
+    >>> pm = PluginManager(autoload=False, builtins=False, plugins=[("toy", Toy())])
     >>> [(r.name, r.status.value, r.hooks) for r in pm.records()]
     [('toy', 'active', ('riskcore_assess',))]
     """
@@ -193,10 +193,9 @@ class PluginManager:
             self._load_entry_points()
         for item in plugins:
             if isinstance(item, tuple):
-                name, obj = item
+                self.register(item[1], name=item[0])
             else:
-                obj, name = item, None
-            self.register(obj, name=name)
+                self.register(item)
 
     # ------------------------------------------------------------- discovery
 
@@ -409,4 +408,3 @@ def get_plugin_manager() -> PluginManager:
 def reset_plugin_manager() -> None:
     """Forget the cached manager; the next :func:`get_plugin_manager` rebuilds it."""
     get_plugin_manager.cache_clear()
-

@@ -93,8 +93,8 @@ __all__ = [
     "Subject",
     "SubjectKind",
     "Threat",
-    "Trigger",
     "Triangular",
+    "Trigger",
     "Uniform",
     "mean_of",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -38,7 +38,6 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"
 
 _ID_RE = re.compile(ID_PATTERN)
 META = "riskcore"
-T = TypeVar("T")
 
 
 def _meta(**kw: Any) -> dict[str, Any]:
@@ -68,8 +67,10 @@ def _validate_id(inst: object, attribute: attrs.Attribute[Any], value: object) -
     check_id(attribute.name, value)
 
 
-def _validate_ids(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    for i, v in enumerate(value):  # type: ignore[attr-defined]
+def _validate_ids(
+    inst: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]
+) -> None:
+    for i, v in enumerate(value):
         check_id(f"{attribute.name}[{i}]", v)
 
 
@@ -109,7 +110,7 @@ def _interval(lo: float | None, hi: float | None) -> str:
     return f"[{left}, {right}]"
 
 
-def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     """Converter: accept any iterable (lists from YAML) and store a tuple."""
     if isinstance(value, (str, bytes)):
         msg = "expected a sequence, got a string"
@@ -119,9 +120,7 @@ def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
 
 def ident(**kw: Any) -> Any:
     """A required identifier field."""
-    return attrs.field(
-        validator=_validate_id, metadata=_meta(pattern=ID_PATTERN), **kw
-    )
+    return attrs.field(validator=_validate_id, metadata=_meta(pattern=ID_PATTERN), **kw)
 
 
 def ident_tuple() -> Any:
@@ -162,7 +161,9 @@ def text(*, sensitive: bool = False, max_length: int = 10_000, **kw: Any) -> Any
         if value is None:
             return
         if not isinstance(value, str):
-            raise FieldError(attribute.name, value, "is not a string", sensitive=sensitive)
+            raise FieldError(
+                attribute.name, value, "is not a string", sensitive=sensitive
+            )
         if len(value) > max_length:
             raise FieldError(
                 attribute.name,

@@ -100,7 +100,9 @@ class Score:
                 )
             return
         if self.value != self.value:  # NaN
-            raise FieldError("value", self.value, "is NaN; use null with a missing_reason")
+            raise FieldError(
+                "value", self.value, "is NaN; use null with a missing_reason"
+            )
         if self.minimum is not None and self.value < self.minimum:
             raise FieldError("value", self.value, f"is below minimum {self.minimum:g}")
         if self.maximum is not None and self.value > self.maximum:

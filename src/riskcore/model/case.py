@@ -72,12 +72,16 @@ class Case:
         for i, c in enumerate(self.clients):
             if c.clinician is not None and c.clinician not in professionals:
                 raise FieldError(
-                    f"clients[{i}].clinician", c.clinician, "is not a professional in this case"
+                    f"clients[{i}].clinician",
+                    c.clinician,
+                    "is not a professional in this case",
                 )
         for i, r in enumerate(self.responses):
             if r.subject not in ids:
                 raise FieldError(
-                    f"responses[{i}].subject", r.subject, "is not a subject in this case"
+                    f"responses[{i}].subject",
+                    r.subject,
+                    "is not a subject in this case",
                 )
             if r.about is not None and r.about not in ids:
                 raise FieldError(
@@ -86,7 +90,9 @@ class Case:
         for i, o in enumerate(self.observations):
             if o.subject not in ids:
                 raise FieldError(
-                    f"observations[{i}].subject", o.subject, "is not a subject in this case"
+                    f"observations[{i}].subject",
+                    o.subject,
+                    "is not a subject in this case",
                 )
 
     def subjects(self) -> tuple[Subject, ...]:

@@ -95,7 +95,9 @@ class Severity:
         if s_lo < lo or (hi is not None and s_hi > hi):
             right = "inf" if hi is None else f"{hi:g}"
             raise FieldError(
-                "value", self.value, f"is not in [{lo:g}, {right}] on scale {self.scale!r}"
+                "value",
+                self.value,
+                f"is not in [{lo:g}, {right}] on scale {self.scale!r}",
             )
 
 
@@ -256,28 +258,38 @@ class Catalog:
             for j, e in enumerate(m.reduces):
                 if e.threat not in threats:
                     raise FieldError(
-                        f"mitigations[{i}].reduces[{j}].threat", e.threat, "is not a threat in this catalog"
+                        f"mitigations[{i}].reduces[{j}].threat",
+                        e.threat,
+                        "is not a threat in this catalog",
                     )
             for j, r in enumerate(m.requires):
                 if r not in mitigations:
                     raise FieldError(
-                        f"mitigations[{i}].requires[{j}]", r, "is not a mitigation in this catalog"
+                        f"mitigations[{i}].requires[{j}]",
+                        r,
+                        "is not a mitigation in this catalog",
                     )
         for i, resp in enumerate(self.responses):
             for j, e in enumerate(resp.recovers):
                 if e.threat not in threats:
                     raise FieldError(
-                        f"responses[{i}].recovers[{j}].threat", e.threat, "is not a threat in this catalog"
+                        f"responses[{i}].recovers[{j}].threat",
+                        e.threat,
+                        "is not a threat in this catalog",
                     )
             for j, r in enumerate(resp.requires):
                 if r not in mitigations:
                     raise FieldError(
-                        f"responses[{i}].requires[{j}]", r, "is not a mitigation in this catalog"
+                        f"responses[{i}].requires[{j}]",
+                        r,
+                        "is not a mitigation in this catalog",
                     )
             for j, t in enumerate(resp.trigger.threats):
                 if t not in threats:
                     raise FieldError(
-                        f"responses[{i}].trigger.threats[{j}]", t, "is not a threat in this catalog"
+                        f"responses[{i}].trigger.threats[{j}]",
+                        t,
+                        "is not a threat in this catalog",
                     )
 
     def threat(self, id: str) -> Threat:

@@ -18,7 +18,9 @@ from riskcore.model._fields import check_id, ident, ident_tuple, text
 __all__ = ["InstrumentResponse", "Observation"]
 
 
-def _validate_items(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+def _validate_items(
+    inst: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
     if not isinstance(value, dict):
         raise FieldError(attribute.name, value, "is not a mapping of item id to answer")
     for key, answer in value.items():
@@ -26,9 +28,13 @@ def _validate_items(inst: object, attribute: attrs.Attribute[Any], value: object
         if answer is None:
             continue
         if isinstance(answer, bool) or not isinstance(answer, (int, float)):
-            raise FieldError(f"{attribute.name}.{key}", answer, "is not a number or null")
+            raise FieldError(
+                f"{attribute.name}.{key}", answer, "is not a number or null"
+            )
         if isinstance(answer, float) and not math.isfinite(answer):
-            raise FieldError(f"{attribute.name}.{key}", answer, "is not a finite number")
+            raise FieldError(
+                f"{attribute.name}.{key}", answer, "is not a finite number"
+            )
 
 
 def _str_keys(value: object) -> object:

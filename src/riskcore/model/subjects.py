@@ -55,7 +55,10 @@ class ProtectedAttributes:
     ethnicity: str | None = text(sensitive=True, max_length=200, default=None)
     religion: str | None = text(sensitive=True, max_length=200, default=None)
     languages: tuple[str, ...] = field(
-        factory=tuple, converter=to_tuple, repr=False, metadata={"riskcore": {"sensitive": True}}
+        factory=tuple,
+        converter=to_tuple,
+        repr=False,
+        metadata={"riskcore": {"sensitive": True}},
     )
     gender: str | None = text(sensitive=True, max_length=200, default=None)
 
