@@ -260,3 +260,30 @@ def test_protected_attributes_never_move_guarded_scores_or_factors(
     base = make_case(protected=a, responses=responses)
     other = attrs.evolve(base, clients=[attrs.evolve(base.clients[0], protected=b)])
     assert _guarded_view(base) == _guarded_view(other)
+
+
+def test_hook_module_is_cheap_to_import() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, riskcore_cultural.hooks; "
+        "sys.exit(('numpy' in sys.modules) or ('pandas' in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_identify_accepts_every_factor_with_the_default_catalog() -> None:
+    from riskcore.catalog import default_catalog
+    from riskcore.identify import identify
+
+    cfi = InstrumentResponse(instrument="cfi", subject="c-1", answers={"1": "x"})
+    case = make_case(client_langs=("fa",), hours=0.0, responses=(cfi,))
+    pm = riskcore.PluginManager(allow=["cultural"])
+    reg = identify(riskcore.assess(case, pm=pm), default_catalog(pm), case, pm=pm)
+    assert not reg.failures
+    assert {(r.threat, r.subject) for r in reg.risks if r.factors} == {
+        ("cultural-rupture", "c-1"),
+        ("dropout-after-rupture", "c-1"),
+    }
+    assert all(r.category in {"cultural", "engagement"} for r in reg.risks if r.factors)

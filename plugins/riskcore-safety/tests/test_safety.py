@@ -567,3 +567,14 @@ def test_identify_accepts_every_factor_with_the_default_catalog() -> None:
         ("in-session-aggression", "c-1"),
         ("staff-physical-harm", "t-1"),
     }
+
+
+def test_hook_module_is_cheap_to_import() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, riskcore_safety.hooks; "
+        "sys.exit(('numpy' in sys.modules) or ('pandas' in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -367,3 +367,31 @@ def test_object_and_columnar_paths_agree(
             if spec.scale(name).labels:
                 assert col.band_labels(name)[i] == obj.bands[name]
         assert {c for c, v in col.flags.items() if v[i]} == {f.code for f in obj.flags}
+
+
+def test_hook_module_is_cheap_to_import() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, riskcore_wellbeing.hooks; "
+        "sys.exit(('numpy' in sys.modules) or ('pandas' in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_identify_accepts_every_factor_with_the_default_catalog() -> None:
+    from riskcore.catalog import default_catalog
+    from riskcore.identify import identify
+
+    proqol = same(30, 5)
+    for i in BO_REVERSED:
+        proqol[str(i)] = 1
+    case = case_with(resp("proqol5", proqol), resp("cbi", same(19, 0)))
+    pm = riskcore.PluginManager(allow=["wellbeing"])
+    reg = identify(riskcore.assess(case, pm=pm), default_catalog(pm), case, pm=pm)
+    assert not reg.failures
+    assert {(r.threat, r.subject) for r in reg.risks if r.factors} == {
+        ("burnout", "t-1"),
+        ("secondary-traumatic-stress", "t-1"),
+    }
