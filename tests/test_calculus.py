@@ -35,7 +35,9 @@ def test_worked_example_by_hand() -> None:
         {"alarm": {"r:phone"}, "check-in": {"r:phone"}, "training": {"training"}}
     )
     assert groups == [("alarm", "check-in"), ("training",)]
-    credited = calculus.strict_credit({"alarm": 0.6, "check-in": 0.3, "training": 0.5}, groups)
+    credited = calculus.strict_credit(
+        {"alarm": 0.6, "check-in": 0.3, "training": 0.5}, groups
+    )
     assert credited == {"alarm", "training"}
     strict = calculus.protect(p_inh, [0.6, 0.5])
     every = calculus.protect(p_inh, [0.6, 0.5, 0.3])
@@ -96,9 +98,14 @@ def test_bad_impact() -> None:
 
 def test_common_cause_transitive_union() -> None:
     # a~b share x, b~c share y: one group of three
-    groups = calculus.common_cause_groups({"a": ["x"], "b": ["x", "y"], "c": ["y"], "d": []})
+    groups = calculus.common_cause_groups(
+        {"a": ["x"], "b": ["x", "y"], "c": ["y"], "d": []}
+    )
     assert groups == [("a", "b", "c"), ("d",)]
-    assert calculus.strict_credit({"a": 0.5, "b": 0.5, "c": 0.1, "d": 0.0}, groups) == {"a", "d"}
+    assert calculus.strict_credit({"a": 0.5, "b": 0.5, "c": 0.1, "d": 0.0}, groups) == {
+        "a",
+        "d",
+    }
     assert calculus.strict_credit({}, [()]) == frozenset()
 
 
@@ -106,7 +113,9 @@ def test_common_cause_transitive_union() -> None:
 
 
 @given(probs, effs, st.floats(0.0, 1.0, allow_nan=False))
-def test_adding_a_layer_never_raises_residual(p: float, es: list[float], e: float) -> None:
+def test_adding_a_layer_never_raises_residual(
+    p: float, es: list[float], e: float
+) -> None:
     before = calculus.protect(p, es)
     after = calculus.protect(p, [*es, e])
     assert after <= before <= p
@@ -133,7 +142,7 @@ def test_residual_impact_never_above_inherent(i: float, es: list[float]) -> None
 
 def test_default_matrix_bands_and_reviews() -> None:
     m = RiskMatrix.default()
-    assert [b.name for b in m.likelihood_bands][0] == "rare"
+    assert m.likelihood_bands[0].name == "rare"
     assert m.point(0.01, 1.5).level == "low"  # boundaries are inclusive
     assert m.point(0.011, 1.5).likelihood_band == "unlikely"
     assert m.point(1.0, 5.0).level == "very-high"
@@ -180,8 +189,24 @@ def test_custom_matrix() -> None:
 @pytest.mark.parametrize(
     ("kw", "path"),
     [
-        ({"likelihood_bands": [Band(name="a", upper=0.5), Band(name="b", upper=0.4)]}, r"likelihood_bands\[1\]"),
-        ({"likelihood_bands": [Band(name="a", upper=0.5), Band(name="b", upper=0.9)]}, r"likelihood_bands\[-1\]"),
+        (
+            {
+                "likelihood_bands": [
+                    Band(name="a", upper=0.5),
+                    Band(name="b", upper=0.4),
+                ]
+            },
+            r"likelihood_bands\[1\]",
+        ),
+        (
+            {
+                "likelihood_bands": [
+                    Band(name="a", upper=0.5),
+                    Band(name="b", upper=0.9),
+                ]
+            },
+            r"likelihood_bands\[-1\]",
+        ),
         ({"impact_bands": []}, "impact_bands"),
         ({"grid": [["ok", "ok"]]}, "grid"),
         ({"grid": [["ok"], ["ok"]]}, r"grid\[0\]"),

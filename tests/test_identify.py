@@ -39,45 +39,122 @@ from riskcore.model import (
 from riskcore.model.risk import Modifier, ModifierKind, RiskMatrix
 from riskcore.plugins import PluginManager
 
-C, P, O = SubjectKind.CLIENT, SubjectKind.PROFESSIONAL, SubjectKind.PRACTICE
+C, P, ORG = SubjectKind.CLIENT, SubjectKind.PROFESSIONAL, SubjectKind.PRACTICE
 
 
 def _catalog() -> Catalog:
     return Catalog(
         threats=[
-            Threat(id="client-self-harm", name="Self-harm", category="self-harm", scope=C,
-                   base_likelihood=0.005, impact=Severity(value=5)),
-            Threat(id="in-session-aggression", name="Aggression", category="aggression", scope=C,
-                   base_likelihood=0.05, impact=Severity(value=3)),
-            Threat(id="staff-physical-harm", name="Staff harm", category="aggression", scope=P,
-                   base_likelihood=0.01, impact=Severity(value=4)),
-            Threat(id="burnout", name="Burnout", category="wellbeing", scope=P,
-                   base_likelihood=0.10, impact=Severity(value=4), illustrative=False,
-                   source=Source(citation="Example 2020")),
-            Threat(id="confidentiality-breach", name="Breach", category="privacy", scope=O,
-                   base_likelihood=0.05, impact=Severity(value=3), source=Source(citation="Guess")),
+            Threat(
+                id="client-self-harm",
+                name="Self-harm",
+                category="self-harm",
+                scope=C,
+                base_likelihood=0.005,
+                impact=Severity(value=5),
+            ),
+            Threat(
+                id="in-session-aggression",
+                name="Aggression",
+                category="aggression",
+                scope=C,
+                base_likelihood=0.05,
+                impact=Severity(value=3),
+            ),
+            Threat(
+                id="staff-physical-harm",
+                name="Staff harm",
+                category="aggression",
+                scope=P,
+                base_likelihood=0.01,
+                impact=Severity(value=4),
+            ),
+            Threat(
+                id="burnout",
+                name="Burnout",
+                category="wellbeing",
+                scope=P,
+                base_likelihood=0.10,
+                impact=Severity(value=4),
+                illustrative=False,
+                source=Source(citation="Example 2020"),
+            ),
+            Threat(
+                id="confidentiality-breach",
+                name="Breach",
+                category="privacy",
+                scope=ORG,
+                base_likelihood=0.05,
+                impact=Severity(value=3),
+                source=Source(citation="Guess"),
+            ),
         ],
         mitigations=[
             Mitigation(id="roster", name="Roster", category="program"),
-            Mitigation(id="alarm", name="Alarm", category="equipment", requires=["roster"],
-                       reduces=[Effect(threat="burnout", effectiveness=0.6)]),
-            Mitigation(id="check-in", name="Check-in", category="program", resources=["phone"],
-                       reduces=[Effect(threat="burnout", effectiveness=0.3)]),
-            Mitigation(id="buddy", name="Buddy", category="program", requires=["roster"],
-                       reduces=[Effect(threat="burnout", effectiveness=0.4)]),
-            Mitigation(id="supervision", name="Supervision", category="program",
-                       reduces=[Effect(threat="burnout", effectiveness=0.5),
-                                Effect(threat="burnout", effectiveness=0.2, on=EffectTarget.IMPACT)]),
-            Mitigation(id="phone-tree", name="Phone tree", category="program", resources=["phone"],
-                       reduces=[Effect(threat="burnout", effectiveness=0.2)]),
+            Mitigation(
+                id="alarm",
+                name="Alarm",
+                category="equipment",
+                requires=["roster"],
+                reduces=[Effect(threat="burnout", effectiveness=0.6)],
+            ),
+            Mitigation(
+                id="check-in",
+                name="Check-in",
+                category="program",
+                resources=["phone"],
+                reduces=[Effect(threat="burnout", effectiveness=0.3)],
+            ),
+            Mitigation(
+                id="buddy",
+                name="Buddy",
+                category="program",
+                requires=["roster"],
+                reduces=[Effect(threat="burnout", effectiveness=0.4)],
+            ),
+            Mitigation(
+                id="supervision",
+                name="Supervision",
+                category="program",
+                reduces=[
+                    Effect(threat="burnout", effectiveness=0.5),
+                    Effect(threat="burnout", effectiveness=0.2, on=EffectTarget.IMPACT),
+                ],
+            ),
+            Mitigation(
+                id="phone-tree",
+                name="Phone tree",
+                category="program",
+                resources=["phone"],
+                reduces=[Effect(threat="burnout", effectiveness=0.2)],
+            ),
         ],
         responses=[
-            Response(id="safety-plan", name="Safety plan",
-                     recovers=[Effect(threat="client-self-harm", effectiveness=0.4, on=EffectTarget.IMPACT)],
-                     trigger=Trigger(flags=["phq9.item9-positive"])),
-            Response(id="eap", name="EAP", requires=["roster"],
-                     recovers=[Effect(threat="burnout", effectiveness=0.25, on=EffectTarget.IMPACT)]),
-            Response(id="de-escalate", name="De-escalation", trigger=Trigger(threats=["staff-physical-harm"])),
+            Response(
+                id="safety-plan",
+                name="Safety plan",
+                recovers=[
+                    Effect(
+                        threat="client-self-harm",
+                        effectiveness=0.4,
+                        on=EffectTarget.IMPACT,
+                    )
+                ],
+                trigger=Trigger(flags=["phq9.item9-positive"]),
+            ),
+            Response(
+                id="eap",
+                name="EAP",
+                requires=["roster"],
+                recovers=[
+                    Effect(threat="burnout", effectiveness=0.25, on=EffectTarget.IMPACT)
+                ],
+            ),
+            Response(
+                id="de-escalate",
+                name="De-escalation",
+                trigger=Trigger(threats=["staff-physical-harm"]),
+            ),
         ],
     )
 
@@ -94,9 +171,20 @@ def _case(**kw: Any) -> Case:
     return Case(**base)
 
 
-def _score(subject: str, kind: SubjectKind = C, value: float | None = 3, flags: tuple[Flag, ...] = ()) -> Score:
-    return Score(subject=subject, subject_kind=kind, instrument="phq9", value=value, flags=flags,
-                 missing_reason=None if value is not None else "item 3 unanswered")
+def _score(
+    subject: str,
+    kind: SubjectKind = C,
+    value: float | None = 3,
+    flags: tuple[Flag, ...] = (),
+) -> Score:
+    return Score(
+        subject=subject,
+        subject_kind=kind,
+        instrument="phq9",
+        value=value,
+        flags=flags,
+        missing_reason=None if value is not None else "item 3 unanswered",
+    )
 
 
 class Factors:
@@ -106,33 +194,57 @@ class Factors:
         self.by_subject = by_subject
 
     @hookimpl
-    def riskcore_risk_factors(self, subject: Any, scores: Any, case: Any) -> list[RiskFactor]:
-        return [RiskFactor(threat=t, subject=subject.id, odds_ratio=o, reason=f"band {o:g}", score="phq9.total")
-                for t, o in self.by_subject.get(subject.id, [])]
+    def riskcore_risk_factors(
+        self, subject: Any, scores: Any, case: Any
+    ) -> list[RiskFactor]:
+        return [
+            RiskFactor(
+                threat=t,
+                subject=subject.id,
+                odds_ratio=o,
+                reason=f"band {o:g}",
+                score="phq9.total",
+            )
+            for t, o in self.by_subject.get(subject.id, [])
+        ]
 
 
 def _pm(**plugins: object) -> PluginManager:
     return PluginManager(autoload=False, plugins=list(plugins.items()))
 
 
-def _run(assessment: Assessment | None = None, case: Case | None = None, **kw: Any) -> Any:
+def _run(
+    assessment: Assessment | None = None, case: Case | None = None, **kw: Any
+) -> Any:
     kw.setdefault("pm", _pm())
-    return identify(assessment or Assessment(case_id="demo"), _catalog(), case or _case(), **kw)
+    return identify(
+        assessment or Assessment(case_id="demo"), _catalog(), case or _case(), **kw
+    )
 
 
 def test_one_risk_per_threat_and_subject() -> None:
     reg = _run()
     ids = sorted(r.id for r in reg.risks)
-    assert ids == sorted([
-        "client-self-harm:c-1", "client-self-harm:c-2", "in-session-aggression:c-1",
-        "in-session-aggression:c-2", "staff-physical-harm:t-1", "burnout:t-1",
-        "confidentiality-breach:p",
-    ])
+    assert ids == sorted(
+        [
+            "client-self-harm:c-1",
+            "client-self-harm:c-2",
+            "in-session-aggression:c-1",
+            "in-session-aggression:c-2",
+            "staff-physical-harm:t-1",
+            "burnout:t-1",
+            "confidentiality-breach:p",
+        ]
+    )
     assert reg.method_version == calculus.METHOD_VERSION
     assert reg.complete
     b = reg.risk("burnout:t-1")
-    assert b.base_source == "Example 2020" and not b.illustrative
-    assert reg.risk("confidentiality-breach:p").base_source == "illustrative default (Guess)"
+    assert b.base_source == "Example 2020"
+    assert not b.illustrative
+    assert (
+        reg.risk("confidentiality-breach:p").base_source
+        == "illustrative default (Guess)"
+    )
     assert reg.risk("client-self-harm:c-1").base_source == "illustrative default"
     assert reg.risk("client-self-harm:c-1").guarded
     with pytest.raises(KeyError):
@@ -141,7 +253,9 @@ def test_one_risk_per_threat_and_subject() -> None:
 
 
 def test_factors_combine_on_odds_and_explain() -> None:
-    pm = _pm(a=Factors({"t-1": [("burnout", 3.0)]}), b=Factors({"t-1": [("burnout", 1.5)]}))
+    pm = _pm(
+        a=Factors({"t-1": [("burnout", 3.0)]}), b=Factors({"t-1": [("burnout", 1.5)]})
+    )
     reg = _run(pm=pm)
     r = reg.risk("burnout:t-1")
     # odds 1/9 * 4.5 = 0.5 -> p = 1/3
@@ -215,7 +329,12 @@ def _gen(subject: Any) -> Iterator[RiskFactor]:
     [
         ("oops", "returned str"),
         ([1], "returned a int"),
-        (lambda s: [RiskFactor(threat="burnout", subject="zz", odds_ratio=2, reason="x")], "another subject"),
+        (
+            lambda s: [
+                RiskFactor(threat="burnout", subject="zz", odds_ratio=2, reason="x")
+            ],
+            "another subject",
+        ),
         (_gen, "raised ValueError"),
     ],
 )
@@ -232,24 +351,37 @@ def test_none_result_is_fine() -> None:
 
 
 def test_protective_factor_not_credited_when_incomplete() -> None:
-    pm = _pm(a=Factors({"c-1": [("in-session-aggression", 0.5), ("client-self-harm", 2.0)],
-                        "c-2": [("in-session-aggression", 0.5)]}))
+    pm = _pm(
+        a=Factors(
+            {
+                "c-1": [("in-session-aggression", 0.5), ("client-self-harm", 2.0)],
+                "c-2": [("in-session-aggression", 0.5)],
+            }
+        )
+    )
     a = Assessment(case_id="demo", scores=[_score("c-1", value=None), _score("c-2")])
     reg = _run(a, pm=pm)
     r1 = reg.risk("in-session-aggression:c-1")
-    assert r1.incomplete and r1.incomplete_reasons == ("phq9.total: item 3 unanswered",)
+    assert r1.incomplete
+    assert r1.incomplete_reasons == ("phq9.total: item 3 unanswered",)
     assert not r1.factors[0].credited
     assert r1.inherent.likelihood == 0.05  # never lowered
     assert "not credited" in "\n".join(r1.explain())
-    assert reg.risk("client-self-harm:c-1").inherent.likelihood > 0.005  # raising still counts
+    assert (
+        reg.risk("client-self-harm:c-1").inherent.likelihood > 0.005
+    )  # raising still counts
     r2 = reg.risk("in-session-aggression:c-2")
-    assert r2.factors[0].credited and r2.inherent.likelihood < 0.05
+    assert r2.factors[0].credited
+    assert r2.inherent.likelihood < 0.05
     with pytest.raises(AssessmentError):
         _run(a, pm=pm, strict=True)
 
 
 def test_global_failure_marks_everything_incomplete() -> None:
-    a = Assessment(case_id="demo", failures=[AssessorFailure(plugin="x", hook="load", error_type="ImportError")])
+    a = Assessment(
+        case_id="demo",
+        failures=[AssessorFailure(plugin="x", hook="load", error_type="ImportError")],
+    )
     reg = _run(a)
     assert all(r.incomplete for r in reg.risks)
     assert not reg.complete
@@ -261,8 +393,10 @@ def test_critical_flag_lifts_and_requires_response() -> None:
     reg = _run(a)
     r = reg.risk("client-self-harm:c-1")
     assert r.inherent.level == "medium"  # the numbers alone
-    assert r.critical and r.level == "high"
-    assert r.response_required and r.required_responses == ("safety-plan",)
+    assert r.critical
+    assert r.level == "high"
+    assert r.response_required
+    assert r.required_responses == ("safety-plan",)
     assert r.critical_reasons == ("critical flag phq9.item9-positive",)
     assert r.next_review == dt.date(2026, 1, 31)
     assert not reg.risk("client-self-harm:c-2").critical
@@ -284,20 +418,35 @@ def test_aggression_flag_reaches_clinician_and_observation() -> None:
     reg = _run(Assessment(case_id="demo", scores=[_score("c-1", flags=(flag,))]))
     assert reg.risk("in-session-aggression:c-1").critical
     staff = reg.risk("staff-physical-harm:t-1")
-    assert staff.critical and staff.level == "high"
+    assert staff.critical
+    assert staff.level == "high"
     assert staff.critical_reasons == ("critical flag aggression.high (client c-1)",)
     assert staff.required_responses == ("de-escalate",)
-    case = _case(observations=[Observation(subject="c-2", code="threat-communicated", qualifiers=["serious"])])
+    case = _case(
+        observations=[
+            Observation(
+                subject="c-2", code="threat-communicated", qualifiers=["serious"]
+            )
+        ]
+    )
     reg2 = _run(case=case)
     r = reg2.risk("in-session-aggression:c-2")
-    assert r.critical and r.required_responses == ()
+    assert r.critical
+    assert r.required_responses == ()
     assert "response required: (none in catalog)" in r.explain()
-    case3 = _case(observations=[Observation(subject="c-2", code="threat-communicated", value=False)])
+    case3 = _case(
+        observations=[
+            Observation(subject="c-2", code="threat-communicated", value=False)
+        ]
+    )
     assert not _run(case=case3).risk("in-session-aggression:c-2").critical
 
 
 def test_residual_with_common_cause_groups() -> None:
-    reg = _run(mitigations=["alarm", "buddy", "check-in", "phone-tree", "supervision"], responses=["eap"])
+    reg = _run(
+        mitigations=["alarm", "buddy", "check-in", "phone-tree", "supervision"],
+        responses=["eap"],
+    )
     r = reg.risk("burnout:t-1")
     by = {(lay.id, lay.on): lay for lay in r.layers}
     # alarm and buddy both require roster; check-in and phone-tree share "phone"
@@ -316,7 +465,13 @@ def test_residual_with_common_cause_groups() -> None:
     assert r.inherent.likelihood == 0.1
     assert r.level == r.residual.level == "medium"  # unlikely x minor
     assert r.within_tolerance
-    assert reg.mitigations == ("alarm", "buddy", "check-in", "phone-tree", "supervision")
+    assert reg.mitigations == (
+        "alarm",
+        "buddy",
+        "check-in",
+        "phone-tree",
+        "supervision",
+    )
     assert reg.expected_harm("residual") <= reg.expected_harm("inherent")
     assert "not credited in strict figure" in "\n".join(r.explain())
 
@@ -338,15 +493,34 @@ def test_unknown_control_ids() -> None:
 
 def test_modifiers() -> None:
     mods = [
-        Modifier(threat="staff-physical-harm", probability=0.5, reason="lone visit", kind=ModifierKind.ENABLING),
-        Modifier(threat="in-session-aggression", probability=0.4, reason="P(injury)", kind=ModifierKind.CONDITIONAL,
-                 subject="c-2"),
+        Modifier(
+            threat="staff-physical-harm",
+            probability=0.5,
+            reason="lone visit",
+            kind=ModifierKind.ENABLING,
+        ),
+        Modifier(
+            threat="in-session-aggression",
+            probability=0.4,
+            reason="P(injury)",
+            kind=ModifierKind.CONDITIONAL,
+            subject="c-2",
+        ),
     ]
     reg = _run(modifiers=mods)
-    assert reg.risk("staff-physical-harm:t-1").inherent.likelihood == pytest.approx(0.005)
-    assert reg.risk("in-session-aggression:c-2").inherent.likelihood == pytest.approx(0.02)
-    assert reg.risk("in-session-aggression:c-1").inherent.likelihood == pytest.approx(0.05)
-    assert "enabling modifier 0.5: lone visit" in reg.risk("staff-physical-harm:t-1").explain()
+    assert reg.risk("staff-physical-harm:t-1").inherent.likelihood == pytest.approx(
+        0.005
+    )
+    assert reg.risk("in-session-aggression:c-2").inherent.likelihood == pytest.approx(
+        0.02
+    )
+    assert reg.risk("in-session-aggression:c-1").inherent.likelihood == pytest.approx(
+        0.05
+    )
+    assert (
+        "enabling modifier 0.5: lone visit"
+        in reg.risk("staff-physical-harm:t-1").explain()
+    )
     with pytest.raises(FieldError, match=r"modifiers\[0\]\.threat"):
         _run(modifiers=[Modifier(threat="ghost", probability=0.5, reason="x")])
 
@@ -365,15 +539,24 @@ def test_matrix_scale_must_match() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from(["alarm", "buddy", "check-in", "phone-tree", "supervision"]), unique=True),
-       st.sampled_from(["alarm", "buddy", "check-in", "phone-tree", "supervision"]))
-def test_adding_a_mitigation_never_raises_residual(chosen: list[str], extra: str) -> None:
+@given(
+    st.lists(
+        st.sampled_from(["alarm", "buddy", "check-in", "phone-tree", "supervision"]),
+        unique=True,
+    ),
+    st.sampled_from(["alarm", "buddy", "check-in", "phone-tree", "supervision"]),
+)
+def test_adding_a_mitigation_never_raises_residual(
+    chosen: list[str], extra: str
+) -> None:
     cat = _catalog()
     base = identify(Assessment(case_id="demo"), cat, _case(), pm=_pm())
     before = apply_controls(base, cat, mitigations=chosen)
     after = apply_controls(base, cat, mitigations=[*chosen, extra])
     for r0, r1 in zip(before.risks, after.risks, strict=True):
         for fig in ("residual", "residual_all"):
-            assert getattr(r1, fig).expected_harm <= getattr(r0, fig).expected_harm + 1e-15
+            assert (
+                getattr(r1, fig).expected_harm <= getattr(r0, fig).expected_harm + 1e-15
+            )
             assert getattr(r1, fig).expected_harm <= r1.inherent.expected_harm + 1e-15
         assert r1.residual_all.expected_harm <= r1.residual.expected_harm + 1e-15

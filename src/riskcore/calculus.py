@@ -57,7 +57,13 @@ def _path(risk: str | None, field: str) -> str:
     return f"{risk}.{field}" if risk else field
 
 
-def check_probability(value: float, *, risk: str | None = None, field: str = "likelihood") -> float:
+def _is_number(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def check_probability(
+    value: object, *, risk: str | None = None, field: str = "likelihood"
+) -> float:
     """Return *value* as a float if it is a probability in [0, 1].
 
     NaN, infinities and values outside [0, 1] raise a
@@ -76,15 +82,17 @@ def check_probability(value: float, *, risk: str | None = None, field: str = "li
     ...
     riskcore.errors.FieldError: burnout:t-1.residual.likelihood: nan is not a probability in [0, 1]
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not _is_number(value):
         raise FieldError(_path(risk, field), value, "is not a number")
-    x = float(value)
+    x = float(value)  # type: ignore[arg-type]
     if not (0.0 <= x <= 1.0):  # also catches NaN
         raise FieldError(_path(risk, field), value, "is not a probability in [0, 1]")
     return x
 
 
-def check_effectiveness(value: float, *, risk: str | None = None, field: str = "effectiveness") -> float:
+def check_effectiveness(
+    value: object, *, risk: str | None = None, field: str = "effectiveness"
+) -> float:
     """Return *value* if it is an effectiveness (fraction removed) in [0, 1].
 
     Examples
@@ -94,15 +102,17 @@ def check_effectiveness(value: float, *, risk: str | None = None, field: str = "
     ...
     riskcore.errors.FieldError: burnout:t-1.layers[supervision].effectiveness: 1.2 is not an effectiveness in [0, 1]
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not _is_number(value):
         raise FieldError(_path(risk, field), value, "is not a number")
-    x = float(value)
+    x = float(value)  # type: ignore[arg-type]
     if not (0.0 <= x <= 1.0):
         raise FieldError(_path(risk, field), value, "is not an effectiveness in [0, 1]")
     return x
 
 
-def combine_odds(p: float, odds_ratios: Iterable[float], *, risk: str | None = None) -> float:
+def combine_odds(
+    p: float, odds_ratios: Iterable[float], *, risk: str | None = None
+) -> float:
     """Move probability *p* by odds ratios, combined multiplicatively on the odds scale.
 
     ``p' = p·K / (1 - p + p·K)`` with ``K = Π OR``; equal to
@@ -122,15 +132,19 @@ def combine_odds(p: float, odds_ratios: Iterable[float], *, risk: str | None = N
     p = check_probability(p, risk=risk)
     k = 1.0
     for i, r in enumerate(odds_ratios):
-        if isinstance(r, bool) or not isinstance(r, (int, float)) or not (0 < r < math.inf):
-            raise FieldError(_path(risk, f"factors[{i}].odds_ratio"), r, "is not a finite number > 0")
+        if not _is_number(r) or not (0 < r < math.inf):
+            raise FieldError(
+                _path(risk, f"factors[{i}].odds_ratio"), r, "is not a finite number > 0"
+            )
         k *= float(r)
     if k == 1.0:
         return p
     return p * k / (1.0 - p + p * k)
 
 
-def protect(p: float, effectivenesses: Iterable[float], *, risk: str | None = None) -> float:
+def protect(
+    p: float, effectivenesses: Iterable[float], *, risk: str | None = None
+) -> float:
     """Residual probability after independent protection layers: ``p × Π (1 - e_i)``.
 
     Examples
@@ -140,11 +154,15 @@ def protect(p: float, effectivenesses: Iterable[float], *, risk: str | None = No
     """
     out = check_probability(p, risk=risk)
     for i, e in enumerate(effectivenesses):
-        out *= 1.0 - check_effectiveness(e, risk=risk, field=f"layers[{i}].effectiveness")
+        out *= 1.0 - check_effectiveness(
+            e, risk=risk, field=f"layers[{i}].effectiveness"
+        )
     return out
 
 
-def reduce_impact(impact: float, effectivenesses: Iterable[float], *, risk: str | None = None) -> float:
+def reduce_impact(
+    impact: float, effectivenesses: Iterable[float], *, risk: str | None = None
+) -> float:
     """Residual impact after recovery barriers: ``I × Π (1 - e_j)``.
 
     Examples
@@ -152,11 +170,13 @@ def reduce_impact(impact: float, effectivenesses: Iterable[float], *, risk: str 
     >>> reduce_impact(4.0, [0.25])
     3.0
     """
-    if isinstance(impact, bool) or not isinstance(impact, (int, float)) or not (0 <= impact < math.inf):
+    if not _is_number(impact) or not (0 <= impact < math.inf):
         raise FieldError(_path(risk, "impact"), impact, "is not a finite number >= 0")
     out = float(impact)
     for i, e in enumerate(effectivenesses):
-        out *= 1.0 - check_effectiveness(e, risk=risk, field=f"recovery[{i}].effectiveness")
+        out *= 1.0 - check_effectiveness(
+            e, risk=risk, field=f"recovery[{i}].effectiveness"
+        )
     return out
 
 
@@ -200,7 +220,9 @@ def expected_harm(p: float, impact: float) -> float:
     return p * impact
 
 
-def common_cause_groups(dependencies: Mapping[str, Iterable[str]]) -> list[tuple[str, ...]]:
+def common_cause_groups(
+    dependencies: Mapping[str, Iterable[str]],
+) -> list[tuple[str, ...]]:
     """Partition layers into common-cause groups.
 
     *dependencies* maps each layer id to the things it depends on (for a
@@ -237,7 +259,9 @@ def common_cause_groups(dependencies: Mapping[str, Iterable[str]]) -> list[tuple
     return sorted(tuple(v) for v in groups.values())
 
 
-def strict_credit(effectiveness: Mapping[str, float], groups: Iterable[Iterable[str]]) -> frozenset[str]:
+def strict_credit(
+    effectiveness: Mapping[str, float], groups: Iterable[Iterable[str]]
+) -> frozenset[str]:
     """The layers credited by the strict figure: the best layer of each group.
 
     Ties go to the smallest id, so the choice is deterministic.

@@ -33,7 +33,7 @@ from riskcore.model.risk import (
     RiskMatrix,
     RiskRegister,
 )
-from riskcore.model.subjects import Client, Subject
+from riskcore.model.subjects import Subject
 from riskcore.plugins import PluginManager, get_plugin_manager
 
 __all__ = ["CRITICAL_MAP", "HOOK", "apply_controls", "identify", "risk_id"]
@@ -88,20 +88,24 @@ def _critical_findings(
             targets.append(str(clinician[subject]))
         for s in targets:
             for c in cats:
-                out.setdefault(s, []).append((c, reason if s == subject else f"{reason} (client {subject})"))
+                out.setdefault(s, []).append(
+                    (c, reason if s == subject else f"{reason} (client {subject})")
+                )
 
     for score, flag in assessment.critical_flags:
         for key, cats in cmap.items():
             if key.startswith("flag:") and flag.code.startswith(key[5:]):
                 add(score.subject, cats, f"critical flag {flag.code}")
     for obs in case.observations:
-        cats = cmap.get(f"observation:{obs.code}")
-        if cats and obs.value not in (False, None, 0):
-            add(obs.subject, cats, f"observation {obs.code}")
+        found = cmap.get(f"observation:{obs.code}")
+        if found and obs.value not in (False, None, 0):
+            add(obs.subject, found, f"observation {obs.code}")
     return out
 
 
-def _subject_incomplete(assessment: Assessment) -> tuple[tuple[str, ...], dict[str, list[str]]]:
+def _subject_incomplete(
+    assessment: Assessment,
+) -> tuple[tuple[str, ...], dict[str, list[str]]]:
     everyone = [f.summary() for f in assessment.failures if f.subject is None]
     per: dict[str, list[str]] = {}
     for f in assessment.failures:
@@ -109,7 +113,9 @@ def _subject_incomplete(assessment: Assessment) -> tuple[tuple[str, ...], dict[s
             per.setdefault(f.subject, []).append(f.summary())
     for s in assessment.scores:
         if not s.complete:
-            per.setdefault(s.subject, []).append(f"{s.instrument}.{s.scale}: {s.missing_reason}")
+            per.setdefault(s.subject, []).append(
+                f"{s.instrument}.{s.scale}: {s.missing_reason}"
+            )
     return tuple(everyone), per
 
 
@@ -117,7 +123,10 @@ def _check_factors(result: object, subject: str) -> tuple[list[RiskFactor], str 
     if result is None:
         return [], None
     if not isinstance(result, Iterable) or isinstance(result, (str, bytes, dict)):
-        return [], f"returned {type(result).__name__}, expected an iterable of RiskFactor"
+        return (
+            [],
+            f"returned {type(result).__name__}, expected an iterable of RiskFactor",
+        )
     try:
         got = list(result)
     except Exception as exc:
@@ -212,41 +221,73 @@ def identify(
 
     factors: dict[tuple[str, str], list[RiskFactor]] = {}
     for s in subjects:
-        for o in pm.call_each(HOOK, subject=s, scores=assessment.for_subject(s.id), case=case):
+        for o in pm.call_each(
+            HOOK, subject=s, scores=assessment.for_subject(s.id), case=case
+        ):
             rec = pm.record(o.plugin)
-            meta = {"distribution": rec.distribution if rec else None, "version": rec.version if rec else None}
+            meta = {
+                "distribution": rec.distribution if rec else None,
+                "version": rec.version if rec else None,
+            }
             if o.error is not None:
-                fail(AssessorFailure(plugin=o.plugin, hook=HOOK, error_type=type(o.error).__name__,
-                                     subject=s.id, detail=str(o.error), **meta), o.error)
+                fail(
+                    AssessorFailure(
+                        plugin=o.plugin,
+                        hook=HOOK,
+                        error_type=type(o.error).__name__,
+                        subject=s.id,
+                        detail=str(o.error),
+                        **meta,
+                    ),
+                    o.error,
+                )
                 continue
             got, problem = _check_factors(o.result, s.id)
             if problem is None:
                 for i, f in enumerate(got):
                     if f.threat not in threats:
                         problem = f"factor on unknown threat {f.threat!r}"
-                        err = FieldError(f"{o.plugin}.factors[{i}].threat", f.threat,
-                                         f"is not a threat in the catalog (subject {s.id})")
+                        err = FieldError(
+                            f"{o.plugin}.factors[{i}].threat",
+                            f.threat,
+                            f"is not a threat in the catalog (subject {s.id})",
+                        )
                     elif (f.threat, s.id) not in keys:
                         problem = f"factor on threat {f.threat!r}, which has no risk for a {s.KIND.value}"
-                        err = FieldError(f"{o.plugin}.factors[{i}].threat", f.threat,
-                                         f"has scope {threats[f.threat].scope.value}, not {s.KIND.value} (subject {s.id})")
+                        err = FieldError(
+                            f"{o.plugin}.factors[{i}].threat",
+                            f.threat,
+                            f"has scope {threats[f.threat].scope.value}, not {s.KIND.value} (subject {s.id})",
+                        )
                     else:
                         continue
                     if strict:
                         raise err
                     break
             if problem is not None:
-                fail(AssessorFailure(plugin=o.plugin, hook=HOOK, error_type="InvalidResult",
-                                     subject=s.id, detail=problem, **meta))
+                fail(
+                    AssessorFailure(
+                        plugin=o.plugin,
+                        hook=HOOK,
+                        error_type="InvalidResult",
+                        subject=s.id,
+                        detail=problem,
+                        **meta,
+                    )
+                )
                 continue
             for f in got:
-                factors.setdefault((f.threat, s.id), []).append(attrs.evolve(f, plugin=o.plugin))
+                factors.setdefault((f.threat, s.id), []).append(
+                    attrs.evolve(f, plugin=o.plugin)
+                )
 
     findings = _critical_findings(assessment, case, cmap)
     mods = tuple(modifiers)
     for i, m in enumerate(mods):
         if m.threat not in threats:
-            raise FieldError(f"modifiers[{i}].threat", m.threat, "is not a threat in the catalog")
+            raise FieldError(
+                f"modifiers[{i}].threat", m.threat, "is not a threat in the catalog"
+            )
 
     risks: list[Risk] = []
     for (tid, sid), (t, s) in keys.items():
@@ -256,39 +297,85 @@ def identify(
         for f in factors.get((tid, sid), []):
             credited, note = True, ""
             if f.odds_ratio < 1 and incomplete:
-                credited, note = False, "protective factor from an incomplete assessment"
-            applied.append(AppliedFactor(odds_ratio=f.odds_ratio, reason=f.reason, plugin=f.plugin,
-                                         source=f.source, score=f.score, credited=credited, note=note))
+                credited, note = (
+                    False,
+                    "protective factor from an incomplete assessment",
+                )
+            applied.append(
+                AppliedFactor(
+                    odds_ratio=f.odds_ratio,
+                    reason=f.reason,
+                    plugin=f.plugin,
+                    source=f.source,
+                    score=f.score,
+                    credited=credited,
+                    note=note,
+                )
+            )
         crit = [reason for cat, reason in findings.get(sid, []) if cat == t.category]
         required: list[str] = []
         if crit:
             codes = {r.split()[-1] for r in crit}
             required = sorted(
-                r.id for r in catalog.responses
+                r.id
+                for r in catalog.responses
                 if tid in r.trigger.threats
                 or any(e.threat == tid for e in r.recovers)
                 or codes & set(r.trigger.flags) | codes & set(r.trigger.observations)
             )
         rmods = tuple(m for m in mods if m.threat == tid and m.subject in (None, sid))
-        p = calculus.combine_odds(mean_of(t.base_likelihood), [f.odds_ratio for f in applied if f.credited], risk=rid)
+        p = calculus.combine_odds(
+            mean_of(t.base_likelihood),
+            [f.odds_ratio for f in applied if f.credited],
+            risk=rid,
+        )
         for j, m in enumerate(rmods):
-            p *= calculus.check_probability(mean_of(m.probability), risk=rid, field=f"modifiers[{j}].probability")
-        point = matrix.point(p, _impact(t.impact.value, matrix, t.impact.scale, rid), risk=rid, prefix="inherent.")
+            p *= calculus.check_probability(
+                mean_of(m.probability), risk=rid, field=f"modifiers[{j}].probability"
+            )
+        point = matrix.point(
+            p,
+            _impact(t.impact.value, matrix, t.impact.scale, rid),
+            risk=rid,
+            prefix="inherent.",
+        )
         risks.append(
             Risk(
-                id=rid, threat=tid, threat_name=t.name, category=t.category, subject=sid,
-                subject_kind=s.KIND, base_likelihood=t.base_likelihood, base_source=_base_source(t),
-                illustrative=t.illustrative, impact=t.impact, guarded=t.guarded, factors=applied,
-                modifiers=rmods, inherent=point, residual=point, residual_all=point,
-                level=point.level, target=matrix.tolerance, within_tolerance=True,
-                critical=bool(crit), critical_reasons=tuple(dict.fromkeys(crit)),
-                response_required=bool(crit), required_responses=required,
-                incomplete=bool(incomplete), incomplete_reasons=tuple(dict.fromkeys(incomplete)),
+                id=rid,
+                threat=tid,
+                threat_name=t.name,
+                category=t.category,
+                subject=sid,
+                subject_kind=s.KIND,
+                base_likelihood=t.base_likelihood,
+                base_source=_base_source(t),
+                illustrative=t.illustrative,
+                impact=t.impact,
+                guarded=t.guarded,
+                factors=applied,
+                modifiers=rmods,
+                inherent=point,
+                residual=point,
+                residual_all=point,
+                level=point.level,
+                target=matrix.tolerance,
+                within_tolerance=True,
+                critical=bool(crit),
+                critical_reasons=tuple(dict.fromkeys(crit)),
+                response_required=bool(crit),
+                required_responses=required,
+                incomplete=bool(incomplete),
+                incomplete_reasons=tuple(dict.fromkeys(incomplete)),
             )
         )
     reg = RiskRegister(
-        case_id=case.id, risks=risks, method_version=calculus.METHOD_VERSION, matrix=matrix,
-        horizon_days=case.horizon_days, assessed_on=case.assessed_on, failures=failures,
+        case_id=case.id,
+        risks=risks,
+        method_version=calculus.METHOD_VERSION,
+        matrix=matrix,
+        horizon_days=case.horizon_days,
+        assessed_on=case.assessed_on,
+        failures=failures,
     )
     if strict and not assessment.complete:
         raise AssessmentError("; ".join(assessment.incomplete_reasons))
@@ -297,7 +384,11 @@ def identify(
 
 def _impact(value: Param, matrix: RiskMatrix, scale: str, rid: str) -> float:
     if scale != matrix.impact_scale:
-        raise FieldError(f"{rid}.impact.scale", scale, f"does not match the matrix scale {matrix.impact_scale!r}")
+        raise FieldError(
+            f"{rid}.impact.scale",
+            scale,
+            f"does not match the matrix scale {matrix.impact_scale!r}",
+        )
     return mean_of(value)
 
 
@@ -338,25 +429,41 @@ def apply_controls(
     resp = {r.id: r for r in catalog.responses}
     for i, m in enumerate(mids):
         if m not in mit:
-            raise FieldError(f"mitigations[{i}]", m, "is not a mitigation in the catalog")
+            raise FieldError(
+                f"mitigations[{i}]", m, "is not a mitigation in the catalog"
+            )
     for i, r in enumerate(rids):
         if r not in resp:
             raise FieldError(f"responses[{i}]", r, "is not a response in the catalog")
     closure = _closure(catalog)
     deps: dict[str, frozenset[str]] = {}
     for m in mids:
-        deps[m] = frozenset({*(f"m:{x}" for x in closure[m]), *(f"r:{x}" for x in mit[m].resources)})
+        deps[m] = frozenset(
+            {*(f"m:{x}" for x in closure[m]), *(f"r:{x}" for x in mit[m].resources)}
+        )
     for r in rids:
-        req = set().union(*(closure[x] for x in resp[r].requires)) if resp[r].requires else set()
+        req = (
+            set().union(*(closure[x] for x in resp[r].requires))
+            if resp[r].requires
+            else set()
+        )
         deps[r] = frozenset({f"resp:{r}", *(f"m:{x}" for x in req)})
     matrix = register.matrix
     out = []
     for risk in register.risks:
         cand: list[tuple[str, str, EffectTarget, Param]] = []
         for m in mids:
-            cand += [(m, "mitigation", e.on, e.effectiveness) for e in mit[m].reduces if e.threat == risk.threat]
+            cand += [
+                (m, "mitigation", e.on, e.effectiveness)
+                for e in mit[m].reduces
+                if e.threat == risk.threat
+            ]
         for r in rids:
-            cand += [(r, "response", EffectTarget.IMPACT, e.effectiveness) for e in resp[r].recovers if e.threat == risk.threat]
+            cand += [
+                (r, "response", EffectTarget.IMPACT, e.effectiveness)
+                for e in resp[r].recovers
+                if e.threat == risk.threat
+            ]
         out.append(_residual(risk, cand, deps, matrix, register.assessed_on))
     return attrs.evolve(register, risks=out, mitigations=mids, responses=rids)
 
@@ -375,10 +482,14 @@ def _residual(
         side = [(k, c) for k, c in enumerate(cand) if c[2] is on]
         keys = {f"{c[0]}#{k}": c for k, c in side}
         means = {
-            key: calculus.check_effectiveness(mean_of(c[3]), risk=rid, field=f"layers[{c[0]}].effectiveness")
+            key: calculus.check_effectiveness(
+                mean_of(c[3]), risk=rid, field=f"layers[{c[0]}].effectiveness"
+            )
             for key, c in keys.items()
         }
-        groups = calculus.common_cause_groups({key: deps[c[0]] | {f"self:{c[0]}"} for key, c in keys.items()})
+        groups = calculus.common_cause_groups(
+            {key: deps[c[0]] | {f"self:{c[0]}"} for key, c in keys.items()}
+        )
         best = calculus.strict_credit(means, groups)
         strict_e: list[float] = []
         all_e: list[float] = []
@@ -391,15 +502,35 @@ def _residual(
                 if not ok:
                     winner = next(keys[b][0] for b in g if b in best)
                     reason = f"shares a dependency with {winner} (common cause); only the best layer of the group is credited"
-                layers.append(Layer(id=c[0], kind=c[1], on=on, effectiveness=c[3], credited=ok, group=names if len(g) > 1 else (), reason=reason))
+                layers.append(
+                    Layer(
+                        id=c[0],
+                        kind=c[1],
+                        on=on,
+                        effectiveness=c[3],
+                        credited=ok,
+                        group=names if len(g) > 1 else (),
+                        reason=reason,
+                    )
+                )
                 all_e.append(means[key])
                 if ok:
                     strict_e.append(means[key])
         eff[on] = (strict_e, all_e)
     p0, i0 = risk.inherent.likelihood, risk.inherent.impact
     lik, imp = eff[EffectTarget.LIKELIHOOD], eff[EffectTarget.IMPACT]
-    strict = matrix.point(calculus.protect(p0, lik[0], risk=rid), calculus.reduce_impact(i0, imp[0], risk=rid), risk=rid, prefix="residual.")
-    allp = matrix.point(calculus.protect(p0, lik[1], risk=rid), calculus.reduce_impact(i0, imp[1], risk=rid), risk=rid, prefix="residual_all.")
+    strict = matrix.point(
+        calculus.protect(p0, lik[0], risk=rid),
+        calculus.reduce_impact(i0, imp[0], risk=rid),
+        risk=rid,
+        prefix="residual.",
+    )
+    allp = matrix.point(
+        calculus.protect(p0, lik[1], risk=rid),
+        calculus.reduce_impact(i0, imp[1], risk=rid),
+        risk=rid,
+        prefix="residual_all.",
+    )
     level = strict.level
     if risk.critical:
         level = matrix.at_least(level, matrix.critical_floor)
@@ -412,5 +543,7 @@ def _residual(
         level=level,
         within_tolerance=matrix.rank(level) <= matrix.rank(matrix.tolerance),
         review_days=days,
-        next_review=None if assessed_on is None else assessed_on + dt.timedelta(days=days),
+        next_review=None
+        if assessed_on is None
+        else assessed_on + dt.timedelta(days=days),
     )

@@ -38,8 +38,18 @@ from attrs import field, frozen
 
 from riskcore import calculus
 from riskcore.errors import FieldError
+from riskcore.model._fields import to_tuple
 from riskcore.model.catalog import Catalog, EffectTarget
-from riskcore.model.distributions import PERT, Beta, Distribution, LogNormal, Param, Triangular, Uniform, mean_of
+from riskcore.model.distributions import (
+    PERT,
+    Beta,
+    Distribution,
+    LogNormal,
+    Param,
+    Triangular,
+    Uniform,
+    mean_of,
+)
 from riskcore.model.plan import Plan
 from riskcore.model.risk import Risk, RiskRegister
 
@@ -70,7 +80,7 @@ class Summary:
 
     mean: float
     std: float
-    percentiles: tuple[tuple[float, float], ...] = field(converter=tuple)
+    percentiles: tuple[tuple[float, float], ...] = field(converter=to_tuple)
     """(percentile in [0, 100], value) pairs."""
 
     def percentile(self, q: float) -> float:
@@ -118,11 +128,11 @@ class SimulationResult:
     n: int
     method: str
     credit: str
-    risks: tuple[RiskSummary, ...] = field(converter=tuple)
+    risks: tuple[RiskSummary, ...] = field(converter=to_tuple)
     total: Summary
-    exceedance: tuple[tuple[float, float], ...] = field(converter=tuple)
+    exceedance: tuple[tuple[float, float], ...] = field(converter=to_tuple)
     """Loss-exceedance curve: (loss, P(total > loss)) pairs, loss ascending."""
-    sensitivity: tuple[Swing, ...] = field(converter=tuple)
+    sensitivity: tuple[Swing, ...] = field(converter=to_tuple)
     """Parameters ranked by swing, largest first."""
     point_total: float
     """Total expected harm with every parameter at its mean (the tornado's centre)."""
@@ -185,7 +195,10 @@ def _beta_ppf(a: float, b: float, u: NDArray[np.float64]) -> NDArray[np.float64]
     from scipy import special
 
     if a < 1 or b < 1:
-        return np.asarray(special.betaincinv(a, b, u), dtype=float)
+        exact: NDArray[np.float64] = np.asarray(
+            special.betaincinv(a, b, u), dtype=float
+        )
+        return exact
     tab, slope, t, low, high = _beta_table(a, b)
     x = u * _K
     i = x.astype(np.intp)
@@ -234,7 +247,8 @@ def ppf(d: Distribution, u: NDArray[np.float64]) -> NDArray[np.float64]:
         right = d.high - np.sqrt((1 - u) * r * (d.high - d.mode))
         return np.where(u < c, left, right)
     if isinstance(d, LogNormal):
-        return np.exp(d.mu + d.sigma * special.ndtri(u))
+        logn: NDArray[np.float64] = np.exp(d.mu + d.sigma * special.ndtri(u))
+        return logn
     raise TypeError(f"unsupported distribution {type(d).__name__}")  # pragma: no cover
 
 
@@ -278,7 +292,13 @@ def _compile(risk: Risk, credit: str) -> _Spec:
             continue
         role = "plik" if lay.on is EffectTarget.LIKELIHOOD else "pimp"
         mults.append((f"{rid}:{lay.kind}[{lay.id}]", role, lay.effectiveness))
-    return _Spec(risk=rid, k=k, base=risk.base_likelihood, impact=risk.impact.value, mults=tuple(mults))
+    return _Spec(
+        risk=rid,
+        k=k,
+        base=risk.base_likelihood,
+        impact=risk.impact.value,
+        mults=tuple(mults),
+    )
 
 
 def _point(spec: _Spec, override: dict[str, float] | None = None) -> float:
@@ -303,7 +323,11 @@ def _uncertain(spec: _Spec) -> list[tuple[str, str, Distribution]]:
         out.append((f"{spec.risk}:base_likelihood", "base", spec.base))
     if not isinstance(spec.impact, (int, float)):
         out.append((f"{spec.risk}:impact", "impact", spec.impact))
-    out += [(name, name, prm) for name, _, prm in spec.mults if not isinstance(prm, (int, float))]
+    out += [
+        (name, name, prm)
+        for name, _, prm in spec.mults
+        if not isinstance(prm, (int, float))
+    ]
     return out
 
 
@@ -326,7 +350,9 @@ def _uniforms(gen: np.random.Generator, method: str, n: int, d: int) -> Any:
     return [np.ascontiguousarray(s[:, j]) for j in range(d)]
 
 
-def _fill(row: NDArray[np.float64], spec: _Spec, gen: np.random.Generator, method: str) -> None:
+def _fill(
+    row: NDArray[np.float64], spec: _Spec, gen: np.random.Generator, method: str
+) -> None:
     import numpy as np
 
     n = row.shape[0]
@@ -369,13 +395,21 @@ def _fill(row: NDArray[np.float64], spec: _Spec, gen: np.random.Generator, metho
             row *= cp * ci
 
 
+def _is_int(x: object) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
 def _rank(q: float, n: int) -> int:
     # the "inverted CDF" definition: smallest x with F(x) >= q
     return min(n - 1, max(0, math.ceil(q / 100 * n) - 1))
 
 
 def _chunk(
-    specs: Sequence[_Spec], gens: Sequence[np.random.Generator], n: int, method: str, qs: Sequence[float]
+    specs: Sequence[_Spec],
+    gens: Sequence[np.random.Generator],
+    n: int,
+    method: str,
+    qs: Sequence[float],
 ) -> tuple[list[RiskSummary], NDArray[np.float64]]:
     import numpy as np
 
@@ -473,7 +507,7 @@ def simulate(
     """
     import numpy as np
 
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+    if not _is_int(n) or n < 2:
         raise FieldError("n", n, "is not an integer >= 2")
     if method not in METHODS:
         raise FieldError("method", method, f"is not one of {list(METHODS)}")
@@ -483,7 +517,7 @@ def simulate(
     for i, q in enumerate(qs):
         if not 0 <= q <= 100:
             raise FieldError(f"percentiles[{i}]", q, "is not in [0, 100]")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+    if seed is not None and (not _is_int(seed) or seed < 0):
         raise FieldError("seed", seed, "is not an integer >= 0")
     if plan is not None:
         if catalog is None:
@@ -501,7 +535,7 @@ def simulate(
     specs = [_compile(r, credit) for r in register.risks]
     gens = [np.random.Generator(np.random.PCG64(c)) for c in ss.spawn(len(specs))]
     size = chunk if chunk is not None else max(1, 2_000_000 // n)
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+    if not _is_int(size) or size < 1:
         raise FieldError("chunk", chunk, "is not an integer >= 1")
     nworkers = workers if workers is not None else min(2, os.cpu_count() or 1)
     total = np.zeros(n)
@@ -528,7 +562,9 @@ def simulate(
         percentiles=tuple((q, float(total[_rank(q, n)])) for q in qs),
     )
     probs = np.geomspace(1.0, max(1.0 / n, 1e-6), exceedance_points)
-    losses = np.unique(total[np.clip(np.ceil((1 - probs) * n).astype(int) - 1, 0, n - 1)])
+    losses = np.unique(
+        total[np.clip(np.ceil((1 - probs) * n).astype(int) - 1, 0, n - 1)]
+    )
     exceed = 1.0 - np.searchsorted(total, losses, side="right") / n
     point = [_point(s) for s in specs]
     t0 = math.fsum(point)

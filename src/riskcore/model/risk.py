@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+from collections.abc import Iterable
 
 from attrs import field, frozen
 
@@ -40,6 +41,14 @@ __all__ = [
 ]
 
 
+def _to_float(x: float) -> float:
+    return float(x)
+
+
+def _grid(g: Iterable[Iterable[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(r) for r in g)
+
+
 @frozen(kw_only=True)
 class Band:
     """A named band: values up to and including ``upper`` (above the previous band).
@@ -61,7 +70,7 @@ class Level:
     """
 
     name: str = ident()
-    review_days: float = bounded(1.0, 3650.0, converter=float)
+    review_days: float = bounded(1.0, 3650.0, converter=_to_float)
 
 
 def _ascending(name: str, bands: tuple[Band, ...]) -> None:
@@ -69,7 +78,9 @@ def _ascending(name: str, bands: tuple[Band, ...]) -> None:
         raise FieldError(name, bands, "is empty")
     for i in range(1, len(bands)):
         if not bands[i].upper > bands[i - 1].upper:
-            raise FieldError(f"{name}[{i}].upper", bands[i].upper, "is not above the previous band")
+            raise FieldError(
+                f"{name}[{i}].upper", bands[i].upper, "is not above the previous band"
+            )
 
 
 @frozen(kw_only=True)
@@ -98,7 +109,7 @@ class RiskMatrix:
     likelihood_bands: tuple[Band, ...] = field(converter=to_tuple)
     impact_bands: tuple[Band, ...] = field(converter=to_tuple)
     levels: tuple[Level, ...] = field(converter=to_tuple)
-    grid: tuple[tuple[str, ...], ...] = field(converter=lambda g: tuple(tuple(r) for r in g))
+    grid: tuple[tuple[str, ...], ...] = field(converter=_grid)
     impact_scale: str = field(default="severity-5")
     tolerance: str = field(default="medium")
     critical_floor: str = field(default="high")
@@ -107,15 +118,25 @@ class RiskMatrix:
         _ascending("likelihood_bands", self.likelihood_bands)
         _ascending("impact_bands", self.impact_bands)
         if self.likelihood_bands[-1].upper < 1.0:
-            raise FieldError("likelihood_bands[-1].upper", self.likelihood_bands[-1].upper, "is below 1")
+            raise FieldError(
+                "likelihood_bands[-1].upper",
+                self.likelihood_bands[-1].upper,
+                "is below 1",
+            )
         names = [lv.name for lv in self.levels]
         if not names or len(set(names)) != len(names):
-            raise FieldError("levels", names, "must be a non-empty list of distinct names")
+            raise FieldError(
+                "levels", names, "must be a non-empty list of distinct names"
+            )
         if len(self.grid) != len(self.likelihood_bands):
-            raise FieldError("grid", len(self.grid), "rows do not match the likelihood bands")
+            raise FieldError(
+                "grid", len(self.grid), "rows do not match the likelihood bands"
+            )
         for i, row in enumerate(self.grid):
             if len(row) != len(self.impact_bands):
-                raise FieldError(f"grid[{i}]", len(row), "cells do not match the impact bands")
+                raise FieldError(
+                    f"grid[{i}]", len(row), "cells do not match the impact bands"
+                )
             for j, cell in enumerate(row):
                 if cell not in names:
                     raise FieldError(f"grid[{i}][{j}]", cell, "is not a level")
@@ -126,8 +147,20 @@ class RiskMatrix:
     @classmethod
     def default(cls) -> RiskMatrix:
         """The default 5×5 matrix (see ``docs/risk.md`` for the bands)."""
-        lik = [("rare", 0.01), ("unlikely", 0.05), ("possible", 0.2), ("likely", 0.5), ("almost-certain", 1.0)]
-        imp = [("negligible", 1.5), ("minor", 2.5), ("moderate", 3.5), ("major", 4.5), ("catastrophic", 5.0)]
+        lik = [
+            ("rare", 0.01),
+            ("unlikely", 0.05),
+            ("possible", 0.2),
+            ("likely", 0.5),
+            ("almost-certain", 1.0),
+        ]
+        imp = [
+            ("negligible", 1.5),
+            ("minor", 2.5),
+            ("moderate", 3.5),
+            ("major", 4.5),
+            ("catastrophic", 5.0),
+        ]
         levels = [("low", 365), ("medium", 180), ("high", 30), ("very-high", 7)]
 
         def cell(score: int) -> str:
@@ -166,30 +199,53 @@ class RiskMatrix:
         return level if self.rank(level) >= self.rank(floor) else floor
 
     @staticmethod
-    def _band(bands: tuple[Band, ...], x: float, path: str, lo: float, hi: float | None) -> int:
-        if isinstance(x, bool) or not isinstance(x, (int, float)) or math.isnan(x) or x < lo or (hi is not None and x > hi):
+    def _band(
+        bands: tuple[Band, ...], x: object, path: str, lo: float, hi: float | None
+    ) -> int:
+        v = (
+            float(x)
+            if isinstance(x, (int, float)) and not isinstance(x, bool)
+            else math.nan
+        )
+        if math.isnan(v) or v < lo or (hi is not None and v > hi):
             right = "inf" if hi is None else f"{hi:g}"
             raise FieldError(path, x, f"is not a number in [{lo:g}, {right}]")
         for i, b in enumerate(bands):
-            if x <= b.upper:
+            if v <= b.upper:
                 return i
         return len(bands) - 1
 
-    def likelihood_band(self, p: float, *, risk: str | None = None, field: str = "likelihood") -> int:
+    def likelihood_band(
+        self, p: float, *, risk: str | None = None, field: str = "likelihood"
+    ) -> int:
         """Index of the likelihood band of probability *p* (NaN is rejected)."""
-        return self._band(self.likelihood_bands, p, f"{risk}.{field}" if risk else field, 0.0, 1.0)
+        return self._band(
+            self.likelihood_bands, p, f"{risk}.{field}" if risk else field, 0.0, 1.0
+        )
 
-    def impact_band(self, impact: float, *, risk: str | None = None, field: str = "impact") -> int:
+    def impact_band(
+        self, impact: float, *, risk: str | None = None, field: str = "impact"
+    ) -> int:
         """Index of the impact band of *impact* (NaN is rejected)."""
-        return self._band(self.impact_bands, impact, f"{risk}.{field}" if risk else field, 0.0, math.inf)
+        return self._band(
+            self.impact_bands,
+            impact,
+            f"{risk}.{field}" if risk else field,
+            0.0,
+            math.inf,
+        )
 
-    def level(self, p: float, impact: float, *, risk: str | None = None, prefix: str = "") -> Level:
+    def level(
+        self, p: float, impact: float, *, risk: str | None = None, prefix: str = ""
+    ) -> Level:
         """The level of a (likelihood, impact) pair."""
         i = self.likelihood_band(p, risk=risk, field=f"{prefix}likelihood")
         j = self.impact_band(impact, risk=risk, field=f"{prefix}impact")
         return self.get(self.grid[i][j])
 
-    def point(self, p: float, impact: float, *, risk: str | None = None, prefix: str = "") -> RiskPoint:
+    def point(
+        self, p: float, impact: float, *, risk: str | None = None, prefix: str = ""
+    ) -> RiskPoint:
         """A :class:`RiskPoint` with bands and level filled in."""
         i = self.likelihood_band(p, risk=risk, field=f"{prefix}likelihood")
         j = self.impact_band(impact, risk=risk, field=f"{prefix}impact")
@@ -326,19 +382,35 @@ class Risk:
         ]
         for f in self.factors:
             state = "" if f.credited else f" [not credited: {f.note}]"
-            lines.append(f"factor OR {f.odds_ratio:g} from {f.plugin or '?'}: {f.reason}{state}")
+            lines.append(
+                f"factor OR {f.odds_ratio:g} from {f.plugin or '?'}: {f.reason}{state}"
+            )
         for m in self.modifiers:
             lines.append(f"{m.kind.value} modifier {_fmt(m.probability)}: {m.reason}")
         ih, rs, ra = self.inherent, self.residual, self.residual_all
-        lines.append(f"inherent p={ih.likelihood:.4g} impact={ih.impact:.4g} -> {ih.level}")
+        lines.append(
+            f"inherent p={ih.likelihood:.4g} impact={ih.impact:.4g} -> {ih.level}"
+        )
         for lay in self.layers:
-            state = "credited" if lay.credited else f"not credited in strict figure: {lay.reason}"
-            lines.append(f"{lay.kind} {lay.id} on {lay.on.value} e={_fmt(lay.effectiveness)}: {state}")
-        lines.append(f"residual (strict) p={rs.likelihood:.4g} impact={rs.impact:.4g} -> {rs.level}")
-        lines.append(f"residual (all safeguards) p={ra.likelihood:.4g} impact={ra.impact:.4g} -> {ra.level}")
+            state = (
+                "credited"
+                if lay.credited
+                else f"not credited in strict figure: {lay.reason}"
+            )
+            lines.append(
+                f"{lay.kind} {lay.id} on {lay.on.value} e={_fmt(lay.effectiveness)}: {state}"
+            )
+        lines.append(
+            f"residual (strict) p={rs.likelihood:.4g} impact={rs.impact:.4g} -> {rs.level}"
+        )
+        lines.append(
+            f"residual (all safeguards) p={ra.likelihood:.4g} impact={ra.impact:.4g} -> {ra.level}"
+        )
         lines += [f"critical: {r}" for r in self.critical_reasons]
         if self.response_required:
-            lines.append(f"response required: {', '.join(self.required_responses) or '(none in catalog)'}")
+            lines.append(
+                f"response required: {', '.join(self.required_responses) or '(none in catalog)'}"
+            )
         lines += [f"incomplete: {r}" for r in self.incomplete_reasons]
         return tuple(lines)
 
@@ -375,7 +447,7 @@ class RiskRegister:
 
     def expected_harm(self, which: str = "residual") -> float:
         """Total expected harm: ``"inherent"``, ``"residual"`` or ``"residual_all"``."""
-        return sum(getattr(r, which).expected_harm for r in self.risks)
+        return math.fsum(float(getattr(r, which).expected_harm) for r in self.risks)
 
     def critical(self) -> tuple[Risk, ...]:
         """The critical risks, in register order."""
