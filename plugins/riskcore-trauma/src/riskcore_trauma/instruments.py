@@ -107,13 +107,18 @@ def pcl5_provisional_ptsd(items: Mapping[str, int | float | None]) -> bool | Non
     >>> pcl5_provisional_ptsd(ans)  # met with a total of only 12
     True
     """
-    if any(items.get(k) is None for k in PCL5.item_ids):
+    answers = [items.get(k) for k in PCL5.item_ids]
+    if None in answers:
         return None
-    for cluster, ids in PCL5_CLUSTERS.items():
-        endorsed = sum(1 for k in ids if (items[k] or 0) >= PCL5_ENDORSED)
-        if endorsed < PCL5_MIN_ENDORSED[cluster]:
-            return False
-    return True
+    endorsed = {
+        k
+        for k, v in zip(PCL5.item_ids, answers, strict=True)
+        if v is not None and v >= PCL5_ENDORSED
+    }
+    return all(
+        len(endorsed.intersection(ids)) >= PCL5_MIN_ENDORSED[cluster]
+        for cluster, ids in PCL5_CLUSTERS.items()
+    )
 
 
 # ------------------------------------------------------------------------- ACE
