@@ -70,7 +70,7 @@ RESPONSES = {
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    return default_catalog(PluginManager(autoload=False, plugins=[BUILTIN]))
+    return default_catalog(PluginManager(autoload=False))
 
 
 def _conventions(section: str) -> set[str]:
@@ -165,7 +165,7 @@ class _CrossRef:
 def test_merge_in_plugin_name_order_and_none_skipped(catalog: Catalog) -> None:
     pm = PluginManager(
         autoload=False,
-        plugins=[("zz-extra", _Extra()), BUILTIN, ("aa-none", _CrossRef())],
+        plugins=[("zz-extra", _Extra()), ("aa-none", _CrossRef())],
     )
     merged = default_catalog(pm)
     assert merged.threats[-1].id == "zz-threat"
@@ -233,7 +233,9 @@ def test_dangling_reference_across_plugins() -> None:
             return Catalog()
 
     ok = default_catalog(
-        PluginManager(autoload=False, plugins=[("d", Dangling()), ("n", Needs())])
+        PluginManager(
+            autoload=False, builtins=False, plugins=[("d", Dangling()), ("n", Needs())]
+        )
     )
     assert ok.mitigation("m1").reduces[0].threat == "t1"
 
@@ -247,13 +249,13 @@ def test_inconsistent_merge_is_a_catalog_error(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(mod, "Catalog", bad)
     with pytest.raises(CatalogError, match="inconsistent"):
-        default_catalog(PluginManager(autoload=False))
+        default_catalog(PluginManager(autoload=False, builtins=False))
 
 
 def test_default_plugin_manager_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
     import riskcore.catalog as mod
 
-    pm = PluginManager(autoload=False, plugins=[BUILTIN])
+    pm = PluginManager(autoload=False)
     monkeypatch.setattr(mod, "get_plugin_manager", lambda: pm)
     assert len(default_catalog().threats) == len(THREATS)
 

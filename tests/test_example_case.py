@@ -84,7 +84,7 @@ def test_arms_and_obligations_on_the_example(case: Case) -> None:
     colorado = pytest.importorskip("riskcore_colorado.hooks")
     pm = PluginManager(
         autoload=False,
-        plugins=[("riskcore.catalog.builtin", builtin), ("colorado", colorado)],
+        plugins=[("colorado", colorado)],
     )
     flag = Flag(code="phq9.item9-positive", level=FlagLevel.CRITICAL, message="item 9")
     a = Assessment(

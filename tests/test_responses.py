@@ -38,7 +38,7 @@ STANLEY_BROWN = (
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    pm = PluginManager(autoload=False, plugins=[("riskcore.catalog.builtin", builtin)])
+    pm = PluginManager(autoload=False)
     return default_catalog(pm)
 
 
@@ -144,13 +144,13 @@ def test_nothing_armed_for_a_quiet_case(catalog: Catalog) -> None:
 
 def test_levels_arm_at_or_above_min_level(catalog: Catalog) -> None:
     levels = {
-        ("client-self-harm", "c-1"): "high",
-        ("client-self-harm", "c-2"): "medium",
+        ("client-self-harm", "c-1"): "very-high",
+        ("client-self-harm", "c-2"): "high",
     }
     armed = arm(catalog, _assessment(), _case(), levels=levels)
     plan = [a for a in armed if a.response == "collaborative-safety-plan"]
     assert [(a.subject, a.reason) for a in plan] == [
-        ("c-1", "level:client-self-harm>=high")
+        ("c-1", "level:client-self-harm>=very-high")
     ]
 
 
@@ -158,7 +158,7 @@ def test_reasons_merge_per_subject(catalog: Catalog) -> None:
     a = _assessment(("c-1", "phq9.item9-positive"), ("c-1", "cssrs.high-risk"))
     armed = arm(catalog, a, _case(), levels={("client-self-harm", "c-1"): "very-high"})
     assert armed[0].reason == (
-        "flag:phq9.item9-positive; flag:cssrs.high-risk; level:client-self-harm>=high"
+        "flag:phq9.item9-positive; flag:cssrs.high-risk; level:client-self-harm>=very-high"
     )
 
 
@@ -239,7 +239,7 @@ def test_custom_level_order(catalog: Catalog) -> None:
     levels = {("client-self-harm", "c-1"): "extreme"}
     armed = arm(catalog, _assessment(), _case(), levels=levels, order=order)
     assert [a.reason for a in armed if a.response == "collaborative-safety-plan"] == [
-        "level:client-self-harm>=high"
+        "level:client-self-harm>=very-high"
     ]
     # A matrix whose names the catalog's triggers do not use fails loudly, never
     # silently arms nothing.
