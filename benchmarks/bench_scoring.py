@@ -18,8 +18,15 @@ Run on demand, not in the test-suite::
 
 from __future__ import annotations
 
-import argparse
 import os
+
+# Single-threaded BLAS for every variant: on a shared 2-core machine OpenBLAS
+# worker threads spin-wait and the matmul timings vary 5x between repeats. Set
+# the variable yourself to measure with threads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse
 import platform
 import statistics
 import sys
@@ -132,7 +139,9 @@ def main() -> None:
     pdo = pandas_idiomatic(df)
     assert np.array_equal(res.total, sums[:, 0].astype(np.float64))
     assert np.array_equal(res.band_codes["total"], band)
-    assert np.array_equal(res.values["cluster-d"], pdo["cluster-d"].to_numpy(np.float64))
+    assert np.array_equal(
+        res.values["cluster-d"], pdo["cluster-d"].to_numpy(np.float64)
+    )
     assert np.array_equal(res.band_codes["total"], pdo["band"].cat.codes.to_numpy())
 
     rows: dict[str, list[float]] = {}
@@ -141,6 +150,10 @@ def main() -> None:
     )
     rows["riskcore columnar `score_array(ndarray)`"] = measure(
         lambda: SPEC.score_array(a), args.repeats
+    )
+    af = np.asfortranarray(a)
+    rows["riskcore columnar `score_array(ndarray, column-major)`"] = measure(
+        lambda: SPEC.score_array(af), args.repeats
     )
     rows["riskcore columnar `score_array(DataFrame)`"] = measure(
         lambda: SPEC.score_array(df), args.repeats
@@ -152,7 +165,9 @@ def main() -> None:
     # object path: per respondent
     responses = [
         InstrumentResponse(
-            instrument=SPEC.id, subject=f"c-{i}", items=dict(zip(SPEC.item_ids, r, strict=True))
+            instrument=SPEC.id,
+            subject=f"c-{i}",
+            items=dict(zip(SPEC.item_ids, r, strict=True)),
         )
         for i, r in enumerate(a[: args.objects].tolist())
     ]
@@ -160,7 +175,9 @@ def main() -> None:
     obj = measure(lambda: [score(r) for r in responses], 5)
     obj_per = [t / len(responses) for t in obj]
 
-    base = statistics.median(rows["tuned numpy baseline (min/max, float32 matmul, LUT band)"])
+    base = statistics.median(
+        rows["tuned numpy baseline (min/max, float32 matmul, LUT band)"]
+    )
     pandas_t = statistics.median(rows["idiomatic pandas (check, sums, `pd.cut`)"])
     lines = [
         "# Scoring benchmark",
@@ -179,7 +196,8 @@ def main() -> None:
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} logical cores (shared with "
         f"other jobs), Python {platform.python_version()}, numpy {np.__version__}, "
-        f"pandas {pd.__version__}.",
+        f"pandas {pd.__version__}; OPENBLAS_NUM_THREADS="
+        f"{os.environ.get('OPENBLAS_NUM_THREADS')}.",
         "",
         "| variant | median | min – max | vs tuned numpy | pandas / variant |",
         "|---|---|---|---|---|",

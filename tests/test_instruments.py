@@ -500,6 +500,25 @@ def test_columnar_int_fast_path_matches_object() -> None:
     assert out.errors() == []
 
 
+def test_columnar_column_major_int8_matches_row_major() -> None:
+    rng = np.random.default_rng(2)
+    for spec in (PCL5, PSS10, CBI, WHO5):
+        arr = rng.integers(
+            0, 5 if spec is not WHO5 else 6, (300, len(spec.item_ids)), dtype=np.int8
+        )
+        row = spec.score_array(arr)
+        col = spec.score_array(np.asfortranarray(arr))
+        for name in spec.scale_names:
+            assert np.array_equal(row.values[name], col.values[name])
+            assert np.array_equal(row.band_codes[name], col.band_codes[name])
+    big = np.full((3, 20), 4, dtype=np.int8, order="F")  # fits int8: 80 <= 127
+    assert PCL5.score_array(big).total.tolist() == [80, 80, 80]
+    wide = InstrumentSpec(id="w", name="W", items=uniform_items(40, 0, 4))  # 160 > 127
+    assert wide.score_array(
+        np.full((2, 40), 4, dtype=np.int8, order="F")
+    ).total.tolist() == [160, 160]
+
+
 def test_columnar_transform_fast_path() -> None:
     arr = np.zeros((2, 19), dtype=np.int64)
     arr[1] = 4

@@ -42,7 +42,11 @@ def specs(draw: st.DrawFn) -> InstrumentSpec:
     total = draw(st.booleans())
     max_missing = draw(st.integers(0, n - 1))
     subscales = []
-    for s in range(draw(st.integers(0 if total else 1, 3))):
+    if draw(st.booleans()) and n > 1:  # subscales that partition the items
+        cut = draw(st.integers(1, n - 1))
+        for s, members in enumerate([ids[:cut], ids[cut:]]):
+            subscales.append(Scale(name=f"p{s}", items=members, max_missing=0))
+    for s in range(draw(st.integers(0 if total or subscales else 1, 3))):
         members = draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
         subscales.append(
             Scale(
@@ -142,6 +146,12 @@ def test_object_and_columnar_paths_agree_exactly(
         if complete_rows
         else None
     )
+    # column-major int8 goes through the whole-column adds
+    fcol = (
+        spec.score_array(np.asfortranarray(np.array(complete_rows, dtype=np.int8)))
+        if complete_rows
+        else None
+    )
     f = 0
     for i, row in enumerate(rows):
         obj = score_items(
@@ -159,6 +169,8 @@ def test_object_and_columnar_paths_agree_exactly(
         if fast is not None and obj.answered == len(spec.item_ids):
             for name in spec.scale_names:
                 assert fast.values[name][f] == obj.values[name]
+                assert fcol is not None
+                assert fcol.values[name][f] == obj.values[name]
                 assert fast.band_codes[name][f] == col.band_codes[name][i]
             assert {c for c in spec.flag_codes if fast.flags[c][f]} == raised
             f += 1

@@ -123,6 +123,9 @@ def _plan_arrays(spec: InstrumentSpec) -> dict[str, Any]:
     signed = member * np.where(rev, -1.0, 1.0)[:, None]
     offset = ((lo + hi) * rev) @ member  # sum of (min + max) of reversed items
     bound = float(np.abs(np.concatenate([lo, hi])).max()) * n_items
+    subs = [sp.index for sp in plan.scales if sp.name != "total"]
+    flat = sorted(j for idx in subs for j in idx)
+    has_total = bool(plan.scales) and plan.scales[0].name == "total"
     out = {
         "lo": lo,
         "hi": hi,
@@ -135,6 +138,9 @@ def _plan_arrays(spec: InstrumentSpec) -> dict[str, Any]:
         "signed32": signed.astype(np.float32),
         "offset": offset,
         "f32_ok": bound < _F32_EXACT,
+        "bound": bound,
+        # the subscales partition the items: the total is the sum of their sums
+        "partition": has_total and len(subs) > 1 and flat == list(range(n_items)),
     }
     spec._cache["columnar"] = out
     return out
@@ -293,13 +299,22 @@ def _score_complete_ints(
     import numpy as np
 
     n_rows = arr.shape[0]
-    weights = p["signed32"] if p["f32_ok"] else p["signed32"].astype(np.float64)
-    sums_t = np.empty((weights.shape[1], n_rows), dtype=np.float64)
-    # Row blocks keep the float copy of the answers in cache (one pass over memory);
-    # the loop is over blocks of _BLOCK respondents, never over respondents.
-    for start in range(0, n_rows, _BLOCK):
-        block = arr[start : start + _BLOCK].astype(weights.dtype)
-        sums_t[:, start : start + _BLOCK] = (block @ weights).T
+    at = arr.T
+    if (
+        at.flags.c_contiguous
+        and arr.dtype.kind == "i"
+        and p["bound"] <= np.iinfo(arr.dtype).max
+    ):
+        sums_t = _column_sums(spec, p, at)
+    else:
+        weights = p["signed32"] if p["f32_ok"] else p["signed32"].astype(np.float64)
+        sums_t = np.empty((weights.shape[1], n_rows), dtype=np.float64)
+        # Row blocks keep the float copy of the answers in cache (one pass over
+        # memory); the loop is over blocks of _BLOCK respondents, never over
+        # respondents.
+        for start in range(0, n_rows, _BLOCK):
+            block = arr[start : start + _BLOCK].astype(weights.dtype)
+            sums_t[:, start : start + _BLOCK] = (block @ weights).T
     if p["rev_any"]:
         sums_t += p["offset"][:, None]
     values, complete, bands = _finish(spec, sums_t, None, None)
@@ -319,6 +334,36 @@ def _score_complete_ints(
         index=index,
         n=n_rows,
     )
+
+
+def _column_sums(spec: InstrumentSpec, p: dict[str, Any], at: Any) -> Any:
+    """Scale sums of column-major integer codes: whole-column adds in the input
+    dtype (no overflow: checked against the scale bound), one float64 row each."""
+    import numpy as np
+
+    plan = spec._plan
+    rev = plan.rev
+    scales = plan.scales
+    sums_t = np.empty((len(scales), at.shape[1]), dtype=np.float64)
+    partial = {}
+    first = 1 if p["partition"] else 0
+    for s in range(first, len(scales)):
+        index = scales[s].index
+        j0 = index[0]
+        acc = np.negative(at[j0]) if rev[j0] else at[j0].copy()
+        for j in index[1:]:
+            if rev[j]:
+                np.subtract(acc, at[j], out=acc)
+            else:
+                np.add(acc, at[j], out=acc)
+        partial[s] = acc
+        sums_t[s] = acc
+    if first:
+        acc = partial[1].copy()
+        for s in range(2, len(scales)):
+            np.add(acc, partial[s], out=acc)
+        sums_t[0] = acc
+    return sums_t
 
 
 def _score_general(
