@@ -51,3 +51,9 @@ class Plan:
     method_version: str = field(default="")
     seed: int | None = field(default=None)
     notes: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    expected_inherent: float | None = field(default=None)
+    """Expected harm before the plan (Σ likelihood × impact), if computed."""
+    expected_residual: float | None = field(default=None)
+    """Expected harm with the plan in place, if computed."""
+    optimality_gap: float | None = field(default=None)
+    """Relative gap to the best known bound of the planner's objective."""

@@ -1,0 +1,788 @@
+"""Tests of the planner (riskcore.planner): optimality against brute force,
+properties, bad input, explanations and the catalog adapter."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import types
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from riskcore.errors import GraphError, PlanError
+from riskcore.model import (
+    Catalog,
+    Effect,
+    EffectTarget,
+    Mitigation,
+    Response,
+    Severity,
+    Threat,
+)
+from riskcore.planner import (
+    MitigationSpec,
+    PlanningProblem,
+    ResponseSpec,
+    RiskEffect,
+    RiskSpec,
+    pareto_frontier,
+    plan,
+    problem_from_catalog,
+    solve,
+)
+
+# ----------------------------------------------------------------- helpers
+
+
+def random_problem(
+    seed: int, n_max: int = 20, *, tolerances: bool = False
+) -> tuple[PlanningProblem, float, float | None]:
+    """A random instance: requires-DAG, effects, a money and maybe an hours budget."""
+    rng = random.Random(seed)
+    n = rng.randint(1, n_max)
+    n_risks = rng.randint(1, 8)
+    risks = [
+        RiskSpec(
+            id=f"r{j}",
+            likelihood=rng.random(),
+            impact=rng.uniform(0.5, 5.0),
+            tolerance=rng.uniform(0.05, 1.5) if tolerances else None,
+        )
+        for j in range(n_risks)
+    ]
+    mits = []
+    for i in range(n):
+        k = min(i, rng.choice((0, 0, 1, 1, 2)))
+        req = rng.sample(range(i), k=k)
+        effects = [
+            RiskEffect(
+                risk=f"r{j}",
+                effectiveness=(
+                    1.0
+                    if rng.random() < 0.03
+                    else rng.choice((0.0, 0.2, 0.5, 0.9)) * rng.random()
+                ),
+                on=rng.choice(("likelihood", "impact")),
+            )
+            for j in rng.sample(range(n_risks), k=rng.randint(0, min(3, n_risks)))
+        ]
+        mits.append(
+            MitigationSpec(
+                id=f"m{i}",
+                cost=float(rng.randint(0, 20)),
+                hours=float(rng.randint(0, 10)),
+                duration_days=float(rng.randint(0, 5)),
+                requires=[f"m{r}" for r in req],
+                effects=effects,
+            )
+        )
+    budget = rng.uniform(0.0, sum(m.cost for m in mits))
+    hours = rng.uniform(0.0, sum(m.hours for m in mits)) if rng.random() < 0.3 else None
+    return PlanningProblem(risks=risks, mitigations=mits), budget, hours
+
+
+def closed_subsets(
+    p: PlanningProblem,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every dependency-closed subset (as bit rows), with cost, hours and harm."""
+    n = len(p.mitigations)
+    idx = {m.id: i for i, m in enumerate(p.mitigations)}
+    masks = np.arange(1 << n, dtype=np.int64)
+    bits = ((masks[:, None] >> np.arange(n)) & 1).astype(bool)
+    ok = np.ones(len(masks), dtype=bool)
+    for i, m in enumerate(p.mitigations):
+        for r in m.requires:
+            ok &= ~bits[:, i] | bits[:, idx[r]]
+    bits = bits[ok]
+    cost = bits @ np.array([m.cost for m in p.mitigations])
+    hours = bits @ np.array([m.hours for m in p.mitigations])
+    rid = {r.id: j for j, r in enumerate(p.risks)}
+    surv = np.ones((n, len(p.risks)))
+    for i, m in enumerate(p.mitigations):
+        for e in m.effects:
+            surv[i, rid[e.risk]] *= 1.0 - e.effectiveness
+    per_risk = np.exp(bits.astype(float) @ np.log(np.maximum(surv, 1e-300)))
+    h = np.array([r.likelihood * r.impact for r in p.risks])
+    return bits, cost, hours, per_risk * h
+
+
+def brute_budget(p: PlanningProblem, budget: float, hours: float | None) -> float:
+    _, cost, hrs, harm = closed_subsets(p)
+    ok = cost <= budget + 1e-9
+    if hours is not None:
+        ok &= hrs <= hours + 1e-9
+    return float(harm.sum(axis=1)[ok].min())
+
+
+def assert_closed(p: PlanningProblem, selected: tuple[str, ...]) -> None:
+    chosen = set(selected)
+    seen: set[str] = set()
+    for m in p.mitigations:
+        if m.id in chosen:
+            for r in m.requires:
+                assert r in chosen, f"{m.id} requires {r}"
+                assert r in seen, f"{r} must come before {m.id}"
+            seen.add(m.id)
+
+
+# ----------------------------------------------------------------- quality
+
+
+SUITE = range(200)
+
+
+def test_budget_mode_matches_brute_force_on_200_instances() -> None:
+    worst = 0.0
+    for seed in SUITE:
+        p, budget, hours = random_problem(seed)
+        opt = brute_budget(p, budget, hours)
+        r = solve(p, budget=budget, hours=hours, explain=0)
+        assert r.cost <= budget + 1e-9, seed
+        if hours is not None:
+            assert r.hours <= hours + 1e-9, seed
+        assert_closed(p, r.selected)
+        assert r.residual == pytest.approx(p.residual(r.selected), rel=1e-9, abs=1e-12)
+        assert r.bound <= opt * (1 + 1e-6) + 1e-12, seed
+        err = (r.residual - opt) / max(opt, 1e-12)
+        worst = max(worst, err)
+        assert r.residual <= opt * 1.01 + 1e-12, (seed, r.residual, opt)
+    assert worst <= 0.01
+
+
+def test_heuristic_is_feasible_and_its_bound_is_valid() -> None:
+    for seed in range(0, 200, 4):
+        p, budget, hours = random_problem(seed)
+        opt = brute_budget(p, budget, hours)
+        r = solve(p, budget=budget, hours=hours, method="heuristic")
+        assert r.method in ("greedy", "all-useful")
+        assert r.cost <= budget + 1e-9
+        assert hours is None or r.hours <= hours + 1e-9
+        assert_closed(p, r.selected)
+        assert r.bound <= opt * (1 + 1e-6) + 1e-12
+        assert r.residual >= opt * (1 - 1e-9) - 1e-12
+        assert 0.0 <= r.gap <= 1.0
+
+
+def brute_tolerance(p: PlanningProblem, budget: float | None = None) -> float | None:
+    _, cost, _, harm = closed_subsets(p)
+    tol = np.array([r.tolerance for r in p.risks], dtype=float)
+    ok = (harm <= tol * (1 + 1e-9)).all(axis=1)
+    if budget is not None:
+        ok &= cost <= budget + 1e-9
+    return float(cost[ok].min()) if ok.any() else None
+
+
+def test_tolerance_mode_matches_brute_force() -> None:
+    n_infeasible = 0
+    for seed in range(80):
+        p, _, _ = random_problem(1000 + seed, n_max=14, tolerances=True)
+        best = brute_tolerance(p)
+        r = solve(p, tolerance=True)
+        if best is None:
+            n_infeasible += 1
+            assert r.status == "infeasible"
+            assert r.selected == ()
+            assert r.infeasible
+            for item in r.infeasible:
+                assert item.risk in {x.id for x in p.risks}
+                assert item.best_residual > item.tolerance
+            with pytest.raises(PlanError, match="no plan meets the request"):
+                r.to_plan("case-1")
+            continue
+        assert r.status == "optimal"
+        assert r.cost == pytest.approx(best, abs=1e-6)
+        assert_closed(p, r.selected)
+        for risk in p.risks:
+            assert r.residual_by_risk[risk.id] <= risk.tolerance * (1 + 1e-6)  # type: ignore[operator]
+    assert 0 < n_infeasible < 80
+
+
+def test_tolerance_with_budget_names_risks() -> None:
+    p = PlanningProblem(
+        risks=[
+            RiskSpec(id="a", likelihood=1.0, impact=1.0, tolerance=0.5),
+            RiskSpec(id="b", likelihood=1.0, impact=1.0, tolerance=0.5),
+            RiskSpec(id="c", likelihood=1.0, impact=1.0, tolerance=0.5),
+        ],
+        mitigations=[
+            MitigationSpec(
+                id="ma", cost=10, effects=[RiskEffect(risk="a", effectiveness=0.6)]
+            ),
+            MitigationSpec(
+                id="mb", cost=10, effects=[RiskEffect(risk="b", effectiveness=0.6)]
+            ),
+            MitigationSpec(
+                id="mc", cost=30, effects=[RiskEffect(risk="c", effectiveness=0.6)]
+            ),
+        ],
+    )
+    r = solve(p, tolerance=True, budget=25)
+    assert r.status == "infeasible"
+    assert [i.risk for i in r.infeasible] == ["c"]
+    assert "costs at least 30 > budget 25" in r.infeasible[0].reason
+    joint = solve(p, tolerance={"c": 1.0}, budget=15)
+    assert joint.status == "infeasible"
+    assert {i.risk for i in joint.infeasible} == {"a", "b"}
+    assert "not all within the budget together" in joint.infeasible[0].reason
+    hrs = PlanningProblem(
+        risks=p.risks[:1],
+        mitigations=[
+            MitigationSpec(
+                id="ma",
+                cost=1,
+                hours=9,
+                effects=[RiskEffect(risk="a", effectiveness=0.6)],
+            )
+        ],
+    )
+    rh = solve(hrs, tolerance=True, hours=5)
+    assert "takes 9 hours > 5" in rh.infeasible[0].reason
+    ok = solve(p, tolerance=True)
+    assert ok.selected == ("ma", "mb", "mc")
+    assert ok.cost == 50
+    none_needed = solve(p, tolerance=5.0)
+    assert none_needed.selected == ()
+    assert none_needed.method == "none-needed"
+
+
+def test_tolerance_zero_needs_a_perfect_layer() -> None:
+    p = PlanningProblem(
+        risks=[RiskSpec(id="a", likelihood=0.5, impact=1.0, tolerance=0.0)],
+        mitigations=[
+            MitigationSpec(
+                id="half", cost=1, effects=[RiskEffect(risk="a", effectiveness=0.5)]
+            ),
+            MitigationSpec(
+                id="ban", cost=9, effects=[RiskEffect(risk="a", effectiveness=1.0)]
+            ),
+        ],
+    )
+    r = solve(p, tolerance=True)
+    assert r.selected == ("ban",)
+    assert r.residual == 0.0
+    p2 = PlanningProblem(risks=p.risks, mitigations=p.mitigations[:1])
+    bad = solve(p2, tolerance=True)
+    assert bad.status == "infeasible"
+    assert "every mitigation that reduces it (half)" in bad.infeasible[0].reason
+    p3 = PlanningProblem(risks=p.risks, mitigations=[])
+    assert "no mitigation reduces it" in solve(p3, tolerance=True).infeasible[0].reason
+
+
+# ----------------------------------------------------------------- properties
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> tuple[PlanningProblem, float, float]:
+    seed = draw(st.integers(0, 10**6))
+    p, _, _ = random_problem(seed, n_max=10)
+    total = sum(m.cost for m in p.mitigations)
+    a = draw(st.floats(0.0, 1.0))
+    b = draw(st.floats(0.0, 1.0))
+    return p, min(a, b) * total, max(a, b) * total
+
+
+FAST = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@FAST
+@given(instances())
+def test_more_budget_never_worsens_the_optimum(
+    inst: tuple[PlanningProblem, float, float],
+) -> None:
+    p, lo, hi = inst
+    r_lo = solve(p, budget=lo, explain=0)
+    r_hi = solve(p, budget=hi, explain=0)
+    assert r_hi.residual <= r_lo.residual * (1 + 1e-6) + 1e-12
+
+
+@FAST
+@given(instances(), st.data())
+def test_adding_a_mitigation_never_raises_residual(
+    inst: tuple[PlanningProblem, float, float], data: st.DataObject
+) -> None:
+    p, _, _ = inst
+    ids = [m.id for m in p.mitigations]
+    base = data.draw(st.lists(st.sampled_from(ids), max_size=len(ids)))
+    extra = data.draw(st.sampled_from(ids))
+    assert p.residual([*base, extra]) <= p.residual(base) * (1 + 1e-12) + 1e-15
+
+
+@FAST
+@given(instances())
+def test_every_plan_is_closed_under_requires(
+    inst: tuple[PlanningProblem, float, float],
+) -> None:
+    p, lo, hi = inst
+    for r in (
+        solve(p, budget=lo, explain=0),
+        solve(p, budget=hi, method="heuristic", explain=0),
+        solve(p, tolerance=0.5),
+    ):
+        assert_closed(p, r.selected)
+        assert set(p.closure(r.selected)) == set(r.selected)
+
+
+# ----------------------------------------------------------------- bad input
+
+
+def _p(**kw: object) -> PlanningProblem:
+    base: dict[str, object] = {
+        "risks": [RiskSpec(id="a", likelihood=0.5, impact=2.0)],
+        "mitigations": [
+            MitigationSpec(
+                id="m", cost=1.0, effects=[RiskEffect(risk="a", effectiveness=0.5)]
+            )
+        ],
+    }
+    base.update(kw)
+    return PlanningProblem(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("problem", "error", "message"),
+    [
+        (
+            _p(mitigations=[MitigationSpec(id="m", cost=-1.0)]),
+            PlanError,
+            "'m': cost -1.0 is negative",
+        ),
+        (
+            _p(mitigations=[MitigationSpec(id="m", hours=math.inf)]),
+            PlanError,
+            "hours inf",
+        ),
+        (
+            _p(
+                mitigations=[
+                    MitigationSpec(
+                        id="m", effects=[RiskEffect(risk="a", effectiveness=1.5)]
+                    )
+                ]
+            ),
+            PlanError,
+            r"effectiveness 1.5 on 'a' is not in \[0, 1\]",
+        ),
+        (
+            _p(
+                mitigations=[
+                    MitigationSpec(
+                        id="m",
+                        effects=[RiskEffect(risk="a", effectiveness=0.5, on="mood")],
+                    )
+                ]
+            ),  # type: ignore[arg-type]
+            PlanError,
+            "neither 'likelihood' nor 'impact'",
+        ),
+        (
+            _p(
+                mitigations=[
+                    MitigationSpec(
+                        id="m", effects=[RiskEffect(risk="zz", effectiveness=0.5)]
+                    )
+                ]
+            ),
+            GraphError,
+            "'zz', which is not a risk",
+        ),
+        (
+            _p(mitigations=[MitigationSpec(id="m", requires=["ghost"])]),
+            GraphError,
+            "'ghost'.*dangling",
+        ),
+        (
+            _p(mitigations=[MitigationSpec(id="m", requires=["m"])]),
+            GraphError,
+            "'m' requires itself",
+        ),
+        (
+            _p(
+                mitigations=[
+                    MitigationSpec(id="a1", requires=["c1"]),
+                    MitigationSpec(id="b1", requires=["a1"]),
+                    MitigationSpec(id="c1", requires=["b1"]),
+                    MitigationSpec(id="d1", requires=["a1"]),
+                ]
+            ),
+            GraphError,
+            r"requirement cycle: (a1 -> c1 -> b1 -> a1|b1 -> a1 -> c1 -> b1|c1 -> b1 -> a1 -> c1)",
+        ),
+        (
+            _p(mitigations=[MitigationSpec(id="m"), MitigationSpec(id="m")]),
+            PlanError,
+            "'m' is defined more than once",
+        ),
+        (
+            _p(
+                risks=[
+                    RiskSpec(id="a", likelihood=0.1, impact=1),
+                    RiskSpec(id="a", likelihood=0.1, impact=1),
+                ]
+            ),
+            PlanError,
+            "risk 'a' is defined more than once",
+        ),
+        (
+            _p(risks=[RiskSpec(id="a", likelihood=1.2, impact=1)]),
+            PlanError,
+            r"likelihood 1.2 is not in \[0, 1\]",
+        ),
+        (
+            _p(risks=[RiskSpec(id="a", likelihood=0.2, impact=-1)]),
+            PlanError,
+            "impact -1 is negative",
+        ),
+        (
+            _p(risks=[RiskSpec(id="a", likelihood=0.2, impact=1, tolerance=-0.1)]),
+            PlanError,
+            "tolerance -0.1 is negative",
+        ),
+        (_p(required=["nope"]), PlanError, "required mitigation 'nope'"),
+        (
+            _p(
+                risks=[
+                    RiskSpec(
+                        id="a",
+                        likelihood=0.2,
+                        impact=1,
+                        critical=True,
+                        responses=["r?"],
+                    )
+                ]
+            ),
+            PlanError,
+            "requires response 'r\\?'",
+        ),
+        (
+            _p(
+                risks=[
+                    RiskSpec(
+                        id="a", likelihood=0.2, impact=1, critical=True, responses=["r"]
+                    )
+                ],
+                responses=[ResponseSpec(id="r", requires=["ghost"])],
+            ),
+            GraphError,
+            "response 'r' requires 'ghost'",
+        ),
+    ],
+)
+def test_bad_problems_raise_specific_errors(
+    problem: PlanningProblem, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        solve(problem, budget=1.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"budget": -1.0}, "budget -1.0 is negative"),
+        ({"hours": -2.0}, "hours -2.0 is negative"),
+        ({"objective": "fun"}, "objective 'fun'"),
+        ({"method": "magic"}, "method 'magic'"),
+        ({"tolerance": -0.5}, "tolerance -0.5 is negative"),
+        ({"tolerance": {"zz": 1.0}}, "'zz', which is not a risk"),
+        ({"tolerance": "high"}, "tolerance 'high' is not"),
+        ({"objective": "cost"}, "no risk has one"),
+    ],
+)
+def test_bad_requests(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(PlanError, match=message):
+        solve(_p(), **kwargs)  # type: ignore[arg-type]
+
+
+def test_frontier_needs_two_points() -> None:
+    with pytest.raises(PlanError, match="at least 2"):
+        pareto_frontier(_p(), points=1)
+
+
+# ----------------------------------------------------------------- behaviour
+
+
+@pytest.fixture
+def practice() -> PlanningProblem:
+    eff = RiskEffect
+    return PlanningProblem(
+        risks=[
+            RiskSpec(
+                id="aggression",
+                likelihood=0.3,
+                impact=4.0,
+                critical=True,
+                responses=["duress"],
+            ),
+            RiskSpec(id="burnout", likelihood=0.5, impact=3.0),
+        ],
+        mitigations=[
+            MitigationSpec(id="policy", cost=5.0, duration_days=10.0),
+            MitigationSpec(
+                id="alarm",
+                cost=30.0,
+                duration_days=3.0,
+                effects=[eff(risk="aggression", effectiveness=0.2)],
+            ),
+            MitigationSpec(
+                id="training",
+                cost=20.0,
+                duration_days=5.0,
+                requires=["policy"],
+                effects=[eff(risk="aggression", effectiveness=0.3)],
+            ),
+            MitigationSpec(
+                id="deescalation",
+                cost=10.0,
+                duration_days=2.0,
+                requires=["training"],
+                effects=[eff(risk="aggression", effectiveness=0.4)],
+            ),
+            MitigationSpec(
+                id="supervision",
+                cost=40.0,
+                hours=20.0,
+                requires=["policy"],
+                effects=[eff(risk="burnout", effectiveness=0.4)],
+            ),
+            MitigationSpec(
+                id="peer",
+                cost=15.0,
+                hours=10.0,
+                requires=["supervision"],
+                effects=[eff(risk="burnout", effectiveness=0.2)],
+            ),
+            MitigationSpec(id="poster", cost=0.0),
+        ],
+        responses=[
+            ResponseSpec(
+                id="duress",
+                requires=["alarm"],
+                effects=[eff(risk="aggression", effectiveness=0.5, on="impact")],
+            ),
+            ResponseSpec(id="unused", requires=["poster"]),
+        ],
+    )
+
+
+def test_critical_risk_gets_its_response_and_reasons(practice: PlanningProblem) -> None:
+    r = solve(practice, budget=70.0)
+    assert "alarm" in r.selected
+    assert r.responses == {"duress": ("aggression",)}
+    why = {x.mitigation: x for x in r.reasons}
+    assert why["alarm"].kind == "forced"
+    assert (
+        "required by response 'duress' for critical risk 'aggression'"
+        in why["alarm"].text
+    )
+    assert why["policy"].kind == "required"
+    assert why["policy"].text.startswith("required by ")
+    assert any(x.kind == "marginal" and "per unit cost" in x.text for x in r.reasons)
+    assert r.rejected, "the best rejected mitigations are explained"
+    assert all("over the remaining budget" in x.text for x in r.rejected)
+    assert r.residual_by_risk["aggression"] < 0.3 * 4.0 * 0.5
+    assert r.inherent == pytest.approx(0.3 * 4 + 0.5 * 3)
+    assert r.phases[0] == ("alarm", "policy") or r.phases[0][0] in ("alarm", "policy")
+    p = r.to_plan("case-7", seed=3)
+    assert [i.mitigation for i in p.items] == list(r.selected)
+    assert p.responses[0].response == "duress"
+    assert p.total_cost == r.cost
+    assert p.expected_residual == r.residual
+    assert p.method_version == "riskcore.planner/milp-oa"
+    starts = {i.mitigation: i.start_day for i in p.items}
+    if "training" in starts:
+        assert starts["training"] == 10.0
+
+
+def test_forced_over_budget_is_infeasible(practice: PlanningProblem) -> None:
+    r = solve(practice, budget=10.0)
+    assert r.status == "infeasible"
+    assert r.infeasible[0].risk == "aggression"
+    assert "'duress'" in r.infeasible[0].reason
+    assert "costs 30 > budget 10" in r.infeasible[0].reason
+    rh = solve(
+        _p(required=["m"], mitigations=[MitigationSpec(id="m", hours=5.0)]), hours=1.0
+    )
+    assert rh.infeasible[0].risk == "*"
+    assert "takes 5 hours > 1 available" in rh.infeasible[0].reason
+    with pytest.raises(PlanError):
+        rh.raise_if_infeasible()
+    assert not rh.feasible
+
+
+def test_unlimited_budget_takes_everything_useful(practice: PlanningProblem) -> None:
+    r = solve(practice)
+    assert r.method == "all-useful"
+    assert "poster" not in r.selected
+    assert set(r.selected) == {
+        "policy",
+        "alarm",
+        "training",
+        "deescalation",
+        "supervision",
+        "peer",
+    }
+    assert r.gap == 0.0
+
+
+def test_required_and_tolerance_reasons(practice: PlanningProblem) -> None:
+    p = PlanningProblem(
+        risks=[
+            RiskSpec(id="aggression", likelihood=0.3, impact=4.0),
+            *practice.risks[1:],
+            RiskSpec(id="x", likelihood=0.1, impact=1.0, tolerance=1.0),
+        ],
+        mitigations=practice.mitigations,
+        responses=practice.responses,
+        required=["poster"],
+    )
+    r = solve(p, tolerance={"burnout": 0.95})
+    assert r.selected == ("policy", "supervision", "poster")
+    why = {x.mitigation: x for x in r.reasons}
+    assert why["poster"].text == "required by the request"
+    assert any(
+        "a cheaper set reaches the tolerances" in x.text for x in r.rejected
+    ) or any("already within tolerance" in x.text for x in r.rejected)
+    r2 = solve(p, tolerance={"burnout": 1.2})
+    assert any("already within tolerance" in x.text for x in r2.rejected)
+
+
+def test_frontier_is_monotone_and_ends_at_the_plan(practice: PlanningProblem) -> None:
+    r = solve(practice, budget=100.0, frontier=6)
+    costs = [f.cost for f in r.frontier]
+    res = [f.residual for f in r.frontier]
+    assert costs == sorted(costs)
+    assert res == sorted(res, reverse=True)
+    assert all(f.gap is not None and f.gap <= 1e-3 for f in r.frontier)
+    path = solve(practice, budget=100.0).frontier
+    assert path[-1].residual == pytest.approx(solve(practice, budget=100.0).residual)
+    assert all(a.residual > b.residual for a, b in itertools.pairwise(path))
+    tol = solve(practice, tolerance={"burnout": 1.0})
+    assert tol.frontier[-1].cost <= tol.cost + 1e-9
+
+
+def test_heuristic_on_a_larger_instance() -> None:
+    rng = random.Random(5)
+    n, t = 150, 40
+    risks = [
+        RiskSpec(
+            id=f"t{j}", likelihood=rng.uniform(0.05, 0.5), impact=rng.uniform(1, 5)
+        )
+        for j in range(t)
+    ]
+    mits = [
+        MitigationSpec(
+            id=f"m{i}",
+            cost=float(rng.randint(1, 50)),
+            hours=float(rng.randint(0, 10)),
+            requires=[
+                f"m{k}" for k in rng.sample(range(i), k=min(i, rng.choice((0, 1, 2))))
+            ],
+            effects=[
+                RiskEffect(risk=f"t{j}", effectiveness=rng.uniform(0.05, 0.6))
+                for j in rng.sample(range(t), k=2)
+            ],
+        )
+        for i in range(n)
+    ]
+    p = PlanningProblem(risks=risks, mitigations=mits)
+    budget = 0.15 * sum(m.cost for m in mits)
+    r = solve(p, budget=budget, hours=200.0)
+    assert r.method == "greedy"
+    assert r.status == "feasible"
+    assert r.cost <= budget
+    assert r.hours <= 200.0
+    assert_closed(p, r.selected)
+    assert r.bound <= r.residual
+    assert r.gap < 0.2
+    front = pareto_frontier(p, points=5, hours=200.0)
+    assert [f.residual for f in front] == sorted(
+        (f.residual for f in front), reverse=True
+    )
+    exact = solve(p, budget=budget, hours=200.0, method="exact", time_limit=1.0)
+    assert exact.residual <= r.residual * (1 + 1e-9)
+    assert exact.bound <= r.residual
+
+
+# ----------------------------------------------------------------- adapters
+
+
+def _catalog() -> Catalog:
+    threat = Threat(
+        id="in-session-aggression",
+        name="Aggression",
+        category="aggression",
+        scope="client",
+        base_likelihood=0.2,
+        impact=Severity(value=4),
+    )
+    return Catalog(
+        threats=[threat],
+        mitigations=[
+            Mitigation(
+                id="training",
+                name="Training",
+                category="training",
+                cost=10.0,
+                duration_days=5.0,
+            ),
+            Mitigation(
+                id="deescalation",
+                name="De-escalation",
+                category="protocol",
+                cost=5.0,
+                requires=["training"],
+                reduces=[Effect(threat="in-session-aggression", effectiveness=0.5)],
+            ),
+        ],
+        responses=[
+            Response(
+                id="call-for-help",
+                name="Call for help",
+                requires=["training"],
+                recovers=[
+                    Effect(
+                        threat="in-session-aggression",
+                        effectiveness=0.5,
+                        on=EffectTarget.IMPACT,
+                    )
+                ],
+            )
+        ],
+    )
+
+
+def test_problem_from_catalog_and_plan() -> None:
+    cat = _catalog()
+    p = problem_from_catalog(cat)
+    assert [r.id for r in p.risks] == ["in-session-aggression"]
+    assert p.risks[0].likelihood == 0.2
+    r = plan(p, budget=15.0)
+    assert r.selected == ("training", "deescalation")
+    risks = [
+        types.SimpleNamespace(
+            id="c1/aggr",
+            threat="in-session-aggression",
+            likelihood=0.5,
+            impact=4.0,
+            tolerance=0.5,
+            critical=True,
+            responses=("call-for-help",),
+        ),
+        types.SimpleNamespace(
+            id="c2/aggr", threat="in-session-aggression", likelihood=0.1, impact=4.0
+        ),
+    ]
+    reg = types.SimpleNamespace(risks=risks)
+    r2 = plan(reg, cat, budget=10.0)
+    assert r2.selected == ("training",)
+    assert r2.responses == {"call-for-help": ("c1/aggr",)}
+    assert r2.residual_by_risk["c1/aggr"] == pytest.approx(1.0)
+    r3 = plan(reg, cat, tolerance=True)
+    assert r3.selected == ("training", "deescalation")
+    with pytest.raises(PlanError, match="needs a catalog"):
+        plan(reg)
