@@ -681,6 +681,13 @@ def test_rci_worked_numbers_pcl5() -> None:
     assert PCL5.reliable_change(50, 41).verdict == "no reliable change"
 
 
+def test_rci_illustrative_phq9() -> None:
+    ch = PHQ9.reliable_change(20, 10)
+    assert round(ch.threshold, 1) == 5.5
+    assert ch.illustrative
+    assert ch.verdict == "reliably improved"
+
+
 def test_rci_boundary_and_direction() -> None:
     rel = Reliability(sd=10, r=0.5, source="s")
     s_diff = 10 * math.sqrt(2) * math.sqrt(0.5)  # = 10

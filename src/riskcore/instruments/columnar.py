@@ -32,7 +32,7 @@ _F32_EXACT = 2**24  # float32 holds every integer below this exactly
 _BLOCK = 16_384  # rows per block in the integer fast path
 
 
-@frozen(kw_only=True)
+@frozen(kw_only=True, eq=False)
 class ColumnarResult:
     """The scores of many respondents, one array per output column.
 
