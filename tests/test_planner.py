@@ -786,3 +786,90 @@ def test_problem_from_catalog_and_plan() -> None:
     assert r3.selected == ("training", "deescalation")
     with pytest.raises(PlanError, match="needs a catalog"):
         plan(reg)
+
+
+def test_plan_on_a_real_register_agrees_with_the_calculus() -> None:
+    from riskcore.identify import apply_controls, identify
+    from riskcore.model import Assessment, Case, Practice, Professional, SubjectKind
+    from riskcore.plugins import PluginManager
+
+    threats = [
+        Threat(
+            id="burnout",
+            name="Burnout",
+            category="wellbeing",
+            scope=SubjectKind.PROFESSIONAL,
+            base_likelihood=0.4,
+            impact=Severity(value=3),
+        ),
+        Threat(
+            id="staff-physical-harm",
+            name="Harm",
+            category="aggression",
+            scope=SubjectKind.PROFESSIONAL,
+            base_likelihood=0.2,
+            impact=Severity(value=4),
+        ),
+    ]
+    cat = Catalog(
+        threats=threats,
+        mitigations=[
+            Mitigation(id="policy", name="Policy", category="policy", cost=5.0),
+            Mitigation(
+                id="supervision",
+                name="Supervision",
+                category="support",
+                cost=40.0,
+                requires=["policy"],
+                reduces=[Effect(threat="burnout", effectiveness=0.4)],
+            ),
+            Mitigation(
+                id="training",
+                name="Training",
+                category="training",
+                cost=20.0,
+                requires=["policy"],
+                reduces=[
+                    Effect(threat="staff-physical-harm", effectiveness=0.3),
+                    Effect(
+                        threat="staff-physical-harm",
+                        effectiveness=0.2,
+                        on=EffectTarget.IMPACT,
+                    ),
+                ],
+            ),
+        ],
+        responses=[
+            Response(
+                id="debrief",
+                name="Debrief",
+                requires=["supervision"],
+                recovers=[Effect(threat="burnout", effectiveness=0.3)],
+            )
+        ],
+    )
+    case = Case(
+        id="c",
+        practice=Practice(id="p"),
+        professionals=[Professional(id="t-1"), Professional(id="t-2")],
+    )
+    reg = identify(Assessment(case_id="c"), cat, case, pm=PluginManager(autoload=False))
+    r = plan(reg, cat, budget=70.0)
+    assert r.status == "optimal"
+    after = apply_controls(
+        reg, cat, mitigations=r.selected, responses=list(r.responses)
+    )
+    assert after.expected_harm("residual_all") == pytest.approx(r.residual, rel=1e-9)
+    assert r.inherent == pytest.approx(reg.expected_harm("inherent"))
+    in_place = apply_controls(reg, cat, mitigations=["policy", "supervision"])
+    r2 = plan(in_place, cat, budget=25.0)
+    assert {"policy", "supervision", "training"} <= set(r2.selected)
+    assert r2.cost == 20.0
+    r3 = plan(reg, cat, tolerance=True)  # the matrix's "medium" target
+    assert r3.status == "infeasible"
+    assert {i.risk for i in r3.infeasible} == {x.id for x in reg.risks}
+    assert "(supervision) is above tolerance 0.15" in r3.infeasible[0].reason
+    r4 = plan(reg, cat, tolerance=0.9)
+    checked = apply_controls(reg, cat, mitigations=r4.selected)
+    assert all(x.residual_all.expected_harm <= 0.9 + 1e-9 for x in checked.risks)
+    assert r4.selected == ("policy", "supervision")

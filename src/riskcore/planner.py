@@ -1704,11 +1704,64 @@ def pareto_frontier(
 # ----------------------------------------------------------------- adapters
 
 
+def _tolerance_from_matrix(risk: Any, matrix: Any) -> float | None:
+    """The largest expected harm at which *risk* is within its target level.
+
+    With the inherent impact band fixed, the highest likelihood band whose cell
+    is at or below the target level gives ``p_max``; the tolerance is
+    ``p_max × impact``. Conservative when impact effects move the impact band.
+    """
+    target = getattr(risk, "target", None) or matrix.tolerance
+    rank = matrix.rank(target)
+    impact = float(risk.inherent.impact)
+    j = matrix.impact_band(impact)
+    p_max = 0.0
+    for i, band in enumerate(matrix.likelihood_bands):
+        if matrix.rank(matrix.grid[i][j]) <= rank:
+            p_max = float(band.upper)
+        else:
+            break
+    return min(p_max, 1.0) * impact
+
+
+def _risk_spec(r: Any, matrix: Any) -> RiskSpec:
+    from riskcore.model.distributions import mean_of
+
+    point = getattr(r, "inherent", None)
+    if point is not None and hasattr(point, "likelihood"):
+        likelihood, impact = float(point.likelihood), float(point.impact)
+    else:
+        likelihood, impact = float(mean_of(r.likelihood)), float(mean_of(r.impact))
+    tol = getattr(r, "tolerance", None)
+    if not isinstance(tol, (int, float)) or isinstance(tol, bool):
+        tol = (
+            _tolerance_from_matrix(r, matrix)
+            if matrix is not None and point is not None
+            else None
+        )
+    responses = tuple(
+        getattr(r, "required_responses", None) or getattr(r, "responses", ()) or ()
+    )
+    critical = bool(getattr(r, "critical", False)) or bool(
+        getattr(r, "response_required", False)
+    )
+    return RiskSpec(
+        id=str(r.id),
+        likelihood=likelihood,
+        impact=impact,
+        tolerance=None if tol is None else float(tol),
+        critical=critical,
+        responses=responses,
+    )
+
+
 def problem_from_catalog(
     catalog: Catalog,
     risks: Iterable[Any] | None = None,
     *,
     required: Iterable[str] = (),
+    in_place: Iterable[str] = (),
+    matrix: Any = None,
 ) -> PlanningProblem:
     """A :class:`PlanningProblem` from a catalog and (optionally) risks.
 
@@ -1717,17 +1770,34 @@ def problem_from_catalog(
     catalog : Catalog
         Mitigations (cost, hours, duration, requires, effects) and responses.
     risks : iterable, optional
-        Objects with ``id``, ``threat``, ``likelihood``, ``impact`` and
-        optionally ``tolerance``, ``critical`` and ``responses`` (response
-        ids), e.g. the risks of a risk register; several risks may share a
-        threat, and each gets the threat's effects. Without *risks*, one risk
-        per threat from its base likelihood and impact (means).
+        The risks of a :class:`~riskcore.model.risk.RiskRegister` (their
+        ``inherent`` likelihood and impact, ``critical`` or
+        ``response_required``, ``required_responses``, ``target``), or any
+        objects with ``id``, ``threat``, ``likelihood``, ``impact`` and
+        optionally ``tolerance`` (on expected harm), ``critical`` and
+        ``responses``. Several risks may share a threat: each gets the
+        threat's effects. Without *risks*, one risk per threat from its base
+        likelihood and impact (means).
     required : iterable of str
         Mitigations every plan must contain.
+    in_place : iterable of str
+        Mitigations already in place: required, at no further cost or hours.
+    matrix : RiskMatrix, optional
+        Turns a register risk's ``target`` level into an expected-harm
+        tolerance (see Notes).
 
     Returns
     -------
     PlanningProblem
+
+    Notes
+    -----
+    The planner's tolerance is on expected harm ``p × I``. A target *level*
+    becomes ``p_max × I``, where ``p_max`` is the upper edge of the highest
+    likelihood band whose cell, in the risk's inherent impact band, is at or
+    below the target. Responses reduce impact, as in
+    :func:`riskcore.identify.apply_controls`; the planner credits every layer
+    (the register's ``residual_all``), not only the independent ones.
 
     Examples
     --------
@@ -1756,34 +1826,29 @@ def problem_from_catalog(
         specs = []
         of_threat = {}
         for r in risks:
-            tol = getattr(r, "tolerance", None)
-            specs.append(
-                RiskSpec(
-                    id=str(r.id),
-                    likelihood=float(mean_of(r.likelihood)),
-                    impact=float(mean_of(r.impact)),
-                    tolerance=float(tol) if isinstance(tol, (int, float)) else None,
-                    critical=bool(getattr(r, "critical", False)),
-                    responses=tuple(getattr(r, "responses", ()) or ()),
-                )
-            )
+            specs.append(_risk_spec(r, matrix))
             of_threat.setdefault(str(r.threat), []).append(str(r.id))
 
-    def effects(effs: Iterable[Any]) -> list[RiskEffect]:
+    def effects(effs: Iterable[Any], force_impact: bool = False) -> list[RiskEffect]:
         return [
-            RiskEffect(risk=rid, effectiveness=mean_of(e.effectiveness), on=e.on.value)
+            RiskEffect(
+                risk=rid,
+                effectiveness=mean_of(e.effectiveness),
+                on="impact" if force_impact else e.on.value,
+            )
             for e in effs
             for rid in of_threat.get(e.threat, ())
         ]
 
+    done = set(in_place)
     return PlanningProblem(
         risks=specs,
         mitigations=[
             MitigationSpec(
                 id=m.id,
-                cost=m.cost,
-                hours=m.hours,
-                duration_days=m.duration_days,
+                cost=0.0 if m.id in done else m.cost,
+                hours=0.0 if m.id in done else m.hours,
+                duration_days=0.0 if m.id in done else m.duration_days,
                 requires=m.requires,
                 effects=effects(m.reduces),
             )
@@ -1793,13 +1858,13 @@ def problem_from_catalog(
             ResponseSpec(
                 id=r.id,
                 requires=r.requires,
-                effects=effects(r.recovers),
+                effects=effects(r.recovers, force_impact=True),
                 owner=r.owner,
                 time_to_act_hours=r.time_to_act_hours,
             )
             for r in catalog.responses
         ],
-        required=tuple(required),
+        required=(*required, *sorted(done)),
     )
 
 
@@ -1823,7 +1888,10 @@ def plan(
     ----------
     register : RiskRegister, iterable of risks, or PlanningProblem
         The risks to plan for; with a :class:`PlanningProblem`, *catalog* is
-        not needed. Risks are read as in :func:`problem_from_catalog`.
+        not needed. Risks are read as in :func:`problem_from_catalog`; the
+        register's ``mitigations`` are in place (free and kept) and its
+        ``matrix`` turns each risk's target level into a tolerance, used
+        with ``tolerance=True``.
     catalog : Catalog, optional
         Where mitigations and responses come from.
     budget, hours, tolerance, objective, method, frontier, gap, time_limit, explain
@@ -1848,7 +1916,12 @@ def plan(
         if catalog is None:
             raise PlanError("plan() needs a catalog unless given a PlanningProblem")
         risks = getattr(register, "risks", register)
-        problem = problem_from_catalog(catalog, risks)
+        problem = problem_from_catalog(
+            catalog,
+            risks,
+            in_place=getattr(register, "mitigations", ()) or (),
+            matrix=getattr(register, "matrix", None),
+        )
     return solve(
         problem,
         budget=budget,
