@@ -74,7 +74,13 @@ class ColumnarResult:
         return labels[self.band_codes[scale]]
 
     def errors(self) -> list[tuple[int, str]]:
-        """``(row, item id)`` of the first bad answer of every invalid row."""
+        """``(row, item id)`` of the first bad answer of every invalid row.
+
+        >>> from riskcore.instruments import InstrumentSpec, uniform_items
+        >>> spec = InstrumentSpec(id="d", name="D", items=uniform_items(2, 0, 3))
+        >>> spec.score_array([[1, 3], [0, 7], [9, 1]], lenient=True).errors()
+        [(1, '2'), (2, '1')]
+        """
         if self.bad_item is None:
             return []
         import numpy as np
@@ -84,9 +90,17 @@ class ColumnarResult:
         return [(int(r), ids[int(self.bad_item[r])]) for r in rows]
 
     def to_frame(self) -> Any:
-        """A pandas DataFrame: one column per scale, ``<scale>.complete``,
+        """The result as a pandas DataFrame.
+
+        One column per scale, ``<scale>.complete``,
         ``<scale>.band`` (categorical), one boolean column per flag code, and
-        ``valid``. Indexed like the input DataFrame, if there was one."""
+        ``valid``. Indexed like the input DataFrame, if there was one.
+
+        >>> from riskcore.instruments import InstrumentSpec, uniform_items
+        >>> spec = InstrumentSpec(id="d", name="D", items=uniform_items(2, 0, 3))
+        >>> spec.score_array([[1, 3]]).to_frame().columns.tolist()
+        ['total', 'total.complete', 'valid']
+        """
         import pandas as pd
 
         cols: dict[str, Any] = {}

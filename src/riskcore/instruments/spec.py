@@ -535,7 +535,7 @@ class InstrumentSpec:
 
     id: str = ident()
     name: str = text(max_length=200)
-    version: str = field(default="1")
+    version: str = text(max_length=40, default="1")
     items: tuple[Item, ...] = field(converter=_items, validator=_v_instances(Item))
     reverse: tuple[str, ...] = ident_tuple()
     total: bool = field(default=True, validator=_v_bool)
@@ -772,14 +772,28 @@ class InstrumentSpec:
         raise KeyError(msg)
 
     def band_of(self, scale: str, value: float | None) -> str | None:
-        """The band label of *value* on *scale* (``None`` if no bands or no value)."""
+        """The band label of *value* on *scale* (``None`` if no bands or no value).
+
+        >>> spec = InstrumentSpec(id="d", name="D", items=uniform_items(2, 0, 3),
+        ...     bands=[Band(label="low", lower=0, upper=3), Band(label="high", lower=3)])
+        >>> spec.band_of("total", 2.99), spec.band_of("total", 3)
+        ('low', 'high')
+        """
         s = self.scale(scale)
         if value is None or not s.labels:
             return None
         return s.labels[sum(value >= c for c in s.cuts)]
 
     def reliability_for(self, scale: str = "total") -> Reliability:
-        """The first :class:`Reliability` entry declared for *scale*."""
+        """The first :class:`Reliability` entry declared for *scale*.
+
+        Raises :class:`KeyError` if none is declared.
+
+        >>> spec = InstrumentSpec(id="d", name="D", items=uniform_items(2, 0, 3),
+        ...     reliability=[Reliability(sd=2.0, r=0.8, source="a study")])
+        >>> spec.reliability_for("total").source
+        'a study'
+        """
         for r in self.reliability:
             if r.scale == scale:
                 return r
@@ -789,13 +803,24 @@ class InstrumentSpec:
     # -------------------------------------------------------------- scoring
 
     def score(self, response: InstrumentResponse) -> InstrumentResult:
-        """Score one response (object path); see :func:`~riskcore.instruments.score`."""
+        """Score one response (object path); see :func:`~riskcore.instruments.score`.
+
+        >>> from riskcore.model import InstrumentResponse
+        >>> spec = InstrumentSpec(id="d", name="D", items=uniform_items(2, 0, 3))
+        >>> spec.score(InstrumentResponse(instrument="d", subject="c-1", items={1: 1, 2: 3})).total
+        4.0
+        """
         from riskcore.instruments.scoring import score
 
         return score(self, response)
 
     def score_array(self, data: Any, *, lenient: bool = False) -> ColumnarResult:
-        """Score many respondents (columnar path); see :func:`~riskcore.instruments.score_array`."""
+        """Score many respondents (columnar path); see :func:`~riskcore.instruments.score_array`.
+
+        >>> spec = InstrumentSpec(id="d", name="D", items=uniform_items(2, 0, 3))
+        >>> spec.score_array([[1, 3], [0, 0]]).total.tolist()
+        [4.0, 0.0]
+        """
         from riskcore.instruments.columnar import score_array
 
         return score_array(self, data, lenient=lenient)
@@ -803,7 +828,17 @@ class InstrumentSpec:
     def reliable_change(
         self, before: float, after: float, *, scale: str = "total"
     ) -> ReliableChange:
-        """The RCI between two scores on *scale*, with its first declared reliability."""
+        """The RCI between two scores on *scale*, with its first declared reliability.
+
+        The verdict follows the scale's ``higher_is_worse``; see
+        :func:`~riskcore.instruments.reliable_change`.
+
+        >>> spec = InstrumentSpec(id="d", name="D", items=uniform_items(20, 0, 4),
+        ...     reliability=[Reliability(sd=12.40, r=0.82, source="Blevins et al. 2015")])
+        >>> ch = spec.reliable_change(48, 30)
+        >>> ch.verdict, round(ch.threshold, 1)
+        ('reliably improved', 14.6)
+        """
         from riskcore.instruments.rci import reliable_change
 
         return reliable_change(
