@@ -538,3 +538,22 @@ def test_to_tuple_rejects_strings():
         m.Client(id="c", context=["not valid"])
     with pytest.raises(FieldError, match="is not a string"):
         m.Source(citation=3)
+
+
+def test_not_measured_is_complete_but_valueless():
+    """A scale an instrument does not measure is 'not measured', not missing."""
+    nm = m.Score(
+        subject="t",
+        subject_kind=m.SubjectKind.PROFESSIONAL,
+        instrument="ei-domains",
+        scale="relationship-management",
+        missing_reason="not measured by WLEIS",
+        measured=False,
+    )
+    a = m.Assessment(case_id="c", scores=[nm])
+    assert nm.complete
+    assert nm.value is None
+    assert a.complete
+    assert a.incomplete_reasons == ()
+    with pytest.raises(FieldError, match="must be null when measured is false"):
+        m.Score(subject="t", subject_kind=m.SubjectKind.PROFESSIONAL, instrument="i", value=3, measured=False)

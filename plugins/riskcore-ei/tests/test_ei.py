@@ -175,9 +175,14 @@ def test_end_to_end_assess() -> None:
         case_with(resp(same(5))), pm=riskcore.PluginManager(allow=["ei"])
     )
     assert not a.failures
-    # relationship management is not measured, so the assessment says so
-    assert a.incomplete_reasons == (
-        "ei-domains.relationship-management for t-1: not measured by WLEIS",
+    # relationship management is shown as not measured: no data is missing, so
+    # the assessment stays complete and nothing is guessed
+    assert a.complete
+    (rm,) = [s for s in a.scores if s.scale == "relationship-management"]
+    assert (rm.measured, rm.value, rm.missing_reason) == (
+        False,
+        None,
+        "not measured by WLEIS",
     )
     assert {s.instrument for s in a.scores} == {"wleis", "ei-domains"}
 

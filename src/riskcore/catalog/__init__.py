@@ -76,12 +76,11 @@ def default_catalog(pm: PluginManager | None = None) -> Catalog:
 
     Examples
     --------
-    >>> from riskcore.catalog import builtin
-    >>> pm = PluginManager(autoload=False, plugins=[("riskcore.catalog.builtin", builtin)])
+    >>> pm = PluginManager(autoload=False)  # built-ins only
     >>> cat = default_catalog(pm)
     >>> cat.threat("client-self-harm").category
     'self-harm'
-    >>> default_catalog(PluginManager(autoload=False)).threats
+    >>> default_catalog(PluginManager(autoload=False, builtins=False)).threats
     ()
     """
     pm = pm or get_plugin_manager()

@@ -91,8 +91,14 @@ class Score:
     missing_reason: str | None = text(max_length=500, default=None)
     plugin: str | None = field(default=None)
     """Set by :func:`riskcore.assess`: the plugin that produced the score."""
+    measured: bool = field(default=True)
+    """False for a scale the instrument does not measure (shown as "not
+    measured", never guessed). Its value is ``None``; it does not make an
+    assessment incomplete, because no data is missing."""
 
     def __attrs_post_init__(self) -> None:
+        if not self.measured and self.value is not None:
+            raise FieldError("value", self.value, "must be null when measured is false")
         if self.value is None:
             if self.missing_reason is None:
                 raise FieldError(
@@ -110,8 +116,12 @@ class Score:
 
     @property
     def complete(self) -> bool:
-        """False when the score could not be computed from the data."""
-        return self.value is not None
+        """False when the score could not be computed from the data.
+
+        A scale that is *not measured* by design is complete: nothing is
+        missing, and its value is ``None``.
+        """
+        return self.value is not None or not self.measured
 
     @property
     def critical(self) -> bool:

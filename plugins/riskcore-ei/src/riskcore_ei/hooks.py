@@ -113,6 +113,7 @@ def _domains(subject: Subject, values: dict[str, float | None]) -> list[Score]:
                 if value is None
                 else ("low" if value < LOW_DOMAIN else "not-low"),
                 missing_reason=reason,
+                measured=bool(subscales),
             )
         )
     return out
