@@ -151,6 +151,11 @@ def _catalog() -> Catalog:
                 ],
             ),
             Response(
+                id="duress-team",
+                name="Duress team",
+                trigger=Trigger(flags=["aggression.high"]),
+            ),
+            Response(
                 id="de-escalate",
                 name="De-escalation",
                 trigger=Trigger(threats=["staff-physical-harm"]),
@@ -417,11 +422,12 @@ def test_aggression_flag_reaches_clinician_and_observation() -> None:
     flag = Flag(code="aggression.high", level=FlagLevel.CRITICAL)
     reg = _run(Assessment(case_id="demo", scores=[_score("c-1", flags=(flag,))]))
     assert reg.risk("in-session-aggression:c-1").critical
+    assert reg.risk("in-session-aggression:c-1").required_responses == ("duress-team",)
     staff = reg.risk("staff-physical-harm:t-1")
     assert staff.critical
     assert staff.level == "high"
     assert staff.critical_reasons == ("critical flag aggression.high (client c-1)",)
-    assert staff.required_responses == ("de-escalate",)
+    assert staff.required_responses == ("de-escalate", "duress-team")
     case = _case(
         observations=[
             Observation(

@@ -77,29 +77,34 @@ def _base_source(t: Threat) -> str:
 
 def _critical_findings(
     assessment: Assessment, case: Case, cmap: Mapping[str, tuple[str, ...]]
-) -> dict[str, list[tuple[str, str]]]:
-    """subject id -> [(category, reason)] from critical flags and observations."""
-    out: dict[str, list[tuple[str, str]]] = {}
+) -> dict[str, list[tuple[str, str, str]]]:
+    """subject id -> [(category, reason, code)] from critical flags and observations."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
     clinician = {c.id: c.clinician for c in case.clients}
 
-    def add(subject: str, cats: Iterable[str], reason: str) -> None:
+    def add(subject: str, cats: Iterable[str], kind: str, code: str) -> None:
+        reason = f"{kind} {code}"
         targets = [subject]
         if clinician.get(subject):
             targets.append(str(clinician[subject]))
         for s in targets:
             for c in cats:
                 out.setdefault(s, []).append(
-                    (c, reason if s == subject else f"{reason} (client {subject})")
+                    (
+                        c,
+                        reason if s == subject else f"{reason} (client {subject})",
+                        code,
+                    )
                 )
 
     for score, flag in assessment.critical_flags:
         for key, cats in cmap.items():
             if key.startswith("flag:") and flag.code.startswith(key[5:]):
-                add(score.subject, cats, f"critical flag {flag.code}")
+                add(score.subject, cats, "critical flag", flag.code)
     for obs in case.observations:
         found = cmap.get(f"observation:{obs.code}")
         if found and obs.value not in (False, None, 0):
-            add(obs.subject, found, f"observation {obs.code}")
+            add(obs.subject, found, "observation", obs.code)
     return out
 
 
@@ -312,16 +317,21 @@ def identify(
                     note=note,
                 )
             )
-        crit = [reason for cat, reason in findings.get(sid, []) if cat == t.category]
+        hits = [
+            (reason, code)
+            for cat, reason, code in findings.get(sid, [])
+            if cat == t.category
+        ]
+        crit = [reason for reason, _ in hits]
         required: list[str] = []
         if crit:
-            codes = {r.split()[-1] for r in crit}
+            codes = {code for _, code in hits}
             required = sorted(
                 r.id
                 for r in catalog.responses
                 if tid in r.trigger.threats
                 or any(e.threat == tid for e in r.recovers)
-                or codes & set(r.trigger.flags) | codes & set(r.trigger.observations)
+                or bool(codes & {*r.trigger.flags, *r.trigger.observations})
             )
         rmods = tuple(m for m in mods if m.threat == tid and m.subject in (None, sid))
         p = calculus.combine_odds(
