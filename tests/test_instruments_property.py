@@ -174,3 +174,41 @@ def test_object_and_columnar_paths_agree_exactly(
                 assert fast.band_codes[name][f] == col.band_codes[name][i]
             assert {c for c in spec.flag_codes if fast.flags[c][f]} == raised
             f += 1
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec_and_rows(), st.data())
+def test_lenient_bad_rows_do_not_poison_the_others(
+    case: tuple[InstrumentSpec, list[list[float | None]]], data: st.DataObject
+) -> None:
+    spec, rows = case
+    arr = np.array(
+        [[np.nan if v is None else v for v in row] for row in rows], dtype=np.float64
+    )
+    clean = spec.score_array(arr)
+    bad_rows = data.draw(
+        st.lists(st.integers(0, len(rows) - 1), unique=True, min_size=1)
+    )
+    dirty = arr.copy()
+    for r in bad_rows:
+        j = data.draw(st.integers(0, len(spec.item_ids) - 1))
+        it = spec.items[j]
+        dirty[r, j] = data.draw(
+            st.sampled_from([it.maximum + 1, it.minimum - 1, it.minimum + 0.5, np.inf])
+        )
+    out = spec.score_array(dirty, lenient=True)
+    assert out.valid.tolist() == [i not in bad_rows for i in range(len(rows))]
+    assert sorted(r for r, _ in out.errors()) == sorted(bad_rows)
+    for i in range(len(rows)):
+        for name in spec.scale_names:
+            if i in bad_rows:
+                assert np.isnan(out.values[name][i])
+                assert not out.complete[name][i]
+                assert out.band_codes[name][i] == -1
+            else:
+                assert np.array_equal(
+                    out.values[name][i], clean.values[name][i], equal_nan=True
+                )
+                assert out.band_codes[name][i] == clean.band_codes[name][i]
+        for code in spec.flag_codes:
+            assert out.flags[code][i] == (clean.flags[code][i] and i not in bad_rows)
