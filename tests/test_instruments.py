@@ -735,3 +735,21 @@ def test_import_riskcore_does_not_import_numpy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_spec_pickles_and_hashes() -> None:
+    import pickle
+
+    PCL5.score_array(np.zeros((1, 20), dtype=np.int8))  # fill the columnar cache
+    for spec in (PCL5, CBI, PHQ9):
+        copy = pickle.loads(pickle.dumps(spec))
+        assert copy == spec
+        assert hash(copy) == hash(spec)
+    one = InstrumentSpec(
+        id="o", name="O", items=uniform_items(2, 0, 3), subscales={"a": ["2"]}
+    )
+    copy = pickle.loads(pickle.dumps(one))
+    assert score_items(copy, {"1": 1, "2": 3}, subject="x").values == {
+        "total": 4,
+        "a": 3,
+    }

@@ -30,6 +30,7 @@ items are unanswered, or none is answered; it never reads as a low score.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import re
@@ -454,9 +455,12 @@ def _picker(
     if index == tuple(range(n_items)):
         return _identity
     if len(index) == 1:
-        j = index[0]
-        return lambda seq: (seq[j],)
+        return functools.partial(_pick_one, index[0])
     return operator.itemgetter(*index)
+
+
+def _pick_one(j: int, seq: Sequence[Any]) -> Sequence[Any]:
+    return (seq[j],)
 
 
 def _identity(seq: Sequence[Any]) -> Sequence[Any]:
