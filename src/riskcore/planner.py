@@ -964,6 +964,7 @@ def _solve_budget(
     start: set[int] | None = None,
     local_seconds: float = 0.1,
     trace: list[tuple[float, float, float, list[int]]] | None = None,
+    bound: bool = True,
 ) -> PlanResult:
     bad = _forced_fits(c, budget, hours, "budget")
     if bad is not None:
@@ -1007,7 +1008,7 @@ def _solve_budget(
             )
     if local_seconds > 0:
         greedy_set = _local_improve(c, greedy_set, budget, hours, local_seconds)
-    lb = _lp_bound(c, budget, hours, greedy_set, time_limit)
+    lb = _lp_bound(c, budget, hours, greedy_set, time_limit)[0] if bound else 0.0
     return _finish(c, greedy_set, method="greedy", status="feasible", bound=lb, **kw)
 
 
@@ -1319,18 +1320,18 @@ class _OAModel:
     def y_of(self, x: Any) -> Any:
         return self.Lt @ x[: self.n]
 
-    def solve(self, integral: bool, time_limit: float, gap: float) -> Any:
+    def _cut_matrix(self) -> tuple[Any, Any]:
+        """Rows ``t_k - h e^{y0} (L_k x) >= h e^{y0} (1 - y0)``, one per cut."""
         import numpy as np
         from scipy import sparse
-        from scipy.optimize import Bounds, LinearConstraint, milp
 
-        c = self.c
-        # cut k at y0: t_k - h e^{y0} (L_k x) >= h e^{y0} (1 - y0)
         Lt = self.Lt.tocsr()
-        rows, cols, vals, rhs = [], [], [], []
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        rhs: list[float] = []
         for r, (k, y0) in enumerate(self.cuts):
-            h = c.h[self.touched[k]]
-            a = h * math.exp(y0)
+            a = self.c.h[self.touched[k]] * math.exp(y0)
             s, e = Lt.indptr[k], Lt.indptr[k + 1]
             rows.extend([r] * (e - s + 1))
             cols.extend(Lt.indices[s:e].tolist())
@@ -1339,7 +1340,56 @@ class _OAModel:
             vals.append(1.0)
             rhs.append(a * (1.0 - y0))
         C = sparse.csr_matrix((vals, (rows, cols)), shape=(len(self.cuts), self.nvar))
-        cons = [LinearConstraint(C, np.array(rhs), np.inf)]
+        return C, np.array(rhs)
+
+    def lp(self, time_limit: float) -> tuple[float, float]:
+        """The LP relaxation's value and its slope in the money budget (<= 0).
+
+        The slope is the budget row's dual: by convexity of the LP value in
+        the budget, ``value + slope * (B - budget)`` is a lower bound at any
+        other budget *B* (hours held fixed).
+        """
+        import numpy as np
+        from scipy import sparse
+        from scipy.optimize import linprog
+
+        c = self.c
+        C, rhs = self._cut_matrix()
+        blocks = [-C]
+        b = [-rhs]
+        P, k = _precedence(c, self.nvar)
+        if k:
+            blocks.append(P)
+            b.append(np.zeros(k))
+        row = None
+        for vec, lim in ((c.cost, self.budget), (c.hours, self.hours)):
+            if lim is not None:
+                if vec is c.cost:
+                    row = sum(x.shape[0] for x in blocks)
+                blocks.append(
+                    sparse.csr_matrix(np.concatenate([vec, np.zeros(self.nt)])[None, :])
+                )
+                b.append(np.array([lim]))
+        res = linprog(
+            self.obj,
+            A_ub=sparse.vstack(blocks).tocsr(),
+            b_ub=np.concatenate(b),
+            bounds=np.column_stack([self.lo, self.hi]),
+            method="highs",
+            options={"time_limit": time_limit},
+        )
+        if res.status != 0:  # pragma: no cover - the LP always has the incumbent
+            return 0.0, 0.0
+        slope = float(res.ineqlin.marginals[row]) if row is not None else 0.0
+        return float(res.fun) + self.const, min(slope, 0.0)
+
+    def solve(self, integral: bool, time_limit: float, gap: float) -> Any:
+        import numpy as np
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        c = self.c
+        C, rhs = self._cut_matrix()
+        cons = [LinearConstraint(C, rhs, np.inf)]
         P, k = _precedence(c, self.nvar)
         if k:
             cons.append(LinearConstraint(P, -np.inf, 0.0))
@@ -1422,12 +1472,11 @@ def _lp_bound(
     hours: float | None,
     incumbent: set[int],
     time_limit: float,
-    rounds: int = 1,
-) -> float:
-    """Lower bound: LP relaxation of the outer approximation.
+) -> tuple[float, float]:
+    """Lower bound: LP relaxation of the outer approximation, and its budget slope.
 
-    Tangents at 0, half the deepest reachable log-survival, and around the
-    incumbent; *rounds* Kelley rounds add tangents at the LP solution.
+    Tangents at 0, at half the deepest reachable log-survival, and at 0.7, 1
+    and 1.3 times the incumbent's log-survival of each risk.
     """
     import numpy as np
 
@@ -1435,18 +1484,10 @@ def _lp_bound(
     x = np.zeros(model.nvar)
     x[list(incumbent)] = 1.0
     y = model.y_of(x)
+    floor = np.array([model.ymin[j] for j in model.touched])
     for scale in (1.0, 0.7, 1.3):
-        model.add_cuts(
-            np.maximum(y * scale, np.array([model.ymin[j] for j in model.touched]))
-        )
-    lb = 0.0
-    for _ in range(rounds):
-        res = model.solve(False, time_limit, 1e-9)
-        if res.x is None:  # pragma: no cover - the LP always has the incumbent
-            break
-        lb = max(lb, float(res.fun) + model.const)
-        model.add_cuts(model.y_of(res.x))
-    return lb
+        model.add_cuts(np.maximum(y * scale, floor))
+    return model.lp(time_limit)
 
 
 # --- tolerance mode
@@ -1644,7 +1685,16 @@ def pareto_frontier(
     Returns
     -------
     tuple of FrontierPoint
-        Non-dominated points, cost increasing and residual decreasing.
+        Non-dominated points, cost increasing and residual decreasing, each
+        with its gap to a lower bound.
+
+    Notes
+    -----
+    Exact points carry the MILP's gap. Heuristic points are warm-started
+    from the previous budget's plan (so residual never rises with budget) and
+    bounded by LP relaxations solved at every second budget: the LP value is
+    convex in the budget, so each LP's value and the dual price of its budget
+    row give a supporting line that bounds the optimum at every budget.
 
     Examples
     --------
@@ -1662,7 +1712,7 @@ def pareto_frontier(
     useful = [i for i in range(len(c.ids)) if c.eff_list[i]]
     lo = c.totals(c.forced)[0]
     hi = c.totals(c.closure_of(useful) | c.forced)[0]
-    out: list[FrontierPoint] = []
+    solved: list[tuple[float, PlanResult]] = []
     prev: set[int] | None = None
     for k in range(points):
         b = lo + (hi - lo) * k / (points - 1)
@@ -1676,19 +1726,38 @@ def pareto_frontier(
             explain=0,
             start=prev,
             local_seconds=0.0,
+            bound=False,
         )
         if r.status == "infeasible":
             continue
         if r.method == "greedy":
             # each budget starts from the last plan: the heuristic frontier is monotone
             prev = {c.index[m] for m in r.selected}
+        solved.append((b, r))
+    # Bounds of heuristic points: LPs at every second budget; the LP value is
+    # convex in the budget, so each LP's value and budget dual give a line
+    # below the optimum at every budget.
+    greedy = [(b, r) for b, r in solved if r.method == "greedy"]
+    lines: list[tuple[float, float, float]] = []
+    for k, (b, r) in enumerate(greedy):
+        if k % 2 == 0 or k == len(greedy) - 1:
+            sel = {c.index[m] for m in r.selected}
+            value, slope = _lp_bound(c, b, hours, sel, time_limit)
+            lines.append((b, value, slope))
+    out: list[FrontierPoint] = []
+    for b, r in solved:
+        if r.method == "greedy":
+            lb = max(0.0, *(v + sl * (b - bk) for bk, v, sl in lines))
+            g = _rel_gap(r.residual, min(lb, r.residual))
+        else:
+            g = r.gap
         pt = FrontierPoint(
             cost=r.cost,
             hours=r.hours,
             residual=r.residual,
             selected=r.selected,
             budget=b,
-            gap=r.gap,
+            gap=g,
         )
         while (
             out
