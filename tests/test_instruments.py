@@ -753,3 +753,13 @@ def test_spec_pickles_and_hashes() -> None:
         "total": 4,
         "a": 3,
     }
+
+
+def test_flags_survive_an_incomplete_total() -> None:
+    items = all_items(PHQ9, 1)
+    items["1"] = items["2"] = items["9"] = None
+    (s,) = PHQ9.score(resp(PHQ9, items)).to_scores(SubjectKind.CLIENT)
+    assert s.value is None
+    assert s.missing_reason == "3 of 9 items unanswered; at most 2 may be missing"
+    assert [f.code for f in s.flags] == ["phq9.item9-unanswered"]
+    assert s.critical
