@@ -357,3 +357,23 @@ def test_large_acyclic_validation_is_fast_path() -> None:
     finally:
         nx.find_cycle = real
     assert calls == []
+
+
+def test_build_graph_names_a_catalog_cycle() -> None:
+    cat = Catalog(
+        threats=[_threat("t")],
+        mitigations=[
+            _mit("policy", requires=("training",)),
+            _mit("training", requires=("supervision",)),
+            _mit("supervision", requires=("policy",)),
+            _mit("peer", requires=("policy",), t=0.2),
+        ],
+    )
+    with pytest.raises(GraphError) as err:
+        rg.build_graph(cat)
+    names = str(err.value).removeprefix("requirement cycle: ").split(" -> ")
+    assert len(names) == 4
+    assert names[0] == names[-1]
+    assert set(names) == {"policy", "training", "supervision"}
+    G = rg.build_graph(cat, validate=False)
+    assert G.number_of_nodes() == 5

@@ -591,6 +591,8 @@ def test_critical_risk_gets_its_response_and_reasons(practice: PlanningProblem) 
     assert [i.mitigation for i in p.items] == list(r.selected)
     assert p.responses[0].response == "duress"
     assert p.total_cost == r.cost
+    assert sum(i.hours for i in p.items) == pytest.approx(r.hours)
+    assert sum(i.cost for i in p.items) == pytest.approx(r.cost)
     assert p.expected_residual == r.residual
     assert p.method_version == "riskcore.planner/milp-oa"
     starts = {i.mitigation: i.start_day for i in p.items}

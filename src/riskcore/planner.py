@@ -429,6 +429,7 @@ class Reason:
     cost: float = field(default=0.0)
     ratio: float = field(default=0.0)
     required_by: tuple[str, ...] = field(default=())
+    hours: float = field(default=0.0)
 
 
 @frozen(kw_only=True)
@@ -519,7 +520,8 @@ class PlanResult:
                 mitigation=m,
                 phase=phase_of.get(m, 0),
                 start_day=self.start_day.get(m, 0.0),
-                cost=max(costs[m].cost, 0.0) if m in costs else 0.0,
+                cost=costs[m].cost if m in costs else 0.0,
+                hours=costs[m].hours if m in costs else 0.0,
                 reason=why.get(m, "")[:1000],
             )
             for m in self.selected
@@ -815,6 +817,7 @@ def _reasons(
                 cost=c.cost[i],
                 ratio=ratio,
                 required_by=by,
+                hours=c.hours[i],
             )
         )
     return tuple(out)
@@ -884,6 +887,7 @@ def _rejected(
                 reduction=gain,
                 cost=dc,
                 ratio=ratio,
+                hours=dh,
             )
         )
     return tuple(out)
