@@ -189,36 +189,99 @@ def _beta_table(a: float, b: float) -> tuple[NDArray[np.float64], ...]:
     return out
 
 
-def _beta_ppf(a: float, b: float, u: NDArray[np.float64]) -> NDArray[np.float64]:
+class _Work:
+    """Buffers reused across parameters and risks of one chunk (no per-draw allocation)."""
+
+    def __init__(self, n: int) -> None:
+        import numpy as np
+
+        self.n = n
+        self.u = np.empty(n)
+        self.tmp = np.empty(n)
+        self.idx = np.empty(n, dtype=np.intp)
+        self.mask = np.empty(n, dtype=bool)
+        self._perm: NDArray[np.float64] | None = None
+        self._arange: NDArray[np.float64] | None = None
+
+    def permutation(self, gen: np.random.Generator) -> NDArray[np.float64]:
+        """A random permutation of 0..n-1 as floats, in a reused buffer."""
+        import numpy as np
+
+        if self._perm is None or self._arange is None:
+            self._perm = np.empty(self.n)
+            self._arange = np.arange(self.n, dtype=float)
+        np.copyto(self._perm, self._arange)
+        gen.shuffle(self._perm)
+        return self._perm
+
+
+def _beta_into(
+    a: float, b: float, u: NDArray[np.float64], out: NDArray[np.float64], w: _Work
+) -> None:
+    """Beta(a, b) quantiles of *u* into *out* (*u* is overwritten)."""
     import numpy as np
     from scipy import special
 
     if a < 1 or b < 1:
-        exact: NDArray[np.float64] = np.asarray(
-            special.betaincinv(a, b, u), dtype=float
-        )
-        return exact
+        special.betaincinv(a, b, u, out=out)
+        return
     tab, slope, t, low, high = _beta_table(a, b)
-    x = u * _K
-    i = x.astype(np.intp)
-    np.minimum(i, _K - 1, out=i)
-    x -= i
-    out = slope.take(i)
-    out *= x
-    out += tab.take(i)
-    tail = np.flatnonzero((i - _TAIL).view(np.uintp) >= _K - 2 * _TAIL)
+    i = w.idx
+    np.multiply(u, _K, out=u)
+    np.copyto(i, u, casting="unsafe")  # floor, as u >= 0
+    np.minimum(i, _K, out=i)
+    # cells 0.._TAIL-1 and K-_TAIL..K go to the tail tables
+    np.subtract(i, _TAIL, out=i)
+    np.greater_equal(i.view(np.uintp), _K - 2 * _TAIL, out=w.mask)
+    np.add(i, _TAIL, out=i)
+    tail = np.flatnonzero(w.mask)
+    ut = u[tail] / _K
+    u -= i
+    # mode="clip": no bounds check and no buffering of *out* (i is in [0, K])
+    np.take(slope, i, out=out, mode="clip")
+    out *= u
+    np.take(tab, i, out=u, mode="clip")
+    out += u
     if tail.size:
-        ut = u[tail]
         lower = ut < 0.5
         lt = np.log(np.maximum(np.where(lower, ut, 1.0 - ut), 2.0**-60))
         out[tail] = np.where(
             lower, np.exp(np.interp(lt, t, low)), -np.expm1(np.interp(lt, t, high))
         )
-    return out
+
+
+def _ppf_into(
+    d: Distribution, u: NDArray[np.float64], out: NDArray[np.float64], w: _Work
+) -> None:
+    """Quantiles of *d* at *u* into *out*; *u* is used as scratch."""
+    import numpy as np
+    from scipy import special
+
+    if isinstance(d, (PERT, Beta)):
+        ab = _pert_shapes(d) if isinstance(d, PERT) else (d.alpha, d.beta)
+        _beta_into(ab[0], ab[1], u, out, w)
+        out *= d.high - d.low
+        out += d.low
+    elif isinstance(d, Uniform):
+        np.multiply(u, d.high - d.low, out=out)
+        out += d.low
+    elif isinstance(d, Triangular):
+        r = d.high - d.low
+        c = (d.mode - d.low) / r
+        left = d.low + np.sqrt(u * r * (d.mode - d.low))
+        right = d.high - np.sqrt((1 - u) * r * (d.high - d.mode))
+        np.copyto(out, np.where(u < c, left, right))
+    elif isinstance(d, LogNormal):
+        special.ndtri(u, out=out)
+        out *= d.sigma
+        out += d.mu
+        np.exp(out, out=out)
+    else:  # pragma: no cover
+        raise TypeError(f"unsupported distribution {type(d).__name__}")
 
 
 def ppf(d: Distribution, u: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Inverse CDF of *d* at uniforms *u* (vectorised).
+    """Inverse CDF of *d* at uniforms *u* (a 1-d array in [0, 1]; not modified).
 
     Examples
     --------
@@ -230,25 +293,12 @@ def ppf(d: Distribution, u: NDArray[np.float64]) -> NDArray[np.float64]:
     0.5
     """
     import numpy as np
-    from scipy import special
 
-    if isinstance(d, PERT):
-        a, b = _pert_shapes(d)
-        return d.low + (d.high - d.low) * _beta_ppf(a, b, u)
-    if isinstance(d, Beta):
-        return d.low + (d.high - d.low) * _beta_ppf(d.alpha, d.beta, u)
-    if isinstance(d, Uniform):
-        return d.low + (d.high - d.low) * u
-    if isinstance(d, Triangular):
-        r = d.high - d.low
-        c = (d.mode - d.low) / r
-        left = d.low + np.sqrt(u * r * (d.mode - d.low))
-        right = d.high - np.sqrt((1 - u) * r * (d.high - d.mode))
-        return np.where(u < c, left, right)
-    if isinstance(d, LogNormal):
-        logn: NDArray[np.float64] = np.exp(d.mu + d.sigma * special.ndtri(u))
-        return logn
-    raise TypeError(f"unsupported distribution {type(d).__name__}")  # pragma: no cover
+    w = _Work(len(u))
+    np.copyto(w.u, u)
+    out = np.empty(len(u))
+    _ppf_into(d, w.u, out, w)
+    return out
 
 
 def _exact_ppf(d: Distribution, q: float) -> float:
@@ -330,68 +380,64 @@ def _uncertain(spec: _Spec) -> list[tuple[str, str, Distribution]]:
     return out
 
 
-def _uniforms(gen: np.random.Generator, method: str, n: int, d: int) -> Any:
-    import numpy as np
-
-    if method == "random":
-        return [gen.random(n) for _ in range(d)]
-    if method == "lhs":
-        out = []
-        for _ in range(d):
-            u = gen.random(n)
-            u += gen.permutation(n)
-            u /= n
-            out.append(u)
-        return out
-    from scipy.stats import qmc
-
-    s = qmc.Sobol(d=d, scramble=True, rng=gen).random(n)
-    return [np.ascontiguousarray(s[:, j]) for j in range(d)]
-
-
 def _fill(
-    row: NDArray[np.float64], spec: _Spec, gen: np.random.Generator, method: str
+    row: NDArray[np.float64],
+    spec: _Spec,
+    gen: np.random.Generator,
+    method: str,
+    w: _Work,
 ) -> None:
+    """One risk's loss per trial into *row*: the calculus, vectorised."""
     import numpy as np
 
     n = row.shape[0]
     unc = _uncertain(spec)
-    us = _uniforms(gen, method, n, len(unc)) if unc else []
-    drawn = {role: ppf(d, u) for (_, role, d), u in zip(unc, us, strict=True)}
+    cols: Any = None
+    if method == "sobol" and unc:
+        from scipy.stats import qmc
+
+        cols = qmc.Sobol(d=len(unc), scramble=True, rng=gen).random(n)
+
+    def draw(j: int) -> NDArray[np.float64]:
+        u = w.u
+        if method == "random":
+            gen.random(out=u)
+        elif method == "lhs":
+            gen.random(out=u)
+            u += w.permutation(gen)
+            u /= n
+        else:
+            np.copyto(u, cols[:, j])
+        return u
+
+    drawn = {key: (j, d) for j, (_, key, d) in enumerate(unc)}
     if "base" in drawn:
-        row[:] = drawn["base"]
+        _ppf_into(drawn["base"][1], draw(drawn["base"][0]), row, w)
     else:
         row.fill(float(spec.base))  # type: ignore[arg-type]
     if spec.k != 1.0:
-        den = row * (spec.k - 1.0)
+        den = w.tmp
+        np.multiply(row, spec.k - 1.0, out=den)
         den += 1.0
         row *= spec.k
         row /= den
-    cp, ci = 1.0, 1.0
-    imp: NDArray[np.float64] | None = drawn.get("impact")
-    for name, role, prm in spec.mults:
-        if isinstance(prm, (int, float)):
-            v = float(prm)
-            if role == "mod":
-                cp *= v
-            elif role == "plik":
-                cp *= 1 - v
-            else:
-                ci *= 1 - v
-            continue
-        x = drawn[name]
-        if role != "mod":
-            np.subtract(1.0, x, out=x)
-        if role == "pimp":
-            imp = x if imp is None else np.multiply(imp, x, out=imp)
-        else:
-            row *= x
-    if imp is None:
-        row *= cp * ci * float(spec.impact)  # type: ignore[arg-type]
+    const = 1.0
+    if "impact" in drawn:
+        _ppf_into(drawn["impact"][1], draw(drawn["impact"][0]), w.tmp, w)
+        row *= w.tmp
     else:
-        row *= imp
-        if cp * ci != 1.0:
-            row *= cp * ci
+        const *= float(spec.impact)  # type: ignore[arg-type]
+    for name, role, prm in spec.mults:
+        if name not in drawn:
+            v = float(prm)  # type: ignore[arg-type]
+            const *= v if role == "mod" else 1.0 - v
+            continue
+        _ppf_into(drawn[name][1], draw(drawn[name][0]), w.tmp, w)
+        if role != "mod":
+            np.subtract(1.0, w.tmp, out=w.tmp)
+        row *= w.tmp
+    if const != 1.0:
+        row *= const
 
 
 def _is_int(x: object) -> bool:
@@ -413,14 +459,14 @@ def _chunk(
     import numpy as np
 
     losses = np.empty((len(specs), n))
+    w = _Work(n)
     for k, (spec, gen) in enumerate(zip(specs, gens, strict=True)):
-        _fill(losses[k], spec, gen, method)
+        _fill(losses[k], spec, gen, method, w)
     total = losses.sum(axis=0)
     means = losses.mean(axis=1)
     sq = np.einsum("ij,ij->i", losses, losses) / n
     stds = np.sqrt(np.maximum(sq - means * means, 0.0))
-    kth = sorted({_rank(q, n) for q in qs})
-    losses.partition(kth, axis=1)
+    losses.sort(axis=1)  # faster than a multi-kth partition (vectorised sort)
     out = []
     for k, spec in enumerate(specs):
         if not math.isfinite(means[k]):
