@@ -7,12 +7,19 @@ Data flows one way::
 riskcore is decision support, not diagnosis: every figure it shows can be traced
 to its inputs, its assumptions and their sources.
 
+The public API is re-exported here; heavy dependencies (numpy, scipy, pandas,
+matplotlib, jinja2) are imported only by the functions that need them.
+
 >>> import riskcore
 >>> riskcore.hookimpl.project_name
 'riskcore'
 """
 
+from typing import TYPE_CHECKING, Any
+
+from riskcore import instruments
 from riskcore.assess import assess
+from riskcore.catalog import default_catalog
 from riskcore.errors import (
     AssessmentError,
     CatalogError,
@@ -25,10 +32,33 @@ from riskcore.errors import (
     RiskcoreError,
 )
 from riskcore.hookspecs import hookimpl
+from riskcore.identify import apply_controls, identify
+from riskcore.instruments import InstrumentSpec
 from riskcore.io import dump, dumps, load, load_case, load_catalog, load_plan, loads
+from riskcore.obligations import evaluate as evaluate_obligations
 from riskcore.plugins import PluginManager, get_plugin_manager
+from riskcore.responses import arm
+from riskcore.workflow import PlanReport, build_plan
 
 __version__ = "0.1.0"
+
+
+if TYPE_CHECKING:
+    from riskcore.planner import plan
+    from riskcore.simulate import simulate
+
+_LAZY = {"plan": "riskcore.planner", "simulate": "riskcore.simulate"}
+
+
+def __getattr__(name: str) -> Any:
+    # plan and simulate need numpy and scipy: import them on first use only
+    # (the SPEC 1 lazy-loading pattern), so `import riskcore` stays light.
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'riskcore' has no attribute {name!r}")
+
 
 __all__ = [
     "AssessmentError",
@@ -36,20 +66,31 @@ __all__ = [
     "FieldError",
     "GraphError",
     "InstrumentError",
+    "InstrumentSpec",
     "LoadError",
     "PlanError",
+    "PlanReport",
     "PluginError",
     "PluginManager",
     "RiskcoreError",
     "__version__",
+    "apply_controls",
+    "arm",
     "assess",
+    "build_plan",
+    "default_catalog",
     "dump",
     "dumps",
+    "evaluate_obligations",
     "get_plugin_manager",
     "hookimpl",
+    "identify",
+    "instruments",
     "load",
     "load_case",
     "load_catalog",
     "load_plan",
     "loads",
+    "plan",
+    "simulate",
 ]

@@ -103,6 +103,117 @@ def cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(args: argparse.Namespace) -> Callable[[str], None]:
+    quiet = getattr(args, "quiet", False)
+
+    def say(message: str) -> None:
+        if not quiet:
+            print(f"riskcore: {message}...", file=sys.stderr, flush=True)
+
+    return say
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Assess, identify, plan and arm responses; print or write the report."""
+    from riskcore import load_case
+    from riskcore.report import format_for, render, write
+    from riskcore.workflow import build_plan
+
+    if args.output:
+        format_for(args.output)  # fail on a bad suffix before any work
+    case = load_case(args.case)
+    report = build_plan(
+        case,
+        budget=args.budget,
+        hours=args.hours,
+        seed=args.seed,
+        n=args.trials,
+        strict=args.strict,
+        pm=_plugin_manager(args),
+        progress=_progress(args),
+    )
+    if args.output:
+        write(report, args.output, identifying=args.show_identifying)
+        print(f"riskcore: wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(render(report, "markdown", identifying=args.show_identifying))
+    s = report.result
+    print(
+        f"riskcore: {len(report.register.risks)} risks, "
+        f"{sum(r.critical for r in report.register.risks)} critical, "
+        f"{len(s.selected)} mitigations ({s.status}), {len(report.armed)} responses armed"
+        + ("" if report.complete else "; INCOMPLETE assessment: see the report"),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    """Show the default catalog, or validate a catalog file."""
+    from riskcore.catalog import default_catalog
+    from riskcore.graph import build_graph, validate_graph
+    from riskcore.io import dumps, load_catalog
+
+    if args.action == "validate":
+        if not args.file:
+            raise SystemExit("riskcore catalog validate: a catalog FILE is required")
+        cat = load_catalog(args.file)
+        validate_graph(build_graph(cat))
+        print(
+            f"{args.file}: valid ({len(cat.threats)} threats, "
+            f"{len(cat.mitigations)} mitigations, {len(cat.responses)} responses)"
+        )
+        return 0
+    cat = (
+        load_catalog(args.file) if args.file else default_catalog(_plugin_manager(args))
+    )
+    if args.format in {"yaml", "json"}:
+        _write_or_print(dumps(cat, args.format, indent=2), None)
+        return 0
+    for title, items in (
+        ("THREATS", cat.threats),
+        ("MITIGATIONS", cat.mitigations),
+        ("RESPONSES", cat.responses),
+    ):
+        print(title)
+        for item in items:
+            print(f"  {item.id:32} {item.name}")
+    return 0
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    """Export the mitigation graph of a case (DOT, Mermaid, GraphML, JSON)."""
+    from riskcore import assess, load_case
+    from riskcore.catalog import default_catalog
+    from riskcore.graph import build_graph, to_dot, to_graphml, to_mermaid, to_node_link
+    from riskcore.identify import identify
+
+    pm = _plugin_manager(args)
+    case = load_case(args.case)
+    catalog = default_catalog(pm)
+    register = identify(assess(case, pm=pm), catalog, case, pm=pm)
+    graph = build_graph(catalog, register)
+    if args.format == "graphml":
+        if not args.output:
+            raise SystemExit("riskcore graph --format graphml needs -o FILE")
+        import tempfile
+        from pathlib import Path
+
+        from riskcore.io import write_atomic
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "graph.graphml"
+            to_graphml(graph, path)
+            write_atomic(args.output, path.read_bytes())
+        print(f"wrote {args.output}", file=sys.stderr)
+        return 0
+    text = {"dot": to_dot, "mermaid": to_mermaid, "json": to_node_link}[args.format](
+        graph
+    )
+    _write_or_print(text, args.output)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of case (default), catalog or plan files."""
     from riskcore import schema
@@ -165,6 +276,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case", help="case file (.yaml, .yml or .json)")
     p.add_argument("-o", "--output", help="write the assessment as JSON to this file")
     p.set_defaults(func=cmd_assess)
+
+    p = sub.add_parser(
+        "plan",
+        parents=[common],
+        help="plan for a case: the main job",
+        description=(
+            "Assess the case, identify risks, choose and order mitigations, arm "
+            "responses and check legal duties; write the report (.html, .md or .json "
+            "by suffix) or print Markdown."
+        ),
+    )
+    p.add_argument("case", help="case file (.yaml, .yml or .json)")
+    p.add_argument("-o", "--output", help="report file: .html, .md or .json")
+    p.add_argument(
+        "--budget", type=float, help="money budget (default: the case's budget)"
+    )
+    p.add_argument("--hours", type=float, help="staff-hours budget")
+    p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    p.add_argument(
+        "--trials", type=int, default=20_000, help="Monte Carlo trials (0 to skip)"
+    )
+    p.add_argument(
+        "--show-identifying",
+        action="store_true",
+        help="show names next to pseudonymous ids (off by default)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("catalog", parents=[common], help="show or validate a catalog")
+    p.add_argument("action", choices=["show", "validate"])
+    p.add_argument(
+        "file", nargs="?", help="catalog file (default: the built-in catalog)"
+    )
+    p.add_argument("--format", choices=["text", "yaml", "json"], default="text")
+    p.set_defaults(func=cmd_catalog)
+
+    p = sub.add_parser("graph", parents=[common], help="export the mitigation graph")
+    p.add_argument("case", help="case file")
+    p.add_argument(
+        "--format", choices=["dot", "mermaid", "graphml", "json"], default="mermaid"
+    )
+    p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_graph)
 
     p = sub.add_parser("schema", help="print the JSON Schema of riskcore files")
     p.add_argument(

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 Z_CRITICAL = 1.96
-"""Two-sided 95 % criterion on |RC|."""
+"""Two-sided 95 % criterion on the absolute value of RC."""
 
 Verdict = Literal["reliably improved", "no reliable change", "reliably worse"]
 

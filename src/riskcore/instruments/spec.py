@@ -179,7 +179,7 @@ class Item:
 def uniform_items(
     ids: Iterable[str | int] | int, minimum: int, maximum: int
 ) -> tuple[Item, ...]:
-    """Items sharing one response scale; ``ids`` may be a count (ids ``"1"``..``"n"``).
+    """Items sharing one response scale; ``ids`` may be a count (ids ``"1"`` to ``"n"``).
 
     >>> [i.id for i in uniform_items(3, 0, 4)]
     ['1', '2', '3']

@@ -1,0 +1,350 @@
+"""The plain data every report format is rendered from.
+
+One function, :func:`build_context`, turns a :class:`~riskcore.workflow.PlanReport`
+into dicts, lists, strings and numbers; the HTML and Markdown templates and the
+JSON output all read the same context, so the three formats cannot disagree.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from riskcore.model.obligations import ObligationStatus
+
+if TYPE_CHECKING:
+    from riskcore.model.risk import Risk
+    from riskcore.workflow import PlanReport
+
+__all__ = ["DISCLAIMER", "build_context", "heatmap_svg"]
+
+DISCLAIMER = (
+    "riskcore is decision support, not diagnosis. Every figure comes from the "
+    "inputs, assumptions and sources listed in this report; numbers marked "
+    "illustrative are defaults a practice should replace with its own. Clinical "
+    "judgement, supervision and local policy decide; a critical item always calls "
+    "for a clinician's direct assessment, whatever the totals say."
+)
+
+_PALETTE = ["#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#6a1b9a", "#37474f"]
+
+
+def _colours(levels: list[str]) -> dict[str, str]:
+    return {name: _PALETTE[min(i, len(_PALETTE) - 1)] for i, name in enumerate(levels)}
+
+
+def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str, Any]:
+    """Everything the templates need, as plain data.
+
+    Subjects appear by pseudonymous id; with *identifying* their names (when the
+    case has them) are added in brackets.
+    """
+    case = report.case
+    reg = report.register
+    matrix = reg.matrix
+    levels = [lv.name for lv in matrix.levels]
+    rank = {name: i for i, name in enumerate(levels)}
+    colour = _colours(levels)
+    names = (
+        {s.id: s.name for s in case.subjects() if s.name is not None}
+        if identifying
+        else {}
+    )
+
+    def who(sid: str | None) -> str:
+        if sid is None:
+            return "practice-wide"
+        return f"{sid} ({names[sid]})" if sid in names else sid
+
+    inherent = {r.id: r for r in report.inherent.risks}
+    mit_name = {m.id: m.name for m in report.catalog.mitigations}
+    mit_owner = {m.id: m.owner or "practice lead" for m in report.catalog.mitigations}
+    mit_days = {m.id: m.duration_days for m in report.catalog.mitigations}
+    resp = {r.id: r for r in report.catalog.responses}
+
+    def risk_row(r: Risk) -> dict[str, Any]:
+        before = inherent.get(r.id, r)
+        return {
+            "id": r.id,
+            "threat": r.threat,
+            "threat_name": r.threat_name,
+            "category": r.category,
+            "subject": who(r.subject),
+            "kind": r.subject_kind.value,
+            "inherent": before.inherent.level,
+            "inherent_colour": colour[before.inherent.level],
+            "residual": r.level,
+            "residual_colour": colour[r.level],
+            "residual_all": r.residual_all.level,
+            "target": r.target,
+            "within_tolerance": r.within_tolerance,
+            "critical": r.critical,
+            "critical_reasons": list(r.critical_reasons),
+            "incomplete": r.incomplete,
+            "incomplete_reasons": list(r.incomplete_reasons),
+            "likelihood": before.inherent.likelihood,
+            "residual_likelihood": r.residual.likelihood,
+            "impact": before.inherent.impact,
+            "harm": before.inherent.expected_harm,
+            "residual_harm": r.residual.expected_harm,
+            "next_review": r.next_review.isoformat() if r.next_review else "",
+            "review_days": r.review_days,
+            "illustrative": r.illustrative,
+            "why": list(r.explain()),
+        }
+
+    def before(r: Risk) -> float:
+        return inherent[r.id].inherent.expected_harm if r.id in inherent else 0.0
+
+    risks = sorted(
+        reg.risks,
+        key=lambda r: (not r.critical, -rank[r.level], -before(r), r.id),
+    )
+    rows = [risk_row(r) for r in risks]
+
+    armed = []
+    for a in report.armed:
+        spec = resp.get(a.response)
+        armed.append(
+            {
+                "id": a.response,
+                "name": spec.name if spec else a.response,
+                "subject": who(a.subject),
+                "owner": a.owner,
+                "hours": a.time_to_act_hours,
+                "escalation": spec.escalation.value if spec else "urgent",
+                "reason": a.reason,
+                "steps": [{"title": s.title, "detail": s.detail} for s in spec.steps]
+                if spec
+                else [],
+            }
+        )
+    duties = [
+        {
+            "name": o.name,
+            "jurisdiction": o.jurisdiction,
+            "subject": who(o.subject),
+            "status": o.status.value,
+            "arises": o.status is ObligationStatus.ARISES,
+            "reasons": list(o.reasons),
+            "missing": list(o.missing),
+            "citation": o.citation.citation,
+            "effective": o.effective.isoformat(),
+            "owner": o.owner,
+            "hours": o.time_to_act_hours,
+            "checklist": [
+                {"title": c.title, "detail": c.detail, "required": c.required}
+                for c in o.checklist
+            ],
+        }
+        for o in report.obligations.obligations
+    ]
+
+    res = report.result
+    phases = []
+    why = {r.mitigation: r for r in res.reasons}
+    for k, ids in enumerate(res.phases):
+        phases.append(
+            {
+                "number": k + 1,
+                "items": [
+                    {
+                        "id": m,
+                        "name": mit_name.get(m, m),
+                        "owner": mit_owner.get(m, "practice lead"),
+                        "start_day": res.start_day.get(m, 0.0),
+                        "duration_days": mit_days.get(m, 0.0),
+                        "cost": why[m].cost if m in why else 0.0,
+                        "reason": why[m].text if m in why else "",
+                    }
+                    for m in ids
+                ],
+            }
+        )
+    rejected = [
+        {
+            "id": r.mitigation,
+            "name": mit_name.get(r.mitigation, r.mitigation),
+            "reason": r.text,
+        }
+        for r in res.rejected
+    ]
+
+    inh_counts = Counter(
+        inherent[r.id].inherent.level for r in reg.risks if r.id in inherent
+    )
+    res_counts = Counter(r.level for r in reg.risks)
+    sim = report.simulation
+    simulation = None
+    if sim is not None:
+        simulation = {
+            "n": sim.n,
+            "seed": sim.seed,
+            "method": sim.method,
+            "credit": sim.credit,
+            "method_version": sim.method_version,
+            "mean": sim.total.mean,
+            "percentiles": [{"p": p, "value": v} for p, v in sim.total.percentiles],
+            "point": sim.point_total,
+            "sensitivity": [
+                {
+                    "parameter": s.parameter,
+                    "risk": s.risk,
+                    "low": s.low,
+                    "high": s.high,
+                    "swing": abs(s.high - s.low),
+                }
+                for s in sim.sensitivity[:8]
+            ],
+        }
+
+    incomplete = list(report.assessment.incomplete_reasons)
+    incomplete += [f.summary() for f in report.register.failures]
+    incomplete += [f.summary() for f in report.obligations.failures]
+    illustrative = sum(1 for t in report.catalog.threats if t.illustrative) + sum(
+        1 for m in report.catalog.mitigations if m.illustrative
+    )
+    instruments = sorted(
+        {(p.name, i) for p in report.assessment.provenance for i in p.instruments}
+    )
+
+    return {
+        "title": f"Risk-management plan: {case.id}",
+        "case_id": case.id,
+        "practice": who(case.practice.id),
+        "synthetic": case.synthetic,
+        "description": case.description,
+        "generated": report.generated.isoformat(),
+        "assessed_on": case.assessed_on.isoformat() if case.assessed_on else "",
+        "horizon_days": case.horizon_days,
+        "identifying": identifying,
+        "complete": report.complete,
+        "levels": [{"name": n, "colour": colour[n]} for n in levels],
+        "summary": {
+            "risks": len(reg.risks),
+            "subjects": len(case.subjects()),
+            "critical": sum(1 for r in reg.risks if r.critical),
+            "incomplete_risks": sum(1 for r in reg.risks if r.incomplete),
+            "inherent_counts": [
+                {"level": n, "count": inh_counts.get(n, 0)} for n in levels
+            ],
+            "residual_counts": [
+                {"level": n, "count": res_counts.get(n, 0)} for n in levels
+            ],
+            "harm_inherent": report.inherent.expected_harm("inherent"),
+            "harm_residual": reg.expected_harm("residual"),
+            "harm_residual_all": reg.expected_harm("residual_all"),
+            "over_tolerance": sum(1 for r in reg.risks if not r.within_tolerance),
+            "cost": res.cost,
+            "hours": res.hours,
+            "budget": report.budget,
+            "status": res.status,
+            "mode": res.mode,
+            "method": res.method,
+            "gap": res.gap,
+            "selected": len(res.selected),
+        },
+        "critical": [r for r in rows if r["critical"]],
+        "armed": armed,
+        "urgent_armed": [
+            a for a in armed if a["escalation"] in {"emergency", "urgent"}
+        ],
+        "duties": duties,
+        "incomplete": incomplete,
+        "phases": phases,
+        "rejected": rejected,
+        "infeasible": [{"risk": i.risk, "reason": i.reason} for i in res.infeasible],
+        "frontier": [
+            {"cost": p.cost, "residual": p.residual, "n": len(p.selected)}
+            for p in res.frontier
+        ],
+        "risks": rows,
+        "heatmap_svg": heatmap_svg(report),
+        "simulation": simulation,
+        "provenance": {
+            "riskcore_version": report.assessment.riskcore_version,
+            "risk_method": reg.method_version,
+            "plan_method": report.plan.method_version,
+            "seed": report.seed,
+            "matrix": matrix.name,
+            "catalog": report.catalog.name,
+            "illustrative_items": illustrative,
+            "plugins": [
+                {
+                    "name": p.name,
+                    "distribution": p.distribution
+                    or ("riskcore (built-in)" if p.builtin else "-"),
+                    "version": p.version or "-",
+                    "status": p.status.value,
+                }
+                for p in report.plugins
+            ],
+            "instruments": [{"plugin": p, "instrument": i} for p, i in instruments],
+        },
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def heatmap_svg(report: PlanReport, *, cell: int = 64) -> str:
+    """A likelihood × impact grid as inline SVG: inherent → residual counts.
+
+    Each cell is coloured by the matrix level and shows how many risks sat there
+    before the plan and how many after (``5 → 2``).
+    """
+    reg = report.register
+    matrix = reg.matrix
+    levels = [lv.name for lv in matrix.levels]
+    colour = _colours(levels)
+    li = {b.name: i for i, b in enumerate(matrix.likelihood_bands)}
+    ii = {b.name: j for j, b in enumerate(matrix.impact_bands)}
+    inherent = {r.id: r for r in report.inherent.risks}
+    before: Counter[tuple[int, int]] = Counter()
+    after: Counter[tuple[int, int]] = Counter()
+    for r in reg.risks:
+        src = inherent.get(r.id, r).inherent
+        before[(li[src.likelihood_band], ii[src.impact_band])] += 1
+        after[(li[r.residual.likelihood_band], ii[r.residual.impact_band])] += 1
+    nl, ni = len(matrix.likelihood_bands), len(matrix.impact_bands)
+    left, top = 120, 10
+    width, height = left + ni * cell + 10, top + nl * cell + 60
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" '
+        'font-size="12"><title>Risk heat map: inherent to residual counts</title>'
+    ]
+    for i in range(nl):
+        y = top + (nl - 1 - i) * cell
+        name = escape(matrix.likelihood_bands[i].name)
+        parts.append(
+            f'<text x="{left - 6}" y="{y + cell / 2 + 4}" text-anchor="end">{name}</text>'
+        )
+        for j in range(ni):
+            x = left + j * cell
+            fill = colour[matrix.grid[i][j]]
+            b, a = before.get((i, j), 0), after.get((i, j), 0)
+            label = f"{b} → {a}" if (a or b) else ""
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
+                f'fill="{fill}" fill-opacity="0.8"><title>{escape(matrix.grid[i][j])}: '
+                f"{b} before, {a} after</title></rect>"
+            )
+            if label:
+                parts.append(
+                    f'<text x="{x + cell / 2 - 1}" y="{y + cell / 2 + 4}" '
+                    f'text-anchor="middle" fill="#fff" font-weight="bold">{label}</text>'
+                )
+    for j in range(ni):
+        cx = left + j * cell + cell / 2
+        name = escape(matrix.impact_bands[j].name)
+        parts.append(
+            f'<text x="{cx}" y="{top + nl * cell + 16}" text-anchor="middle">{name}</text>'
+        )
+    parts.append(
+        f'<text x="{left + ni * cell / 2}" y="{top + nl * cell + 40}" '
+        'text-anchor="middle" font-style="italic">impact → (rows: likelihood)</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)

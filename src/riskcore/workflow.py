@@ -1,0 +1,229 @@
+"""The main job: from a case file to a plan a practice can act on.
+
+:func:`build_plan` chains the public steps, in the one direction data flows::
+
+    case -> assess -> identify (inherent) -> plan -> identify (residual)
+         -> arm responses -> legal obligations -> simulate -> PlanReport
+
+and returns everything in one frozen :class:`PlanReport`, which
+:mod:`riskcore.report` renders (HTML, Markdown, JSON) and notebooks explore.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from attrs import field, frozen
+
+from riskcore.assess import assess
+from riskcore.catalog import default_catalog
+from riskcore.identify import apply_controls, identify
+from riskcore.model import ArmedResponse, Assessment, Case, Catalog, Plan
+from riskcore.model._fields import to_tuple
+from riskcore.model.obligations import Obligations
+from riskcore.model.risk import RiskRegister
+from riskcore.obligations import evaluate
+from riskcore.plugins import PluginManager, PluginRecord, get_plugin_manager
+from riskcore.responses import arm
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from riskcore.planner import PlanResult
+    from riskcore.simulate import SimulationResult
+
+__all__ = ["PlanReport", "build_plan"]
+
+
+@frozen(kw_only=True)
+class PlanReport:
+    """Everything the main job produced for one case, with its provenance.
+
+    Attributes
+    ----------
+    case, assessment, catalog:
+        The inputs and what the assessors made of them.
+    inherent:
+        The risk register before any mitigation is credited.
+    register:
+        The same risks with the planned mitigations and armed responses
+        credited (residual risk).
+    result:
+        The planner's result: status, chosen mitigations, phases, reasons,
+        rejected options, Pareto frontier.
+    plan:
+        The serialisable :class:`~riskcore.model.Plan`.
+    armed:
+        Responses whose triggers fired, most urgent first.
+    obligations:
+        Legal duties found by jurisdiction plugins.
+    simulation:
+        Monte Carlo summary of residual expected harm (``None`` if skipped).
+    plugins:
+        Every plugin seen, with status and version.
+    generated:
+        The date the report was made.
+    """
+
+    case: Case
+    assessment: Assessment
+    catalog: Catalog
+    inherent: RiskRegister
+    register: RiskRegister
+    result: PlanResult
+    plan: Plan
+    armed: tuple[ArmedResponse, ...] = field(converter=to_tuple)
+    obligations: Obligations
+    simulation: SimulationResult | None
+    plugins: tuple[PluginRecord, ...] = field(converter=to_tuple)
+    generated: dt.date
+    budget: float | None = None
+    seed: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """False if any part of the chain is incomplete (fail closed)."""
+        return (
+            self.assessment.complete
+            and self.register.complete
+            and self.obligations.complete
+        )
+
+
+def build_plan(
+    case: Case,
+    *,
+    budget: float | None = None,
+    hours: float | None = None,
+    seed: int = 0,
+    n: int = 20_000,
+    strict: bool = False,
+    pm: PluginManager | None = None,
+    catalog: Catalog | None = None,
+    frontier: int = 8,
+    progress: Callable[[str], None] | None = None,
+    today: dt.date | None = None,
+) -> PlanReport:
+    """Assess *case*, identify its risks, plan mitigations and arm responses.
+
+    Parameters
+    ----------
+    case:
+        The case to plan for.
+    budget:
+        Money available for mitigations over the horizon. Default: the case's
+        ``budget``; with neither, the plan brings every risk to tolerance at
+        minimum cost (or says which risks cannot be brought there).
+    hours:
+        Staff hours available (optional second budget).
+    seed:
+        Seed of the Monte Carlo run, recorded in the report.
+    n:
+        Monte Carlo trials; ``0`` skips the simulation.
+    strict:
+        Raise on any plugin or assessor failure instead of recording it.
+    pm:
+        Plugin manager; default :func:`riskcore.plugins.get_plugin_manager`.
+    catalog:
+        Catalog; default :func:`riskcore.default_catalog`.
+    frontier:
+        Number of points of the cost–residual Pareto frontier to compute.
+    progress:
+        Called with a short message before each step (the CLI shows it).
+    today:
+        The report date (default: today).
+
+    Returns
+    -------
+    PlanReport
+
+    Examples
+    --------
+    >>> import riskcore
+    >>> case = riskcore.load_case("examples/longmont-practice.yaml")  # doctest: +SKIP
+    >>> report = build_plan(case, seed=1)  # doctest: +SKIP
+    >>> report.plan.total_cost <= case.budget  # doctest: +SKIP
+    True
+    """
+    from riskcore.planner import plan as make_plan
+
+    say = progress or (lambda _msg: None)
+    pm = pm or get_plugin_manager()
+    say("assessing")
+    assessment = assess(case, pm=pm, strict=strict)
+    say("building the catalog")
+    catalog = catalog or default_catalog(pm)
+    say("identifying risks")
+    inherent = identify(assessment, catalog, case, pm=pm, strict=strict)
+    money = budget if budget is not None else case.budget
+    say("planning mitigations")
+    kwargs: dict[str, Any] = {"frontier": frontier}
+    if money is None and hours is None:
+        kwargs["tolerance"] = True
+    else:
+        kwargs.update(budget=money, hours=hours)
+    result = make_plan(inherent, catalog, **kwargs)
+
+    say("arming responses")
+    levels = {(r.threat, r.subject): r.level for r in inherent.risks}
+    order = [lv.name for lv in inherent.matrix.levels]
+    armed = list(arm(catalog, assessment, case, levels=levels, order=order))
+    # A critical risk's required response is usually armed already by the same
+    # finding (for the client who made the threat); add it only if it is not.
+    seen = {a.response for a in armed}
+    by_id = {r.id: r for r in catalog.responses}
+    for rid, risk_ids in sorted(result.responses.items()):
+        for risk_id in risk_ids:
+            subject = inherent.risk(risk_id).subject
+            if rid not in seen and rid in by_id:
+                seen.add(rid)
+                armed.append(
+                    ArmedResponse(
+                        response=rid,
+                        subject=subject,
+                        owner=by_id[rid].owner,
+                        time_to_act_hours=by_id[rid].time_to_act_hours,
+                        reason=f"required: critical risk {risk_id}",
+                    )
+                )
+    responses = sorted({a.response for a in armed})
+    register = apply_controls(
+        inherent, catalog, mitigations=result.selected, responses=responses
+    )
+    say("checking legal duties")
+    obligations = evaluate(case, assessment, pm, strict=strict)
+
+    if result.feasible:
+        plan_obj = result.to_plan(case.id, seed=seed)
+    else:  # never a silently partial plan: say what cannot be met
+        plan_obj = Plan(
+            case_id=case.id,
+            method_version=f"riskcore.planner/{result.method}",
+            seed=seed,
+            notes=tuple(f"infeasible: {i.risk}: {i.reason}" for i in result.infeasible),
+        )
+    simulation = None
+    if n > 0:
+        from riskcore.simulate import simulate
+
+        say(f"simulating {n:,} trials")
+        simulation = simulate(register, n=n, seed=seed)
+    return PlanReport(
+        case=case,
+        assessment=assessment,
+        catalog=catalog,
+        inherent=inherent,
+        register=register,
+        result=result,
+        plan=plan_obj,
+        armed=armed,
+        obligations=obligations,
+        simulation=simulation,
+        plugins=pm.records(),
+        generated=today or dt.datetime.now(dt.UTC).date(),
+        budget=money,
+        seed=seed,
+    )
