@@ -417,6 +417,13 @@ def test_bad_distribution_input() -> None:
         Effect(threat="t0", effectiveness=1.2)
 
 
+def test_overflow_never_passes_silently() -> None:
+    with pytest.raises(
+        FieldError, match=r"^t0:p\.impact\.value: .* has no finite mean"
+    ):
+        _register([_threat(0, 0.5, LogNormal(low=1e-300, high=1e300))])
+
+
 def test_chunked_memory_is_bounded() -> None:
     reg = _many(60)
     simulate(reg, n=500, seed=0)  # warm caches

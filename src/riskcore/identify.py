@@ -13,6 +13,7 @@ chosen mitigations and responses give residual figures
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 
@@ -399,7 +400,17 @@ def _impact(value: Param, matrix: RiskMatrix, scale: str, rid: str) -> float:
             scale,
             f"does not match the matrix scale {matrix.impact_scale!r}",
         )
-    return mean_of(value)
+    return _mean(value, rid, "impact.value")
+
+
+def _mean(value: Param, rid: str, field: str) -> float:
+    try:
+        m = mean_of(value)
+    except OverflowError:
+        m = math.inf
+    if not math.isfinite(m):
+        raise FieldError(f"{rid}.{field}", value, "has no finite mean")
+    return m
 
 
 def _closure(catalog: Catalog) -> dict[str, frozenset[str]]:

@@ -272,6 +272,8 @@ def _ppf_into(
         right = d.high - np.sqrt((1 - u) * r * (d.high - d.mode))
         np.copyto(out, np.where(u < c, left, right))
     elif isinstance(d, LogNormal):
+        # (n - 1 + U) / n can round to 1, which would give inf
+        np.minimum(u, 1.0 - 2.0**-53, out=u)
         special.ndtri(u, out=out)
         out *= d.sigma
         out += d.mu
@@ -469,7 +471,7 @@ def _chunk(
     losses.sort(axis=1)  # faster than a multi-kth partition (vectorised sort)
     out = []
     for k, spec in enumerate(specs):
-        if not math.isfinite(means[k]):
+        if not math.isfinite(means[k]):  # pragma: no cover - defensive
             raise FieldError(f"{spec.risk}.loss", float(means[k]), "is not finite")
         out.append(
             RiskSummary(
