@@ -566,3 +566,14 @@ def test_adding_a_mitigation_never_raises_residual(
             )
             assert getattr(r1, fig).expected_harm <= r1.inherent.expected_harm + 1e-15
         assert r1.residual_all.expected_harm <= r1.residual.expected_harm + 1e-15
+
+
+def test_register_round_trips_through_io() -> None:
+    from riskcore import io
+    from riskcore.model.risk import RiskRegister
+
+    pm = _pm(a=Factors({"t-1": [("burnout", 3.0)]}))
+    flag = Flag(code="phq9.item9-positive", level=FlagLevel.CRITICAL)
+    a = Assessment(case_id="demo", scores=[_score("c-1", flags=(flag,))])
+    reg = _run(a, pm=pm, mitigations=["alarm", "buddy"], responses=["eap"])
+    assert io.loads(io.dumps(reg), RiskRegister) == reg

@@ -494,3 +494,11 @@ def test_cross_check_against_pyfair() -> None:
             assert ours.total.percentile(q) == pytest.approx(
                 np.quantile(theirs, q / 100), rel=0.02
             )
+
+
+def test_result_round_trips_through_io() -> None:
+    from riskcore import io
+    from riskcore.simulate import SimulationResult
+
+    r = simulate(_many(3), n=2000, seed=4)
+    assert io.loads(io.dumps(r), SimulationResult) == r
