@@ -966,7 +966,7 @@ def _solve_budget(
     time_limit: float,
     explain: int,
     start: set[int] | None = None,
-    local_seconds: float = 0.1,
+    local_seconds: float = 0.05,
     trace: list[tuple[float, float, float, list[int]]] | None = None,
     bound: bool = True,
 ) -> PlanResult:
