@@ -34,3 +34,4 @@ nitpicky = False
 html_theme = "furo"
 html_title = f"riskcore {release}"
 suppress_warnings = ["config.cache"]
+html_static_path = ["_static"]
