@@ -443,6 +443,31 @@ def apply_controls(
     layer of each group, ``residual_all`` credits all of them.
 
     Unknown ids raise :class:`~riskcore.errors.FieldError`.
+
+    Examples
+    --------
+    Two preventive layers that rely on the same phone form one common-cause
+    group: the strict figure credits the better one only.
+
+    >>> from riskcore.model import (Assessment, Case, Catalog, Effect, Mitigation,
+    ...                             Practice, Professional, Severity, SubjectKind, Threat)
+    >>> from riskcore.plugins import PluginManager
+    >>> cat = Catalog(
+    ...     threats=[Threat(id="burnout", name="Burnout", category="wellbeing",
+    ...                     scope=SubjectKind.PROFESSIONAL, base_likelihood=0.2,
+    ...                     impact=Severity(value=3))],
+    ...     mitigations=[
+    ...         Mitigation(id="alarm", name="Alarm", category="x", resources=["phone"],
+    ...                    reduces=[Effect(threat="burnout", effectiveness=0.6)]),
+    ...         Mitigation(id="check-in", name="Check-in", category="x", resources=["phone"],
+    ...                    reduces=[Effect(threat="burnout", effectiveness=0.3)])])
+    >>> case = Case(id="c", practice=Practice(id="p"), professionals=[Professional(id="t-1")])
+    >>> reg = identify(Assessment(case_id="c"), cat, case, pm=PluginManager(autoload=False))
+    >>> r = apply_controls(reg, cat, mitigations=["alarm", "check-in"]).risk("burnout:t-1")
+    >>> round(r.residual.likelihood, 4), round(r.residual_all.likelihood, 4)
+    (0.08, 0.056)
+    >>> [(lay.id, lay.credited) for lay in r.layers]
+    [('alarm', True), ('check-in', False)]
     """
     mids = tuple(dict.fromkeys(mitigations))
     rids = tuple(dict.fromkeys(responses))
