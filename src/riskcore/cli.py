@@ -60,18 +60,22 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     if not records:
         print("no plugins found (entry-point group 'riskcore')")
         return 0
-    rows = [("NAME", "DISTRIBUTION", "VERSION", "STATUS", "HOOKS")]
+    from riskcore.assess import assessor_infos
+
+    infos = assessor_infos(pm)
+    rows = [("NAME", "DISTRIBUTION", "VERSION", "STATUS", "INSTRUMENTS", "HOOKS")]
     for r in records:
         hooks = ", ".join(h.removeprefix("riskcore_") for h in r.hooks) or "-"
         dist = r.distribution or ("(built-in)" if r.builtin else "-")
-        rows.append((r.name, dist, r.version or "-", r.status.value, hooks))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        print(
-            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False))
-            + "  "
-            + row[4]
+        info = infos.get(r.name)
+        instruments = ", ".join(info.instruments) if info and info.instruments else "-"
+        rows.append(
+            (r.name, dist, r.version or "-", r.status.value, instruments, hooks)
         )
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        cells = "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False))
+        print(f"{cells}  {row[5]}")
     for r in pm.failures:
         print(f"\n{r.name} failed: {r.error}")
         print(f"  (set RISKCORE_DISABLE_PLUGINS={r.name} to skip it)")
