@@ -377,3 +377,36 @@ def test_build_graph_names_a_catalog_cycle() -> None:
     assert set(names) == {"policy", "training", "supervision"}
     G = rg.build_graph(cat, validate=False)
     assert G.number_of_nodes() == 5
+
+
+def test_register_from_identify(tmp_path: Path) -> None:
+    from riskcore.identify import identify
+    from riskcore.model import Assessment, Case, Practice, Professional, SubjectKind
+    from riskcore.plugins import PluginManager
+
+    cat = Catalog(
+        threats=[
+            Threat(
+                id="burnout",
+                name="Burnout",
+                category="wellbeing",
+                scope=SubjectKind.PROFESSIONAL,
+                base_likelihood=0.2,
+                impact=Severity(value=3),
+            )
+        ],
+        mitigations=[_mit("supervision", burnout=0.4)],
+    )
+    case = Case(
+        id="c", practice=Practice(id="p"), professionals=[Professional(id="t-1")]
+    )
+    reg = identify(Assessment(case_id="c"), cat, case, pm=PluginManager(autoload=False))
+    G = rg.build_graph(cat, reg)
+    node = G.nodes["burnout:t-1"]
+    assert node["kind"] == "risk"
+    assert node["likelihood"] == pytest.approx(0.2)
+    assert node["impact"] == pytest.approx(3.0)
+    assert node["level"] == "high"
+    assert G.edges["burnout", "burnout:t-1"]["relation"] == "materialises"
+    rg.to_graphml(G, tmp_path / "r.graphml")
+    assert "burnout:t-1" in rg.to_mermaid(G)

@@ -82,9 +82,12 @@ def build_graph(
     catalog : Catalog
         Threats, mitigations and responses.
     register : RiskRegister, optional
-        If given, one node of kind ``"risk"`` per risk (attribute ``threat``,
-        ``likelihood``, ``impact``, ``tolerance``, ``critical`` where the risk
-        has them), linked ``threat -> risk`` with relation ``"materialises"``.
+        If given, one node of kind ``"risk"`` per risk (attributes ``threat``,
+        ``critical``; for a :class:`~riskcore.model.risk.Risk` its inherent
+        ``likelihood``, ``impact`` and ``expected_harm``, its strict
+        ``residual_harm``, ``level`` and ``target``; for other objects numeric
+        ``likelihood``, ``impact``, ``tolerance``), linked ``threat -> risk``
+        with relation ``"materialises"``.
         Any object with an iterable ``risks`` attribute (or an iterable of
         risks) whose items have ``id`` and ``threat`` is accepted.
     validate : bool, default True
@@ -167,13 +170,21 @@ def build_graph(
         risks = getattr(register, "risks", register)
         for risk in risks:
             rid = str(risk.id)
-            attrs = {"threat": str(risk.threat)}
+            attrs: dict[str, Any] = {"threat": str(risk.threat)}
             for name in ("likelihood", "impact", "tolerance"):
                 value = getattr(risk, name, None)
                 if isinstance(value, (int, float)):
-                    attrs[name] = float(value)  # type: ignore[assignment]
+                    attrs[name] = float(value)
+            inherent = getattr(risk, "inherent", None)
+            if inherent is not None:  # a riskcore.model.risk.Risk
+                attrs["likelihood"] = float(inherent.likelihood)
+                attrs["impact"] = float(inherent.impact)
+                attrs["expected_harm"] = float(inherent.expected_harm)
+                attrs["residual_harm"] = float(risk.residual.expected_harm)
+                attrs["level"] = str(risk.level)
+                attrs["target"] = str(risk.target)
             if getattr(risk, "critical", None) is not None:
-                attrs["critical"] = bool(risk.critical)  # type: ignore[assignment]
+                attrs["critical"] = bool(risk.critical)
             add(rid, "risk", **attrs)
             G.add_edge(str(risk.threat), rid, relation="materialises")
     if validate:
