@@ -49,6 +49,9 @@ from riskcore.errors import GraphError, PlanError
 from riskcore.model.plan import ArmedResponse, Plan, PlanItem
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.axes import Axes
+
     from riskcore.model.catalog import Catalog
 
 __all__ = [
@@ -551,6 +554,40 @@ class PlanResult:
             "optimality_gap": self.gap,
         }
         return Plan(**fields)
+
+    # -- notebook views (riskcore.display, riskcore.frames, riskcore.plot) --
+
+    def __repr__(self) -> str:
+        from riskcore.display import plan_result_text
+
+        return plan_result_text(self)
+
+    def _repr_html_(self) -> str | None:
+        from riskcore.display import plan_result_html
+
+        return plan_result_html(self)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per item; columns and dtypes in :data:`riskcore.frames.PLAN_COLUMNS`.
+
+        Needs pandas (``pip install "riskcore[pandas]"``).
+
+        .. versionadded:: 0.3
+        """
+        from riskcore.frames import plan_frame
+
+        return plan_frame(self)
+
+    def plot_frontier(self, *, ax: Axes | None = None) -> Axes:
+        """The cost–residual Pareto frontier (:func:`riskcore.plot.frontier`); returns the Axes.
+
+        Needs matplotlib (``pip install "riskcore[plot]"``).
+
+        .. versionadded:: 0.3
+        """
+        from riskcore.plot import frontier
+
+        return frontier(self, ax=ax)
 
 
 # ----------------------------------------------------------------- solving

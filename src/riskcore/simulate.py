@@ -54,6 +54,8 @@ from riskcore.model.risk import Risk, RiskRegister
 
 if TYPE_CHECKING:
     import numpy as np
+    import pandas as pd
+    from matplotlib.axes import Axes
     from numpy.typing import NDArray
 
 __all__ = [
@@ -142,6 +144,51 @@ class SimulationResult:
             if r.risk == id:
                 return r
         raise KeyError(id)
+
+    # -- notebook views (riskcore.display, riskcore.frames, riskcore.plot) --
+
+    def __repr__(self) -> str:
+        from riskcore.display import simulation_text
+
+        return simulation_text(self)
+
+    def _repr_html_(self) -> str | None:
+        from riskcore.display import simulation_html
+
+        return simulation_html(self)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per item; columns and dtypes in :data:`riskcore.frames.SIMULATION_COLUMNS`.
+
+        Needs pandas (``pip install "riskcore[pandas]"``).
+
+        .. versionadded:: 0.3
+        """
+        from riskcore.frames import simulation_frame
+
+        return simulation_frame(self)
+
+    def plot_exceedance(self, *, ax: Axes | None = None) -> Axes:
+        """The loss-exceedance curve (:func:`riskcore.plot.exceedance`); returns the Axes.
+
+        Needs matplotlib (``pip install "riskcore[plot]"``).
+
+        .. versionadded:: 0.3
+        """
+        from riskcore.plot import exceedance
+
+        return exceedance(self, ax=ax)
+
+    def plot_tornado(self, *, ax: Axes | None = None) -> Axes:
+        """The tornado chart of the sensitivity swings (:func:`riskcore.plot.tornado`); returns the Axes.
+
+        Needs matplotlib (``pip install "riskcore[plot]"``).
+
+        .. versionadded:: 0.3
+        """
+        from riskcore.plot import tornado
+
+        return tornado(self, ax=ax)
 
 
 # ------------------------------------------------------------------ inverse CDFs

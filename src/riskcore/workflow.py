@@ -32,6 +32,8 @@ from riskcore.responses import arm
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from matplotlib.axes import Axes
+
     from riskcore.planner import PlanResult
     from riskcore.simulate import SimulationResult
 
@@ -91,6 +93,29 @@ class PlanReport:
             and self.register.complete
             and self.obligations.complete
         )
+
+    # -- notebook views (riskcore.display, riskcore.frames, riskcore.plot) --
+
+    def __repr__(self) -> str:
+        from riskcore.display import plan_report_text
+
+        return plan_report_text(self)
+
+    def _repr_html_(self) -> str | None:
+        from riskcore.display import plan_report_html
+
+        return plan_report_html(self)
+
+    def plot_heatmap(self, *, ax: Axes | None = None) -> Axes:
+        """The risk matrix with inherent → residual arrows (:func:`riskcore.plot.heatmap`); returns the Axes.
+
+        Needs matplotlib (``pip install "riskcore[plot]"``).
+
+        .. versionadded:: 0.3
+        """
+        from riskcore.plot import heatmap
+
+        return heatmap(self, ax=ax)
 
 
 def build_plan(

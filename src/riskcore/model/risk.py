@@ -16,6 +16,7 @@ import datetime as dt
 import enum
 import math
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
@@ -25,6 +26,10 @@ from riskcore.model.assessment import AssessorFailure
 from riskcore.model.catalog import EffectTarget, Severity, Source
 from riskcore.model.distributions import Param
 from riskcore.model.subjects import SubjectKind
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
 
 __all__ = [
     "DEFAULT_MATRIX",
@@ -452,3 +457,37 @@ class RiskRegister:
     def critical(self) -> tuple[Risk, ...]:
         """The critical risks, in register order."""
         return tuple(r for r in self.risks if r.critical)
+
+    # -- notebook views (riskcore.display, riskcore.frames, riskcore.plot) --
+
+    def __repr__(self) -> str:
+        from riskcore.display import register_text
+
+        return register_text(self)
+
+    def _repr_html_(self) -> str | None:
+        from riskcore.display import register_html
+
+        return register_html(self)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per item; columns and dtypes in :data:`riskcore.frames.REGISTER_COLUMNS`.
+
+        Needs pandas (``pip install "riskcore[pandas]"``).
+
+        .. versionadded:: 0.3
+        """
+        from riskcore.frames import register_frame
+
+        return register_frame(self)
+
+    def plot_heatmap(self, *, ax: Axes | None = None) -> Axes:
+        """The risk matrix with inherent → residual arrows (:func:`riskcore.plot.heatmap`); returns the Axes.
+
+        Needs matplotlib (``pip install "riskcore[plot]"``).
+
+        .. versionadded:: 0.3
+        """
+        from riskcore.plot import heatmap
+
+        return heatmap(self, ax=ax)
