@@ -220,3 +220,32 @@ class Assessment:
     def for_subject(self, subject: str) -> tuple[Score, ...]:
         """The scores about one subject."""
         return tuple(s for s in self.scores if s.subject == subject)
+
+    # -- notebook views (riskcore.display, riskcore.frames, riskcore.plot) --
+
+    def __repr__(self) -> str:
+        from riskcore.display import assessment_text
+
+        return assessment_text(self)
+
+    def _repr_html_(self) -> str | None:
+        from riskcore.display import assessment_html
+
+        return assessment_html(self)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per item; columns and dtypes in :data:`riskcore.frames.ASSESSMENT_COLUMNS`.
+
+        Needs pandas (``pip install "riskcore[pandas]"``).
+
+        .. versionadded:: 0.3
+        """
+        from riskcore.frames import assessment_frame
+
+        return assessment_frame(self)
+
+
+import typing  # noqa: E402
+
+if typing.TYPE_CHECKING:  # at the end: kept apart from the fields above
+    import pandas as pd
