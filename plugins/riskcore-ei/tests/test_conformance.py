@@ -1,0 +1,18 @@
+"""riskcore-ei passes riskcore's plugin conformance kit."""
+
+from __future__ import annotations
+
+import riskcore_ei.hooks
+from riskcore.plugins import PluginManager
+from riskcore.testing import assert_conforms
+
+pytest_plugins = ["riskcore.testing"]
+
+
+def test_ei_conforms_to_the_assessor_contract() -> None:
+    report = assert_conforms(riskcore_ei.hooks, name="ei")
+    assert report.examples > 0
+
+
+def test_ei_is_found_through_its_entry_point() -> None:
+    assert PluginManager(allow=["ei"]).record("ei") is not None

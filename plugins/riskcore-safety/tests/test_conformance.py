@@ -1,0 +1,24 @@
+"""riskcore-safety passes riskcore's plugin conformance kit."""
+
+from __future__ import annotations
+
+import riskcore_safety.hooks
+from riskcore.plugins import PluginManager
+from riskcore.testing import assert_conforms
+from riskcore_safety.instruments import CSSRS_ID, CSSRS_SOURCE
+
+pytest_plugins = ["riskcore.testing"]
+
+
+def test_safety_conforms_to_the_assessor_contract() -> None:
+    # The C-SSRS screener is triaged by rules (triage_cssrs), not an InstrumentSpec.
+    report = assert_conforms(
+        riskcore_safety.hooks,
+        name="safety",
+        rule_based={CSSRS_ID: f"{CSSRS_SOURCE.citation} {CSSRS_SOURCE.note}"},
+    )
+    assert report.examples > 0
+
+
+def test_safety_is_found_through_its_entry_point() -> None:
+    assert PluginManager(allow=["safety"]).record("safety") is not None
