@@ -1,0 +1,109 @@
+"""to_pandas(): documented columns and dtypes, for empty and real results."""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+
+import pytest
+
+pd = pytest.importorskip("pandas")
+
+import riskcore  # noqa: E402
+from riskcore import frames  # noqa: E402
+from riskcore.model import Assessment  # noqa: E402
+from riskcore.model.risk import RiskRegister  # noqa: E402
+from riskcore.planner import PlanResult  # noqa: E402
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "notebooks.md"
+
+
+@pytest.fixture(scope="module")
+def report():
+    case = riskcore.load_case("examples/longmont-practice.yaml")
+    return riskcore.build_plan(case, n=300, seed=1)
+
+
+def _check(df, columns):
+    assert list(df.columns)[: len(columns)] == list(columns)
+    for name, kind in columns.items():
+        dtype = df[name].dtype
+        if kind == "string":
+            assert isinstance(dtype, pd.StringDtype), name
+            assert dtype.na_value is pd.NA
+        elif kind == "category":
+            assert isinstance(dtype, pd.CategoricalDtype), name
+            assert dtype.ordered, name
+        else:
+            assert str(dtype) == kind, (name, dtype)
+
+
+def test_assessment_frame(report):
+    df = report.assessment.to_pandas()
+    _check(df, frames.ASSESSMENT_COLUMNS)
+    assert len(df) == len(report.assessment.scores)
+    assert df["critical"].sum() == 2
+    assert df.loc[~df["complete"], "value"].isna().all()
+    _check(Assessment(case_id="x").to_pandas(), frames.ASSESSMENT_COLUMNS)
+
+
+def test_register_frame(report):
+    df = report.register.to_pandas()
+    _check(df, frames.REGISTER_COLUMNS)
+    assert len(df) == len(report.register.risks)
+    assert (df["level"] >= "low").all()
+    assert df["level"].cat.categories.tolist() == ["low", "medium", "high", "very-high"]
+    inh = frames.register_frame(report.register, report.inherent)
+    assert (inh["inherent_harm"] >= inh["residual_harm"] - 1e-12).all()
+    _check(
+        RiskRegister(case_id="x", method_version="x").to_pandas(),
+        frames.REGISTER_COLUMNS,
+    )
+
+
+def test_plan_frame(report):
+    df = report.result.to_pandas()
+    _check(df, frames.PLAN_COLUMNS)
+    assert sorted(df["mitigation"]) == sorted(report.result.selected)
+    assert df["phase"].is_monotonic_increasing
+    assert df["phase"].min() == 1
+    assert df["cost"].sum() == pytest.approx(report.result.cost)
+    empty = PlanResult(status="optimal", mode="budget", method="x", selected=("a",))
+    row = empty.to_pandas().iloc[0]  # selected without phases or reasons
+    assert row["phase"] == 0
+    assert pd.isna(row["cost"])
+    assert pd.isna(row["kind"])
+
+
+def test_simulation_frame(report):
+    df = report.simulation.to_pandas()
+    _check(df, frames.SIMULATION_COLUMNS)
+    assert list(df.columns)[3:] == ["p5", "p50", "p95", "p99"]
+    assert all(str(df[c].dtype) == "float64" for c in df.columns[3:])
+    assert len(df) == len(report.simulation.risks)
+    assert (df["p5"] <= df["p99"]).all()
+
+
+def test_columns_are_documented():
+    text = DOCS.read_text()
+    for cols in (
+        frames.ASSESSMENT_COLUMNS,
+        frames.REGISTER_COLUMNS,
+        frames.PLAN_COLUMNS,
+        frames.SIMULATION_COLUMNS,
+    ):
+        for name, kind in cols.items():
+            assert f"`{name}` | `{kind}`" in text, name
+
+
+def test_missing_pandas_gives_a_hint(monkeypatch):
+    real = builtins.__import__
+
+    def fake(name, *args, **kwargs):
+        if name == "pandas":
+            raise ImportError("no pandas")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+    with pytest.raises(ImportError, match=r'pip install "riskcore\[pandas\]"'):
+        Assessment(case_id="x").to_pandas()
