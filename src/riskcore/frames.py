@@ -229,7 +229,9 @@ def register_frame(
     >>> df["level"].cat.categories.tolist()
     ['low', 'medium', 'high', 'very-high']
     """
-    levels = _pandas().CategoricalDtype([lv.name for lv in reg.matrix.levels], ordered=True)
+    levels = _pandas().CategoricalDtype(
+        [lv.name for lv in reg.matrix.levels], ordered=True
+    )
     dtypes: dict[str, Any] = {
         k: (levels if v == "category" else v) for k, v in REGISTER_COLUMNS.items()
     }
