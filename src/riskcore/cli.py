@@ -231,6 +231,20 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_plugin(args: argparse.Namespace) -> int:
+    """Scaffold an assessor plugin distribution, ``riskcore-NAME``, in DIR."""
+    from riskcore.scaffold import new_plugin
+
+    root = new_plugin(args.name, args.dir)
+    print(f"created {root}")
+    print("next steps:")
+    print(f"  cd {root}")
+    print('  pip install -e ".[testing]"')
+    print("  pytest")
+    print("then replace the sample instrument and factors with your own.")
+    return 0
+
+
 # ------------------------------------------------------------------ parser
 
 
@@ -331,6 +345,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser(
+        "new-plugin",
+        help="scaffold an assessor plugin distribution",
+        description=(
+            "Write riskcore-NAME: a pyproject with the riskcore entry point, a sample "
+            "instrument, an assessor, factors, tests using riskcore.testing, a README, "
+            "a CHANGELOG and a LICENSE. An existing directory is never overwritten."
+        ),
+    )
+    p.add_argument("name", help="plugin name: lower case and hyphens, e.g. home-visit")
+    p.add_argument(
+        "--dir", default=".", help="parent directory (default: the current one)"
+    )
+    p.set_defaults(func=cmd_new_plugin)
     return parser
 
 
