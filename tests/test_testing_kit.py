@@ -371,7 +371,7 @@ def test_crash_on_valid_input() -> None:
     )
     assert msg.endswith("valid answers must be scored, not rejected")
     assert report.findings[0].count > 1
-    assert "(seen in" in str(report.findings[0])
+    assert "times)" in str(report.findings[0])
 
 
 def test_out_of_range_and_unscored() -> None:

@@ -114,8 +114,8 @@ class Finding:
     """One conformance problem.
 
     ``check`` is one of :data:`CHECKS`; ``message`` is a sentence telling the
-    author what to fix; ``count`` is how many generated examples showed it (the
-    message describes the first).
+    author what to fix; ``count`` is how many times the checks saw it (the message
+    describes the first).
     """
 
     check: str
@@ -123,7 +123,7 @@ class Finding:
     count: int = 1
 
     def __str__(self) -> str:
-        times = f" (seen in {self.count} examples)" if self.count > 1 else ""
+        times = f" (seen {self.count} times)" if self.count > 1 else ""
         return f"[{self.check}] {self.message}{times}"
 
 
