@@ -269,3 +269,32 @@ DOMAIN_TYPES: list[type[Any]] = [
     if isinstance(getattr(m, name), type) and attrs.has(getattr(m, name))
 ]
 """Every attrs class exported by ``riskcore.model``."""
+
+
+checklists = st.lists(
+    from_attrs(m.ChecklistItem, any_of=st.just(())),
+    min_size=1,
+    max_size=3,
+    unique_by=lambda c: c.id,
+).map(tuple)
+_SPECIAL[m.Obligation] = st.one_of(
+    from_attrs(
+        m.Obligation,
+        checklist=checklists,
+        status=st.just(m.ObligationStatus.ARISES),
+        missing=st.just(()),
+    ),
+    from_attrs(
+        m.Obligation, checklist=checklists, status=st.just(m.ObligationStatus.REVIEW)
+    ),
+)
+_SPECIAL[m.Obligations] = from_attrs(
+    m.Obligations, obligations=st.lists(_SPECIAL[m.Obligation], max_size=2).map(tuple)
+)
+
+_SPECIAL[m.RiskMatrix] = st.just(m.RiskMatrix.default())
+_SPECIAL[m.RiskRegister] = from_attrs(
+    m.RiskRegister,
+    matrix=st.just(m.RiskMatrix.default()),
+    risks=st.lists(from_attrs(m.Risk), max_size=2).map(tuple),
+)

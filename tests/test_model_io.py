@@ -16,7 +16,7 @@ from riskcore import model as m
 from tests.strategies import DOMAIN_TYPES, from_attrs
 
 ROUND_TRIP = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
@@ -556,4 +556,10 @@ def test_not_measured_is_complete_but_valueless():
     assert a.complete
     assert a.incomplete_reasons == ()
     with pytest.raises(FieldError, match="must be null when measured is false"):
-        m.Score(subject="t", subject_kind=m.SubjectKind.PROFESSIONAL, instrument="i", value=3, measured=False)
+        m.Score(
+            subject="t",
+            subject_kind=m.SubjectKind.PROFESSIONAL,
+            instrument="i",
+            value=3,
+            measured=False,
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from riskcore.catalog import builtin, default_catalog
+from riskcore.catalog import default_catalog
 from riskcore.errors import CatalogError
 from riskcore.io import dumps, loads
 from riskcore.model import (

@@ -3,14 +3,14 @@
 Nodes are catalog ids; the ``kind`` attribute says what each one is
 (``"mitigation"``, ``"threat"``, ``"response"``). Edges carry a ``relation``:
 
-========================  ===========  ===========================================
-edge                      relation     attributes
-========================  ===========  ===========================================
+========================  =============  =========================================
+edge                      relation       attributes
+========================  =============  =========================================
 mitigation -> mitigation  ``requires``
-mitigation -> threat      ``reduces``  ``effectiveness`` (mean), ``on``
-response -> threat        ``recovers`` ``effectiveness`` (mean), ``on``
+mitigation -> threat      ``reduces``    ``effectiveness`` (mean), ``on``
+response -> threat        ``recovers``   ``effectiveness`` (mean), ``on``
 response -> mitigation    ``requires``
-========================  ===========  ===========================================
+========================  =============  =========================================
 
 Mitigation nodes carry ``cost``, ``hours`` and ``duration_days``; threat nodes
 carry ``likelihood`` and ``impact`` (point values), so the graph alone is enough
@@ -505,13 +505,13 @@ def phases(G: nx.DiGraph, nodes: Iterable[str] | None = None) -> list[list[str]]
 
     Notes
     -----
-    The topological generations ([1]_) of the reversed requirement graph, via
+    The topological generations ([Kahn1962]_) of the reversed requirement graph, via
     :func:`networkx.topological_generations`: phase *k* holds the items whose
     longest chain of prerequisites has *k* links.
 
     References
     ----------
-    .. [1] A. B. Kahn, "Topological sorting of large networks",
+    .. [Kahn1962] A. B. Kahn, "Topological sorting of large networks",
        Communications of the ACM 5(11), 558–562, 1962.
 
     See Also
@@ -588,13 +588,13 @@ def schedule(
 
     Notes
     -----
-    The critical path method ([1]_): one pass in topological order sets each
+    The critical path method ([Kelley1959]_): one pass in topological order sets each
     start to the latest finish among its prerequisites; the critical path is
     traced back from the item that finishes last.
 
     References
     ----------
-    .. [1] J. E. Kelley and M. R. Walker, "Critical-path planning and
+    .. [Kelley1959] J. E. Kelley and M. R. Walker, "Critical-path planning and
        scheduling", Proc. Eastern Joint Computer Conference, 160–173, 1959.
 
     See Also

@@ -414,16 +414,11 @@ def _mean(value: Param, rid: str, field: str) -> float:
 
 
 def _closure(catalog: Catalog) -> dict[str, frozenset[str]]:
-    """Each mitigation with everything it requires, transitively (itself included).
+    """Each mitigation with everything it requires, transitively (itself included)."""
+    from riskcore.graph import build_graph, closure
 
-    Private helper; to be merged with :mod:`riskcore.graph` once it lands.
-    """
-    import networkx as nx
-
-    g = nx.DiGraph()
-    g.add_nodes_from(m.id for m in catalog.mitigations)
-    g.add_edges_from((m.id, r) for m in catalog.mitigations for r in m.requires)
-    return {n: frozenset({n, *nx.descendants(g, n)}) for n in g.nodes}
+    g = build_graph(catalog, validate=False)
+    return {m.id: frozenset(closure(g, m.id)) for m in catalog.mitigations}
 
 
 def apply_controls(

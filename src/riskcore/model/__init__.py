@@ -42,8 +42,27 @@ from riskcore.model.distributions import (
     mean_of,
 )
 from riskcore.model.factors import RiskFactor
+from riskcore.model.obligations import (
+    ChecklistItem,
+    Obligation,
+    Obligations,
+    ObligationStatus,
+)
 from riskcore.model.observations import InstrumentResponse, Observation
 from riskcore.model.plan import ArmedResponse, Plan, PlanItem
+from riskcore.model.risk import (
+    DEFAULT_MATRIX,
+    AppliedFactor,
+    Band,
+    Layer,
+    Level,
+    Modifier,
+    ModifierKind,
+    Risk,
+    RiskMatrix,
+    RiskPoint,
+    RiskRegister,
+)
 from riskcore.model.subjects import (
     PROTECTED_FIELDS,
     Client,
@@ -55,17 +74,21 @@ from riskcore.model.subjects import (
 )
 
 __all__ = [
+    "DEFAULT_MATRIX",
     "GUARDED_CATEGORIES",
     "PERT",
     "PROTECTED_FIELDS",
     "SCALES",
+    "AppliedFactor",
     "ArmedResponse",
     "Assessment",
     "AssessorFailure",
     "AssessorInfo",
+    "Band",
     "Beta",
     "Case",
     "Catalog",
+    "ChecklistItem",
     "Client",
     "Distribution",
     "Effect",
@@ -74,8 +97,15 @@ __all__ = [
     "Flag",
     "FlagLevel",
     "InstrumentResponse",
+    "Layer",
+    "Level",
     "LogNormal",
     "Mitigation",
+    "Modifier",
+    "ModifierKind",
+    "Obligation",
+    "ObligationStatus",
+    "Obligations",
     "Observation",
     "Param",
     "Plan",
@@ -85,7 +115,11 @@ __all__ = [
     "Professional",
     "ProtectedAttributes",
     "Response",
+    "Risk",
     "RiskFactor",
+    "RiskMatrix",
+    "RiskPoint",
+    "RiskRegister",
     "Score",
     "Severity",
     "Source",
