@@ -716,6 +716,11 @@ def check_assessor(
     rule_based = dict(rule_based or {})
     notes: list[str] = []
     dist, version = _distribution(plugin)
+    if dist is None:
+        notes.append(
+            "not found among installed distributions: its name and version were "
+            "not checked (pip install -e . to check them)"
+        )
     label = name or getattr(plugin, "__name__", None) or type(plugin).__name__
     pm = PluginManager(autoload=False, strict=True)
 
