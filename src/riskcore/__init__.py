@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from riskcore import instruments
 from riskcore.assess import assess
 from riskcore.catalog import default_catalog
+from riskcore.display import set_options
 from riskcore.errors import (
     AssessmentError,
     CatalogError,
@@ -45,13 +46,15 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from riskcore.planner import plan
-    from riskcore.simulate import simulate
 
-_LAZY = {"plan": "riskcore.planner", "simulate": "riskcore.simulate"}
+# Only names that differ from a submodule's can be lazy attributes: importing
+# riskcore.simulate would rebind riskcore.simulate to the module. Use
+# ``from riskcore.simulate import simulate``.
+_LAZY = {"plan": "riskcore.planner"}
 
 
 def __getattr__(name: str) -> Any:
-    # plan and simulate need numpy and scipy: import them on first use only
+    # the planner needs numpy and scipy: import it on first use only
     # (the SPEC 1 lazy-loading pattern), so `import riskcore` stays light.
     if name in _LAZY:
         import importlib
@@ -92,5 +95,5 @@ __all__ = [
     "load_plan",
     "loads",
     "plan",
-    "simulate",
+    "set_options",
 ]

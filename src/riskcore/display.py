@@ -30,7 +30,7 @@ Examples
 >>> get_options()["display"]
 'html'
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ Examples
 >>> list(df.columns)[:4], len(df)
 (['subject', 'subject_kind', 'instrument', 'scale'], 0)
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

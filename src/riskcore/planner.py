@@ -572,7 +572,7 @@ class PlanResult:
 
         Needs pandas (``pip install "riskcore[pandas]"``).
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.1
         """
         from riskcore.frames import plan_frame
 
@@ -583,7 +583,7 @@ class PlanResult:
 
         Needs matplotlib (``pip install "riskcore[plot]"``).
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.1
         """
         from riskcore.plot import frontier
 

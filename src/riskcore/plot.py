@@ -24,7 +24,7 @@ Examples
 >>> ax.get_ylabel()
 'PHQ-9'
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

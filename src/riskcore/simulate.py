@@ -162,7 +162,7 @@ class SimulationResult:
 
         Needs pandas (``pip install "riskcore[pandas]"``).
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.1
         """
         from riskcore.frames import simulation_frame
 
@@ -173,7 +173,7 @@ class SimulationResult:
 
         Needs matplotlib (``pip install "riskcore[plot]"``).
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.1
         """
         from riskcore.plot import exceedance
 
@@ -184,7 +184,7 @@ class SimulationResult:
 
         Needs matplotlib (``pip install "riskcore[plot]"``).
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.1
         """
         from riskcore.plot import tornado
 

@@ -111,7 +111,7 @@ class PlanReport:
 
         Needs matplotlib (``pip install "riskcore[plot]"``).
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.1
         """
         from riskcore.plot import heatmap
 

@@ -475,7 +475,7 @@ class RiskRegister:
 
         Needs pandas (``pip install "riskcore[pandas]"``).
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.1
         """
         from riskcore.frames import register_frame
 
@@ -486,7 +486,7 @@ class RiskRegister:
 
         Needs matplotlib (``pip install "riskcore[plot]"``).
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.1
         """
         from riskcore.plot import heatmap
 
