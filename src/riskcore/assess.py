@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
+import functools
+import weakref
 from collections.abc import Iterable
-
-import attrs
 
 from riskcore.errors import AssessmentError
 from riskcore.model import (
@@ -18,11 +18,12 @@ from riskcore.model import (
     PluginProvenance,
     Score,
 )
-from riskcore.plugins import PluginManager, get_plugin_manager
+from riskcore.plugins import PluginManager, PluginRecord, get_plugin_manager
 
 __all__ = ["assess", "assessor_infos"]
 
 
+@functools.cache
 def _version() -> str:
     from riskcore import __version__
 
@@ -36,10 +37,26 @@ def assessor_infos(pm: PluginManager) -> dict[str, AssessorInfo]:
     than an :class:`~riskcore.model.AssessorInfo` is left out (and reported by
     :func:`assess`).
     """
+    return dict(_infos(pm))
+
+
+_INFOS: weakref.WeakKeyDictionary[
+    PluginManager, tuple[tuple[object, ...], dict[str, AssessorInfo]]
+] = weakref.WeakKeyDictionary()
+
+
+def _infos(pm: PluginManager) -> dict[str, AssessorInfo]:
+    # The hook is "called once" (see the hookspec): cache the answers per manager
+    # for as long as the same implementations are registered.
+    impls = tuple(pm.pluggy.hook.riskcore_assessor_info.get_hookimpls())
+    cached = _INFOS.get(pm)
+    if cached is not None and cached[0] == impls:
+        return cached[1]
     out: dict[str, AssessorInfo] = {}
     for o in pm.call_each("riskcore_assessor_info"):
         if o.ok and isinstance(o.result, AssessorInfo):
             out[o.plugin] = o.result
+    _INFOS[pm] = (impls, out)
     return out
 
 
@@ -103,7 +120,18 @@ def assess(
     scores: list[Score] = []
     for subject in case.subjects():
         for o in pm.call_each("riskcore_assess", subject=subject, case=case):
-            known = pm.record(o.plugin)
+            plugin = o.plugin
+            if o.error is None:
+                got, problem = _check_scores(o.result, subject.id)
+                if problem is None:
+                    # Scores the engine built inside the hook already carry the
+                    # plugin's name; the rest are copied with it (not validated
+                    # again: they were when built, and they are frozen).
+                    scores.extend(
+                        s if s.plugin == plugin else s._stamped(plugin) for s in got
+                    )
+                    continue
+            known = pm.record(plugin)
             dist = known.distribution if known is not None else None
             version = known.version if known is not None else None
             if o.error is not None:
@@ -120,23 +148,19 @@ def assess(
                     o.error,
                 )
                 continue
-            got, problem = _check_scores(o.result, subject.id)
-            if problem is not None:
-                fail(
-                    AssessorFailure(
-                        plugin=o.plugin,
-                        hook="riskcore_assess",
-                        error_type="InvalidResult",
-                        distribution=dist,
-                        version=version,
-                        subject=subject.id,
-                        detail=problem,
-                    )
+            fail(
+                AssessorFailure(
+                    plugin=o.plugin,
+                    hook="riskcore_assess",
+                    error_type="InvalidResult",
+                    distribution=dist,
+                    version=version,
+                    subject=subject.id,
+                    detail=problem or "",
                 )
-                continue
-            scores.extend(attrs.evolve(s, plugin=o.plugin) for s in got)
+            )
 
-    infos = assessor_infos(pm)
+    infos = _infos(pm)
     scored = {(s.subject, s.instrument) for s in scores}
     for r in case.responses:
         if (r.subject, r.instrument) not in scored:
@@ -151,8 +175,31 @@ def assess(
             )
             scored.add((r.subject, r.instrument))
 
+    return Assessment(
+        case_id=case.id,
+        scores=scores,
+        failures=failures,
+        provenance=_provenance(pm, infos),
+        riskcore_version=_version(),
+    )
+
+
+_PROVENANCE: weakref.WeakKeyDictionary[
+    PluginManager,
+    tuple[list[PluginRecord], dict[str, AssessorInfo], tuple[PluginProvenance, ...]],
+] = weakref.WeakKeyDictionary()
+
+
+def _provenance(
+    pm: PluginManager, infos: dict[str, AssessorInfo]
+) -> tuple[PluginProvenance, ...]:
+    # Immutable and the same for every case while the plugins do not change.
+    records = pm.records()
+    cached = _PROVENANCE.get(pm)
+    if cached is not None and cached[1] is infos and cached[0] == records:
+        return cached[2]
     provenance = []
-    for rec in pm.records():
+    for rec in records:
         info = infos.get(rec.name)
         provenance.append(
             PluginProvenance(
@@ -162,13 +209,9 @@ def assess(
                 instruments=info.instruments if info else (),
             )
         )
-    return Assessment(
-        case_id=case.id,
-        scores=scores,
-        failures=failures,
-        provenance=provenance,
-        riskcore_version=_version(),
-    )
+    out = tuple(provenance)
+    _PROVENANCE[pm] = (records, infos, out)
+    return out
 
 
 def _check_scores(result: object, subject: str) -> tuple[list[Score], str | None]:

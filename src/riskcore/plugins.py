@@ -39,15 +39,16 @@ import functools
 import importlib
 import logging
 import os
-import time
 from collections.abc import Iterable, Iterator
 from importlib.metadata import EntryPoint, entry_points
+from time import perf_counter
 from typing import Any
 
 import pluggy
 from attrs import field, frozen
 
 from riskcore import hookspecs
+from riskcore._context import current_plugin
 from riskcore.errors import PluginError
 from riskcore.model._fields import to_tuple
 
@@ -359,16 +360,19 @@ class PluginManager:
         propagate.
         """
         caller = getattr(self.pluggy.hook, hook)
-        impls = sorted(caller.get_hookimpls(), key=lambda i: i.plugin_name)
+        impls = sorted(caller.get_hookimpls(), key=_plugin_name)
         for impl in impls:
             args = [kwargs[a] for a in impl.argnames]
-            start = time.perf_counter()
+            token = current_plugin.set(impl.plugin_name)
+            start = perf_counter()
             try:
                 result = impl.function(*args)
                 error: BaseException | None = None
             except Exception as exc:
                 result, error = None, exc
-            seconds = time.perf_counter() - start
+            finally:
+                seconds = perf_counter() - start
+                current_plugin.reset(token)
             if self.trace:
                 log.info(
                     "trace: %s -> %s (%.3f ms): %s",
@@ -380,6 +384,10 @@ class PluginManager:
             yield HookOutcome(
                 plugin=impl.plugin_name, result=result, error=error, seconds=seconds
             )
+
+
+def _plugin_name(impl: pluggy.HookImpl) -> str:
+    return impl.plugin_name
 
 
 def _shape(result: object) -> str:

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-from riskcore.errors import InstrumentError
+from riskcore._context import current_plugin
+from riskcore.errors import FieldError, InstrumentError
+from riskcore.model._fields import check_id, to_tuple
 from riskcore.model.assessment import Flag, Score
 
 if TYPE_CHECKING:
@@ -88,23 +90,42 @@ class InstrumentResult:
         >>> [(s.scale, s.value, s.missing_reason) for s in r.to_scores(SubjectKind.CLIENT)]
         [('total', None, '1 of 2 items unanswered; no missing items allowed')]
         """
+        # Everything a Score validator would check is checked here once per call
+        # (the subject, the flags, the reasons) or comes from the validated spec
+        # (instrument and scale ids, minimum, maximum), so the scores skip the
+        # per-field validators; Score._trusted still converts and checks each
+        # value (a number, not NaN, within minimum and maximum, or a reason).
+        subject = check_id("subject", subject or self.subject)
+        if plugin is None:
+            plugin = current_plugin.get()
+        flags: tuple[Flag, ...] = self.flags
+        if type(flags) is not tuple:
+            flags = to_tuple(flags)  # what Score's converter does
+        values, bands, missing = self.values, self.bands, self.missing
+        for reason in missing.values():
+            if reason is not None and (type(reason) is not str or len(reason) > 500):
+                raise FieldError("missing_reason", reason, "is not a short string")
+        trusted = Score._trusted
+        instrument = self.spec.id
         out = []
-        for i, sp in enumerate(self.spec._plan.scales):
+        for sp in self.spec._plan.scales:
+            name = sp.name
             out.append(
-                Score(
-                    subject=subject or self.subject,
-                    subject_kind=subject_kind,
-                    instrument=self.spec.id,
-                    scale=sp.name,
-                    value=self.values[sp.name],
-                    minimum=sp.minimum,
-                    maximum=sp.maximum,
-                    band=self.bands.get(sp.name),
-                    flags=self.flags if i == 0 else (),
-                    missing_reason=self.missing[sp.name],
-                    plugin=plugin,
+                trusted(
+                    subject,
+                    subject_kind,
+                    instrument,
+                    name,
+                    values[name],
+                    sp.minimum,
+                    sp.maximum,
+                    bands.get(name),
+                    flags,
+                    missing[name],
+                    plugin,
                 )
             )
+            flags = ()
         return out
 
 

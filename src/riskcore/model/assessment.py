@@ -6,7 +6,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from types import MemberDescriptorType
+from typing import Any, cast
 
+import attrs
 from attrs import field, frozen
 
 from riskcore.errors import FieldError
@@ -114,6 +118,75 @@ class Score:
         if self.maximum is not None and self.value > self.maximum:
             raise FieldError("value", self.value, f"is above maximum {self.maximum:g}")
 
+    @classmethod
+    def _trusted(
+        cls,
+        subject: str,
+        subject_kind: SubjectKind,
+        instrument: str,
+        scale: str,
+        value: float | None,
+        minimum: float | None,
+        maximum: float | None,
+        band: str | None,
+        flags: tuple[Flag, ...],
+        missing_reason: str | None,
+        plugin: str | None,
+    ) -> Score:
+        """A score from data the instrument engine has already validated (internal).
+
+        Skips only what the caller guarantees: identifiers already checked
+        (``subject`` by the caller, ``instrument`` and ``scale`` by the
+        :class:`~riskcore.instruments.InstrumentSpec`), ``flags`` already a
+        tuple of :class:`Flag`, an engine-made ``missing_reason``. The value
+        is still converted to float and checked against NaN, ``minimum`` and
+        ``maximum`` and the missing-reason rule, exactly as in ``__init__``.
+        Not for user-facing construction: use ``Score(...)``.
+        """
+        self = _new(cls)
+        _set_subject(self, subject)
+        _set_subject_kind(self, subject_kind)
+        _set_instrument(self, instrument)
+        _set_scale(self, scale)
+        _set_value(
+            self,
+            value if value is None or type(value) is float else _opt_float(value),
+        )
+        _set_minimum(self, minimum)
+        _set_maximum(self, maximum)
+        _set_band(self, band)
+        _set_flags(self, flags)
+        _set_missing_reason(self, missing_reason)
+        _set_plugin(self, plugin)
+        _set_measured(self, True)
+        self.__attrs_post_init__()
+        return self
+
+    def _stamped(self, plugin: str | None) -> Score:
+        """This score with ``plugin`` set (internal, for :func:`riskcore.assess`).
+
+        Same as ``attrs.evolve(self, plugin=plugin)`` without validating the
+        other fields again: they were validated when this (frozen) score was
+        built, and ``plugin`` has no validator. Subclasses go through
+        :func:`attrs.evolve`.
+        """
+        if type(self) is not Score:
+            return attrs.evolve(self, plugin=plugin)
+        new = _new(Score)
+        _set_subject(new, self.subject)
+        _set_subject_kind(new, self.subject_kind)
+        _set_instrument(new, self.instrument)
+        _set_scale(new, self.scale)
+        _set_value(new, self.value)
+        _set_minimum(new, self.minimum)
+        _set_maximum(new, self.maximum)
+        _set_band(new, self.band)
+        _set_flags(new, self.flags)
+        _set_missing_reason(new, self.missing_reason)
+        _set_plugin(new, plugin)
+        _set_measured(new, self.measured)
+        return new
+
     @property
     def complete(self) -> bool:
         """False when the score could not be computed from the data.
@@ -127,6 +200,38 @@ class Score:
     def critical(self) -> bool:
         """True if any flag is critical."""
         return any(f.critical for f in self.flags)
+
+
+def _setter(name: str) -> Callable[[Score, Any], None]:
+    """Store a field of a (frozen, slotted) Score, as its generated __init__ does.
+
+    The slot's own descriptor skips ``object.__setattr__``'s lookup; any other
+    layout falls back to it.
+    """
+    slot = Score.__dict__.get(name)
+    if type(slot) is MemberDescriptorType:
+        return cast("Callable[[Score, Any], None]", slot.__set__)
+    return lambda obj, value: object.__setattr__(obj, name, value)
+
+
+_new = object.__new__
+_set_subject = _setter("subject")
+_set_subject_kind = _setter("subject_kind")
+_set_instrument = _setter("instrument")
+_set_scale = _setter("scale")
+_set_value = _setter("value")
+_set_minimum = _setter("minimum")
+_set_maximum = _setter("maximum")
+_set_band = _setter("band")
+_set_flags = _setter("flags")
+_set_missing_reason = _setter("missing_reason")
+_set_plugin = _setter("plugin")
+_set_measured = _setter("measured")
+_SET_FIELDS = """subject subject_kind instrument scale value minimum maximum band flags
+missing_reason plugin measured"""
+if {a.name for a in attrs.fields(Score)} != set(_SET_FIELDS.split()):
+    # pragma: no cover - a new Score field must be set in _trusted and _stamped
+    raise AssertionError("Score fields changed: update Score._trusted and _stamped")
 
 
 @frozen(kw_only=True)
@@ -238,7 +343,7 @@ class Assessment:
 
         Needs pandas (``pip install "riskcore[pandas]"``).
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.1
         """
         from riskcore.frames import assessment_frame
 

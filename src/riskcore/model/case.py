@@ -9,6 +9,7 @@ ids are pseudonyms; names and notes are optional, sensitive fields.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import Counter
 from typing import ClassVar
 
@@ -107,9 +108,44 @@ class Case:
         raise KeyError(id)
 
     def responses_for(self, subject: str) -> tuple[InstrumentResponse, ...]:
-        """Instrument responses given by (or about) one subject."""
-        return tuple(r for r in self.responses if r.subject == subject)
+        """Instrument responses given by (or about) one subject.
+
+        In file order. The responses are indexed by subject on the first call
+        (every assessor asks once per subject), then looked up.
+        """
+        entry = _RESPONSES_BY_SUBJECT.get(id(self))
+        if entry is None or entry[0]() is not self:
+            entry = _index_responses(self)
+        return entry[1].get(subject, ())
 
     def observations_for(self, subject: str) -> tuple[Observation, ...]:
         """Observations recorded about one subject."""
         return tuple(o for o in self.observations if o.subject == subject)
+
+
+_Index = tuple["weakref.ref[Case]", dict[str, tuple[InstrumentResponse, ...]]]
+_RESPONSES_BY_SUBJECT: dict[int, _Index] = {}
+"""``id(case)`` -> (weak reference to the case, its responses by subject).
+
+A case is frozen but not hashable (its responses hold dicts), so the index is
+keyed by ``id`` and dropped when the case is garbage-collected.
+"""
+
+
+def _index_responses(case: Case) -> _Index:
+    grouped: dict[str, list[InstrumentResponse]] = {}
+    for r in case.responses:
+        grouped.setdefault(r.subject, []).append(r)
+    key = id(case)
+
+    def forget(ref: weakref.ref[Case]) -> None:
+        current = _RESPONSES_BY_SUBJECT.get(key)
+        if current is not None and current[0] is ref:
+            _RESPONSES_BY_SUBJECT.pop(key, None)
+
+    entry: _Index = (
+        weakref.ref(case, forget),
+        {k: tuple(v) for k, v in grouped.items()},
+    )
+    _RESPONSES_BY_SUBJECT[key] = entry
+    return entry

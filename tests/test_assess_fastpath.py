@@ -1,0 +1,260 @@
+"""The object path's fast paths keep the guarantees of the validated ones.
+
+Engine scores are built without re-running the identifier validators, stamped
+with the plugin at construction, copied (not re-validated) when stamped by
+``assess``; assessor infos and provenance are cached per manager; responses are
+indexed per case. Each test checks a result equals the slow path's or that a
+check still fires.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+
+import attrs
+import pytest
+
+from riskcore import PluginManager, assess, hookimpl
+from riskcore.errors import FieldError
+from riskcore.instruments import (
+    Band,
+    CriticalItem,
+    InstrumentResult,
+    InstrumentSpec,
+    score_items,
+    uniform_items,
+)
+from riskcore.model import (
+    AssessorInfo,
+    Case,
+    Client,
+    InstrumentResponse,
+    Practice,
+    Score,
+    SubjectKind,
+)
+from riskcore.model import case as case_module
+
+SPEC = InstrumentSpec(
+    id="fast",
+    name="Fast-path test instrument",
+    items=uniform_items(4, 0, 3),
+    subscales={"a": ["1", "2"], "b": ["3", "4"]},
+    max_missing=1,
+    bands=[Band(label="low", lower=0, upper=6), Band(label="high", lower=6)],
+    critical=[CriticalItem(item="4", threshold=2, code="fast.item4")],
+)
+
+
+def _validated(s: Score) -> Score:
+    return Score(**{f.name: getattr(s, f.name) for f in attrs.fields(Score)})
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        {"1": 3, "2": 3, "3": 1, "4": 2},  # banded high, critical flag
+        {"1": 0, "2": None, "3": 0, "4": 0},  # prorated
+        {"1": None, "2": None, "3": 1, "4": None},  # incomplete scales
+    ],
+)
+def test_engine_scores_equal_validated_construction(items):
+    """to_scores gives exactly what the validated constructor gives."""
+    got = score_items(SPEC, items, subject="c-1").to_scores(SubjectKind.CLIENT)
+
+    assert [s.scale for s in got] == ["total", "a", "b"]
+    for s in got:
+        assert type(s) is Score
+        assert s == _validated(s)
+        assert s.plugin is None  # outside a hook call
+        assert s.measured
+        assert s.value is None or type(s.value) is float
+    assert got[1].flags == got[2].flags == ()
+
+
+def _result(**change) -> InstrumentResult:
+    good = score_items(SPEC, {"1": 1, "2": 1, "3": 1, "4": 1}, subject="c-1")
+    return attrs.evolve(good, **change)
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ({"values": {"total": 99.0, "a": 2.0, "b": 2.0}}, "above maximum"),
+        ({"values": {"total": -1.0, "a": 2.0, "b": 2.0}}, "below minimum"),
+        ({"values": {"total": math.nan, "a": 2.0, "b": 2.0}}, "NaN"),
+        ({"values": {"total": "4", "a": 2.0, "b": 2.0}}, "not a number"),
+        ({"values": {"total": True, "a": 2.0, "b": 2.0}}, "not a number"),
+        ({"values": {"total": None, "a": 2.0, "b": 2.0}}, "missing_reason"),
+        ({"subject": "two words"}, "not a valid identifier"),
+        (
+            {
+                "values": {"total": None, "a": 2.0, "b": 2.0},
+                "missing": {"total": "x" * 501, "a": None, "b": None},
+            },
+            "missing_reason",
+        ),
+    ],
+)
+def test_trusted_path_still_validates(change, match):
+    """A hand-built InstrumentResult cannot smuggle an invalid score through."""
+    with pytest.raises(FieldError, match=match):
+        _result(**change).to_scores(SubjectKind.CLIENT)
+
+
+def test_subject_override_is_checked():
+    r = _result()
+    assert {s.subject for s in r.to_scores(SubjectKind.CLIENT, subject="t-1")} == {
+        "t-1"
+    }
+    with pytest.raises(FieldError, match="subject"):
+        r.to_scores(SubjectKind.CLIENT, subject="not valid")
+
+
+def test_int_values_are_converted():
+    s = _result(values={"total": 4, "a": 2, "b": 2}).to_scores(SubjectKind.CLIENT)
+    assert [type(x.value) for x in s] == [float, float, float]
+
+
+def test_stamped_equals_evolve():
+    (s, *_) = _result().to_scores(SubjectKind.CLIENT)
+    assert s._stamped("x") == attrs.evolve(s, plugin="x")
+    assert s.plugin is None  # the original is untouched
+
+    @attrs.frozen(kw_only=True)
+    class Special(Score):
+        pass
+
+    special = Special(
+        subject="c-1", subject_kind=SubjectKind.CLIENT, instrument="fast", value=1
+    )
+    stamped = special._stamped("x")
+    assert type(stamped) is Special
+    assert stamped.plugin == "x"
+
+
+def _case() -> Case:
+    return Case(
+        id="fast-case",
+        practice=Practice(id="p"),
+        clients=[Client(id="c-1"), Client(id="c-2")],
+        responses=[
+            InstrumentResponse(
+                instrument="fast", subject="c-1", items={"1": 1, "2": 1, "3": 1, "4": 3}
+            ),
+            InstrumentResponse(
+                instrument="fast", subject="c-2", items={"1": 0, "2": 0, "3": 0, "4": 0}
+            ),
+        ],
+    )
+
+
+SHARED = Score(
+    subject="c-2", subject_kind=SubjectKind.CLIENT, instrument="extra", value=1
+)
+
+
+class Engine:
+    """Scores through the engine inside the hook, plus a shared constant score."""
+
+    @hookimpl
+    def riskcore_assessor_info(self):
+        return AssessorInfo(name="engine", instruments=["fast"])
+
+    @hookimpl
+    def riskcore_assess(self, subject, case):
+        out = [
+            s
+            for r in case.responses_for(subject.id)
+            for s in SPEC.score(r).to_scores(subject.KIND)
+        ]
+        if subject.id == "c-2":
+            out.append(SHARED)
+        return out
+
+
+class Lazy:
+    """Returns a generator: the engine runs after the hook call has returned."""
+
+    @hookimpl
+    def riskcore_assess(self, subject, case):
+        return (
+            s
+            for r in case.responses_for(subject.id)
+            for s in SPEC.score(r).to_scores(subject.KIND)
+        )
+
+
+def test_assess_stamps_every_score_with_its_plugin():
+    case = _case()
+    pm = PluginManager(
+        autoload=False, builtins=False, plugins=[("engine", Engine()), ("lazy", Lazy())]
+    )
+
+    a = assess(case, pm=pm)
+
+    assert not a.failures
+    assert {(s.plugin, s.subject) for s in a.scores} == {
+        ("engine", "c-1"),
+        ("engine", "c-2"),
+        ("lazy", "c-1"),
+        ("lazy", "c-2"),
+    }
+    assert SHARED.plugin is None  # copied, never mutated
+    for s in a.scores:
+        assert s == _validated(s)
+    # The stamp is scoped to the hook call.
+    assert SPEC.score(case.responses[0]).to_scores(SubjectKind.CLIENT)[0].plugin is None
+
+
+def test_stamp_is_reset_after_a_crash():
+    class Crash:
+        @hookimpl
+        def riskcore_assess(self, subject):
+            raise RuntimeError("boom")
+
+    pm = PluginManager(autoload=False, builtins=False, plugins=[("crash", Crash())])
+    a = assess(_case(), pm=pm)
+    assert a.failures
+    assert (
+        SPEC.score(_case().responses[0]).to_scores(SubjectKind.CLIENT)[0].plugin is None
+    )
+
+
+def test_infos_and_provenance_follow_registration():
+    class Other:
+        @hookimpl
+        def riskcore_assessor_info(self):
+            return AssessorInfo(name="other", instruments=["other"])
+
+    pm = PluginManager(autoload=False, builtins=False, plugins=[("engine", Engine())])
+    case = _case()
+    first = assess(case, pm=pm)
+    assert [(p.name, p.instruments) for p in first.provenance] == [
+        ("engine", ("fast",))
+    ]
+    assert assess(case, pm=pm).provenance == first.provenance
+
+    pm.register(Other(), name="other")
+    assert [(p.name, p.instruments) for p in assess(case, pm=pm).provenance] == [
+        ("engine", ("fast",)),
+        ("other", ("other",)),
+    ]
+    pm.unregister("other")
+    assert assess(case, pm=pm).provenance == first.provenance
+
+
+def test_responses_for_index():
+    case = _case()
+    assert case.responses_for("c-1") == (case.responses[0],)
+    assert case.responses_for("c-2") == (case.responses[1],)
+    assert case.responses_for("p") == ()
+    # An equal but distinct case has its own index.
+    twin = _case()
+    assert twin.responses_for("c-1")[0] is twin.responses[0]
+    key = id(case)
+    assert key in case_module._RESPONSES_BY_SUBJECT
+    del case
+    gc.collect()
+    assert key not in case_module._RESPONSES_BY_SUBJECT
