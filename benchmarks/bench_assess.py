@@ -286,6 +286,7 @@ def main() -> None:
         "--seconds", type=float, default=0.05, help="per stage per repeat"
     )
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--out", type=Path, default=OUT, help="default: %(default)s")
     args = parser.parse_args()
 
     pm = PluginManager()
@@ -311,7 +312,8 @@ def main() -> None:
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} logical cores (shared with "
         f"other jobs), Python {platform.python_version()}, riskcore "
-        f"{riskcore.__version__}, pluggy {pluggy.__version__}, attrs "
+        f"{riskcore.__version__} (from `{Path(riskcore.__file__).parent}`), pluggy "
+        f"{pluggy.__version__}, attrs "
         f"{attrs.__version__}. Target: assess ≤ {TARGET_US:g} µs per subject.",
         "",
     ]
@@ -371,9 +373,9 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        OUT.parent.mkdir(parents=True, exist_ok=True)
-        OUT.write_text(text)
-        print(f"wrote {OUT}")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text)
+        print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

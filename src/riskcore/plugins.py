@@ -39,11 +39,13 @@ import functools
 import importlib
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import EntryPoint, entry_points
 from time import perf_counter
-from typing import Any
+from types import MemberDescriptorType
+from typing import Any, cast
 
+import attrs
 import pluggy
 from attrs import field, frozen
 
@@ -360,7 +362,9 @@ class PluginManager:
         propagate.
         """
         caller = getattr(self.pluggy.hook, hook)
-        impls = sorted(caller.get_hookimpls(), key=_plugin_name)
+        impls = caller.get_hookimpls()  # a fresh list
+        impls.sort(key=_plugin_name)
+        trace = self.trace
         for impl in impls:
             args = [kwargs[a] for a in impl.argnames]
             token = current_plugin.set(impl.plugin_name)
@@ -373,7 +377,7 @@ class PluginManager:
             finally:
                 seconds = perf_counter() - start
                 current_plugin.reset(token)
-            if self.trace:
+            if trace:
                 log.info(
                     "trace: %s -> %s (%.3f ms): %s",
                     hook,
@@ -381,9 +385,40 @@ class PluginManager:
                     seconds * 1e3,
                     type(error).__name__ if error else _shape(result),
                 )
-            yield HookOutcome(
-                plugin=impl.plugin_name, result=result, error=error, seconds=seconds
-            )
+            yield _outcome(impl.plugin_name, result, error, seconds)
+
+
+def _slot_setter(name: str) -> Callable[[HookOutcome, Any], None]:
+    slot = HookOutcome.__dict__.get(name)
+    if type(slot) is MemberDescriptorType:
+        return cast("Callable[[HookOutcome, Any], None]", slot.__set__)
+    return lambda obj, value: object.__setattr__(obj, name, value)
+
+
+_set_plugin = _slot_setter("plugin")
+_set_result = _slot_setter("result")
+_set_error = _slot_setter("error")
+_set_seconds = _slot_setter("seconds")
+if {a.name for a in attrs.fields(HookOutcome)} != {
+    "plugin",
+    "result",
+    "error",
+    "seconds",
+}:  # pragma: no cover - a new field must be set in _outcome
+    raise AssertionError("HookOutcome fields changed: update _outcome")
+
+
+def _outcome(
+    plugin: str, result: Any, error: BaseException | None, seconds: float
+) -> HookOutcome:
+    """``HookOutcome(...)`` as its generated ``__init__`` builds it (it has no
+    validators), without the keyword-argument overhead: one per hook call."""
+    out: HookOutcome = object.__new__(HookOutcome)
+    _set_plugin(out, plugin)
+    _set_result(out, result)
+    _set_error(out, error)
+    _set_seconds(out, seconds)
+    return out
 
 
 def _plugin_name(impl: pluggy.HookImpl) -> str:
