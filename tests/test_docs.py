@@ -58,3 +58,15 @@ def test_docs_pages_are_in_a_toctree():
         if page.stem in {"index"}:
             continue
         assert f"\n{page.stem}\n" in index, f"docs/{page.name} is not in docs/index.md"
+
+
+def test_readme_quick_start_runs(monkeypatch, capsys):
+    """The README's Python quick start runs as written, from the repository root."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    assert len(block.splitlines()) <= 25, "the quick start should stay short"
+    monkeypatch.chdir(ROOT)
+    exec(compile(block, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "phq9.item9-positive" in out
+    assert "duty-to-warn-procedure c-07" in out
