@@ -21,6 +21,8 @@ from riskcore.model import (
     Score,
     SubjectKind,
 )
+from riskcore.testing import paths_disagree
+from riskcore.testing.strategies import answer_matrices
 from riskcore_wellbeing import hooks
 from riskcore_wellbeing.instruments import CBI, PROQOL5, PSS10, SPECS, WHO5
 
@@ -326,23 +328,6 @@ def test_never_touches_clients() -> None:
 # --------------------------------------------- object and columnar paths agree
 
 
-@st.composite
-def _matrix(draw: st.DrawFn, spec: InstrumentSpec) -> list[list[float]]:
-    rows = draw(st.integers(1, 8))
-    out = []
-    for _ in range(rows):
-        row = []
-        for item in spec.items:
-            missing = draw(st.integers(0, 9)) == 0
-            row.append(
-                math.nan
-                if missing
-                else float(draw(st.integers(item.minimum, item.maximum)))
-            )
-        out.append(row)
-    return out
-
-
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
 @settings(
     max_examples=25,
@@ -353,20 +338,7 @@ def _matrix(draw: st.DrawFn, spec: InstrumentSpec) -> list[list[float]]:
 def test_object_and_columnar_paths_agree(
     spec: InstrumentSpec, data: st.DataObject
 ) -> None:
-    matrix = data.draw(_matrix(spec))
-    col = spec.score_array(matrix)
-    for i, row in enumerate(matrix):
-        answers = {
-            k: (None if math.isnan(v) else int(v))
-            for k, v in zip(spec.item_ids, row, strict=True)
-        }
-        obj = score_items(spec, answers, subject="r")
-        for name in spec.scale_names:
-            got = col.values[name][i]
-            assert (None if math.isnan(got) else float(got)) == obj.values[name]
-            if spec.scale(name).labels:
-                assert col.band_labels(name)[i] == obj.bands[name]
-        assert {c for c, v in col.flags.items() if v[i]} == {f.code for f in obj.flags}
+    assert paths_disagree(spec, data.draw(answer_matrices(spec))) == []
 
 
 def test_hook_module_is_cheap_to_import() -> None:

@@ -33,7 +33,7 @@ Strategies: :mod:`riskcore.testing.strategies`. The conformance check:
 The kit raises its own readable errors, so pytest's assertion rewriting is off
 for it (PYTEST_DONT_REWRITE): you may import it before pytest registers it.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from riskcore.testing.conformance import (
     Finding,
     assert_conforms,
     check_assessor,
+    paths_disagree,
 )
 from riskcore.testing.recorder import HookCall, HookRecorder
 
@@ -61,6 +62,7 @@ __all__ = [
     "RegisterPlugin",
     "assert_conforms",
     "check_assessor",
+    "paths_disagree",
 ]
 
 RegisterPlugin = Callable[..., str]

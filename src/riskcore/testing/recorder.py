@@ -1,6 +1,6 @@
 """Record the hook calls a plugin manager makes, for assertions in tests.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

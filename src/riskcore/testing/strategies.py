@@ -13,10 +13,12 @@ Reuse them in your own property tests; the conformance kit
 
 Requires ``hypothesis`` (``pip install riskcore[testing]``).
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
+
+import math
 
 from hypothesis import strategies as st
 
@@ -33,6 +35,7 @@ from riskcore.model import (
 
 __all__ = [
     "LANGUAGES",
+    "answer_matrices",
     "clients",
     "invalid_responses",
     "item_answers",
@@ -254,3 +257,35 @@ def subjects(kind: SubjectKind) -> st.SearchStrategy[Subject]:
     if kind is SubjectKind.PROFESSIONAL:
         return professionals()
     return st.just(Practice(id="p"))
+
+
+@st.composite
+def answer_matrices(
+    draw: st.DrawFn, spec: InstrumentSpec, *, max_rows: int = 8, missing: float = 0.1
+) -> list[list[float]]:
+    """Rows of answers for the columnar path: item order, ``NaN`` = unanswered.
+
+    Each answer is a valid code of its item; roughly a fraction *missing* of the
+    answers are left out, so prorating limits and incomplete scales are hit.
+
+    >>> from hypothesis import given, settings
+    >>> from riskcore.instruments import InstrumentSpec, uniform_items
+    >>> from riskcore.testing import paths_disagree
+    >>> spec = InstrumentSpec(id="toy", name="Toy", items=uniform_items(3, 0, 4))
+    >>> @settings(max_examples=20)
+    ... @given(answer_matrices(spec))
+    ... def test_paths_agree(rows):
+    ...     assert paths_disagree(spec, rows) == []
+    >>> test_paths_agree()
+    """
+    rows = draw(st.integers(1, max_rows))
+    every = max(1, round(1 / missing)) if missing > 0 else 0
+    out = []
+    for _ in range(rows):
+        row = []
+        for item in spec.items:
+            gone = every > 0 and draw(st.integers(0, every - 1)) == 0
+            value = draw(st.integers(item.minimum, item.maximum))
+            row.append(math.nan if gone else float(value))
+        out.append(row)
+    return out
