@@ -217,12 +217,18 @@ def _provenance(
 def _check_scores(result: object, subject: str) -> tuple[list[Score], str | None]:
     if result is None:
         return [], None
-    if not isinstance(result, Iterable) or isinstance(result, (str, bytes, dict)):
-        return [], f"returned {type(result).__name__}, expected an iterable of Score"
-    try:
-        got = list(result)
-    except Exception as exc:  # a generator that raises half-way
-        return [], f"raised {type(exc).__name__} while producing scores"
+    if type(result) is list:  # the usual answer: skip the slower ABC check
+        got = result.copy()
+    else:
+        if not isinstance(result, Iterable) or isinstance(result, (str, bytes, dict)):
+            return (
+                [],
+                f"returned {type(result).__name__}, expected an iterable of Score",
+            )
+        try:
+            got = list(result)
+        except Exception as exc:  # a generator that raises half-way
+            return [], f"raised {type(exc).__name__} while producing scores"
     for s in got:
         if not isinstance(s, Score):
             return [], f"returned a {type(s).__name__}, expected Score"
