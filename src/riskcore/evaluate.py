@@ -21,7 +21,7 @@ numpy and scipy are imported when a function is called, not with riskcore.
 Validation on a sample says how the score behaved in that sample; it is not a
 licence to use the score for decisions about individuals.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

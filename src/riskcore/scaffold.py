@@ -10,7 +10,7 @@ then replaces the sample instrument and factors with their own.
 Templates are package data in ``riskcore/scaffold_templates`` (``string.Template``
 syntax, ``$$name``).
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
