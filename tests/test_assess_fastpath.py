@@ -258,3 +258,67 @@ def test_responses_for_index():
     del case
     gc.collect()
     assert key not in case_module._RESPONSES_BY_SUBJECT
+
+
+DERIVED = {
+    "subject": "c-01",
+    "subject_kind": SubjectKind.CLIENT,
+    "instrument": "pcl5",
+    "scale": "provisional-ptsd",
+    "value": 1,
+    "minimum": 0,
+    "maximum": 1,
+}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"value": None, "missing_reason": "items unanswered"},
+        {"band": "high"},
+        {"value": None, "missing_reason": "not measured", "measured": False},
+        {"value": 0.5, "maximum": None},
+    ],
+)
+def test_derived_equals_validated_construction(change):
+    kw = {**DERIVED, **change}
+    assert Score.derived(**kw) == Score(**kw)
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ({"subject": "two words"}, "subject"),
+        ({"instrument": "bad id!"}, "instrument"),
+        ({"scale": ""}, "scale"),
+        ({"value": math.nan}, "NaN"),
+        ({"value": 2}, "above maximum"),
+        ({"value": -1}, "below minimum"),
+        ({"value": "1"}, "not a number"),
+        ({"value": True}, "not a number"),
+        ({"value": None}, "missing_reason"),
+        ({"value": None, "missing_reason": "x" * 501}, "missing_reason"),
+        ({"measured": False}, "measured is false"),
+        ({"flags": ["not a flag"]}, "flags"),
+    ],
+)
+def test_derived_still_validates(change, match):
+    with pytest.raises(FieldError, match=match):
+        Score.derived(**{**DERIVED, **change})
+    # a valid id seen before does not let an invalid one through later
+    Score.derived(**DERIVED)
+    with pytest.raises(FieldError, match=match):
+        Score.derived(**{**DERIVED, **change})
+
+
+def test_derived_is_stamped_inside_a_hook():
+    class Deriver:
+        @hookimpl
+        def riskcore_assess(self, subject):
+            return [Score.derived(**{**DERIVED, "subject": subject.id})]
+
+    pm = PluginManager(autoload=False, builtins=False, plugins=[("deriver", Deriver())])
+    [o] = pm.call_each("riskcore_assess", subject=Client(id="c-01"))
+    assert [s.plugin for s in o.result] == ["deriver"]
+    assert Score.derived(**DERIVED).plugin is None

@@ -89,7 +89,7 @@ def _client_scores(client: Client, case: Case) -> Iterator[Score]:
     if clinician is not None:
         shared = shares_language(client.protected.languages, clinician.languages)
         if shared is None:
-            yield Score(
+            yield Score.derived(
                 subject=client.id,
                 subject_kind=kind,
                 instrument=LANGUAGE_FIT_ID,
@@ -100,7 +100,7 @@ def _client_scores(client: Client, case: Case) -> Iterator[Score]:
             )
         else:
             flags: tuple[Flag, ...] = () if shared else (_INTERPRETER,)
-            yield Score(
+            yield Score.derived(
                 subject=client.id,
                 subject_kind=kind,
                 instrument=LANGUAGE_FIT_ID,
@@ -113,7 +113,7 @@ def _client_scores(client: Client, case: Case) -> Iterator[Score]:
             )
     responses = case.responses_for(client.id)
     cfi = [r for r in responses if r.instrument == CFI_ID]
-    yield Score(
+    yield Score.derived(
         subject=client.id,
         subject_kind=kind,
         instrument=CFI_ID,
@@ -130,7 +130,7 @@ def _client_scores(client: Client, case: Case) -> Iterator[Score]:
         # answers are validated and stored; the total is NOT scored because the
         # item keying could not be confirmed against the primary source.
         n = check_chs_items(r.items, client.id)
-        yield Score(
+        yield Score.derived(
             subject=client.id,
             subject_kind=kind,
             instrument=CHS_ID,
@@ -151,7 +151,7 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
         hours = subject.cultural_training_hours
         if hours is None:
             return [
-                Score(
+                Score.derived(
                     subject=subject.id,
                     subject_kind=SubjectKind.PROFESSIONAL,
                     instrument=PREPARATION_ID,
@@ -161,7 +161,7 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
                 )
             ]
         return [
-            Score(
+            Score.derived(
                 subject=subject.id,
                 subject_kind=SubjectKind.PROFESSIONAL,
                 instrument=PREPARATION_ID,

@@ -101,7 +101,7 @@ def _domains(subject: Subject, values: dict[str, float | None]) -> list[Score]:
                 value = sum(p for p in parts if p is not None) / len(parts)
                 reason = None
         out.append(
-            Score(
+            Score.derived(
                 subject=subject.id,
                 subject_kind=subject.KIND,
                 instrument=DOMAIN_INSTRUMENT,

@@ -86,7 +86,7 @@ def _order(r: InstrumentResponse) -> dt.date:
 def _cssrs_score(subject: Subject, r: InstrumentResponse) -> Score:
     t = triage_cssrs(r.items, subject.id)
     if t.complete:
-        return Score(
+        return Score.derived(
             subject=subject.id,
             subject_kind=subject.KIND,
             instrument=CSSRS_ID,
@@ -97,7 +97,7 @@ def _cssrs_score(subject: Subject, r: InstrumentResponse) -> Score:
             band=t.level,
             flags=t.flags,
         )
-    return Score(
+    return Score.derived(
         subject=subject.id,
         subject_kind=subject.KIND,
         instrument=CSSRS_ID,

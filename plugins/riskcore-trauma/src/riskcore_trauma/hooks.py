@@ -77,7 +77,7 @@ def _order(r: InstrumentResponse) -> dt.date:
 
 
 def _binary(subject: Subject, scale: str, value: bool | None, reason: str) -> Score:
-    return Score(
+    return Score.derived(
         subject=subject.id,
         subject_kind=subject.KIND,
         instrument=PCL5.id,
