@@ -337,6 +337,7 @@ def _score_complete_ints(
         flags[flag.code] = arr[:, j] >= threshold
         if unanswered is not None:
             flags[unanswered.code] = np.zeros(n_rows, dtype=bool)
+    _add_band_flags(spec, bands, flags)
     return ColumnarResult(
         spec=spec,
         values=values,
@@ -348,6 +349,15 @@ def _score_complete_ints(
         index=index,
         n=n_rows,
     )
+
+
+def _add_band_flags(
+    spec: InstrumentSpec, bands: dict[str, Any], flags: dict[str, Any]
+) -> None:
+    """Band flags: rows whose scale is in the band (band code -1, incomplete or
+    invalid rows, is in none), as the object path raises them."""
+    for name, b, flag in spec._plan.band_flags:
+        flags[flag.code] = bands[name] == b
 
 
 def _column_sums(spec: InstrumentSpec, p: dict[str, Any], at: Any) -> Any:
@@ -424,6 +434,7 @@ def _score_general(
             if unanswered is not None:
                 un = missing[:, j]
                 flags[unanswered.code] = un if valid is None else un & valid
+    _add_band_flags(spec, bands, flags)
     return ColumnarResult(
         spec=spec,
         values=values,

@@ -230,6 +230,7 @@ def score_items(
     values: dict[str, float | None] = {}
     bands: dict[str, str | None] = {}
     missing: dict[str, str | None] = {}
+    raised: list[Flag] | None = None  # band flags, after the critical items'
     for sp in plan.scales:
         n = sp.n
         picked = sp.pick(scored)
@@ -269,6 +270,10 @@ def score_items(
                 if value >= cut:
                     b += 1
             bands[name] = sp.labels[b]
+            if sp.flags and sp.flags[b] is not None:
+                if raised is None:
+                    raised = []
+                raised.append(sp.flags[b])  # type: ignore[arg-type]
         else:
             bands[name] = None
     flags: list[Flag] = []
@@ -280,6 +285,8 @@ def score_items(
                 flags.append(unanswered_flag)
         elif a >= threshold:
             flags.append(flag)
+    if raised is not None:
+        flags += raised
     return InstrumentResult(
         spec=spec,
         subject=subject,

@@ -255,11 +255,25 @@ class Band:
     >>> b = Band(label="moderate", lower=10, upper=15)
     >>> b.contains(10), b.contains(14.5), b.contains(15)
     (True, True, False)
+
+    ``flag``: a :class:`~riskcore.model.Flag` raised whenever the scale falls in
+    this band (a threshold flag, e.g. PCL-5 ``pcl5.probable-ptsd`` at 33 or
+    more), by both scoring paths; on the object path it goes with the
+    critical-item flags (after them), on the first score of the result. An
+    incomplete scale has no band and raises no band flag.
     """
 
     label: str = field(validator=_v_label)
     lower: float | None = field(default=None, validator=_v_opt_finite)
     upper: float | None = field(default=None, validator=_v_opt_finite)
+    flag: Flag | None = field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(Flag)),
+    )
+    """Raised when the value is in this band (default none).
+
+    .. versionadded:: 0.1
+    """
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -447,6 +461,8 @@ class _ScalePlan:
     labels: tuple[str, ...]
     pick: Callable[[Sequence[Any]], Sequence[Any]] = field(repr=False, eq=False)
     """Selects the scale's items from a list in spec order (C-speed)."""
+    flags: tuple[Flag | None, ...] = ()
+    """The flag of each band (``None``: no flag); empty if no band has one."""
 
 
 def _picker(
@@ -479,6 +495,7 @@ class _Plan:
     slope: float
     scales: tuple[_ScalePlan, ...]
     critical: tuple[tuple[int, int, Flag, Flag | None], ...]
+    band_flags: tuple[tuple[str, int, Flag], ...] = ()  # (scale, band, flag)
 
 
 # ------------------------------------------------------------------ the spec
@@ -650,6 +667,9 @@ class InstrumentSpec:
                 vmax = sum(maxs) if mm == 0 or uniform else n * max(maxs)
             vmin, vmax = vmin * s.factor, vmax * s.factor
             cuts, labels = self._check_bands(s.name, vmin, vmax)
+            bflags = tuple(b.flag for b in self.bands.get(s.name, ()))
+            if all(f is None for f in bflags):
+                bflags = ()
             hiw = (
                 self.higher_is_worse if s.higher_is_worse is None else s.higher_is_worse
             )
@@ -667,6 +687,7 @@ class InstrumentSpec:
                     cuts,
                     labels,
                     _picker(index, len(ids)),
+                    bflags,
                 )
             )
         for r in self.reliability:
@@ -694,6 +715,15 @@ class InstrumentSpec:
                         raise FieldError("critical.code", code, "is used twice")
                     codes.add(code)
             critical.append((j, c.threshold, c.flag, c.unanswered_flag))
+        band_flags = []
+        for sp in plans:
+            for b, f in enumerate(sp.flags):
+                if f is None:
+                    continue
+                if f.code in codes:
+                    raise FieldError(f"bands.{sp.name}.flag", f.code, "is used twice")
+                codes.add(f.code)
+                band_flags.append((sp.name, b, f))
         return _Plan(
             ids=ids,
             pos=pos,
@@ -705,6 +735,7 @@ class InstrumentSpec:
             slope=1.0 if t is None else t.slope,
             scales=tuple(plans),
             critical=tuple(critical),
+            band_flags=tuple(band_flags),
         )
 
     def _check_bands(
@@ -755,12 +786,14 @@ class InstrumentSpec:
 
     @property
     def flag_codes(self) -> tuple[str, ...]:
-        """Every flag code the critical items can raise, in declaration order."""
+        """Every flag code the spec can raise: the critical items', in declaration
+        order, then the bands' (:attr:`Band.flag`), in scale order."""
         out: list[str] = []
         for _, _, f, u in self._plan.critical:
             out.append(f.code)
             if u is not None:
                 out.append(u.code)
+        out += [f.code for _, _, f in self._plan.band_flags]
         return tuple(out)
 
     def scale(self, name: str) -> _ScalePlan:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
-import attrs
-
 from riskcore import hookimpl
 from riskcore.instruments import InstrumentSpec
 from riskcore.model import (
@@ -27,11 +25,9 @@ from riskcore.model import (
 )
 from riskcore_trauma.instruments import (
     ACE,
-    ACE_FLAG,
     PCL5,
     PCL5_CUTOFF,
     PCL5_CUTOFF_LOW,
-    PCL5_FLAG,
     SPECS,
     pcl5_provisional_ptsd,
 )
@@ -92,9 +88,7 @@ def _binary(subject: Subject, scale: str, value: bool | None, reason: str) -> Sc
 def _pcl5(subject: Subject, r: InstrumentResponse) -> list[Score]:
     res = PCL5.score(r)
     scores = res.to_scores(subject.KIND)
-    total = res.total
-    if total is not None and total >= PCL5_CUTOFF:
-        scores[0] = attrs.evolve(scores[0], flags=(*scores[0].flags, PCL5_FLAG))
+    total = res.total  # PCL5_FLAG (total >= 33) is raised by the spec's band
     why = "the PCL-5 has no prorating rule: all 20 items are needed"
     scores.append(
         _binary(
@@ -112,10 +106,7 @@ def _pcl5(subject: Subject, r: InstrumentResponse) -> list[Score]:
 
 def _ace(subject: Subject, r: InstrumentResponse) -> list[Score]:
     res = ACE.score(r)
-    [total] = res.to_scores(subject.KIND)
-    if res.band == "4-or-more":
-        total = attrs.evolve(total, flags=(*total.flags, ACE_FLAG))
-    return [total]
+    return res.to_scores(subject.KIND)  # ACE_FLAG: raised by the spec's band
 
 
 def _scores(subject: Subject, case: Case) -> Iterator[Score]:

@@ -60,6 +60,13 @@ PCL5_ENDORSED: Final = 2
 PCL5_CUTOFF: Final = 33
 PCL5_CUTOFF_LOW: Final = 31
 
+PCL5_FLAG: Final = Flag(
+    code="pcl5.probable-ptsd",
+    level=FlagLevel.WARNING,
+    message="PCL-5 total 33 or more: probable PTSD (a screen, not a diagnosis)",
+    escalation="clinician-administered PTSD assessment (e.g. CAPS-5) and trauma-focused care planning",
+)
+
 PCL5: Final = InstrumentSpec(
     id="pcl5",
     name="PTSD Checklist for DSM-5 (PCL-5)",
@@ -67,7 +74,7 @@ PCL5: Final = InstrumentSpec(
     subscales=PCL5_CLUSTERS,
     bands=[
         Band(label="below-cutoff", lower=0, upper=PCL5_CUTOFF),
-        Band(label="probable-ptsd", lower=PCL5_CUTOFF),
+        Band(label="probable-ptsd", lower=PCL5_CUTOFF, flag=PCL5_FLAG),
     ],
     citation=(
         "Weathers, F. W., Litz, B. T., Keane, T. M., Palmieri, P. A., Marx, B. P., & "
@@ -84,13 +91,6 @@ PCL5: Final = InstrumentSpec(
             source="PMC7443209, Table 3 (sample not identified in the stored source)",
         )
     ],
-)
-
-PCL5_FLAG: Final = Flag(
-    code="pcl5.probable-ptsd",
-    level=FlagLevel.WARNING,
-    message="PCL-5 total 33 or more: probable PTSD (a screen, not a diagnosis)",
-    escalation="clinician-administered PTSD assessment (e.g. CAPS-5) and trauma-focused care planning",
 )
 
 
@@ -134,6 +134,13 @@ ACE_WARNING: Final = (
     "should be used as a cut point for decisions about an individual (Anda et al., 2020)."
 )
 
+ACE_FLAG: Final = Flag(
+    code="ace.4-or-more",
+    level=FlagLevel.INFO,
+    message="ACE score 4 or more. " + ACE_WARNING,
+    escalation=None,
+)
+
 ACE: Final = InstrumentSpec(
     id="ace",
     name="Adverse Childhood Experiences questionnaire (10 items)",
@@ -141,7 +148,7 @@ ACE: Final = InstrumentSpec(
     bands=[
         Band(label="none", lower=0, upper=1),
         Band(label="1-3", lower=1, upper=4),
-        Band(label="4-or-more", lower=4),
+        Band(label="4-or-more", lower=4, flag=ACE_FLAG),
     ],
     citation=(
         "Felitti, V. J., Anda, R. F., Nordenberg, D., et al. (1998). Relationship of "
@@ -159,13 +166,6 @@ ACE: Final = InstrumentSpec(
             "5": "82818-6",
         }
     ),
-)
-
-ACE_FLAG: Final = Flag(
-    code="ace.4-or-more",
-    level=FlagLevel.INFO,
-    message="ACE score 4 or more. " + ACE_WARNING,
-    escalation=None,
 )
 
 SPECS: Final = (PCL5, ACE)
