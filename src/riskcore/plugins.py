@@ -186,6 +186,7 @@ class PluginManager:
         )
         self._records: dict[str, PluginRecord] = {}
         self._dist: dict[str, tuple[str | None, str | None]] = {}
+        self._plans: dict[str, tuple[list[pluggy.HookImpl], Any]] = {}
 
         for name in self.blocked:
             self.pluggy.set_blocked(name)
@@ -361,16 +362,32 @@ class PluginManager:
         decide what a failure means. ``KeyboardInterrupt`` and ``SystemExit``
         propagate.
         """
-        caller = getattr(self.pluggy.hook, hook)
-        impls = caller.get_hookimpls()  # a fresh list
-        impls.sort(key=_plugin_name)
+        return self._call_each(hook, kwargs)
+
+    def _plan(
+        self, hook: str
+    ) -> tuple[tuple[str, Callable[..., Any], tuple[str, ...]], ...]:
+        """The implementations of *hook* as ``(plugin, function, argnames)``,
+        sorted by plugin name; cached until the registered implementations change."""
+        impls = getattr(self.pluggy.hook, hook).get_hookimpls()  # a fresh list
+        cached = self._plans.get(hook)
+        if cached is not None and cached[0] == impls:
+            return cached[1]
+        plan = tuple(
+            (i.plugin_name, i.function, tuple(i.argnames))
+            for i in sorted(impls, key=_plugin_name)
+        )
+        self._plans[hook] = (impls, plan)
+        return plan
+
+    def _call_each(self, hook: str, kwargs: dict[str, Any]) -> Iterator[HookOutcome]:
         trace = self.trace
-        for impl in impls:
-            args = [kwargs[a] for a in impl.argnames]
-            token = current_plugin.set(impl.plugin_name)
+        for name, function, argnames in self._plan(hook):
+            args = [kwargs[a] for a in argnames]
+            token = current_plugin.set(name)
             start = perf_counter()
             try:
-                result = impl.function(*args)
+                result = function(*args)
                 error: BaseException | None = None
             except Exception as exc:
                 result, error = None, exc
@@ -381,11 +398,11 @@ class PluginManager:
                 log.info(
                     "trace: %s -> %s (%.3f ms): %s",
                     hook,
-                    impl.plugin_name,
+                    name,
                     seconds * 1e3,
                     type(error).__name__ if error else _shape(result),
                 )
-            yield _outcome(impl.plugin_name, result, error, seconds)
+            yield _outcome(name, result, error, seconds)
 
 
 def _slot_setter(name: str) -> Callable[[HookOutcome, Any], None]:
