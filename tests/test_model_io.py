@@ -430,6 +430,7 @@ def test_write_atomic_leaves_old_file_on_failure(tmp_path: Path, monkeypatch):
     monkeypatch.undo()
     io.write_atomic(target, b"bytes")
     assert target.read_bytes() == b"bytes"
+    assert target.stat().st_mode & 0o777 == 0o600  # owner only: clinical data
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=0, max_value=1))

@@ -413,6 +413,9 @@ def dump(
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write *data* to *path* so that readers see the old file or the new one,
     never half of it (temporary file in the same folder, then ``os.replace``).
+
+    The file is readable and writable by its owner only (mode 0600): riskcore's
+    outputs may hold clinical data. Widen it deliberately if you must share it.
     """
     p = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
