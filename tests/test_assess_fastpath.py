@@ -322,3 +322,19 @@ def test_derived_is_stamped_inside_a_hook():
     [o] = pm.call_each("riskcore_assess", subject=Client(id="c-01"))
     assert [s.plugin for s in o.result] == ["deriver"]
     assert Score.derived(**DERIVED).plugin is None
+
+
+def test_score_items_result_equals_keyword_construction():
+    r = score_items(SPEC, {"1": 1, "2": None, "3": 2}, subject="c-01")
+    again = InstrumentResult(
+        spec=SPEC,
+        subject=r.subject,
+        values=r.values,
+        bands=r.bands,
+        missing=r.missing,
+        flags=r.flags,
+        answered=r.answered,
+    )
+    assert r == again
+    assert r.spec is SPEC
+    assert type(r.flags) is tuple

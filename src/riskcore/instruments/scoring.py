@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from types import MemberDescriptorType
+from typing import TYPE_CHECKING, Any, cast
 
+import attrs
 from attrs import field, frozen
 
 from riskcore._context import current_plugin
@@ -287,12 +289,41 @@ def score_items(
             flags.append(flag)
     if raised is not None:
         flags += raised
-    return InstrumentResult(
-        spec=spec,
-        subject=subject,
-        values=values,
-        bands=bands,
-        missing=missing,
-        flags=tuple(flags),
-        answered=len(scored) - unanswered,
-    )
+    # InstrumentResult(...) as its generated __init__ builds it (no validators,
+    # no converters), without the keyword-argument overhead.
+    out: InstrumentResult = _new(InstrumentResult)
+    _set_spec(out, spec)
+    _set_subject(out, subject)
+    _set_values(out, values)
+    _set_bands(out, bands)
+    _set_missing(out, missing)
+    _set_flags(out, tuple(flags))
+    _set_answered(out, len(scored) - unanswered)
+    return out
+
+
+def _result_setter(name: str) -> Callable[[InstrumentResult, Any], None]:
+    slot = InstrumentResult.__dict__.get(name)
+    if type(slot) is MemberDescriptorType:
+        return cast("Callable[[InstrumentResult, Any], None]", slot.__set__)
+    return lambda obj, value: object.__setattr__(obj, name, value)
+
+
+_new = object.__new__
+_set_spec = _result_setter("spec")
+_set_subject = _result_setter("subject")
+_set_values = _result_setter("values")
+_set_bands = _result_setter("bands")
+_set_missing = _result_setter("missing")
+_set_flags = _result_setter("flags")
+_set_answered = _result_setter("answered")
+if {a.name for a in attrs.fields(InstrumentResult)} != {
+    "spec",
+    "subject",
+    "values",
+    "bands",
+    "missing",
+    "flags",
+    "answered",
+}:  # pragma: no cover - a new field must be set in score_items
+    raise AssertionError("InstrumentResult fields changed: update score_items")
