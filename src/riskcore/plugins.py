@@ -75,6 +75,9 @@ BUILTIN_PLUGINS: tuple[str, ...] = ("riskcore.catalog.builtin",)
 
 _PREFIX = "riskcore_"
 
+_CallPlan = tuple[tuple[str, Callable[..., Any], tuple[str, ...]], ...]
+"""``(plugin, function, argnames)`` per implementation, sorted by plugin name."""
+
 
 class PluginStatus(enum.Enum):
     """What happened to a plugin when the manager was built."""
@@ -186,7 +189,7 @@ class PluginManager:
         )
         self._records: dict[str, PluginRecord] = {}
         self._dist: dict[str, tuple[str | None, str | None]] = {}
-        self._plans: dict[str, tuple[list[pluggy.HookImpl], Any]] = {}
+        self._plans: dict[str, tuple[list[pluggy.HookImpl], _CallPlan]] = {}
 
         for name in self.blocked:
             self.pluggy.set_blocked(name)
@@ -364,9 +367,7 @@ class PluginManager:
         """
         return self._call_each(hook, kwargs)
 
-    def _plan(
-        self, hook: str
-    ) -> tuple[tuple[str, Callable[..., Any], tuple[str, ...]], ...]:
+    def _plan(self, hook: str) -> _CallPlan:
         """The implementations of *hook* as ``(plugin, function, argnames)``,
         sorted by plugin name; cached until the registered implementations change."""
         impls = getattr(self.pluggy.hook, hook).get_hookimpls()  # a fresh list
