@@ -201,3 +201,24 @@ def test_console_script_and_module_entry(tmp_path: Path):
     )
     assert res.returncode == 0
     assert "plugins" in res.stdout
+
+
+def test_broken_pipe_is_not_an_error(tmp_path: Path, monkeypatch):
+    """`riskcore ... | head`: when the reader leaves, exit 0 without a traceback."""
+    sink = (tmp_path / "sink").open("w")
+
+    class ClosedPipe:
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            return sink.fileno()
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    try:
+        assert run("schema") == 0
+    finally:
+        sink.close()

@@ -170,6 +170,7 @@ def assess(
                     hook="riskcore_assess",
                     error_type="UnscoredInstrument",
                     subject=r.subject,
+                    instrument=r.instrument,
                     detail=f"no active plugin scored instrument {r.instrument!r}",
                 )
             )

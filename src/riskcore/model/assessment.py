@@ -348,9 +348,22 @@ class AssessorFailure:
     version: str | None = field(default=None)
     subject: str | None = field(default=None)
     detail: str = text(sensitive=True, default="")
+    instrument: str | None = field(default=None)
+    """The instrument left unscored, for failures that concern one."""
 
     def summary(self) -> str:
-        """One line, safe to show: plugin, version, hook, subject and error type."""
+        """One line, safe to show: plugin, version, hook, subject and error type.
+
+        >>> AssessorFailure(plugin="(none)", hook="riskcore_assess",
+        ...                 error_type="UnscoredInstrument", subject="c-03",
+        ...                 instrument="chs").summary()
+        "c-03: instrument 'chs' was not scored (no active plugin scores it)"
+        """
+        if self.error_type == "UnscoredInstrument" and self.instrument:
+            return (
+                f"{self.subject}: instrument {self.instrument!r} was not scored "
+                "(no active plugin scores it)"
+            )
         who = self.plugin
         if self.distribution:
             who += f" ({self.distribution} {self.version or '?'})"
