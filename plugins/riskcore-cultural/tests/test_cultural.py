@@ -5,7 +5,6 @@ from __future__ import annotations
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import riskcore
 from riskcore.errors import InstrumentError
@@ -19,6 +18,8 @@ from riskcore.model import (
     RiskFactor,
     Score,
 )
+from riskcore.testing import guarded_view
+from riskcore.testing.strategies import protected_attributes
 from riskcore_cultural import hooks
 from riskcore_cultural.instruments import check_chs_items, shares_language
 
@@ -208,45 +209,10 @@ def test_factors_only_touch_cultural_threats() -> None:
 
 # ---------------------------------------------------------------- fairness
 
-_text = st.one_of(st.none(), st.text(alphabet="abcdefghij -", min_size=1, max_size=12))
-_protected = st.builds(
-    ProtectedAttributes,
-    culture=_text,
-    ethnicity=_text,
-    religion=_text,
-    gender=_text,
-    languages=st.lists(
-        st.sampled_from(["en", "es", "fa", "ar", "zh", "pt-BR"]), max_size=3
-    ),
-)
+_protected = protected_attributes()
 
 
-def _guarded_view(case: Case) -> tuple[object, ...]:
-    pm = riskcore.PluginManager()
-    a = riskcore.assess(case, pm=pm)
-    guarded_scores = sorted(
-        (
-            s.subject,
-            s.instrument,
-            s.scale,
-            s.value,
-            s.band,
-            tuple(f.code for f in s.flags),
-        )
-        for s in a.scores
-        if s.instrument
-        in {"phq9", "gad7", "cssrs-screener", "aggression-screen", "pcl5", "ace"}
-    )
-    out = []
-    for subj in case.subjects():
-        mine = [s for s in a.scores if s.subject == subj.id]
-        for o in pm.call_each(
-            "riskcore_risk_factors", subject=subj, scores=mine, case=case
-        ):
-            for f in o.result or ():
-                if f.threat in GUARDED:
-                    out.append((f.threat, f.subject, f.odds_ratio))
-    return (tuple(guarded_scores), tuple(sorted(out)))
+SCREENS = {"phq9", "gad7", "cssrs-screener", "aggression-screen", "pcl5", "ace"}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -259,7 +225,7 @@ def test_protected_attributes_never_move_guarded_scores_or_factors(
     )
     base = make_case(protected=a, responses=responses)
     other = attrs.evolve(base, clients=[attrs.evolve(base.clients[0], protected=b)])
-    assert _guarded_view(base) == _guarded_view(other)
+    assert guarded_view(base, SCREENS) == guarded_view(other, SCREENS)
 
 
 def test_hook_module_is_cheap_to_import() -> None:

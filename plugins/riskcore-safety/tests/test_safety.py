@@ -23,8 +23,8 @@ from riskcore.model import (
     ProtectedAttributes,
     Score,
 )
-from riskcore.testing import paths_disagree
-from riskcore.testing.strategies import answer_matrices
+from riskcore.testing import guarded_view, paths_disagree
+from riskcore.testing.strategies import answer_matrices, protected_attributes
 from riskcore_safety import hooks
 from riskcore_safety.instruments import (
     AGGRESSION,
@@ -34,14 +34,6 @@ from riskcore_safety.instruments import (
     SPECS,
     triage_cssrs,
 )
-
-GUARDED = {
-    "in-session-aggression",
-    "staff-physical-harm",
-    "third-party-violence",
-    "emotional-outburst",
-    "client-self-harm",
-}
 
 
 def case_with(
@@ -402,15 +394,7 @@ def test_end_to_end_assess() -> None:
 
 # ---------------------------------------------------------------- fairness
 
-_text = st.one_of(st.none(), st.text(alphabet="abcdefghij -", min_size=1, max_size=12))
-_protected = st.builds(
-    ProtectedAttributes,
-    culture=_text,
-    ethnicity=_text,
-    religion=_text,
-    gender=_text,
-    languages=st.lists(st.sampled_from(["en", "es", "fa", "ar", "zh"]), max_size=3),
-)
+_protected = protected_attributes()
 _answers = st.fixed_dictionaries(
     {
         "phq": st.lists(
@@ -426,34 +410,7 @@ _answers = st.fixed_dictionaries(
 )
 
 
-def _guarded_view(case: Case) -> tuple[object, ...]:
-    pm = riskcore.PluginManager()
-    a = riskcore.assess(case, pm=pm)
-    scores = sorted(
-        (
-            s.subject,
-            s.instrument,
-            s.scale,
-            s.value,
-            s.band,
-            tuple(f.code for f in s.flags),
-        )
-        for s in a.scores
-        if s.instrument
-        in {"phq9", "gad7", "cssrs-screener", "aggression-screen", "pcl5", "ace"}
-    )
-    factors = []
-    for subj in case.subjects():
-        mine = [s for s in a.scores if s.subject == subj.id]
-        for o in pm.call_each(
-            "riskcore_risk_factors", subject=subj, scores=mine, case=case
-        ):
-            factors += [
-                (f.threat, f.subject, f.odds_ratio)
-                for f in o.result or ()
-                if f.threat in GUARDED
-            ]
-    return (tuple(scores), tuple(sorted(factors)))
+SCREENS = {"phq9", "gad7", "cssrs-screener", "aggression-screen", "pcl5", "ace"}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -471,7 +428,7 @@ def test_protected_attributes_never_move_guarded_scores_or_factors(
     )
     base = case_with(*responses, protected=a)
     other = attrs.evolve(base, clients=[attrs.evolve(base.clients[0], protected=b)])
-    assert _guarded_view(base) == _guarded_view(other)
+    assert guarded_view(base, SCREENS) == guarded_view(other, SCREENS)
 
 
 # --------------------------------------------- object and columnar paths agree

@@ -23,18 +23,10 @@ from riskcore.model import (
     ProtectedAttributes,
     Score,
 )
-from riskcore.testing import paths_disagree
-from riskcore.testing.strategies import answer_matrices
+from riskcore.testing import guarded_view, paths_disagree
+from riskcore.testing.strategies import answer_matrices, protected_attributes
 from riskcore_trauma import hooks
 from riskcore_trauma.instruments import ACE, PCL5, SPECS, pcl5_provisional_ptsd
-
-GUARDED = {
-    "in-session-aggression",
-    "staff-physical-harm",
-    "third-party-violence",
-    "emotional-outburst",
-    "client-self-harm",
-}
 
 
 def items(values: list[int | None]) -> dict[str, int | None]:
@@ -304,45 +296,10 @@ def test_end_to_end_assess() -> None:
 
 # ---------------------------------------------------------------- fairness
 
-_text = st.one_of(st.none(), st.text(alphabet="abcdefghij -", min_size=1, max_size=12))
-_protected = st.builds(
-    ProtectedAttributes,
-    culture=_text,
-    ethnicity=_text,
-    religion=_text,
-    gender=_text,
-    languages=st.lists(st.sampled_from(["en", "es", "fa", "ar", "zh"]), max_size=3),
-)
+_protected = protected_attributes()
 
 
-def _guarded_view(case: Case) -> tuple[object, ...]:
-    pm = riskcore.PluginManager()
-    a = riskcore.assess(case, pm=pm)
-    scores = sorted(
-        (
-            s.subject,
-            s.instrument,
-            s.scale,
-            s.value,
-            s.band,
-            tuple(f.code for f in s.flags),
-        )
-        for s in a.scores
-        if s.instrument
-        in {"phq9", "gad7", "cssrs-screener", "aggression-screen", "pcl5", "ace"}
-    )
-    factors = []
-    for subj in case.subjects():
-        mine = [s for s in a.scores if s.subject == subj.id]
-        for o in pm.call_each(
-            "riskcore_risk_factors", subject=subj, scores=mine, case=case
-        ):
-            factors += [
-                (f.threat, f.subject, f.odds_ratio)
-                for f in o.result or ()
-                if f.threat in GUARDED
-            ]
-    return (tuple(scores), tuple(sorted(factors)))
+SCREENS = {"phq9", "gad7", "cssrs-screener", "aggression-screen", "pcl5", "ace"}
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -361,7 +318,7 @@ def test_protected_attributes_never_move_guarded_scores_or_factors(
     clients = list(base.clients)
     clients[0] = attrs.evolve(clients[0], protected=b)
     other = attrs.evolve(base, clients=clients)
-    assert _guarded_view(base) == _guarded_view(other)
+    assert guarded_view(base, SCREENS) == guarded_view(other, SCREENS)
 
 
 # --------------------------------------------- object and columnar paths agree

@@ -48,6 +48,7 @@ from riskcore.testing.conformance import (
     Finding,
     assert_conforms,
     check_assessor,
+    guarded_view,
     paths_disagree,
 )
 from riskcore.testing.recorder import HookCall, HookRecorder
@@ -62,6 +63,7 @@ __all__ = [
     "RegisterPlugin",
     "assert_conforms",
     "check_assessor",
+    "guarded_view",
     "paths_disagree",
 ]
 

@@ -1024,6 +1024,66 @@ def paths_disagree(spec: InstrumentSpec, rows: Sequence[Sequence[float]]) -> lis
     return out
 
 
+def guarded_view(
+    case: Case,
+    instruments: Iterable[str],
+    *,
+    pm: PluginManager | None = None,
+) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """What a counterfactual fairness test compares, for the installed plugins.
+
+    Assesses *case* with every plugin of *pm* (default: a fresh, autoloading
+    :class:`~riskcore.plugins.PluginManager`) and returns the scores of
+    *instruments* (subject, instrument, scale, value, band, flag codes) and every
+    risk factor on a guarded threat (a threat of the default catalog whose
+    category is in :data:`~riskcore.model.GUARDED_CATEGORIES`: aggression and
+    self-harm). Two cases that differ only in protected attributes must give
+    equal views.
+
+    >>> from riskcore.model import Case, Client, Practice, ProtectedAttributes
+    >>> from riskcore.plugins import PluginManager
+    >>> pm = PluginManager(autoload=False)
+    >>> a = Case(id="x", practice=Practice(id="p"), clients=[Client(id="c")])
+    >>> b = Case(id="x", practice=Practice(id="p"),
+    ...          clients=[Client(id="c", protected=ProtectedAttributes(religion="x"))])
+    >>> guarded_view(a, ["phq9"], pm=pm) == guarded_view(b, ["phq9"], pm=pm)
+    True
+    """
+    from riskcore.assess import assess
+    from riskcore.catalog import default_catalog
+
+    pm = pm or PluginManager()
+    wanted = set(instruments)
+    guarded = {
+        t.id for t in default_catalog(pm).threats if t.category in GUARDED_CATEGORIES
+    }
+    a = assess(case, pm=pm)
+    scores = sorted(
+        (
+            s.subject,
+            s.instrument,
+            s.scale,
+            s.value,
+            s.band,
+            tuple(f.code for f in s.flags),
+        )
+        for s in a.scores
+        if s.instrument in wanted
+    )
+    factors: list[tuple[str, str, float]] = []
+    for subject in case.subjects():
+        mine = [s for s in a.scores if s.subject == subject.id]
+        for o in pm.call_each(
+            "riskcore_risk_factors", subject=subject, scores=mine, case=case
+        ):
+            factors += [
+                (f.threat, f.subject, f.odds_ratio)
+                for f in (o.result or ())
+                if isinstance(f, RiskFactor) and f.threat in guarded
+            ]
+    return tuple(scores), tuple(sorted(factors))
+
+
 def _check_columnar(
     specs: Sequence[InstrumentSpec], sink: _Sink, notes: list[str]
 ) -> None:
