@@ -21,7 +21,12 @@ from riskcore.instruments.rci import (
     reliable_change,
     reliable_change_array,
 )
-from riskcore.instruments.scoring import InstrumentResult, score, score_items
+from riskcore.instruments.scoring import (
+    InstrumentResult,
+    score,
+    score_items,
+    score_to_scores,
+)
 from riskcore.instruments.spec import (
     Band,
     CriticalItem,
@@ -56,5 +61,6 @@ __all__ = [
     "score",
     "score_array",
     "score_items",
+    "score_to_scores",
     "uniform_items",
 ]

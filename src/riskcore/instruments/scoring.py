@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from riskcore.model.observations import InstrumentResponse
     from riskcore.model.subjects import SubjectKind
 
-__all__ = ["InstrumentResult", "score", "score_items"]
+__all__ = ["InstrumentResult", "score", "score_items", "score_to_scores"]
 
 _ABSENT: Any = object()
 
@@ -185,6 +185,23 @@ def score(spec: InstrumentSpec, response: InstrumentResponse) -> InstrumentResul
         )
         raise InstrumentError(msg)
     return score_items(spec, response.items, subject=response.subject)
+
+
+def score_to_scores(
+    spec: InstrumentSpec,
+    response: InstrumentResponse,
+    subject_kind: SubjectKind,
+    *,
+    subject: str | None = None,
+    plugin: str | None = None,
+) -> list[Score]:
+    """Score one response straight to :class:`~riskcore.model.Score` objects.
+
+    The same scores, values, bands, flags and errors as
+    ``score(spec, response).to_scores(subject_kind, subject=subject,
+    plugin=plugin)``.
+    """
+    return score(spec, response).to_scores(subject_kind, subject=subject, plugin=plugin)
 
 
 def score_items(

@@ -48,7 +48,9 @@ if TYPE_CHECKING:
     from riskcore.instruments.columnar import ColumnarResult
     from riskcore.instruments.rci import ReliableChange
     from riskcore.instruments.scoring import InstrumentResult
+    from riskcore.model.assessment import Score
     from riskcore.model.observations import InstrumentResponse
+    from riskcore.model.subjects import SubjectKind
 
 __all__ = [
     "Band",
@@ -850,6 +852,33 @@ class InstrumentSpec:
         from riskcore.instruments.scoring import score
 
         return score(self, response)
+
+    def to_scores(
+        self,
+        response: InstrumentResponse,
+        subject_kind: SubjectKind,
+        *,
+        subject: str | None = None,
+        plugin: str | None = None,
+    ) -> list[Score]:
+        """Score one response straight to :class:`~riskcore.model.Score` objects.
+
+        Equal to ``self.score(response).to_scores(subject_kind, subject=subject,
+        plugin=plugin)``; see :func:`~riskcore.instruments.score_to_scores`.
+
+        >>> from riskcore.model import InstrumentResponse, SubjectKind
+        >>> spec = InstrumentSpec(id="d", name="D", items=uniform_items(2, 0, 3))
+        >>> r = InstrumentResponse(instrument="d", subject="c-1", items={1: 1, 2: 3})
+        >>> [(s.scale, s.value) for s in spec.to_scores(r, SubjectKind.CLIENT)]
+        [('total', 4.0)]
+
+        .. versionadded:: 0.1
+        """
+        from riskcore.instruments.scoring import score_to_scores
+
+        return score_to_scores(
+            self, response, subject_kind, subject=subject, plugin=plugin
+        )
 
     def score_array(self, data: Any, *, lenient: bool = False) -> ColumnarResult:
         """Score many respondents (columnar path); see :func:`~riskcore.instruments.score_array`.
