@@ -342,6 +342,75 @@ def test_bad_input_raw_mapping() -> None:
     assert score_items(PHQ9, {"1": 2.0}, subject="c-07").missing["total"]
 
 
+@pytest.mark.parametrize(
+    ("bad", "fragment"),
+    [
+        ({"9": 4}, "item 9: 4 is not in [0, 3]"),
+        ({"1": -1}, "item 1: -1 is not in [0, 3]"),
+        ({"3": 1.5}, "item 3: 1.5 is not an integer answer code"),
+    ],
+)
+def test_fused_path_raises_the_object_paths_error(
+    bad: dict[str, float], fragment: str
+) -> None:
+    # Every item answered, so the compiled fast path is tried first; a bad
+    # answer sends it to score_items, which names instrument, respondent, item.
+    items = {**all_items(PHQ9, 1), **bad}
+    with pytest.raises(InstrumentError) as e:
+        PHQ9.to_scores(resp(PHQ9, items), SubjectKind.CLIENT)
+    assert str(e.value) == f"phq9: respondent c-01: {fragment}"
+
+
+def test_fused_path_unknown_or_extra_item() -> None:
+    swapped = {**all_items(PHQ9, 1), "10": 1}
+    del swapped["9"]
+    with pytest.raises(InstrumentError, match=r"item 10: 1 is not an item"):
+        PHQ9.to_scores(resp(PHQ9, swapped), SubjectKind.CLIENT)
+    with pytest.raises(InstrumentError, match=r"item 10: 1 is not an item"):
+        PHQ9.to_scores(resp(PHQ9, {**all_items(PHQ9, 1), "10": 1}), SubjectKind.CLIENT)
+    with pytest.raises(InstrumentError, match=r"is for instrument 'gad7'"):
+        PHQ9.to_scores(
+            InstrumentResponse(instrument="gad7", subject="c-01", items={}),
+            SubjectKind.CLIENT,
+        )
+
+
+def test_fused_path_scores_equal_the_object_paths() -> None:
+    from riskcore._context import current_plugin
+
+    cases = [
+        (PHQ9, all_items(PHQ9, 3)),  # critical item and top band
+        (PHQ9, {**all_items(PHQ9, 0), "9": None}),  # unanswered critical item
+        (PHQ9, {**all_items(PHQ9, 2), "4": 2.0}),  # integral float: the loop
+        (PCL5, all_items(PCL5, 2)),
+        (CBI, {str(i): i % 5 for i in range(1, 20)}),  # transform, mean, reverse
+        (PSS10, {str(i): (i * 3) % 5 for i in range(1, 11)}),
+        (WHO5, all_items(WHO5, 5)),  # factor
+    ]
+    token = current_plugin.set("from-context")
+    try:
+        for spec, items in cases:
+            r = resp(spec, items)
+            expected = spec.score(r).to_scores(SubjectKind.CLIENT, subject="t-09")
+            got = spec.to_scores(r, SubjectKind.CLIENT, subject="t-09")
+            assert got == expected, spec.id
+            assert {s.plugin for s in got} == {"from-context"}
+            assert {s.subject for s in got} == {"t-09"}
+    finally:
+        current_plugin.reset(token)
+    (s,) = PHQ9.to_scores(resp(PHQ9, all_items(PHQ9, 3)), SubjectKind.CLIENT)
+    assert (s.value, s.band, [f.code for f in s.flags], s.plugin) == (
+        27.0,
+        "severe",
+        ["phq9.item9-positive"],
+        None,
+    )
+    with pytest.raises(FieldError, match="subject"):
+        PHQ9.to_scores(
+            resp(PHQ9, all_items(PHQ9, 1)), SubjectKind.CLIENT, subject="not an id"
+        )
+
+
 def test_wrong_instrument() -> None:
     with pytest.raises(
         InstrumentError,
@@ -741,6 +810,9 @@ def test_spec_pickles_and_hashes() -> None:
     import pickle
 
     PCL5.score_array(np.zeros((1, 20), dtype=np.int8))  # fill the columnar cache
+    PCL5.to_scores(
+        resp(PCL5, all_items(PCL5, 1)), SubjectKind.CLIENT
+    )  # and the fast plan
     for spec in (PCL5, CBI, PHQ9):
         copy = pickle.loads(pickle.dumps(spec))
         assert copy == spec
@@ -748,11 +820,14 @@ def test_spec_pickles_and_hashes() -> None:
     one = InstrumentSpec(
         id="o", name="O", items=uniform_items(2, 0, 3), subscales={"a": ["2"]}
     )
+    one.to_scores(resp(one, {"1": 1, "2": 3}), SubjectKind.CLIENT)
     copy = pickle.loads(pickle.dumps(one))
     assert score_items(copy, {"1": 1, "2": 3}, subject="x").values == {
         "total": 4,
         "a": 3,
     }
+    scores = copy.to_scores(resp(one, {"1": 1, "2": 3}), SubjectKind.CLIENT)
+    assert [s.value for s in scores] == [4, 3]
 
 
 def test_flags_survive_an_incomplete_total() -> None:

@@ -1,4 +1,4 @@
-"""The object and the columnar path agree exactly, on random specs and answers."""
+"""The object, fused and columnar paths agree exactly, on random specs and answers."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from riskcore.instruments import (
     Transform,
     score_items,
 )
+from riskcore.model import InstrumentResponse, SubjectKind
+from riskcore.testing import paths_disagree
 
 
 @st.composite
@@ -212,3 +214,24 @@ def test_lenient_bad_rows_do_not_poison_the_others(
                 assert out.band_codes[name][i] == clean.band_codes[name][i]
         for code in spec.flag_codes:
             assert out.flags[code][i] == (clean.flags[code][i] and i not in bad_rows)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec_and_rows())
+def test_fused_path_gives_the_scores_of_the_object_path(
+    case: tuple[InstrumentSpec, list[list[float | None]]],
+) -> None:
+    # Complete rows take the compiled fast path of spec.to_scores; the rest fall
+    # back to score_items. Either way the Score objects are equal.
+    spec, rows = case
+    for row in rows:
+        items = {
+            k: None if v is None else int(v)
+            for k, v in zip(spec.item_ids, row, strict=True)
+        }
+        response = InstrumentResponse(instrument=spec.id, subject="r-1", items=items)
+        expected = score_items(spec, items, subject="r-1").to_scores(
+            SubjectKind.CLIENT, plugin="p"
+        )
+        assert spec.to_scores(response, SubjectKind.CLIENT, plugin="p") == expected
+        assert paths_disagree(spec, [[math.nan if v is None else v for v in row]]) == []

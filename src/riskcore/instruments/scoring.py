@@ -5,8 +5,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Callable, Mapping
+import operator
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from types import MemberDescriptorType
 from typing import TYPE_CHECKING, Any, cast
 
@@ -199,9 +202,187 @@ def score_to_scores(
 
     The same scores, values, bands, flags and errors as
     ``score(spec, response).to_scores(subject_kind, subject=subject,
-    plugin=plugin)``.
+    plugin=plugin)``, without the intermediate :class:`InstrumentResult`.
+
+    A response with every item answered by an integer code in range (the usual
+    case) is scored by a plan compiled once per spec: the answers are fetched
+    with one :func:`operator.itemgetter` call, checked with ``min``/``max`` per
+    range group, and each scale is the ``sum`` of its (reverse-keyed) codes,
+    then the same floating-point formula as :func:`score_items`. Anything else
+    (unanswered, float or unknown items, an answer out of range) goes through
+    :func:`score_items`, which prorates or raises the precise error. The
+    conformance kit's :func:`~riskcore.testing.paths_disagree` checks that both
+    give the same scores.
+
+    >>> from riskcore.instruments import InstrumentSpec, uniform_items
+    >>> from riskcore.model import InstrumentResponse, SubjectKind
+    >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(3, 0, 4),
+    ...                       reverse=["3"], subscales={"first": ["1", "2"]})
+    >>> r = InstrumentResponse(instrument="demo", subject="c-01",
+    ...                        items={1: 4, 2: 1, 3: 0})
+    >>> [(s.scale, s.value) for s in score_to_scores(spec, r, SubjectKind.CLIENT)]
+    [('total', 9.0), ('first', 5.0)]
     """
-    return score(spec, response).to_scores(subject_kind, subject=subject, plugin=plugin)
+    if response.instrument != spec.id:
+        return score(spec, response).to_scores(
+            subject_kind, subject=subject, plugin=plugin
+        )  # raises the error naming both instruments
+    fast = spec._cache.get("fast")
+    if fast is None:
+        fast = spec._cache["fast"] = _FastPlan(spec)
+    got = fast.scores(response.items, subject or response.subject, subject_kind, plugin)
+    if got is None:
+        return score(spec, response).to_scores(
+            subject_kind, subject=subject, plugin=plugin
+        )
+    return got
+
+
+class _FastPlan:
+    """The compiled fast path of :func:`score_to_scores` for one spec (internal).
+
+    Only for complete responses with integer codes in range: :meth:`scores`
+    returns ``None`` for anything else, and the caller falls back to the
+    reference loop in :func:`score_items`.
+    """
+
+    __slots__ = (
+        "critical",
+        "fetch",
+        "id",
+        "intercept",
+        "n",
+        "ranges",
+        "scales",
+        "slope",
+    )
+
+    def __init__(self, spec: InstrumentSpec) -> None:
+        plan = spec._plan
+        ids = plan.ids
+        self.id = spec.id
+        self.n = len(ids)
+        self.fetch = _getter(tuple(range(self.n)), ids)
+        # Items grouped by their answer range: one min/max check per group.
+        groups: dict[tuple[int, int], list[int]] = {}
+        for j, (lo, hi) in enumerate(zip(plan.lo, plan.hi, strict=True)):
+            groups.setdefault((lo, hi), []).append(j)
+        self.ranges = tuple(
+            (_picker(tuple(js), self.n), lo, hi) for (lo, hi), js in groups.items()
+        )
+        rev = plan.rev
+        scales = []
+        for sp in plan.scales:
+            forward = tuple(j for j in sp.index if not rev[j])
+            backward = tuple(j for j in sp.index if rev[j])
+            # sum(lo + hi - x for reversed x) == constant - sum(reversed x)
+            constant = sum(plan.lo[j] + plan.hi[j] for j in backward)
+            scales.append(
+                (
+                    sp,
+                    _picker(forward, self.n) if forward else _no_answers,
+                    _picker(backward, self.n) if backward else None,
+                    constant,
+                )
+            )
+        self.scales = tuple(scales)
+        self.critical = tuple((j, t, f) for j, t, f, _ in plan.critical)
+        self.intercept, self.slope = plan.intercept, plan.slope
+
+    def scores(
+        self,
+        items: Mapping[str, int | float | None],
+        subject: str,
+        kind: SubjectKind,
+        plugin: str | None,
+    ) -> list[Score] | None:
+        if len(items) != self.n:
+            return None
+        try:
+            answers = self.fetch(items)
+        except KeyError:
+            return None
+        if set(map(type, answers)) != _INT_ONLY:  # None, float, bool: the loop
+            return None
+        for pick, lo, hi in self.ranges:
+            chosen = pick(answers)
+            if min(chosen) < lo or max(chosen) > hi:
+                return None  # the loop raises the error naming the item
+        subject = check_id("subject", subject)
+        if plugin is None:
+            plugin = current_plugin.get()
+        flags: list[Flag] = [f for j, t, f in self.critical if answers[j] >= t]
+        raised: list[Flag] = []
+        intercept, slope = self.intercept, self.slope
+        made: list[tuple[str, float, float, float, str | None]] = []
+        for sp, forward, backward, constant in self.scales:
+            s = sum(forward(answers))
+            if backward is not None:
+                s += constant - sum(backward(answers))
+            # The formula of score_items with c == n, in the same order.
+            r = float(s) if intercept is None else intercept * sp.n + slope * s
+            value = r / sp.n if sp.mean else r
+            if sp.factor != 1.0:
+                value = value * sp.factor
+            band = None
+            if sp.labels:
+                b = bisect_right(sp.cuts, value)
+                band = sp.labels[b]
+                if sp.flags and sp.flags[b] is not None:
+                    raised.append(sp.flags[b])  # type: ignore[arg-type]
+            made.append((sp.name, value, sp.minimum, sp.maximum, band))
+        first: tuple[Flag, ...] = tuple(flags + raised) if flags or raised else ()
+        trusted = Score._trusted
+        out = []
+        for name, value, minimum, maximum, band in made:
+            out.append(
+                trusted(
+                    subject,
+                    kind,
+                    self.id,
+                    name,
+                    value,
+                    minimum,
+                    maximum,
+                    band,
+                    first,
+                    None,
+                    plugin,
+                )
+            )
+            first = ()
+        return out
+
+
+_INT_ONLY = frozenset({int})
+
+
+def _no_answers(answers: object) -> tuple[int, ...]:
+    """The forward-keyed answers of a scale whose items are all reverse-keyed."""
+    return ()
+
+
+def _getter(
+    index: tuple[int, ...], keys: Sequence[Any] | None = None
+) -> Callable[[Any], tuple[Any, ...]]:
+    """``operator.itemgetter`` that always returns a tuple (internal).
+
+    With *keys*, fetches ``keys[j]`` for each ``j`` in *index* from a mapping;
+    without, positions *index* from a sequence.
+    """
+    picked = tuple(keys[j] for j in index) if keys is not None else index
+    if len(picked) == 1:
+        return functools.partial(_one, picked[0])  # picklable, unlike a lambda
+    return operator.itemgetter(*picked)
+
+
+def _one(key: Any, seq: Any) -> tuple[Any]:
+    return (seq[key],)
+
+
+def _picker(index: tuple[int, ...], n: int) -> Callable[[Any], tuple[Any, ...]]:
+    """Positions *index* of a tuple of *n* answers (all of them: ``tuple``, a no-op)."""
+    return tuple if index == tuple(range(n)) else _getter(index)
 
 
 def score_items(

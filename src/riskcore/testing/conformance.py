@@ -51,7 +51,7 @@ import attrs
 from attrs import field, frozen
 
 from riskcore.errors import CatalogError, PluginError, RiskcoreError
-from riskcore.instruments import InstrumentSpec, score_items
+from riskcore.instruments import InstrumentResult, InstrumentSpec, score_items
 from riskcore.model import (
     GUARDED_CATEGORIES,
     PROTECTED_FIELDS,
@@ -982,12 +982,17 @@ def _generate(
 
 
 def paths_disagree(spec: InstrumentSpec, rows: Sequence[Sequence[float]]) -> list[str]:
-    """Where the object and columnar scoring paths of *spec* disagree on *rows*.
+    """Where the scoring paths of *spec* disagree on *rows*.
 
-    *rows* are answers in item order with ``NaN`` for unanswered items (as
-    drawn by :func:`riskcore.testing.strategies.answer_matrices`). Values, band
-    labels and raised flags are compared for every row and scale; an empty list
-    means the paths agree exactly.
+    The object path (:func:`~riskcore.instruments.score_items`) is compared
+    with the columnar path (:meth:`~riskcore.instruments.InstrumentSpec.score_array`)
+    and with the fused path to scores
+    (:meth:`~riskcore.instruments.InstrumentSpec.to_scores`, whose compiled
+    fast path takes complete rows). *rows* are answers in item order with
+    ``NaN`` for unanswered items (as drawn by
+    :func:`riskcore.testing.strategies.answer_matrices`). Values, band labels
+    and raised flags are compared for every row and scale; an empty list means
+    the paths agree exactly.
 
     >>> from riskcore.instruments import InstrumentSpec, uniform_items
     >>> spec = InstrumentSpec(id="toy", name="Toy", items=uniform_items(3, 0, 4))
@@ -1004,6 +1009,7 @@ def paths_disagree(spec: InstrumentSpec, rows: Sequence[Sequence[float]]) -> lis
             for k, v in zip(spec.item_ids, row, strict=True)
         }
         obj = score_items(spec, answers, subject="r")
+        out += _fused_disagrees(spec, r, answers, obj)
         for scale in spec.scale_names:
             a = obj.values[scale]
             b = float(col.values[scale][r])
@@ -1021,6 +1027,34 @@ def paths_disagree(spec: InstrumentSpec, rows: Sequence[Sequence[float]]) -> lis
             out.append(
                 f"row {r}: flags {sorted(f.code for f in obj.flags)} vs {sorted(flags)}"
             )
+    return out
+
+
+def _fused_disagrees(
+    spec: InstrumentSpec,
+    r: int,
+    answers: dict[str, int | None],
+    obj: InstrumentResult,
+) -> list[str]:
+    """Where :meth:`~riskcore.instruments.InstrumentSpec.to_scores` (the fused
+    object path) disagrees with :func:`~riskcore.instruments.score_items`."""
+    response = InstrumentResponse(instrument=spec.id, subject="r", items=answers)
+    fused = spec.to_scores(response, SubjectKind.CLIENT, plugin="p")
+    out = []
+    if [s.scale for s in fused] != list(spec.scale_names):
+        return [f"row {r}: fused scales {[s.scale for s in fused]}"]
+    for s in fused:
+        if (s.value, s.band, s.missing_reason) != (
+            obj.values[s.scale],
+            obj.bands[s.scale],
+            obj.missing[s.scale],
+        ):
+            out.append(
+                f"row {r}, {s.scale}: fused {s.value} ({s.band}) vs "
+                f"object {obj.values[s.scale]} ({obj.bands[s.scale]})"
+            )
+    if fused[0].flags != obj.flags or any(s.flags for s in fused[1:]):
+        out.append(f"row {r}: fused flags differ from the object path's")
     return out
 
 
