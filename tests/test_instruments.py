@@ -838,3 +838,25 @@ def test_flags_survive_an_incomplete_total() -> None:
     assert s.missing_reason == "3 of 9 items unanswered; at most 2 may be missing"
     assert [f.code for f in s.flags] == ["phq9.item9-unanswered"]
     assert s.critical
+
+
+def test_fast_path_source_binds_data_by_name() -> None:
+    # The generated function's source holds identifiers and integers only:
+    # ids, labels and flags of the spec are bound as constants, never pasted in.
+    from riskcore.instruments.scoring import _FastPlan
+
+    spec = InstrumentSpec(
+        id="odd-instrument",
+        name="Odd",
+        items=[Item(id="q-alpha", minimum=1, maximum=5), Item(id="q-beta", minimum=0, maximum=3)],
+        reverse=["q-alpha"],
+        bands=[Band(label="label-low", upper=4), Band(label="label-high", lower=4)],
+    )
+    source = _FastPlan(spec).source
+    for text in ("odd-instrument", "q-alpha", "q-beta", "label-low", "'", '"subject"'):
+        assert text not in source.replace('checked_id("subject"', "")
+    assert "(6 - a0)" in source  # reverse keying of a 1..5 item
+    r = resp(spec, {"q-alpha": 5, "q-beta": 3})
+    assert [(s.value, s.band) for s in spec.to_scores(r, SubjectKind.CLIENT)] == [
+        (4.0, "label-high")
+    ]

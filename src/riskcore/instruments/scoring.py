@@ -5,11 +5,10 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import operator
 from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from types import MemberDescriptorType
 from typing import TYPE_CHECKING, Any, cast
 
@@ -18,8 +17,8 @@ from attrs import field, frozen
 
 from riskcore._context import current_plugin
 from riskcore.errors import FieldError, InstrumentError
-from riskcore.model._fields import check_id, to_tuple
-from riskcore.model.assessment import Flag, Score
+from riskcore.model._fields import to_tuple
+from riskcore.model.assessment import _KNOWN_IDS, Flag, Score, _checked_id
 
 if TYPE_CHECKING:
     from riskcore.instruments.spec import InstrumentSpec
@@ -100,7 +99,7 @@ class InstrumentResult:
         # (instrument and scale ids, minimum, maximum), so the scores skip the
         # per-field validators; Score._trusted still converts and checks each
         # value (a number, not NaN, within minimum and maximum, or a reason).
-        subject = check_id("subject", subject or self.subject)
+        subject = _checked_id("subject", subject or self.subject)
         if plugin is None:
             plugin = current_plugin.get()
         flags: tuple[Flag, ...] = self.flags
@@ -205,14 +204,15 @@ def score_to_scores(
     plugin=plugin)``, without the intermediate :class:`InstrumentResult`.
 
     A response with every item answered by an integer code in range (the usual
-    case) is scored by a plan compiled once per spec: the answers are fetched
-    with one :func:`operator.itemgetter` call, checked with ``min``/``max`` per
-    range group, and each scale is the ``sum`` of its (reverse-keyed) codes,
-    then the same floating-point formula as :func:`score_items`. Anything else
-    (unanswered, float or unknown items, an answer out of range) goes through
-    :func:`score_items`, which prorates or raises the precise error. The
-    conformance kit's :func:`~riskcore.testing.paths_disagree` checks that both
-    give the same scores.
+    case) is scored by a function generated once per spec (as attrs generates
+    ``__init__``): the answers are fetched with one :func:`operator.itemgetter`
+    call into locals, checked by unrolled comparisons, and each scale is its
+    (reverse-keyed) codes added up, then the same floating-point formula as
+    :func:`score_items`. Anything else (unanswered, float or unknown items, an
+    answer out of range) goes through :func:`score_items`, which prorates or
+    raises the precise error. The conformance kit's
+    :func:`~riskcore.testing.paths_disagree` checks that both give the same
+    scores.
 
     >>> from riskcore.instruments import InstrumentSpec, uniform_items
     >>> from riskcore.model import InstrumentResponse, SubjectKind
@@ -241,148 +241,124 @@ def score_to_scores(
 class _FastPlan:
     """The compiled fast path of :func:`score_to_scores` for one spec (internal).
 
-    Only for complete responses with integer codes in range: :meth:`scores`
-    returns ``None`` for anything else, and the caller falls back to the
-    reference loop in :func:`score_items`.
+    ``scores(items, subject, kind, plugin)`` is a function generated from the
+    spec, as attrs generates ``__init__`` methods: one local per item, the
+    type and range checks unrolled, each scale's sum written out with its
+    reverse keying, then :func:`score_items`' formula with the count equal to
+    the number of items. It returns ``None`` unless every item is answered by
+    an ``int`` in range; the caller then falls back to :func:`score_items`.
+    Only identifiers and integers from the validated spec appear in the source
+    (:attr:`source`, kept for inspection); every other constant is bound by
+    name.
     """
 
-    __slots__ = (
-        "critical",
-        "fetch",
-        "id",
-        "intercept",
-        "n",
-        "ranges",
-        "scales",
-        "slope",
-    )
+    __slots__ = ("scores", "source")
+
+    scores: Callable[
+        [Mapping[str, int | float | None], str, SubjectKind, str | None],
+        list[Score] | None,
+    ]
+    source: str
 
     def __init__(self, spec: InstrumentSpec) -> None:
-        plan = spec._plan
-        ids = plan.ids
-        self.id = spec.id
-        self.n = len(ids)
-        self.fetch = _getter(tuple(range(self.n)), ids)
-        # Items grouped by their answer range: one min/max check per group.
-        groups: dict[tuple[int, int], list[int]] = {}
-        for j, (lo, hi) in enumerate(zip(plan.lo, plan.hi, strict=True)):
-            groups.setdefault((lo, hi), []).append(j)
-        self.ranges = tuple(
-            (_picker(tuple(js), self.n), lo, hi) for (lo, hi), js in groups.items()
+        self.source, namespace = _fast_source(spec)
+        code = compile(self.source, f"<riskcore fast path for {spec.id}>", "exec")
+        exec(code, namespace)
+        self.scores = namespace["scores"]
+
+    def __reduce__(self) -> tuple[Callable[[], None], tuple[()]]:
+        # A generated function does not pickle: an unpickled spec rebuilds it.
+        return (_unbuilt, ())
+
+
+def _unbuilt() -> None:
+    return None
+
+
+def _fast_source(spec: InstrumentSpec) -> tuple[str, dict[str, Any]]:
+    """The source of :class:`_FastPlan`'s function for *spec*, and its globals."""
+    plan = spec._plan
+    n = len(plan.ids)
+    lo = [int(x) for x in plan.lo]
+    hi = [int(x) for x in plan.hi]
+    a = [f"a{j}" for j in range(n)]
+    ns: dict[str, Any] = {
+        "ID": spec.id,
+        "checked_id": _checked_id,
+        "known": _KNOWN_IDS,
+        "current_plugin": current_plugin,
+        "trusted": Score._trusted,
+        "bisect_right": bisect_right,
+    }
+    if n == 1:
+        ns["KEY"] = plan.ids[0]
+        fetch = "        a0 = items[KEY]"
+    else:
+        ns["fetch"] = operator.itemgetter(*plan.ids)
+        fetch = f"        {', '.join(a)} = fetch(items)"
+    checks = " and ".join(f"{lo[j]} <= a{j} <= {hi[j]}" for j in range(n))
+    lines = [
+        "def scores(items, subject, kind, plugin):",
+        f"    if len(items) != {n}:",
+        "        return None",
+        "    try:",
+        fetch,
+        "    except KeyError:",
+        "        return None",
+        "    if " + " or ".join(f"type({x}) is not int" for x in a) + ":",
+        "        return None  # unanswered, or a float: score_items",
+        f"    if not ({checks}):",
+        "        return None  # score_items raises the error naming the item",
+        "    if type(subject) is not str or subject not in known:",
+        '        subject = checked_id("subject", subject)',
+        "    if plugin is None:",
+        "        plugin = current_plugin.get()",
+        "    flags = []",
+    ]
+    for c, (j, threshold, flag, _) in enumerate(plan.critical):
+        ns[f"THRESHOLD{c}"], ns[f"CRITICAL{c}"] = threshold, flag
+        lines += [f"    if a{j} >= THRESHOLD{c}:", f"        flags.append(CRITICAL{c})"]
+    if plan.intercept is not None:
+        ns["INTERCEPT"], ns["SLOPE"] = plan.intercept, plan.slope
+    made = []
+    for k, sp in enumerate(plan.scales):
+        terms = [
+            f"({lo[j] + hi[j]} - a{j})" if plan.rev[j] else f"a{j}" for j in sp.index
+        ]
+        lines.append(f"    s{k} = " + " + ".join(terms))
+        if plan.intercept is None:
+            lines.append(f"    v{k} = float(s{k})")
+        else:
+            lines.append(f"    v{k} = INTERCEPT * {sp.n} + SLOPE * s{k}")
+        if sp.mean:
+            lines.append(f"    v{k} = v{k} / {sp.n}")
+        if sp.factor != 1.0:
+            ns[f"FACTOR{k}"] = sp.factor
+            lines.append(f"    v{k} = v{k} * FACTOR{k}")
+        band = "None"
+        if sp.labels:
+            ns[f"CUTS{k}"], ns[f"LABELS{k}"] = sp.cuts, sp.labels
+            lines.append(f"    b{k} = bisect_right(CUTS{k}, v{k})")
+            band = f"LABELS{k}[b{k}]"
+            if sp.flags:
+                ns[f"BAND_FLAGS{k}"] = sp.flags
+                lines += [
+                    f"    if BAND_FLAGS{k}[b{k}] is not None:",
+                    f"        flags.append(BAND_FLAGS{k}[b{k}])",
+                ]
+        ns[f"SCALE{k}"], ns[f"MIN{k}"], ns[f"MAX{k}"] = sp.name, sp.minimum, sp.maximum
+        made.append(f"SCALE{k}, v{k}, MIN{k}, MAX{k}, {band}")
+    # Critical-item flags first, then band flags in scale order (as score_items):
+    # the critical ones were appended before any scale was computed.
+    lines.append("    first = tuple(flags)")
+    lines.append("    return [")
+    for k, args in enumerate(made):
+        flags = "first" if k == 0 else "()"
+        lines.append(
+            f"        trusted(subject, kind, ID, {args}, {flags}, None, plugin),"
         )
-        rev = plan.rev
-        scales = []
-        for sp in plan.scales:
-            forward = tuple(j for j in sp.index if not rev[j])
-            backward = tuple(j for j in sp.index if rev[j])
-            # sum(lo + hi - x for reversed x) == constant - sum(reversed x)
-            constant = sum(plan.lo[j] + plan.hi[j] for j in backward)
-            scales.append(
-                (
-                    sp,
-                    _picker(forward, self.n) if forward else _no_answers,
-                    _picker(backward, self.n) if backward else None,
-                    constant,
-                )
-            )
-        self.scales = tuple(scales)
-        self.critical = tuple((j, t, f) for j, t, f, _ in plan.critical)
-        self.intercept, self.slope = plan.intercept, plan.slope
-
-    def scores(
-        self,
-        items: Mapping[str, int | float | None],
-        subject: str,
-        kind: SubjectKind,
-        plugin: str | None,
-    ) -> list[Score] | None:
-        if len(items) != self.n:
-            return None
-        try:
-            answers = self.fetch(items)
-        except KeyError:
-            return None
-        if set(map(type, answers)) != _INT_ONLY:  # None, float, bool: the loop
-            return None
-        for pick, lo, hi in self.ranges:
-            chosen = pick(answers)
-            if min(chosen) < lo or max(chosen) > hi:
-                return None  # the loop raises the error naming the item
-        subject = check_id("subject", subject)
-        if plugin is None:
-            plugin = current_plugin.get()
-        flags: list[Flag] = [f for j, t, f in self.critical if answers[j] >= t]
-        raised: list[Flag] = []
-        intercept, slope = self.intercept, self.slope
-        made: list[tuple[str, float, float, float, str | None]] = []
-        for sp, forward, backward, constant in self.scales:
-            s = sum(forward(answers))
-            if backward is not None:
-                s += constant - sum(backward(answers))
-            # The formula of score_items with c == n, in the same order.
-            r = float(s) if intercept is None else intercept * sp.n + slope * s
-            value = r / sp.n if sp.mean else r
-            if sp.factor != 1.0:
-                value = value * sp.factor
-            band = None
-            if sp.labels:
-                b = bisect_right(sp.cuts, value)
-                band = sp.labels[b]
-                if sp.flags and sp.flags[b] is not None:
-                    raised.append(sp.flags[b])  # type: ignore[arg-type]
-            made.append((sp.name, value, sp.minimum, sp.maximum, band))
-        first: tuple[Flag, ...] = tuple(flags + raised) if flags or raised else ()
-        trusted = Score._trusted
-        out = []
-        for name, value, minimum, maximum, band in made:
-            out.append(
-                trusted(
-                    subject,
-                    kind,
-                    self.id,
-                    name,
-                    value,
-                    minimum,
-                    maximum,
-                    band,
-                    first,
-                    None,
-                    plugin,
-                )
-            )
-            first = ()
-        return out
-
-
-_INT_ONLY = frozenset({int})
-
-
-def _no_answers(answers: object) -> tuple[int, ...]:
-    """The forward-keyed answers of a scale whose items are all reverse-keyed."""
-    return ()
-
-
-def _getter(
-    index: tuple[int, ...], keys: Sequence[Any] | None = None
-) -> Callable[[Any], tuple[Any, ...]]:
-    """``operator.itemgetter`` that always returns a tuple (internal).
-
-    With *keys*, fetches ``keys[j]`` for each ``j`` in *index* from a mapping;
-    without, positions *index* from a sequence.
-    """
-    picked = tuple(keys[j] for j in index) if keys is not None else index
-    if len(picked) == 1:
-        return functools.partial(_one, picked[0])  # picklable, unlike a lambda
-    return operator.itemgetter(*picked)
-
-
-def _one(key: Any, seq: Any) -> tuple[Any]:
-    return (seq[key],)
-
-
-def _picker(index: tuple[int, ...], n: int) -> Callable[[Any], tuple[Any, ...]]:
-    """Positions *index* of a tuple of *n* answers (all of them: ``tuple``, a no-op)."""
-    return tuple if index == tuple(range(n)) else _getter(index)
+    lines.append("    ]")
+    return "\n".join(lines) + "\n", ns
 
 
 def score_items(
