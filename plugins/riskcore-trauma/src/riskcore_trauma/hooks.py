@@ -8,7 +8,7 @@ Cheap to import: riskcore's model and instrument specs only (no numpy).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from riskcore import hookimpl
 from riskcore.instruments import InstrumentSpec
@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 THREATS = ("secondary-traumatic-stress",)
+_IDS = (PCL5.id, ACE.id)
 _ILLUSTRATIVE = Source(
     citation="riskcore illustrative default (not from a published effect size)",
     note=(
@@ -72,6 +73,14 @@ def _order(r: InstrumentResponse) -> dt.date:
     return r.administered or dt.date.min
 
 
+def _responses(subject: Subject, case: Case) -> list[InstrumentResponse]:
+    """The subject's PCL-5 and ACE responses, oldest first (undated ones first)."""
+    mine = [r for r in case.responses_for(subject.id) if r.instrument in _IDS]
+    if len(mine) > 1:
+        mine.sort(key=_order)  # stable: same-day responses keep their file order
+    return mine
+
+
 def _binary(subject: Subject, scale: str, value: bool | None, reason: str) -> Score:
     return Score.derived(
         subject=subject.id,
@@ -86,9 +95,9 @@ def _binary(subject: Subject, scale: str, value: bool | None, reason: str) -> Sc
 
 
 def _pcl5(subject: Subject, r: InstrumentResponse) -> list[Score]:
-    res = PCL5.score(r)
-    scores = res.to_scores(subject.KIND)
-    total = res.total  # PCL5_FLAG (total >= 33) is raised by the spec's band
+    # "total" (PCL5_FLAG, total >= 33, is raised by its band), then the clusters
+    scores = PCL5.to_scores(r, subject.KIND)
+    total = scores[0].value
     why = "the PCL-5 has no prorating rule: all 20 items are needed"
     scores.append(
         _binary(
@@ -104,23 +113,16 @@ def _pcl5(subject: Subject, r: InstrumentResponse) -> list[Score]:
     return scores
 
 
-def _ace(subject: Subject, r: InstrumentResponse) -> list[Score]:
-    res = ACE.score(r)
-    return res.to_scores(subject.KIND)  # ACE_FLAG: raised by the spec's band
-
-
-def _scores(subject: Subject, case: Case) -> Iterator[Score]:
-    for r in sorted(case.responses_for(subject.id), key=_order):
-        if r.instrument == PCL5.id:
-            yield from _pcl5(subject, r)
-        elif r.instrument == ACE.id:
-            yield from _ace(subject, r)
-
-
 @hookimpl
 def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """Score the subject's PCL-5 and ACE responses (every administration)."""
-    return list(_scores(subject, case))
+    out: list[Score] = []
+    for r in _responses(subject, case):
+        if r.instrument == PCL5.id:
+            out += _pcl5(subject, r)
+        else:
+            out += ACE.to_scores(r, subject.KIND)  # ACE_FLAG: raised by its band
+    return out
 
 
 def _probable_ptsd_clients(professional: str, case: Case) -> int:

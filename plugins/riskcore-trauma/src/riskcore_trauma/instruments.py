@@ -57,6 +57,10 @@ PCL5_MIN_ENDORSED: Final = {
 }
 """Provisional DSM-5 PTSD: items endorsed (>= 2, "Moderately") needed per cluster."""
 PCL5_ENDORSED: Final = 2
+_PCL5_RULE: Final = tuple(
+    (ids, PCL5_MIN_ENDORSED[cluster]) for cluster, ids in PCL5_CLUSTERS.items()
+)
+"""(item ids, items endorsed needed) per cluster: :func:`pcl5_provisional_ptsd`'s rule."""
 PCL5_CUTOFF: Final = 33
 PCL5_CUTOFF_LOW: Final = 31
 
@@ -107,18 +111,18 @@ def pcl5_provisional_ptsd(items: Mapping[str, int | float | None]) -> bool | Non
     >>> pcl5_provisional_ptsd(ans)  # met with a total of only 12
     True
     """
-    answers = [items.get(k) for k in PCL5.item_ids]
-    if None in answers:
-        return None
-    endorsed = {
-        k
-        for k, v in zip(PCL5.item_ids, answers, strict=True)
-        if v is not None and v >= PCL5_ENDORSED
-    }
-    return all(
-        len(endorsed.intersection(ids)) >= PCL5_MIN_ENDORSED[cluster]
-        for cluster, ids in PCL5_CLUSTERS.items()
-    )
+    met = True
+    for ids, needed in _PCL5_RULE:
+        endorsed = 0
+        for k in ids:
+            v = items.get(k)
+            if v is None:
+                return None  # even when an earlier cluster already failed
+            if v >= PCL5_ENDORSED:
+                endorsed += 1
+        if endorsed < needed:
+            met = False
+    return met
 
 
 # ------------------------------------------------------------------------- ACE
