@@ -28,6 +28,7 @@ from riskcore.testing.strategies import answer_matrices, protected_attributes
 from riskcore_safety import hooks
 from riskcore_safety.instruments import (
     AGGRESSION,
+    AGGRESSION_HIGH_FLAG,
     AGGRESSION_ITEMS,
     GAD7,
     PHQ9,
@@ -308,7 +309,7 @@ def test_aggression_screen(
 ) -> None:
     [s] = assess_one("aggression-screen", items)
     assert (s.value, s.band) == (value, band)
-    assert ("aggression.high" in codes(s)) is high
+    assert codes(s).count("aggression.high") == int(high)  # raised once at most
     assert s.critical is high
 
 
@@ -320,8 +321,10 @@ def test_aggression_high_raises_both_threats() -> None:
 
 def test_aggression_incomplete_still_flags_known_high_and_fails_closed() -> None:
     [s] = assess_one("aggression-screen", agg(threats_made=1, intoxication=None))
-    assert s.value is None
-    assert "aggression.high" in codes(s)
+    assert (s.value, s.band) == (None, "high")
+    assert s.missing_reason
+    assert codes(s) == ["aggression.high"]
+    assert s.flags[0].message.startswith("Aggression screen: threats made")
     [s] = assess_one(
         "aggression-screen",
         agg(
@@ -331,8 +334,13 @@ def test_aggression_incomplete_still_flags_known_high_and_fails_closed() -> None
             history_of_violence=None,
         ),
     )
-    assert s.value is None
-    assert codes(s) == ["aggression.high"]
+    assert (s.value, s.band) == (None, "high")
+    assert s.missing_reason
+    assert s.flags == (AGGRESSION_HIGH_FLAG,)  # 3 present: added by riskcore's rule
+    [s] = assess_one(
+        "aggression-screen", agg(intoxication=1, weapon_access=1, threats_made=None)
+    )
+    assert (s.value, s.band, s.flags) == (None, None, ())  # 2 present: not high
     got = factors_for(resp("aggression-screen", agg(intoxication=None)))
     assert ("in-session-aggression", 1.5) in got
 

@@ -14,9 +14,7 @@ Nothing here reads a subject's protected attributes. The factors on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-
-import attrs
+from collections.abc import Sequence
 
 from riskcore import hookimpl
 from riskcore.instruments import InstrumentSpec
@@ -52,6 +50,7 @@ __all__ = [
 
 THREATS = ("client-self-harm", "in-session-aggression", "staff-physical-harm")
 _BY_ID = {s.id: s for s in SPECS}
+_IDS = (*_BY_ID, CSSRS_ID)
 _ILLUSTRATIVE = Source(
     citation="riskcore illustrative default (not from a published effect size)",
     note="Override in a site catalog when local evidence exists.",
@@ -110,34 +109,51 @@ def _cssrs_score(subject: Subject, r: InstrumentResponse) -> Score:
     )
 
 
-def _aggression_scores(subject: Subject, r: InstrumentResponse) -> list[Score]:
-    res = AGGRESSION.score(r)
-    [total] = res.to_scores(subject.KIND)
-    present = sum(1 for v in r.items.values() if v == 1)
-    flagged = any(f.code == AGGRESSION_HIGH_FLAG.code for f in total.flags)
-    if present >= AGGRESSION_HIGH_COUNT and not flagged:
-        total = attrs.evolve(total, flags=(*total.flags, AGGRESSION_HIGH_FLAG))
-        flagged = True
-    if flagged:
-        # "high" by rule: threats made, or 3+ factors (even if others are unanswered).
-        total = attrs.evolve(total, band="high")
-    return [total]
+def _aggression_score(subject: Subject, r: InstrumentResponse) -> Score:
+    """The screen's total, with riskcore's rule for "high" applied.
+
+    "High" when threats were made (the spec's critical item raises
+    ``aggression.high``) or 3 or more factors are present, even if others are
+    unanswered (then ``aggression.high`` is added here).
+    """
+    [total] = AGGRESSION.to_scores(r, subject.KIND)
+    threats = any(f.code == AGGRESSION_HIGH_FLAG.code for f in total.flags)
+    present = list(r.items.values()).count(1)
+    if not threats and present < AGGRESSION_HIGH_COUNT:
+        return total  # the spec's band stands
+    return Score.derived(
+        subject=total.subject,
+        subject_kind=total.subject_kind,
+        instrument=total.instrument,
+        value=total.value,
+        minimum=total.minimum,
+        maximum=total.maximum,
+        band="high",
+        flags=total.flags if threats else (*total.flags, AGGRESSION_HIGH_FLAG),
+        missing_reason=total.missing_reason,
+    )
 
 
-def _scores(subject: Subject, case: Case) -> Iterator[Score]:
-    for r in sorted(case.responses_for(subject.id), key=_order):
-        if r.instrument == CSSRS_ID:
-            yield _cssrs_score(subject, r)
-        elif r.instrument == AGGRESSION.id:
-            yield from _aggression_scores(subject, r)
-        elif r.instrument in _BY_ID:
-            yield from _BY_ID[r.instrument].score(r).to_scores(subject.KIND)
+def _responses(subject: Subject, case: Case) -> list[InstrumentResponse]:
+    """The subject's responses to this plugin's instruments, oldest first."""
+    mine = [r for r in case.responses_for(subject.id) if r.instrument in _IDS]
+    if len(mine) > 1:
+        mine.sort(key=_order)  # stable: same-day responses keep their file order
+    return mine
 
 
 @hookimpl
 def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """Score the subject's PHQ-9, GAD-7, C-SSRS screener and aggression screen."""
-    return list(_scores(subject, case))
+    out: list[Score] = []
+    for r in _responses(subject, case):
+        if r.instrument == CSSRS_ID:
+            out.append(_cssrs_score(subject, r))
+        elif r.instrument == AGGRESSION.id:
+            out.append(_aggression_score(subject, r))
+        else:
+            out += _BY_ID[r.instrument].to_scores(r, subject.KIND)
+    return out
 
 
 def _latest(scores: Sequence[Score]) -> dict[tuple[str, str], Score]:
@@ -174,7 +190,7 @@ def _staff_factors(subject: Professional, case: Case) -> list[RiskFactor]:
         screens = [r for r in case.responses_for(c.id) if r.instrument == AGGRESSION.id]
         if not screens:
             continue
-        [score] = _aggression_scores(c, max(screens, key=_order))
+        score = _aggression_score(c, max(screens, key=_order))
         level = _aggression_level(score)
         if level is None:
             continue

@@ -241,12 +241,15 @@ class CssrsTriage:
         return not self.problems
 
 
+_UNANSWERED: Final[dict[str, int | None]] = dict.fromkeys(CSSRS_ITEMS)
+
+
 def _answers(
     items: Mapping[str, int | float | None], respondent: str
 ) -> dict[str, int | None]:
-    out: dict[str, int | None] = dict.fromkeys(CSSRS_ITEMS)
+    out = _UNANSWERED.copy()
     for key, value in items.items():
-        if key not in CSSRS_ITEMS:
+        if key not in out:
             raise InstrumentError(
                 f"{CSSRS_ID}: respondent {respondent}: item {key}: is not an item of this instrument"
             )
@@ -281,19 +284,19 @@ def triage_cssrs(
     (False, ['cssrs.moderate-risk', 'cssrs.incomplete'])
     """
     a = _answers(items, respondent)
-    problems: list[str] = []
-    required = ["1", "2", "6"]
+    required: tuple[str, ...] = ("1", "2", "6")
     if a["2"] == 1:
-        required += ["3", "4", "5"]
+        required += ("3", "4", "5")
     if a["6"] == 1:
-        required.append("6b")
-    problems += [f"question {q} unanswered" for q in required if a[q] is None]
+        required += ("6b",)
+    problems: list[str] = []
+    for q in required:
+        if a[q] is None:
+            problems.append(f"question {q} unanswered")
     if a["2"] == 0:
-        problems += [
-            f"question {q} answered although question 2 was no"
-            for q in ("3", "4", "5")
-            if a[q] is not None
-        ]
+        for q in ("3", "4", "5"):
+            if a[q] is not None:
+                problems.append(f"question {q} answered although question 2 was no")
     if a["6"] == 0 and a["6b"] is not None:
         problems.append("question 6b answered although question 6 was no")
     # The level the answers support; with problems it is a lower bound, so a
@@ -306,7 +309,7 @@ def triage_cssrs(
         level = "low"
     else:
         level = "none"
-    flags = [_CSSRS_FLAGS[level]] if level != "none" else []
+    flags: tuple[Flag, ...] = (_CSSRS_FLAGS[level],) if level != "none" else ()
     if problems:
-        flags.append(CSSRS_INCOMPLETE)
-    return CssrsTriage(level=level, problems=tuple(problems), flags=tuple(flags))
+        flags += (CSSRS_INCOMPLETE,)
+    return CssrsTriage(level=level, problems=tuple(problems), flags=flags)
