@@ -165,6 +165,7 @@ def test_chs_answers_stored_not_scored() -> None:
         ({"2": 6}, "item 2"),
         ({"3": 2.5}, "item 3"),
         ({"4": float("nan")}, "item 4"),
+        ({"5": float("inf")}, "item 5"),
         ({"13": 3}, "unknown item '13'"),
     ],
 )

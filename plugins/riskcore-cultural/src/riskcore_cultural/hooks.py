@@ -14,7 +14,7 @@ a factor on an aggression or self-harm threat.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from riskcore import hookimpl
 from riskcore.model import (
@@ -83,45 +83,49 @@ def _clinician(client: Client, case: Case) -> Professional | None:
     return None  # pragma: no cover - Case validates clinician references
 
 
-def _client_scores(client: Client, case: Case) -> Iterator[Score]:
-    kind = SubjectKind.CLIENT
-    clinician = _clinician(client, case)
-    if clinician is not None:
-        shared = shares_language(client.protected.languages, clinician.languages)
-        if shared is None:
-            yield Score.derived(
-                subject=client.id,
-                subject_kind=kind,
-                instrument=LANGUAGE_FIT_ID,
-                scale="concordance",
-                minimum=0,
-                maximum=1,
-                missing_reason="client or clinician languages not recorded",
-            )
-        else:
-            flags: tuple[Flag, ...] = () if shared else (_INTERPRETER,)
-            yield Score.derived(
-                subject=client.id,
-                subject_kind=kind,
-                instrument=LANGUAGE_FIT_ID,
-                scale="concordance",
-                value=1.0 if shared else 0.0,
-                minimum=0,
-                maximum=1,
-                band="shared-language" if shared else "no-shared-language",
-                flags=flags,
-            )
-    responses = case.responses_for(client.id)
-    cfi = [r for r in responses if r.instrument == CFI_ID]
-    yield Score.derived(
+def _language_fit(client: Client, clinician: Professional) -> Score:
+    shared = shares_language(client.protected.languages, clinician.languages)
+    if shared is None:
+        return Score.derived(
+            subject=client.id,
+            subject_kind=SubjectKind.CLIENT,
+            instrument=LANGUAGE_FIT_ID,
+            scale="concordance",
+            minimum=0,
+            maximum=1,
+            missing_reason="client or clinician languages not recorded",
+        )
+    return Score.derived(
         subject=client.id,
-        subject_kind=kind,
-        instrument=CFI_ID,
-        scale="recorded",
-        value=1.0 if cfi else 0.0,
+        subject_kind=SubjectKind.CLIENT,
+        instrument=LANGUAGE_FIT_ID,
+        scale="concordance",
+        value=1.0 if shared else 0.0,
         minimum=0,
         maximum=1,
-        band="on-file" if cfi else "not-on-file",
+        band="shared-language" if shared else "no-shared-language",
+        flags=() if shared else (_INTERPRETER,),
+    )
+
+
+def _client_scores(client: Client, case: Case) -> list[Score]:
+    out: list[Score] = []
+    clinician = _clinician(client, case)
+    if clinician is not None:
+        out.append(_language_fit(client, clinician))
+    responses = case.responses_for(client.id)
+    cfi = any(r.instrument == CFI_ID for r in responses)
+    out.append(
+        Score.derived(
+            subject=client.id,
+            subject_kind=SubjectKind.CLIENT,
+            instrument=CFI_ID,
+            scale="recorded",
+            value=1.0 if cfi else 0.0,
+            minimum=0,
+            maximum=1,
+            band="on-file" if cfi else "not-on-file",
+        )
     )
     for r in responses:
         if r.instrument != CHS_ID:
@@ -130,23 +134,26 @@ def _client_scores(client: Client, case: Case) -> Iterator[Score]:
         # answers are validated and stored; the total is NOT scored because the
         # item keying could not be confirmed against the primary source.
         n = check_chs_items(r.items, client.id)
-        yield Score.derived(
-            subject=client.id,
-            subject_kind=kind,
-            instrument=CHS_ID,
-            scale="answered",
-            value=float(n),
-            minimum=0,
-            maximum=len(CHS_ITEMS),
-            band="stored-not-scored",
+        out.append(
+            Score.derived(
+                subject=client.id,
+                subject_kind=SubjectKind.CLIENT,
+                instrument=CHS_ID,
+                scale="answered",
+                value=float(n),
+                minimum=0,
+                maximum=len(CHS_ITEMS),
+                band="stored-not-scored",
+            )
         )
+    return out
 
 
 @hookimpl
 def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """Language fit, CFI presence and CHS answers for clients; preparation for staff."""
     if isinstance(subject, Client):
-        return list(_client_scores(subject, case))
+        return _client_scores(subject, case)
     if isinstance(subject, Professional):
         hours = subject.cultural_training_hours
         if hours is None:

@@ -51,6 +51,9 @@ CHS_ID: Final = "chs"
 
 CHS_ITEMS: Final = tuple(str(i) for i in range(1, 13))
 """Cultural Humility Scale item ids, ``"1"`` .. ``"12"``; answers 1-5."""
+_CHS_ITEM_SET: Final = frozenset(CHS_ITEMS)
+_CHS_ANSWERS: Final = frozenset(range(1, 6))
+"""The valid CHS answers; a whole float such as ``3.0`` is one of them (``3.0 == 3``)."""
 
 CHS_SOURCE: Final = Source(
     citation=(
@@ -90,7 +93,7 @@ def primary_languages(languages: Iterable[str]) -> frozenset[str]:
     """
     out = set()
     for lang in languages:
-        tag = lang.strip().replace("_", "-").split("-", 1)[0].lower()
+        tag = lang.strip().replace("_", "-").partition("-")[0].lower()
         if tag:
             out.add(tag)
     return frozenset(out)
@@ -104,10 +107,13 @@ def shares_language(client: Iterable[str], clinician: Iterable[str]) -> bool | N
     >>> shares_language([], ["en"]) is None
     True
     """
-    a, b = primary_languages(client), primary_languages(clinician)
-    if not a or not b:
+    a = primary_languages(client)
+    if not a:
         return None
-    return bool(a & b)
+    b = primary_languages(clinician)
+    if not b:
+        return None
+    return not a.isdisjoint(b)
 
 
 def check_chs_items(items: dict[str, int | float | None], respondent: str) -> int:
@@ -128,11 +134,11 @@ def check_chs_items(items: dict[str, int | float | None], respondent: str) -> in
     """
     n = 0
     for key, value in items.items():
-        if key not in CHS_ITEMS:
+        if key not in _CHS_ITEM_SET:
             raise InstrumentError(f"chs: respondent {respondent}: unknown item {key!r}")
         if value is None:
             continue
-        if value != value or value != int(value) or not 1 <= value <= 5:
+        if value not in _CHS_ANSWERS:  # also NaN, infinities and 2.5
             raise InstrumentError(
                 f"chs: respondent {respondent}: item {key}: {value!r} is not an integer in 1-5"
             )
