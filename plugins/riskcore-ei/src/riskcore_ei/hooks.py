@@ -83,23 +83,42 @@ def _order(r: InstrumentResponse) -> dt.date:
     return r.administered or dt.date.min
 
 
+def _responses(subject: Subject, case: Case) -> list[InstrumentResponse]:
+    """The subject's WLEIS responses, oldest first (undated ones first)."""
+    mine = [r for r in case.responses_for(subject.id) if r.instrument == WLEIS.id]
+    if len(mine) > 1:
+        mine.sort(key=_order)  # stable: same-day responses keep their file order
+    return mine
+
+
+def _mean(values: dict[str, float | None], subscales: tuple[str, ...]) -> float | None:
+    """The mean of the subscales' values; ``None`` if any of them is incomplete.
+
+    Every WLEIS subscale has 4 items, so the mean of subscale means is the mean
+    of their items.
+    """
+    total = 0.0
+    for s in subscales:
+        v = values.get(s)
+        if v is None:
+            return None
+        total += v
+    return total / len(subscales)
+
+
 def _domains(subject: Subject, values: dict[str, float | None]) -> list[Score]:
     out = []
     for domain, subscales in DOMAINS.items():
         if not subscales:
-            value, reason = None, NOT_MEASURED
+            value: float | None = None
+            reason: str | None = NOT_MEASURED
         else:
-            parts = [values.get(s) for s in subscales]
-            if any(p is None for p in parts):
-                value, reason = (
-                    None,
-                    "a WLEIS subscale behind this domain is incomplete",
-                )
-            else:
-                # every subscale has 4 items, so the mean of subscale means is
-                # the mean of their items
-                value = sum(p for p in parts if p is not None) / len(parts)
-                reason = None
+            value = _mean(values, subscales)
+            reason = (
+                None
+                if value is not None
+                else "a WLEIS subscale behind this domain is incomplete"
+            )
         out.append(
             Score.derived(
                 subject=subject.id,
@@ -123,12 +142,10 @@ def _domains(subject: Subject, values: dict[str, float | None]) -> list[Score]:
 def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """WLEIS subscales and total, then the inferred domain scores."""
     out: list[Score] = []
-    for r in sorted(case.responses_for(subject.id), key=_order):
-        if r.instrument != WLEIS.id:
-            continue
-        res = WLEIS.score(r)
-        out += res.to_scores(subject.KIND)
-        out += _domains(subject, res.values)
+    for r in _responses(subject, case):
+        scores = WLEIS.to_scores(r, subject.KIND)
+        out += scores
+        out += _domains(subject, {s.scale: s.value for s in scores})
     return out
 
 
