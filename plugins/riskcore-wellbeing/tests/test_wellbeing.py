@@ -33,8 +33,9 @@ BO_REVERSED = (1, 4, 15, 17, 29)
 
 
 def run(spec: InstrumentSpec, values: dict[str, int | None]) -> dict[str, Score]:
-    r = score_items(spec, values, subject="t-1")
-    return {s.scale: s for s in r.to_scores(SubjectKind.PROFESSIONAL)}
+    """The scores of *values* as riskcore_assess computes them (spec.to_scores)."""
+    r = InstrumentResponse(instrument=spec.id, subject="t-1", items=values)
+    return {s.scale: s for s in spec.to_scores(r, SubjectKind.PROFESSIONAL)}
 
 
 def same(n: int, value: int | None) -> dict[str, int | None]:

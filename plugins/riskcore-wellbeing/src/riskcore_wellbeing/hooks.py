@@ -96,14 +96,20 @@ def _order(r: InstrumentResponse) -> dt.date:
     return r.administered or dt.date.min
 
 
+def _responses(subject: Subject, case: Case) -> list[InstrumentResponse]:
+    """The subject's responses to this plugin's instruments, oldest first."""
+    mine = [r for r in case.responses_for(subject.id) if r.instrument in _BY_ID]
+    if len(mine) > 1:
+        mine.sort(key=_order)  # stable: same-day responses keep their file order
+    return mine
+
+
 @hookimpl
 def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """Score every ProQOL 5, CBI, PSS-10 and WHO-5 response of the subject."""
     out: list[Score] = []
-    for r in sorted(case.responses_for(subject.id), key=_order):
-        spec = _BY_ID.get(r.instrument)
-        if spec is not None:
-            out += spec.score(r).to_scores(subject.KIND)
+    for r in _responses(subject, case):
+        out += _BY_ID[r.instrument].to_scores(r, subject.KIND)
     return out
 
 
