@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -187,6 +188,31 @@ def test_end_to_end_assess() -> None:
         "not measured by WLEIS",
     )
     assert {s.instrument for s in a.scores} == {"wleis", "ei-domains"}
+
+
+def test_latest_administration_counts() -> None:
+    low = InstrumentResponse(
+        instrument="wleis",
+        subject="t-1",
+        items=same(2),
+        administered=dt.date(2026, 5, 1),
+    )
+    high = InstrumentResponse(
+        instrument="wleis",
+        subject="t-1",
+        items=same(6),
+        administered=dt.date(2026, 1, 1),
+    )
+    case = case_with(low, high)  # file order is not date order
+    subj = case.subject("t-1")
+    scores = hooks.riskcore_assess(subj, case) or []
+    totals = [s.value for s in scores if (s.instrument, s.scale) == ("wleis", "total")]
+    assert totals == [6, 2]  # oldest first
+    got = hooks.riskcore_risk_factors(subj, scores) or []
+    assert {f.threat: f.odds_ratio for f in got} == {
+        "burnout": 1.4,
+        "boundary-erosion": 1.5,
+    }
 
 
 # --------------------------------------------- object and columnar paths agree

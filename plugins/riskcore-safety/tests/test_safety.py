@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -398,6 +399,33 @@ def test_end_to_end_assess() -> None:
         "aggression-screen",
     }
     assert [f.code for _, f in a.critical_flags] == ["phq9.item9-positive"]
+
+
+def test_scores_oldest_first_and_the_latest_administration_counts() -> None:
+    # file order is not date order; undated counts as oldest; same-day ones keep
+    # their file order; another plugin's instrument is left alone
+    def dated(day: dt.date | None, answer: int) -> InstrumentResponse:
+        return InstrumentResponse(
+            instrument="phq9", subject="c-1", administered=day, items=phq([answer] * 9)
+        )
+
+    march = dt.date(2026, 3, 1)
+    case = case_with(
+        dated(march, 1),
+        dated(march, 0),
+        InstrumentResponse(instrument="ace", subject="c-1", items={"1": 1}),
+        dated(None, 2),
+        dated(dt.date(2026, 1, 1), 3),
+    )
+    scores = hooks.riskcore_assess(case.subject("c-1"), case) or []
+    assert [(s.instrument, s.value) for s in scores] == [
+        ("phq9", 18),
+        ("phq9", 27),
+        ("phq9", 9),
+        ("phq9", 0),
+    ]
+    # the latest PHQ-9 (all 0) raises nothing, though earlier ones endorsed item 9
+    assert hooks.riskcore_risk_factors(case.subject("c-1"), scores, case) == []
 
 
 # ---------------------------------------------------------------- fairness

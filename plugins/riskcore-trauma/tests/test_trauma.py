@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -292,6 +293,23 @@ def test_end_to_end_assess() -> None:
     assert by[("pcl5", "total")].value == 40
     assert by[("ace", "total")].band == "4-or-more"
     assert a.critical_flags == ()
+
+
+def test_scores_oldest_first_across_instruments() -> None:
+    ace = attrs.evolve(resp("ace", items([1] * 10)), administered=dt.date(2026, 2, 1))
+    pcl5 = attrs.evolve(resp("pcl5", items([1] * 20)), administered=dt.date(2026, 1, 1))
+    other = resp("phq9", items([0] * 9))  # another plugin's instrument
+    case = case_with(ace, other, pcl5)
+    got = hooks.riskcore_assess(case.subject("c-1"), case) or []
+    assert [s.instrument for s in got] == ["pcl5"] * 7 + ["ace"]
+    assert [s.scale for s in got[:5]] == [
+        "total",
+        "cluster-b",
+        "cluster-c",
+        "cluster-d",
+        "cluster-e",
+    ]
+    assert (got[0].value, got[-1].value) == (20, 10)
 
 
 # ---------------------------------------------------------------- fairness

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -294,6 +296,13 @@ def test_healthy_answers_raise_nothing() -> None:
         )
         == {}
     )
+
+
+def test_latest_administration_counts() -> None:
+    poor = attrs.evolve(resp("who5", same(5, 0)), administered=dt.date(2026, 5, 1))
+    good = attrs.evolve(resp("who5", same(5, 5)), administered=dt.date(2026, 1, 1))
+    assert factors(poor, good) == {"burnout": 1.3}  # file order is not date order
+    assert factors(good, attrs.evolve(poor, administered=None)) == {}
 
 
 # ------------------------------------------------------------------ plugin
