@@ -80,10 +80,12 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """Score every checklist a professional completed, oldest first."""
     if subject.KIND is not SubjectKind.PROFESSIONAL:
         return None
+    mine = [r for r in case.responses_for(subject.id) if r.instrument == CHECKLIST.id]
+    if len(mine) > 1:
+        mine.sort(key=_order)  # stable: same-day checklists keep their file order
     out: list[Score] = []
-    for r in sorted(case.responses_for(subject.id), key=_order):
-        if r.instrument == CHECKLIST.id:
-            out += CHECKLIST.score(r).to_scores(subject.KIND)
+    for r in mine:
+        out += CHECKLIST.to_scores(r, subject.KIND)
     return out
 
 
