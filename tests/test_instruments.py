@@ -848,7 +848,10 @@ def test_fast_path_source_binds_data_by_name() -> None:
     spec = InstrumentSpec(
         id="odd-instrument",
         name="Odd",
-        items=[Item(id="q-alpha", minimum=1, maximum=5), Item(id="q-beta", minimum=0, maximum=3)],
+        items=[
+            Item(id="q-alpha", minimum=1, maximum=5),
+            Item(id="q-beta", minimum=0, maximum=3),
+        ],
         reverse=["q-alpha"],
         bands=[Band(label="label-low", upper=4), Band(label="label-high", lower=4)],
     )

@@ -485,7 +485,7 @@ class _Checker:
                         f"riskcore_assess returned {spec.id}.{scale} = {s.value:g} "
                         f"for {_response_text(r)}, outside the range "
                         f"[{plan.minimum:g}, {plan.maximum:g}] its InstrumentSpec "
-                        "declares: score with spec.score(response).to_scores(...)",
+                        "declares: score with spec.to_scores(response, subject.KIND)",
                         key=f"range-{spec.id}-{scale}",
                     )
 
@@ -610,7 +610,7 @@ class _Checker:
                     f"{_response_text(resp)}, which the missing-data rule "
                     f"(max_missing={spec.scale(scale).max_missing}) cannot score: "
                     "return value=None with a missing_reason, never a low number "
-                    "(spec.score(response).to_scores(...) does this)",
+                    "(spec.to_scores(response, subject.KIND) does this)",
                     key=f"missing-{spec.id}-{scale}",
                 )
 
