@@ -874,6 +874,13 @@ class InstrumentSpec:
 
         .. versionadded:: 0.1
         """
+        fast = self._cache.get("fast")  # built by score_to_scores on first use
+        if fast is not None and response.instrument == self.id:
+            got: list[Score] | None = fast.scores(
+                response.items, subject or response.subject, subject_kind, plugin
+            )
+            if got is not None:
+                return got
         from riskcore.instruments.scoring import score_to_scores
 
         return score_to_scores(
