@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import functools
+import operator
 import weakref
 from collections.abc import Iterable
 
+from riskcore._context import current_plugin
 from riskcore.errors import AssessmentError
 from riskcore.model import (
     Assessment,
@@ -41,22 +43,22 @@ def assessor_infos(pm: PluginManager) -> dict[str, AssessorInfo]:
 
 
 _INFOS: weakref.WeakKeyDictionary[
-    PluginManager, tuple[tuple[object, ...], dict[str, AssessorInfo]]
+    PluginManager, tuple[object, dict[str, AssessorInfo]]
 ] = weakref.WeakKeyDictionary()
 
 
 def _infos(pm: PluginManager) -> dict[str, AssessorInfo]:
     # The hook is "called once" (see the hookspec): cache the answers per manager
-    # for as long as the same implementations are registered.
-    impls = tuple(pm.pluggy.hook.riskcore_assessor_info.get_hookimpls())
+    # for as long as the same implementations are registered (the same plan).
+    plan = pm._plan("riskcore_assessor_info")
     cached = _INFOS.get(pm)
-    if cached is not None and cached[0] == impls:
+    if cached is not None and cached[0] is plan:
         return cached[1]
     out: dict[str, AssessorInfo] = {}
     for o in pm.call_each("riskcore_assessor_info"):
         if o.ok and isinstance(o.result, AssessorInfo):
             out[o.plugin] = o.result
-    _INFOS[pm] = (impls, out)
+    _INFOS[pm] = (plan, out)
     return out
 
 
@@ -118,52 +120,73 @@ def assess(
         )
 
     scores: list[Score] = []
+    scored: dict[str, set[str]] = {}  # by subject, the instruments scored
+    # The implementations are called here rather than through call_each (no
+    # timing, no HookOutcome per call), except when it must see each call.
+    plan = pm._direct_plan(_HOOK)
+    set_plugin, reset_plugin = current_plugin.set, current_plugin.reset
     for subject in case.subjects():
-        for o in pm.call_each("riskcore_assess", subject=subject, case=case):
-            plugin = o.plugin
-            if o.error is None:
-                got, problem = _check_scores(o.result, subject.id)
-                if problem is None:
-                    # Scores the engine built inside the hook already carry the
-                    # plugin's name; the rest are copied with it (not validated
-                    # again: they were when built, and they are frozen).
-                    scores.extend(
-                        s if s.plugin == plugin else s._stamped(plugin) for s in got
-                    )
-                    continue
-            known = pm.record(plugin)
-            dist = known.distribution if known is not None else None
-            version = known.version if known is not None else None
-            if o.error is not None:
-                fail(
-                    AssessorFailure(
-                        plugin=o.plugin,
-                        hook="riskcore_assess",
-                        error_type=type(o.error).__name__,
-                        distribution=dist,
-                        version=version,
-                        subject=subject.id,
-                        detail=str(o.error),
-                    ),
-                    o.error,
+        sid = subject.id
+        mark = len(scores)
+        done: set[str] = set()  # the instruments scored for this subject
+        failed = False
+        if plan is None:
+            for o in pm.call_each(_HOOK, subject=subject, case=case):
+                why = (
+                    o.error
+                    if o.error is not None
+                    else _take(o.result, sid, o.plugin, scores, done)
                 )
-                continue
-            fail(
-                AssessorFailure(
-                    plugin=o.plugin,
-                    hook="riskcore_assess",
-                    error_type="InvalidResult",
-                    distribution=dist,
-                    version=version,
-                    subject=subject.id,
-                    detail=problem or "",
+                if why is not None:
+                    failed = True
+                    fail(*_failure(pm, o.plugin, sid, why))
+        else:
+            add = done.add
+            for plugin, function, _, pick, full in plan:
+                # As PluginManager.call_each makes each call (a positional call
+                # when the function takes (subject, case), the spec's order).
+                token = set_plugin(plugin)
+                try:
+                    if full:
+                        result = function(subject, case)
+                    else:
+                        result = function(*pick({"subject": subject, "case": case}))
+                    error: BaseException | None = None
+                except Exception as exc:
+                    result, error = None, exc
+                finally:
+                    reset_plugin(token)
+                if error is None and type(result) is list:
+                    # The usual answer, taken here if it needs nothing but
+                    # these checks: the rest of _take's, in _take.
+                    for s in result:
+                        if (
+                            type(s) is not Score
+                            or s.subject != sid
+                            or s.plugin != plugin
+                        ):
+                            break
+                        add(s.instrument)
+                    else:
+                        scores += result
+                        continue
+                why = (
+                    error
+                    if error is not None
+                    else _take(result, sid, plugin, scores, done)
                 )
-            )
+                if why is not None:
+                    failed = True
+                    fail(*_failure(pm, plugin, sid, why))
+        if failed:  # a rejected result may have left its instruments in done
+            done = {s.instrument for s in scores[mark:]}
+        if sid in scored:  # not in a valid case: subject ids are unique
+            done |= scored[sid]
+        scored[sid] = done
 
     infos = _infos(pm)
-    scored = {(s.subject, s.instrument) for s in scores}
     for r in case.responses:
-        if (r.subject, r.instrument) not in scored:
+        if r.instrument not in scored.get(r.subject, ()):
             fail(
                 AssessorFailure(
                     plugin="(none)",
@@ -174,30 +197,60 @@ def assess(
                     detail=f"no active plugin scored instrument {r.instrument!r}",
                 )
             )
-            scored.add((r.subject, r.instrument))
+            scored.setdefault(r.subject, set()).add(r.instrument)
 
-    return Assessment(
-        case_id=case.id,
-        scores=scores,
-        failures=failures,
-        provenance=_provenance(pm, infos),
-        riskcore_version=_version(),
+    return Assessment._trusted(
+        case.id,
+        tuple(scores),
+        tuple(failures),
+        _provenance(pm, infos),
+        _version(),
+    )
+
+
+_HOOK = "riskcore_assess"
+_instrument = operator.attrgetter("instrument")
+
+
+def _failure(
+    pm: PluginManager, plugin: str, subject: str, why: BaseException | str
+) -> tuple[AssessorFailure, BaseException | None]:
+    """The failure of *plugin* on *subject*: it raised *why*, or *why* says
+    what is wrong with its result. With the exception to chain to it."""
+    known = pm.record(plugin)
+    error = why if isinstance(why, BaseException) else None
+    return (
+        AssessorFailure(
+            plugin=plugin,
+            hook=_HOOK,
+            error_type="InvalidResult" if error is None else type(error).__name__,
+            distribution=known.distribution if known is not None else None,
+            version=known.version if known is not None else None,
+            subject=subject,
+            detail=str(why),
+        ),
+        error,
     )
 
 
 _PROVENANCE: weakref.WeakKeyDictionary[
     PluginManager,
-    tuple[list[PluginRecord], dict[str, AssessorInfo], tuple[PluginProvenance, ...]],
+    tuple[
+        tuple[PluginRecord, ...],
+        dict[str, AssessorInfo],
+        tuple[PluginProvenance, ...],
+    ],
 ] = weakref.WeakKeyDictionary()
 
 
 def _provenance(
     pm: PluginManager, infos: dict[str, AssessorInfo]
 ) -> tuple[PluginProvenance, ...]:
-    # Immutable and the same for every case while the plugins do not change.
-    records = pm.records()
+    # Immutable and the same for every case while the plugins do not change
+    # (the same records and infos objects).
+    records = pm._records_sorted()
     cached = _PROVENANCE.get(pm)
-    if cached is not None and cached[1] is infos and cached[0] == records:
+    if cached is not None and cached[0] is records and cached[1] is infos:
         return cached[2]
     provenance = []
     for rec in records:
@@ -215,24 +268,40 @@ def _provenance(
     return out
 
 
-def _check_scores(result: object, subject: str) -> tuple[list[Score], str | None]:
+def _take(
+    result: object,
+    subject: str,
+    plugin: str,
+    scores: list[Score],
+    instruments: set[str],
+) -> str | None:
+    """Append *result*'s scores to *scores*, stamped with *plugin*, and their
+    instruments to *instruments*; or, if any is not a :class:`Score` about
+    *subject*, append none and say what is wrong.
+
+    Scores the engine built inside the hook (and ``Score.derived``) already
+    carry the plugin's name; the rest are copied with it (not validated again:
+    they were when built, and they are frozen).
+    """
     if result is None:
-        return [], None
-    if type(result) is list:  # the usual answer: skip the slower ABC check
-        got = result.copy()
-    else:
+        return None
+    if type(result) is not list:  # the usual answer is a list: skip the ABC check
         if not isinstance(result, Iterable) or isinstance(result, (str, bytes, dict)):
-            return (
-                [],
-                f"returned {type(result).__name__}, expected an iterable of Score",
-            )
+            return f"returned {type(result).__name__}, expected an iterable of Score"
         try:
-            got = list(result)
+            result = list(result)
         except Exception as exc:  # a generator that raises half-way
-            return [], f"raised {type(exc).__name__} while producing scores"
-    for s in got:
-        if not isinstance(s, Score):
-            return [], f"returned a {type(s).__name__}, expected Score"
+            return f"raised {type(exc).__name__} while producing scores"
+    stamp = False
+    for s in result:
+        if type(s) is not Score and not isinstance(s, Score):
+            return f"returned a {type(s).__name__}, expected Score"
         if s.subject != subject:
-            return [], "returned a score about another subject"
-    return got, None
+            return "returned a score about another subject"
+        if s.plugin != plugin:
+            stamp = True
+    if stamp:
+        result = [s if s.plugin == plugin else s._stamped(plugin) for s in result]
+    scores += result
+    instruments.update(map(_instrument, result))
+    return None

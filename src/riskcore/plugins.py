@@ -38,6 +38,7 @@ import enum
 import functools
 import importlib
 import logging
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import EntryPoint, entry_points
@@ -75,8 +76,20 @@ BUILTIN_PLUGINS: tuple[str, ...] = ("riskcore.catalog.builtin",)
 
 _PREFIX = "riskcore_"
 
-_CallPlan = tuple[tuple[str, Callable[..., Any], tuple[str, ...]], ...]
-"""``(plugin, function, argnames)`` per implementation, sorted by plugin name."""
+_CallPlan = tuple[
+    tuple[
+        str,
+        Callable[..., Any],
+        tuple[str, ...],
+        Callable[[dict[str, Any]], tuple[Any, ...]],
+        bool,
+    ],
+    ...,
+]
+"""``(plugin, function, argnames, pick, full)`` per implementation, sorted by
+plugin name. ``pick(kwargs)`` is the tuple of the arguments it declares, in
+order; ``full`` says it declares every argument of the hook's spec, in the
+spec's order, so a caller may pass them positionally."""
 
 
 class PluginStatus(enum.Enum):
@@ -188,6 +201,10 @@ class PluginManager:
             frozenset(allowed) if (allow is not None or env_allow) else None
         )
         self._records: dict[str, PluginRecord] = {}
+        self._sorted: tuple[PluginRecord, ...] | None = None
+        """``_records`` sorted by name; ``None`` after any change (see
+        :meth:`_set_record`)."""
+        self._failed: tuple[PluginRecord, ...] | None = None
         self._dist: dict[str, tuple[str | None, str | None]] = {}
         self._plans: dict[str, tuple[list[pluggy.HookImpl], _CallPlan]] = {}
 
@@ -227,12 +244,15 @@ class PluginManager:
             if self.pluggy.is_blocked(ep.name) or (
                 self.allowed is not None and ep.name not in self.allowed
             ):
-                self._records[ep.name] = PluginRecord(
-                    name=ep.name,
-                    status=PluginStatus.BLOCKED,
-                    distribution=dist_name,
-                    version=version,
-                    module=ep.value,
+                self._set_record(
+                    ep.name,
+                    PluginRecord(
+                        name=ep.name,
+                        status=PluginStatus.BLOCKED,
+                        distribution=dist_name,
+                        version=version,
+                        module=ep.value,
+                    ),
                 )
                 continue
             self._load_one(ep, dist_name, version)
@@ -266,13 +286,16 @@ class PluginManager:
         if self.strict:
             raise PluginError(message) from exc
         log.warning("%s", message)
-        self._records[name] = PluginRecord(
-            name=name,
-            status=PluginStatus.FAILED,
-            distribution=dist,
-            version=version,
-            module=module,
-            error=error,
+        self._set_record(
+            name,
+            PluginRecord(
+                name=name,
+                status=PluginStatus.FAILED,
+                distribution=dist,
+                version=version,
+                module=module,
+                error=error,
+            ),
         )
 
     # ---------------------------------------------------------- registration
@@ -302,21 +325,26 @@ class PluginManager:
         except ValueError as exc:  # already registered
             raise PluginError(f"ValueError: {exc}") from exc
         if registered is None:  # blocked
-            self._records[name] = PluginRecord(name=name, status=PluginStatus.BLOCKED)
+            self._set_record(name, PluginRecord(name=name, status=PluginStatus.BLOCKED))
             return name
         problems = self._unknown_hooks(plugin)
         if problems:
             self.pluggy.unregister(plugin)
             raise PluginError("; ".join(problems))
         dist, version = self._dist.get(name, (None, None))
-        self._records[name] = PluginRecord(
-            name=registered,
-            status=PluginStatus.ACTIVE,
-            distribution=dist,
-            version=version,
-            module=module or getattr(plugin, "__name__", None),
-            hooks=sorted(hc.name for hc in self.pluggy.get_hookcallers(plugin) or ()),
-            builtin=builtin,
+        self._set_record(
+            name,
+            PluginRecord(
+                name=registered,
+                status=PluginStatus.ACTIVE,
+                distribution=dist,
+                version=version,
+                module=module or getattr(plugin, "__name__", None),
+                hooks=sorted(
+                    hc.name for hc in self.pluggy.get_hookcallers(plugin) or ()
+                ),
+                builtin=builtin,
+            ),
         )
         return registered
 
@@ -338,18 +366,36 @@ class PluginManager:
         plugin = self.pluggy.get_plugin(name)
         if plugin is not None:
             self.pluggy.unregister(plugin, name=name)
-        self._records.pop(name, None)
+        if self._records.pop(name, None) is not None:
+            self._sorted = self._failed = None
+
+    def _set_record(self, name: str, record: PluginRecord) -> None:
+        # Every change of ``_records`` goes through here or unregister, which
+        # drop the sorted views built from it.
+        self._records[name] = record
+        self._sorted = self._failed = None
 
     # ----------------------------------------------------------- inspection
 
     def records(self) -> list[PluginRecord]:
         """Every plugin seen (active, blocked or failed), sorted by name."""
-        return sorted(self._records.values(), key=lambda r: r.name)
+        return list(self._records_sorted())
+
+    def _records_sorted(self) -> tuple[PluginRecord, ...]:
+        """:meth:`records` as a tuple, the same object until a plugin is
+        registered, unregistered or fails (internal)."""
+        if self._sorted is None:
+            self._sorted = tuple(sorted(self._records.values(), key=_record_name))
+        return self._sorted
 
     @property
     def failures(self) -> tuple[PluginRecord, ...]:
         """The plugins that failed to load."""
-        return tuple(r for r in self.records() if r.status is PluginStatus.FAILED)
+        if self._failed is None:
+            self._failed = tuple(
+                r for r in self._records_sorted() if r.status is PluginStatus.FAILED
+            )
+        return self._failed
 
     def record(self, name: str) -> PluginRecord | None:
         """The record of one plugin, or ``None``."""
@@ -368,23 +414,44 @@ class PluginManager:
         return self._call_each(hook, kwargs)
 
     def _plan(self, hook: str) -> _CallPlan:
-        """The implementations of *hook* as ``(plugin, function, argnames)``,
-        sorted by plugin name; cached until the registered implementations change."""
-        impls = getattr(self.pluggy.hook, hook).get_hookimpls()  # a fresh list
+        """The implementations of *hook* as ``(plugin, function, argnames, pick,
+        full)``, sorted by plugin name; cached until the registered
+        implementations change."""
+        caller = getattr(self.pluggy.hook, hook)
+        impls = caller.get_hookimpls()  # a fresh list
         cached = self._plans.get(hook)
         if cached is not None and cached[0] == impls:
             return cached[1]
+        spec = tuple(caller.spec.argnames) if caller.spec is not None else None
         plan = tuple(
-            (i.plugin_name, i.function, tuple(i.argnames))
+            (
+                i.plugin_name,
+                i.function,
+                tuple(i.argnames),
+                _picker(tuple(i.argnames)),
+                tuple(i.argnames) == spec,
+            )
             for i in sorted(impls, key=_plugin_name)
         )
         self._plans[hook] = (impls, plan)
         return plan
 
+    def _direct_plan(self, hook: str) -> _CallPlan | None:
+        """:meth:`_plan`, for a caller that makes the calls itself, as
+        :meth:`call_each` makes them but untimed and without a
+        :class:`HookOutcome`; or ``None`` when they must go through
+        ``call_each``: when tracing (it logs each call) or when ``call_each``
+        was replaced (:class:`~riskcore.testing.HookRecorder`, a subclass, a test
+        double), so it still sees every call (internal)."""
+        if self.trace or getattr(self.call_each, "__func__", None) is not _CALL_EACH:
+            return None
+        return self._plan(hook)
+
     def _call_each(self, hook: str, kwargs: dict[str, Any]) -> Iterator[HookOutcome]:
+        # riskcore.assess makes the same calls in its own loop: keep them alike.
         trace = self.trace
-        for name, function, argnames in self._plan(hook):
-            args = [kwargs[a] for a in argnames]
+        for name, function, _, pick, _ in self._plan(hook):
+            args = pick(kwargs)
             token = current_plugin.set(name)
             start = perf_counter()
             try:
@@ -404,6 +471,23 @@ class PluginManager:
                     type(error).__name__ if error else _shape(result),
                 )
             yield _outcome(name, result, error, seconds)
+
+
+_CALL_EACH = PluginManager.call_each
+"""The original :meth:`PluginManager.call_each`, to tell when it was replaced."""
+
+
+def _picker(argnames: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """``lambda kwargs: tuple(kwargs[a] for a in argnames)``, made faster."""
+    if len(argnames) > 1:
+        return cast(
+            "Callable[[dict[str, Any]], tuple[Any, ...]]",
+            operator.itemgetter(*argnames),
+        )
+    if argnames:
+        (name,) = argnames
+        return lambda kwargs: (kwargs[name],)
+    return lambda kwargs: ()
 
 
 def _slot_setter(name: str) -> Callable[[HookOutcome, Any], None]:
@@ -437,6 +521,10 @@ def _outcome(
     _set_error(out, error)
     _set_seconds(out, seconds)
     return out
+
+
+def _record_name(record: PluginRecord) -> str:
+    return record.name
 
 
 def _plugin_name(impl: pluggy.HookImpl) -> str:

@@ -425,6 +425,30 @@ class Assessment:
     provenance: tuple[PluginProvenance, ...] = field(factory=tuple, converter=to_tuple)
     riskcore_version: str = field(default="")
 
+    @classmethod
+    def _trusted(
+        cls,
+        case_id: str,
+        scores: tuple[Score, ...],
+        failures: tuple[AssessorFailure, ...],
+        provenance: tuple[PluginProvenance, ...],
+        riskcore_version: str,
+    ) -> Assessment:
+        """An assessment from parts :func:`riskcore.assess` has checked (internal).
+
+        ``Assessment(...)`` without what the caller guarantees: ``case_id`` is
+        the id of a (validated, frozen) case and the rest are already tuples, so
+        the identifier validator and the converters are skipped. Not for
+        user-facing construction: use ``Assessment(...)``.
+        """
+        self = _new(cls)
+        _set_attr(self, "case_id", case_id)
+        _set_attr(self, "scores", scores)
+        _set_attr(self, "failures", failures)
+        _set_attr(self, "provenance", provenance)
+        _set_attr(self, "riskcore_version", riskcore_version)
+        return self
+
     @property
     def complete(self) -> bool:
         """True only if nothing failed and nothing is missing."""
@@ -472,6 +496,17 @@ class Assessment:
         from riskcore.frames import assessment_frame
 
         return assessment_frame(self)
+
+
+_set_attr = object.__setattr__  # as the generated __init__ of a frozen class
+if {a.name for a in attrs.fields(Assessment)} != {
+    "case_id",
+    "scores",
+    "failures",
+    "provenance",
+    "riskcore_version",
+}:  # pragma: no cover - a new Assessment field must be set in _trusted
+    raise AssertionError("Assessment fields changed: update Assessment._trusted")
 
 
 import typing  # noqa: E402
