@@ -863,3 +863,26 @@ def test_fast_path_source_binds_data_by_name() -> None:
     assert [(s.value, s.band) for s in spec.to_scores(r, SubjectKind.CLIENT)] == [
         (4.0, "label-high")
     ]
+
+
+def test_scale_bounds_hold_the_values_the_engine_computes() -> None:
+    # Found by Hypothesis: with intercept -1/3 the items' transformed maxima add
+    # up to 3.333333333333333, but the engine's -1/3 * 2 + 1 * 4 is
+    # 3.3333333333333335. The bounds now come from the engine's own formula, so
+    # building the Score cannot fail by a rounding step.
+    spec = InstrumentSpec(
+        id="rand",
+        name="Random",
+        items=[*uniform_items(3, 0, 1), Item(id="4", minimum=2, maximum=3)],
+        reverse=["1", "2", "3", "4"],
+        total=False,
+        subscales={"p0": ["1", "2"], "p1": ["3", "4"]},
+        transform=Transform(intercept=-1.0 / 3.0, slope=1.0),
+    )
+    items = {"1": 0, "2": 0, "3": 0, "4": 2}
+    expected = score_items(spec, items, subject="c-01")
+    assert expected.values["p1"] == 3.3333333333333335
+    assert spec.scale("p1").maximum == 3.3333333333333335
+    got = spec.to_scores(resp(spec, items), SubjectKind.CLIENT)
+    assert got == expected.to_scores(SubjectKind.CLIENT)
+    assert got[1].value == got[1].maximum

@@ -661,12 +661,26 @@ class InstrumentSpec:
             uniform = len(set(ranges)) == 1
             mins = [r[0] for r in ranges]
             maxs = [r[1] for r in ranges]
-            if mean:
-                vmin = sum(mins) / n if mm == 0 or uniform else min(mins)
-                vmax = sum(maxs) / n if mm == 0 or uniform else max(maxs)
+            if mm == 0 or uniform:
+                # The extremes the engine itself can compute, with its own
+                # formula (scoring rules 2-5), so a value can never fall outside
+                # them by a rounding step: e.g. with intercept -1/3, the sum of
+                # the items' transformed maxima is 3.333333333333333 while the
+                # engine's intercept * 2 + slope * 4 is 3.3333333333333335.
+                low = [lo[j] for j in index]
+                high = [hi[j] for j in index]
+                counts = range(n - mm, n + 1) if mm and uniform else (n,)
+                ends = [
+                    self._value(c, codes[0] * c if mm else sum(codes), n, mean, t)
+                    for c in counts
+                    if c > 0
+                    for codes in (low, high)
+                ]
+                vmin, vmax = min(ends), max(ends)
+            elif mean:
+                vmin, vmax = min(mins), max(maxs)
             else:
-                vmin = sum(mins) if mm == 0 or uniform else n * min(mins)
-                vmax = sum(maxs) if mm == 0 or uniform else n * max(maxs)
+                vmin, vmax = n * min(mins), n * max(maxs)
             vmin, vmax = vmin * s.factor, vmax * s.factor
             cuts, labels = self._check_bands(s.name, vmin, vmax)
             bflags = tuple(b.flag for b in self.bands.get(s.name, ()))
@@ -739,6 +753,16 @@ class InstrumentSpec:
             critical=tuple(critical),
             band_flags=tuple(band_flags),
         )
+
+    @staticmethod
+    def _value(c: int, code_sum: int, n: int, mean: bool, t: Transform | None) -> float:
+        """A scale's value from *c* answered items whose codes sum to
+        *code_sum*, as :func:`~riskcore.instruments.score_items` computes it
+        (before the factor)."""
+        r = float(code_sum) if t is None else t.intercept * c + t.slope * code_sum
+        if mean:
+            return r / c
+        return r if c == n else r / c * n
 
     def _check_bands(
         self, name: str, vmin: float, vmax: float
