@@ -886,3 +886,34 @@ def test_scale_bounds_hold_the_values_the_engine_computes() -> None:
     got = spec.to_scores(resp(spec, items), SubjectKind.CLIENT)
     assert got == expected.to_scores(SubjectKind.CLIENT)
     assert got[1].value == got[1].maximum
+
+
+def test_paths_disagree_catches_a_wrong_fast_path() -> None:
+    # The conformance check is only worth having if it fails on a broken
+    # fast path: swap in one that gets the value, the scales or the flags wrong.
+    import attrs
+
+    from riskcore.model import Score
+    from riskcore.testing import paths_disagree
+
+    spec = attrs.evolve(PHQ9)  # a private copy, with its own cache
+    row = [1.0] * 9
+    assert paths_disagree(spec, [row]) == []
+    good = spec._cache["fast"].scores
+
+    class Broken:
+        def __init__(self, change: dict[str, object], extra: bool = False) -> None:
+            self.change, self.extra = change, extra
+
+        def scores(self, *args: object) -> list[Score]:
+            out = [attrs.evolve(s, **self.change) for s in good(*args)]
+            return [*out, out[0]] if self.extra else out
+
+    for broken, fragment in [
+        (Broken({"value": 8.0}), "row 0, total: fused 8.0"),
+        (Broken({"flags": ()}), "fused flags differ"),
+        (Broken({}, extra=True), "fused scales"),
+    ]:
+        spec._cache["fast"] = broken
+        problems = paths_disagree(spec, [row])
+        assert any(fragment in p for p in problems), (fragment, problems)
