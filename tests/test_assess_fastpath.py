@@ -10,12 +10,14 @@ check still fires.
 from __future__ import annotations
 
 import gc
+import logging
 import math
 
 import attrs
 import pytest
 
-from riskcore import PluginManager, assess, hookimpl
+from riskcore import AssessmentError, PluginManager, assess, hookimpl
+from riskcore._context import current_plugin
 from riskcore.errors import FieldError
 from riskcore.instruments import (
     Band,
@@ -26,11 +28,13 @@ from riskcore.instruments import (
     uniform_items,
 )
 from riskcore.model import (
+    Assessment,
     AssessorInfo,
     Case,
     Client,
     InstrumentResponse,
     Practice,
+    Professional,
     Score,
     SubjectKind,
 )
@@ -338,3 +342,297 @@ def test_score_items_result_equals_keyword_construction():
     assert r == again
     assert r.spec is SPEC
     assert type(r.flags) is tuple
+
+
+# ------------------------------------------- assess's own loop vs call_each
+#
+# assess calls the implementations itself (untimed, no HookOutcome) unless
+# tracing is on or call_each was replaced; both ways must give the same
+# assessment.
+
+
+@attrs.frozen(kw_only=True)
+class _SubScore(Score):
+    pass
+
+
+def _toy(subject, value=1, instrument="toy", **kw):
+    return Score(
+        subject=subject.id,
+        subject_kind=subject.KIND,
+        instrument=instrument,
+        value=value,
+        **kw,
+    )
+
+
+class Stamped:
+    """Engine scores, stamped inside the hook: taken in assess's own loop."""
+
+    @hookimpl
+    def riskcore_assess(self, subject, case):
+        return [
+            s
+            for r in case.responses_for(subject.id)
+            for s in SPEC.score(r).to_scores(subject.KIND)
+        ]
+
+
+class Unstamped:
+    """Takes (case, subject), in that order; its scores need the stamp."""
+
+    @hookimpl
+    def riskcore_assess(self, case, subject):
+        return [_toy(subject, instrument="extra")] if case.id else None
+
+
+class Subclassed:
+    """Only the subject; a Score subclass and a tuple."""
+
+    @hookimpl
+    def riskcore_assess(self, subject):
+        return (
+            _SubScore(
+                subject=subject.id, subject_kind=subject.KIND, instrument="sub", value=2
+            ),
+        )
+
+
+class Nothing:
+    @hookimpl
+    def riskcore_assess(self):
+        return None
+
+
+class Lying:
+    """A valid score (stamped, so assess's loop takes it in), then one about
+    another subject: the whole result is dropped."""
+
+    @hookimpl
+    def riskcore_assess(self, subject):
+        if subject.id != "c-1":
+            return []
+        valid = Score.derived(
+            subject=subject.id, subject_kind=subject.KIND, instrument="fast", value=1
+        )
+        assert valid.plugin == "e-lying"
+        return [valid, _toy(Client(id="c-2"))]
+
+
+class Raising:
+    @hookimpl
+    def riskcore_assess(self, subject):
+        if subject.id == "c-2":
+            raise ValueError("boom")
+        return []
+
+
+class Weird:
+    @hookimpl
+    def riskcore_assess(self, subject):
+        return {"p": 42, "t-1": "scores"}.get(subject.id, [object()])
+
+
+def _everything() -> list[tuple[str, object]]:
+    return [
+        ("a-stamped", Stamped()),
+        ("b-unstamped", Unstamped()),
+        ("c-subclassed", Subclassed()),
+        ("d-nothing", Nothing()),
+        ("e-lying", Lying()),
+        ("f-raising", Raising()),
+        ("g-weird", Weird()),
+        ("h-lazy", Lazy()),
+    ]
+
+
+def _wide_case() -> Case:
+    base = _case()
+    return attrs.evolve(base, professionals=[Professional(id="t-1")])
+
+
+def test_own_loop_and_call_each_give_the_same_assessment(caplog):
+    case = _wide_case()
+    direct = PluginManager(autoload=False, builtins=False, plugins=_everything())
+    traced = PluginManager(
+        autoload=False, builtins=False, trace=True, plugins=_everything()
+    )
+    assert direct._direct_plan("riskcore_assess") is not None
+    assert traced._direct_plan("riskcore_assess") is None
+
+    a = assess(case, pm=direct)
+    with caplog.at_level(logging.INFO, logger="riskcore.plugins"):
+        b = assess(case, pm=traced)
+
+    assert a == b
+    assert a.failures == b.failures  # details too (they are not in eq's repr)
+    assert [f.detail for f in a.failures] == [f.detail for f in b.failures]
+    # one trace line per plugin per subject, no data
+    lines = [r.getMessage() for r in caplog.records if "trace:" in r.getMessage()]
+    assert len(lines) == len(_everything()) * len(case.subjects())
+    assert "trace: riskcore_assess -> f-raising" in caplog.text
+    assert "boom" not in caplog.text
+
+    by = {(s.plugin, s.subject, s.instrument) for s in a.scores}
+    assert ("b-unstamped", "c-1", "extra") in by  # stamped by assess
+    assert ("c-subclassed", "p", "sub") in by  # subclass, from a tuple
+    assert ("h-lazy", "c-2", "fast") in by  # a generator
+    assert not [s for s in a.scores if s.plugin in ("e-lying", "g-weird")]
+    assert {type(s) for s in a.scores if s.plugin == "c-subclassed"} == {_SubScore}
+    assert {s.plugin for s in a.scores} == {
+        "a-stamped",
+        "b-unstamped",
+        "c-subclassed",
+        "h-lazy",
+    }
+    assert SHARED.plugin is None
+    problems = {(f.plugin, f.subject, f.error_type, f.detail) for f in a.failures}
+    assert problems == {
+        ("e-lying", "c-1", "InvalidResult", "returned a score about another subject"),
+        ("f-raising", "c-2", "ValueError", "boom"),
+        (
+            "g-weird",
+            "p",
+            "InvalidResult",
+            "returned int, expected an iterable of Score",
+        ),
+        (
+            "g-weird",
+            "t-1",
+            "InvalidResult",
+            "returned str, expected an iterable of Score",
+        ),
+        ("g-weird", "c-1", "InvalidResult", "returned a object, expected Score"),
+        ("g-weird", "c-2", "InvalidResult", "returned a object, expected Score"),
+    }
+
+
+def test_a_dropped_result_does_not_count_as_scoring_its_instrument():
+    """e-lying's first score is about c-1's 'fast' response, but the result is
+    dropped: with no other scorer, that response is unscored."""
+    case = _case()
+    pm = PluginManager(autoload=False, builtins=False, plugins=[("e-lying", Lying())])
+    a = assess(case, pm=pm)
+    assert [(f.subject, f.error_type) for f in a.failures] == [
+        ("c-1", "InvalidResult"),
+        ("c-1", "UnscoredInstrument"),
+        ("c-2", "UnscoredInstrument"),
+    ]
+    assert a.scores == ()
+
+
+def test_recorder_and_subclasses_see_every_call():
+    """A replaced call_each (HookRecorder, a subclass) still sees each call."""
+    from riskcore.testing import HookRecorder
+
+    class Counting(PluginManager):
+        def call_each(self, hook, /, **kwargs):
+            self.seen.append(hook)
+            return super().call_each(hook, **kwargs)
+
+    case = _case()
+    counting = Counting(autoload=False, builtins=False, plugins=_everything())
+    counting.seen = []
+    recorded = PluginManager(autoload=False, builtins=False, plugins=_everything())
+    rec = HookRecorder(recorded)
+    plain = assess(
+        case, pm=PluginManager(autoload=False, builtins=False, plugins=_everything())
+    )
+
+    assert assess(case, pm=counting) == plain
+    assert counting.seen.count("riskcore_assess") == len(case.subjects())
+    assert assess(case, pm=recorded) == plain
+    calls = [
+        (c.kwargs["subject"].id, c.plugin) for c in rec.getcalls("riskcore_assess")
+    ]
+    assert calls == [(s.id, name) for s in case.subjects() for name, _ in _everything()]
+    rec.close()
+    assert recorded._direct_plan("riskcore_assess") is not None
+
+
+def test_plan_says_which_functions_take_the_hook_arguments_in_order():
+    pm = PluginManager(autoload=False, builtins=False, plugins=_everything())
+    plan = {
+        name: (argnames, full)
+        for name, _, argnames, _, full in pm._plan("riskcore_assess")
+    }
+    assert plan["a-stamped"] == (("subject", "case"), True)
+    assert plan["b-unstamped"] == (("case", "subject"), False)
+    assert plan["c-subclassed"] == (("subject",), False)
+    assert plan["d-nothing"] == ((), False)
+    pick = {name: p for name, _, _, p, _ in pm._plan("riskcore_assess")}
+    kw = {"subject": 1, "case": 2}
+    assert pick["b-unstamped"](kw) == (2, 1)
+    assert pick["c-subclassed"](kw) == (1,)
+    assert pick["d-nothing"](kw) == ()
+
+
+def test_interrupt_propagates_and_resets_the_current_plugin():
+    class Interrupted:
+        @hookimpl
+        def riskcore_assess(self, subject):
+            assert current_plugin.get() == "stop"
+            raise KeyboardInterrupt
+
+    pm = PluginManager(
+        autoload=False, builtins=False, plugins=[("stop", Interrupted())]
+    )
+    with pytest.raises(KeyboardInterrupt):
+        assess(_case(), pm=pm)
+    assert current_plugin.get() is None
+
+
+def test_strict_chains_the_plugins_exception():
+    pm = PluginManager(
+        autoload=False, builtins=False, plugins=[("f-raising", Raising())]
+    )
+    with pytest.raises(
+        AssessmentError, match="f-raising: riskcore_assess on subject c-2"
+    ) as info:
+        assess(_case(), pm=pm, strict=True)
+    assert isinstance(info.value.__cause__, ValueError)
+    pm = PluginManager(autoload=False, builtins=False, plugins=[("e-lying", Lying())])
+    with pytest.raises(AssessmentError, match="InvalidResult") as info:
+        assess(_case(), pm=pm, strict=True)
+    assert info.value.__cause__ is None
+
+
+def test_records_and_failures_are_cached_until_a_plugin_changes():
+    class A:
+        @hookimpl
+        def riskcore_catalog(self):
+            return None
+
+    pm = PluginManager(autoload=False, builtins=False, plugins=[("a", A())])
+    first = pm.records()
+    first.clear()  # a copy: the caller may change it
+    assert [r.name for r in pm.records()] == ["a"]
+    failures = pm.failures
+    assert pm.failures is failures == ()
+    sorted_before = pm._records_sorted()
+    assert pm._records_sorted() is sorted_before
+    pm.register(A(), name="b")
+    assert [r.name for r in pm.records()] == ["a", "b"]
+    pm._fail("c", "ImportError: no", "riskcore-c", "1.0", "c")
+    assert [r.name for r in pm.failures] == ["c"]
+    pm.unregister("c")
+    assert pm.failures == ()
+    assert [r.name for r in pm.records()] == ["a", "b"]
+
+
+def test_trusted_assessment_equals_constructed():
+    a = assess(
+        _case(),
+        pm=PluginManager(
+            autoload=False, builtins=False, plugins=[("engine", Engine())]
+        ),
+    )
+    again = Assessment(
+        case_id=a.case_id,
+        scores=list(a.scores),
+        failures=list(a.failures),
+        provenance=list(a.provenance),
+        riskcore_version=a.riskcore_version,
+    )
+    assert a == again
+    assert type(a.scores) is type(a.failures) is type(a.provenance) is tuple

@@ -14,7 +14,8 @@ current_plugin: ContextVar[str | None] = ContextVar(
 )
 """The name of the plugin whose hook implementation is running, else ``None``.
 
-Set by :meth:`riskcore.plugins.PluginManager.call_each` around each call, so
-scores built by the engine inside ``riskcore_assess`` are stamped with the plugin
-at construction and :func:`riskcore.assess` need not copy them.
+Set around each call by :meth:`riskcore.plugins.PluginManager.call_each` and by
+:func:`riskcore.assess`, which makes the ``riskcore_assess`` calls the same way
+in its own loop, so scores built by the engine (or ``Score.derived``) inside the
+hook are stamped with the plugin at construction and need not be copied.
 """

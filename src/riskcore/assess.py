@@ -127,8 +127,7 @@ def assess(
     set_plugin, reset_plugin = current_plugin.set, current_plugin.reset
     for subject in case.subjects():
         sid = subject.id
-        mark = len(scores)
-        done: set[str] = set()  # the instruments scored for this subject
+        done = scored.setdefault(sid, set())  # the instruments scored for sid
         failed = False
         if plan is None:
             for o in pm.call_each(_HOOK, subject=subject, case=case):
@@ -157,8 +156,9 @@ def assess(
                 finally:
                     reset_plugin(token)
                 if error is None and type(result) is list:
-                    # The usual answer, taken here if it needs nothing but
-                    # these checks: the rest of _take's, in _take.
+                    # The usual answer: Scores about the subject, already stamped
+                    # with the plugin's name (engine scores, Score.derived), is
+                    # taken here; anything else goes through all of _take.
                     for s in result:
                         if (
                             type(s) is not Score
@@ -179,10 +179,7 @@ def assess(
                     failed = True
                     fail(*_failure(pm, plugin, sid, why))
         if failed:  # a rejected result may have left its instruments in done
-            done = {s.instrument for s in scores[mark:]}
-        if sid in scored:  # not in a valid case: subject ids are unique
-            done |= scored[sid]
-        scored[sid] = done
+            scored[sid] = {s.instrument for s in scores if s.subject == sid}
 
     infos = _infos(pm)
     for r in case.responses:
