@@ -17,17 +17,18 @@ has, so it is an upper bound on the subject's own cost.
 The time is broken down by timing each stage in isolation, round-robin in the
 same run (so the ratios hold on a shared machine):
 
-* ``call_each``: every plugin's ``riskcore_assess`` through the manager, per
-  subject; minus the **direct** calls of the same hook functions (no manager)
-  gives the dispatch overhead (pluggy lookup, ``call_each``, ``HookOutcome``);
-* **engine**: ``spec.score(response)`` for every engine-scored response (the
-  bare scoring, an ``InstrumentResult`` each); **engine + to_scores** adds the
-  ``Score`` objects built from it; the difference is the cost of those scores;
-* **plugin logic**: direct hook calls minus engine + to_scores (the C-SSRS
-  triage, language fit, scores the plugins build with ``Score(...)``,
-  ``attrs.evolve`` for extra flags, sorting, ``responses_for``);
-* **assess bookkeeping**: ``assess`` minus ``call_each`` (checking and stamping
-  scores, unscored-instrument check, provenance, the ``Assessment``).
+* **direct**: every plugin's ``riskcore_assess`` called directly (no manager)
+  for every subject; ``assess`` minus direct is the **dispatch and
+  bookkeeping** of ``assess`` (calling each plugin with fault isolation,
+  checking and stamping scores, the unscored-instrument check, provenance, the
+  ``Assessment``); ``call_each`` (the public per-plugin call, with a
+  ``HookOutcome`` per call) is timed for reference;
+* **engine**: ``spec.to_scores(response, kind)`` for every engine-scored
+  response (the fused path: scoring and ``Score`` objects); **engine Score
+  objects** builds the same scores with ``Score._trusted`` alone, so engine
+  minus it is the scoring itself;
+* **plugin logic**: direct minus engine (the C-SSRS triage, language fit,
+  the scores plugins derive with ``Score.derived``, ordering responses).
 
 Reference rows: the same scores built with the validated ``Score(...)``
 constructor, a native pluggy call of the hook (all implementations, one call),
@@ -191,11 +192,30 @@ def stages(case: Case, rest: Case, pm: PluginManager) -> dict[str, Callable[[], 
     def run_direct() -> object:
         return [f(s, case) for s in subjects for f in fns]
 
-    def run_engine() -> object:
-        return [spec.score(r) for spec, r, _ in engine]
+    engine_scores = [s for spec, r, kind in engine for s in _fused(spec, r, kind)]
+    trusted_args = [
+        (
+            s.subject,
+            s.subject_kind,
+            s.instrument,
+            s.scale,
+            s.value,
+            s.minimum,
+            s.maximum,
+            s.band,
+            s.flags,
+            s.missing_reason,
+            s.plugin,
+        )
+        for s in engine_scores
+    ]
+    trusted = Score._trusted
 
-    def run_to_scores() -> object:
-        return [spec.score(r).to_scores(kind) for spec, r, kind in engine]
+    def run_engine() -> object:
+        return [_fused(spec, r, kind) for spec, r, kind in engine]
+
+    def run_engine_scores() -> object:
+        return [trusted(*a) for a in trusted_args]
 
     def run_validated_scores() -> object:
         return [Score(**kw) for kw in kwargs]
@@ -211,12 +231,19 @@ def stages(case: Case, rest: Case, pm: PluginManager) -> dict[str, Callable[[], 
         "assess, case without the subject": run_rest,
         "call_each": run_call_each,
         "direct": run_direct,
-        "engine": run_engine,
-        "engine+to_scores": run_to_scores,
+        "engine (spec.to_scores)": run_engine,
+        "engine Score objects (Score._trusted)": run_engine_scores,
         "validated Score(...) x n": run_validated_scores,
         "native pluggy hook call": run_pluggy,
         "anchor: validated attrs 6 fields": run_attrs_anchor,
     }
+
+
+def _fused(spec: InstrumentSpec, r: InstrumentResponse, kind: Any) -> list[Score]:
+    """``spec.to_scores`` (or, on a tree from before it existed, its equivalent)."""
+    if hasattr(spec, "to_scores"):
+        return spec.to_scores(r, kind)
+    return spec.score(r).to_scores(kind)  # pragma: no cover - baseline trees
 
 
 def measure(
@@ -254,7 +281,7 @@ CATEGORIES = (
         "attrs: construction, validation, evolve",
         ("<attrs generated", "/attr/", "riskcore/model/"),
     ),
-    ("engine scoring", ("riskcore/instruments/",)),
+    ("engine scoring", ("riskcore/instruments/", "<riskcore fast path")),
     ("plugin logic", ("/plugins/riskcore-",)),
     ("assess bookkeeping", ("riskcore/assess.py",)),
 )
@@ -262,8 +289,8 @@ CATEGORIES = (
 
 def _category(func: tuple[str, int, str]) -> str | None:
     filename, _, name = func
-    if name == "to_scores":
-        return CATEGORIES[2][0]
+    if name == "to_scores" and filename.endswith("scoring.py"):
+        return CATEGORIES[2][0]  # InstrumentResult.to_scores: builds Score objects
     for label, needles in CATEGORIES:
         if any(n in filename for n in needles):
             return label
@@ -353,16 +380,19 @@ def main() -> None:
             )
         ]
         per_subject = statistics.median(own)
+        engine_scoring = (
+            med["engine (spec.to_scores)"]
+            - med["engine Score objects (Score._trusted)"]
+        )
         derived = {
-            "dispatch (pluggy lookup, call_each, HookOutcome)": med["call_each"]
+            "dispatch and bookkeeping (assess minus direct calls)": total
             - med["direct"],
-            "engine scoring (spec.score)": med["engine"],
-            "engine Score construction (to_scores)": med["engine+to_scores"]
-            - med["engine"],
-            "plugin logic (incl. scores plugins build, evolve, triage)": med["direct"]
-            - med["engine+to_scores"],
-            "assess bookkeeping (check, stamp, provenance, Assessment)": total
-            - med["call_each"],
+            "engine scoring (spec.to_scores minus its Score objects)": engine_scoring,
+            "engine Score objects (Score._trusted)": med[
+                "engine Score objects (Score._trusted)"
+            ],
+            "plugin logic (triage, derived scores, ordering)": med["direct"]
+            - med["engine (spec.to_scores)"],
         }
         subject = CLIENT if label == "client" else CLINICIAN
         instruments = ", ".join(r.instrument for r in case.responses)
