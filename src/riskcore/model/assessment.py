@@ -144,22 +144,21 @@ class Score:
         ``maximum`` and the missing-reason rule, exactly as in ``__init__``.
         Not for user-facing construction: use ``Score(...)``.
         """
-        self = _new(cls)
-        _set_subject(self, subject)
-        _set_subject_kind(self, subject_kind)
-        _set_instrument(self, instrument)
-        _set_scale(self, scale)
-        _set_value(
-            self,
-            value if value is None or type(value) is float else _opt_float(value),
+        self = _build(
+            cls,
+            subject,
+            subject_kind,
+            instrument,
+            scale,
+            value,
+            minimum,
+            maximum,
+            band,
+            flags,
+            missing_reason,
+            plugin,
+            True,
         )
-        _set_minimum(self, minimum)
-        _set_maximum(self, maximum)
-        _set_band(self, band)
-        _set_flags(self, flags)
-        _set_missing_reason(self, missing_reason)
-        _set_plugin(self, plugin)
-        _set_measured(self, True)
         self.__attrs_post_init__()
         return self
 
@@ -227,22 +226,21 @@ class Score:
             raise FieldError(
                 "missing_reason", missing_reason, "is not a string of at most 500"
             )
-        self = _new(cls)
-        _set_subject(self, subject)
-        _set_subject_kind(self, subject_kind)
-        _set_instrument(self, instrument)
-        _set_scale(self, scale)
-        _set_value(
-            self,
-            value if value is None or type(value) is float else _opt_float(value),
+        self = _build(
+            cls,
+            subject,
+            subject_kind,
+            instrument,
+            scale,
+            value,
+            minimum,
+            maximum,
+            band,
+            flags,
+            missing_reason,
+            current_plugin.get(),
+            measured,
         )
-        _set_minimum(self, minimum)
-        _set_maximum(self, maximum)
-        _set_band(self, band)
-        _set_flags(self, flags)
-        _set_missing_reason(self, missing_reason)
-        _set_plugin(self, current_plugin.get())
-        _set_measured(self, measured)
         self.__attrs_post_init__()
         return self
 
@@ -256,20 +254,21 @@ class Score:
         """
         if type(self) is not Score:
             return attrs.evolve(self, plugin=plugin)
-        new = _new(Score)
-        _set_subject(new, self.subject)
-        _set_subject_kind(new, self.subject_kind)
-        _set_instrument(new, self.instrument)
-        _set_scale(new, self.scale)
-        _set_value(new, self.value)
-        _set_minimum(new, self.minimum)
-        _set_maximum(new, self.maximum)
-        _set_band(new, self.band)
-        _set_flags(new, self.flags)
-        _set_missing_reason(new, self.missing_reason)
-        _set_plugin(new, plugin)
-        _set_measured(new, self.measured)
-        return new
+        return _build(
+            Score,
+            self.subject,
+            self.subject_kind,
+            self.instrument,
+            self.scale,
+            self.value,
+            self.minimum,
+            self.maximum,
+            self.band,
+            self.flags,
+            self.missing_reason,
+            plugin,
+            self.measured,
+        )
 
     @property
     def complete(self) -> bool:
@@ -326,6 +325,42 @@ def _remember_ids(subject: object, instrument: object, scale: object) -> None:
     _KNOWN_IDS.update(x for x in (subject, instrument, scale) if type(x) is str)
 
 
+def _build(
+    cls: type[Score],
+    subject: str,
+    subject_kind: SubjectKind,
+    instrument: str,
+    scale: str,
+    value: float | None,
+    minimum: float | None,
+    maximum: float | None,
+    band: str | None,
+    flags: tuple[Flag, ...],
+    missing_reason: str | None,
+    plugin: str | None,
+    measured: bool,
+) -> Score:
+    """A Score with its slots filled as the generated ``__init__`` fills them,
+    the value converted to float; no validators (internal: the callers check
+    what needs checking, then run ``__attrs_post_init__``)."""
+    self = _new(cls)
+    _set_subject(self, subject)
+    _set_subject_kind(self, subject_kind)
+    _set_instrument(self, instrument)
+    _set_scale(self, scale)
+    _set_value(
+        self, value if value is None or type(value) is float else _opt_float(value)
+    )
+    _set_minimum(self, minimum)
+    _set_maximum(self, maximum)
+    _set_band(self, band)
+    _set_flags(self, flags)
+    _set_missing_reason(self, missing_reason)
+    _set_plugin(self, plugin)
+    _set_measured(self, measured)
+    return self
+
+
 _set_subject = _setter("subject")
 _set_subject_kind = _setter("subject_kind")
 _set_instrument = _setter("instrument")
@@ -341,8 +376,8 @@ _set_measured = _setter("measured")
 _SET_FIELDS = """subject subject_kind instrument scale value minimum maximum band flags
 missing_reason plugin measured"""
 if {a.name for a in attrs.fields(Score)} != set(_SET_FIELDS.split()):
-    # pragma: no cover - a new Score field must be set in _trusted and _stamped
-    raise AssertionError("Score fields changed: update Score._trusted and _stamped")
+    # pragma: no cover - a new Score field must be set in _build
+    raise AssertionError("Score fields changed: update _build")
 
 
 @frozen(kw_only=True)
