@@ -15,6 +15,8 @@ import math
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from riskcore import AssessmentError, PluginManager, assess, hookimpl
 from riskcore._context import current_plugin
@@ -136,6 +138,105 @@ def test_stamped_equals_evolve():
     stamped = special._stamped("x")
     assert type(stamped) is Special
     assert stamped.plugin == "x"
+
+
+def test_built_scores_are_plain_frozen_scores():
+    """The builder's twin class never shows: a real, frozen, picklable Score."""
+    import pickle
+
+    from riskcore.model.assessment import _build, _checked
+
+    args = ("c-1", SubjectKind.CLIENT, "fast", "total", 2, 0.0, 9.0, None, (), None)
+    for make in (_build, _checked):
+        s = make(Score, *args, "p", True)
+        assert type(s) is Score
+        assert s == Score(
+            subject="c-1",
+            subject_kind=SubjectKind.CLIENT,
+            instrument="fast",
+            value=2.0,
+            minimum=0,
+            maximum=9,
+            plugin="p",
+        )
+        assert type(s.value) is float
+        assert hash(s) == hash(_validated(s))
+        assert pickle.loads(pickle.dumps(s)) == s
+        assert attrs.evolve(s, band="x").band == "x"
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            s.value = 3.0  # type: ignore[misc]
+
+
+def test_checked_runs_the_checks_on_a_subclass():
+    from riskcore.model.assessment import _checked
+
+    @attrs.frozen(kw_only=True)
+    class Special(Score):
+        pass
+
+    args = ("c-1", SubjectKind.CLIENT, "fast", "total")
+    ok = _checked(Special, *args, 1, 0, 3, None, (), None, None, True)
+    assert type(ok) is Special
+    assert ok.value == 1.0
+    with pytest.raises(FieldError, match="above maximum"):
+        _checked(Special, *args, 4, 0, 3, None, (), None, None, True)
+
+
+_MAYBE_NUMBER = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-5, 5),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=_MAYBE_NUMBER,
+    minimum=_MAYBE_NUMBER.filter(lambda x: x is None or x == x),
+    maximum=_MAYBE_NUMBER.filter(lambda x: x is None or x == x),
+    missing_reason=st.sampled_from([None, "unanswered"]),
+    measured=st.booleans(),
+)
+def test_checked_rejects_exactly_what_init_rejects(
+    value, minimum, maximum, missing_reason, measured
+):
+    """_checked skips __attrs_post_init__ only where it would have passed."""
+    from riskcore.model.assessment import _checked
+
+    kw = {
+        "subject": "c-1",
+        "subject_kind": SubjectKind.CLIENT,
+        "instrument": "fast",
+        "scale": "total",
+        "value": value,
+        "minimum": minimum,
+        "maximum": maximum,
+        "missing_reason": missing_reason,
+        "measured": measured,
+    }
+    try:
+        expected: Score | str = Score(**kw)
+    except FieldError as exc:
+        expected = str(exc)
+    try:
+        got: Score | str = _checked(
+            Score,
+            "c-1",
+            SubjectKind.CLIENT,
+            "fast",
+            "total",
+            value,
+            minimum,
+            maximum,
+            None,
+            (),
+            missing_reason,
+            None,
+            measured,
+        )
+    except FieldError as exc:
+        got = str(exc)
+    assert got == expected
 
 
 def _case() -> Case:

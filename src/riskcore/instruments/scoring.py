@@ -18,7 +18,7 @@ from attrs import field, frozen
 from riskcore._context import current_plugin
 from riskcore.errors import FieldError, InstrumentError
 from riskcore.model._fields import to_tuple
-from riskcore.model.assessment import _KNOWN_IDS, Flag, Score, _checked_id
+from riskcore.model.assessment import _KNOWN_IDS, Flag, Score, _checked, _checked_id
 
 if TYPE_CHECKING:
     from riskcore.instruments.spec import InstrumentSpec
@@ -287,7 +287,8 @@ def _fast_source(spec: InstrumentSpec) -> tuple[str, dict[str, Any]]:
         "checked_id": _checked_id,
         "known": _KNOWN_IDS,
         "current_plugin": current_plugin,
-        "trusted": Score._trusted,
+        "Score": Score,
+        "checked": _checked,
         "bisect_right": bisect_right,
     }
     if n == 1:
@@ -355,7 +356,7 @@ def _fast_source(spec: InstrumentSpec) -> tuple[str, dict[str, Any]]:
     for k, args in enumerate(made):
         flags = "first" if k == 0 else "()"
         lines.append(
-            f"        trusted(subject, kind, ID, {args}, {flags}, None, plugin),"
+            f"        checked(Score, subject, kind, ID, {args}, {flags}, None, plugin, True),"
         )
     lines.append("    ]")
     return "\n".join(lines) + "\n", ns

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from types import MemberDescriptorType
-from typing import Any, cast
+from typing import Any
 
 import attrs
 from attrs import field, frozen
@@ -69,7 +68,7 @@ class Flag:
         return self.level is FlagLevel.CRITICAL
 
 
-@frozen(kw_only=True)
+@frozen(kw_only=True, weakref_slot=False)
 class Score:
     """One number an assessor produced about one subject.
 
@@ -144,7 +143,7 @@ class Score:
         ``maximum`` and the missing-reason rule, exactly as in ``__init__``.
         Not for user-facing construction: use ``Score(...)``.
         """
-        self = _build(
+        return _checked(
             cls,
             subject,
             subject_kind,
@@ -159,8 +158,6 @@ class Score:
             plugin,
             True,
         )
-        self.__attrs_post_init__()
-        return self
 
     @classmethod
     def derived(
@@ -226,7 +223,7 @@ class Score:
             raise FieldError(
                 "missing_reason", missing_reason, "is not a string of at most 500"
             )
-        self = _build(
+        return _checked(
             cls,
             subject,
             subject_kind,
@@ -241,8 +238,6 @@ class Score:
             current_plugin.get(),
             measured,
         )
-        self.__attrs_post_init__()
-        return self
 
     def _stamped(self, plugin: str | None) -> Score:
         """This score with ``plugin`` set (internal, for :func:`riskcore.assess`).
@@ -285,18 +280,6 @@ class Score:
         return any(f.critical for f in self.flags)
 
 
-def _setter(name: str) -> Callable[[Score, Any], None]:
-    """Store a field of a (frozen, slotted) Score, as its generated __init__ does.
-
-    The slot's own descriptor skips ``object.__setattr__``'s lookup; any other
-    layout falls back to it.
-    """
-    slot = Score.__dict__.get(name)
-    if type(slot) is MemberDescriptorType:
-        return cast("Callable[[Score, Any], None]", slot.__set__)
-    return lambda obj, value: object.__setattr__(obj, name, value)
-
-
 _new = object.__new__
 
 _KNOWN_IDS: set[str] = set()
@@ -325,59 +308,99 @@ def _remember_ids(subject: object, instrument: object, scale: object) -> None:
     _KNOWN_IDS.update(x for x in (subject, instrument, scale) if type(x) is str)
 
 
-def _build(
-    cls: type[Score],
-    subject: str,
-    subject_kind: SubjectKind,
-    instrument: str,
-    scale: str,
-    value: float | None,
-    minimum: float | None,
-    maximum: float | None,
-    band: str | None,
-    flags: tuple[Flag, ...],
-    missing_reason: str | None,
-    plugin: str | None,
-    measured: bool,
-) -> Score:
-    """A Score with its slots filled as the generated ``__init__`` fills them,
-    the value converted to float; no validators (internal: the callers check
-    what needs checking, then run ``__attrs_post_init__``)."""
-    self = _new(cls)
-    _set_subject(self, subject)
-    _set_subject_kind(self, subject_kind)
-    _set_instrument(self, instrument)
-    _set_scale(self, scale)
-    _set_value(
-        self, value if value is None or type(value) is float else _opt_float(value)
+def _build_source(name: str, fields: list[str], *, check: bool) -> str:
+    """The source of :func:`_build` (or, with *check*, :func:`_checked`) for
+    a class with slots *fields* (internal)."""
+    args = ", ".join(fields)
+    body = "".join(f"    self.{f} = {f}\n" for f in fields)
+    # With check: run __attrs_post_init__ unless the value is a measured number
+    # within its bounds (then it would pass: it only rejects the other cases).
+    after = (
+        "    if (value is None or not measured or value != value\n"
+        "            or (minimum is not None and value < minimum)\n"
+        "            or (maximum is not None and value > maximum)):\n"
+        "        self.__attrs_post_init__()\n"
+        if check
+        else ""
     )
-    _set_minimum(self, minimum)
-    _set_maximum(self, maximum)
-    _set_band(self, band)
-    _set_flags(self, flags)
-    _set_missing_reason(self, missing_reason)
-    _set_plugin(self, plugin)
-    _set_measured(self, measured)
+    return (
+        f"def {name}(cls, {args}):\n"
+        "    if cls is not Score:\n"
+        f"        return {name}_other(cls, {args})\n"
+        "    if value is not None and type(value) is not float:\n"
+        "        value = _opt_float(value)\n"
+        "    self = _new(_Slots)\n"
+        f"{body}"
+        "    self.__class__ = Score\n"
+        f"{after}"
+        "    return self\n"
+    )
+
+
+def _build_other(cls: type[Score], *values: Any) -> Score:
+    """:func:`_build` through ``object.__setattr__``, for a subclass of Score."""
+    self = _new(cls)
+    for name, value in zip(_FIELDS, values, strict=True):
+        if name == "value" and value is not None and type(value) is not float:
+            value = _opt_float(value)
+        object.__setattr__(self, name, value)
     return self
 
 
-_set_subject = _setter("subject")
-_set_subject_kind = _setter("subject_kind")
-_set_instrument = _setter("instrument")
-_set_scale = _setter("scale")
-_set_value = _setter("value")
-_set_minimum = _setter("minimum")
-_set_maximum = _setter("maximum")
-_set_band = _setter("band")
-_set_flags = _setter("flags")
-_set_missing_reason = _setter("missing_reason")
-_set_plugin = _setter("plugin")
-_set_measured = _setter("measured")
-_SET_FIELDS = """subject subject_kind instrument scale value minimum maximum band flags
-missing_reason plugin measured"""
-if {a.name for a in attrs.fields(Score)} != set(_SET_FIELDS.split()):
-    # pragma: no cover - a new Score field must be set in _build
-    raise AssertionError("Score fields changed: update _build")
+def _checked_other(cls: type[Score], *values: Any) -> Score:
+    """:func:`_checked` through ``object.__setattr__``, for a subclass of Score."""
+    self = _build_other(cls, *values)
+    self.__attrs_post_init__()
+    return self
+
+
+_FIELDS = [a.name for a in attrs.fields(Score)]
+
+_Slots = type(
+    "_ScoreSlots",
+    (),
+    {"__slots__": Score.__dict__["__slots__"], "__module__": __name__},
+)
+"""Score's twin: the same slots in the same order, but not frozen.
+
+A plain ``self.x = x`` on its slots is the fastest write CPython has (one
+specialised instruction each; a frozen class must go through
+``object.__setattr__``). :func:`_build` fills one, then makes it a ``Score``
+by ``__class__`` assignment, which CPython allows between classes of the same
+layout. That is why ``Score`` has no ``__weakref__`` slot: CPython does not
+count a ``__weakref__`` slot as the same layout in two classes.
+"""
+
+_namespace: dict[str, Any] = {
+    "Score": Score,
+    "_Slots": _Slots,
+    "_new": _new,
+    "_opt_float": _opt_float,
+    "_build_other": _build_other,
+    "_checked_other": _checked_other,
+}
+for _name, _check in (("_build", False), ("_checked", True)):
+    exec(  # only the field names of Score reach the source
+        compile(
+            _build_source(_name, _FIELDS, check=_check),
+            f"<riskcore Score {_name}>",
+            "exec",
+        ),
+        _namespace,
+    )
+_build: Callable[..., Score] = _namespace["_build"]
+"""A Score with its slots filled as the generated ``__init__`` fills them,
+the value converted to float; no validators (internal: the callers check what
+needs checking, then run ``__attrs_post_init__``).
+
+Arguments are positional, ``cls`` first, then every field in the order of
+:func:`attrs.fields`."""
+_checked: Callable[..., Score] = _namespace["_checked"]
+""":func:`_build`, then the checks of ``Score.__attrs_post_init__`` (internal)."""
+try:
+    _build(Score, *([None] * len(_FIELDS)))
+except TypeError:  # pragma: no cover - an interpreter that refuses the swap
+    _build, _checked = _build_other, _checked_other
 
 
 @frozen(kw_only=True)
