@@ -114,7 +114,11 @@ def _client_scores(client: Client, case: Case) -> list[Score]:
     if clinician is not None:
         out.append(_language_fit(client, clinician))
     responses = case.responses_for(client.id)
-    cfi = any(r.instrument == CFI_ID for r in responses)
+    cfi = False
+    for r in responses:
+        if r.instrument == CFI_ID:
+            cfi = True
+            break
     out.append(
         Score.derived(
             subject=client.id,

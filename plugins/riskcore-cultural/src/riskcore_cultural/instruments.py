@@ -23,6 +23,7 @@ Language matching compares primary language subtags case-insensitively (BCP 47:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Final
 
@@ -99,6 +100,18 @@ def primary_languages(languages: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+@functools.lru_cache(maxsize=1024)
+def _primary_of_tuple(languages: tuple[str, ...]) -> frozenset[str]:
+    return primary_languages(languages)
+
+
+def _primary(languages: Iterable[str]) -> frozenset[str]:
+    """:func:`primary_languages`, remembered for tuples (what subjects hold)."""
+    if type(languages) is tuple:
+        return _primary_of_tuple(languages)
+    return primary_languages(languages)
+
+
 def shares_language(client: Iterable[str], clinician: Iterable[str]) -> bool | None:
     """True if the two share a language; ``None`` if either side is unrecorded.
 
@@ -107,10 +120,10 @@ def shares_language(client: Iterable[str], clinician: Iterable[str]) -> bool | N
     >>> shares_language([], ["en"]) is None
     True
     """
-    a = primary_languages(client)
+    a = _primary(client)
     if not a:
         return None
-    b = primary_languages(clinician)
+    b = _primary(clinician)
     if not b:
         return None
     return not a.isdisjoint(b)
