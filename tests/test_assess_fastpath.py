@@ -9,6 +9,7 @@ check still fires.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import logging
 import math
@@ -363,6 +364,36 @@ def test_responses_for_index():
     del case
     gc.collect()
     assert key not in case_module._RESPONSES_BY_SUBJECT
+
+
+def test_history_is_oldest_first_and_indexed_with_responses_for():
+    day = dt.date(2026, 3, 1)
+
+    def r(subject: str, instrument: str, when: dt.date | None) -> InstrumentResponse:
+        return InstrumentResponse(
+            instrument=instrument, subject=subject, items={}, administered=when
+        )
+
+    responses = [
+        r("c-1", "fast", day),
+        r("c-1", "other", None),
+        r("c-2", "fast", dt.date(2020, 1, 1)),
+        r("c-1", "fast", dt.date(2026, 1, 1)),
+        r("c-1", "fast", None),
+        r("c-1", "fast", day),
+    ]
+    case = attrs.evolve(_case(), responses=responses)
+
+    def at(found: tuple[InstrumentResponse, ...]) -> list[int]:
+        return [next(i for i, x in enumerate(case.responses) if x is y) for y in found]
+
+    got = case.history("c-1")
+    assert at(got) == [1, 4, 3, 0, 5]  # same day: file order
+    assert at(case.history("c-1", {"fast"})) == [4, 3, 0, 5]
+    assert case.history("c-1", ()) == ()
+    assert case.history("c-2") == (responses[2],)
+    assert case.history("p") == ()
+    assert at(case.responses_for("c-1")) == [0, 1, 3, 4, 5]
 
 
 DERIVED = {

@@ -182,7 +182,8 @@ def riskcore_assess(subject: Subject, case: Case) -> Iterable[Score] | None:
         to score. Check ``subject.KIND`` and return ``None`` for kinds you do not
         assess.
     :param case: the whole :class:`~riskcore.model.Case`, for the subject's
-        instrument responses (``case.responses_for(subject.id)``) and
+        instrument responses (``case.history(subject.id, instruments)``, oldest
+        first, or ``case.responses_for(subject.id)`` in file order) and
         observations.
     :return: the :class:`~riskcore.model.Score` objects about *subject*, or
         ``None``. Scores about another subject, or anything that is not a
@@ -198,8 +199,7 @@ def riskcore_assess(subject: Subject, case: Case) -> Iterable[Score] | None:
         def riskcore_assess(subject, case):
             if subject.KIND is not SubjectKind.PROFESSIONAL:
                 return None
-            return [score_proqol(r) for r in case.responses_for(subject.id)
-                    if r.instrument == "proqol5"]
+            return [score_proqol(r) for r in case.history(subject.id, {"proqol5"})]
 
     .. versionadded:: 0.1
     """

@@ -320,6 +320,26 @@ def test_aggression_high_raises_both_threats() -> None:
     assert ("staff-physical-harm", 2.5) in got
 
 
+def test_the_clinicians_factor_follows_the_clients_latest_screen() -> None:
+    # the same day twice: the one recorded last is the latest, as in assess
+    march = dt.date(2026, 3, 1)
+
+    def screen(day: dt.date | None, **present: int) -> InstrumentResponse:
+        return attrs.evolve(resp("aggression-screen", agg(**present)), administered=day)
+
+    high, none = {"threats_made": 1}, {}
+    for responses, expected in [
+        ((screen(march, **high), screen(march, **none)), []),
+        (
+            (screen(march, **none), screen(march, **high)),
+            [("staff-physical-harm", 2.5)],
+        ),
+        ((screen(march, **high), screen(None, **none)), [("staff-physical-harm", 2.5)]),
+    ]:
+        got = [f for f in factors_for(*responses) if f[0] == "staff-physical-harm"]
+        assert got == expected
+
+
 def test_aggression_incomplete_still_flags_known_high_and_fails_closed() -> None:
     [s] = assess_one("aggression-screen", agg(threats_made=1, intoxication=None))
     assert (s.value, s.band) == (None, "high")

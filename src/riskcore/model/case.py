@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections import Counter
+from collections.abc import Container
 from typing import ClassVar
 
 from attrs import field, frozen
@@ -118,18 +119,60 @@ class Case:
             entry = _index_responses(self)
         return entry[1].get(subject, ())
 
+    def history(
+        self, subject: str, instruments: Container[str] | None = None
+    ) -> tuple[InstrumentResponse, ...]:
+        """One subject's instrument responses, oldest first.
+
+        The order to score them in when the latest administration counts.
+        Undated responses come first (nothing says they are recent), and
+        responses of the same day keep their file order, so the last of the
+        tuple is the latest, and of one day's the last recorded. With
+        *instruments*, only the responses to those.
+
+        >>> from riskcore.model import Practice, Client, InstrumentResponse
+        >>> def answered(day):
+        ...     return InstrumentResponse(instrument="phq9", subject="c-1",
+        ...                               items={}, administered=day)
+        >>> case = Case(id="demo", practice=Practice(id="p"), clients=[Client(id="c-1")],
+        ...             responses=[answered(dt.date(2026, 3, 1)), answered(None),
+        ...                        answered(dt.date(2026, 1, 5))])
+        >>> [r.administered for r in case.history("c-1", {"phq9"})]
+        [None, datetime.date(2026, 1, 5), datetime.date(2026, 3, 1)]
+        >>> case.history("c-1", {"gad7"})
+        ()
+
+        .. versionadded:: 0.1
+        """
+        entry = _RESPONSES_BY_SUBJECT.get(id(self))
+        if entry is None or entry[0]() is not self:
+            entry = _index_responses(self)
+        ordered = entry[2].get(subject, ())
+        if instruments is None:
+            return ordered
+        return tuple([r for r in ordered if r.instrument in instruments])
+
     def observations_for(self, subject: str) -> tuple[Observation, ...]:
         """Observations recorded about one subject."""
         return tuple(o for o in self.observations if o.subject == subject)
 
 
-_Index = tuple["weakref.ref[Case]", dict[str, tuple[InstrumentResponse, ...]]]
+_Index = tuple[
+    "weakref.ref[Case]",
+    dict[str, tuple[InstrumentResponse, ...]],
+    dict[str, tuple[InstrumentResponse, ...]],
+]
 _RESPONSES_BY_SUBJECT: dict[int, _Index] = {}
-"""``id(case)`` -> (weak reference to the case, its responses by subject).
+"""``id(case)`` -> (weak reference to the case, its responses by subject in
+file order, the same oldest first).
 
 A case is frozen but not hashable (its responses hold dicts), so the index is
 keyed by ``id`` and dropped when the case is garbage-collected.
 """
+
+
+def _administered(r: InstrumentResponse) -> dt.date:
+    return r.administered or dt.date.min  # undated first; sorted() is stable
 
 
 def _index_responses(case: Case) -> _Index:
@@ -146,6 +189,7 @@ def _index_responses(case: Case) -> _Index:
     entry: _Index = (
         weakref.ref(case, forget),
         {k: tuple(v) for k, v in grouped.items()},
+        {k: tuple(sorted(v, key=_administered)) for k, v in grouped.items()},
     )
     _RESPONSES_BY_SUBJECT[key] = entry
     return entry

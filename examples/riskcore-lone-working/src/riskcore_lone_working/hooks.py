@@ -14,7 +14,6 @@ Fairness: nothing here reads protected attributes. The factor on
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from riskcore import hookimpl
@@ -22,7 +21,6 @@ from riskcore.instruments import InstrumentSpec
 from riskcore.model import (
     AssessorInfo,
     Case,
-    InstrumentResponse,
     Professional,
     RiskFactor,
     Score,
@@ -71,20 +69,13 @@ def riskcore_instruments() -> tuple[InstrumentSpec, ...]:
     return SPECS
 
 
-def _order(r: InstrumentResponse) -> dt.date:
-    return r.administered or dt.date.min
-
-
 @hookimpl
 def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """Score every checklist a professional completed, oldest first."""
     if subject.KIND is not SubjectKind.PROFESSIONAL:
         return None
-    mine = [r for r in case.responses_for(subject.id) if r.instrument == CHECKLIST.id]
-    if len(mine) > 1:
-        mine.sort(key=_order)  # stable: same-day checklists keep their file order
     out: list[Score] = []
-    for r in mine:
+    for r in case.history(subject.id, (CHECKLIST.id,)):  # oldest first
         out += CHECKLIST.to_scores(r, subject.KIND)
     return out
 

@@ -7,7 +7,6 @@ Cheap to import: riskcore's model and instrument specs only (no numpy).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from riskcore import hookimpl
@@ -15,7 +14,6 @@ from riskcore.instruments import InstrumentSpec
 from riskcore.model import (
     AssessorInfo,
     Case,
-    InstrumentResponse,
     Professional,
     RiskFactor,
     Score,
@@ -42,6 +40,7 @@ __all__ = [
 ]
 
 THREATS = ("burnout", "boundary-erosion")
+_IDS = (WLEIS.id,)
 _ILLUSTRATIVE = Source(
     citation="riskcore illustrative default (not from a published effect size)",
     note="Domain map and 'low' threshold are riskcore's inference; override in a site catalog.",
@@ -77,18 +76,6 @@ def riskcore_assessor_info() -> AssessorInfo:
 def riskcore_instruments() -> tuple[InstrumentSpec, ...]:
     """The WLEIS spec."""
     return SPECS
-
-
-def _order(r: InstrumentResponse) -> dt.date:
-    return r.administered or dt.date.min
-
-
-def _responses(subject: Subject, case: Case) -> list[InstrumentResponse]:
-    """The subject's WLEIS responses, oldest first (undated ones first)."""
-    mine = [r for r in case.responses_for(subject.id) if r.instrument == WLEIS.id]
-    if len(mine) > 1:
-        mine.sort(key=_order)  # stable: same-day responses keep their file order
-    return mine
 
 
 def _mean(values: dict[str, float | None], subscales: tuple[str, ...]) -> float | None:
@@ -142,7 +129,7 @@ def _domains(subject: Subject, values: dict[str, float | None]) -> list[Score]:
 def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """WLEIS subscales and total, then the inferred domain scores."""
     out: list[Score] = []
-    for r in _responses(subject, case):
+    for r in case.history(subject.id, _IDS):  # oldest first
         scores = WLEIS.to_scores(r, subject.KIND)
         out += scores
         out += _domains(subject, {s.scale: s.value for s in scores})

@@ -13,7 +13,6 @@ Nothing here reads a subject's protected attributes. The factors on
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from riskcore import hookimpl
@@ -51,6 +50,7 @@ __all__ = [
 THREATS = ("client-self-harm", "in-session-aggression", "staff-physical-harm")
 _BY_ID = {s.id: s for s in SPECS}
 _IDS = (*_BY_ID, CSSRS_ID)
+_AGGRESSION_ONLY = (AGGRESSION.id,)
 _ILLUSTRATIVE = Source(
     citation="riskcore illustrative default (not from a published effect size)",
     note="Override in a site catalog when local evidence exists.",
@@ -76,10 +76,6 @@ def riskcore_assessor_info() -> AssessorInfo:
 def riskcore_instruments() -> tuple[InstrumentSpec, ...]:
     """The specs scored through riskcore's engine (the C-SSRS is rule-based)."""
     return SPECS
-
-
-def _order(r: InstrumentResponse) -> dt.date:
-    return r.administered or dt.date.min
 
 
 def _cssrs_score(subject: Subject, r: InstrumentResponse) -> Score:
@@ -134,19 +130,11 @@ def _aggression_score(subject: Subject, r: InstrumentResponse) -> Score:
     )
 
 
-def _responses(subject: Subject, case: Case) -> list[InstrumentResponse]:
-    """The subject's responses to this plugin's instruments, oldest first."""
-    mine = [r for r in case.responses_for(subject.id) if r.instrument in _IDS]
-    if len(mine) > 1:
-        mine.sort(key=_order)  # stable: same-day responses keep their file order
-    return mine
-
-
 @hookimpl
 def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """Score the subject's PHQ-9, GAD-7, C-SSRS screener and aggression screen."""
     out: list[Score] = []
-    for r in _responses(subject, case):
+    for r in case.history(subject.id, _IDS):  # oldest first
         if r.instrument == CSSRS_ID:
             out.append(_cssrs_score(subject, r))
         elif r.instrument == AGGRESSION.id:
@@ -187,10 +175,10 @@ def _staff_factors(subject: Professional, case: Case) -> list[RiskFactor]:
     for c in case.clients:
         if c.clinician != subject.id:
             continue
-        screens = [r for r in case.responses_for(c.id) if r.instrument == AGGRESSION.id]
+        screens = case.history(c.id, _AGGRESSION_ONLY)
         if not screens:
             continue
-        score = _aggression_score(c, max(screens, key=_order))
+        score = _aggression_score(c, screens[-1])  # the latest
         level = _aggression_level(score)
         if level is None:
             continue

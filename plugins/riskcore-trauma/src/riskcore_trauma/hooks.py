@@ -7,7 +7,6 @@ Cheap to import: riskcore's model and instrument specs only (no numpy).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from riskcore import hookimpl
@@ -42,6 +41,7 @@ __all__ = [
 
 THREATS = ("secondary-traumatic-stress",)
 _IDS = (PCL5.id, ACE.id)
+_PCL5_ONLY = (PCL5.id,)
 _ILLUSTRATIVE = Source(
     citation="riskcore illustrative default (not from a published effect size)",
     note=(
@@ -67,18 +67,6 @@ def riskcore_assessor_info() -> AssessorInfo:
 def riskcore_instruments() -> tuple[InstrumentSpec, ...]:
     """The PCL-5 and ACE specs."""
     return SPECS
-
-
-def _order(r: InstrumentResponse) -> dt.date:
-    return r.administered or dt.date.min
-
-
-def _responses(subject: Subject, case: Case) -> list[InstrumentResponse]:
-    """The subject's PCL-5 and ACE responses, oldest first (undated ones first)."""
-    mine = [r for r in case.responses_for(subject.id) if r.instrument in _IDS]
-    if len(mine) > 1:
-        mine.sort(key=_order)  # stable: same-day responses keep their file order
-    return mine
 
 
 def _binary(subject: Subject, scale: str, value: bool | None, reason: str) -> Score:
@@ -117,7 +105,7 @@ def _pcl5(subject: Subject, r: InstrumentResponse) -> list[Score]:
 def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """Score the subject's PCL-5 and ACE responses (every administration)."""
     out: list[Score] = []
-    for r in _responses(subject, case):
+    for r in case.history(subject.id, _IDS):  # oldest first
         if r.instrument == PCL5.id:
             out += _pcl5(subject, r)
         else:
@@ -131,10 +119,10 @@ def _probable_ptsd_clients(professional: str, case: Case) -> int:
     for c in case.clients:
         if c.clinician != professional:
             continue
-        pcl = [r for r in case.responses_for(c.id) if r.instrument == PCL5.id]
+        pcl = case.history(c.id, _PCL5_ONLY)
         if not pcl:
             continue
-        total = PCL5.score(max(pcl, key=_order)).total
+        total = PCL5.score(pcl[-1]).total  # the latest
         if total is not None and total >= PCL5_CUTOFF:
             n += 1
     return n

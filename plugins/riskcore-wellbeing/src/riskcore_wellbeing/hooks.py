@@ -7,7 +7,6 @@ Cheap to import: riskcore's model and instrument specs only (no numpy).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from riskcore import hookimpl
@@ -15,7 +14,6 @@ from riskcore.instruments import InstrumentSpec
 from riskcore.model import (
     AssessorInfo,
     Case,
-    InstrumentResponse,
     Professional,
     RiskFactor,
     Score,
@@ -92,23 +90,11 @@ def riskcore_instruments() -> tuple[InstrumentSpec, ...]:
     return SPECS
 
 
-def _order(r: InstrumentResponse) -> dt.date:
-    return r.administered or dt.date.min
-
-
-def _responses(subject: Subject, case: Case) -> list[InstrumentResponse]:
-    """The subject's responses to this plugin's instruments, oldest first."""
-    mine = [r for r in case.responses_for(subject.id) if r.instrument in _BY_ID]
-    if len(mine) > 1:
-        mine.sort(key=_order)  # stable: same-day responses keep their file order
-    return mine
-
-
 @hookimpl
 def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """Score every ProQOL 5, CBI, PSS-10 and WHO-5 response of the subject."""
     out: list[Score] = []
-    for r in _responses(subject, case):
+    for r in case.history(subject.id, _BY_ID):  # oldest first
         out += _BY_ID[r.instrument].to_scores(r, subject.KIND)
     return out
 
