@@ -148,9 +148,19 @@ class Case:
         if entry is None or entry[0]() is not self:
             entry = _index_responses(self)
         ordered = entry[2].get(subject, ())
-        if instruments is None:
+        if instruments is None or not ordered:
             return ordered
-        return tuple([r for r in ordered if r.instrument in instruments])
+        if type(instruments) is not tuple and type(instruments) is not frozenset:
+            return _only(ordered, instruments)
+        # Assessors ask with the same constant on every call: remember the answer.
+        key = (subject, instruments)
+        try:
+            found = entry[3].get(key)
+        except TypeError:  # a tuple holding something unhashable
+            return _only(ordered, instruments)
+        if found is None:
+            found = entry[3][key] = _only(ordered, instruments)
+        return found
 
     def observations_for(self, subject: str) -> tuple[Observation, ...]:
         """Observations recorded about one subject."""
@@ -161,14 +171,22 @@ _Index = tuple[
     "weakref.ref[Case]",
     dict[str, tuple[InstrumentResponse, ...]],
     dict[str, tuple[InstrumentResponse, ...]],
+    dict[tuple[str, Container[str]], tuple[InstrumentResponse, ...]],
 ]
 _RESPONSES_BY_SUBJECT: dict[int, _Index] = {}
 """``id(case)`` -> (weak reference to the case, its responses by subject in
-file order, the same oldest first).
+file order, the same oldest first, and :meth:`Case.history` answers by
+subject and instruments).
 
 A case is frozen but not hashable (its responses hold dicts), so the index is
 keyed by ``id`` and dropped when the case is garbage-collected.
 """
+
+
+def _only(
+    responses: tuple[InstrumentResponse, ...], instruments: Container[str]
+) -> tuple[InstrumentResponse, ...]:
+    return tuple([r for r in responses if r.instrument in instruments])
 
 
 def _administered(r: InstrumentResponse) -> dt.date:
@@ -190,6 +208,7 @@ def _index_responses(case: Case) -> _Index:
         weakref.ref(case, forget),
         {k: tuple(v) for k, v in grouped.items()},
         {k: tuple(sorted(v, key=_administered)) for k, v in grouped.items()},
+        {},
     )
     _RESPONSES_BY_SUBJECT[key] = entry
     return entry

@@ -34,6 +34,7 @@ __all__ = [
 
 THREATS = ("burnout", "secondary-traumatic-stress")
 _BY_ID = {s.id: s for s in SPECS}
+_IDS = tuple(_BY_ID)
 _ILLUSTRATIVE = Source(
     citation="riskcore illustrative default (not from a published effect size)",
     note="Override in a site catalog when local evidence exists.",
@@ -78,7 +79,7 @@ def riskcore_assessor_info() -> AssessorInfo:
     return AssessorInfo(
         name="wellbeing",
         summary="Professional quality of life and burnout: ProQOL 5, CBI, PSS-10, WHO-5",
-        instruments=tuple(_BY_ID),
+        instruments=_IDS,
         threats=THREATS,
         subject_kinds=(SubjectKind.PROFESSIONAL,),
     )
@@ -94,7 +95,7 @@ def riskcore_instruments() -> tuple[InstrumentSpec, ...]:
 def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """Score every ProQOL 5, CBI, PSS-10 and WHO-5 response of the subject."""
     out: list[Score] = []
-    for r in case.history(subject.id, _BY_ID):  # oldest first
+    for r in case.history(subject.id, _IDS):  # oldest first
         out += _BY_ID[r.instrument].to_scores(r, subject.KIND)
     return out
 
