@@ -276,7 +276,7 @@ def measure(
 
 CATEGORIES = (
     ("pluggy / call_each", ("/pluggy/", "riskcore/plugins.py")),
-    ("case lookups (responses_for)", ("riskcore/model/case.py",)),
+    ("case lookups (responses_for, history)", ("riskcore/model/case.py",)),
     (
         "attrs: construction, validation, evolve",
         ("<attrs generated", "/attr/", "riskcore/model/"),

@@ -181,7 +181,7 @@ class Score:
         not NaN, within ``minimum``/``maximum``, a reason when the value is
         missing, ``measured``), and checks that ``flags`` are :class:`Flag`
         objects, but without attrs' generic keyword and validator machinery
-        (about 1.5 µs instead of 4 µs). While a plugin's hook runs (see
+        (about 1 µs instead of 4 µs). While a plugin's hook runs (see
         :meth:`riskcore.plugins.PluginManager.call_each`), the score comes out
         already stamped with the plugin's name, as engine scores do.
 
