@@ -397,7 +397,7 @@ Arguments are positional, ``cls`` first, then every field in the order of
 :func:`attrs.fields`."""
 _checked: Callable[..., Score] = _namespace["_checked"]
 """:func:`_build`, then the checks of ``Score.__attrs_post_init__`` (internal)."""
-try:
+try:  # one probe: does this interpreter allow the __class__ swap?
     _build(Score, *([None] * len(_FIELDS)))
 except TypeError:  # pragma: no cover - an interpreter that refuses the swap
     _build, _checked = _build_other, _checked_other

@@ -114,10 +114,7 @@ class Case:
         In file order. The responses are indexed by subject on the first call
         (every assessor asks once per subject), then looked up.
         """
-        entry = _RESPONSES_BY_SUBJECT.get(id(self))
-        if entry is None or entry[0]() is not self:
-            entry = _index_responses(self)
-        return entry[1].get(subject, ())
+        return _index(self)[1].get(subject, ())
 
     def history(
         self, subject: str, instruments: Container[str] | None = None
@@ -144,9 +141,7 @@ class Case:
 
         .. versionadded:: 0.1
         """
-        entry = _RESPONSES_BY_SUBJECT.get(id(self))
-        if entry is None or entry[0]() is not self:
-            entry = _index_responses(self)
+        entry = _index(self)
         ordered = entry[2].get(subject, ())
         if instruments is None or not ordered:
             return ordered
@@ -181,6 +176,14 @@ subject and instruments).
 A case is frozen but not hashable (its responses hold dicts), so the index is
 keyed by ``id`` and dropped when the case is garbage-collected.
 """
+
+
+def _index(case: Case) -> _Index:
+    """The case's index, built on first use (internal)."""
+    entry = _RESPONSES_BY_SUBJECT.get(id(case))
+    if entry is None or entry[0]() is not case:
+        entry = _index_responses(case)
+    return entry
 
 
 def _only(
