@@ -888,6 +888,31 @@ def test_scale_bounds_hold_the_values_the_engine_computes() -> None:
     assert got[1].value == got[1].maximum
 
 
+def test_mixed_range_prorated_bounds_are_the_engines_extremes() -> None:
+    # Items of different ranges with prorating used to get n x the widest item
+    # bound: 4 x (1 - 1/3) = 2.666666666666667 as the minimum, while three
+    # answered items of 1 prorate to (-1/3 * 3 + 3) / 3 * 4 = 2.6666666666666665,
+    # below it, and the Score could not be built. The bounds are now the
+    # engine's own extremes over every count the missing-data rule allows.
+    spec = InstrumentSpec(
+        id="mixed",
+        name="Mixed",
+        items=[
+            Item(id="1", minimum=1, maximum=6),
+            Item(id="2", minimum=1, maximum=2),
+            Item(id="3", minimum=1, maximum=6),
+            Item(id="4", minimum=1, maximum=4),
+        ],
+        max_missing=3,
+        transform=Transform(intercept=-1.0 / 3.0, slope=1.0),
+    )
+    items = {"1": 1, "2": 1, "3": 1, "4": None}
+    [s] = spec.to_scores(resp(spec, items), SubjectKind.CLIENT)
+    assert s.value == 2.6666666666666665 == s.minimum
+    # the maximum is reached by one answered item at 6, prorated: not 4 x 6
+    assert spec.scale("total").maximum == (-1.0 / 3.0 + 6) / 1 * 4
+
+
 def test_paths_disagree_catches_a_wrong_fast_path() -> None:
     # The conformance check is only worth having if it fails on a broken
     # fast path: swap in one that gets the value, the scales or the flags wrong.

@@ -235,3 +235,61 @@ def test_fused_path_gives_the_scores_of_the_object_path(
         )
         assert spec.to_scores(response, SubjectKind.CLIENT, plugin="p") == expected
         assert paths_disagree(spec, [[math.nan if v is None else v for v in row]]) == []
+
+
+@st.composite
+def small_mixed_specs(draw: st.DrawFn) -> InstrumentSpec:
+    """Few items of different ranges, prorating, fractional transforms."""
+    n = draw(st.integers(2, 4))
+    items = []
+    for i in range(n):
+        lo = draw(st.integers(-1, 2))
+        items.append(Item(id=f"i{i}", minimum=lo, maximum=lo + draw(st.integers(1, 4))))
+    return InstrumentSpec(
+        id="mixed",
+        name="Mixed",
+        items=items,
+        reverse=draw(st.lists(st.sampled_from([it.id for it in items]), unique=True)),
+        method=draw(st.sampled_from(["sum", "mean"])),
+        max_missing=draw(st.integers(0, n - 1)),
+        transform=draw(
+            st.none()
+            | st.builds(
+                Transform,
+                intercept=st.sampled_from([0.0, -1.0 / 3.0, 0.1, 2.0 / 7.0]),
+                slope=st.sampled_from([1.0, 1.0 / 3.0, -0.1, 1.0 / 7.0]),
+            )
+        ),
+        subscales=[
+            Scale(
+                name="part",
+                items=[items[0].id, items[-1].id],
+                max_missing=draw(st.integers(0, 1)),
+                factor=draw(st.sampled_from([1.0, 4.0, 0.3])),
+            )
+        ],
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_mixed_specs())
+def test_scale_bounds_are_exactly_the_values_the_engine_can_reach(
+    spec: InstrumentSpec,
+) -> None:
+    """Every answer pattern the missing-data rule allows scores within each
+    scale's [minimum, maximum], and both bounds are reached (exhaustive)."""
+    import itertools
+
+    choices = [[None, *range(it.minimum, it.maximum + 1)] for it in spec.items]
+    seen: dict[str, set[float]] = {name: set() for name in spec.scale_names}
+    for answers in itertools.product(*choices):
+        items = dict(zip(spec.item_ids, answers, strict=True))
+        result = score_items(spec, items, subject="c-01")
+        for name in spec.scale_names:
+            v = result.values[name]
+            if v is not None:
+                assert spec.scale(name).minimum <= v <= spec.scale(name).maximum
+                seen[name].add(v)
+    for name, values in seen.items():
+        assert min(values) == spec.scale(name).minimum
+        assert max(values) == spec.scale(name).maximum

@@ -618,12 +618,6 @@ class InstrumentSpec:
         rev = tuple(k in rev_set for k in ids)
         t = self.transform
 
-        # per-item transformed range (after reverse keying the range is the same)
-        def trange(j: int) -> tuple[float, float]:
-            a = float(lo[j]) if t is None else t.apply(lo[j])
-            b = float(hi[j]) if t is None else t.apply(hi[j])
-            return (min(a, b), max(a, b))
-
         scales = ([Scale(name="total", items=ids)] if self.total else []) + list(
             self.subscales
         )
@@ -657,30 +651,22 @@ class InstrumentSpec:
                     f"must be below the scale's {n} items",
                 )
             mean = (s.method or self.method) == "mean"
-            ranges = [trange(j) for j in index]
-            uniform = len(set(ranges)) == 1
-            mins = [r[0] for r in ranges]
-            maxs = [r[1] for r in ranges]
-            if mm == 0 or uniform:
-                # The extremes the engine itself can compute, with its own
-                # formula (scoring rules 2-5), so a value can never fall outside
-                # them by a rounding step: e.g. with intercept -1/3, the sum of
-                # the items' transformed maxima is 3.333333333333333 while the
-                # engine's intercept * 2 + slope * 4 is 3.3333333333333335.
-                low = [lo[j] for j in index]
-                high = [hi[j] for j in index]
-                counts = range(n - mm, n + 1) if mm and uniform else (n,)
-                ends = [
-                    self._value(c, codes[0] * c if mm else sum(codes), n, mean, t)
-                    for c in counts
-                    if c > 0
-                    for codes in (low, high)
-                ]
-                vmin, vmax = min(ends), max(ends)
-            elif mean:
-                vmin, vmax = min(mins), max(maxs)
-            else:
-                vmin, vmax = n * min(mins), n * max(maxs)
+            # The extremes the engine itself can compute, with its own formula
+            # (scoring rules 2-5), so a value can never fall outside them by a
+            # rounding step: e.g. with intercept -1/3, the sum of the items'
+            # transformed maxima is 3.333333333333333 while the engine's
+            # intercept * 2 + slope * 4 is 3.3333333333333335. For each allowed
+            # count c of answered items the value is monotone in the code sum
+            # (each floating-point step is), so its extremes are at the c
+            # smallest minima and the c largest maxima.
+            low = sorted(lo[j] for j in index)
+            high = sorted((hi[j] for j in index), reverse=True)
+            ends = [
+                self._value(c, sum(codes[:c]), n, mean, t)
+                for c in range(max(n - mm, 1), n + 1)
+                for codes in (low, high)
+            ]
+            vmin, vmax = min(ends), max(ends)
             vmin, vmax = vmin * s.factor, vmax * s.factor
             cuts, labels = self._check_bands(s.name, vmin, vmax)
             bflags = tuple(b.flag for b in self.bands.get(s.name, ()))
