@@ -114,11 +114,7 @@ def _client_scores(client: Client, case: Case) -> list[Score]:
     if clinician is not None:
         out.append(_language_fit(client, clinician))
     responses = case.responses_for(client.id)
-    cfi = False
-    for r in responses:
-        if r.instrument == CFI_ID:
-            cfi = True
-            break
+    cfi = any(r.instrument == CFI_ID for r in responses)
     out.append(
         Score.derived(
             subject=client.id,
