@@ -14,9 +14,15 @@ Formulas (see ``docs/risk.md`` for a worked example):
   event frequency ``f = f_IE × Π EC × Π CM × Π PFD``;
 * recovery barriers (bow-tie right side): ``I_res = I × Π (1 - e_j)``;
 * expected harm: ``H = p × I``;
-* common-cause groups: layers that share any dependency (a mitigation both
-  require, transitively, or a shared resource) form one group; the *strict*
-  figure credits only the most effective layer of each group.
+* common-cause groups: layers on the same side (likelihood or impact) of one
+  risk that share any dependency (a mitigation both require, transitively, or
+  a shared resource) form one group; the *strict* figure credits only the most
+  effective layer of each group, the *all-safeguards* figure every layer.
+
+:func:`credit` is **the one crediting rule**: the register
+(:func:`riskcore.identify.apply_controls`), the planner and
+:func:`riskcore.graph.expected_harm` all call it, so the figure a plan is
+optimised for is the figure the report shows (``docs/crediting.md``).
 
 Pure Python: no numpy, so ``import riskcore`` stays light.
 
@@ -26,16 +32,23 @@ Pure Python: no numpy, so ``import riskcore`` stays light.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
+
+from attrs import field, frozen
 
 from riskcore.errors import FieldError
 
 __all__ = [
     "METHOD_VERSION",
+    "Credit",
+    "LayerInput",
     "check_effectiveness",
     "check_probability",
     "combine_odds",
     "common_cause_groups",
+    "credit",
+    "dependency_keys",
     "expected_harm",
     "lopa_frequency",
     "protect",
@@ -43,7 +56,7 @@ __all__ = [
     "strict_credit",
 ]
 
-METHOD_VERSION = "riskcore-calculus/1"
+METHOD_VERSION = "riskcore-calculus/2"
 """Version of the formulas in this module; bump it on any change of method.
 
 Policy: a change that can move any number (a formula, a default band, the
@@ -277,3 +290,194 @@ def strict_credit(
         if members:
             out.add(max(members, key=lambda k: (effectiveness[k], -members.index(k))))
     return frozenset(out)
+
+
+Side = Literal["likelihood", "impact"]
+
+
+def dependency_keys(
+    own: str,
+    requires: Iterable[str] = (),
+    resources: Iterable[str] = (),
+    *,
+    kind: str = "mitigation",
+) -> frozenset[str]:
+    """The dependency keys of one layer, for :func:`common_cause_groups`.
+
+    *own* is the layer's id; *requires* the mitigations it needs, already
+    closed transitively (for a mitigation, its closure includes itself);
+    *resources* the shared things it relies on (a supervisor, an alarm
+    service). Mitigations are keyed ``m:<id>``, resources ``r:<id>`` and a
+    response itself ``resp:<id>``, so the planner, the register and the graph
+    build the same groups.
+
+    Examples
+    --------
+    >>> sorted(dependency_keys("peer-support", ["peer-support", "clinical-supervision"],
+    ...                        ["clinical-supervisor"]))
+    ['m:clinical-supervision', 'm:peer-support', 'r:clinical-supervisor']
+    >>> sorted(dependency_keys("de-escalation-protocol", ["de-escalation-training"],
+    ...                        kind="response"))
+    ['m:de-escalation-training', 'resp:de-escalation-protocol']
+    """
+    keys = {f"m:{x}" for x in requires} | {f"r:{x}" for x in resources}
+    if kind == "response":
+        keys.add(f"resp:{own}")
+    else:
+        keys.add(f"m:{own}")
+    return frozenset(keys)
+
+
+def _frozen(keys: Iterable[str]) -> frozenset[str]:
+    return frozenset(keys)
+
+
+@frozen(kw_only=True)
+class LayerInput:
+    """One candidate layer on one risk, as :func:`credit` takes it.
+
+    ``effectiveness`` is a point value (the mean of a distribution);
+    ``depends_on`` comes from :func:`dependency_keys`.
+    """
+
+    id: str = field()
+    on: Side = field()
+    effectiveness: float = field()
+    depends_on: frozenset[str] = field(factory=frozenset, converter=_frozen)
+    kind: str = field(default="mitigation")
+
+
+@frozen(kw_only=True)
+class Credit:
+    """What :func:`credit` decided for one risk.
+
+    ``likelihood``/``impact`` are the strict residual figures (one layer per
+    common-cause group), ``likelihood_all``/``impact_all`` credit every layer.
+    ``credited``, ``groups`` and ``reasons`` are per input layer, in input
+    order: whether the strict figure credits it, the ids of its common-cause
+    group (empty when it is alone) and, when it is not credited, why.
+    """
+
+    likelihood: float = field()
+    impact: float = field()
+    likelihood_all: float = field()
+    impact_all: float = field()
+    credited: tuple[bool, ...] = field()
+    groups: tuple[tuple[str, ...], ...] = field()
+    reasons: tuple[str, ...] = field()
+
+    @property
+    def harm(self) -> float:
+        """Strict residual expected harm, ``likelihood × impact``."""
+        return expected_harm(self.likelihood, self.impact)
+
+    @property
+    def harm_all(self) -> float:
+        """All-safeguards residual expected harm."""
+        return expected_harm(self.likelihood_all, self.impact_all)
+
+
+def credit(
+    likelihood: float,
+    impact: float,
+    layers: Sequence[LayerInput],
+    *,
+    risk: str | None = None,
+) -> Credit:
+    """The one crediting rule: residual likelihood and impact of one risk.
+
+    Layers act on the likelihood (preventive) or the impact (recovery). On
+    each side, layers that share a dependency key form a common-cause group
+    (:func:`common_cause_groups`; every layer also depends on itself, so two
+    effects of one control are one group). The **strict** figure credits the
+    most effective layer of each group (:func:`strict_credit`), the
+    **all-safeguards** figure credits every layer, both as ``x × Π (1 - e)``
+    (:func:`protect`, :func:`reduce_impact`).
+
+    Parameters
+    ----------
+    likelihood, impact:
+        The risk's inherent figures.
+    layers:
+        The layers in force, in a stable order.
+    risk:
+        The risk id, for error paths.
+
+    Returns
+    -------
+    Credit
+
+    Examples
+    --------
+    Two layers of 0.6 that share a resource: the strict figure credits one,
+    the all-safeguards figure both (the worked example of
+    ``docs/crediting.md``).
+
+    >>> a = LayerInput(id="alarm", on="likelihood", effectiveness=0.6,
+    ...                depends_on=dependency_keys("alarm", ["alarm"], ["phone"]))
+    >>> b = LayerInput(id="check-in", on="likelihood", effectiveness=0.6,
+    ...                depends_on=dependency_keys("check-in", ["check-in"], ["phone"]))
+    >>> c = credit(0.7, 2.0, [a, b])
+    >>> round(c.likelihood, 4), round(c.likelihood_all, 4), c.credited
+    (0.28, 0.112, (True, False))
+    >>> round(c.harm, 4), c.groups[1]
+    (0.56, ('alarm', 'check-in'))
+    """
+    for lay in layers:
+        if lay.on not in ("likelihood", "impact"):
+            raise FieldError(
+                _path(risk, f"layers[{lay.id}].on"),
+                lay.on,
+                "is not likelihood or impact",
+            )
+    credited = [True] * len(layers)
+    groups_out: list[tuple[str, ...]] = [()] * len(layers)
+    reasons = [""] * len(layers)
+    figures: dict[str, tuple[list[float], list[float]]] = {}
+    # zero-padded keys sort in input order, so ties go to the earlier layer
+    width = len(str(len(layers)))
+    for side in ("likelihood", "impact"):
+        keys = {f"{k:0{width}d}": k for k, lay in enumerate(layers) if lay.on == side}
+        eff = {
+            key: check_effectiveness(
+                layers[k].effectiveness,
+                risk=risk,
+                field=f"layers[{layers[k].id}].effectiveness",
+            )
+            for key, k in keys.items()
+        }
+        groups = common_cause_groups(
+            {
+                key: layers[k].depends_on | {f"self:{layers[k].id}"}
+                for key, k in keys.items()
+            }
+        )
+        best = strict_credit(eff, groups)
+        strict_e: list[float] = []
+        all_e: list[float] = []
+        for g in groups:
+            names = tuple(dict.fromkeys(layers[keys[x]].id for x in g))
+            winner = next(layers[keys[x]].id for x in g if x in best)
+            for x in g:
+                k = keys[x]
+                all_e.append(eff[x])
+                groups_out[k] = names if len(g) > 1 else ()
+                if x in best:
+                    strict_e.append(eff[x])
+                else:
+                    credited[k] = False
+                    reasons[k] = (
+                        f"shares a dependency with {winner} (common cause); "
+                        "only the best layer of the group is credited"
+                    )
+        figures[side] = (strict_e, all_e)
+    lik, imp = figures["likelihood"], figures["impact"]
+    return Credit(
+        likelihood=protect(likelihood, lik[0], risk=risk),
+        impact=reduce_impact(impact, imp[0], risk=risk),
+        likelihood_all=protect(likelihood, lik[1], risk=risk),
+        impact_all=reduce_impact(impact, imp[1], risk=risk),
+        credited=tuple(credited),
+        groups=tuple(groups_out),
+        reasons=tuple(reasons),
+    )
