@@ -17,7 +17,7 @@ effs = st.lists(st.floats(0.0, 1.0, allow_nan=False), max_size=6)
 
 
 def test_method_version_is_recorded() -> None:
-    assert calculus.METHOD_VERSION == "riskcore-calculus/1"
+    assert calculus.METHOD_VERSION == "riskcore-calculus/2"
 
 
 # ---------------------------------------------------------------- worked example

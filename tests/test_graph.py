@@ -283,7 +283,8 @@ def test_expected_harm_and_what_if(catalog: Catalog) -> None:
     assert w.delta > 0
     w2 = rg.what_if(G, [], add="peer")
     assert w2.added == ("peer", "policy", "supervision")
-    assert w2.after == pytest.approx(base - 1.0 * (1 - 0.7 * 0.8))
+    # peer requires supervision: one common-cause group, only supervision's 0.3
+    assert w2.after == pytest.approx(base - 1.0 * 0.3)
     # removal and re-adding: additions win, closure is kept
     w3 = rg.what_if(G, ["peer"], remove="policy", add="supervision")
     assert w3.plan == ("policy", "supervision")

@@ -403,7 +403,10 @@ def test_critical_flag_lifts_and_requires_response() -> None:
     assert r.response_required
     assert r.required_responses == ("safety-plan",)
     assert r.critical_reasons == ("critical flag phq9.item9-positive",)
-    assert r.next_review == dt.date(2026, 1, 31)
+    # finding 6: a critical risk is reviewed within 7 days, not at the level's 30
+    assert r.inherent_level == "high"
+    assert r.review_days == 7.0
+    assert r.next_review == dt.date(2026, 1, 8)
     assert not reg.risk("client-self-harm:c-2").critical
     assert not reg.risk("in-session-aggression:c-1").critical
     assert reg.critical() == (r,)
@@ -427,7 +430,9 @@ def test_aggression_flag_reaches_clinician_and_observation() -> None:
     assert staff.critical
     assert staff.level == "high"
     assert staff.critical_reasons == ("critical flag aggression.high (client c-1)",)
-    assert staff.required_responses == ("de-escalate", "duress-team")
+    # the client's flag arms its responses (duress team) for the client; the
+    # clinician's lifted risk requires the responses that name its own threat
+    assert staff.required_responses == ("de-escalate",)
     case = _case(
         observations=[
             Observation(
@@ -451,7 +456,7 @@ def test_aggression_flag_reaches_clinician_and_observation() -> None:
 def test_residual_with_common_cause_groups() -> None:
     reg = _run(
         mitigations=["alarm", "buddy", "check-in", "phone-tree", "supervision"],
-        responses=["eap"],
+        responses=[("eap", "t-1")],
     )
     r = reg.risk("burnout:t-1")
     by = {(lay.id, lay.on): lay for lay in r.layers}
@@ -485,7 +490,7 @@ def test_residual_with_common_cause_groups() -> None:
 def test_eap_and_alarm_share_roster_on_impact() -> None:
     cat = _catalog()
     reg = identify(Assessment(case_id="demo"), cat, _case(), pm=_pm())
-    reg = apply_controls(reg, cat, mitigations=["alarm"], responses=["eap"])
+    reg = apply_controls(reg, cat, mitigations=["alarm"], responses=[("eap", "t-1")])
     r = reg.risk("burnout:t-1")
     assert r.residual.impact == pytest.approx(3.0)
 
@@ -494,7 +499,7 @@ def test_unknown_control_ids() -> None:
     with pytest.raises(FieldError, match=r"^mitigations\[0\]: 'ghost'"):
         _run(mitigations=["ghost"])
     with pytest.raises(FieldError, match=r"^responses\[0\]: 'ghost'"):
-        _run(responses=["ghost"])
+        _run(responses=[("ghost", "t-1")])
 
 
 def test_modifiers() -> None:
@@ -575,5 +580,5 @@ def test_register_round_trips_through_io() -> None:
     pm = _pm(a=Factors({"t-1": [("burnout", 3.0)]}))
     flag = Flag(code="phq9.item9-positive", level=FlagLevel.CRITICAL)
     a = Assessment(case_id="demo", scores=[_score("c-1", flags=(flag,))])
-    reg = _run(a, pm=pm, mitigations=["alarm", "buddy"], responses=["eap"])
+    reg = _run(a, pm=pm, mitigations=["alarm", "buddy"], responses=[("eap", "t-1")])
     assert io.loads(io.dumps(reg), RiskRegister) == reg

@@ -153,6 +153,7 @@ def build_graph(
             cost=float(m.cost),
             hours=float(m.hours),
             duration_days=float(m.duration_days),
+            resources=tuple(m.resources),
         )
     for r in catalog.responses:
         add(r.id, "response", name=r.name, owner=r.owner)
@@ -741,10 +742,12 @@ def coverage(G: nx.DiGraph, nodes: Iterable[str] | None = None) -> Coverage:
 def expected_harm(G: nx.DiGraph, nodes: Iterable[str]) -> float:
     """Expected residual harm of the threats in *G* with *nodes* in place.
 
-    Σ over threats of likelihood × impact × Π (1 − effectiveness) over the
-    mitigations (and responses) in the closure of *nodes* that reduce it.
-    The default residual of :func:`what_if`; the risk calculus refines it per
-    subject.
+    Σ over threats of the strict residual likelihood × impact that
+    :func:`riskcore.calculus.credit` (the one crediting rule) gives for the
+    mitigations and responses in the closure of *nodes* that reduce it:
+    layers that share a prerequisite or a ``resources`` entry are one
+    common-cause group, of which only the best is credited. The default
+    residual of :func:`what_if`; the register refines it per subject.
 
     Parameters
     ----------
@@ -762,26 +765,66 @@ def expected_harm(G: nx.DiGraph, nodes: Iterable[str]) -> float:
     --------
     >>> G = nx.DiGraph()
     >>> G.add_node("burnout", kind="threat", likelihood=0.5, impact=2.0)
-    >>> G.add_node("supervision", kind="mitigation")
-    >>> G.add_edge("supervision", "burnout", relation="reduces", effectiveness=0.5)
+    >>> G.add_node("supervision", kind="mitigation", resources=("supervisor",))
+    >>> G.add_node("peer-group", kind="mitigation", resources=("supervisor",))
+    >>> G.add_edge("supervision", "burnout", relation="reduces", likelihood=0.5)
+    >>> G.add_edge("peer-group", "burnout", relation="reduces", likelihood=0.2)
     >>> expected_harm(G, []), expected_harm(G, ["supervision"])
     (1.0, 0.5)
+
+    The peer group relies on the same supervisor: no extra credit.
+
+    >>> expected_harm(G, ["supervision", "peer-group"])
+    0.5
     """
+    from riskcore import calculus
+
     active = closure(G, list(nodes))
+    deps: dict[str, frozenset[str]] = {}
+    for u in sorted(active):
+        kind = G.nodes[u].get("kind")
+        need = {
+            v
+            for v in closure(G, u)
+            if G.nodes[v].get("kind") == "mitigation" and (v != u or kind != "response")
+        }
+        deps[u] = calculus.dependency_keys(
+            u,
+            need,
+            G.nodes[u].get("resources", ()) if kind == "mitigation" else (),
+            kind="response" if kind == "response" else "mitigation",
+        )
     total = 0.0
     for t, kind in G.nodes(data="kind"):
         if kind != "threat":
             continue
         data = G.nodes[t]
-        survive = 1.0
-        for u, d in G._pred[t].items():
-            if u in active:
-                survive *= 1.0 - float(d.get("effectiveness", 0.0))
-        total += (
-            float(data.get("likelihood", 0.0))
-            * float(data.get("impact", 0.0))
-            * survive
+        layers = []
+        for u, d in sorted(G._pred[t].items()):
+            if u not in active or d.get("relation") not in ("reduces", "recovers"):
+                continue
+            sides = [s for s in ("likelihood", "impact") if s in d]
+            if not sides:  # an edge built by hand with one combined figure
+                sides_eff = [("likelihood", float(d.get("effectiveness", 0.0)))]
+            else:
+                sides_eff = [(s, float(d[s])) for s in sides]
+            for side, e in sides_eff:
+                layers.append(
+                    calculus.LayerInput(
+                        id=u,
+                        on=side,  # type: ignore[arg-type]
+                        effectiveness=e,
+                        depends_on=deps[u],
+                        kind=str(G.nodes[u].get("kind", "mitigation")),
+                    )
+                )
+        got = calculus.credit(
+            float(data.get("likelihood", 0.0)),
+            float(data.get("impact", 0.0)),
+            layers,
+            risk=t,
         )
+        total += got.harm
     return total
 
 
@@ -844,8 +887,12 @@ def what_if(
     >>> G.add_edge("peer", "burnout", relation="reduces", effectiveness=0.5)
     >>> G.add_edge("peer", "supervision", relation="requires")
     >>> w = what_if(G, ["peer"], remove="supervision")
+
+    Peer support requires supervision, so the two are one common-cause group
+    and only one of them is credited (:func:`riskcore.calculus.credit`):
+
     >>> w.before, w.after, w.removed
-    (0.25, 1.0, ('peer', 'supervision'))
+    (0.5, 1.0, ('peer', 'supervision'))
     """
     score = residual if residual is not None else (lambda s: expected_harm(G, s))
     current = closure(G, list(plan)) if plan else set()

@@ -16,6 +16,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -26,6 +27,7 @@ from riskcore.model.case import Case
 from riskcore.model.catalog import Catalog, EffectTarget, Threat
 from riskcore.model.distributions import Param, mean_of
 from riskcore.model.factors import RiskFactor
+from riskcore.model.plan import ArmedResponse
 from riskcore.model.risk import (
     AppliedFactor,
     Layer,
@@ -34,10 +36,20 @@ from riskcore.model.risk import (
     RiskMatrix,
     RiskRegister,
 )
-from riskcore.model.subjects import Subject
+from riskcore.model.subjects import Subject, SubjectKind
 from riskcore.plugins import PluginManager, get_plugin_manager
 
-__all__ = ["CRITICAL_MAP", "HOOK", "apply_controls", "identify", "risk_id"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "CRITICAL_MAP",
+    "HOOK",
+    "ResponseArming",
+    "apply_controls",
+    "identify",
+    "risk_id",
+]
 
 HOOK = "riskcore_risk_factors"
 
@@ -94,7 +106,9 @@ def _critical_findings(
                     (
                         c,
                         reason if s == subject else f"{reason} (client {subject})",
-                        code,
+                        # the finding's own code arms responses for its own
+                        # subject only; the clinician's lifted risk does not
+                        code if s == subject else "",
                     )
                 )
 
@@ -153,7 +167,7 @@ def identify(
     pm: PluginManager | None = None,
     matrix: RiskMatrix | None = None,
     mitigations: Iterable[str] = (),
-    responses: Iterable[str] = (),
+    responses: Iterable[ResponseArming] = (),
     modifiers: Iterable[Modifier] = (),
     critical_map: Mapping[str, tuple[str, ...]] | None = None,
     strict: bool = False,
@@ -173,7 +187,9 @@ def identify(
     matrix:
         Risk matrix; default :meth:`RiskMatrix.default`.
     mitigations, responses:
-        Ids of chosen mitigations and responses, credited in the residual
+        Ids of chosen mitigations, and responses armed per subject
+        (``(response, subject)`` pairs or
+        :class:`~riskcore.model.ArmedResponse`), credited in the residual
         figures (see :func:`apply_controls`).
     modifiers:
         LOPA enabling conditions and conditional modifiers.
@@ -201,7 +217,7 @@ def identify(
     >>> reg = identify(Assessment(case_id="c"), cat, case, pm=PluginManager(autoload=False))
     >>> r = reg.risk("burnout:t-1")
     >>> r.inherent.likelihood, r.level, reg.method_version
-    (0.2, 'high', 'riskcore-calculus/1')
+    (0.2, 'high', 'riskcore-calculus/2')
     """
     pm = pm or get_plugin_manager()
     matrix = matrix or RiskMatrix.default()
@@ -326,12 +342,11 @@ def identify(
         crit = [reason for reason, _ in hits]
         required: list[str] = []
         if crit:
-            codes = {code for _, code in hits}
+            codes = {code for _, code in hits} - {""}
             required = sorted(
                 r.id
                 for r in catalog.responses
                 if tid in r.trigger.threats
-                or any(e.threat == tid for e in r.recovers)
                 or bool(codes & {*r.trigger.flags, *r.trigger.observations})
             )
         rmods = tuple(m for m in mods if m.threat == tid and m.subject in (None, sid))
@@ -368,7 +383,12 @@ def identify(
                 inherent=point,
                 residual=point,
                 residual_all=point,
+                current=point,
+                inherent_level=matrix.at_least(point.level, matrix.critical_floor)
+                if crit
+                else point.level,
                 level=point.level,
+                planned_level=point.level,
                 target=matrix.tolerance,
                 within_tolerance=True,
                 critical=bool(crit),
@@ -413,12 +433,45 @@ def _mean(value: Param, rid: str, field: str) -> float:
     return m
 
 
-def _closure(catalog: Catalog) -> dict[str, frozenset[str]]:
+def _graph_closure(
+    catalog: Catalog,
+) -> tuple[dict[str, frozenset[str]], nx.DiGraph]:
     """Each mitigation with everything it requires, transitively (itself included)."""
     from riskcore.graph import build_graph, closure
 
     g = build_graph(catalog, validate=False)
-    return {m.id: frozenset(closure(g, m.id)) for m in catalog.mitigations}
+    return {m.id: frozenset(closure(g, m.id)) for m in catalog.mitigations}, g
+
+
+ResponseArming = ArmedResponse | tuple[str, str | None]
+"""A response armed for one subject: an :class:`~riskcore.model.ArmedResponse`
+or a ``(response id, subject id)`` pair. ``subject=None`` arms it for the
+practice as a whole: it is credited on practice-scope risks only."""
+
+
+def _armed_pairs(
+    responses: Iterable[ResponseArming],
+) -> tuple[tuple[str, str | None], ...]:
+    out: dict[tuple[str, str | None], None] = {}
+    for i, item in enumerate(responses):
+        r: object = item
+        if isinstance(r, ArmedResponse):
+            out[(r.response, r.subject)] = None
+        elif (
+            isinstance(r, tuple)
+            and len(r) == 2
+            and isinstance(r[0], str)
+            and (r[1] is None or isinstance(r[1], str))
+        ):
+            out[(r[0], r[1])] = None
+        else:
+            raise FieldError(
+                f"responses[{i}]",
+                r if isinstance(r, str) else type(r).__name__,
+                "is not an ArmedResponse or a (response, subject) pair: a response "
+                "is credited only to the subject it was armed for",
+            )
+    return tuple(out)
 
 
 def apply_controls(
@@ -426,16 +479,30 @@ def apply_controls(
     catalog: Catalog,
     *,
     mitigations: Iterable[str] = (),
-    responses: Iterable[str] = (),
+    responses: Iterable[ResponseArming] = (),
+    in_place: Iterable[str] = (),
 ) -> RiskRegister:
-    """Recompute residual figures, levels and review dates for chosen controls.
+    r"""Recompute residual figures, levels and review dates for chosen controls.
 
-    Preventive effects reduce likelihood, ``p × Π (1 - e)``; impact effects of
-    mitigations and the recovery effects of responses reduce impact,
-    ``I × Π (1 - e)``. Layers on the same side of one risk that share a
-    dependency (a transitively required mitigation or a ``resources`` entry)
-    form a common-cause group: ``residual`` credits only the most effective
-    layer of each group, ``residual_all`` credits all of them.
+    Every figure comes from :func:`riskcore.calculus.credit`, the one
+    crediting rule (``docs/crediting.md``): layers on one side of a risk that
+    share a dependency form a common-cause group, ``residual`` credits the best
+    layer of each group, ``residual_all`` every layer.
+
+    Per person
+        A response is credited only on the risks of the subject it was armed
+        for (*responses* are ``(response, subject)`` pairs or
+        :class:`~riskcore.model.ArmedResponse`\ s); a response whose required
+        mitigations are not all planned is not credited.
+    Over time
+        A mitigation is in force from the day it finishes in the dependency
+        schedule (:func:`riskcore.graph.schedule`: its start after its
+        prerequisites, plus its ``duration_days``); *in_place* mitigations are
+        in force today. A response is in force once its required mitigations
+        are. ``current`` and ``level`` credit only what is in force today;
+        ``residual``, ``residual_all`` and ``planned_level`` credit the whole
+        plan. A critical risk never shows below the matrix's critical floor
+        and is reviewed at least every ``critical_review_days``.
 
     Unknown ids raise :class:`~riskcore.errors.FieldError`.
 
@@ -453,7 +520,7 @@ def apply_controls(
     ...                     impact=Severity(value=3))],
     ...     mitigations=[
     ...         Mitigation(id="alarm", name="Alarm", category="x", resources=["phone"],
-    ...                    reduces=[Effect(threat="burnout", effectiveness=0.6)]),
+    ...                    duration_days=30, reduces=[Effect(threat="burnout", effectiveness=0.6)]),
     ...         Mitigation(id="check-in", name="Check-in", category="x", resources=["phone"],
     ...                    reduces=[Effect(threat="burnout", effectiveness=0.3)])])
     >>> case = Case(id="c", practice=Practice(id="p"), professionals=[Professional(id="t-1")])
@@ -461,128 +528,155 @@ def apply_controls(
     >>> r = apply_controls(reg, cat, mitigations=["alarm", "check-in"]).risk("burnout:t-1")
     >>> round(r.residual.likelihood, 4), round(r.residual_all.likelihood, 4)
     (0.08, 0.056)
-    >>> [(lay.id, lay.credited) for lay in r.layers]
-    [('alarm', True), ('check-in', False)]
+    >>> [(lay.id, lay.credited, lay.in_force_day) for lay in r.layers]
+    [('alarm', True, 30.0), ('check-in', False, 0.0)]
+
+    The alarm takes 30 days to install; until then only the check-in is in
+    force, so today's figure credits the check-in:
+
+    >>> round(r.current.likelihood, 4), round(r.inherent.likelihood, 4)
+    (0.14, 0.2)
     """
+    from riskcore.graph import schedule
+
     mids = tuple(dict.fromkeys(mitigations))
-    rids = tuple(dict.fromkeys(responses))
+    placed = tuple(dict.fromkeys(in_place))
+    pairs = _armed_pairs(responses)
     mit = {m.id: m for m in catalog.mitigations}
     resp = {r.id: r for r in catalog.responses}
-    for i, m in enumerate(mids):
-        if m not in mit:
-            raise FieldError(
-                f"mitigations[{i}]", m, "is not a mitigation in the catalog"
-            )
-    for i, r in enumerate(rids):
+    for name, ids in (("mitigations", mids), ("in_place", placed)):
+        for i, m in enumerate(ids):
+            if m not in mit:
+                raise FieldError(
+                    f"{name}[{i}]", m, "is not a mitigation in the catalog"
+                )
+    for i, (r, _) in enumerate(pairs):
         if r not in resp:
             raise FieldError(f"responses[{i}]", r, "is not a response in the catalog")
-    closure = _closure(catalog)
-    deps: dict[str, frozenset[str]] = {}
-    for m in mids:
-        deps[m] = frozenset(
-            {*(f"m:{x}" for x in closure[m]), *(f"r:{x}" for x in mit[m].resources)}
-        )
-    for r in rids:
-        req = (
-            set().union(*(closure[x] for x in resp[r].requires))
-            if resp[r].requires
-            else set()
-        )
-        deps[r] = frozenset({f"resp:{r}", *(f"m:{x}" for x in req)})
+    closure, graph = _graph_closure(catalog)
+    chosen = set(mids) | set(placed)
+    plan_closure = set().union(*(closure[m] for m in chosen)) if chosen else set()
+    durations = {m: 0.0 if m in placed else mit[m].duration_days for m in plan_closure}
+    finish = dict(schedule(graph, sorted(plan_closure), durations).finish)
+    candidates: dict[str, list[tuple[calculus.LayerInput, Param, float]]] = {}
+    for m in (*mids, *(p for p in placed if p not in mids)):
+        deps = calculus.dependency_keys(m, closure[m], mit[m].resources)
+        for e in mit[m].reduces:
+            candidates.setdefault(e.threat, []).append(
+                (
+                    calculus.LayerInput(
+                        id=m,
+                        on=e.on.value,
+                        effectiveness=_eff_mean(e.effectiveness, m),
+                        depends_on=deps,
+                    ),
+                    e.effectiveness,
+                    finish.get(m, 0.0),
+                )
+            )
+    by_subject: dict[
+        tuple[str, str | None], list[tuple[calculus.LayerInput, Param, float]]
+    ] = {}
+    unmet: dict[tuple[str, str | None], list[str]] = {}
+    for r, subject in pairs:
+        need = resp[r].requires
+        missing = [x for x in need if x not in plan_closure]
+        if missing:
+            for e in resp[r].recovers:
+                unmet.setdefault((e.threat, subject), []).append(
+                    f"response {r} is armed but not credited: it requires "
+                    f"{', '.join(missing)}, which the plan does not include"
+                )
+            continue
+        req = set().union(*(closure[x] for x in need)) if need else set()
+        deps = calculus.dependency_keys(r, req, kind="response")
+        day = max((finish.get(x, 0.0) for x in req), default=0.0)
+        for e in resp[r].recovers:
+            by_subject.setdefault((e.threat, subject), []).append(
+                (
+                    calculus.LayerInput(
+                        id=r,
+                        on=e.on.value,
+                        effectiveness=_eff_mean(e.effectiveness, r),
+                        depends_on=deps,
+                        kind="response",
+                    ),
+                    e.effectiveness,
+                    day,
+                )
+            )
     matrix = register.matrix
     out = []
     for risk in register.risks:
-        cand: list[tuple[str, str, EffectTarget, Param]] = []
-        for m in mids:
-            cand += [
-                (m, "mitigation", e.on, e.effectiveness)
-                for e in mit[m].reduces
-                if e.threat == risk.threat
-            ]
-        for r in rids:
-            cand += [
-                (r, "response", EffectTarget.IMPACT, e.effectiveness)
-                for e in resp[r].recovers
-                if e.threat == risk.threat
-            ]
-        out.append(_residual(risk, cand, deps, matrix, register.assessed_on))
-    return attrs.evolve(register, risks=out, mitigations=mids, responses=rids)
+        cand = list(candidates.get(risk.threat, ()))
+        cand += by_subject.get((risk.threat, risk.subject), [])
+        notes = list(unmet.get((risk.threat, risk.subject), []))
+        if risk.subject_kind is SubjectKind.PRACTICE:
+            cand += by_subject.get((risk.threat, None), [])
+            notes += unmet.get((risk.threat, None), [])
+        out.append(_residual(risk, cand, notes, matrix, register.assessed_on))
+    return attrs.evolve(
+        register,
+        risks=out,
+        mitigations=mids,
+        in_place=placed,
+        responses=tuple(ArmedResponse(response=r, subject=s) for r, s in pairs),
+    )
+
+
+def _eff_mean(value: Param, who: str) -> float:
+    return calculus.check_effectiveness(mean_of(value), field=f"{who}.effectiveness")
 
 
 def _residual(
     risk: Risk,
-    cand: Sequence[tuple[str, str, EffectTarget, Param]],
-    deps: Mapping[str, frozenset[str]],
+    cand: Sequence[tuple[calculus.LayerInput, Param, float]],
+    notes: Sequence[str],
     matrix: RiskMatrix,
     assessed_on: dt.date | None,
 ) -> Risk:
     rid = risk.id
-    layers: list[Layer] = []
-    eff: dict[EffectTarget, tuple[list[float], list[float]]] = {}
-    for on in (EffectTarget.LIKELIHOOD, EffectTarget.IMPACT):
-        side = [(k, c) for k, c in enumerate(cand) if c[2] is on]
-        keys = {f"{c[0]}#{k}": c for k, c in side}
-        means = {
-            key: calculus.check_effectiveness(
-                mean_of(c[3]), risk=rid, field=f"layers[{c[0]}].effectiveness"
-            )
-            for key, c in keys.items()
-        }
-        groups = calculus.common_cause_groups(
-            {key: deps[c[0]] | {f"self:{c[0]}"} for key, c in keys.items()}
-        )
-        best = calculus.strict_credit(means, groups)
-        strict_e: list[float] = []
-        all_e: list[float] = []
-        for g in groups:
-            names = tuple(dict.fromkeys(keys[k][0] for k in g))
-            for key in g:
-                c = keys[key]
-                ok = key in best
-                reason = ""
-                if not ok:
-                    winner = next(keys[b][0] for b in g if b in best)
-                    reason = f"shares a dependency with {winner} (common cause); only the best layer of the group is credited"
-                layers.append(
-                    Layer(
-                        id=c[0],
-                        kind=c[1],
-                        on=on,
-                        effectiveness=c[3],
-                        credited=ok,
-                        group=names if len(g) > 1 else (),
-                        reason=reason,
-                    )
-                )
-                all_e.append(means[key])
-                if ok:
-                    strict_e.append(means[key])
-        eff[on] = (strict_e, all_e)
     p0, i0 = risk.inherent.likelihood, risk.inherent.impact
-    lik, imp = eff[EffectTarget.LIKELIHOOD], eff[EffectTarget.IMPACT]
+    planned = calculus.credit(p0, i0, [c[0] for c in cand], risk=rid)
+    now_idx = [k for k, c in enumerate(cand) if c[2] <= 0.0]
+    now = calculus.credit(p0, i0, [cand[k][0] for k in now_idx], risk=rid)
+    layers = tuple(
+        Layer(
+            id=lay.id,
+            kind=lay.kind,
+            on=EffectTarget(lay.on),
+            effectiveness=param,
+            credited=planned.credited[k],
+            group=planned.groups[k],
+            reason=planned.reasons[k],
+            in_force_day=day,
+        )
+        for k, (lay, param, day) in enumerate(cand)
+    )
     strict = matrix.point(
-        calculus.protect(p0, lik[0], risk=rid),
-        calculus.reduce_impact(i0, imp[0], risk=rid),
-        risk=rid,
-        prefix="residual.",
+        planned.likelihood, planned.impact, risk=rid, prefix="residual."
     )
     allp = matrix.point(
-        calculus.protect(p0, lik[1], risk=rid),
-        calculus.reduce_impact(i0, imp[1], risk=rid),
-        risk=rid,
-        prefix="residual_all.",
+        planned.likelihood_all, planned.impact_all, risk=rid, prefix="residual_all."
     )
-    level = strict.level
+    current = matrix.point(now.likelihood, now.impact, risk=rid, prefix="current.")
+    level, planned_level = current.level, strict.level
     if risk.critical:
         level = matrix.at_least(level, matrix.critical_floor)
+        planned_level = matrix.at_least(planned_level, matrix.critical_floor)
     days = matrix.get(level).review_days
+    if risk.critical:
+        days = min(days, matrix.critical_review_days)
     return attrs.evolve(
         risk,
         layers=layers,
         residual=strict,
         residual_all=allp,
+        current=current,
         level=level,
-        within_tolerance=matrix.rank(level) <= matrix.rank(matrix.tolerance),
+        planned_level=planned_level,
+        within_tolerance=matrix.rank(planned_level) <= matrix.rank(matrix.tolerance),
+        control_notes=tuple(dict.fromkeys(notes)),
         review_days=days,
         next_review=None
         if assessed_on is None

@@ -1991,6 +1991,7 @@ def plan(
     gap: float = 1e-4,
     time_limit: float = 30.0,
     explain: int = 5,
+    armed: Any = (),  # TEMPORARY until the planner branch lands
 ) -> PlanResult:
     """Plan mitigations for a risk register (or a ready :class:`PlanningProblem`).
 

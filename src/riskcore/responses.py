@@ -25,7 +25,8 @@ routine, then by time to act, then catalog order, then subject order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from riskcore.errors import CatalogError
 from riskcore.model import (
@@ -38,11 +39,15 @@ from riskcore.model import (
     Response,
 )
 
+if TYPE_CHECKING:
+    from riskcore.model.risk import RiskRegister
+
 __all__ = [
     "DEFAULT_MIN_LEVEL",
     "LEVEL_ORDER",
     "arm",
     "parse_observation_trigger",
+    "required_responses",
 ]
 
 LEVEL_ORDER: tuple[str, ...] = ("very-low", "low", "medium", "high", "very-high")
@@ -204,3 +209,81 @@ def _reasons(
             if threat in trig.threats and rank >= floor:
                 add(subject, f"level:{threat}>={order[floor]}")
     return out
+
+
+def required_responses(
+    register: RiskRegister,
+    catalog: Catalog,
+    armed: Iterable[ArmedResponse] = (),
+) -> tuple[ArmedResponse, ...]:
+    """The responses critical risks require that *armed* does not yet hold.
+
+    Responses are armed per person: every subject whose critical risk
+    requires a response gets it, even when the same response is armed for
+    someone else. A pair already in *armed* is not repeated.
+
+    Parameters
+    ----------
+    register:
+        Its critical risks' ``required_responses`` are read.
+    catalog:
+        Where each response's owner and time to act come from.
+    armed:
+        What :func:`arm` (or the caller) armed already.
+
+    Returns
+    -------
+    tuple of ArmedResponse
+        One per missing (response, subject), reason ``required: critical risk
+        <id>``, most urgent first as in :func:`arm`.
+
+    Examples
+    --------
+    >>> from riskcore.model import Client, Practice, Severity, SubjectKind, Threat, Trigger
+    >>> from riskcore.identify import identify
+    >>> from riskcore.plugins import PluginManager
+    >>> cat = Catalog(
+    ...     threats=[Threat(id="harm", name="Harm", category="aggression",
+    ...                     scope=SubjectKind.CLIENT,
+    ...                     base_likelihood=0.1, impact=Severity(value=4))],
+    ...     responses=[Response(id="protocol", name="Protocol",
+    ...                         trigger=Trigger(threats=["harm"]))])
+    >>> case = Case(id="x", practice=Practice(id="p"),
+    ...             clients=[Client(id="c-1"), Client(id="c-2")],
+    ...             observations=[Observation(subject=s, code="threat-communicated")
+    ...                           for s in ("c-1", "c-2")])
+    >>> reg = identify(Assessment(case_id="x"), cat, case, pm=PluginManager(autoload=False))
+    >>> [(a.response, a.subject) for a in required_responses(reg, cat)]
+    [('protocol', 'c-1'), ('protocol', 'c-2')]
+    """
+    have = {(a.response, a.subject) for a in armed}
+    by_id = {r.id: (k, r) for k, r in enumerate(catalog.responses)}
+    position = {r.subject: k for k, r in enumerate(register.risks)}
+    out: list[tuple[tuple[int, float, int, int], ArmedResponse]] = []
+    for risk in register.risks:
+        if not risk.critical:
+            continue
+        for rid in risk.required_responses:
+            if (rid, risk.subject) in have or rid not in by_id:
+                continue
+            have.add((rid, risk.subject))
+            index, response = by_id[rid]
+            out.append(
+                (
+                    (
+                        _URGENCY[response.escalation],
+                        response.time_to_act_hours,
+                        index,
+                        position[risk.subject],
+                    ),
+                    ArmedResponse(
+                        response=rid,
+                        subject=risk.subject,
+                        owner=response.owner,
+                        time_to_act_hours=response.time_to_act_hours,
+                        reason=f"required: critical risk {risk.id}",
+                    ),
+                )
+            )
+    out.sort(key=lambda pair: pair[0])
+    return tuple(a for _, a in out)

@@ -622,7 +622,7 @@ def simulate(
             register,
             catalog,
             mitigations=[i.mitigation for i in plan.items],
-            responses=[r.response for r in plan.responses],
+            responses=plan.responses,
         )
     ss = np.random.SeedSequence(seed)
     seed_used = int(ss.entropy)  # type: ignore[arg-type]

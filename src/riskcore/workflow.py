@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from attrs import field, frozen
 
 from riskcore.assess import assess
@@ -27,7 +28,7 @@ from riskcore.model.obligations import Obligations
 from riskcore.model.risk import RiskRegister
 from riskcore.obligations import evaluate
 from riskcore.plugins import PluginManager, PluginRecord, get_plugin_manager
-from riskcore.responses import arm
+from riskcore.responses import arm, required_responses
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -183,46 +184,29 @@ def build_plan(
     catalog = catalog or default_catalog(pm)
     say("identifying risks")
     inherent = identify(assessment, catalog, case, pm=pm, strict=strict)
+    say("arming responses")
+    levels = {(r.threat, r.subject): r.level for r in inherent.risks}
+    order = [lv.name for lv in inherent.matrix.levels]
+    armed = list(arm(catalog, assessment, case, levels=levels, order=order))
+    armed += required_responses(inherent, catalog, armed)
     money = budget if budget is not None else case.budget
     say("planning mitigations")
-    kwargs: dict[str, Any] = {"frontier": frontier}
+    kwargs: dict[str, Any] = {"frontier": frontier, "armed": armed}
     if money is None and hours is None:
         kwargs["tolerance"] = True
     else:
         kwargs.update(budget=money, hours=hours)
     result = make_plan(inherent, catalog, **kwargs)
-
-    say("arming responses")
-    levels = {(r.threat, r.subject): r.level for r in inherent.risks}
-    order = [lv.name for lv in inherent.matrix.levels]
-    armed = list(arm(catalog, assessment, case, levels=levels, order=order))
-    # A critical risk's required response is usually armed already by the same
-    # finding (for the client who made the threat); add it only if it is not.
-    seen = {a.response for a in armed}
-    by_id = {r.id: r for r in catalog.responses}
-    for rid, risk_ids in sorted(result.responses.items()):
-        for risk_id in risk_ids:
-            subject = inherent.risk(risk_id).subject
-            if rid not in seen and rid in by_id:
-                seen.add(rid)
-                armed.append(
-                    ArmedResponse(
-                        response=rid,
-                        subject=subject,
-                        owner=by_id[rid].owner,
-                        time_to_act_hours=by_id[rid].time_to_act_hours,
-                        reason=f"required: critical risk {risk_id}",
-                    )
-                )
-    responses = sorted({a.response for a in armed})
     register = apply_controls(
-        inherent, catalog, mitigations=result.selected, responses=responses
+        inherent, catalog, mitigations=result.selected, responses=armed
     )
     say("checking legal duties")
     obligations = evaluate(case, assessment, pm, strict=strict)
 
     if result.feasible:
-        plan_obj = result.to_plan(case.id, seed=seed)
+        plan_obj = attrs.evolve(
+            result.to_plan(case.id, seed=seed), responses=tuple(armed)
+        )
     else:  # never a silently partial plan: say what cannot be met
         plan_obj = Plan(
             case_id=case.id,

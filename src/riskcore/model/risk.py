@@ -25,6 +25,7 @@ from riskcore.model._fields import bounded, ident, nonneg, probability, text, to
 from riskcore.model.assessment import AssessorFailure
 from riskcore.model.catalog import EffectTarget, Severity, Source
 from riskcore.model.distributions import Param
+from riskcore.model.plan import ArmedResponse
 from riskcore.model.subjects import SubjectKind
 
 if TYPE_CHECKING:
@@ -95,7 +96,8 @@ class RiskMatrix:
     ``grid[i][j]`` is the level name for likelihood band *i* and impact band
     *j*. ``levels`` go from least to most severe. ``tolerance`` is the target
     level (a risk is within tolerance at or below it); ``critical_floor`` is the
-    lowest level a critical risk may show.
+    lowest level a critical risk may show, and ``critical_review_days`` the
+    longest interval between its reviews (default 7).
 
     Examples
     --------
@@ -118,6 +120,8 @@ class RiskMatrix:
     impact_scale: str = field(default="severity-5")
     tolerance: str = field(default="medium")
     critical_floor: str = field(default="high")
+    critical_review_days: float = bounded(1.0, 3650.0, default=7.0, converter=_to_float)
+    """A critical risk is reviewed at least this often, whatever its level."""
 
     def __attrs_post_init__(self) -> None:
         _ascending("likelihood_bands", self.likelihood_bands)
@@ -339,15 +343,21 @@ class Layer:
     credited: bool = field(default=True)
     group: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
     reason: str = text(max_length=1000, default="")
+    in_force_day: float = nonneg(default=0.0)
+    """Days after the assessment from which the layer is in force (0: today)."""
 
 
 @frozen(kw_only=True)
 class Risk:
-    """One threat for one subject: inherent, residual and target side by side.
+    """One threat for one subject: inherent, now, planned and target side by side.
 
-    ``level`` is the level shown (strict residual, lifted to the matrix's
-    critical floor for critical risks); ``residual`` credits only independent
-    layers, ``residual_all`` every safeguard.
+    ``inherent`` has no control credited; ``current`` credits the controls in
+    force today; ``residual`` (strict: one layer per common-cause group) and
+    ``residual_all`` (every safeguard) credit the whole plan once it is in
+    place (``docs/crediting.md``). ``inherent_level``, ``level`` (now) and
+    ``planned_level`` are the levels shown: a critical risk's are lifted to the
+    matrix's critical floor. ``within_tolerance`` is about the planned level.
+    ``control_notes`` say why an armed control was not credited.
     """
 
     id: str = ident()
@@ -367,7 +377,10 @@ class Risk:
     inherent: RiskPoint = field()
     residual: RiskPoint = field()
     residual_all: RiskPoint = field()
+    current: RiskPoint = field()
+    inherent_level: str = field()
     level: str = field()
+    planned_level: str = field()
     target: str = field()
     within_tolerance: bool = field()
     critical: bool = field(default=False)
@@ -376,13 +389,15 @@ class Risk:
     required_responses: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
     incomplete: bool = field(default=False)
     incomplete_reasons: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    control_notes: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
     review_days: float = field(default=365.0)
     next_review: dt.date | None = field(default=None)
 
     def explain(self) -> tuple[str, ...]:
         """Lines that answer "why is this risk at this level?"."""
         lines = [
-            f"{self.id}: level {self.level} (target {self.target})",
+            f"{self.id}: level {self.level} now, {self.planned_level} once the plan "
+            f"is in place (inherent {self.inherent_level}, target {self.target})",
             f"base likelihood {_fmt(self.base_likelihood)} ({self.base_source})",
         ]
         for f in self.factors:
@@ -402,9 +417,19 @@ class Risk:
                 if lay.credited
                 else f"not credited in strict figure: {lay.reason}"
             )
-            lines.append(
-                f"{lay.kind} {lay.id} on {lay.on.value} e={_fmt(lay.effectiveness)}: {state}"
+            when = (
+                "in force today"
+                if lay.in_force_day <= 0
+                else f"in force from day {lay.in_force_day:g}"
             )
+            lines.append(
+                f"{lay.kind} {lay.id} on {lay.on.value} e={_fmt(lay.effectiveness)} "
+                f"({when}): {state}"
+            )
+        cu = self.current
+        lines.append(
+            f"now (controls in force today) p={cu.likelihood:.4g} impact={cu.impact:.4g} -> {cu.level}"
+        )
         lines.append(
             f"residual (strict) p={rs.likelihood:.4g} impact={rs.impact:.4g} -> {rs.level}"
         )
@@ -416,6 +441,7 @@ class Risk:
             lines.append(
                 f"response required: {', '.join(self.required_responses) or '(none in catalog)'}"
             )
+        lines += [f"not credited: {n}" for n in self.control_notes]
         lines += [f"incomplete: {r}" for r in self.incomplete_reasons]
         return tuple(lines)
 
@@ -435,7 +461,8 @@ class RiskRegister:
     horizon_days: float = field(default=365.0)
     assessed_on: dt.date | None = field(default=None)
     mitigations: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
-    responses: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    in_place: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    responses: tuple[ArmedResponse, ...] = field(factory=tuple, converter=to_tuple)
     failures: tuple[AssessorFailure, ...] = field(factory=tuple, converter=to_tuple)
 
     @property

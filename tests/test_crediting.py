@@ -1,0 +1,244 @@
+"""How controls are credited: per person, over time, by one rule (issue #13).
+
+Each test names the finding of the issue "Risk figures a clinician can trust"
+it pins; each failed on the code before the change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import riskcore
+from riskcore import calculus
+from riskcore.errors import FieldError
+from riskcore.identify import apply_controls, identify
+from riskcore.model import (
+    ArmedResponse,
+    Assessment,
+    Case,
+    Catalog,
+    Client,
+    Effect,
+    EffectTarget,
+    Mitigation,
+    Practice,
+    Professional,
+    Response,
+    Severity,
+    SubjectKind,
+    Threat,
+)
+from riskcore.model.distributions import mean_of
+from riskcore.plugins import PluginManager
+from riskcore.workflow import build_plan
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "longmont-practice.yaml"
+
+
+def _catalog(**mit_kw: float) -> Catalog:
+    return Catalog(
+        threats=[
+            Threat(
+                id="self-harm",
+                name="Self-harm",
+                category="self-harm",
+                scope=SubjectKind.CLIENT,
+                base_likelihood=0.3,
+                impact=Severity(value=4),
+            ),
+            Threat(
+                id="burnout",
+                name="Burnout",
+                category="wellbeing",
+                scope=SubjectKind.PROFESSIONAL,
+                base_likelihood=0.3,
+                impact=Severity(value=3),
+            ),
+        ],
+        mitigations=[
+            Mitigation(
+                id="programme",
+                name="Programme",
+                category="x",
+                duration_days=mit_kw.get("duration", 65.0),
+                reduces=[Effect(threat="burnout", effectiveness=0.5)],
+            ),
+            Mitigation(
+                id="training",
+                name="Training",
+                category="x",
+                duration_days=30.0,
+                reduces=[Effect(threat="self-harm", effectiveness=0.2)],
+            ),
+        ],
+        responses=[
+            Response(
+                id="safety-plan",
+                name="Safety plan",
+                recovers=[
+                    Effect(
+                        threat="self-harm",
+                        effectiveness=0.44,
+                        on=EffectTarget.LIKELIHOOD,
+                    )
+                ],
+            ),
+            Response(
+                id="protocol",
+                name="Protocol",
+                requires=["training"],
+                recovers=[
+                    Effect(
+                        threat="self-harm", effectiveness=0.3, on=EffectTarget.IMPACT
+                    )
+                ],
+            ),
+        ],
+    )
+
+
+def _register(catalog: Catalog) -> riskcore.RiskRegister:
+    case = Case(
+        id="x",
+        practice=Practice(id="p"),
+        professionals=[Professional(id="t-1")],
+        clients=[Client(id=f"c-{k}", clinician="t-1") for k in (1, 2, 3)],
+        assessed_on=dt.date(2026, 1, 1),
+    )
+    return identify(
+        Assessment(case_id="x"), catalog, case, pm=PluginManager(autoload=False)
+    )
+
+
+# ------------------------------------------------------- finding 1: per person
+
+
+def test_finding1_a_response_lowers_only_the_risk_of_its_subject() -> None:
+    cat = _catalog()
+    reg = apply_controls(_register(cat), cat, responses=[("safety-plan", "c-1")])
+    c1, c2 = reg.risk("self-harm:c-1"), reg.risk("self-harm:c-2")
+    assert c1.residual.likelihood == pytest.approx(0.3 * (1 - 0.44))
+    assert c2.residual == c2.inherent
+    assert c2.layers == ()
+    assert reg.responses == (ArmedResponse(response="safety-plan", subject="c-1"),)
+
+
+def test_finding1_a_response_id_without_a_subject_is_refused() -> None:
+    cat = _catalog()
+    with pytest.raises(FieldError, match=r"^responses\[0\]: 'safety-plan' .*subject"):
+        apply_controls(_register(cat), cat, responses=["safety-plan"])  # type: ignore[list-item]
+
+
+def test_finding1_practice_wide_arming_credits_no_client() -> None:
+    cat = _catalog()
+    reg = apply_controls(_register(cat), cat, responses=[("safety-plan", None)])
+    assert all(r.residual == r.inherent for r in reg.risks)
+
+
+def test_finding1_a_response_needs_its_prerequisites_in_the_plan() -> None:
+    cat = _catalog()
+    reg = apply_controls(_register(cat), cat, responses=[("protocol", "c-1")])
+    r = reg.risk("self-harm:c-1")
+    assert r.residual == r.inherent
+    assert "requires training" in r.control_notes[0]
+    assert any("not credited: response protocol" in line for line in r.explain())
+    reg = apply_controls(
+        _register(cat), cat, mitigations=["training"], responses=[("protocol", "c-1")]
+    )
+    r = reg.risk("self-harm:c-1")
+    assert r.residual.impact == pytest.approx(4 * 0.7)
+    # the protocol is in force once the training is, on day 30
+    assert {lay.id: lay.in_force_day for lay in r.layers} == {
+        "training": 30.0,
+        "protocol": 30.0,
+    }
+
+
+def test_finding1_example_no_client_is_credited_with_another_clients_response() -> None:
+    report = build_plan(riskcore.load_case(EXAMPLE), n=0)
+    armed = {(a.response, a.subject) for a in report.armed}
+    credited = [
+        (lay.id, r.subject)
+        for r in report.register.risks
+        for lay in r.layers
+        if lay.kind == "response"
+    ]
+    assert credited, "the example arms responses"
+    assert set(credited) <= armed
+    by_subject: dict[str, set[str]] = {}
+    for rid, subject in armed:
+        by_subject.setdefault(rid, set()).add(str(subject))
+    # every client whose self-harm risk is lowered has a safety plan of their own
+    for r in report.register.risks:
+        if r.threat == "client-self-harm" and r.residual.likelihood < (
+            r.inherent.likelihood
+        ):
+            ids = {lay.id for lay in r.layers}
+            assert (
+                "collaborative-safety-plan" not in ids
+                or r.subject in by_subject["collaborative-safety-plan"]
+            )
+
+
+def test_finding1_every_critical_subject_gets_its_required_response() -> None:
+    report = build_plan(riskcore.load_case(EXAMPLE), n=0)
+    armed = {(a.response, a.subject) for a in report.armed}
+    for r in report.register.critical():
+        for rid in r.required_responses:
+            assert (rid, r.subject) in armed, (rid, r.subject)
+
+
+# ------------------------------------------------------- finding 6: over time
+
+
+def test_finding6_a_control_is_not_credited_before_it_is_in_force() -> None:
+    cat = _catalog()
+    reg = apply_controls(_register(cat), cat, mitigations=["programme"])
+    r = reg.risk("burnout:t-1")
+    assert r.layers[0].in_force_day == 65.0
+    assert r.current == r.inherent  # nothing is in force today
+    assert r.residual.likelihood == pytest.approx(0.15)
+    assert r.level == r.inherent.level
+    assert r.planned_level == r.residual.level
+
+
+def test_finding6_in_place_controls_count_today() -> None:
+    cat = _catalog()
+    reg = apply_controls(_register(cat), cat, in_place=["programme"])
+    r = reg.risk("burnout:t-1")
+    assert r.layers[0].in_force_day == 0.0
+    assert r.current.likelihood == pytest.approx(0.15)
+    assert reg.in_place == ("programme",)
+
+
+def test_finding6_now_credits_only_what_is_in_force_in_the_example() -> None:
+    report = build_plan(riskcore.load_case(EXAMPLE), n=0)
+    for r in report.register.risks:
+        now = [
+            calculus.LayerInput(
+                id=lay.id,
+                on=lay.on.value,
+                effectiveness=mean_of(lay.effectiveness),
+                depends_on=frozenset(),
+            )
+            for lay in r.layers
+            if lay.in_force_day <= 0
+        ]
+        best = calculus.credit(r.inherent.likelihood, r.inherent.impact, now)
+        # the strict figure now can never credit more than every layer in force
+        assert r.current.expected_harm >= best.harm_all * (1 - 1e-12)
+        if not now:
+            assert r.current == r.inherent
+
+
+def test_finding6_critical_risks_are_reviewed_within_seven_days() -> None:
+    report = build_plan(riskcore.load_case(EXAMPLE), n=0)
+    crit = report.register.critical()
+    assert crit
+    assert all(r.review_days <= 7 for r in crit)
+    assert all(
+        r.inherent_level == "high" or r.inherent_level == "very-high" for r in crit
+    )
