@@ -242,3 +242,45 @@ def test_finding6_critical_risks_are_reviewed_within_seven_days() -> None:
     assert all(
         r.inherent_level == "high" or r.inherent_level == "very-high" for r in crit
     )
+
+
+# ------------------------------------------- finding 3: no screen, no safety
+
+
+def test_finding3_a_subject_with_no_screen_is_incomplete_for_the_threat() -> None:
+    import attrs
+
+    from riskcore.model import Score
+
+    base = _catalog()
+    screened = attrs.evolve(base.threats[0], screened_by=("phq9", "cssrs-screener"))
+    cat = attrs.evolve(base, threats=(screened, base.threats[1]))
+    case = Case(
+        id="x",
+        practice=Practice(id="p"),
+        clients=[Client(id="c-1"), Client(id="c-2")],
+    )
+    phq9 = Score(
+        subject="c-1", subject_kind=SubjectKind.CLIENT, instrument="phq9", value=3
+    )
+    reg = identify(
+        Assessment(case_id="x", scores=[phq9]),
+        cat,
+        case,
+        pm=PluginManager(autoload=False),
+    )
+    assert not reg.risk("self-harm:c-1").incomplete
+    r2 = reg.risk("self-harm:c-2")
+    assert r2.incomplete
+    assert r2.incomplete_reasons == (
+        "not screened for self-harm: no score from phq9 or cssrs-screener",
+    )
+    assert not reg.complete
+
+
+def test_finding3_the_default_catalog_screens_self_harm_and_wellbeing() -> None:
+    cat = riskcore.default_catalog()
+    by = {t.id: t.screened_by for t in cat.threats}
+    assert set(by["client-self-harm"]) == {"phq9", "cssrs-screener"}
+    assert set(by["burnout"]) == {"proqol5", "cbi"}
+    assert by["secondary-traumatic-stress"] == ("proqol5",)

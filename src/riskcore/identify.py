@@ -311,10 +311,16 @@ def identify(
                 f"modifiers[{i}].threat", m.threat, "is not a threat in the catalog"
             )
 
+    screened = {(sc.subject, sc.instrument) for sc in assessment.scores}
     risks: list[Risk] = []
     for (tid, sid), (t, s) in keys.items():
         rid = risk_id(tid, sid)
         incomplete = [*everyone, *per_subject.get(sid, [])]
+        if t.screened_by and not any((sid, i) in screened for i in t.screened_by):
+            incomplete.append(
+                f"not screened for {tid}: no score from "
+                + " or ".join(t.screened_by)
+            )
         applied = []
         for f in factors.get((tid, sid), []):
             credited, note = True, ""

@@ -127,7 +127,10 @@ class Threat:
 
     ``scope`` says who a risk is about: one risk per client, per professional,
     or one for the practice. ``base_likelihood`` is the probability over the
-    horizon before any assessment moves it.
+    horizon before any assessment moves it. ``screened_by`` lists the
+    instruments that screen for the threat (any one will do): a subject with a
+    score from none of them is incomplete for that threat, whatever the other
+    figures say (no screen is never evidence of safety).
     """
 
     id: str = ident()
@@ -140,6 +143,7 @@ class Threat:
     source: Source | None = field(default=None)
     illustrative: bool = field(default=True)
     """True if the numbers are illustrative defaults rather than sourced."""
+    screened_by: tuple[str, ...] = ident_tuple()
 
     @property
     def guarded(self) -> bool:
