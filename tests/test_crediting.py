@@ -284,3 +284,47 @@ def test_finding3_the_default_catalog_screens_self_harm_and_wellbeing() -> None:
     assert set(by["client-self-harm"]) == {"phq9", "cssrs-screener"}
     assert set(by["burnout"]) == {"proqol5", "cbi"}
     assert by["secondary-traumatic-stress"] == ("proqol5",)
+
+
+# ---------------------------------------- finding 2: the worked example, by hand
+
+
+def test_finding2_docs_worked_example_strict_is_what_the_register_shows() -> None:
+    """docs/crediting.md: two 0.6 layers on one phone, p = 0.7, impact 2."""
+    cat = Catalog(
+        threats=[
+            Threat(
+                id="harm",
+                name="Harm",
+                category="x",
+                scope=SubjectKind.PROFESSIONAL,
+                base_likelihood=0.7,
+                impact=Severity(value=2),
+            )
+        ],
+        mitigations=[
+            Mitigation(
+                id=m,
+                name=m,
+                category="x",
+                resources=["phone"],
+                reduces=[Effect(threat="harm", effectiveness=0.6)],
+            )
+            for m in ("alarm", "check-in")
+        ],
+    )
+    case = Case(id="x", practice=Practice(id="p"), professionals=[Professional(id="t")])
+    reg = identify(
+        Assessment(case_id="x"),
+        cat,
+        case,
+        pm=PluginManager(autoload=False),
+        mitigations=["alarm", "check-in"],
+    )
+    r = reg.risk("harm:t")
+    assert (r.inherent.level, r.inherent.expected_harm) == ("high", pytest.approx(1.4))
+    assert r.residual_all.likelihood == pytest.approx(0.112)
+    assert r.residual_all.level == "medium"
+    assert r.residual.likelihood == pytest.approx(0.28)
+    assert r.residual.expected_harm == pytest.approx(0.56)
+    assert (r.planned_level, r.within_tolerance) == ("high", False)
