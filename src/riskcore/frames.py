@@ -82,7 +82,9 @@ REGISTER_COLUMNS: dict[str, str] = {
     "residual_impact": "float64",
     "residual_harm": "float64",
     "residual_all_harm": "float64",
+    "current_harm": "float64",
     "level": "category",
+    "planned_level": "category",
     "target": "category",
     "within_tolerance": "bool",
     "critical": "bool",
@@ -94,9 +96,11 @@ REGISTER_COLUMNS: dict[str, str] = {
 }
 """Columns of :func:`register_frame` (``RiskRegister.to_pandas``), one row per risk.
 
-``level`` is the level shown (strict residual, lifted to the critical floor for
-critical risks); ``residual_*`` are the strict residual figures;
-``residual_all_harm`` credits every safeguard."""
+``inherent_level``, ``level`` (now: controls in force today) and
+``planned_level`` (once the plan is in place) are the levels shown, lifted to
+the critical floor for critical risks; ``residual_*`` are the strict planned
+figures, ``current_harm`` today's, ``residual_all_harm`` credits every safeguard
+(``docs/crediting.md``)."""
 
 PLAN_COLUMNS: dict[str, str] = {
     "mitigation": "string",
@@ -249,12 +253,14 @@ def register_frame(
                 ih.likelihood,
                 ih.impact,
                 ih.expected_harm,
-                ih.level,
+                r.inherent_level,
                 r.residual.likelihood,
                 r.residual.impact,
                 r.residual.expected_harm,
                 r.residual_all.expected_harm,
+                r.current.expected_harm,
                 r.level,
+                r.planned_level,
                 r.target,
                 r.within_tolerance,
                 r.critical,

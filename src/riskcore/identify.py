@@ -318,8 +318,7 @@ def identify(
         incomplete = [*everyone, *per_subject.get(sid, [])]
         if t.screened_by and not any((sid, i) in screened for i in t.screened_by):
             incomplete.append(
-                f"not screened for {tid}: no score from "
-                + " or ".join(t.screened_by)
+                f"not screened for {tid}: no score from " + " or ".join(t.screened_by)
             )
         applied = []
         for f in factors.get((tid, sid), []):

@@ -74,10 +74,14 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
             "category": r.category,
             "subject": who(r.subject),
             "kind": r.subject_kind.value,
-            "inherent": before.inherent.level,
-            "inherent_colour": colour[before.inherent.level],
-            "residual": r.level,
-            "residual_colour": colour[r.level],
+            # levels shown (docs/crediting.md): a critical risk's are all
+            # lifted to the floor, so it never seems to rise because of a plan
+            "inherent": r.inherent_level,
+            "inherent_colour": colour[r.inherent_level],
+            "now": r.level,
+            "now_colour": colour[r.level],
+            "residual": r.planned_level,
+            "residual_colour": colour[r.planned_level],
             "residual_all": r.residual_all.level,
             "target": r.target,
             "within_tolerance": r.within_tolerance,
@@ -173,10 +177,9 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
         for r in res.rejected
     ]
 
-    inh_counts = Counter(
-        inherent[r.id].inherent.level for r in reg.risks if r.id in inherent
-    )
-    res_counts = Counter(r.level for r in reg.risks)
+    inh_counts = Counter(r.inherent_level for r in reg.risks)
+    now_counts = Counter(r.level for r in reg.risks)
+    res_counts = Counter(r.planned_level for r in reg.risks)
     sim = report.simulation
     simulation = None
     if sim is not None:
@@ -231,6 +234,7 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
             "inherent_counts": [
                 {"level": n, "count": inh_counts.get(n, 0)} for n in levels
             ],
+            "now_counts": [{"level": n, "count": now_counts.get(n, 0)} for n in levels],
             "residual_counts": [
                 {"level": n, "count": res_counts.get(n, 0)} for n in levels
             ],
