@@ -403,7 +403,16 @@ class Catalog:
 
     def _check_evidence(self) -> None:
         threats = {t.id: t for t in self.threats}
+        rules: dict[tuple[object, ...], int] = {}
         for i, e in enumerate(self.evidence):
+            rule = (e.code, e.qualifiers, e.min_value, e.threat, e.applies_to)
+            if rule in rules:
+                raise FieldError(
+                    f"evidence[{i}].observation",
+                    e.observation,
+                    f"repeats evidence[{rules[rule]}] on threat {e.threat!r}",
+                )
+            rules[rule] = i
             t = threats.get(e.threat)
             if t is None:
                 raise FieldError(
