@@ -240,9 +240,7 @@ def observation_factors(
     entries = catalog.evidence
     for (i, target), about in matched.items():
         e = entries[i]
-        if any(
-            j != i and t == target and _refines(entries[j], e) for j, t in matched
-        ):
+        if any(j != i and t == target and _refines(entries[j], e) for j, t in matched):
             continue  # a more specific entry on the same risk replaces this one
         out.setdefault((e.threat, target), []).append(
             RiskFactor(
