@@ -107,7 +107,7 @@ def _critical_findings(
                 add(score.subject, cats, "critical flag", flag.code)
     for obs in case.observations:
         found = cmap.get(f"observation:{obs.code}")
-        if found and obs.value not in (False, None, 0):
+        if found and obs.recorded:
             add(obs.subject, found, "observation", obs.code)
     return out
 
