@@ -334,9 +334,13 @@ def _dupes(ids: Iterable[str]) -> list[str]:
 
 @frozen(kw_only=True)
 class Catalog:
-    """The threats, mitigations and responses a plan can draw on.
+    """The threats, mitigations and responses a plan can draw on, and the evidence
+    table of recorded facts that move likelihoods.
 
     Construction checks that ids are unique and that every reference resolves;
+    evidence entries must name a threat of a fitting scope, may not repeat a
+    rule, and may not name a protected attribute for an aggression or
+    self-harm threat (:data:`PROTECTED_TERMS`);
     errors name the item and the field (``mitigations[3].requires[0]``).
     Requirement *cycles* are checked by :mod:`riskcore.graph`.
     """
