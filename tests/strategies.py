@@ -168,6 +168,10 @@ _SPECIAL[m.Score] = scores
 
 _SPECIAL[m.Mitigation] = from_attrs(m.Mitigation, requires=st.just(()))
 
+# Odds ratios live in [1e-6, 1e6]: a log-normal's support (0, inf) does not fit.
+odds_ratios = st.one_of(st.floats(1e-6, 1e3, **finite), distributions(1e-6, 1e3))
+_SPECIAL[m.Evidence] = from_attrs(m.Evidence, odds_ratio=odds_ratios)
+
 
 @st.composite
 def catalogs(draw: st.DrawFn) -> m.Catalog:
@@ -214,7 +218,21 @@ def catalogs(draw: st.DrawFn) -> m.Catalog:
             unique_by=lambda r: r.id,
         )
     )
-    return m.Catalog(threats=threats, mitigations=mitigations, responses=responses)
+    evidence = draw(
+        st.lists(
+            from_attrs(
+                m.Evidence,
+                threat=st.sampled_from(threat_ids),
+                odds_ratio=odds_ratios,
+                applies_to=st.just(m.EvidenceTarget.SUBJECT),
+            ),
+            max_size=3,
+            unique_by=lambda e: e.id,
+        )
+    )
+    return m.Catalog(
+        threats=threats, mitigations=mitigations, responses=responses, evidence=evidence
+    )
 
 
 _SPECIAL[m.Catalog] = catalogs()

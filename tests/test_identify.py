@@ -453,6 +453,20 @@ def test_aggression_flag_reaches_clinician_and_observation() -> None:
     assert not _run(case=case3).risk("in-session-aggression:c-2").critical
 
 
+@pytest.mark.parametrize(("value", "critical"), [(None, True), (1, True), (0, False)])
+def test_critical_observation_reads_value_like_responses(
+    value: object, critical: bool
+) -> None:
+    """One rule for "recorded" (Observation.recorded): an unknown value (None)
+    is a fact and lifts the risk (fail closed), as it arms responses."""
+    case = _case(
+        observations=[
+            Observation(subject="c-2", code="threat-communicated", value=value)
+        ]
+    )
+    assert _run(case=case).risk("in-session-aggression:c-2").critical is critical
+
+
 def test_residual_with_common_cause_groups() -> None:
     reg = _run(
         mitigations=["alarm", "buddy", "check-in", "phone-tree", "supervision"],

@@ -76,6 +76,19 @@ def test_critical_items_always_escalate(report):
             assert {a.response for a in report.armed} & set(r.required_responses), r.id
 
 
+def test_imminent_threat_never_rises_because_of_the_plan(report):
+    """Regression (issue 13, finding 4): c-07's third-party violence was at its
+    base rate, lifted to the critical floor only in the planned register, so
+    the report showed it rising after the plan. Its inherent level now carries
+    the recorded threat, and the plan does not raise it."""
+    m = report.register.matrix
+    before = report.inherent.risk("third-party-violence:c-07")
+    after = report.register.risk("third-party-violence:c-07")
+    assert m.rank(before.inherent.level) >= m.rank(m.critical_floor)
+    assert m.rank(after.level) >= m.rank(m.critical_floor)
+    assert m.rank(after.level) <= m.rank(before.inherent.level)
+
+
 def test_duty_to_warn_arises_and_incomplete_is_flagged(report):
     """Colorado's duty arises for c-07; c-09's missing items make it incomplete."""
     (duty,) = report.obligations.obligations

@@ -3,7 +3,9 @@
 :func:`identify` makes one :class:`~riskcore.model.risk.Risk` per (threat,
 subject) whose kind matches the threat's ``scope`` (organisational threats get
 one risk, for the practice). Risk factors come from every plugin's
-``riskcore_risk_factors``, each call isolated; critical flags lift risks; the
+``riskcore_risk_factors``, each call isolated, and from the facts recorded in
+the case through the catalog's evidence table (:mod:`riskcore.evidence`);
+critical flags lift risks; the
 chosen mitigations and responses give residual figures
 (:func:`apply_controls`). Formulas are in :mod:`riskcore.calculus`.
 
@@ -22,6 +24,7 @@ import attrs
 
 from riskcore import calculus
 from riskcore.errors import AssessmentError, FieldError, PluginError
+from riskcore.evidence import observation_factors
 from riskcore.model.assessment import Assessment, AssessorFailure
 from riskcore.model.case import Case
 from riskcore.model.catalog import Catalog, EffectTarget, Threat
@@ -118,7 +121,7 @@ def _critical_findings(
                 add(score.subject, cats, "critical flag", flag.code)
     for obs in case.observations:
         found = cmap.get(f"observation:{obs.code}")
-        if found and obs.value not in (False, None, 0):
+        if found and obs.recorded:
             add(obs.subject, found, "observation", obs.code)
     return out
 
@@ -302,6 +305,9 @@ def identify(
                 factors.setdefault((f.threat, s.id), []).append(
                     attrs.evolve(f, plugin=o.plugin)
                 )
+    # Recorded facts (the catalog's evidence table) are factors like any other.
+    for key, got in observation_factors(case, catalog).items():
+        factors.setdefault(key, []).extend(got)
 
     findings = _critical_findings(assessment, case, cmap)
     mods = tuple(modifiers)

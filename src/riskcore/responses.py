@@ -38,6 +38,9 @@ from riskcore.model import (
     Observation,
     Response,
 )
+from riskcore.model.observations import (
+    parse_observation_spec as parse_observation_trigger,
+)
 
 if TYPE_CHECKING:
     from riskcore.model.risk import RiskRegister
@@ -57,24 +60,6 @@ DEFAULT_MIN_LEVEL = "high"
 """The level a threat trigger uses when ``min_level`` is not set."""
 
 _URGENCY = {Escalation.EMERGENCY: 0, Escalation.URGENT: 1, Escalation.ROUTINE: 2}
-
-
-def parse_observation_trigger(spec: str) -> tuple[str, frozenset[str]]:
-    """Split ``code:qualifier:...`` into the code and the required qualifiers.
-
-    >>> code, quals = parse_observation_trigger("threat-communicated:imminent:serious")
-    >>> code, sorted(quals)
-    ('threat-communicated', ['imminent', 'serious'])
-    >>> parse_observation_trigger("missed-check-in")
-    ('missed-check-in', frozenset())
-    """
-    code, *quals = spec.split(":")
-    return code, frozenset(quals)
-
-
-def _recorded(o: Observation) -> bool:
-    # ``False``/``0`` records an absence; ``True``, ``None`` and other numbers a fact.
-    return o.value is None or (o.value is not False and o.value != 0)
 
 
 def _rank(level: str, where: str, order: Sequence[str]) -> int:
@@ -142,7 +127,7 @@ def arm(
     flags: list[tuple[str, str]] = [
         (s.subject, f.code) for s in assessment.scores for f in s.flags
     ]
-    observed = [o for o in case.observations if _recorded(o)]
+    observed = [o for o in case.observations if o.recorded]
     given = {
         key: _rank(level, f"levels[{key[0]!r}, {key[1]!r}]", order)
         for key, level in (levels or {}).items()

@@ -9,6 +9,7 @@ Merging rules:
 
 * contributions are merged in **plugin-name order**, so the result does not
   depend on install order;
+* the evidence table (:class:`~riskcore.model.Evidence`) is merged the same way;
 * an id defined by two plugins is a :class:`~riskcore.errors.CatalogError`
   naming both (ids are never silently overridden);
 * a plugin that raises, or returns something that is not a
@@ -27,14 +28,14 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from riskcore.errors import CatalogError, FieldError
-from riskcore.model import Catalog, Mitigation, Response, Threat
+from riskcore.model import Catalog, Evidence, Mitigation, Response, Threat
 from riskcore.plugins import PluginManager, get_plugin_manager
 
 __all__ = ["HOOK", "default_catalog"]
 
 HOOK = "riskcore_catalog"
 
-_Item = TypeVar("_Item", Threat, Mitigation, Response)
+_Item = TypeVar("_Item", Threat, Mitigation, Response, Evidence)
 
 
 def _claim(
@@ -88,6 +89,7 @@ def default_catalog(pm: PluginManager | None = None) -> Catalog:
     threats: list[Threat] = []
     mitigations: list[Mitigation] = []
     responses: list[Response] = []
+    evidence: list[Evidence] = []
     for outcome in pm.call_each(HOOK):
         if outcome.error is not None:
             err = outcome.error
@@ -107,12 +109,14 @@ def default_catalog(pm: PluginManager | None = None) -> Catalog:
         _claim(owners, "threat", contrib.threats, outcome.plugin, threats)
         _claim(owners, "mitigation", contrib.mitigations, outcome.plugin, mitigations)
         _claim(owners, "response", contrib.responses, outcome.plugin, responses)
+        _claim(owners, "evidence", contrib.evidence, outcome.plugin, evidence)
     try:
         # Built from a mapping: the attrs plugin cannot type the tuple converter.
         fields: dict[str, Any] = {
             "threats": threats,
             "mitigations": mitigations,
             "responses": responses,
+            "evidence": evidence,
         }
         return Catalog(name="default", **fields)
     except FieldError as exc:

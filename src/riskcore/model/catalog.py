@@ -27,15 +27,19 @@ from riskcore.model._fields import (
     to_tuple,
 )
 from riskcore.model.distributions import Param
+from riskcore.model.observations import parse_observation_spec
 from riskcore.model.subjects import SubjectKind
 
 __all__ = [
     "GUARDED_CATEGORIES",
+    "PROTECTED_TERMS",
     "SCALES",
     "Catalog",
     "Effect",
     "EffectTarget",
     "Escalation",
+    "Evidence",
+    "EvidenceTarget",
     "Mitigation",
     "Response",
     "Severity",
@@ -47,6 +51,36 @@ __all__ = [
 
 GUARDED_CATEGORIES = frozenset({"aggression", "self-harm"})
 """Threat categories that protected attributes may never move (fairness)."""
+
+PROTECTED_TERMS = frozenset(
+    {
+        "culture",
+        "cultural",
+        "ethnicity",
+        "ethnic",
+        "race",
+        "racial",
+        "religion",
+        "religious",
+        "faith",
+        "language",
+        "languages",
+        "gender",
+        "sex",
+        "nationality",
+        "immigrant",
+        "immigration",
+    }
+)
+"""Words that name a protected attribute in an observation code or qualifier.
+
+:class:`Catalog` refuses an :class:`Evidence` entry on a guarded threat
+(aggression, self-harm) whose observation code or a required qualifier
+contains one of them as a word (split on ``-``, ``_`` and ``.``). This is a
+guard against naming, not proof of fairness: the evidence mechanism itself
+reads only observations and professionals' caseloads, never
+:class:`~riskcore.model.ProtectedAttributes` or a client's ``context``.
+"""
 
 SCALES: dict[str, tuple[float, float | None]] = {
     "severity-5": (1.0, 5.0),
@@ -227,15 +261,90 @@ class Response:
     source: Source | None = field(default=None)
 
 
+class EvidenceTarget(enum.Enum):
+    """Whose risk an evidence entry moves.
+
+    ``subject``: the subject the fact was recorded about (a client's own
+    risks, a professional's, or the practice's). ``clinician``: the
+    professional-scope risk of the recorded client's clinician (a client's
+    threat raises ``staff-physical-harm`` of the clinician who sees them).
+    """
+
+    SUBJECT = "subject"
+    CLINICIAN = "clinician"
+
+
+def _protected_words(spec: str) -> list[str]:
+    words: list[str] = []
+    for part in spec.split(":"):
+        for dash in part.split("-"):
+            for under in dash.split("_"):
+                words += under.lower().split(".")
+    return sorted(set(words) & PROTECTED_TERMS)
+
+
+@frozen(kw_only=True)
+class Evidence:
+    """A recorded fact that moves the likelihood of one threat: an odds ratio.
+
+    ``observation`` is an observation code, optionally with the qualifiers it
+    requires, written ``code:qualifier:...`` as in response triggers
+    (``threat-communicated:serious:imminent``). The code ``caseload`` is also
+    fed from each professional's ``caseload`` (see :mod:`riskcore.evidence`).
+    ``min_value`` makes a numeric rule: the fact counts only if its value is a
+    number at least that large. ``lookback_days`` is how long a dated fact
+    counts before the case's ``assessed_on`` (``None``: no expiry; an undated
+    fact always counts, fail closed). ``reason`` is catalog text shown in the
+    register; nothing from the case (notes, names) is ever added to it.
+
+    >>> e = Evidence(id="hov-aggression", observation="history-of-violence",
+    ...              threat="in-session-aggression", odds_ratio=2.0,
+    ...              reason="history of violence recorded")
+    >>> e.code, e.qualifiers, e.applies_to.value
+    ('history-of-violence', frozenset(), 'subject')
+    >>> Evidence(id="x", observation="caseload", threat="burnout", odds_ratio=0,
+    ...          reason="r")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.FieldError: odds_ratio: 0 is not in [1e-06, 1e+06]
+    """
+
+    id: str = ident()
+    observation: str = ident()
+    threat: str = ident()
+    odds_ratio: Param = bounded(1e-6, 1e6, distribution=True)
+    reason: str = text(max_length=300)
+    applies_to: EvidenceTarget = field(default=EvidenceTarget.SUBJECT)
+    min_value: float | None = bounded(None, None, default=None)
+    lookback_days: float | None = bounded(0.0, 36500.0, default=None)
+    source: Source | None = field(default=None)
+    illustrative: bool = field(default=True)
+    """True if the odds ratio is an illustrative default rather than sourced."""
+
+    @property
+    def code(self) -> str:
+        """The observation code this entry reads."""
+        return parse_observation_spec(self.observation)[0]
+
+    @property
+    def qualifiers(self) -> frozenset[str]:
+        """The qualifiers an observation must carry for this entry to count."""
+        return parse_observation_spec(self.observation)[1]
+
+
 def _dupes(ids: Iterable[str]) -> list[str]:
     return sorted(k for k, n in Counter(ids).items() if n > 1)
 
 
 @frozen(kw_only=True)
 class Catalog:
-    """The threats, mitigations and responses a plan can draw on.
+    """The threats, mitigations and responses a plan can draw on, and the evidence
+    table of recorded facts that move likelihoods.
 
     Construction checks that ids are unique and that every reference resolves;
+    evidence entries must name a threat of a fitting scope, may not repeat a
+    rule, and may not name a protected attribute for an aggression or
+    self-harm threat (:data:`PROTECTED_TERMS`);
     errors name the item and the field (``mitigations[3].requires[0]``).
     Requirement *cycles* are checked by :mod:`riskcore.graph`.
     """
@@ -246,12 +355,15 @@ class Catalog:
     threats: tuple[Threat, ...] = field(factory=tuple, converter=to_tuple)
     mitigations: tuple[Mitigation, ...] = field(factory=tuple, converter=to_tuple)
     responses: tuple[Response, ...] = field(factory=tuple, converter=to_tuple)
+    evidence: tuple[Evidence, ...] = field(factory=tuple, converter=to_tuple)
+    """Recorded facts that move likelihoods (see :mod:`riskcore.evidence`)."""
 
     def __attrs_post_init__(self) -> None:
         for kind, items in (
             ("threats", self.threats),
             ("mitigations", self.mitigations),
             ("responses", self.responses),
+            ("evidence", self.evidence),
         ):
             dup = _dupes(i.id for i in items)
             if dup:
@@ -295,6 +407,43 @@ class Catalog:
                         t,
                         "is not a threat in this catalog",
                     )
+        self._check_evidence()
+
+    def _check_evidence(self) -> None:
+        threats = {t.id: t for t in self.threats}
+        rules: dict[tuple[object, ...], int] = {}
+        for i, e in enumerate(self.evidence):
+            rule = (e.code, e.qualifiers, e.min_value, e.threat, e.applies_to)
+            if rule in rules:
+                raise FieldError(
+                    f"evidence[{i}].observation",
+                    e.observation,
+                    f"repeats evidence[{rules[rule]}] on threat {e.threat!r}",
+                )
+            rules[rule] = i
+            t = threats.get(e.threat)
+            if t is None:
+                raise FieldError(
+                    f"evidence[{i}].threat", e.threat, "is not a threat in this catalog"
+                )
+            if (
+                e.applies_to is EvidenceTarget.CLINICIAN
+                and t.scope is not SubjectKind.PROFESSIONAL
+            ):
+                raise FieldError(
+                    f"evidence[{i}].threat",
+                    e.threat,
+                    f"has scope {t.scope.value}; applies_to 'clinician' needs a "
+                    "professional-scope threat",
+                )
+            named = _protected_words(e.observation)
+            if named and t.guarded:
+                raise FieldError(
+                    f"evidence[{i}].observation",
+                    e.observation,
+                    f"names a protected attribute ({', '.join(named)}); it may never "
+                    f"raise {t.category} risk (fairness)",
+                )
 
     def threat(self, id: str) -> Threat:
         """The threat with this id (``KeyError`` if absent)."""
@@ -317,4 +466,5 @@ class Catalog:
             threats=self.threats + other.threats,
             mitigations=self.mitigations + other.mitigations,
             responses=self.responses + other.responses,
+            evidence=self.evidence + other.evidence,
         )

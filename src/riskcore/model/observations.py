@@ -15,7 +15,24 @@ from attrs import field, frozen
 from riskcore.errors import FieldError
 from riskcore.model._fields import check_id, ident, ident_tuple, text
 
-__all__ = ["InstrumentResponse", "Observation"]
+__all__ = ["InstrumentResponse", "Observation", "parse_observation_spec"]
+
+
+def parse_observation_spec(spec: str) -> tuple[str, frozenset[str]]:
+    """Split ``code:qualifier:...`` into the code and the required qualifiers.
+
+    The one parser of observation specs: response triggers
+    (:mod:`riskcore.responses`) and the catalog's evidence table
+    (:mod:`riskcore.evidence`) both use it.
+
+    >>> code, quals = parse_observation_spec("threat-communicated:imminent:serious")
+    >>> code, sorted(quals)
+    ('threat-communicated', ['imminent', 'serious'])
+    >>> parse_observation_spec("missed-check-in")
+    ('missed-check-in', frozenset())
+    """
+    code, *quals = spec.split(":")
+    return code, frozenset(quals)
 
 
 def _validate_items(
@@ -103,3 +120,19 @@ class Observation:
     qualifiers: tuple[str, ...] = ident_tuple()
     observed: dt.date | None = field(default=None)
     note: str | None = text(sensitive=True, default=None)
+
+    @property
+    def recorded(self) -> bool:
+        """True if this records the fact; ``False`` or ``0`` records its absence.
+
+        ``True``, ``None`` (value unknown: fail closed) and other numbers
+        record the fact.
+
+        >>> Observation(subject="c-1", code="history-of-violence").recorded
+        True
+        >>> Observation(subject="c-1", code="history-of-violence", value=False).recorded
+        False
+        >>> Observation(subject="t-1", code="caseload", value=0).recorded
+        False
+        """
+        return self.value is None or (self.value is not False and self.value != 0)
