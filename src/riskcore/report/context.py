@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from riskcore.model.risk import Risk
     from riskcore.workflow import PlanReport
 
-__all__ = ["DISCLAIMER", "build_context", "heatmap_svg"]
+__all__ = ["DISCLAIMER", "FLAG_FALLBACK", "build_context", "heatmap_svg"]
 
 DISCLAIMER = (
     "riskcore is decision support, not diagnosis. Every figure comes from the "
@@ -28,6 +28,9 @@ DISCLAIMER = (
     "judgement, supervision and local policy decide; a critical item always calls "
     "for a clinician's direct assessment, whatever the totals say."
 )
+
+FLAG_FALLBACK = "a clinician's direct assessment today"
+"""The instruction shown for a critical flag whose instrument gives none."""
 
 _PALETTE = ["#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#6a1b9a", "#37474f"]
 
@@ -41,6 +44,11 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
 
     Subjects appear by pseudonymous id; with *identifying* their names (when the
     case has them) are added in brackets.
+
+    ``flag_actions`` lists, per subject, each critical flag's code and its own
+    instruction (``Flag.escalation``, e.g. "do not leave the client alone"), for
+    the report's *Act first* section. They are the instrument's fixed text, never
+    the case's notes.
     """
     case = report.case
     reg = report.register
@@ -120,6 +128,26 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
                 "steps": [{"title": s.title, "detail": s.detail} for s in spec.steps]
                 if spec
                 else [],
+            }
+        )
+    # The critical flags' own instructions ("do not leave the client alone"),
+    # per subject: fixed instrument text and codes, never the case's free text.
+    position = {s.id: i for i, s in enumerate(case.subjects())}
+    flag_actions: list[dict[str, Any]] = []
+    seen_flags: set[tuple[str, str]] = set()
+    for score, flag in sorted(
+        report.assessment.critical_flags,
+        key=lambda sf: position.get(sf[0].subject, len(position)),
+    ):
+        if (score.subject, flag.code) in seen_flags:
+            continue
+        seen_flags.add((score.subject, flag.code))
+        flag_actions.append(
+            {
+                "subject": who(score.subject),
+                "code": flag.code,
+                "message": flag.message,
+                "instruction": flag.escalation or FLAG_FALLBACK,
             }
         )
     duties = [
@@ -247,6 +275,7 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
             "gap": res.gap,
             "selected": len(res.selected),
         },
+        "flag_actions": flag_actions,
         "critical": [r for r in rows if r["critical"]],
         "armed": armed,
         "urgent_armed": [
