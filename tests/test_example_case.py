@@ -169,6 +169,9 @@ def test_acute_pathway_for_every_cssrs_high_client(case: Case) -> None:
             "| c-04 | `phq9.item9-positive` | same-day suicide risk assessment by a clinician |"
             in act_first
         )
+        # provenance counts numbers by label, responses included
+        assert "5 numbers from published sources" in md
+        assert "WITHOUT a source or label" not in md
         html = render(report, "html")
         assert ("Acute suicide-risk pathway" in html) == bool(high)
         html_act_first = html.split('id="act-first"', 1)[1].split("</section>", 1)[0]

@@ -30,7 +30,7 @@ from typing import Literal, TypeAlias
 from riskcore.model import Catalog, Mitigation, Response, Threat
 from riskcore.model.distributions import Param
 
-__all__ = ["Label", "label", "numbers", "unlabelled_numbers"]
+__all__ = ["Item", "Label", "label", "numbers", "unlabelled_numbers"]
 
 Label = Literal["sourced", "illustrative"]
 """The two labels a catalog number may carry."""

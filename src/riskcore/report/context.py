@@ -13,6 +13,7 @@ from collections import Counter
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from riskcore.catalog.labels import Item, label, numbers
 from riskcore.model.obligations import ObligationStatus
 
 if TYPE_CHECKING:
@@ -232,9 +233,13 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
     incomplete = list(report.assessment.incomplete_reasons)
     incomplete += [f.summary() for f in report.register.failures]
     incomplete += [f.summary() for f in report.obligations.failures]
-    illustrative = sum(1 for t in report.catalog.threats if t.illustrative) + sum(
-        1 for m in report.catalog.mitigations if m.illustrative
-    )
+    # Numbers, not items: every number is either sourced or illustrative
+    # (riskcore.catalog.labels owns the rule); responses count too.
+    cat = report.catalog
+    items: list[Item] = [*cat.threats, *cat.mitigations, *cat.responses]
+    labels = [label(item, name) for item in items for name, _ in numbers(item)]
+    illustrative = labels.count("illustrative")
+    sourced = labels.count("sourced")
     instruments = sorted(
         {(p.name, i) for p in report.assessment.provenance for i in p.instruments}
     )
@@ -300,7 +305,9 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
             "seed": report.seed,
             "matrix": matrix.name,
             "catalog": report.catalog.name,
-            "illustrative_items": illustrative,
+            "illustrative_numbers": illustrative,
+            "sourced_numbers": sourced,
+            "unlabelled_numbers": len(labels) - illustrative - sourced,
             "plugins": [
                 {
                     "name": p.name,
