@@ -169,6 +169,25 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path: Path, capsys, content, expec
     assert expected in err[0]
 
 
+def test_catalog_validate_checks_number_labels(tmp_path: Path, capsys):
+    """`riskcore catalog validate` fails, in one line naming the paths, when a
+    number has neither a source nor the illustrative label (issue 13)."""
+    assert run("catalog", "validate", "--no-plugins") == 0
+    assert "every number sourced or labelled illustrative" in capsys.readouterr().out
+
+    f = tmp_path / "catalog.yaml"
+    f.write_text(
+        "schema_version: 1\n"
+        "threats:\n"
+        "  - {id: t, name: T, category: c, scope: client, base_likelihood: 0.1,\n"
+        "     impact: {value: 2}, illustrative: false}\n"
+    )
+    assert run("catalog", "validate", str(f)) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "threats[t].base_likelihood, threats[t].impact" in err[0]
+
+
 def test_schema_command(tmp_path: Path, capsys):
     """`riskcore schema` prints or writes valid JSON Schema."""
     import jsonschema

@@ -106,3 +106,74 @@ def test_arms_and_obligations_on_the_example(case: Case) -> None:
     assert [(o.subject, o.status.value) for o in duties.obligations] == [
         ("c-07", "arises")
     ]
+
+
+def _cssrs_high(report: object) -> set[str]:
+    return {
+        s.subject
+        for s in report.assessment.scores  # type: ignore[attr-defined]
+        for f in s.flags
+        if f.code == "cssrs.high-risk"
+    }
+
+
+def _with_cssrs_intent(case: Case, subject: str) -> Case:
+    """The example with *subject*'s C-SSRS Q4 (intent) answered yes."""
+    import attrs
+
+    responses = tuple(
+        attrs.evolve(r, items={**r.items, "4": 1})
+        if (r.instrument, r.subject) == ("cssrs-screener", subject)
+        else r
+        for r in case.responses
+    )
+    return attrs.evolve(case, responses=responses)
+
+
+def test_acute_pathway_for_every_cssrs_high_client(case: Case) -> None:
+    """Issue 13, finding 5: every C-SSRS-high client gets the acute pathway
+    (an emergency, act-now response), and the flag's own instruction ("do not
+    leave the client alone; same-day evaluation") reaches the report's Act first
+    section, for that subject only."""
+    pytest.importorskip("riskcore_safety")
+    from riskcore.report import render
+    from riskcore.workflow import build_plan
+
+    today = riskcore.model.case.dt.date(2026, 10, 6)
+    # The shipped example has no C-SSRS-high client (c-04 endorses PHQ-9 item 9
+    # but answers no to C-SSRS intent and plan); the variant makes c-04's Q4 yes.
+    for variant, expected in (
+        (case, set()),
+        (_with_cssrs_intent(case, "c-04"), {"c-04"}),
+    ):
+        report = build_plan(variant, seed=3, n=500, today=today)
+        high = _cssrs_high(report)
+        assert high == expected
+        acute = {
+            (a.subject, a.time_to_act_hours)
+            for a in report.armed
+            if a.response == "acute-suicide-risk-pathway"
+        }
+        assert acute == {(s, 0) for s in high}
+        md = render(report, "markdown")
+        act_first = md.split("## Act first", 1)[1].split("\n## ", 1)[0]
+        instruction = "do not leave the client alone; same-day evaluation"
+        for s in high:
+            assert (
+                f"| {s} | `cssrs.high-risk` | immediate safety precautions; {instruction} |"
+                in act_first
+            )
+        assert (instruction in act_first) == bool(high)
+        # c-04's positive PHQ-9 item 9 brings its own instruction in both cases
+        assert (
+            "| c-04 | `phq9.item9-positive` | same-day suicide risk assessment by a clinician |"
+            in act_first
+        )
+        # provenance counts numbers by label, responses included
+        assert "5 numbers from published sources" in md
+        assert "WITHOUT a source or label" not in md
+        html = render(report, "html")
+        assert ("Acute suicide-risk pathway" in html) == bool(high)
+        html_act_first = html.split('id="act-first"', 1)[1].split("</section>", 1)[0]
+        assert "same-day suicide risk assessment by a clinician" in html_act_first
+        assert (instruction in html_act_first) == bool(high)

@@ -86,11 +86,56 @@ def test_stanley_brown_order_survives_load_and_dump(catalog: Catalog) -> None:
 )
 def test_suicide_screen_arms_safety_plan(catalog: Catalog, code: str) -> None:
     armed = arm(catalog, _assessment(("c-2", code)), _case())
-    assert _ids(armed) == [("collaborative-safety-plan", "c-2")]
-    a = armed[0]
+    plan = [a for a in armed if a.response == "collaborative-safety-plan"]
+    assert _ids(plan) == [("collaborative-safety-plan", "c-2")]
+    a = plan[0]
     assert a.owner == "clinician"
     assert a.time_to_act_hours == 4
     assert a.reason == f"flag:{code}"
+    # Only C-SSRS high risk (intent, plan or recent behaviour) is acute by itself;
+    # PHQ-9 item 9 needs the clinician's follow-up (observation suicidal-ideation).
+    acute = [a for a in armed if a.response == "acute-suicide-risk-pathway"]
+    assert _ids(acute) == (
+        [("acute-suicide-risk-pathway", "c-2")] if code == "cssrs.high-risk" else []
+    )
+    assert set(_ids(armed)) == set(_ids(plan)) | set(_ids(acute))
+
+
+@pytest.mark.parametrize("qualifier", ["intent", "plan"])
+def test_intent_or_plan_arms_the_acute_pathway_first(
+    catalog: Catalog, qualifier: str
+) -> None:
+    """Issue 13, finding 5: suicidal ideation with intent or a plan arms an
+    emergency response (act now), ahead of the 4-hour safety plan."""
+    obs = Observation(subject="c-1", code="suicidal-ideation", qualifiers=[qualifier])
+    armed = arm(catalog, _assessment(("c-1", "phq9.item9-positive")), _case(obs))
+    assert _ids(armed) == [
+        ("acute-suicide-risk-pathway", "c-1"),
+        ("collaborative-safety-plan", "c-1"),
+    ]
+    acute = armed[0]
+    assert acute.time_to_act_hours == 0
+    assert acute.reason == f"observation:suicidal-ideation:{qualifier}"
+    spec = next(r for r in catalog.responses if r.id == acute.response)
+    assert spec.escalation is Escalation.EMERGENCY
+    titles = [s.title for s in spec.steps]
+    for step in (
+        "Do not leave the person alone",
+        "Same-day evaluation",
+        "Crisis line and mobile crisis",
+        "Emergency-hold route if needed",
+        "Lethal-means counselling",
+        "Follow-up contact within 72 hours",
+        "Review within 7 days",
+    ):
+        assert step in titles
+    text = " ".join(s.detail for s in spec.steps)
+    assert "988" in text
+    assert "C.R.S. § 27-65-106" in text
+    assert "Verify locally" in text
+    # ideation without intent or plan is not acute by itself
+    bare = Observation(subject="c-1", code="suicidal-ideation")
+    assert _ids(arm(catalog, _assessment(), _case(bare))) == []
 
 
 def test_communicated_threat_arms_duty_to_warn_and_emergency(catalog: Catalog) -> None:
@@ -157,7 +202,8 @@ def test_levels_arm_at_or_above_min_level(catalog: Catalog) -> None:
 def test_reasons_merge_per_subject(catalog: Catalog) -> None:
     a = _assessment(("c-1", "phq9.item9-positive"), ("c-1", "cssrs.high-risk"))
     armed = arm(catalog, a, _case(), levels={("client-self-harm", "c-1"): "very-high"})
-    assert armed[0].reason == (
+    plan = next(x for x in armed if x.response == "collaborative-safety-plan")
+    assert plan.reason == (
         "flag:phq9.item9-positive; flag:cssrs.high-risk; level:client-self-harm>=very-high"
     )
 

@@ -155,18 +155,31 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_catalog(args: argparse.Namespace) -> int:
     """Show the default catalog, or validate a catalog file."""
-    from riskcore.catalog import default_catalog
+    from riskcore.catalog import default_catalog, unlabelled_numbers
+    from riskcore.errors import CatalogError
     from riskcore.graph import build_graph, validate_graph
     from riskcore.io import dumps, load_catalog
 
     if args.action == "validate":
-        if not args.file:
-            raise SystemExit("riskcore catalog validate: a catalog FILE is required")
-        cat = load_catalog(args.file)
+        # Without FILE: the merged default catalog (every plugin's contribution).
+        name = args.file or "the default catalog"
+        cat = (
+            load_catalog(args.file)
+            if args.file
+            else default_catalog(_plugin_manager(args))
+        )
         validate_graph(build_graph(cat))
+        unlabelled = unlabelled_numbers(cat)
+        if unlabelled:
+            raise CatalogError(
+                f"{name}: {len(unlabelled)} number(s) have neither a source "
+                "(listed in `sourced`, with a note saying which figure and how it "
+                "was converted) nor the illustrative label: " + ", ".join(unlabelled)
+            )
         print(
-            f"{args.file}: valid ({len(cat.threats)} threats, "
-            f"{len(cat.mitigations)} mitigations, {len(cat.responses)} responses)"
+            f"{name}: valid ({len(cat.threats)} threats, "
+            f"{len(cat.mitigations)} mitigations, {len(cat.responses)} responses; "
+            "every number sourced or labelled illustrative)"
         )
         return 0
     cat = (

@@ -19,6 +19,9 @@ Merging rules:
 * references across contributions (a plugin's mitigation reducing a built-in
   threat) are resolved on the merged catalog.
 
+Every number in a catalog is either sourced or labelled illustrative; the rule
+is :func:`~riskcore.catalog.labels.unlabelled_numbers` (re-exported here).
+
 .. versionadded:: 0.1
 """
 
@@ -27,11 +30,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from riskcore.catalog.labels import label, numbers, unlabelled_numbers
 from riskcore.errors import CatalogError, FieldError
 from riskcore.model import Catalog, Evidence, Mitigation, Response, Threat
 from riskcore.plugins import PluginManager, get_plugin_manager
 
-__all__ = ["HOOK", "default_catalog"]
+__all__ = ["HOOK", "default_catalog", "label", "numbers", "unlabelled_numbers"]
 
 HOOK = "riskcore_catalog"
 

@@ -2,7 +2,10 @@
 
 Numbers in a catalog are *defaults a user can override*: each item says whether
 its figures are ``illustrative`` or sourced, and where a source exists it is
-cited beside the number.
+cited beside the number. ``sourced`` names the numbers the ``source`` supports
+(``base_likelihood``, ``reduces.<threat>``...); the rest are illustrative. The
+rule that every number carries one of the two labels is
+:func:`riskcore.catalog.unlabelled_numbers`.
 
 .. versionadded:: 0.1
 """
@@ -101,6 +104,8 @@ class Source:
     citation: str = text(max_length=1000)
     url: str | None = field(default=None)
     note: str | None = text(max_length=2000, default=None)
+    """Which figure was taken from the source and how it was converted, or, for
+    an illustrative item, that the source is of the measure, not the number."""
 
 
 @frozen(kw_only=True)
@@ -176,7 +181,9 @@ class Threat:
     description: str = text(max_length=4000, default="")
     source: Source | None = field(default=None)
     illustrative: bool = field(default=True)
-    """True if the numbers are illustrative defaults rather than sourced."""
+    """True if any number of this item is an illustrative default."""
+    sourced: tuple[str, ...] = ident_tuple()
+    """The numbers ``source`` supports: ``base_likelihood``, ``impact``."""
     screened_by: tuple[str, ...] = ident_tuple()
 
     @property
@@ -207,6 +214,10 @@ class Mitigation:
     description: str = text(max_length=4000, default="")
     source: Source | None = field(default=None)
     illustrative: bool = field(default=True)
+    """True if any number of this item is an illustrative default."""
+    sourced: tuple[str, ...] = ident_tuple()
+    """The numbers ``source`` supports: ``reduces.<threat>``, ``cost``,
+    ``hours``, ``duration_days``."""
 
     def __attrs_post_init__(self) -> None:
         if self.id in self.requires:
@@ -246,7 +257,17 @@ class Step:
 
 @frozen(kw_only=True)
 class Response:
-    """A recovery barrier armed for when a threat materialises."""
+    """A recovery barrier armed for when a threat materialises.
+
+    Like threats and mitigations, a response says whether its effect sizes are
+    ``illustrative`` or ``sourced``; ``time_to_act_hours`` is a policy target,
+    not an estimate, and needs no label.
+
+    >>> r = Response(id="safety-plan", name="Safety plan",
+    ...              recovers=[Effect(threat="self-harm", effectiveness=0.43)])
+    >>> r.illustrative, r.sourced
+    (True, ())
+    """
 
     id: str = ident()
     name: str = text(max_length=200)
@@ -259,6 +280,10 @@ class Response:
     requires: tuple[str, ...] = ident_tuple()
     description: str = text(max_length=4000, default="")
     source: Source | None = field(default=None)
+    illustrative: bool = field(default=True)
+    """True if any effect size of this response is an illustrative default."""
+    sourced: tuple[str, ...] = ident_tuple()
+    """The numbers ``source`` supports: ``recovers.<threat>``."""
 
 
 class EvidenceTarget(enum.Enum):

@@ -13,13 +13,14 @@ from collections import Counter
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from riskcore.catalog.labels import Item, label, numbers
 from riskcore.model.obligations import ObligationStatus
 
 if TYPE_CHECKING:
     from riskcore.model.risk import Risk
     from riskcore.workflow import PlanReport
 
-__all__ = ["DISCLAIMER", "build_context", "heatmap_svg"]
+__all__ = ["DISCLAIMER", "FLAG_FALLBACK", "build_context", "heatmap_svg"]
 
 DISCLAIMER = (
     "riskcore is decision support, not diagnosis. Every figure comes from the "
@@ -28,6 +29,9 @@ DISCLAIMER = (
     "judgement, supervision and local policy decide; a critical item always calls "
     "for a clinician's direct assessment, whatever the totals say."
 )
+
+FLAG_FALLBACK = "a clinician's direct assessment today"
+"""The instruction shown for a critical flag whose instrument gives none."""
 
 _PALETTE = ["#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#6a1b9a", "#37474f"]
 
@@ -41,6 +45,11 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
 
     Subjects appear by pseudonymous id; with *identifying* their names (when the
     case has them) are added in brackets.
+
+    ``flag_actions`` lists, per subject, each critical flag's code and its own
+    instruction (``Flag.escalation``, e.g. "do not leave the client alone"), for
+    the report's *Act first* section. They are the instrument's fixed text, never
+    the case's notes.
     """
     case = report.case
     reg = report.register
@@ -126,6 +135,26 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
                 else [],
             }
         )
+    # The critical flags' own instructions ("do not leave the client alone"),
+    # per subject: fixed instrument text and codes, never the case's free text.
+    position = {s.id: i for i, s in enumerate(case.subjects())}
+    flag_actions: list[dict[str, Any]] = []
+    seen_flags: set[tuple[str, str]] = set()
+    for score, flag in sorted(
+        report.assessment.critical_flags,
+        key=lambda sf: position.get(sf[0].subject, len(position)),
+    ):
+        if (score.subject, flag.code) in seen_flags:
+            continue
+        seen_flags.add((score.subject, flag.code))
+        flag_actions.append(
+            {
+                "subject": who(score.subject),
+                "code": flag.code,
+                "message": flag.message,
+                "instruction": flag.escalation or FLAG_FALLBACK,
+            }
+        )
     duties = [
         {
             "name": o.name,
@@ -207,9 +236,13 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
     incomplete = list(report.assessment.incomplete_reasons)
     incomplete += [f.summary() for f in report.register.failures]
     incomplete += [f.summary() for f in report.obligations.failures]
-    illustrative = sum(1 for t in report.catalog.threats if t.illustrative) + sum(
-        1 for m in report.catalog.mitigations if m.illustrative
-    )
+    # Numbers, not items: every number is either sourced or illustrative
+    # (riskcore.catalog.labels owns the rule); responses count too.
+    cat = report.catalog
+    items: list[Item] = [*cat.threats, *cat.mitigations, *cat.responses]
+    labels = [label(item, name) for item in items for name, _ in numbers(item)]
+    illustrative = labels.count("illustrative")
+    sourced = labels.count("sourced")
     instruments = sorted(
         {(p.name, i) for p in report.assessment.provenance for i in p.instruments}
     )
@@ -251,6 +284,7 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
             "gap": res.gap,
             "selected": len(res.selected),
         },
+        "flag_actions": flag_actions,
         "critical": [r for r in rows if r["critical"]],
         "armed": armed,
         "urgent_armed": [
@@ -275,7 +309,9 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
             "seed": report.seed,
             "matrix": matrix.name,
             "catalog": report.catalog.name,
-            "illustrative_items": illustrative,
+            "illustrative_numbers": illustrative,
+            "sourced_numbers": sourced,
+            "unlabelled_numbers": len(labels) - illustrative - sourced,
             "plugins": [
                 {
                     "name": p.name,
