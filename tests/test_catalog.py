@@ -450,24 +450,18 @@ def test_response_illustrative_round_trips() -> None:
     assert Response(id="x", name="X").illustrative is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "the lead's crediting change (issue 13): apply_controls and the planner "
-        "still apply every response effect to impact, whatever its `on`"
-    ),
-)
 def test_safety_plan_is_credited_on_likelihood(catalog: Catalog) -> None:
-    """Once responses honour `on`, the safety plan lowers the likelihood of
-    self-harm and leaves its impact (catastrophic) alone."""
+    """Finding 7: responses honour `on`, so the safety plan lowers the
+    likelihood of self-harm and leaves its impact (catastrophic) alone."""
     from riskcore.identify import apply_controls, identify
     from riskcore.model import Assessment, Case, Client, Practice
 
     case = Case(id="x", practice=Practice(id="p"), clients=[Client(id="c-1")])
     pm = PluginManager(autoload=False)
     reg = identify(Assessment(case_id="x"), catalog, case, pm=pm)
-    after = apply_controls(reg, catalog, responses=["collaborative-safety-plan"])
+    after = apply_controls(
+        reg, catalog, responses=[("collaborative-safety-plan", "c-1")]
+    )
     before, now = reg.risk("client-self-harm:c-1"), after.risk("client-self-harm:c-1")
     assert now.residual.impact == pytest.approx(before.residual.impact)
     assert now.residual.likelihood == pytest.approx(
