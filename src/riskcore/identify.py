@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from riskcore import calculus
+from riskcore.catalog.labels import label
 from riskcore.errors import AssessmentError, FieldError, PluginError
 from riskcore.evidence import observation_factors
 from riskcore.model.assessment import Assessment, AssessorFailure
@@ -84,7 +85,8 @@ def risk_id(threat: str, subject: str) -> str:
 
 
 def _base_source(t: Threat) -> str:
-    if t.source is not None and not t.illustrative:
+    # one owner of what a number's label is: riskcore.catalog.labels
+    if t.source is not None and label(t, "base_likelihood") == "sourced":
         return t.source.citation
     if t.source is not None:
         return f"illustrative default ({t.source.citation})"
