@@ -85,8 +85,13 @@ def risk_id(threat: str, subject: str) -> str:
 
 
 def _base_source(t: Threat) -> str:
-    # one owner of what a number's label is: riskcore.catalog.labels
-    if t.source is not None and label(t, "base_likelihood") == "sourced":
+    # one owner of what a number's label is: riskcore.catalog.labels (an
+    # unlabelled number of a catalog that claims a source keeps its citation;
+    # `riskcore catalog validate` reports it)
+    lab = label(t, "base_likelihood")
+    if t.source is not None and (
+        lab == "sourced" or (lab is None and not t.illustrative)
+    ):
         return t.source.citation
     if t.source is not None:
         return f"illustrative default ({t.source.citation})"
