@@ -6,9 +6,11 @@ import math
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from riskcore.errors import FieldError, InstrumentError
 from riskcore.instruments import (
     Band,
     CriticalItem,
@@ -293,3 +295,49 @@ def test_scale_bounds_are_exactly_the_values_the_engine_can_reach(
     for name, values in seen.items():
         assert min(values) == spec.scale(name).minimum
         assert max(values) == spec.scale(name).maximum
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 6),
+    st.floats(allow_nan=False, min_value=-3, max_value=6),
+    st.sampled_from([math.inf, -math.inf, 1.5, 2.0, "1", "x", b"1", 1j]),
+)
+
+
+def _object_path_accepts(spec: InstrumentSpec, row: list[Any]) -> bool:
+    try:
+        response = InstrumentResponse(
+            instrument=spec.id,
+            subject="c-1",
+            items=dict(zip(spec.item_ids, row, strict=True)),
+        )
+        score_items(spec, response.items, subject="c-1")
+    except (FieldError, InstrumentError):
+        return False
+    return True
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.lists(_CELLS, min_size=3, max_size=3), min_size=1, max_size=4))
+def test_both_paths_reject_the_same_answers(rows: list[list[Any]]) -> None:
+    """Finding 3 (issue 13): the columnar path rejects exactly the answers the
+    object path (InstrumentResponse, then the engine) rejects: bools, strings,
+    non-finite, non-integer and out-of-range codes; ``None`` is unanswered on
+    both."""
+    spec = InstrumentSpec(
+        id="tri",
+        name="Tri",
+        items=[Item(id=str(i), minimum=0, maximum=3) for i in range(1, 4)],
+        max_missing=1,
+    )
+    accepted = [_object_path_accepts(spec, row) for row in rows]
+    out = spec.score_array(rows, lenient=True)
+    assert out.valid.tolist() == accepted
+    if all(accepted):
+        assert spec.score_array(rows).valid.all()
+    else:
+        first = accepted.index(False)
+        with pytest.raises(InstrumentError, match=rf"^tri: row {first}: item "):
+            spec.score_array(rows)
