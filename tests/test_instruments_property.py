@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from riskcore.errors import FieldError, InstrumentError
@@ -341,3 +341,39 @@ def test_both_paths_reject_the_same_answers(rows: list[list[Any]]) -> None:
         first = accepted.index(False)
         with pytest.raises(InstrumentError, match=rf"^tri: row {first}: item "):
             spec.score_array(rows)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec_and_rows(), st.data())
+def test_reach_is_every_completion(
+    case: tuple[InstrumentSpec, list[list[float | None]]], data: st.DataObject
+) -> None:
+    """Finding 3 (issue 13): ``reach`` gives exactly the range and the bands
+    that answering the unanswered items could give, by brute force over every
+    completion; the engine scores each completion."""
+    import itertools
+
+    spec, rows = case
+    answers = dict(zip(spec.item_ids, rows[0], strict=True))
+    name = data.draw(st.sampled_from(spec.scale_names))
+    sp = spec.scale(name)
+    free = [spec.item_ids[j] for j in sp.index if answers[spec.item_ids[j]] is None]
+    ranges = [
+        range(
+            spec.items[spec.item_ids.index(k)].minimum,
+            spec.items[spec.item_ids.index(k)].maximum + 1,
+        )
+        for k in free
+    ]
+    assume(math.prod(len(r) for r in ranges) <= 4000)
+    values = []
+    for codes in itertools.product(*ranges):
+        filled = {**answers, **dict(zip(free, codes, strict=True))}
+        v = score_items(spec, filled, subject="c-1").values[name]
+        assert v is not None
+        values.append(v)
+    got = spec.reach(answers, name)
+    assert (got.low, got.high) == (min(values), max(values))
+    assert got.unanswered == len(free)
+    seen = {spec.band_of(name, v) for v in values} - {None}
+    assert got.bands == tuple(label for label in sp.labels if label in seen)

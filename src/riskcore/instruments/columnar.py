@@ -220,7 +220,8 @@ def _from_objects(arr: Any) -> tuple[Any, Any]:
     cells that are not numbers (:func:`_cell_kind`)."""
     import numpy as np
 
-    kind = np.frompyfunc(_cell_kind, 1, 1)(arr).astype(np.int8)
+    with np.errstate(invalid="ignore"):  # NaN != NaN is how NaN is found
+        kind = np.frompyfunc(_cell_kind, 1, 1)(arr).astype(np.int8)
     number = kind == _NUMBER
     picked = np.where(number, arr, np.nan)
     try:
