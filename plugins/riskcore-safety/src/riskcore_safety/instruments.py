@@ -351,7 +351,7 @@ def triage_cssrs(
     level = _level(a)
     # The worst plausible answers: every question that is required, or may be
     # (Q3-Q5 when Q2 is unanswered, Q6b when Q6 is), and unanswered, read as yes.
-    may = ("1", "2", "6")
+    may: tuple[str, ...] = ("1", "2", "6")
     if a["2"] != 0:
         may += ("3", "4", "5")
     if a["6"] != 0:
