@@ -214,7 +214,7 @@ def _aggression_finding(
         return "high", "aggression screen high (not validated)"
     if score.value is not None:
         if score.band == "elevated":
-            return "elevated", "aggression screen 1-2 factors (not validated)"
+            return "elevated", "aggression screen elevated (1-2 factors; not validated)"
         return None
     reach = AGGRESSION.reach(response.items, subject=subject.id)
     if reach.could_reach("high"):
