@@ -990,3 +990,49 @@ def test_paths_disagree_catches_a_wrong_fast_path() -> None:
         spec._cache["fast"] = broken
         problems = paths_disagree(spec, [row])
         assert any(fragment in p for p in problems), (fragment, problems)
+
+
+def test_columnar_object_cells_numbers_and_extremes() -> None:
+    cells = np.array(
+        [[np.int64(1), np.float64(2.0), 1, 1, 1, 1, 1, np.float64("nan"), 0]],
+        dtype=object,
+    )
+    out = PHQ9.score_array(cells)  # numpy numbers are numbers; NaN is unanswered
+    assert out.total.tolist() == [9.0]  # 8 answered, prorated: 8 / 8 * 9
+    assert out.answered.tolist() == [8]
+    with pytest.raises(
+        InstrumentError, match=r"^phq9: row 0: item 1: inf is not a finite number$"
+    ):
+        PHQ9.score_array([[10**400, 1, 1, 1, 1, 1, 1, 1, 1]])  # beyond float range
+    with pytest.raises(InstrumentError, match=r"item 1: -inf is not a finite number$"):
+        PHQ9.score_array([[-(10**400), 1, 1, 1, 1, 1, 1, 1, 1]])
+    from decimal import Decimal
+
+    with pytest.raises(InstrumentError, match=r"item 2: a Decimal is not a number$"):
+        PHQ9.score_array([[1, Decimal(1), 1, 1, 1, 1, 1, 1, 1]])
+
+
+def test_reach_complete_unbanded_and_lower_is_worse() -> None:
+    who5 = InstrumentSpec(
+        id="who5",
+        name="WHO-5",
+        items=uniform_items(5, 0, 5),
+        bands=[Band(label="poor", lower=0, upper=13), Band(label="not-poor", lower=13)],
+        higher_is_worse=False,
+    )
+    full = who5.reach({str(i): 3 for i in range(1, 6)})
+    assert full.complete
+    assert (full.low, full.high, full.bands, full.worst) == (
+        15,
+        15,
+        ("not-poor",),
+        "not-poor",
+    )
+    part = who5.reach({"1": 3, "2": 3, "3": 3, "4": 3, "5": None})
+    assert not part.complete
+    assert (part.bands, part.worst) == (("poor", "not-poor"), "poor")  # lower is worse
+    unbanded = InstrumentSpec(id="u", name="U", items=uniform_items(2, 0, 3))
+    r = unbanded.reach({"1": None, "2": None})
+    assert (r.low, r.high, r.bands, r.worst) == (0, 6, (), None)
+    with pytest.raises(InstrumentError, match="item 1: 9 is not in"):
+        unbanded.reach({"1": 9})
