@@ -205,9 +205,10 @@ def _aggression_finding(
 
     ``"high"`` (threats made, or 3+ factors: riskcore's rule), ``"elevated"``
     (1-2 factors) or ``None``. An incomplete screen fails closed: it is
-    ``"high"`` when it could still reach the high band (:func:`riskcore.
-    instruments.reach`) or its critical item, threats made, is unanswered
-    (the worst plausible answer counts), and at least ``"elevated"`` otherwise.
+    ``"high"`` when it could still reach the high band
+    (:func:`riskcore.instruments.reach`) or its critical item, threats made,
+    is unanswered (the worst plausible answer counts), and at least
+    ``"elevated"`` otherwise.
     """
     score = _aggression_score(subject, response)
     if score.band == "high":
