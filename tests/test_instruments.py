@@ -666,11 +666,57 @@ def test_columnar_shape_and_dtype_errors() -> None:
         PHQ9.score_array(np.ones((2, 8)))
     with pytest.raises(InstrumentError, match="expected a 2-D array"):
         PHQ9.score_array(np.ones(9))
-    with pytest.raises(InstrumentError, match="not numeric"):
+    with pytest.raises(
+        InstrumentError, match=r"^phq9: row 0: item 1: a str is not a number$"
+    ):
         PHQ9.score_array(np.array([["a"] * 9]))
-    out = PHQ9.score_array(np.array([[True] * 9]))  # bool array is read as 0/1 codes
-    assert out.total.tolist() == [9]
     assert PHQ9.score_array(np.zeros((0, 9), dtype=np.int8)).n == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(np.array([[True] * 9]), id="bool-array"),
+        pytest.param([[1, 1, True, 1, 1, 1, 1, 1, 1]], id="bool-among-ints"),
+        pytest.param([[1.0, 1.0, True, 1.0, 1, 1, 1, 1, None]], id="bool-among-floats"),
+        pytest.param(
+            np.array([[1, 1, np.True_] + [1] * 6], dtype=object), id="np-bool"
+        ),
+    ],
+)
+def test_columnar_rejects_bool_like_the_object_path(data: object) -> None:
+    """Finding 3 (issue 13): ``True`` was scored as the code 1 by the columnar
+    path, while the object path rejects a bool answer."""
+    with pytest.raises(
+        InstrumentError, match=r"^phq9: row 0: item \d: True is not a number$"
+    ):
+        PHQ9.score_array(data)
+    with pytest.raises(FieldError, match="is not a number"):
+        InstrumentResponse(instrument="phq9", subject="c-1", items={"3": True})
+    out = PHQ9.score_array(data, lenient=True)
+    assert out.valid.tolist() == [False]
+    assert math.isnan(out.total[0])
+
+
+def test_columnar_rejects_bool_and_text_dataframe_columns() -> None:
+    import pandas as pd
+
+    ok = {str(i): [1, 2] for i in range(1, 10)}
+    bools = pd.DataFrame({**ok, "4": [True, False]})
+    with pytest.raises(
+        InstrumentError, match=r"^phq9: row 0: item 4: True is not a number$"
+    ):
+        PHQ9.score_array(bools)
+    text = pd.DataFrame({**ok, "2": [1, "2"]})
+    with pytest.raises(
+        InstrumentError, match=r"^phq9: row 1: item 2: a str is not a number$"
+    ):
+        PHQ9.score_array(text)
+    nullable = pd.DataFrame(
+        {**ok, "9": pd.array([1, None], dtype="Int64")}
+    )  # pd.NA is unanswered, as before
+    out = PHQ9.score_array(nullable)
+    assert out.flags["phq9.item9-unanswered"].tolist() == [False, True]
 
 
 def test_columnar_reverse_keying_with_missing() -> None:
@@ -721,7 +767,9 @@ def test_dataframe_input_and_output() -> None:
     assert math.isnan(out.total[1])
     with pytest.raises(InstrumentError, match="the DataFrame has no column for item 9"):
         PHQ9.score_array(df.drop(columns="9"))
-    with pytest.raises(InstrumentError, match="the item columns are not numeric"):
+    with pytest.raises(
+        InstrumentError, match=r"^phq9: row 0: item 1: a str is not a number$"
+    ):
         PHQ9.score_array(df.assign(**{"1": ["x", "y"]}))
     assert (
         "cluster-b.band"
@@ -942,3 +990,49 @@ def test_paths_disagree_catches_a_wrong_fast_path() -> None:
         spec._cache["fast"] = broken
         problems = paths_disagree(spec, [row])
         assert any(fragment in p for p in problems), (fragment, problems)
+
+
+def test_columnar_object_cells_numbers_and_extremes() -> None:
+    cells = np.array(
+        [[np.int64(1), np.float64(2.0), 1, 1, 1, 1, 1, np.float64("nan"), 0]],
+        dtype=object,
+    )
+    out = PHQ9.score_array(cells)  # numpy numbers are numbers; NaN is unanswered
+    assert out.total.tolist() == [9.0]  # 8 answered, prorated: 8 / 8 * 9
+    assert out.answered.tolist() == [8]
+    with pytest.raises(
+        InstrumentError, match=r"^phq9: row 0: item 1: inf is not a finite number$"
+    ):
+        PHQ9.score_array([[10**400, 1, 1, 1, 1, 1, 1, 1, 1]])  # beyond float range
+    with pytest.raises(InstrumentError, match=r"item 1: -inf is not a finite number$"):
+        PHQ9.score_array([[-(10**400), 1, 1, 1, 1, 1, 1, 1, 1]])
+    from decimal import Decimal
+
+    with pytest.raises(InstrumentError, match=r"item 2: a Decimal is not a number$"):
+        PHQ9.score_array([[1, Decimal(1), 1, 1, 1, 1, 1, 1, 1]])
+
+
+def test_reach_complete_unbanded_and_lower_is_worse() -> None:
+    who5 = InstrumentSpec(
+        id="who5",
+        name="WHO-5",
+        items=uniform_items(5, 0, 5),
+        bands=[Band(label="poor", lower=0, upper=13), Band(label="not-poor", lower=13)],
+        higher_is_worse=False,
+    )
+    full = who5.reach({str(i): 3 for i in range(1, 6)})
+    assert full.complete
+    assert (full.low, full.high, full.bands, full.worst) == (
+        15,
+        15,
+        ("not-poor",),
+        "not-poor",
+    )
+    part = who5.reach({"1": 3, "2": 3, "3": 3, "4": 3, "5": None})
+    assert not part.complete
+    assert (part.bands, part.worst) == (("poor", "not-poor"), "poor")  # lower is worse
+    unbanded = InstrumentSpec(id="u", name="U", items=uniform_items(2, 0, 3))
+    r = unbanded.reach({"1": None, "2": None})
+    assert (r.low, r.high, r.bands, r.worst) == (0, 6, (), None)
+    with pytest.raises(InstrumentError, match="item 1: 9 is not in"):
+        unbanded.reach({"1": 9})

@@ -6,9 +6,11 @@ import math
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from riskcore.errors import FieldError, InstrumentError
 from riskcore.instruments import (
     Band,
     CriticalItem,
@@ -293,3 +295,85 @@ def test_scale_bounds_are_exactly_the_values_the_engine_can_reach(
     for name, values in seen.items():
         assert min(values) == spec.scale(name).minimum
         assert max(values) == spec.scale(name).maximum
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 6),
+    st.floats(allow_nan=False, min_value=-3, max_value=6),
+    st.sampled_from([math.inf, -math.inf, 1.5, 2.0, "1", "x", b"1", 1j]),
+)
+
+
+def _object_path_accepts(spec: InstrumentSpec, row: list[Any]) -> bool:
+    try:
+        response = InstrumentResponse(
+            instrument=spec.id,
+            subject="c-1",
+            items=dict(zip(spec.item_ids, row, strict=True)),
+        )
+        score_items(spec, response.items, subject="c-1")
+    except (FieldError, InstrumentError):
+        return False
+    return True
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.lists(_CELLS, min_size=3, max_size=3), min_size=1, max_size=4))
+def test_both_paths_reject_the_same_answers(rows: list[list[Any]]) -> None:
+    """Finding 3 (issue 13): the columnar path rejects exactly the answers the
+    object path (InstrumentResponse, then the engine) rejects: bools, strings,
+    non-finite, non-integer and out-of-range codes; ``None`` is unanswered on
+    both."""
+    spec = InstrumentSpec(
+        id="tri",
+        name="Tri",
+        items=[Item(id=str(i), minimum=0, maximum=3) for i in range(1, 4)],
+        max_missing=1,
+    )
+    accepted = [_object_path_accepts(spec, row) for row in rows]
+    out = spec.score_array(rows, lenient=True)
+    assert out.valid.tolist() == accepted
+    if all(accepted):
+        assert spec.score_array(rows).valid.all()
+    else:
+        first = accepted.index(False)
+        with pytest.raises(InstrumentError, match=rf"^tri: row {first}: item "):
+            spec.score_array(rows)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec_and_rows(), st.data())
+def test_reach_is_every_completion(
+    case: tuple[InstrumentSpec, list[list[float | None]]], data: st.DataObject
+) -> None:
+    """Finding 3 (issue 13): ``reach`` gives exactly the range and the bands
+    that answering the unanswered items could give, by brute force over every
+    completion; the engine scores each completion."""
+    import itertools
+
+    spec, rows = case
+    answers = dict(zip(spec.item_ids, rows[0], strict=True))
+    name = data.draw(st.sampled_from(spec.scale_names))
+    sp = spec.scale(name)
+    free = [spec.item_ids[j] for j in sp.index if answers[spec.item_ids[j]] is None]
+    ranges = [
+        range(
+            spec.items[spec.item_ids.index(k)].minimum,
+            spec.items[spec.item_ids.index(k)].maximum + 1,
+        )
+        for k in free
+    ]
+    assume(math.prod(len(r) for r in ranges) <= 4000)
+    values = []
+    for codes in itertools.product(*ranges):
+        filled = {**answers, **dict(zip(free, codes, strict=True))}
+        v = score_items(spec, filled, subject="c-1").values[name]
+        assert v is not None
+        values.append(v)
+    got = spec.reach(answers, name)
+    assert (got.low, got.high) == (min(values), max(values))
+    assert got.unanswered == len(free)
+    seen = {spec.band_of(name, v) for v in values} - {None}
+    assert got.bands == tuple(label for label in sp.labels if label in seen)

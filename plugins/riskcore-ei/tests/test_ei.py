@@ -64,7 +64,8 @@ def factors(values: dict[str, int | None]) -> dict[str, float]:
     case = case_with(resp(values))
     subj = case.subject("t-1")
     got = (
-        hooks.riskcore_risk_factors(subj, hooks.riskcore_assess(subj, case) or []) or []
+        hooks.riskcore_risk_factors(subj, hooks.riskcore_assess(subj, case) or [], case)
+        or []
     )
     return {f.threat: f.odds_ratio for f in got}
 
@@ -153,6 +154,29 @@ def test_low_domains_raise_burnout_and_boundary_erosion_strongest_only() -> None
     assert factors(only_oea_low) == {"boundary-erosion": 1.2}
 
 
+def test_incomplete_wleis_that_could_be_low_fails_closed() -> None:
+    """Issue 13, finding 3: an incomplete WLEIS left its domains without a
+    value and added no factor, though they could still be low."""
+    values = same(4)
+    values["13"] = None  # ROE (self-management with UOE): 4,4,4 + 1..7
+    got = factors(values)
+    # self-management = mean(UOE 4, ROE 3.25..5) could be 3.625 < 4: low
+    assert got == {"burnout": 1.4, "boundary-erosion": 1.5}
+    case = case_with(resp(values))
+    subj = case.subject("t-1")
+    [f, _] = (
+        hooks.riskcore_risk_factors(subj, hooks.riskcore_assess(subj, case) or [], case)
+        or []
+    )
+    assert f.reason == (
+        "self-management could be low (WLEIS, riskcore's inferred domain map) with "
+        "1 unanswered item (possible from 3.625; fail closed)"
+    )
+    high = same(6)
+    high["13"] = None  # 6,6,6 + 1..7 -> ROE >= 4.75: cannot be low
+    assert factors(high) == {}
+
+
 def test_not_measured_domain_raises_nothing() -> None:
     got = factors(same(7))
     assert got == {}
@@ -160,7 +184,7 @@ def test_not_measured_domain_raises_nothing() -> None:
 
 def test_never_touches_clients() -> None:
     case = case_with()
-    assert hooks.riskcore_risk_factors(case.subject("c-1"), []) is None
+    assert hooks.riskcore_risk_factors(case.subject("c-1"), [], case) is None
 
 
 # ------------------------------------------------------------------ plugin
@@ -208,7 +232,7 @@ def test_latest_administration_counts() -> None:
     scores = hooks.riskcore_assess(subj, case) or []
     totals = [s.value for s in scores if (s.instrument, s.scale) == ("wleis", "total")]
     assert totals == [6, 2]  # oldest first
-    got = hooks.riskcore_risk_factors(subj, scores) or []
+    got = hooks.riskcore_risk_factors(subj, scores, case) or []
     assert {f.threat: f.odds_ratio for f in got} == {
         "burnout": 1.4,
         "boundary-erosion": 1.5,

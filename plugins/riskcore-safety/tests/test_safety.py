@@ -22,6 +22,7 @@ from riskcore.model import (
     Practice,
     Professional,
     ProtectedAttributes,
+    RiskFactor,
     Score,
 )
 from riskcore.testing import guarded_view, paths_disagree
@@ -31,6 +32,7 @@ from riskcore_safety.instruments import (
     AGGRESSION,
     AGGRESSION_HIGH_FLAG,
     AGGRESSION_ITEMS,
+    CSSRS_LOOKBACK_DAYS,
     GAD7,
     PHQ9,
     SPECS,
@@ -257,7 +259,10 @@ def test_cssrs_triage(
             {"1": 0, "2": 0, "6": 0, "6b": 0},
             ["cssrs.incomplete"],
         ),  # skipped 6b answered
-        ({"1": 0, "2": 0, "6": 1}, ["cssrs.moderate-risk", "cssrs.incomplete"]),
+        (
+            {"1": 0, "2": 0, "6": 1},
+            ["cssrs.high-risk", "cssrs.6b-unanswered", "cssrs.incomplete"],
+        ),  # Q6b missing: treated as within 3 months (issue 13)
         ({}, ["cssrs.incomplete"]),
     ],
 )
@@ -276,6 +281,169 @@ def test_cssrs_incomplete_is_critical_never_no_risk(
     )
 
 
+def agg(**present: int | None) -> dict[str, float | None]:
+    return {k: present.get(k.replace("-", "_"), 0) for k in AGGRESSION_ITEMS}
+
+
+def self_harm(
+    *responses: InstrumentResponse, on: dt.date | None = None
+) -> list[RiskFactor]:
+    case = attrs.evolve(case_with(*responses), assessed_on=on)
+    subj = case.subject("c-1")
+    scores = hooks.riskcore_assess(subj, case) or []
+    return [
+        f
+        for f in hooks.riskcore_risk_factors(subj, scores, case) or []
+        if f.threat == "client-self-harm"
+    ]
+
+
+def test_cssrs_q6_yes_with_6b_missing_is_high_and_flagged() -> None:
+    """Issue 13, finding 3: Q6 (behaviour) yes with Q6b missing scored
+    moderate; the worst plausible answer (within 3 months) now counts."""
+    items = {"1": 0, "2": 0, "6": 1}
+    t = triage_cssrs(items, "c-1")
+    assert t.level == "high"
+    assert [f.code for f in t.flags] == [
+        "cssrs.high-risk",
+        "cssrs.6b-unanswered",
+        "cssrs.incomplete",
+    ]
+    six_b = t.flags[1]
+    assert six_b.critical
+    assert "6b" in six_b.message
+    assert "treated as within the past 3 months" in six_b.message
+    [f] = self_harm(resp("cssrs-screener", items))
+    assert f.odds_ratio == 4.0
+    assert "Q6b unanswered" in f.reason
+    assert "fail closed" in f.reason
+    # Q6b answered no still reads as behaviour more than 3 months ago
+    assert triage_cssrs({"1": 0, "2": 0, "6": 1, "6b": 0}, "c-1").level == "moderate"
+
+
+@pytest.mark.parametrize(
+    ("items", "missing"),
+    [
+        ({"1": 0, "2": 0}, "6"),  # behaviour never asked
+        ({"1": 1, "2": 1, "3": 0, "6": 0}, "4, 5"),  # intent and plan never asked
+        ({"1": 0, "6": 0}, "2"),  # Q2 missing: Q4/Q5 may be due
+    ],
+)
+def test_cssrs_incomplete_counts_its_worst_plausible_answers(
+    items: dict[str, float | None], missing: str
+) -> None:
+    """Issue 13: unanswered critical questions count as the worst plausible
+    answer for likelihood (was x2.0 whatever was missing)."""
+    assert triage_cssrs(items, "c-1").plausible == "high"
+    [f] = self_harm(resp("cssrs-screener", items))
+    assert f.odds_ratio == 4.0
+    assert f"question(s) {missing} unanswered" in f.reason
+    # a missing Q1 cannot make it high: still at least moderate
+    [f] = self_harm(resp("cssrs-screener", {"2": 0, "6": 0}))
+    assert f.odds_ratio == 2.0
+
+
+def test_phq9_item9_unanswered_counts_as_much_as_positive() -> None:
+    """Issue 13, finding 3: item 9 unanswered got x1.5 against x3.0 for a
+    positive answer; the worst plausible answer now counts, still flagged."""
+    [pos] = self_harm(resp("phq9", phq([0] * 8 + [1])))
+    [unanswered] = self_harm(resp("phq9", phq([0] * 8 + [None])))
+    assert unanswered.odds_ratio >= pos.odds_ratio == hooks.PHQ9_ITEM9_ODDS_RATIO
+    assert "unanswered" in unanswered.reason
+    assert "fail closed" in unanswered.reason
+    [s] = assess_one("phq9", phq([0] * 8 + [None]))
+    assert codes(s) == ["phq9.item9-unanswered"]
+    for f in (pos, unanswered):
+        assert f.source is not None
+        assert "Simon" in f.source.citation
+        assert "illustrative" in f.source.citation
+        assert "64(12), 1195-1202" in f.source.citation
+
+
+def _cssrs(day: dt.date | None, **answers: int) -> InstrumentResponse:
+    items = {
+        "1": 0,
+        "2": 0,
+        "6": 0,
+        **{k.replace("q", ""): v for k, v in answers.items()},
+    }
+    return attrs.evolve(resp("cssrs-screener", items), administered=day)
+
+
+def test_recent_cssrs_behaviour_persists_after_a_later_negative_screen() -> None:
+    """Issue 13, finding 3: a negative screen erased a two-week-old attempt."""
+    today = dt.date(2026, 6, 15)
+    attempt = _cssrs(dt.date(2026, 6, 1), q6=1, q6b=1)
+    negative = _cssrs(dt.date(2026, 6, 10))
+    [f] = self_harm(attempt, negative, on=today)
+    assert f.odds_ratio == 4.0
+    assert "14 day(s) before the assessment" in f.reason
+    assert "suicidal behaviour" in f.reason
+    assert "90 days" in f.reason
+    # Q6b unanswered on the earlier screen persists too (worst plausible answer)
+    [f] = self_harm(_cssrs(dt.date(2026, 6, 1), q6=1), negative, on=today)
+    assert f.odds_ratio == 4.0
+    # the window is CSSRS_LOOKBACK_DAYS (90) days: day 90 in, day 91 out
+    edge = today - dt.timedelta(days=CSSRS_LOOKBACK_DAYS)
+    assert [
+        f.odds_ratio for f in self_harm(_cssrs(edge, q6=1, q6b=1), negative, on=today)
+    ] == [4.0]
+    old = _cssrs(edge - dt.timedelta(days=1), q6=1, q6b=1)
+    assert self_harm(old, negative, on=today) == []
+    # behaviour more than 3 months before the screen (Q6b no) does not persist
+    assert self_harm(_cssrs(dt.date(2026, 6, 1), q6=1, q6b=0), negative, on=today) == []
+
+
+def test_undated_or_unanchored_cssrs_behaviour_persists() -> None:
+    negative = _cssrs(dt.date(2026, 6, 10))
+    # an undated screen cannot be shown to be old: kept (fail closed)
+    [f] = self_harm(_cssrs(None, q6=1, q6b=1), negative, on=dt.date(2026, 6, 15))
+    assert f.odds_ratio == 4.0
+    assert "undated" in f.reason
+    # no assessed_on: the window ends at the latest screen
+    [f] = self_harm(_cssrs(dt.date(2026, 5, 1), q6=1, q6b=1), negative)
+    assert "40 day(s)" in f.reason
+    assert self_harm(_cssrs(dt.date(2026, 1, 1), q6=1, q6b=1), negative) == []
+
+
+def test_incomplete_phq9_that_could_reach_15_fails_closed() -> None:
+    """Issue 13, finding 3: an incomplete screen whose answered items could
+    still cross the cut-off added no factor."""
+    could = phq([3, 3, 3, None, None, None, 0, 0, 0])  # 9 + up to 9 -> 18
+    [f] = self_harm(resp("phq9", could))
+    assert f.odds_ratio == 1.5
+    assert f.reason == (
+        "phq9 total could reach band 'moderately-severe' with 3 unanswered items "
+        "(possible 9 to 18; fail closed)"
+    )
+    assert self_harm(resp("phq9", phq([1, 1, 1, None, None, None, 0, 0, 0]))) == []
+
+
+@pytest.mark.parametrize(
+    ("items", "odds_ratio"),
+    [
+        (agg(intoxication=1, weapon_access=1, recent_escalation=None), 3.0),
+        (agg(threats_made=None), 3.0),  # the critical item unanswered
+        (agg(intoxication=None), 1.5),  # could reach 1 at most: elevated
+    ],
+)
+def test_incomplete_aggression_screen_that_could_be_high_fails_closed(
+    items: dict[str, float | None], odds_ratio: float
+) -> None:
+    got = [
+        o
+        for t, o in factors_for(resp("aggression-screen", items))
+        if t == "in-session-aggression"
+    ]
+    assert got == [odds_ratio]
+    staff = [
+        o
+        for t, o in factors_for(resp("aggression-screen", items))
+        if t == "staff-physical-harm"
+    ]
+    assert staff == [2.5 if odds_ratio == 3.0 else 1.3]
+
+
 @pytest.mark.parametrize(
     ("items", "fragment"),
     [({"1": 2}, "item 1: 2"), ({"7": 1}, "item 7"), ({"2": 0.5}, "item 2: 0.5")],
@@ -288,10 +456,6 @@ def test_cssrs_bad_input(items: dict[str, float], fragment: str) -> None:
 
 
 # -------------------------------------------------------- aggression screen
-
-
-def agg(**present: int | None) -> dict[str, float | None]:
-    return {k: present.get(k.replace("-", "_"), 0) for k in AGGRESSION_ITEMS}
 
 
 @pytest.mark.parametrize(

@@ -273,6 +273,33 @@ def test_caseload_trauma_load_on_secondary_traumatic_stress(
     assert hooks.riskcore_risk_factors(case.subject("c-1"), [], case) is None
 
 
+def test_incomplete_pcl5_that_could_reach_33_fails_closed() -> None:
+    """Issue 13, finding 3: an incomplete PCL-5 whose answered items could
+    still cross the probable-PTSD cut-off (33) added no factor."""
+    could = items([2] * 15 + [None] * 5)  # 30 answered + up to 20 -> 30..50
+    cannot = items([0] * 15 + [None] * 5)  # 0 + up to 20: below 33 whatever
+    case = case_with(resp("pcl5", could), resp("pcl5", cannot, subject="c-2"))
+    [f] = hooks.riskcore_risk_factors(case.subject("t-1"), [], case) or []
+    assert (f.threat, f.odds_ratio) == ("secondary-traumatic-stress", 1.2)
+    assert f.reason == (
+        "1 client(s) on the caseload screen positive for probable PTSD (PCL-5 >= 33), "
+        "counting 1 whose incomplete PCL-5 could still reach 33: pcl5 total could "
+        "reach band 'probable-ptsd' with 5 unanswered items (possible 30 to 50; "
+        "fail closed)"
+    )
+    assert "c-1" not in f.reason  # counts, not who
+    # the incomplete PCL-5 still has no value and no band (nothing invented)
+    total = scored("pcl5", could)["total"]
+    assert (total.value, total.band) == (None, None)
+    # with two complete positives it makes three: x1.5
+    full = [resp("pcl5", items([4] * 20), subject=f"c-{i}") for i in (3, 4)]
+    case = case_with(resp("pcl5", could), *full)
+    [f] = hooks.riskcore_risk_factors(case.subject("t-1"), [], case) or []
+    assert f.odds_ratio == 1.5
+    case = case_with(resp("pcl5", cannot))
+    assert hooks.riskcore_risk_factors(case.subject("t-1"), [], case) == []
+
+
 # ------------------------------------------------------------------ plugin
 
 

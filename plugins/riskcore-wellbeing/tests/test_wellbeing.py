@@ -26,7 +26,14 @@ from riskcore.model import (
 from riskcore.testing import paths_disagree
 from riskcore.testing.strategies import answer_matrices
 from riskcore_wellbeing import hooks
-from riskcore_wellbeing.instruments import CBI, PROQOL5, PSS10, SPECS, WHO5
+from riskcore_wellbeing.instruments import (
+    CBI,
+    PROQOL5,
+    PSS10,
+    SPECS,
+    WHO5,
+    WHO5_DEPRESSION_FLAG,
+)
 
 CS = (3, 6, 12, 16, 18, 20, 22, 24, 27, 30)
 BO = (1, 4, 8, 10, 15, 17, 19, 21, 26, 29)
@@ -225,6 +232,30 @@ def test_who5_raw_percentage_and_cut(raw: int, band: str) -> None:
     assert s["percentage"].value == raw * 4
 
 
+@pytest.mark.parametrize(
+    ("values", "flagged"),
+    [
+        ({"1": 5, "2": 5, "3": 5, "4": 5, "5": 1}, True),  # raw 21, one item 1
+        ({"1": 0, "2": 5, "3": 5, "4": 5, "5": 5}, True),  # raw 20, one item 0
+        ({"1": 2, "2": 2, "3": 2, "4": 3, "5": 3}, True),  # raw 12: below 13
+        ({"1": 2, "2": 2, "3": 3, "4": 3, "5": 3}, False),  # raw 13, items >= 2
+        ({"1": 1, "2": 5, "3": 5, "4": 5, "5": None}, True),  # incomplete, item 1
+    ],
+)
+def test_who5_any_item_0_or_1_flags_depression_assessment(
+    values: dict[str, int | None], flagged: bool
+) -> None:
+    """Issue 13, finding 3: the WHO-5 rule is "raw score below 13 OR any item
+    answered 0 or 1"; the item half was missing. Both halves raise one flag."""
+    case = case_with(resp("who5", values))
+    s = {x.scale: x for x in hooks.riskcore_assess(case.subject("t-1"), case) or []}
+    got = [f for f in s["total"].flags if f.code == "who5.assess-for-depression"]
+    assert got == ([WHO5_DEPRESSION_FLAG] if flagged else [])
+    assert s["percentage"].flags == ()  # on the first score only
+    assert "0 or 1" in WHO5_DEPRESSION_FLAG.message
+    assert "below 13" in WHO5_DEPRESSION_FLAG.message
+
+
 def test_who5_is_strict() -> None:
     s = run(WHO5, {"1": 5, "2": 5, "3": 5, "4": 5, "5": None})
     assert s["total"].value is None
@@ -263,7 +294,8 @@ def factors(*responses: InstrumentResponse) -> dict[str, float]:
     case = case_with(*responses)
     subj = case.subject("t-1")
     got = (
-        hooks.riskcore_risk_factors(subj, hooks.riskcore_assess(subj, case) or []) or []
+        hooks.riskcore_risk_factors(subj, hooks.riskcore_assess(subj, case) or [], case)
+        or []
     )
     return {f.threat: f.odds_ratio for f in got}
 
@@ -295,6 +327,65 @@ def test_healthy_answers_raise_nothing() -> None:
             resp("proqol5", proqol), resp("cbi", same(19, 4)), resp("who5", same(5, 5))
         )
         == {}
+    )
+
+
+@pytest.mark.parametrize(
+    ("instrument", "values", "expected"),
+    [
+        # ProQOL burnout: 9 answered at 3 (reverse-keyed ones too) + 1 missing
+        # -> 28..32 on a 10-50 scale: moderate only (STS 30: moderate, complete)
+        (
+            "proqol5",
+            {**same(30, 3), "8": None},
+            {"burnout": 1.3, "secondary-traumatic-stress": 1.3},
+        ),
+        # CBI client scale (strict): 5 answered "never" (0 points) + 1 missing
+        # -> mean 0..16.7: below 50, no factor
+        ("cbi", {**same(19, 4), "19": None}, {}),
+        # CBI client scale: answered "often" (75) + 1 missing -> 62.5..79.2
+        (
+            "cbi",
+            {**same(19, 4), **{str(i): 1 for i in range(14, 19)}, "19": None},
+            {"burnout": 1.5},
+        ),
+        # WHO-5: 4 items at 3 (12) + 1 missing -> 12..17: could be below 13
+        ("who5", {**same(5, 3), "5": None}, {"burnout": 1.3}),
+        ("who5", {**same(5, 4), "5": None}, {}),  # 16..21: cannot
+    ],
+)
+def test_incomplete_scale_that_could_reach_a_band_fails_closed(
+    instrument: str, values: dict[str, int | None], expected: dict[str, float]
+) -> None:
+    """Issue 13, finding 3: an incomplete instrument whose possible range
+    crosses a cut-off added no factor; it adds the band's factor now."""
+    assert factors(resp(instrument, values)) == expected
+    case = case_with(resp(instrument, values))
+    subj = case.subject("t-1")
+    got = hooks.riskcore_risk_factors(
+        subj, hooks.riskcore_assess(subj, case) or [], case
+    )
+    for f in got or []:
+        if f.threat == "burnout":
+            assert f.reason.endswith("fail closed)")
+            assert "could reach band" in f.reason
+
+
+def test_incomplete_proqol_that_could_be_high_gets_the_high_factor() -> None:
+    proqol = same(30, 5)
+    for i in BO_REVERSED:
+        proqol[str(i)] = 1  # burnout 50, STS 50, both high
+    proqol["8"] = None  # burnout: 45..50 -> high whatever item 8 is
+    case = case_with(resp("proqol5", proqol))
+    subj = case.subject("t-1")
+    got = hooks.riskcore_risk_factors(
+        subj, hooks.riskcore_assess(subj, case) or [], case
+    )
+    [f] = [f for f in got or [] if f.threat == "burnout"]
+    assert f.odds_ratio == 2.0
+    assert f.reason == (
+        "proqol5 burnout could reach band 'high' with 1 unanswered item "
+        "(possible 46 to 50; fail closed)"
     )
 
 
@@ -332,7 +423,7 @@ def test_end_to_end_assess() -> None:
 def test_never_touches_clients() -> None:
     """Fairness: this plugin returns no factor for clients at all."""
     case = Case(id="k", practice=Practice(id="p"), clients=[Client(id="c-1")])
-    assert hooks.riskcore_risk_factors(case.subject("c-1"), []) is None
+    assert hooks.riskcore_risk_factors(case.subject("c-1"), [], case) is None
 
 
 # --------------------------------------------- object and columnar paths agree

@@ -6,6 +6,8 @@
 * The columnar path, :func:`score_array`, scores a 2-D array or DataFrame of many
   respondents with numpy (imported only when called).
 * :func:`reliable_change` is the Jacobson & Truax Reliable Change Index.
+* :func:`reach` tells what an incomplete scale could still be (its possible
+  range and the bands it could reach): the fail-closed rule for plugins.
 
 ``import riskcore.instruments`` does not import numpy or pandas.
 
@@ -23,6 +25,8 @@ from riskcore.instruments.rci import (
 )
 from riskcore.instruments.scoring import (
     InstrumentResult,
+    Reach,
+    reach,
     score,
     score_items,
     score_to_scores,
@@ -49,6 +53,7 @@ __all__ = [
     "InstrumentSpec",
     "Item",
     "Loinc",
+    "Reach",
     "Reliability",
     "ReliableChange",
     "Scale",
@@ -56,6 +61,7 @@ __all__ = [
     "Transform",
     "Verdict",
     "rci_threshold",
+    "reach",
     "reliable_change",
     "reliable_change_array",
     "score",

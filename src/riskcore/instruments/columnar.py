@@ -2,7 +2,9 @@
 
 Rows are respondents, columns are items in the spec's order (or, for a pandas
 DataFrame, columns named by item id; other columns are ignored). ``NaN`` (or
-``pd.NA``) means unanswered. There is no Python loop per respondent: the scale
+``None``, or ``pd.NA``) means unanswered. A cell must hold a number, as on the
+object path: a bool (``True`` is not the code 1), a string or any other object
+is rejected with an error naming the row and the item. There is no Python loop per respondent: the scale
 sums are one matrix product, the answered counts another, and every rule of
 :mod:`riskcore.instruments.spec` is applied to whole columns with the same
 floating-point formula as the object path, so both agree exactly.
@@ -14,6 +16,7 @@ numpy (and pandas, for DataFrames) is imported only when a function here runs.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
@@ -161,6 +164,13 @@ def _plan_arrays(spec: InstrumentSpec) -> dict[str, Any]:
 
 
 def _from_frame(spec: InstrumentSpec, df: Any) -> Any:
+    """The item columns of *df* as an array.
+
+    Numeric columns come back as numbers (pandas' nullable ``Int64`` and
+    ``Float64`` with ``pd.NA`` as NaN); if any column is of another kind (bool,
+    object, string, categorical), the columns come back as objects, which
+    :func:`_from_objects` checks cell by cell.
+    """
     import numpy as np
 
     by_name = {str(c): c for c in df.columns}
@@ -171,20 +181,76 @@ def _from_frame(spec: InstrumentSpec, df: Any) -> Any:
             raise InstrumentError(msg)
         cols.append(by_name[k])
     sub = df[cols]
-    if all(dt.kind in "iu" for dt in sub.dtypes if isinstance(dt, np.dtype)) and all(
-        isinstance(dt, np.dtype) for dt in sub.dtypes
-    ):
+    dtypes = list(sub.dtypes)
+    if all(isinstance(dt, np.dtype) and dt.kind in "iu" for dt in dtypes):
         return sub.to_numpy()
-    try:
+    if all(getattr(dt, "kind", "O") in "iuf" for dt in dtypes):
         return sub.to_numpy(dtype=np.float64, na_value=np.nan)
-    except (TypeError, ValueError) as exc:
-        msg = f"{spec.id}: the item columns are not numeric"
-        raise InstrumentError(msg) from exc
+    return sub.to_numpy(dtype=object)
+
+
+_NUMBER, _UNANSWERED, _NOT_A_NUMBER = 0, 1, 2
+
+
+def _cell_kind(value: object) -> int:
+    """What one answer cell holds: a number, nothing (``None``, NaN, pandas'
+    ``NA``) or something the object path rejects (a bool, a string, ...).
+
+    The same rule as :class:`~riskcore.model.InstrumentResponse`'s validator:
+    ``True`` is not the answer code 1, and ``"2"`` is not 2.
+    """
+    import numpy as np
+
+    t = type(value)
+    if t is int:
+        return _NUMBER
+    if t is float:
+        return _UNANSWERED if value != value else _NUMBER
+    if value is None or t.__name__ == "NAType":  # pandas.NA, without pandas
+        return _UNANSWERED
+    if t is bool or isinstance(value, np.bool_):
+        return _NOT_A_NUMBER
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return _UNANSWERED if value != value else _NUMBER
+    return _NOT_A_NUMBER
+
+
+def _from_objects(arr: Any) -> tuple[Any, Any]:
+    """An object array as float64 codes (NaN: unanswered) and the mask of
+    cells that are not numbers (:func:`_cell_kind`)."""
+    import numpy as np
+
+    with np.errstate(invalid="ignore"):  # NaN != NaN is how NaN is found
+        kind = np.frompyfunc(_cell_kind, 1, 1)(arr).astype(np.int8)
+    number = kind == _NUMBER
+    picked = np.where(number, arr, np.nan)
+    try:
+        values = picked.astype(np.float64)
+    except OverflowError:  # an int beyond float range: out of any item's range
+        values = np.frompyfunc(_to_float, 1, 1)(picked).astype(np.float64)
+    return values, kind == _NOT_A_NUMBER
+
+
+def _to_float(value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _shown(value: object) -> str:
+    """An answer as an error message may show it: a number (or a bool) by its
+    repr, anything else by its type only (never free text)."""
+    if isinstance(value, (int, float)):
+        return repr(value)
+    import numpy as np
+
+    if isinstance(value, (np.bool_, np.integer, np.floating)):
+        return repr(value.item())
+    return f"a {type(value).__name__}"
 
 
 def _bad_reason(value: float, lo: float, hi: float) -> str:
-    import math
-
     if not math.isfinite(value):
         return "is not a finite number"
     if not float(value).is_integer():
@@ -203,11 +269,13 @@ def score_array(
         The instrument.
     data:
         A 2-D array-like with one column per item in ``spec.item_ids`` order
-        (NaN = unanswered; an integer array has no missing answers), or a pandas
-        DataFrame whose columns are named by item id.
+        (NaN or ``None`` = unanswered; an integer array has no missing
+        answers), or a pandas DataFrame whose columns are named by item id.
+        Every answer must be a number: a bool, a string or any other object
+        is a bad answer, as on the object path.
     lenient:
         If false (default), the first bad answer (out of range, not an integer
-        code, infinite) raises :class:`~riskcore.errors.InstrumentError` naming
+        code, infinite, not a number) raises :class:`~riskcore.errors.InstrumentError` naming
         the row index and the item. If true, rows with a bad answer are marked
         invalid (``valid`` False, NaN scores, no flags) and the others are scored.
 
@@ -226,6 +294,10 @@ def score_array(
     riskcore.errors.InstrumentError: demo: row 0: item 2: 9.0 is not in [0, 4]
     >>> spec.score_array([[4, 9, 0], [1, 1, 1]], lenient=True).valid.tolist()
     [False, True]
+    >>> spec.score_array([[4, True, 0]])
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.InstrumentError: demo: row 0: item 2: True is not a number
     """
     import numpy as np
 
@@ -233,18 +305,20 @@ def score_array(
     if hasattr(data, "columns") and type(data).__module__.startswith("pandas"):
         index = data.index
         data = _from_frame(spec, data)
-    arr = np.asarray(data)
+    # Not an array yet (e.g. nested lists): keep each cell's Python type, so a
+    # True among ints is seen (np.asarray would make it a silent 1).
+    arr = data if isinstance(data, np.ndarray) else np.asarray(data, dtype=object)
     n_items = len(spec.item_ids)
     if arr.ndim != 2 or arr.shape[1] != n_items:
         msg = f"{spec.id}: expected a 2-D array with {n_items} item columns, got shape {arr.shape}"
         raise InstrumentError(msg)
-    if arr.dtype.kind not in "iuf":
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError) as exc:
-            msg = f"{spec.id}: the answers are not numeric (dtype {arr.dtype})"
-            raise InstrumentError(msg) from exc
     p = _plan_arrays(spec)
+    if arr.dtype.kind not in "iuf":
+        # bool, object, string, complex, datetime ...: checked cell by cell,
+        # rejecting what the object path rejects (a bool is not a code).
+        raw = arr if arr.dtype.kind == "O" else arr.astype(object)
+        values, not_number = _from_objects(raw)
+        return _score_general(spec, p, values, index, lenient, not_number, raw)
     if arr.dtype.kind in "iu" and arr.shape[0] > 0:
         if p["uniform"]:
             in_range = arr.min() >= p["lo_i"][0] and arr.max() <= p["hi_i"][0]
@@ -391,9 +465,19 @@ def _column_sums(spec: InstrumentSpec, p: dict[str, Any], at: Any) -> Any:
 
 
 def _score_general(
-    spec: InstrumentSpec, p: dict[str, Any], x: Any, index: Any, lenient: bool
+    spec: InstrumentSpec,
+    p: dict[str, Any],
+    x: Any,
+    index: Any,
+    lenient: bool,
+    not_number: Any = None,
+    raw: Any = None,
 ) -> ColumnarResult:
-    """General path: float codes with NaN for missing, validation per cell."""
+    """General path: float codes with NaN for missing, validation per cell.
+
+    *not_number* masks cells that held something other than a number (their
+    *x* is NaN); *raw* is the object array they came from, for the message.
+    """
     import numpy as np
 
     n_rows = x.shape[0]
@@ -401,6 +485,8 @@ def _score_general(
     missing = np.isnan(x)
     with np.errstate(invalid="ignore"):
         good = (x >= lo) & (x <= hi) & (x == np.floor(x))
+    if not_number is not None:
+        missing &= ~not_number
     bad = ~(good | missing)
     bad_item = None
     valid = None
@@ -409,6 +495,12 @@ def _score_general(
         if not lenient:
             row = int(np.argmax(bad_rows))
             j = int(np.argmax(bad[row]))
+            if not_number is not None and not_number[row, j]:
+                msg = (
+                    f"{spec.id}: row {row}: item {spec.item_ids[j]}: "
+                    f"{_shown(raw[row, j])} is not a number"
+                )
+                raise InstrumentError(msg)
             value = float(x[row, j])
             msg = (
                 f"{spec.id}: row {row}: item {spec.item_ids[j]}: {value!r} "

@@ -47,7 +47,7 @@ from riskcore.model.assessment import Flag, FlagLevel
 if TYPE_CHECKING:
     from riskcore.instruments.columnar import ColumnarResult
     from riskcore.instruments.rci import ReliableChange
-    from riskcore.instruments.scoring import InstrumentResult
+    from riskcore.instruments.scoring import InstrumentResult, Reach
     from riskcore.model.assessment import Score
     from riskcore.model.observations import InstrumentResponse
     from riskcore.model.subjects import SubjectKind
@@ -896,6 +896,27 @@ class InstrumentSpec:
         return score_to_scores(
             self, response, subject_kind, subject=subject, plugin=plugin
         )
+
+    def reach(
+        self,
+        items: Mapping[str, int | float | None],
+        scale: str = "total",
+        *,
+        subject: str = "-",
+    ) -> Reach:
+        """What *scale* could still be once the unanswered items are answered;
+        see :func:`~riskcore.instruments.reach`.
+
+        >>> spec = InstrumentSpec(id="d", name="D", items=uniform_items(2, 0, 3))
+        >>> r = spec.reach({"1": 2, "2": None})
+        >>> r.low, r.high, r.unanswered
+        (2.0, 5.0, 1)
+
+        .. versionadded:: 0.2
+        """
+        from riskcore.instruments.scoring import reach
+
+        return reach(self, items, scale, subject=subject)
 
     def score_array(self, data: Any, *, lenient: bool = False) -> ColumnarResult:
         """Score many respondents (columnar path); see :func:`~riskcore.instruments.score_array`.

@@ -136,21 +136,61 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     return out
 
 
+def _could_be_low(subject: Subject, case: Case, domain: str) -> str | None:
+    """The fail-closed reason if *domain* of the latest WLEIS is incomplete but
+    could still be low once its unanswered items are answered, else ``None``.
+
+    The domain is the mean of its subscales; its lowest possible value is the
+    mean of their lowest reachable values (:func:`riskcore.instruments.reach`).
+    """
+    responses = case.history(subject.id, _IDS)
+    subscales = DOMAINS.get(domain, ())
+    if not responses or not subscales:
+        return None
+    items = responses[-1].items
+    reaches = [WLEIS.reach(items, s, subject=subject.id) for s in subscales]
+    lowest = sum(r.low for r in reaches) / len(reaches)
+    if lowest >= LOW_DOMAIN:
+        return None
+    unanswered = sum(r.unanswered for r in reaches)
+    items_word = "item" if unanswered == 1 else "items"
+    return (
+        f"{domain} could be low (WLEIS, riskcore's inferred domain map) with "
+        f"{unanswered} unanswered {items_word} (possible from {lowest:g}; fail closed)"
+    )
+
+
 @hookimpl
 def riskcore_risk_factors(
-    subject: Subject, scores: Sequence[Score]
+    subject: Subject, scores: Sequence[Score], case: Case
 ) -> list[RiskFactor] | None:
-    """Low inferred domains raise burnout and boundary-erosion (see :data:`RULES`)."""
+    """Low inferred domains raise burnout and boundary-erosion (see :data:`RULES`).
+
+    A domain left incomplete by unanswered WLEIS items fails closed: its rule
+    applies when the domain could still be low once they are answered.
+    """
     if not isinstance(subject, Professional):
         return None
     latest: dict[str, Score] = {}
     for s in scores:  # administration order: the last one wins
         if s.plugin in (None, "ei") and s.instrument == DOMAIN_INSTRUMENT:
             latest[s.scale] = s
+    could: dict[str, str | None] = {}
     best: dict[str, RiskFactor] = {}
     for domain, threat, odds_ratio in RULES:
         found = latest.get(domain)
-        if found is None or found.band != "low":
+        if found is None:
+            continue
+        if found.band == "low":
+            reason = f"low {domain} (WLEIS, riskcore's inferred domain map)"
+        elif found.value is None and found.measured:
+            if domain not in could:
+                could[domain] = _could_be_low(subject, case, domain)
+            why = could[domain]
+            if why is None:
+                continue
+            reason = why
+        else:
             continue
         if threat in best and best[threat].odds_ratio >= odds_ratio:
             continue
@@ -158,7 +198,7 @@ def riskcore_risk_factors(
             threat=threat,
             subject=subject.id,
             odds_ratio=odds_ratio,
-            reason=f"low {domain} (WLEIS, riskcore's inferred domain map)",
+            reason=reason,
             source=_ILLUSTRATIVE,
             score=f"{DOMAIN_INSTRUMENT}.{domain}",
         )

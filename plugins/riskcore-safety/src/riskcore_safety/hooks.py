@@ -13,10 +13,11 @@ Nothing here reads a subject's protected attributes. The factors on
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from riskcore import hookimpl
-from riskcore.instruments import InstrumentSpec
+from riskcore.instruments import InstrumentSpec, Reach
 from riskcore.model import (
     AssessorInfo,
     Case,
@@ -35,11 +36,16 @@ from riskcore_safety.instruments import (
     AGGRESSION_HIGH_FLAG,
     CSSRS_ID,
     CSSRS_LEVELS,
+    CSSRS_LOOKBACK_DAYS,
+    PHQ9,
     SPECS,
+    CssrsTriage,
     triage_cssrs,
 )
 
 __all__ = [
+    "PHQ9_ITEM9_ODDS_RATIO",
+    "PHQ9_SELF_HARM_BANDS",
     "THREATS",
     "riskcore_assess",
     "riskcore_assessor_info",
@@ -55,6 +61,42 @@ _ILLUSTRATIVE = Source(
     citation="riskcore illustrative default (not from a published effect size)",
     note="Override in a site catalog when local evidence exists.",
 )
+_CSSRS_ONLY = (CSSRS_ID,)
+_PHQ9_ONLY = (PHQ9.id,)
+
+# PHQ-9 item 9 on client-self-harm. Simon GE, Rutter CM, Peterson D, et al.
+# (2013). Does response on the PHQ-9 depression questionnaire predict subsequent
+# suicide attempt or suicide death? Psychiatric Services 64(12):1195-1202,
+# doi:10.1176/appi.ps.201200587 (abstract, checked in the stored PubMed and
+# psychiatryonline copies): one-year cumulative risk of a suicide attempt rose
+# from 0.4 % ("not at all") to 4 % ("nearly every day"), and item 9 "remained a
+# strong predictor" after adjustment for age, sex, treatment history and
+# depression severity. The adjusted hazard ratio for a positive answer (>= 1,
+# "several days" or more) could not be confirmed in a stored source, so x3.0
+# stays riskcore's illustrative default, modelled on that study (the crude
+# 0.4 % -> 4 % contrast, about x10, is for "nearly every day" alone and is not
+# adjusted for the other factors here). An unanswered item 9 counts as the worst
+# plausible answer (issue 13): the same factor, never a smaller one.
+PHQ9_ITEM9_ODDS_RATIO = 3.0
+"""Illustrative odds ratio of PHQ-9 item 9 >= 1 (or unanswered) on client-self-harm."""
+_PHQ9_ITEM9_SOURCE = Source(
+    citation=(
+        "riskcore illustrative default, modelled on Simon, G. E., Rutter, C. M., "
+        "Peterson, D., et al. (2013). Does response on the PHQ-9 depression "
+        "questionnaire predict subsequent suicide attempt or suicide death? "
+        "Psychiatric Services, 64(12), 1195-1202."
+    ),
+    url="https://doi.org/10.1176/appi.ps.201200587",
+    note=(
+        "Illustrative: the study reports one-year suicide-attempt risk of 0.4 % "
+        "after 'not at all' and 4 % after 'nearly every day'; its adjusted effect "
+        "of any positive answer was not confirmed, so x3.0 is not a published "
+        "figure. Unanswered item 9 counts as positive (fail closed). Override in "
+        "a site catalog."
+    ),
+)
+PHQ9_SELF_HARM_BANDS = ("moderately-severe", "severe")
+"""PHQ-9 bands (total >= 15) that move client-self-harm (x1.5, illustrative)."""
 
 
 @hookimpl
@@ -156,20 +198,45 @@ def _codes(s: Score | None) -> set[str]:
     return {f.code for f in s.flags} if s is not None else set()
 
 
-def _aggression_level(score: Score) -> str | None:
-    """``"high"``, ``"elevated"`` (1-2 factors, or incomplete: fail closed) or ``None``."""
+def _aggression_finding(
+    subject: Subject, response: InstrumentResponse
+) -> tuple[str, str] | None:
+    """``(level, why)`` of one aggression screen, or ``None`` for nothing found.
+
+    ``"high"`` (threats made, or 3+ factors: riskcore's rule), ``"elevated"``
+    (1-2 factors) or ``None``. An incomplete screen fails closed: it is
+    ``"high"`` when it could still reach the high band
+    (:func:`riskcore.instruments.reach`) or its critical item, threats made,
+    is unanswered (the worst plausible answer counts), and at least
+    ``"elevated"`` otherwise.
+    """
+    score = _aggression_score(subject, response)
     if score.band == "high":
-        return "high"
-    if score.band == "elevated" or score.value is None:
-        return "elevated"
-    return None
+        return "high", "aggression screen high (not validated)"
+    if score.value is not None:
+        if score.band == "elevated":
+            return "elevated", "aggression screen elevated (1-2 factors; not validated)"
+        return None
+    reach = AGGRESSION.reach(response.items, subject=subject.id)
+    if reach.could_reach("high"):
+        return "high", f"{reach.reason('high')} (not validated)"
+    if response.items.get(_THREATS_ITEM) is None:
+        return "high", (
+            "aggression screen incomplete: 'threats made' unanswered, read as yes, "
+            "so high (fail closed; not validated)"
+        )
+    return "elevated", "aggression screen incomplete: treated as elevated (fail closed)"
+
+
+_THREATS_ITEM = "threats-made"
 
 
 def _staff_factors(subject: Professional, case: Case) -> list[RiskFactor]:
     """``staff-physical-harm`` of a clinician, from their clients' aggression screens.
 
     The strongest finding on the caseload counts once: x2.5 for a client whose
-    latest screen is high, x1.3 for elevated or incomplete (fail closed).
+    latest screen is high (or incomplete and could be high), x1.3 for elevated
+    or incomplete (fail closed).
     """
     best: tuple[float, str] | None = None
     for c in case.clients:
@@ -178,16 +245,13 @@ def _staff_factors(subject: Professional, case: Case) -> list[RiskFactor]:
         screens = case.history(c.id, _AGGRESSION_ONLY)
         if not screens:
             continue
-        score = _aggression_score(c, screens[-1])  # the latest
-        level = _aggression_level(score)
-        if level is None:
+        found = _aggression_finding(c, screens[-1])  # the latest
+        if found is None:
             continue
+        level, why = found
         odds_ratio = 2.5 if level == "high" else 1.3
         if best is None or odds_ratio > best[0]:
-            best = (
-                odds_ratio,
-                f"a client's aggression screen is {level} (not validated)",
-            )
+            best = (odds_ratio, f"a client's {why}")
     if best is None:
         return []
     return [
@@ -202,32 +266,136 @@ def _staff_factors(subject: Professional, case: Case) -> list[RiskFactor]:
     ]
 
 
-_CSSRS_RULES = (
-    ("cssrs.high-risk", 4.0, "C-SSRS screener high risk"),
-    (
-        "cssrs.incomplete",
-        2.0,
-        "C-SSRS screener incomplete: treated as at least moderate (fail closed)",
-    ),
-    ("cssrs.moderate-risk", 2.0, "C-SSRS screener moderate risk"),
-    ("cssrs.low-risk", 1.3, "C-SSRS screener low risk"),
-)
-"""First match wins: a known high finding outranks an incomplete form."""
+_CSSRS_ODDS = {"high": 4.0, "moderate": 2.0, "low": 1.3}
+"""Illustrative odds ratios of the C-SSRS levels on client-self-harm; an
+incomplete screen counts as at least moderate, and as high when its worst
+plausible answers are (fail closed)."""
+
+
+def _cssrs_latest(t: CssrsTriage) -> tuple[float, str] | None:
+    """The factor of the latest C-SSRS screen: ``(odds ratio, reason)``."""
+    level = t.level
+    if level == "high":
+        why = "C-SSRS screener high risk"
+        if any(f.code == "cssrs.6b-unanswered" for f in t.flags):
+            why += (
+                " (Q6 behaviour yes, Q6b unanswered: treated as within the past "
+                "3 months; fail closed)"
+            )
+        return _CSSRS_ODDS["high"], why
+    if not t.complete:
+        unanswered = [p.split()[1] for p in t.problems if p.endswith("unanswered")]
+        if t.plausible == "high" and unanswered:
+            return _CSSRS_ODDS["high"], (
+                "C-SSRS screener incomplete: question(s) "
+                f"{', '.join(unanswered)} unanswered, and yes would be high risk "
+                "(worst plausible answer; fail closed)"
+            )
+        return max(_CSSRS_ODDS["moderate"], _CSSRS_ODDS.get(level, 0.0)), (
+            "C-SSRS screener incomplete: treated as at least moderate (fail closed)"
+        )
+    if level in _CSSRS_ODDS:
+        return _CSSRS_ODDS[level], f"C-SSRS screener {level} risk"
+    return None
+
+
+def _reference_day(case: Case, screens: Sequence[InstrumentResponse]) -> dt.date | None:
+    """The day the look-back window ends.
+
+    The case's ``assessed_on``; without it, the latest administration of the
+    subject's screens (today is no earlier than that, so measuring from it
+    keeps a finding at least as long as measuring from today would); ``None``
+    if nothing is dated.
+    """
+    if case.assessed_on is not None:
+        return case.assessed_on
+    days = [r.administered for r in screens if r.administered is not None]
+    return max(days) if days else None
+
+
+def _cssrs_persisting(
+    subject: Subject, case: Case, screens: Sequence[InstrumentResponse]
+) -> tuple[float, str] | None:
+    """Recent suicidal behaviour from any screen in the look-back window.
+
+    A screen with Q6 yes and Q6b yes (or unanswered) administered at most
+    :data:`~riskcore_safety.instruments.CSSRS_LOOKBACK_DAYS` days before the
+    reference day (:func:`_reference_day`) keeps the high-risk factor,
+    whatever a later screen says. Undated screens are kept (nothing shows
+    they are older than the window: fail closed), as are screens dated after
+    the reference day. The reason names days, never a date.
+    """
+    ref = _reference_day(case, screens)
+    best: tuple[int, str] | None = None  # (age in days, why); the most recent wins
+    for r in screens:
+        if not triage_cssrs(r.items, subject.id).recent_behaviour:
+            continue
+        if r.administered is None or ref is None:
+            age, when = -(10**9), "an undated C-SSRS screener (kept: fail closed)"
+        else:
+            age = (ref - r.administered).days
+            if age > CSSRS_LOOKBACK_DAYS:
+                continue
+            when = (
+                f"a C-SSRS screener {age} day(s) before the assessment"
+                if age >= 0
+                else "a C-SSRS screener dated after the assessment"
+            )
+        if best is None or age < best[0]:
+            best = (age, when)
+    if best is None:
+        return None
+    return _CSSRS_ODDS["high"], (
+        f"{best[1]} reported suicidal behaviour within the past 3 months; it "
+        f"counts for {CSSRS_LOOKBACK_DAYS} days whatever a later screen says"
+    )
+
+
+def _cssrs_factor(subject: Subject, case: Case) -> tuple[float, str] | None:
+    """The one C-SSRS factor on client-self-harm: the stronger of the latest
+    screen's and of recent behaviour in the look-back window (the latest's
+    reason on a tie)."""
+    screens = case.history(subject.id, _CSSRS_ONLY)  # oldest first
+    if not screens:
+        return None
+    latest = _cssrs_latest(triage_cssrs(screens[-1].items, subject.id))
+    persisting = _cssrs_persisting(subject, case, screens)
+    if persisting is None or (latest is not None and latest[0] >= persisting[0]):
+        return latest
+    return persisting
+
+
+def _phq9_reach(subject: Subject, case: Case) -> Reach | None:
+    """What the latest PHQ-9's total could still be (``None``: no PHQ-9)."""
+    screens = case.history(subject.id, _PHQ9_ONLY)
+    if not screens:
+        return None
+    return PHQ9.reach(screens[-1].items, subject=subject.id)
 
 
 @hookimpl
 def riskcore_risk_factors(
     subject: Subject, scores: Sequence[Score], case: Case
 ) -> list[RiskFactor] | None:
-    """Illustrative odds ratios from the latest administration of each screen.
+    """Odds ratios from the latest administration of each screen, failing closed.
 
-    For a client, ``client-self-harm``: PHQ-9 item 9 positive x3.0, unanswered
-    x1.5 (fail closed), total >= 15 x1.5; C-SSRS high x4.0, incomplete x2.0
-    (unless high is already known), moderate x2.0, low x1.3; and
-    ``in-session-aggression``: aggression screen high x3.0, elevated or
-    incomplete x1.5 (fail closed). For a professional, ``staff-physical-harm``
-    from their clients' aggression screens (see :func:`_staff_factors`).
-    All are riskcore defaults, not published effect sizes.
+    For a client, ``client-self-harm``:
+
+    * PHQ-9 item 9 positive x3.0, or **unanswered x3.0** (the worst plausible
+      answer; :data:`PHQ9_ITEM9_ODDS_RATIO`, modelled on Simon et al. 2013);
+    * PHQ-9 total >= 15 x1.5, or an incomplete PHQ-9 that could still reach 15
+      (:func:`riskcore.instruments.reach`);
+    * one C-SSRS factor: high x4.0 (Q6 yes with Q6b unanswered is high),
+      incomplete x4.0 when yes to an unanswered question would be high, else
+      x2.0, moderate x2.0, low x1.3; and recent suicidal behaviour (Q6/Q6b)
+      on any screen within :data:`~riskcore_safety.instruments.CSSRS_LOOKBACK_DAYS`
+      days keeps x4.0 whatever a later screen says.
+
+    ``in-session-aggression``: aggression screen high x3.0 (or incomplete and
+    could be high), elevated or incomplete x1.5 (fail closed). For a
+    professional, ``staff-physical-harm`` from their clients' aggression
+    screens (see :func:`_staff_factors`). All odds ratios are riskcore
+    defaults, not published effect sizes.
     """
     if isinstance(subject, Professional):
         return _staff_factors(subject, case)
@@ -236,14 +404,20 @@ def riskcore_risk_factors(
     latest = _latest(scores)
     out: list[RiskFactor] = []
 
-    def add(threat: str, odds_ratio: float, reason: str, score: str) -> None:
+    def add(
+        threat: str,
+        odds_ratio: float,
+        reason: str,
+        score: str,
+        source: Source = _ILLUSTRATIVE,
+    ) -> None:
         out.append(
             RiskFactor(
                 threat=threat,
                 subject=subject.id,
                 odds_ratio=odds_ratio,
                 reason=reason,
-                source=_ILLUSTRATIVE,
+                source=source,
                 score=score,
             )
         )
@@ -251,38 +425,44 @@ def riskcore_risk_factors(
     phq = latest.get(("phq9", "total"))
     codes = _codes(phq)
     if "phq9.item9-positive" in codes:
-        add("client-self-harm", 3.0, "PHQ-9 item 9 endorsed", "phq9.total")
+        add(
+            "client-self-harm",
+            PHQ9_ITEM9_ODDS_RATIO,
+            "PHQ-9 item 9 endorsed",
+            "phq9.total",
+            _PHQ9_ITEM9_SOURCE,
+        )
     elif "phq9.item9-unanswered" in codes:
         add(
             "client-self-harm",
-            1.5,
-            "PHQ-9 item 9 unanswered (fail closed)",
+            PHQ9_ITEM9_ODDS_RATIO,
+            "PHQ-9 item 9 unanswered: counted as endorsed (worst plausible answer; "
+            "fail closed)",
             "phq9.total",
+            _PHQ9_ITEM9_SOURCE,
         )
-    if phq is not None and phq.value is not None and phq.value >= 15:
+    if phq is not None and phq.band in PHQ9_SELF_HARM_BANDS:
         add("client-self-harm", 1.5, "PHQ-9 total 15 or more", "phq9.total")
+    elif phq is not None and phq.value is None:
+        reach = _phq9_reach(subject, case)
+        band = next(
+            (b for b in PHQ9_SELF_HARM_BANDS if reach and reach.could_reach(b)), None
+        )
+        if reach is not None and band is not None:
+            add("client-self-harm", 1.5, reach.reason(band), "phq9.total")
 
-    ccodes = _codes(latest.get((CSSRS_ID, "risk-level")))
-    for code, odds_ratio, reason in _CSSRS_RULES:
-        if code in ccodes:
-            add("client-self-harm", odds_ratio, reason, f"{CSSRS_ID}.risk-level")
-            break
+    cssrs = _cssrs_factor(subject, case)
+    if cssrs is not None:
+        add("client-self-harm", cssrs[0], cssrs[1], f"{CSSRS_ID}.risk-level")
 
-    agg = latest.get((AGGRESSION.id, "total"))
-    level = _aggression_level(agg) if agg is not None else None
-    if level == "high":
+    screens = case.history(subject.id, _AGGRESSION_ONLY)
+    found = _aggression_finding(subject, screens[-1]) if screens else None
+    if found is not None:
+        level, why = found
         add(
             "in-session-aggression",
-            3.0,
-            "aggression screen high (not validated)",
+            3.0 if level == "high" else 1.5,
+            why,
             "aggression-screen.total",
         )
-    elif level == "elevated":
-        incomplete = agg is not None and agg.value is None
-        why = (
-            "aggression screen incomplete: treated as elevated (fail closed)"
-            if incomplete
-            else "aggression screen 1-2 factors (not validated)"
-        )
-        add("in-session-aggression", 1.5, why, "aggression-screen.total")
     return out

@@ -31,9 +31,12 @@ from riskcore.model import Flag, FlagLevel, Source
 __all__ = [
     "AGGRESSION",
     "AGGRESSION_ITEMS",
+    "CSSRS_6B_UNANSWERED",
     "CSSRS_ID",
+    "CSSRS_INCOMPLETE",
     "CSSRS_ITEMS",
     "CSSRS_LEVELS",
+    "CSSRS_LOOKBACK_DAYS",
     "GAD7",
     "PHQ9",
     "SPECS",
@@ -179,6 +182,11 @@ SPECS: Final = (PHQ9, GAD7, AGGRESSION)
 # of the LOINC 93373-9 questionnaire). Triage (Columbia Lighthouse Project):
 # high = Q4 or Q5 yes, or Q6 yes within the past 3 months; moderate = Q3 yes, or
 # Q6 yes more than 3 months ago; low = Q1 or Q2 yes only.
+# Fail closed (riskcore policy, issue 13): Q6 yes with Q6b unanswered is read as
+# "yes, within the past 3 months" -- the worst plausible answer -- so high, with
+# the flag cssrs.6b-unanswered saying so. cssrs.columbia.edu triage: "the most
+# worrisome answers are ... any recent (3 months) behavior"; a behaviour of
+# unknown date cannot be shown not to be recent.
 CSSRS_ID: Final = "cssrs-screener"
 CSSRS_ITEMS: Final = ("1", "2", "3", "4", "5", "6", "6b")
 CSSRS_LEVELS: Final = ("none", "low", "moderate", "high")
@@ -213,6 +221,34 @@ _CSSRS_FLAGS: Final = {
     ),
 }
 
+CSSRS_6B_UNANSWERED: Final = Flag(
+    code="cssrs.6b-unanswered",
+    level=FlagLevel.CRITICAL,
+    message=(
+        "C-SSRS screener: Q6 (suicidal behaviour) yes but Q6b (within the past 3 "
+        "months?) unanswered: treated as within the past 3 months, so high risk "
+        "(fail closed)"
+    ),
+    escalation="ask Q6b now; until it is answered, act as for high risk",
+)
+"""Q6 yes with Q6b missing: the worst plausible answer (recent) counts.
+
+.. versionadded:: 0.1
+"""
+
+CSSRS_LOOKBACK_DAYS: Final = 90
+"""Days a C-SSRS finding of recent suicidal behaviour persists as a risk factor.
+
+The screener's own behaviour window ("Was this within the past 3 months?",
+Q6b; Columbia triage: "any recent (3 months) behavior" is among the most
+worrisome answers). Within this many days before the case's ``assessed_on``, a
+screen with Q6 yes and Q6b yes (or unanswered) keeps ``client-self-harm`` at
+the high-risk factor whatever a later screen says: a negative screen does not
+undo an attempt. See :func:`riskcore_safety.hooks.riskcore_risk_factors`.
+
+.. versionadded:: 0.1
+"""
+
 CSSRS_INCOMPLETE: Final = Flag(
     code="cssrs.incomplete",
     level=FlagLevel.CRITICAL,
@@ -226,14 +262,20 @@ class CssrsTriage:
     """The outcome of the C-SSRS screener for one administration.
 
     ``level`` is the risk level the answers given support (``"none"`` ..
-    ``"high"``); ``problems`` lists missing required answers and skip-logic
-    breaks. With problems the screener is incomplete: ``level`` is then only a
-    lower bound and the ``cssrs.incomplete`` flag is raised too.
+    ``"high"``), reading Q6 yes with Q6b unanswered as recent behaviour (high,
+    with ``cssrs.6b-unanswered``); ``problems`` lists missing required answers
+    and skip-logic breaks. With problems the screener is incomplete and the
+    ``cssrs.incomplete`` flag is raised too; ``plausible`` is then the level
+    the form would have if every unanswered required question were answered
+    yes (the worst plausible answers), which riskcore uses for likelihood.
+    ``recent_behaviour`` is True when Q6 is yes and Q6b is yes or unanswered.
     """
 
     level: str
     problems: tuple[str, ...]
     flags: tuple[Flag, ...]
+    plausible: str = ""
+    recent_behaviour: bool = False
 
     @property
     def complete(self) -> bool:
@@ -282,6 +324,11 @@ def triage_cssrs(
     >>> t = triage_cssrs({"1": 0, "2": 0, "3": 1, "6": 0}, "c-1")
     >>> t.complete, [f.code for f in t.flags]
     (False, ['cssrs.moderate-risk', 'cssrs.incomplete'])
+    >>> t = triage_cssrs({"1": 0, "2": 0, "6": 1}, "c-1")  # Q6b unanswered
+    >>> t.level, [f.code for f in t.flags]
+    ('high', ['cssrs.high-risk', 'cssrs.6b-unanswered', 'cssrs.incomplete'])
+    >>> triage_cssrs({"1": 0, "2": 0}, "c-1").plausible  # Q6 unanswered
+    'high'
     """
     a = _answers(items, respondent)
     required: tuple[str, ...] = ("1", "2", "6")
@@ -301,15 +348,40 @@ def triage_cssrs(
         problems.append("question 6b answered although question 6 was no")
     # The level the answers support; with problems it is a lower bound, so a
     # positive answer is never hidden by a broken form.
-    if a["4"] == 1 or a["5"] == 1 or (a["6"] == 1 and a["6b"] == 1):
-        level = "high"
-    elif a["3"] == 1 or a["6"] == 1:
-        level = "moderate"
-    elif a["1"] == 1 or a["2"] == 1:
-        level = "low"
-    else:
-        level = "none"
+    level = _level(a)
+    # The worst plausible answers: every question that is required, or may be
+    # (Q3-Q5 when Q2 is unanswered, Q6b when Q6 is), and unanswered, read as yes.
+    may: tuple[str, ...] = ("1", "2", "6")
+    if a["2"] != 0:
+        may += ("3", "4", "5")
+    if a["6"] != 0:
+        may += ("6b",)
+    worst = {q: 1 if a[q] is None and q in may else a[q] for q in a}
+    plausible = _level(worst)
     flags: tuple[Flag, ...] = (_CSSRS_FLAGS[level],) if level != "none" else ()
+    if a["6"] == 1 and a["6b"] is None:
+        flags += (CSSRS_6B_UNANSWERED,)
     if problems:
         flags += (CSSRS_INCOMPLETE,)
-    return CssrsTriage(level=level, problems=tuple(problems), flags=flags)
+    return CssrsTriage(
+        level=level,
+        problems=tuple(problems),
+        flags=flags,
+        plausible=plausible,
+        recent_behaviour=a["6"] == 1 and a["6b"] != 0,
+    )
+
+
+def _level(a: Mapping[str, int | None]) -> str:
+    """The triage level of a set of answers (Columbia Lighthouse Project).
+
+    Q6 yes counts as recent unless Q6b is no: an unanswered Q6b is read as
+    "within the past 3 months", the worst plausible answer (fail closed).
+    """
+    if a["4"] == 1 or a["5"] == 1 or (a["6"] == 1 and a["6b"] != 0):
+        return "high"
+    if a["3"] == 1 or a["6"] == 1:
+        return "moderate"
+    if a["1"] == 1 or a["2"] == 1:
+        return "low"
+    return "none"

@@ -113,19 +113,35 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     return out
 
 
-def _probable_ptsd_clients(professional: str, case: Case) -> int:
-    """Clients of *professional* whose latest complete PCL-5 total is 33 or more."""
+def _probable_ptsd_clients(professional: str, case: Case) -> tuple[int, list[str]]:
+    """Clients of *professional* whose latest PCL-5 says probable PTSD.
+
+    Returns the number of clients whose latest PCL-5 total is 33 or more, and
+    one fail-closed reason per client whose latest PCL-5 is incomplete but
+    could still reach 33 once its unanswered items are answered
+    (:func:`riskcore.instruments.reach`): the worst plausible answers count.
+    """
     n = 0
+    could: list[str] = []
     for c in case.clients:
         if c.clinician != professional:
             continue
         pcl = case.history(c.id, _PCL5_ONLY)
         if not pcl:
             continue
-        total = PCL5.score(pcl[-1]).total  # the latest
-        if total is not None and total >= PCL5_CUTOFF:
-            n += 1
-    return n
+        latest = pcl[-1]
+        total = PCL5.score(latest).total
+        if total is not None:
+            if total >= PCL5_CUTOFF:
+                n += 1
+            continue
+        reach = PCL5.reach(latest.items, subject=c.id)
+        if reach.could_reach(_PROBABLE):
+            could.append(reach.reason(_PROBABLE))
+    return n, could
+
+
+_PROBABLE = "probable-ptsd"
 
 
 @hookimpl
@@ -135,22 +151,33 @@ def riskcore_risk_factors(
     """Trauma load of a clinician's caseload on their secondary traumatic stress.
 
     For a professional: 1-2 clients whose latest PCL-5 total is 33 or more give
-    ``secondary-traumatic-stress`` x1.2; 3 or more give x1.5. Illustrative
-    defaults. The ACE score moves no threat (its developers warn against
-    individual cut points).
+    ``secondary-traumatic-stress`` x1.2; 3 or more give x1.5. A client whose
+    latest PCL-5 is incomplete but could still reach 33 counts too (fail
+    closed), and the reason says so. Illustrative defaults. The ACE score moves
+    no threat (its developers warn against individual cut points).
     """
     if not isinstance(subject, Professional):
         return None
-    n = _probable_ptsd_clients(subject.id, case)
+    known, could = _probable_ptsd_clients(subject.id, case)
+    n = known + len(could)
     if n == 0:
         return []
     odds_ratio = 1.5 if n >= 3 else 1.2
+    reason = (
+        f"{n} client(s) on the caseload screen positive for probable PTSD (PCL-5 >= 33)"
+    )
+    if could:  # one client's reach shown; the others counted
+        more = f" (and {len(could) - 1} more)" if len(could) > 1 else ""
+        reason += (
+            f", counting {len(could)} whose incomplete PCL-5 could still reach 33: "
+            f"{could[0]}{more}"
+        )
     return [
         RiskFactor(
             threat="secondary-traumatic-stress",
             subject=subject.id,
             odds_ratio=odds_ratio,
-            reason=f"{n} client(s) on the caseload screen positive for probable PTSD (PCL-5 >= 33)",
+            reason=reason,
             source=_ILLUSTRATIVE,
             score="pcl5.total",
         )

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from riskcore import hookimpl
-from riskcore.instruments import InstrumentSpec
+from riskcore.instruments import InstrumentSpec, Reach
 from riskcore.model import (
     AssessorInfo,
     Case,
@@ -21,7 +23,12 @@ from riskcore.model import (
     Subject,
     SubjectKind,
 )
-from riskcore_wellbeing.instruments import SPECS
+from riskcore_wellbeing.instruments import (
+    SPECS,
+    WHO5,
+    WHO5_DEPRESSION_FLAG,
+    who5_low_item,
+)
 
 __all__ = [
     "RULES",
@@ -96,15 +103,37 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """Score every ProQOL 5, CBI, PSS-10 and WHO-5 response of the subject."""
     out: list[Score] = []
     for r in case.history(subject.id, _IDS):  # oldest first
-        out += _BY_ID[r.instrument].to_scores(r, subject.KIND)
+        scores = _BY_ID[r.instrument].to_scores(r, subject.KIND)
+        if r.instrument == WHO5.id:
+            scores = _who5_item_rule(scores, r.items)
+        out += scores
     return out
+
+
+def _who5_item_rule(
+    scores: list[Score], items: dict[str, int | float | None]
+) -> list[Score]:
+    """Add the WHO-5 flag for an item answered 0 or 1 (the rule's second half;
+    the first, raw < 13, is raised by the band), once, on the first score."""
+    first = scores[0]
+    if WHO5_DEPRESSION_FLAG in first.flags or not who5_low_item(items):
+        return scores
+    return [
+        attrs.evolve(first, flags=(*first.flags, WHO5_DEPRESSION_FLAG)),
+        *scores[1:],
+    ]
 
 
 @hookimpl
 def riskcore_risk_factors(
-    subject: Subject, scores: Sequence[Score]
+    subject: Subject, scores: Sequence[Score], case: Case
 ) -> list[RiskFactor] | None:
-    """Burnout and secondary traumatic stress of professionals (see :data:`RULES`)."""
+    """Burnout and secondary traumatic stress of professionals (see :data:`RULES`).
+
+    A scale whose latest administration is incomplete fails closed: a rule
+    applies when the band could still be reached once the unanswered items
+    are answered (:func:`riskcore.instruments.reach`), and the reason says so.
+    """
     if not isinstance(subject, Professional):
         return None
     latest: dict[tuple[str, str], Score] = {}
@@ -114,7 +143,16 @@ def riskcore_risk_factors(
     best: dict[str, RiskFactor] = {}
     for instrument, scale, band, threat, odds_ratio in RULES:
         found = latest.get((instrument, scale))
-        if found is None or found.band != band:
+        if found is None:
+            continue
+        if found.band == band:
+            reason = f"{instrument} {scale} in band {band!r}"
+        elif found.value is None and found.measured:
+            reach = _reach(subject, case, instrument, scale)
+            if reach is None or not reach.could_reach(band):
+                continue
+            reason = reach.reason(band)
+        else:
             continue
         if threat in best and best[threat].odds_ratio >= odds_ratio:
             continue
@@ -122,8 +160,16 @@ def riskcore_risk_factors(
             threat=threat,
             subject=subject.id,
             odds_ratio=odds_ratio,
-            reason=f"{instrument} {scale} in band {band!r}",
+            reason=reason,
             source=_ILLUSTRATIVE,
             score=f"{instrument}.{scale}",
         )
     return [best[t] for t in THREATS if t in best]
+
+
+def _reach(subject: Subject, case: Case, instrument: str, scale: str) -> Reach | None:
+    """What *scale* of the subject's latest *instrument* could still be."""
+    responses = case.history(subject.id, (instrument,))
+    if not responses:
+        return None  # a score supplied without its answers: nothing to reach
+    return _BY_ID[instrument].reach(responses[-1].items, scale, subject=subject.id)

@@ -5,11 +5,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from riskcore.instruments import Band, InstrumentSpec, Scale, Transform, uniform_items
+from riskcore.model import Flag, FlagLevel
 
-__all__ = ["CBI", "PROQOL5", "PSS10", "SPECS", "WHO5"]
+__all__ = [
+    "CBI",
+    "PROQOL5",
+    "PSS10",
+    "SPECS",
+    "WHO5",
+    "WHO5_CUTOFF",
+    "WHO5_DEPRESSION_FLAG",
+    "WHO5_LOW_ITEM",
+    "who5_low_item",
+]
 
 
 def _ids(*numbers: int) -> tuple[str, ...]:
@@ -134,8 +146,45 @@ PSS10: Final = InstrumentSpec(
 # WHO Regional Office for Europe (1998); Topp CW, Østergaard SD, Søndergaard S,
 # Bech P (2015). The WHO-5 Well-Being Index: a systematic review of the
 # literature. Psychother Psychosom 84(3):167-176. 5 items 0-5; raw 0-25,
-# percentage = raw x 4. Raw below 13 (percentage below 50) indicates poor
-# wellbeing and calls for assessment for depression. All five items required.
+# percentage = raw x 4. All five items required.
+# The WHO-5 scoring rule has two halves: "It is recommended to administer the
+# Major Depression (ICD-10) Inventory if the raw score is below 13 or if the
+# patient has answered 0 to 1 to any of the five items" (WHO-5 scoring
+# instructions as reproduced on medicalalgorithms.com, "The WHO Five Well-being
+# Index"; the < 13 half also in awell-score's who_5 README, citing WHO 2024 and
+# Topp et al. 2015). Both halves raise the one flag WHO5_DEPRESSION_FLAG: the
+# < 13 half through the poor-wellbeing band (both scoring paths), the item half
+# through who5_low_item() in the plugin's assess hook (a rule on single items,
+# which the engine's bands and critical items do not express).
+WHO5_CUTOFF: Final = 13
+WHO5_LOW_ITEM: Final = 1
+"""An item answered at or below this (0 "at no time" or 1 "some of the time")."""
+WHO5_DEPRESSION_FLAG: Final = Flag(
+    code="who5.assess-for-depression",
+    level=FlagLevel.WARNING,
+    message=(
+        "WHO-5: raw score below 13 or an item answered 0 or 1 (the WHO-5 rule): "
+        "test for depression"
+    ),
+    escalation=(
+        "assess for depression (the WHO-5 instructions name the Major Depression "
+        "(ICD-10) Inventory; a PHQ-9 also serves)"
+    ),
+)
+
+
+def who5_low_item(items: Mapping[str, int | float | None]) -> bool:
+    """True if any WHO-5 item is answered 0 or 1: the item half of the WHO-5
+    rule (call it on answers the engine has validated).
+
+    >>> who5_low_item({"1": 5, "2": 5, "3": 1, "4": 5, "5": None})
+    True
+    >>> who5_low_item({"1": 2, "2": None})
+    False
+    """
+    return any(v is not None and v <= WHO5_LOW_ITEM for v in items.values())
+
+
 WHO5: Final = InstrumentSpec(
     id="who5",
     name="WHO-5 Well-Being Index",
@@ -143,8 +192,13 @@ WHO5: Final = InstrumentSpec(
     subscales=[Scale(name="percentage", items=_ids(1, 2, 3, 4, 5), factor=4.0)],
     bands={
         "total": (
-            Band(label="poor-wellbeing", lower=0, upper=13),
-            Band(label="not-poor", lower=13),
+            Band(
+                label="poor-wellbeing",
+                lower=0,
+                upper=WHO5_CUTOFF,
+                flag=WHO5_DEPRESSION_FLAG,
+            ),
+            Band(label="not-poor", lower=WHO5_CUTOFF),
         )
     },
     higher_is_worse=False,
