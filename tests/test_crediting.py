@@ -328,3 +328,59 @@ def test_finding2_docs_worked_example_strict_is_what_the_register_shows() -> Non
     assert r.residual.likelihood == pytest.approx(0.28)
     assert r.residual.expected_harm == pytest.approx(0.56)
     assert (r.planned_level, r.within_tolerance) == ("high", False)
+
+
+# ----------------------------------------------- finding 8: calibrated levels
+
+
+def test_finding8_a_base_rate_alone_reads_high_only_when_it_is_published() -> None:
+    """No risk is high or worse on an illustrative base rate alone.
+
+    A risk with no factor, no modifier and no critical finding shows the
+    catalog's base rate. Where that rate is published (burnout 40 %, secondary
+    traumatic stress 19 %), a high level is the evidence speaking; where it is
+    an illustrative default, it must not raise an alarm by itself.
+    """
+    from riskcore.catalog import label
+
+    report = build_plan(riskcore.load_case(EXAMPLE), n=0)
+    threats = {t.id: t for t in report.catalog.threats}
+    high = {"high", "very-high"}
+    base_only = [
+        r
+        for r in report.register.risks
+        if not r.factors and not r.modifiers and not r.critical
+    ]
+    assert base_only
+    alarms = [
+        r.id
+        for r in base_only
+        if r.inherent_level in high
+        and label(threats[r.threat], "base_likelihood") != "sourced"
+    ]
+    assert alarms == []
+    # and the register as a whole: fewer than a third of the risks are high
+    n_high = sum(r.inherent_level in high for r in report.register.risks)
+    assert n_high <= len(report.register.risks) // 3
+    # a negatively screened client's self-harm risk is not high, a critical one is
+    by_id = {r.id: r for r in report.register.risks}
+    assert by_id["client-self-harm:c-01"].inherent_level == "medium"
+    assert by_id["client-self-harm:c-04"].inherent_level in high
+
+
+def test_finding8_an_unscreened_client_is_counted_as_screening_positive() -> None:
+    cat = riskcore.default_catalog()
+    case = Case(
+        id="x",
+        practice=Practice(id="p"),
+        clients=[Client(id="c-1")],
+        assessed_on=dt.date(2026, 1, 1),
+    )
+    reg = identify(Assessment(case_id="x"), cat, case, pm=PluginManager(autoload=False))
+    r = reg.risk("client-self-harm:c-1")
+    assert r.incomplete
+    (f,) = r.factors
+    assert f.plugin == "riskcore.identify.unscreened"
+    assert f.odds_ratio == 3.0
+    base = next(t for t in cat.threats if t.id == "client-self-harm")
+    assert r.inherent.likelihood > mean_of(base.base_likelihood)

@@ -170,7 +170,9 @@ def test_acute_pathway_for_every_cssrs_high_client(case: Case) -> None:
             in act_first
         )
         # provenance counts numbers by label, responses included
-        assert "5 numbers from published sources" in md
+        # Siegel, O'Connor, Cieslak, Swift & Greenberg, Simon (base rates) and
+        # Nuij (the safety plan's effect)
+        assert "6 numbers from published sources" in md
         assert "WITHOUT a source or label" not in md
         html = render(report, "html")
         assert ("Acute suicide-risk pathway" in html) == bool(high)

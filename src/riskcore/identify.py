@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CRITICAL_MAP",
     "HOOK",
+    "UNSCREENED",
     "ResponseArming",
     "apply_controls",
     "identify",
@@ -73,6 +74,11 @@ values are threat categories. A finding on a client also lifts the matching
 risks of the client's clinician (e.g. ``staff-physical-harm``). Pass
 ``critical_map=`` to :func:`identify` to override.
 """
+
+
+UNSCREENED = "riskcore.identify.unscreened"
+"""Provenance of the fail-closed factor of an unscreened subject
+(:attr:`Threat.unscreened_odds_ratio <riskcore.model.Threat.unscreened_odds_ratio>`)."""
 
 
 def risk_id(threat: str, subject: str) -> str:
@@ -329,11 +335,22 @@ def identify(
     for (tid, sid), (t, s) in keys.items():
         rid = risk_id(tid, sid)
         incomplete = [*everyone, *per_subject.get(sid, [])]
+        applied = []
         if t.screened_by and not any((sid, i) in screened for i in t.screened_by):
             incomplete.append(
                 f"not screened for {tid}: no score from " + " or ".join(t.screened_by)
             )
-        applied = []
+            unscreened = _mean(t.unscreened_odds_ratio, rid, "unscreened_odds_ratio")
+            if unscreened > 1.0:
+                applied.append(
+                    AppliedFactor(
+                        odds_ratio=unscreened,
+                        reason="not screened: counted as a positive screen until "
+                        "one is given (fail closed)",
+                        plugin=UNSCREENED,
+                        source=t.source,
+                    )
+                )
         for f in factors.get((tid, sid), []):
             credited, note = True, ""
             if f.odds_ratio < 1 and incomplete:

@@ -51,9 +51,15 @@ def numbers(item: Item) -> tuple[tuple[str, Param], ...]:
     ['reduces.t', 'cost', 'hours', 'duration_days']
     """
     if isinstance(item, Threat):
+        screened = (
+            (("unscreened_odds_ratio", item.unscreened_odds_ratio),)
+            if item.screened_by
+            else ()
+        )
         return (
             ("base_likelihood", item.base_likelihood),
             ("impact", item.impact.value),
+            *screened,
         )
     if isinstance(item, Mitigation):
         return (

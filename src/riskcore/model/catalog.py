@@ -169,7 +169,8 @@ class Threat:
     horizon before any assessment moves it. ``screened_by`` lists the
     instruments that screen for the threat (any one will do): a subject with a
     score from none of them is incomplete for that threat, whatever the other
-    figures say (no screen is never evidence of safety).
+    figures say (no screen is never evidence of safety), and gets the factor
+    ``unscreened_odds_ratio``.
     """
 
     id: str = ident()
@@ -185,6 +186,10 @@ class Threat:
     sourced: tuple[str, ...] = ident_tuple()
     """The numbers ``source`` supports: ``base_likelihood``, ``impact``."""
     screened_by: tuple[str, ...] = ident_tuple()
+    unscreened_odds_ratio: float = bounded(1.0, 1e6, default=1.0)
+    """The factor a subject with no screen gets (fail closed): when
+    ``base_likelihood`` is the rate of a subject who screens negative, an
+    unscreened subject is counted as if the screen were positive."""
 
     @property
     def guarded(self) -> bool:
