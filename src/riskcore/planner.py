@@ -8,26 +8,43 @@ Two modes over one model of expected residual harm:
   harm within its tolerance at minimum cost, or return an explicit
   ``"infeasible"`` result naming the risks that cannot be reached and why.
 
-The residual of a risk with inherent likelihood *p* and impact *I*, under the
-chosen set *S*, is ``p × Π(1 − a_m) × I × Π(1 − b_m)`` over the mitigations
-*m* in *S* (``a`` on likelihood, ``b`` on impact), and the armed responses of
-critical risks. Every plan contains the closure of what it chooses, and a
-critical risk always gets its required responses (with what they require).
+The residual is the register's **strict** figure, computed by
+:func:`riskcore.calculus.credit`, the one crediting rule
+(``docs/crediting.md``): on each side (likelihood, impact) of a risk, layers
+that share a dependency (a mitigation both require, transitively, or a
+shared ``resources`` entry) form a common-cause group and only the best layer
+of each group is credited, ``p × Π(1 − e_best) × I × Π(1 − e_best)``. Groups
+form among the layers present, so the figure is not monotone in the plan.
+Responses act per (response, subject): forced for the subject of a critical
+risk that requires them (with what they require), or armed by a trigger and
+in force once what they require is in the plan. Every plan contains the
+closure of what it chooses.
 
 Methods (recorded in :attr:`PlanResult.method` with the optimality gap):
 
 * ``"milp-oa"`` (exact, budget mode): outer approximation. ``harm_r =
-  h_r × exp(y_r)`` with ``y_r = Σ x_m log f_mr`` is convex in *y*, so tangent
-  cuts under-estimate it; a MILP (``scipy.optimize.milp``, HiGHS) over the
-  cuts and the precedence and budget constraints gives a lower bound, its
-  solution an upper bound, and cuts are added at the solution until the two
-  meet within ``gap``.
+  h_r × exp(y_r)`` with ``y_r = Σ log f_l · z_l`` is convex in *y*, so
+  tangent cuts under-estimate it. ``z_l`` is the credit of a conflicted
+  layer (``z ≤ x``, ``Σ z ≤ 1`` per shared dependency key, lazy cuts
+  ``z_a + z_b ≤ 1 + Σ_{u on the path}(1 − x_u)`` for layers a chain links);
+  unconflicted layers enter through ``x``. A MILP (``scipy.optimize.milp``,
+  HiGHS) over the cuts, precedence and budgets gives a lower bound, its
+  solution evaluated by :func:`~riskcore.calculus.credit` an upper bound;
+  cuts are added until the two meet within ``gap``.
 * ``"milp"`` (exact, tolerance mode): the tolerances are linear in log space,
-  ``Σ x_m log f_mr ≤ log(tol_r / h_r)``: a set-cover MILP with precedence.
+  ``Σ log f_l · z_l ≤ log(tol_r / h_r)``: a covering MILP with precedence and
+  the same credit rows, re-solved with new cuts until no group is credited
+  twice.
 * ``"greedy"`` (large instances): lazy greedy on the closure-aware ratio
-  harm reduction / cost of (item + missing prerequisites), the best single
-  closure, then drop-add local improvement; the gap is to the LP relaxation
-  of the outer approximation (a valid lower bound).
+  harm reduction / cost of (item + missing prerequisites), ranked by the
+  all-safeguards gain and accepted only on a positive strict gain, the best
+  single closure, then drop-add local improvement (strict); the gap is to the
+  LP relaxation of the outer approximation crediting every owner's best layer
+  (a valid lower bound of the strict figure).
+
+Every plan is pruned of chosen leaves that lower no risk, and a tolerance
+plan is re-checked with :func:`~riskcore.calculus.credit`: never
+``"feasible"`` with a risk over tolerance.
 
 numpy and scipy are imported inside the functions that need them.
 
@@ -347,7 +364,7 @@ class _Compiled:
         ]
         self.order = self._toposort()
         self._all_closures: list[frozenset[int]] | None = None
-        self._rdeps: list[list[int]] | None = None
+        self._memo: dict[tuple[int, int], calculus.Credit] = {}
         closures = self.closures()
         # responses, per (response, subject): a critical risk forces its
         # subject's, with what they require; triggers arm the others
@@ -589,17 +606,6 @@ class _Compiled:
             self._all_closures = out
         return self._all_closures
 
-    def rdeps(self) -> list[list[int]]:
-        """For each mitigation, every mitigation whose closure contains it."""
-        if self._rdeps is None:
-            out: list[list[int]] = [[] for _ in self.ids]
-            for i, cl in enumerate(self.closures()):
-                for k in cl:
-                    if k != i:
-                        out[k].append(i)
-            self._rdeps = out
-        return self._rdeps
-
     def closure_one(self, i: int) -> frozenset[int]:
         return self.closures()[i]
 
@@ -639,9 +645,25 @@ class _Compiled:
         return inst.const or all(has(k) for k in inst.req)
 
     def credit(self, j: int, has: Callable[[int], bool]) -> calculus.Credit:
-        """:func:`riskcore.calculus.credit` of risk *j* with the layers in force."""
-        layers = [li for o, li in self.layers[j] if self.present(o, has)]
-        return calculus.credit(self.lik[j], self.imp[j], layers, risk=self.risk_ids[j])
+        """:func:`riskcore.calculus.credit` of risk *j* with the layers in force.
+
+        Memoised on the set of layers in force (the rule is a pure function
+        of them), so the heuristics can ask again cheaply.
+        """
+        mask = 0
+        layers = []
+        for k, (o, li) in enumerate(self.layers[j]):
+            if self.present(o, has):
+                mask |= 1 << k
+                layers.append(li)
+        key = (j, mask)
+        out = self._memo.get(key)
+        if out is None:
+            out = calculus.credit(
+                self.lik[j], self.imp[j], layers, risk=self.risk_ids[j]
+            )
+            self._memo[key] = out
+        return out
 
     def risk_harm(self, j: int, has: Callable[[int], bool]) -> float:
         """Strict residual expected harm of risk *j*."""
@@ -1067,6 +1089,7 @@ def _finish(
     hours: float | None,
     tol: list[float | None] | None,
     explain: int,
+    detail: bool = True,
 ) -> PlanResult:
     chosen = _prune(c, c.closure_of(chosen) | c.forced)
     order = [i for i in c.order if i in chosen]
@@ -1095,8 +1118,8 @@ def _finish(
     objective_value = residual if mode == "budget" else cost
     bound = min(bound, objective_value)
     g = _rel_gap(objective_value, bound)
-    reasons = _reasons(c, chosen, order, per)
-    rejected = _rejected(c, chosen, per, budget, hours, tol, explain)
+    reasons = _reasons(c, chosen, order, per) if detail else ()
+    rejected = _rejected(c, chosen, per, budget, hours, tol, explain) if detail else ()
     ph, start = _phases(c, chosen)
     responses, armed = _responses(c, chosen)
     return PlanResult(
@@ -1441,6 +1464,7 @@ def _solve_budget(
     local_seconds: float = 0.05,
     trace: list[tuple[float, float, float, list[int]]] | None = None,
     bound: bool = True,
+    detail: bool = True,
 ) -> PlanResult:
     bad = _forced_fits(c, budget, hours, "budget")
     if bad is not None:
@@ -1451,6 +1475,7 @@ def _solve_budget(
         "hours": hours,
         "tol": None,
         "explain": explain,
+        "detail": detail,
     }
     cands = c.candidates()
     if not cands or (budget is None and hours is None and not c.conflicts):
@@ -2179,20 +2204,21 @@ def _lp_bound(
 ) -> tuple[float, float]:
     """Lower bound: LP relaxation of the outer approximation, and its budget slope.
 
-    Every owner's best layer is credited (``strict=False``): for any plan
-    that is at most the strict figure, so the bound is valid for it. Tangents
-    at 0, at half the deepest reachable log-survival, and at 0.7, 1 and 1.3
-    times the incumbent's log-survival of each risk.
+    The strict model with every variable continuous: each of its rows holds
+    for the strict credit of any plan, so its value is a valid lower bound of
+    the strict figure (tighter than crediting every layer). Tangents at 0, at
+    half the deepest reachable log-survival, and at 0.7, 1 and 1.3 times the
+    incumbent's strict log-survival of each risk.
     """
     model = _Model(
-        c, range(len(c.h)), strict=False, epigraph=True, budget=budget, hours=hours
+        c, range(len(c.h)), strict=True, epigraph=True, budget=budget, hours=hours
     )
     if not model.risks:
         return model.const_harm, 0.0
     for r, ym in enumerate(model.ymin):
         for y0 in (0.0, ym / 2):
             model.cuts.append((r, y0))
-    y = model.y_of(model.vector(incumbent))
+    y = model.y_true(incumbent)
     for scale in (1.0, 0.7, 1.3):
         model.add_tangents([v * scale for v in y])
     return model.lp(time_limit)
@@ -2488,6 +2514,7 @@ def pareto_frontier(
             start=prev,
             local_seconds=0.0,
             bound=False,
+            detail=False,
         )
         if r.status == "infeasible":
             continue
