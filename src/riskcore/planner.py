@@ -365,6 +365,7 @@ class _Compiled:
         self.order = self._toposort()
         self._all_closures: list[frozenset[int]] | None = None
         self._memo: dict[tuple[int, int], calculus.Credit] = {}
+        self.skeletons: dict[tuple[tuple[int, ...], bool], _Skeleton] = {}
         closures = self.closures()
         # responses, per (response, subject): a critical risk forces its
         # subject's, with what they require; triggers arm the others
@@ -553,6 +554,12 @@ class _Compiled:
         n = len(self.ids)
         self.touch = [sorted(touch.get(i, ())) for i in range(n)]
         """Risks on which each mitigation has a layer."""
+        self.solid: list[list[int]] = [[] for _ in range(n)]
+        """Risks on which a mitigation has an unconflicted layer that reduces it."""
+        for j, row in enumerate(self.cl):
+            for o, _, e, _, conf in row:
+                if o >= 0 and e > 0.0 and not conf:
+                    self.solid[o].append(j)
         # ranking factors (own best per side, every owner credited): the
         # all-safeguards figure, used only to rank candidates
         self.eff_list: list[list[tuple[int, float]]] = [[] for _ in range(n)]
@@ -1068,6 +1075,8 @@ def _prune(c: _Compiled, chosen: set[int]) -> set[int]:
             for j in touched:
                 if j not in cur:
                     cur[j] = c.risk_harm(j, has)
+            if any(cur[j] > 0.0 for j in c.solid[i]):
+                continue  # an unconflicted layer is always credited: needed
             without = chosen - {i}
             new = {j: c.risk_harm(j, without.__contains__) for j in touched}
             if all(new[j] <= cur[j] * (1 + 1e-12) + 1e-15 for j in touched):
@@ -1579,7 +1588,20 @@ def _greedy(
 
     def done(a: int) -> bool:
         owner = cands[a][1]
-        return c.present(owner, has)
+        return in_s[owner] == 1 if owner >= 0 else c.present(owner, has)
+
+    effs, hvec, armed_any = c.eff_list, c.h, bool(c.dyn)
+
+    def estimate(a: int) -> tuple[float, list[int], list[int]]:
+        if armed_any:
+            return _estimate(c, has, surv, cands[a][0])
+        # the same, inlined for the common case without armed responses
+        missing = [k for k in cands[a][0] if not in_s[k]]
+        prod: dict[int, float] = {}
+        for k in missing:
+            for j, f in effs[k]:
+                prod[j] = prod.get(j, 1.0) * f
+        return sum(hvec[j] * surv[j] * (1.0 - q) for j, q in prod.items()), missing, []
 
     def push(a: int, g: float, ep: int, verified: bool) -> None:
         version[a] += 1
@@ -1598,18 +1620,18 @@ def _greedy(
             if not in_s[k]:
                 dcost[a] += ccost[k]
                 dhrs[a] += chours[k]
-        push(a, _estimate(c, has, surv, cl)[0], epoch, False)
+        push(a, estimate(a)[0], epoch, False)
     while heap:
         _, a, ver, ep, verified = heapq.heappop(heap)
         if done(a) or ver != version[a]:
             continue
         if ep != epoch:  # stale: re-estimate, let the heap decide
-            push(a, _estimate(c, has, surv, cands[a][0])[0], epoch, False)
+            push(a, estimate(a)[0], epoch, False)
             continue
         if cost + dcost[a] > inf_b or hrs + dhrs[a] > inf_h:  # pragma: no cover
             continue
         if not verified:
-            _, missing, new = _estimate(c, has, surv, cands[a][0])
+            _, missing, new = estimate(a)
             touched = _affected(c, missing)
             for k in missing:
                 in_s[k] = 1
@@ -1766,37 +1788,14 @@ def _path_from_trace(
     return tuple(points)
 
 
-class _Model:
-    """The planning MILP: columns x (mitigations), w (armed instances), z, t.
+class _Skeleton:
+    """The budget-free rows of a :class:`_Model`, shared by the models of one
+    compiled problem (the frontier solves many budgets): precedence, armed
+    instances, credit variables, static common-cause rows and the lazy cuts
+    found so far, which hold at every budget."""
 
-    ``y_r = const_r + Σ coef · v`` is the log of the credited survival of
-    risk *r* (``harm_r = h_r · exp(y_r)``). An unconflicted layer enters
-    through its presence (``x_m``, ``w_k`` or a constant); with
-    ``strict=True`` a conflicted layer enters through its credit variable
-    ``z ≤ presence``, with ``Σ z ≤ 1`` over the layers that share a
-    dependency key (static clique rows), ``z_a + z_b + x_u ≤ 2`` for layers
-    linked through one other layer *u* (static), and lazily
-    ``z_a + z_b ≤ 1 + Σ_{u on the path} (1 − presence_u)`` for longer chains
-    found in a solution (:meth:`separate`). ``w_k = Π x`` over what armed
-    instance *k* requires (linearised). With ``strict=False`` every owner's
-    best layer is credited: a relaxation of the strict figure (a lower bound).
-    With ``epigraph=True``, columns t bound each risk's harm from below by
-    tangents of ``h·exp(y)`` (outer approximation).
-    """
-
-    def __init__(
-        self,
-        c: _Compiled,
-        risks: Iterable[int],
-        *,
-        strict: bool,
-        epigraph: bool,
-        budget: float | None,
-        hours: float | None,
-    ) -> None:
-        self.c = c
+    def __init__(self, c: _Compiled, risks: tuple[int, ...], strict: bool) -> None:
         n = len(c.ids)
-        self.n = n
         self.wcol = {k: n + a for a, k in enumerate(c.dyn)}
         ncol = n + len(c.dyn)
         self.rows: list[tuple[dict[int, float], float, float]] = []
@@ -1818,7 +1817,6 @@ class _Model:
         self.const_perfect: list[bool] = []
         self.const_harm = 0.0
         self.groups: list[list[tuple[int | None, int | None, frozenset[str]]]] = []
-        zcols: list[int] = []
         for j in risks:
             row: dict[int, float] = {}
             perfect: dict[int, bool] = {}
@@ -1835,7 +1833,6 @@ class _Model:
                     if e > 0.0:
                         zc = ncol
                         ncol += 1
-                        zcols.append(zc)
                         row[zc] = coef
                         if e >= 1.0:
                             perfect[zc] = True
@@ -1863,32 +1860,11 @@ class _Model:
             self.yconst.append(const)
             self.ypos.append(perfect)
             self.const_perfect.append(cperf)
-        self.zcols = zcols
-        self.nx = ncol
-        self.nt = len(self.risks) if epigraph else 0
-        self.nvar = ncol + self.nt
+        self.ncol = ncol
         self.ymin = [
             k + sum(min(v, 0.0) for v in r.values())
             for k, r in zip(self.yconst, self.yrow, strict=True)
         ]
-        self.cuts: list[tuple[int, float]] = []
-        self.cost = [*c.cost, *([0.0] * (self.nvar - n))]
-        self.hrs = [*c.hours, *([0.0] * (self.nvar - n))]
-        self.budget_row = -1
-        if budget is not None:
-            self.budget_row = len(rows)
-            rows.append(
-                ({i: c.cost[i] for i in range(n) if c.cost[i]}, -math.inf, budget)
-            )
-        if hours is not None:
-            rows.append(
-                ({i: c.hours[i] for i in range(n) if c.hours[i]}, -math.inf, hours)
-            )
-        self.lo = [0.0] * self.nvar
-        for i in c.forced:
-            self.lo[i] = 1.0
-        self.hi = [1.0] * ncol + [math.inf] * self.nt
-        self.integrality = [1] * n + [0] * len(c.dyn) + [1] * len(zcols) + [0] * self.nt
 
     def _lit(self, owner: int) -> int | None:
         """The column of *owner*'s presence, or None if it is always present."""
@@ -1929,6 +1905,78 @@ class _Model:
                     break
                 row[lit] = 1.0
                 self.rows.append((row, -math.inf, 2.0))
+
+
+class _Model:
+    """The planning MILP: columns x (mitigations), w (armed instances), z, t.
+
+    ``y_r = const_r + Σ coef · v`` is the log of the credited survival of
+    risk *r* (``harm_r = h_r · exp(y_r)``). An unconflicted layer enters
+    through its presence (``x_m``, ``w_k`` or a constant); with
+    ``strict=True`` a conflicted layer enters through its credit variable
+    ``z ≤ presence``, with ``Σ z ≤ 1`` over the layers that share a
+    dependency key (static clique rows), ``z_a + z_b + x_u ≤ 2`` for layers
+    linked through one other layer *u* (static), and lazily
+    ``z_a + z_b ≤ 1 + Σ_{u on the path} (1 − presence_u)`` for longer chains
+    found in a solution (:meth:`separate`). ``w_k = Π x`` over what armed
+    instance *k* requires (linearised). With ``strict=False`` every owner's
+    best layer is credited: a relaxation of the strict figure (a lower bound).
+    With ``epigraph=True``, columns t bound each risk's harm from below by
+    tangents of ``h·exp(y)`` (outer approximation).
+    """
+
+    def __init__(
+        self,
+        c: _Compiled,
+        risks: Iterable[int],
+        *,
+        strict: bool,
+        epigraph: bool,
+        budget: float | None,
+        hours: float | None,
+    ) -> None:
+        self.c = c
+        n = len(c.ids)
+        self.n = n
+        key = (tuple(risks), strict)
+        if key not in c.skeletons:
+            c.skeletons[key] = _Skeleton(c, key[0], strict)
+        sk = c.skeletons[key]
+        self.wcol = sk.wcol
+        self.base = sk.rows  # shared: common-cause cuts hold at every budget
+        self.rows: list[tuple[dict[int, float], float, float]] = []
+        self.risks = sk.risks
+        self.yrow = sk.yrow
+        self.yconst = sk.yconst
+        self.ypos = sk.ypos
+        self.const_perfect = sk.const_perfect
+        self.const_harm = sk.const_harm
+        self.groups = sk.groups
+        ncol = sk.ncol
+        self.nx = ncol
+        self.nt = len(self.risks) if epigraph else 0
+        self.nvar = ncol + self.nt
+        self.ymin = sk.ymin
+        self.cuts: list[tuple[int, float]] = []
+        self.cost = [*c.cost, *([0.0] * (self.nvar - n))]
+        self.hrs = [*c.hours, *([0.0] * (self.nvar - n))]
+        self.budget_row = -1
+        if budget is not None:
+            self.budget_row = len(self.rows)
+            self.rows.append(
+                ({i: c.cost[i] for i in range(n) if c.cost[i]}, -math.inf, budget)
+            )
+        if hours is not None:
+            self.rows.append(
+                ({i: c.hours[i] for i in range(n) if c.hours[i]}, -math.inf, hours)
+            )
+        self.lo = [0.0] * self.nvar
+        for i in c.forced:
+            self.lo[i] = 1.0
+        self.hi = [1.0] * ncol + [math.inf] * self.nt
+        self.integrality = (
+            [1] * n + [0] * len(c.dyn) + [1] * (ncol - n - len(c.dyn)) + [0] * self.nt
+        )
 
     # -- vectors
 
@@ -2030,7 +2078,7 @@ class _Model:
                         continue
                     row[za] = row.get(za, 0.0) + 1.0
                     row[zb] = row.get(zb, 0.0) + 1.0
-                    self.rows.append((row, -math.inf, rhs))
+                    self.base.append((row, -math.inf, rhs))
                     added += 1
         return added
 
@@ -2040,7 +2088,7 @@ class _Model:
         import numpy as np
         from scipy import sparse
 
-        all_rows = self.rows + extra
+        all_rows = self.base + self.rows + extra
         ri: list[int] = []
         ci: list[int] = []
         vals: list[float] = []
@@ -2134,7 +2182,7 @@ class _Model:
             return 0.0, 0.0
         slope = 0.0
         if self.budget_row >= 0:  # its index among the A_ub rows
-            k = int(np.count_nonzero(up[: self.budget_row]))
+            k = int(np.count_nonzero(up[: len(self.base) + self.budget_row]))
             slope = float(res.ineqlin.marginals[k])
         return float(res.fun) + self.const_harm, min(slope, 0.0)
 
