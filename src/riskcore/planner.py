@@ -928,15 +928,17 @@ def solve(
         ``"cost"``: reach the tolerances at minimum cost. Defaults to
         ``"cost"`` when *tolerance* is given, else ``"harm"``.
     method : {"auto", "exact", "heuristic"}
-        ``"auto"`` is exact up to 60 mitigations in budget mode and always in
-        tolerance mode (falling back to the heuristic if the MILP times out).
+        ``"auto"`` is exact up to 60 mitigations in budget mode (falling
+        back to the heuristic if the MILP finds no plan in time) and always in
+        tolerance mode (where running out of time without a plan is reported
+        ``"infeasible"``, *not proved impossible*).
     frontier : int
         Number of budgets at which to solve for the cost–residual Pareto
         frontier (0: the frontier is the greedy path, computed once).
     gap : float
         Relative optimality gap at which the exact method stops.
     time_limit : float
-        Seconds for each MILP.
+        Seconds for each exact solve (all rounds of one MILP with its cuts).
     explain : int
         How many of the best rejected mitigations to explain.
 
@@ -948,7 +950,8 @@ def solve(
     ------
     PlanError
         A negative budget, an unknown objective or method, a negative cost,
-        an effectiveness outside [0, 1], a tolerance mode with no tolerances.
+        an effectiveness outside [0, 1], a tolerance mode with no tolerances,
+        an armed response that is not in the problem.
     GraphError
         A requirement cycle (printed whole), a self or dangling reference.
 
