@@ -8,26 +8,43 @@ Two modes over one model of expected residual harm:
   harm within its tolerance at minimum cost, or return an explicit
   ``"infeasible"`` result naming the risks that cannot be reached and why.
 
-The residual of a risk with inherent likelihood *p* and impact *I*, under the
-chosen set *S*, is ``p × Π(1 − a_m) × I × Π(1 − b_m)`` over the mitigations
-*m* in *S* (``a`` on likelihood, ``b`` on impact), and the armed responses of
-critical risks. Every plan contains the closure of what it chooses, and a
-critical risk always gets its required responses (with what they require).
+The residual is the register's **strict** figure, computed by
+:func:`riskcore.calculus.credit`, the one crediting rule
+(``docs/crediting.md``): on each side (likelihood, impact) of a risk, layers
+that share a dependency (a mitigation both require, transitively, or a
+shared ``resources`` entry) form a common-cause group and only the best layer
+of each group is credited, ``p × Π(1 − e_best) × I × Π(1 − e_best)``. Groups
+form among the layers present, so the figure is not monotone in the plan.
+Responses act per (response, subject): forced for the subject of a critical
+risk that requires them (with what they require), or armed by a trigger and
+in force once what they require is in the plan. Every plan contains the
+closure of what it chooses.
 
 Methods (recorded in :attr:`PlanResult.method` with the optimality gap):
 
 * ``"milp-oa"`` (exact, budget mode): outer approximation. ``harm_r =
-  h_r × exp(y_r)`` with ``y_r = Σ x_m log f_mr`` is convex in *y*, so tangent
-  cuts under-estimate it; a MILP (``scipy.optimize.milp``, HiGHS) over the
-  cuts and the precedence and budget constraints gives a lower bound, its
-  solution an upper bound, and cuts are added at the solution until the two
-  meet within ``gap``.
+  h_r × exp(y_r)`` with ``y_r = Σ log f_l · z_l`` is convex in *y*, so
+  tangent cuts under-estimate it. ``z_l`` is the credit of a conflicted
+  layer (``z ≤ x``, ``Σ z ≤ 1`` per shared dependency key, lazy cuts
+  ``z_a + z_b ≤ 1 + Σ_{u on the path}(1 − x_u)`` for layers a chain links);
+  unconflicted layers enter through ``x``. A MILP (``scipy.optimize.milp``,
+  HiGHS) over the cuts, precedence and budgets gives a lower bound, its
+  solution evaluated by :func:`~riskcore.calculus.credit` an upper bound;
+  cuts are added until the two meet within ``gap``.
 * ``"milp"`` (exact, tolerance mode): the tolerances are linear in log space,
-  ``Σ x_m log f_mr ≤ log(tol_r / h_r)``: a set-cover MILP with precedence.
+  ``Σ log f_l · z_l ≤ log(tol_r / h_r)``: a covering MILP with precedence and
+  the same credit rows, re-solved with new cuts until no group is credited
+  twice.
 * ``"greedy"`` (large instances): lazy greedy on the closure-aware ratio
-  harm reduction / cost of (item + missing prerequisites), the best single
-  closure, then drop-add local improvement; the gap is to the LP relaxation
-  of the outer approximation (a valid lower bound).
+  harm reduction / cost of (item + missing prerequisites), ranked by the
+  all-safeguards gain and accepted only on a positive strict gain, the best
+  single closure, then drop-add local improvement (strict); the gap is to the
+  LP relaxation of the outer approximation crediting every owner's best layer
+  (a valid lower bound of the strict figure).
+
+Every plan is pruned of chosen leaves that lower no risk, and a tolerance
+plan is re-checked with :func:`~riskcore.calculus.credit`: never
+``"feasible"`` with a risk over tolerance.
 
 numpy and scipy are imported inside the functions that need them.
 
@@ -38,13 +55,15 @@ numpy and scipy are imported inside the functions that need them.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import field, frozen
 
+from riskcore import calculus
 from riskcore.errors import GraphError, PlanError
 from riskcore.model.plan import ArmedResponse, Plan, PlanItem
 
@@ -93,6 +112,26 @@ def _resps(v: Iterable[ResponseSpec]) -> tuple[ResponseSpec, ...]:
     return tuple(v)
 
 
+def _armed(v: Iterable[Any]) -> tuple[tuple[str, str | None], ...]:
+    """``(response, subject)`` pairs, from pairs or objects with ``.response``/``.subject``.
+
+    >>> _armed([("safety-plan", "c-01"), ("safety-plan", "c-01"), ("debrief", None)])
+    (('safety-plan', 'c-01'), ('debrief', None))
+    """
+    out: list[tuple[str, str | None]] = []
+    for a in v:
+        if isinstance(a, str):
+            raise PlanError(
+                f"armed response {a!r} has no subject: give (response, subject) pairs"
+            )
+        if hasattr(a, "response"):
+            rid, subject = a.response, getattr(a, "subject", None)
+        else:
+            rid, subject = a
+        out.append((str(rid), None if subject is None else str(subject)))
+    return tuple(dict.fromkeys(out))
+
+
 Method = Literal["auto", "exact", "heuristic"]
 
 _EXACT_MAX = 60
@@ -118,7 +157,9 @@ class RiskSpec:
     """One risk to plan for, as point values.
 
     ``tolerance`` bounds the residual expected harm (likelihood × impact);
-    ``responses`` are the responses a *critical* risk must get.
+    ``responses`` are the responses a *critical* risk must get; ``subject``
+    is whose risk it is (``None``: the practice's). A response acts only on
+    risks of the subject it is required or armed for.
     """
 
     id: str = field()
@@ -127,11 +168,17 @@ class RiskSpec:
     tolerance: float | None = field(default=None)
     critical: bool = field(default=False)
     responses: tuple[str, ...] = field(default=(), converter=_strs)
+    subject: str | None = field(default=None)
 
 
 @frozen(kw_only=True)
 class MitigationSpec:
-    """One candidate mitigation, with what it costs, requires and reduces."""
+    """One candidate mitigation, with what it costs, requires and reduces.
+
+    ``resources`` names shared things it relies on (a supervisor, an alarm
+    service): layers that share one, or a required mitigation, form a
+    common-cause group (:func:`riskcore.calculus.credit`).
+    """
 
     id: str = field()
     cost: float = field(default=0.0)
@@ -139,11 +186,17 @@ class MitigationSpec:
     duration_days: float = field(default=0.0)
     requires: tuple[str, ...] = field(default=(), converter=_strs)
     effects: tuple[RiskEffect, ...] = field(default=(), converter=_effs)
+    resources: tuple[str, ...] = field(default=(), converter=_strs)
 
 
 @frozen(kw_only=True)
 class ResponseSpec:
-    """A response: what it requires and how it reduces risks once armed."""
+    """A response: what it requires and how it reduces risks once armed.
+
+    Its effects act on the likelihood or the impact (``RiskEffect.on``) of the
+    risks of the subject it is required or armed for, once what it requires
+    is in the plan.
+    """
 
     id: str = field()
     requires: tuple[str, ...] = field(default=(), converter=_strs)
@@ -156,9 +209,13 @@ class ResponseSpec:
 class PlanningProblem:
     """Everything the optimiser needs, as plain numbers.
 
-    Independent of the risk calculus and the catalog classes: build it with
+    Independent of the catalog classes: build it with
     :func:`problem_from_catalog` (or by hand), then :func:`solve` it.
-    ``required`` lists mitigations that must be in every plan.
+    ``required`` lists mitigations that must be in every plan; ``armed`` the
+    ``(response, subject)`` pairs that triggers armed (pairs, or objects with
+    ``.response`` and ``.subject`` such as
+    :class:`~riskcore.model.plan.ArmedResponse`). Residuals are the strict
+    figure of :func:`riskcore.calculus.credit` (``docs/crediting.md``).
 
     Examples
     --------
@@ -177,12 +234,22 @@ class PlanningProblem:
     mitigations: tuple[MitigationSpec, ...] = field(converter=_mits)
     responses: tuple[ResponseSpec, ...] = field(default=(), converter=_resps)
     required: tuple[str, ...] = field(default=(), converter=_strs)
+    armed: tuple[tuple[str, str | None], ...] = field(default=(), converter=_armed)
 
     def residual(self, selected: Iterable[str]) -> float:
-        """Expected residual harm with *selected* (closed under requires) in place."""
+        """Strict expected residual harm with *selected* (and its closure) in place."""
+        return sum(self.residual_by_risk(selected).values())
+
+    def residual_by_risk(self, selected: Iterable[str]) -> dict[str, float]:
+        """Strict residual expected harm of each risk with *selected* in place.
+
+        Each figure is :func:`riskcore.calculus.credit`'s, with the layers in
+        force: the closure of *selected*, what is forced, and the responses
+        required or armed for the risk's subject whose requirements are met.
+        """
         c = _compile(self)
-        idx = c.closure_of([c.index[m] for m in selected])
-        return c.harm(idx | c.forced)
+        idx = c.closure_of([c.index[m] for m in selected]) | c.forced
+        return dict(zip(c.risk_ids, c.harm_by_risk(idx), strict=True))
 
     def closure(self, selected: Iterable[str]) -> tuple[str, ...]:
         """*selected* with everything they require, in dependency order."""
@@ -191,8 +258,51 @@ class PlanningProblem:
         return tuple(c.ids[i] for i in c.order if i in idx)
 
 
+class _Instance:
+    """One response for one subject: forced by a critical risk, or armed."""
+
+    __slots__ = (
+        "const",
+        "forced",
+        "keys",
+        "req",
+        "required_by",
+        "rid",
+        "risks",
+        "subject",
+    )
+
+    def __init__(
+        self,
+        rid: str,
+        subject: str | None,
+        *,
+        forced: bool,
+        required_by: tuple[str, ...],
+        req: list[int],
+        keys: frozenset[str],
+    ) -> None:
+        self.rid = rid
+        self.subject = subject
+        self.forced = forced
+        self.required_by = required_by
+        self.req = req
+        # forced: its requirements are forced too; none: nothing to wait for
+        self.const = forced or not req
+        self.keys = keys
+        self.risks: list[int] = []
+
+
 class _Compiled:
-    """Index-based form of a problem, with validation."""
+    """Index-based form of a problem, with validation.
+
+    Layers: every effect of a mitigation, or of a response for one subject
+    (an *instance*), on one risk, as the :class:`riskcore.calculus.LayerInput`
+    that :func:`riskcore.calculus.credit` takes. An instance is in force if it
+    is forced by a critical risk of its subject, or armed and every mitigation
+    it requires is in the plan. *Owners* are mitigation indices (``>= 0``) or
+    ``~k`` for instance *k*.
+    """
 
     def __init__(self, p: PlanningProblem) -> None:
         self.ids = [m.id for m in p.mitigations]
@@ -216,12 +326,18 @@ class _Compiled:
             if r.tolerance is not None and not r.tolerance >= 0.0:
                 raise PlanError(f"risk {r.id!r}: tolerance {r.tolerance!r} is negative")
         self.rindex = rindex
+        self.subject = [r.subject for r in p.risks]
+        self.lik = [float(r.likelihood) for r in p.risks]
+        self.imp = [float(r.impact) for r in p.risks]
+        self.h = [a * b for a, b in zip(self.lik, self.imp, strict=True)]
+        """Inherent expected harm of each risk (no layer credited)."""
+        self.inherent = sum(self.h)
+        self.tolerance = [r.tolerance for r in p.risks]
         n = len(self.ids)
         self.cost = [0.0] * n
         self.hours = [0.0] * n
         self.duration = [0.0] * n
         self.req: list[list[int]] = [[] for _ in range(n)]
-        self.eff: list[dict[int, float]] = [{} for _ in range(n)]
         for i, m in enumerate(p.mitigations):
             for attr in ("cost", "hours", "duration_days"):
                 v = getattr(m, attr)
@@ -242,14 +358,20 @@ class _Compiled:
                         f"{m.id!r} requires {req!r}, which is not a mitigation (dangling reference)"
                     )
                 self.req[i].append(self.index[req])
-            self.eff[i] = self._effects(f"mitigation {m.id!r}", m.effects)
-        self.eff_list = [sorted(e.items()) for e in self.eff]
+        checked = [
+            [self._check(f"mitigation {m.id!r}", e) for e in m.effects]
+            for m in p.mitigations
+        ]
         self.order = self._toposort()
-        # responses: critical risks arm theirs; their prerequisites are forced
+        self._all_closures: list[frozenset[int]] | None = None
+        self._memo: dict[tuple[int, int], calculus.Credit] = {}
+        self.skeletons: dict[tuple[tuple[int, ...], bool], _Skeleton] = {}
+        closures = self.closures()
+        # responses, per (response, subject): a critical risk forces its
+        # subject's, with what they require; triggers arm the others
         responses = {r.id: r for r in p.responses}
-        self.armed: dict[str, list[str]] = {}
-        forced_roots: list[int] = []
-        self.forced_why: dict[int, str] = {}
+        forced_of: dict[tuple[str, str | None], list[str]] = {}
+        self.required_resp: dict[str, list[str]] = {}
         for r in p.risks:
             if not r.critical:
                 continue
@@ -258,33 +380,113 @@ class _Compiled:
                     raise PlanError(
                         f"risk {r.id!r} requires response {rid!r}, which is not in the problem"
                     )
-                self.armed.setdefault(rid, []).append(r.id)
-        self.response_specs = {rid: responses[rid] for rid in self.armed}
-        base_factor = [1.0] * len(p.risks)
-        for rid, resp in self.response_specs.items():
-            for req in resp.requires:
+                forced_of.setdefault((rid, r.subject), []).append(r.id)
+                self.required_resp.setdefault(rid, []).append(r.id)
+        armed: list[tuple[str, str | None]] = []
+        for rid, subject in p.armed:
+            if rid not in responses:
+                raise PlanError(f"armed response {rid!r} is not in the problem")
+            if (rid, subject) not in forced_of and (rid, subject) not in armed:
+                armed.append((rid, subject))
+        req_of: dict[str, list[int]] = {}
+        keys_of: dict[str, frozenset[str]] = {}
+        for rid in dict.fromkeys([k[0] for k in forced_of] + [k[0] for k in armed]):
+            req_of[rid] = []
+            for req in responses[rid].requires:
                 if req not in self.index:
                     raise GraphError(
                         f"response {rid!r} requires {req!r}, which is not a mitigation (dangling reference)"
                     )
-                k = self.index[req]
+                req_of[rid].append(self.index[req])
+            need = frozenset().union(*(closures[k] for k in req_of[rid]))
+            keys_of[rid] = calculus.dependency_keys(
+                rid, [self.ids[k] for k in sorted(need)], kind="response"
+            )
+        self.insts = [
+            _Instance(
+                rid,
+                subject,
+                forced=True,
+                required_by=tuple(crit),
+                req=req_of[rid],
+                keys=keys_of[rid],
+            )
+            for (rid, subject), crit in forced_of.items()
+        ] + [
+            _Instance(
+                rid,
+                subject,
+                forced=False,
+                required_by=(),
+                req=req_of[rid],
+                keys=keys_of[rid],
+            )
+            for rid, subject in armed
+        ]
+        self.specs = responses
+        self.dyn = [k for k, inst in enumerate(self.insts) if not inst.const]
+        """Instances whose presence depends on the plan (armed, with requirements)."""
+        self.inst_of: list[list[int]] = [[] for _ in range(n)]
+        for k in self.dyn:
+            for i in self.insts[k].req:
+                self.inst_of[i].append(k)
+        # layers, per risk: (owner, LayerInput), in a stable order
+        self.layers: list[list[tuple[int, calculus.LayerInput]]] = [[] for _ in p.risks]
+        for i, m in enumerate(p.mitigations):
+            deps = calculus.dependency_keys(
+                m.id, [self.ids[k] for k in sorted(closures[i])], m.resources
+            )
+            for e, j in zip(m.effects, checked[i], strict=True):
+                self.layers[j].append(
+                    (
+                        i,
+                        calculus.LayerInput(
+                            id=m.id,
+                            on=e.on,
+                            effectiveness=float(e.effectiveness),
+                            depends_on=deps,
+                        ),
+                    )
+                )
+        for k, inst in enumerate(self.insts):
+            resp = responses[inst.rid]
+            for e in resp.effects:
+                j = self._check(f"response {inst.rid!r}", e)
+                if self.subject[j] != inst.subject:
+                    continue  # a response acts only for the subject it is for
+                self.layers[j].append(
+                    (
+                        ~k,
+                        calculus.LayerInput(
+                            id=inst.rid,
+                            on=e.on,
+                            effectiveness=float(e.effectiveness),
+                            depends_on=inst.keys,
+                            kind="response",
+                        ),
+                    )
+                )
+                inst.risks.append(j)
+        for inst in self.insts:
+            inst.risks = sorted(set(inst.risks))
+        self._collapse()
+        forced_roots: list[int] = []
+        self.forced_why: dict[int, str] = {}
+        for inst in self.insts:
+            if not inst.forced:
+                continue
+            for k in inst.req:
                 forced_roots.append(k)
                 self.forced_why.setdefault(
                     k,
-                    f"required by response {rid!r} for critical risk {self.armed[rid][0]!r}",
+                    f"required by response {inst.rid!r} for critical risk "
+                    f"{self.required_resp[inst.rid][0]!r}",
                 )
-            for j, f in self._effects(f"response {rid!r}", resp.effects).items():
-                base_factor[j] *= f
         for mid in p.required:
             if mid not in self.index:
                 raise PlanError(f"required mitigation {mid!r} is not in the problem")
             forced_roots.append(self.index[mid])
             self.forced_why.setdefault(self.index[mid], "required by the request")
-        self.h = [
-            r.likelihood * r.impact * base_factor[j] for j, r in enumerate(p.risks)
-        ]
-        self.inherent = sum(r.likelihood * r.impact for r in p.risks)
-        self.tolerance = [r.tolerance for r in p.risks]
         self.forced = self.closure_of(forced_roots)
         for k in self.forced:
             if k not in self.forced_why:
@@ -300,27 +502,75 @@ class _Compiled:
         for i in range(n):
             for j in self.req[i]:
                 self.dependents[j].append(i)
-        self._all_closures: list[frozenset[int]] | None = None
-        self._rdeps: list[list[int]] | None = None
 
-    def _effects(self, who: str, effects: Sequence[RiskEffect]) -> dict[int, float]:
-        out: dict[int, float] = {}
-        for e in effects:
-            if e.risk not in self.rindex:
-                raise GraphError(
-                    f"{who} reduces {e.risk!r}, which is not a risk (dangling reference)"
-                )
-            if not 0.0 <= e.effectiveness <= 1.0:
-                raise PlanError(
-                    f"{who}: effectiveness {e.effectiveness!r} on {e.risk!r} is not in [0, 1]"
-                )
-            if e.on not in ("likelihood", "impact"):
-                raise PlanError(
-                    f"{who}: effect on {e.on!r} is neither 'likelihood' nor 'impact'"
-                )
-            j = self.rindex[e.risk]
-            out[j] = out.get(j, 1.0) * (1.0 - e.effectiveness)
-        return {j: f for j, f in out.items() if f < 1.0}
+    def _check(self, who: str, e: RiskEffect) -> int:
+        if e.risk not in self.rindex:
+            raise GraphError(
+                f"{who} reduces {e.risk!r}, which is not a risk (dangling reference)"
+            )
+        if not 0.0 <= e.effectiveness <= 1.0:
+            raise PlanError(
+                f"{who}: effectiveness {e.effectiveness!r} on {e.risk!r} is not in [0, 1]"
+            )
+        if e.on not in ("likelihood", "impact"):
+            raise PlanError(
+                f"{who}: effect on {e.on!r} is neither 'likelihood' nor 'impact'"
+            )
+        return self.rindex[e.risk]
+
+    def _collapse(self) -> None:
+        """One layer per (owner, risk, side), for the optimisation models.
+
+        Effects of one owner on one side of a risk are always one common-cause
+        group (every layer depends on itself), so only the best counts: a
+        layer with the owner's best effectiveness is exact. A layer is
+        *conflicted* if it shares a dependency key with another candidate
+        layer on the same side of the same risk; an unconflicted layer is
+        credited whenever it is present.
+        """
+        # per risk: (owner, side, effectiveness, keys, conflicted)
+        self.cl: list[list[tuple[int, str, float, frozenset[str], bool]]] = []
+        self.conflicts = False
+        touch: dict[int, set[int]] = {}
+        for j, layers in enumerate(self.layers):
+            best: dict[tuple[int, str], tuple[float, frozenset[str]]] = {}
+            for o, li in layers:
+                key = (o, li.on)
+                keys = li.depends_on | {f"self:{li.id}"}
+                e = float(li.effectiveness)
+                if key not in best or e > best[key][0]:
+                    best[key] = (e, keys)
+                touch.setdefault(o, set()).add(j)
+            count: dict[tuple[str, str], int] = {}
+            for (_, side), (_, keys) in best.items():
+                for k in keys:
+                    count[(side, k)] = count.get((side, k), 0) + 1
+            row = []
+            for (o, side), (e, keys) in best.items():
+                conf = any(count[(side, k)] > 1 for k in keys)
+                self.conflicts |= conf
+                row.append((o, side, e, keys, conf))
+            self.cl.append(row)
+        n = len(self.ids)
+        self.touch = [sorted(touch.get(i, ())) for i in range(n)]
+        """Risks on which each mitigation has a layer."""
+        self.solid: list[list[int]] = [[] for _ in range(n)]
+        """Risks on which a mitigation has an unconflicted layer that reduces it."""
+        for j, row in enumerate(self.cl):
+            for o, _, e, _, conf in row:
+                if o >= 0 and e > 0.0 and not conf:
+                    self.solid[o].append(j)
+        # ranking factors (own best per side, every owner credited): the
+        # all-safeguards figure, used only to rank candidates
+        self.eff_list: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+        self.inst_eff: list[list[tuple[int, float]]] = [[] for _ in self.insts]
+        for j, row in enumerate(self.cl):
+            f: dict[int, float] = {}
+            for o, _, e, _, _ in row:
+                f[o] = f.get(o, 1.0) * (1.0 - e)
+            for o, v in f.items():
+                if v < 1.0:
+                    (self.eff_list[o] if o >= 0 else self.inst_eff[~o]).append((j, v))
 
     def _toposort(self) -> list[int]:
         n = len(self.ids)
@@ -363,17 +613,6 @@ class _Compiled:
             self._all_closures = out
         return self._all_closures
 
-    def rdeps(self) -> list[list[int]]:
-        """For each mitigation, every mitigation whose closure contains it."""
-        if self._rdeps is None:
-            out: list[list[int]] = [[] for _ in self.ids]
-            for i, cl in enumerate(self.closures()):
-                for k in cl:
-                    if k != i:
-                        out[k].append(i)
-            self._rdeps = out
-        return self._rdeps
-
     def closure_one(self, i: int) -> frozenset[int]:
         return self.closures()[i]
 
@@ -388,16 +627,76 @@ class _Compiled:
                     stack.append(v)
         return seen
 
-    def surv(self, chosen: Iterable[int]) -> list[float]:
+    # -- candidates: mitigations with a layer, and armed instances with one
+
+    def candidates(self) -> list[tuple[frozenset[int], int]]:
+        """(closure, owner) of everything the heuristics may add.
+
+        A mitigation with a layer somewhere, or an armed instance with an
+        effect (its closure is what it requires; it is in force once they are).
+        """
+        cl = self.closures()
+        out = [(cl[i], i) for i in range(len(self.ids)) if self.touch[i]]
+        for k in self.dyn:
+            if self.insts[k].risks:
+                out.append((frozenset().union(*(cl[i] for i in self.insts[k].req)), ~k))
+        return out
+
+    # -- the one evaluation path: riskcore.calculus.credit
+
+    def present(self, owner: int, has: Callable[[int], bool]) -> bool:
+        """Whether *owner*'s layers are in force when *has* says what is chosen."""
+        if owner >= 0:
+            return has(owner)
+        inst = self.insts[~owner]
+        return inst.const or all(has(k) for k in inst.req)
+
+    def credit(self, j: int, has: Callable[[int], bool]) -> calculus.Credit:
+        """:func:`riskcore.calculus.credit` of risk *j* with the layers in force.
+
+        Memoised on the set of layers in force (the rule is a pure function
+        of them), so the heuristics can ask again cheaply.
+        """
+        mask = 0
+        layers = []
+        for k, (o, li) in enumerate(self.layers[j]):
+            if self.present(o, has):
+                mask |= 1 << k
+                layers.append(li)
+        key = (j, mask)
+        out = self._memo.get(key)
+        if out is None:
+            out = calculus.credit(
+                self.lik[j], self.imp[j], layers, risk=self.risk_ids[j]
+            )
+            self._memo[key] = out
+        return out
+
+    def risk_harm(self, j: int, has: Callable[[int], bool]) -> float:
+        """Strict residual expected harm of risk *j*."""
+        return self.credit(j, has).harm
+
+    def harm_by_risk(self, chosen: Collection[int]) -> list[float]:
+        """Strict residual expected harm of every risk with *chosen* in place."""
+        has = chosen.__contains__
+        return [self.risk_harm(j, has) for j in range(len(self.h))]
+
+    def harm(self, chosen: Collection[int]) -> float:
+        """Strict residual expected harm, summed over the risks."""
+        return sum(self.harm_by_risk(chosen))
+
+    def surv(self, chosen: Collection[int]) -> list[float]:
+        """All-safeguards survival of each risk: for ranking candidates only."""
         s = [1.0] * len(self.h)
         for i in chosen:
             for j, f in self.eff_list[i]:
                 s[j] *= f
+        has = chosen.__contains__
+        for k in range(len(self.insts)):
+            if self.present(~k, has):
+                for j, f in self.inst_eff[k]:
+                    s[j] *= f
         return s
-
-    def harm(self, chosen: Iterable[int]) -> float:
-        s = self.surv(chosen)
-        return sum(h * v for h, v in zip(self.h, s, strict=True))
 
     def totals(self, chosen: Iterable[int]) -> tuple[float, float]:
         ch = list(chosen)
@@ -470,6 +769,11 @@ class PlanResult:
     (nothing selected; ``infeasible`` names the risks and why). ``bound`` is
     the best known lower bound on the objective (residual harm in budget mode,
     cost in tolerance mode). ``selected`` is in dependency order.
+    ``residual`` and ``residual_by_risk`` are the strict figure the register
+    reports (:func:`riskcore.calculus.credit`, ``docs/crediting.md``).
+    ``responses`` maps a response id to the risks it is required for or acts
+    on; ``armed`` has one :class:`~riskcore.model.plan.ArmedResponse` per
+    (response, subject) required by a critical risk or armed by a trigger.
     """
 
     status: Literal["optimal", "feasible", "infeasible"] = field()
@@ -484,6 +788,7 @@ class PlanResult:
     gap: float = field(default=0.0)
     residual_by_risk: Mapping[str, float] = field(factory=dict)
     responses: Mapping[str, tuple[str, ...]] = field(factory=dict)
+    armed: tuple[ArmedResponse, ...] = field(default=())
     reasons: tuple[Reason, ...] = field(default=())
     rejected: tuple[Reason, ...] = field(default=())
     infeasible: tuple[Infeasibility, ...] = field(default=())
@@ -529,7 +834,7 @@ class PlanResult:
             )
             for m in self.selected
         )
-        responses = tuple(
+        responses = self.armed or tuple(
             ArmedResponse(
                 response=rid,
                 reason=f"required for critical risk(s) {', '.join(risks)}"[:1000],
@@ -623,15 +928,17 @@ def solve(
         ``"cost"``: reach the tolerances at minimum cost. Defaults to
         ``"cost"`` when *tolerance* is given, else ``"harm"``.
     method : {"auto", "exact", "heuristic"}
-        ``"auto"`` is exact up to 60 mitigations in budget mode and always in
-        tolerance mode (falling back to the heuristic if the MILP times out).
+        ``"auto"`` is exact up to 60 mitigations in budget mode (falling
+        back to the heuristic if the MILP finds no plan in time) and always in
+        tolerance mode (where running out of time without a plan is reported
+        ``"infeasible"``, *not proved impossible*).
     frontier : int
         Number of budgets at which to solve for the cost–residual Pareto
         frontier (0: the frontier is the greedy path, computed once).
     gap : float
         Relative optimality gap at which the exact method stops.
     time_limit : float
-        Seconds for each MILP.
+        Seconds for each exact solve (all rounds of one MILP with its cuts).
     explain : int
         How many of the best rejected mitigations to explain.
 
@@ -643,7 +950,8 @@ def solve(
     ------
     PlanError
         A negative budget, an unknown objective or method, a negative cost,
-        an effectiveness outside [0, 1], a tolerance mode with no tolerances.
+        an effectiveness outside [0, 1], a tolerance mode with no tolerances,
+        an armed response that is not in the problem.
     GraphError
         A requirement cycle (printed whole), a self or dangling reference.
 
@@ -744,6 +1052,43 @@ def _tolerances(
 # --- shared result assembly
 
 
+def _prune(c: _Compiled, chosen: set[int]) -> set[int]:
+    """Drop chosen leaves whose removal raises no risk's strict residual.
+
+    The strict figure is not monotone: a mitigation can link two layers into
+    one common-cause group and so *raise* a risk's residual, and one whose
+    layers are all outranked in their groups removes nothing. Dropping such a
+    leaf (not forced, required by nothing chosen) never raises a residual or a
+    cost, so every method's plan is pruned before it is reported.
+    """
+    chosen = set(chosen)
+    cur: dict[int, float] = {}
+    changed = True
+    while changed:
+        changed = False
+        for i in reversed(c.order):
+            if i not in chosen or i in c.forced:
+                continue
+            if any(d in chosen for d in c.dependents[i]):
+                continue
+            touched = set(c.touch[i])
+            for k in c.inst_of[i]:
+                touched.update(c.insts[k].risks)
+            has = chosen.__contains__
+            for j in touched:
+                if j not in cur:
+                    cur[j] = c.risk_harm(j, has)
+            if any(cur[j] > 0.0 for j in c.solid[i]):
+                continue  # an unconflicted layer is always credited: needed
+            without = chosen - {i}
+            new = {j: c.risk_harm(j, without.__contains__) for j in touched}
+            if all(new[j] <= cur[j] * (1 + 1e-12) + 1e-15 for j in touched):
+                chosen = without
+                cur.update(new)
+                changed = True
+    return chosen
+
+
 def _finish(
     c: _Compiled,
     chosen: set[int],
@@ -756,17 +1101,39 @@ def _finish(
     hours: float | None,
     tol: list[float | None] | None,
     explain: int,
+    detail: bool = True,
 ) -> PlanResult:
-    chosen = c.closure_of(chosen) | c.forced
+    chosen = _prune(c, c.closure_of(chosen) | c.forced)
     order = [i for i in c.order if i in chosen]
     cost, hrs = c.totals(chosen)
-    surv = c.surv(chosen)
-    residual = sum(h * v for h, v in zip(c.h, surv, strict=True))
+    per = c.harm_by_risk(chosen)
+    residual = sum(per)
+    if tol is not None:
+        over = [
+            j
+            for j, t in enumerate(tol)
+            if t is not None and per[j] > t * (1 + 1e-9) + 1e-15
+        ]
+        if over:  # never "feasible" next to an over-tolerance register
+            items = [
+                Infeasibility(
+                    risk=c.risk_ids[j],
+                    tolerance=tol[j] or 0.0,
+                    best_residual=per[j],
+                    reason=f"the best plan found ({method}) leaves it at {_fmt(per[j])} "
+                    f"> tolerance {_fmt(tol[j] or 0.0)} by the strict figure "
+                    "(one layer per common-cause group, docs/crediting.md)",
+                )
+                for j in over
+            ]
+            return _infeasible_result(c, mode, method, items, budget, hours)
     objective_value = residual if mode == "budget" else cost
+    bound = min(bound, objective_value)
     g = _rel_gap(objective_value, bound)
-    reasons = _reasons(c, chosen, order, surv)
-    rejected = _rejected(c, chosen, surv, budget, hours, tol, explain)
+    reasons = _reasons(c, chosen, order, per) if detail else ()
+    rejected = _rejected(c, chosen, per, budget, hours, tol, explain) if detail else ()
     ph, start = _phases(c, chosen)
+    responses, armed = _responses(c, chosen)
     return PlanResult(
         status=status if g > 0.0 or status == "optimal" else "optimal",
         mode=mode,
@@ -778,14 +1145,62 @@ def _finish(
         residual=residual,
         bound=bound,
         gap=g,
-        residual_by_risk={r: c.h[j] * surv[j] for j, r in enumerate(c.risk_ids)},
-        responses={rid: tuple(v) for rid, v in c.armed.items()},
+        residual_by_risk={r: per[j] for j, r in enumerate(c.risk_ids)},
+        responses=responses,
+        armed=armed,
         reasons=reasons,
         rejected=rejected,
         phases=ph,
         start_day=start,
         budget=budget,
         hours_budget=hours,
+    )
+
+
+def _responses(
+    c: _Compiled, chosen: set[int] | None
+) -> tuple[dict[str, tuple[str, ...]], tuple[ArmedResponse, ...]]:
+    """Risk ids each response is required for or in force on, and the armed pairs.
+
+    With *chosen* ``None`` (no plan), only what critical risks require.
+    """
+    on: dict[str, set[int]] = {}
+    armed: list[ArmedResponse] = []
+    has = (lambda _i: False) if chosen is None else chosen.__contains__
+    for k, inst in enumerate(c.insts):
+        spec = c.specs[inst.rid]
+        req = {c.rindex[r] for r in inst.required_by}
+        acts = inst.risks if chosen is not None and c.present(~k, has) else []
+        if req or acts:
+            on.setdefault(inst.rid, set()).update(req, acts)
+        names = ", ".join(c.risk_ids[j] for j in acts)
+        if inst.forced:
+            why = f"required for critical risk(s) {', '.join(inst.required_by)}"
+        else:
+            why = "armed by a trigger"
+        if acts:
+            why += f"; acts on {names}"
+        elif not inst.forced and chosen is not None:
+            missing = sorted(c.ids[i] for i in inst.req if i not in chosen)
+            why += (
+                f"; not credited: it requires {', '.join(missing)}, not in the plan"
+                if missing
+                else "; it reduces no planned risk"
+            )
+        if chosen is None and not inst.forced:
+            continue
+        armed.append(
+            ArmedResponse(
+                response=inst.rid,
+                subject=inst.subject,
+                owner=spec.owner,
+                time_to_act_hours=spec.time_to_act_hours,
+                reason=why[:1000],
+            )
+        )
+    return (
+        {rid: tuple(c.risk_ids[j] for j in sorted(v)) for rid, v in sorted(on.items())},
+        tuple(armed),
     )
 
 
@@ -816,31 +1231,46 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}" if abs(x) < 1e4 else f"{x:,.0f}"
 
 
+def _affected(c: _Compiled, items: Iterable[int]) -> set[int]:
+    """Risks whose strict figure can change when *items* come or go."""
+    out: set[int] = set()
+    for i in items:
+        out.update(c.touch[i])
+        for k in c.inst_of[i]:
+            out.update(c.insts[k].risks)
+    return out
+
+
 def _reasons(
-    c: _Compiled, chosen: set[int], order: list[int], surv: list[float]
+    c: _Compiled, chosen: set[int], order: list[int], per: list[float]
 ) -> tuple[Reason, ...]:
     out: list[Reason] = []
     for i in order:
         by = tuple(sorted(c.ids[k] for k in c.dependents[i] if k in chosen))
+        # its own effect on the strict figure: the plan without it, minus the plan
+        without = chosen - {i}
         own = sum(
-            c.h[j] * surv[j] * (1.0 / f - 1.0) if f > 0 else math.nan
-            for j, f in c.eff_list[i]
+            c.risk_harm(j, without.__contains__) - per[j] for j in _affected(c, [i])
         )
-        if any(f == 0.0 for _, f in c.eff_list[i]):
-            # removing a perfect layer: recompute that risk without it
+        if abs(own) <= 1e-15 + 1e-12 * c.inherent:
             own = 0.0
-            for j, f in c.eff_list[i]:
-                rest = math.prod(c.eff[k].get(j, 1.0) for k in chosen if k != i)
-                own += c.h[j] * rest * (1.0 - f)
         ratio = own / c.cost[i] if c.cost[i] > 0 else math.inf if own > 0 else 0.0
-        marginal = f"reduces expected harm by {_fmt(own)}" + (
-            f" ({_fmt(ratio)} per unit cost)" if c.cost[i] > 0 else " at no cost"
-        )
+        if own >= 0:
+            marginal = f"reduces expected harm by {_fmt(own)}" + (
+                f" ({_fmt(ratio)} per unit cost)" if c.cost[i] > 0 else " at no cost"
+            )
+        else:
+            marginal = (
+                f"raises expected harm by {_fmt(-own)}: it links layers into one "
+                "common-cause group, which is credited once (docs/crediting.md)"
+            )
         if i in c.forced:
-            text = c.forced_why[i] + (f"; {marginal}" if own > 0 else "")
+            text = c.forced_why[i] + (f"; {marginal}" if own != 0 else "")
             kind = "forced"
         elif by:
-            text = "required by " + ", ".join(by) + (f"; {marginal}" if own > 0 else "")
+            text = (
+                "required by " + ", ".join(by) + (f"; {marginal}" if own != 0 else "")
+            )
             kind = "required"
         else:
             text = marginal
@@ -860,25 +1290,47 @@ def _reasons(
     return tuple(out)
 
 
-def _add_gain(
-    c: _Compiled, chosen: set[int] | frozenset[int], surv: list[float], i: int
-) -> tuple[float, float, float, list[int]]:
-    missing = [k for k in c.closure_one(i) if k not in chosen]
+def _estimate(
+    c: _Compiled,
+    has: Callable[[int], bool],
+    surv: list[float],
+    closure: Iterable[int],
+) -> tuple[float, list[int], list[int]]:
+    """All-safeguards gain of adding *closure*: for ranking only.
+
+    Returns the gain, the missing mitigations and the armed instances they
+    bring into force.
+    """
+    missing = [k for k in closure if not has(k)]
     prod: dict[int, float] = {}
-    dc = dh = 0.0
     for k in missing:
-        dc += c.cost[k]
-        dh += c.hours[k]
         for j, f in c.eff_list[k]:
             prod[j] = prod.get(j, 1.0) * f
+    new = _newly(c, has, missing)
+    for q in new:
+        for j, f in c.inst_eff[q]:
+            prod[j] = prod.get(j, 1.0) * f
     gain = sum(c.h[j] * surv[j] * (1.0 - p) for j, p in prod.items())
-    return gain, dc, dh, missing
+    return gain, missing, new
+
+
+def _newly(c: _Compiled, has: Callable[[int], bool], missing: list[int]) -> list[int]:
+    """Armed instances not yet in force that *missing* completes."""
+    mset = set(missing)
+    out: list[int] = []
+    for k in missing:
+        for q in c.inst_of[k]:
+            if q in out or c.present(~q, has):
+                continue
+            if all(has(r) or r in mset for r in c.insts[q].req):
+                out.append(q)
+    return out
 
 
 def _rejected(
     c: _Compiled,
     chosen: set[int],
-    surv: list[float],
+    per: list[float],
     budget: float | None,
     hours: float | None,
     tol: list[float | None] | None,
@@ -887,16 +1339,32 @@ def _rejected(
     if explain <= 0:
         return ()
     cost, hrs = c.totals(chosen)
-    cands: list[tuple[float, float, int, float, float, float, list[int]]] = []
+    has = chosen.__contains__
+    surv = c.surv(chosen)
+    # rank by the all-safeguards estimate, then evaluate the best strictly
+    ranked: list[tuple[float, int, list[int]]] = []
     for i in range(len(c.ids)):
-        if i in chosen or not c.eff_list[i]:
+        if i in chosen or not c.touch[i]:
             continue
-        gain, dc, dh, missing = _add_gain(c, chosen, surv, i)
-        if gain <= 0.0:
+        est, missing, _ = _estimate(c, has, surv, c.closure_one(i))
+        if est <= 0.0:
             continue
+        dc = sum(c.cost[k] for k in missing)
+        ranked.append((-(est / dc) if dc > 0 else -math.inf, i, missing))
+    ranked.sort(key=lambda t: (t[0], t[1]))
+    cands: list[tuple[float, float, int, float, float, float, list[int]]] = []
+    for _, i, missing in ranked[: 4 * explain + 20]:
+        trial = chosen | set(missing)
+        gain = sum(
+            per[j] - c.risk_harm(j, trial.__contains__) for j in _affected(c, missing)
+        )
+        if gain <= 1e-15 + 1e-12 * c.inherent:
+            continue
+        dc = sum(c.cost[k] for k in missing)
+        dh = sum(c.hours[k] for k in missing)
         ratio = gain / dc if dc > 0 else math.inf
         cands.append((-ratio, -gain, i, gain, dc, dh, missing))
-    cands.sort()
+    cands.sort(key=lambda t: t[:3])
     out: list[Reason] = []
     for neg_ratio, _, i, gain, dc, dh, missing in cands[:explain]:
         ratio = -neg_ratio
@@ -905,8 +1373,8 @@ def _rejected(
         head = f"would reduce expected harm by {_fmt(gain)}{with_pre}"
         rate = f" ({_fmt(ratio)} per unit cost)" if dc > 0 else ""
         if tol is not None:
-            touched = [j for j, _ in c.eff_list[i] if tol[j] is not None]
-            if all(c.h[j] * surv[j] <= (tol[j] or 0.0) * (1 + 1e-9) for j in touched):
+            touched = [j for j in c.touch[i] if tol[j] is not None]
+            if all(per[j] <= (tol[j] or 0.0) * (1 + 1e-9) for j in touched):
                 why = "not needed: every risk it reduces is already within tolerance"
             else:
                 why = f"{head}{rate} for {_fmt(dc)} more: a cheaper set reaches the tolerances"
@@ -914,7 +1382,7 @@ def _rejected(
             why = f"{head}{rate} for {_fmt(dc)} more, over the remaining budget of {_fmt(budget - cost)}"
         elif hours is not None and hrs + dh > hours * (1 + 1e-12):
             why = f"{head}{rate} for {_fmt(dh)} more hours, over the remaining {_fmt(hours - hrs)} hours"
-        else:  # pragma: no cover - a fitting improvement is taken by every method
+        else:
             why = f"{head}{rate}: not found by the heuristic"
         out.append(
             Reason(
@@ -938,6 +1406,7 @@ def _infeasible_result(
     budget: float | None,
     hours: float | None,
 ) -> PlanResult:
+    responses, armed = _responses(c, None)
     return PlanResult(
         status="infeasible",
         mode=mode,
@@ -945,7 +1414,8 @@ def _infeasible_result(
         inherent=c.inherent,
         residual=c.inherent,
         infeasible=tuple(items),
-        responses={rid: tuple(v) for rid, v in c.armed.items()},
+        responses=responses,
+        armed=armed,
         budget=budget,
         hours_budget=hours,
     )
@@ -966,7 +1436,7 @@ def _forced_fits(
     if not over:
         return None
     items = []
-    for rid, risks in sorted(c.armed.items()):
+    for rid, risks in sorted(c.required_resp.items()):
         for r in risks:
             j = c.rindex[r]
             tj = c.tolerance[j]
@@ -1006,6 +1476,7 @@ def _solve_budget(
     local_seconds: float = 0.05,
     trace: list[tuple[float, float, float, list[int]]] | None = None,
     bound: bool = True,
+    detail: bool = True,
 ) -> PlanResult:
     bad = _forced_fits(c, budget, hours, "budget")
     if bad is not None:
@@ -1016,10 +1487,13 @@ def _solve_budget(
         "hours": hours,
         "tol": None,
         "explain": explain,
+        "detail": detail,
     }
-    useful = [i for i in range(len(c.ids)) if c.eff_list[i]]
-    if (budget is None and hours is None) or not useful:
-        everything = c.closure_of(useful) | c.forced
+    cands = c.candidates()
+    if not cands or (budget is None and hours is None and not c.conflicts):
+        # no common-cause conflict: the strict figure is the product over
+        # every layer in force, which only falls as the plan grows
+        everything = c.closure_of(k for cl, _ in cands for k in cl) | c.forced
         return _finish(
             c,
             everything,
@@ -1071,76 +1545,121 @@ def _greedy(
 ) -> set[int]:
     """Lazy greedy on harm reduction per (normalised) closure cost.
 
-    Heap entries are upper bounds on an item's ratio: its gain only falls as
-    the plan grows, and its missing cost is kept exact incrementally (buying a
-    prerequisite lowers it for every dependent, which is re-pushed). An entry
-    is accepted only once re-evaluated at the current step.
+    Candidates are ranked by their all-safeguards gain (cheap, incremental);
+    the one on top is then evaluated on the strict figure
+    (:func:`riskcore.calculus.credit` on the risks it touches) and re-queued
+    with that gain, and a step is taken only once its strict gain is on top
+    and positive. The strict figure is not monotone (a step can link layers
+    into one common-cause group), so a step that does not lower strict harm
+    is never taken. Missing closure costs are kept exact incrementally
+    (buying a prerequisite lowers them for every dependent, which is
+    re-queued).
     """
     n = len(c.ids)
     chosen = set(c.forced if start is None else start)
     in_s = bytearray(n)
     for i in chosen:
         in_s[i] = 1
+
+    def has(i: int) -> bool:
+        return in_s[i] == 1
+
+    cur = [c.risk_harm(j, has) for j in range(len(c.h))]
+    harm = sum(cur)
     surv = c.surv(chosen)
-    harm = sum(h * v for h, v in zip(c.h, surv, strict=True))
     cost, hrs = c.totals(chosen)
     wc, wh = _norm(c, budget, hours)
     if wc == 0.0 and wh == 0.0:
         wc = 1.0
     inf_b = math.inf if budget is None else budget * (1 + 1e-12)
     inf_h = math.inf if hours is None else hours * (1 + 1e-12)
-    closures = c.closures()
-    rdeps = c.rdeps()
-    ccost, chours, effs, hvec = c.cost, c.hours, c.eff_list, c.h
-    dcost = [0.0] * n
-    dhrs = [0.0] * n
-    gain_ub = [0.0] * n
-    version = [0] * n
+    cands = c.candidates()
+    nc = len(cands)
+    ccost, chours = c.cost, c.hours
+    cand_of: list[list[int]] = [[] for _ in range(n)]
+    for a, (cl, _) in enumerate(cands):
+        for k in cl:
+            cand_of[k].append(a)
+    dcost = [0.0] * nc
+    dhrs = [0.0] * nc
+    gain_ub = [0.0] * nc
+    version = [0] * nc
+    pending: dict[int, tuple[list[int], list[int], dict[int, float]]] = {}
     epoch = 0
-    heap: list[tuple[float, int, int, int]] = []
+    heap: list[tuple[float, int, int, int, bool]] = []
+    thresh = 1e-15 + 1e-12 * c.inherent
 
-    def exact(i: int) -> tuple[float, list[int]]:
-        missing = [k for k in closures[i] if not in_s[k]]
+    def done(a: int) -> bool:
+        owner = cands[a][1]
+        return in_s[owner] == 1 if owner >= 0 else c.present(owner, has)
+
+    effs, hvec, armed_any = c.eff_list, c.h, bool(c.dyn)
+
+    def estimate(a: int) -> tuple[float, list[int], list[int]]:
+        if armed_any:
+            return _estimate(c, has, surv, cands[a][0])
+        # the same, inlined for the common case without armed responses
+        missing = [k for k in cands[a][0] if not in_s[k]]
         prod: dict[int, float] = {}
         for k in missing:
             for j, f in effs[k]:
                 prod[j] = prod.get(j, 1.0) * f
-        g = sum(hvec[j] * surv[j] * (1.0 - p) for j, p in prod.items())
-        return g, missing
+        return sum(hvec[j] * surv[j] * (1.0 - q) for j, q in prod.items()), missing, []
 
-    def push(i: int, g: float, ep: int) -> None:
-        version[i] += 1
-        gain_ub[i] = g
-        if g <= 0.0 or cost + dcost[i] > inf_b or hrs + dhrs[i] > inf_h:
+    def push(a: int, g: float, ep: int, verified: bool) -> None:
+        version[a] += 1
+        if not verified:
+            gain_ub[a] = g
+        if g <= 0.0 or cost + dcost[a] > inf_b or hrs + dhrs[a] > inf_h:
             return
-        w = wc * dcost[i] + wh * dhrs[i]
-        heapq.heappush(heap, (-(g / w) if w > 0 else -math.inf, i, version[i], ep))
+        w = wc * dcost[a] + wh * dhrs[a]
+        key = -(g / w) if w > 0 else -math.inf
+        heapq.heappush(heap, (key, a, version[a], ep, verified))
 
-    for i in range(n):
-        if not in_s[i] and effs[i]:
-            for k in closures[i]:
-                if not in_s[k]:
-                    dcost[i] += ccost[k]
-                    dhrs[i] += chours[k]
-            push(i, exact(i)[0], epoch)
+    for a, (cl, _) in enumerate(cands):
+        if done(a):
+            continue
+        for k in cl:
+            if not in_s[k]:
+                dcost[a] += ccost[k]
+                dhrs[a] += chours[k]
+        push(a, estimate(a)[0], epoch, False)
     while heap:
-        _, i, ver, ep = heapq.heappop(heap)
-        if in_s[i] or ver != version[i]:
+        _, a, ver, ep, verified = heapq.heappop(heap)
+        if done(a) or ver != version[a]:
             continue
-        if ep != epoch:
-            push(i, exact(i)[0], epoch)  # stale: re-evaluate, let the heap decide
+        if ep != epoch:  # stale: re-estimate, let the heap decide
+            push(a, estimate(a)[0], epoch, False)
             continue
-        if cost + dcost[i] > inf_b or hrs + dhrs[i] > inf_h:  # pragma: no cover
+        if cost + dcost[a] > inf_b or hrs + dhrs[a] > inf_h:  # pragma: no cover
             continue
-        g, missing = exact(i)
+        if not verified:
+            _, missing, new = estimate(a)
+            touched = _affected(c, missing)
+            for k in missing:
+                in_s[k] = 1
+            after = {j: c.risk_harm(j, has) for j in touched}
+            for k in missing:
+                in_s[k] = 0
+            g = sum(cur[j] - v for j, v in after.items())
+            if g > thresh:
+                pending[a] = (missing, new, after)
+                push(a, g, epoch, True)
+            continue
+        missing, new, after = pending.pop(a)
         for k in missing:
             in_s[k] = 1
-            for j, f in effs[k]:
+            for j, f in c.eff_list[k]:
                 surv[j] *= f
+        for q in new:
+            for j, f in c.inst_eff[q]:
+                surv[j] *= f
+        for j, v in after.items():
+            harm += v - cur[j]
+            cur[j] = v
         chosen.update(missing)
-        cost += dcost[i]
-        hrs += dhrs[i]
-        harm -= g
+        cost += dcost[a]
+        hrs += dhrs[a]
         epoch += 1
         if trace is not None:
             trace.append((cost, hrs, harm, missing))
@@ -1148,14 +1667,13 @@ def _greedy(
         changed: set[int] = set()
         for k in missing:
             ck, hk = ccost[k], chours[k]
-            for d in rdeps[k]:
-                if not in_s[d]:
+            for d in cand_of[k]:
+                if d != a and not done(d):
                     dcost[d] -= ck
                     dhrs[d] -= hk
                     changed.add(d)
         for d in changed:
-            if effs[d]:
-                push(d, gain_ub[d], -1)
+            push(d, gain_ub[d], -1, False)
     return chosen
 
 
@@ -1166,26 +1684,31 @@ def _local_improve(
     hours: float | None,
     seconds: float = 0.3,
 ) -> set[int]:
-    """Best single closure, then drop-add moves, each followed by a greedy refill."""
+    """Best single closure, then drop-add moves, each followed by a greedy refill.
+
+    Candidates are ranked by the all-safeguards estimate; every move is
+    accepted only if it lowers the strict figure.
+    """
     deadline = time.perf_counter() + seconds
     best = set(chosen)
     best_harm = c.harm(best)
     inf_b = math.inf if budget is None else budget * (1 + 1e-12)
     inf_h = math.inf if hours is None else hours * (1 + 1e-12)
     forced = set(c.forced)
+    has0 = forced.__contains__
     surv0 = c.surv(forced)
-    base = sum(h * v for h, v in zip(c.h, surv0, strict=True))
     fc, fh = c.totals(forced)
-    best_single, single_harm = -1, best_harm
-    for i in range(len(c.ids)):
-        if not c.eff_list[i]:
-            continue
-        gain, dc, dh, _ = _add_gain(c, forced, surv0, i)
-        if fc + dc <= inf_b and fh + dh <= inf_h and base - gain < single_harm - 1e-15:
-            best_single, single_harm = i, base - gain
-    if best_single >= 0:
-        best = _greedy(c, budget, hours, start=forced | c.closure_one(best_single))
-        best_harm = c.harm(best)
+    best_single, single_gain = None, 0.0
+    for cl, _ in c.candidates():
+        gain, missing, _ = _estimate(c, has0, surv0, cl)
+        dc, dh = c.totals(missing)
+        if fc + dc <= inf_b and fh + dh <= inf_h and gain > single_gain:
+            best_single, single_gain = cl, gain
+    if best_single is not None:
+        trial = _greedy(c, budget, hours, start=forced | best_single)
+        h = c.harm(trial)
+        if h < best_harm * (1 - 1e-12):
+            best, best_harm = trial, h
     improved = True
     while improved and time.perf_counter() < deadline:
         improved = False
@@ -1224,7 +1747,7 @@ def _path_from_trace(
     """The greedy path up to the plan (at most *max_points* + 2 points).
 
     Each greedy step is a dependency-closed plan; their (cost, residual) pairs
-    form an approximate frontier, which ends with the plan itself.
+    (strict figures) form an approximate frontier, which ends with the plan.
     """
     cost, hrs = c.totals(c.forced)
     points = [
@@ -1268,120 +1791,369 @@ def _path_from_trace(
     return tuple(points)
 
 
-def _matrices(c: _Compiled) -> tuple[Any, list[int], list[float]]:
-    """Sparse log-survival matrix (touched risks x mitigations) and y floors."""
-    import numpy as np
-    from scipy import sparse
+class _Skeleton:
+    """The budget-free rows of a :class:`_Model`, shared by the models of one
+    compiled problem (the frontier solves many budgets): precedence, armed
+    instances, credit variables, static common-cause rows and the lazy cuts
+    found so far, which hold at every budget."""
 
-    rows, cols, vals = [], [], []
-    for i, effs in enumerate(c.eff_list):
-        for j, f in effs:
-            rows.append(j)
-            cols.append(i)
-            vals.append(max(math.log(f), _LOG_FLOOR) if f > 0 else _LOG_FLOOR)
-    L = sparse.csr_matrix(
-        (
-            np.array(vals, dtype=float),
-            (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)),
-        ),
-        shape=(len(c.h), len(c.ids)),
-    )
-    touched = sorted({j for j in rows if c.h[j] > 0})
-    ymin = np.asarray(L.sum(axis=1)).ravel().tolist()
-    return L, touched, ymin
+    def __init__(self, c: _Compiled, risks: tuple[int, ...], strict: bool) -> None:
+        n = len(c.ids)
+        self.wcol = {k: n + a for a, k in enumerate(c.dyn)}
+        ncol = n + len(c.dyn)
+        self.rows: list[tuple[dict[int, float], float, float]] = []
+        rows = self.rows
+        for i in range(n):
+            for k in c.req[i]:
+                rows.append(({i: 1.0, k: -1.0}, -math.inf, 0.0))
+        for k, col in self.wcol.items():
+            req = c.insts[k].req
+            for i in req:
+                rows.append(({col: 1.0, i: -1.0}, -math.inf, 0.0))
+            rows.append(
+                ({col: -1.0, **dict.fromkeys(req, 1.0)}, -math.inf, len(req) - 1.0)
+            )
+        self.risks: list[int] = []
+        self.yrow: list[dict[int, float]] = []
+        self.yconst: list[float] = []
+        self.ypos: list[dict[int, bool]] = []  # perfect layers' columns
+        self.const_perfect: list[bool] = []
+        self.const_harm = 0.0
+        self.groups: list[list[tuple[int | None, int | None, frozenset[str]]]] = []
+        for j in risks:
+            row: dict[int, float] = {}
+            perfect: dict[int, bool] = {}
+            const, cperf = 0.0, False
+            side_layers: dict[
+                str, list[tuple[int | None, int | None, frozenset[str]]]
+            ] = {}
+            for o, side, e, keys, conf in c.cl[j]:
+                lit = self._lit(o)
+                coef = math.log(1.0 - e) if e < 1.0 else _LOG_FLOOR
+                coef = max(coef, _LOG_FLOOR)
+                if strict and conf:
+                    zc = None
+                    if e > 0.0:
+                        zc = ncol
+                        ncol += 1
+                        row[zc] = coef
+                        if e >= 1.0:
+                            perfect[zc] = True
+                        if lit is not None:
+                            rows.append(({zc: 1.0, lit: -1.0}, -math.inf, 0.0))
+                    side_layers.setdefault(side, []).append((lit, zc, keys))
+                elif e > 0.0:
+                    if lit is None:
+                        const += coef
+                        cperf |= e >= 1.0
+                    else:
+                        row[lit] = row.get(lit, 0.0) + coef
+                        if e >= 1.0:
+                            perfect[lit] = True
+            for ls in side_layers.values():
+                self._static_cuts(ls)
+                self.groups.append(ls)
+            if c.h[j] <= 0.0:
+                continue
+            if not row:
+                self.const_harm += 0.0 if cperf else c.h[j] * math.exp(const)
+                continue
+            self.risks.append(j)
+            self.yrow.append(row)
+            self.yconst.append(const)
+            self.ypos.append(perfect)
+            self.const_perfect.append(cperf)
+        self.ncol = ncol
+        self.ymin = [
+            k + sum(min(v, 0.0) for v in r.values())
+            for k, r in zip(self.yconst, self.yrow, strict=True)
+        ]
+
+    def _lit(self, owner: int) -> int | None:
+        """The column of *owner*'s presence, or None if it is always present."""
+        if owner >= 0:
+            return owner
+        return self.wcol.get(~owner)
+
+    def _static_cuts(
+        self, ls: list[tuple[int | None, int | None, frozenset[str]]]
+    ) -> None:
+        by_key: dict[str, list[int]] = {}
+        for a, (_, _, keys) in enumerate(ls):
+            for k in keys:
+                by_key.setdefault(k, []).append(a)
+        seen: set[tuple[int, ...]] = set()
+        for members in by_key.values():
+            zs = tuple(sorted({z for a in members if (z := ls[a][1]) is not None}))
+            if len(zs) > 1 and zs not in seen:
+                seen.add(zs)
+                self.rows.append((dict.fromkeys(zs, 1.0), -math.inf, 1.0))
+        if len(ls) > 40:
+            return  # longer chains are left to the lazy cuts
+        adj: list[set[int]] = [set() for _ in ls]
+        for members in by_key.values():
+            for a in members:
+                adj[a].update(members)
+        for a in range(len(ls)):
+            adj[a].discard(a)
+        for a, b in itertools.combinations(range(len(ls)), 2):
+            za, zb = ls[a][1], ls[b][1]
+            if za is None or zb is None or b in adj[a]:
+                continue
+            for u in sorted(adj[a] & adj[b]):
+                lit = ls[u][0]
+                row = {za: 1.0, zb: 1.0}
+                if lit is None:
+                    self.rows.append((row, -math.inf, 1.0))
+                    break
+                row[lit] = 1.0
+                self.rows.append((row, -math.inf, 2.0))
 
 
-def _precedence(c: _Compiled, nvar: int) -> tuple[Any, int]:
-    import numpy as np
-    from scipy import sparse
+class _Model:
+    """The planning MILP: columns x (mitigations), w (armed instances), z, t.
 
-    rows, cols, vals = [], [], []
-    k = 0
-    for i in range(len(c.ids)):
-        for j in c.req[i]:
-            rows += [k, k]
-            cols += [i, j]
-            vals += [1.0, -1.0]
-            k += 1
-    A = sparse.csr_matrix(
-        (
-            np.array(vals, dtype=float),
-            (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)),
-        ),
-        shape=(k, nvar),
-    )
-    return A, k
-
-
-class _OAModel:
-    """Outer-approximation model: x (mitigations) then t (touched risks)."""
+    ``y_r = const_r + Σ coef · v`` is the log of the credited survival of
+    risk *r* (``harm_r = h_r · exp(y_r)``). An unconflicted layer enters
+    through its presence (``x_m``, ``w_k`` or a constant); with
+    ``strict=True`` a conflicted layer enters through its credit variable
+    ``z ≤ presence``, with ``Σ z ≤ 1`` over the layers that share a
+    dependency key (static clique rows), ``z_a + z_b + x_u ≤ 2`` for layers
+    linked through one other layer *u* (static), and lazily
+    ``z_a + z_b ≤ 1 + Σ_{u on the path} (1 − presence_u)`` for longer chains
+    found in a solution (:meth:`separate`). ``w_k = Π x`` over what armed
+    instance *k* requires (linearised). With ``strict=False`` every owner's
+    best layer is credited: a relaxation of the strict figure (a lower bound).
+    With ``epigraph=True``, columns t bound each risk's harm from below by
+    tangents of ``h·exp(y)`` (outer approximation).
+    """
 
     def __init__(
         self,
         c: _Compiled,
+        risks: Iterable[int],
+        *,
+        strict: bool,
+        epigraph: bool,
         budget: float | None,
         hours: float | None,
-        dense: bool = True,
     ) -> None:
-        import numpy as np
-
         self.c = c
-        self.L, self.touched, self.ymin = _matrices(c)
-        self.n = len(c.ids)
-        self.nt = len(self.touched)
-        self.nvar = self.n + self.nt
-        self.Lt = self.L[self.touched, :]
-        # risks no mitigation reduces are a constant; those with zero harm are 0
-        self.const = sum(
-            c.h[j] for j in range(len(c.h)) if self.L.indptr[j] == self.L.indptr[j + 1]
-        )
+        n = len(c.ids)
+        self.n = n
+        key = (tuple(risks), strict)
+        if key not in c.skeletons:
+            c.skeletons[key] = _Skeleton(c, key[0], strict)
+        sk = c.skeletons[key]
+        self.wcol = sk.wcol
+        self.base = sk.rows  # shared: common-cause cuts hold at every budget
+        self.rows: list[tuple[dict[int, float], float, float]] = []
+        self.risks = sk.risks
+        self.yrow = sk.yrow
+        self.yconst = sk.yconst
+        self.ypos = sk.ypos
+        self.const_perfect = sk.const_perfect
+        self.const_harm = sk.const_harm
+        self.groups = sk.groups
+        ncol = sk.ncol
+        self.nx = ncol
+        self.nt = len(self.risks) if epigraph else 0
+        self.nvar = ncol + self.nt
+        self.ymin = sk.ymin
         self.cuts: list[tuple[int, float]] = []
-        self.obj = np.concatenate([np.zeros(self.n), np.ones(self.nt)])
-        self.budget, self.hours = budget, hours
-        lo = np.zeros(self.nvar)
-        for i in c.forced:
-            lo[i] = 1.0
-        hi = np.concatenate([np.ones(self.n), np.full(self.nt, np.inf)])
-        self.lo, self.hi = lo, hi
-        for k, j in enumerate(self.touched):
-            ym = self.ymin[j]
-            grid = (
-                {0.0, ym, ym / 2, ym / 4, -0.05, -0.2, -0.7, -2.0}
-                if dense
-                else {0.0, ym / 2}
+        self.cost = [*c.cost, *([0.0] * (self.nvar - n))]
+        self.hrs = [*c.hours, *([0.0] * (self.nvar - n))]
+        self.budget_row = -1
+        if budget is not None:
+            self.budget_row = len(self.rows)
+            self.rows.append(
+                ({i: c.cost[i] for i in range(n) if c.cost[i]}, -math.inf, budget)
             )
-            for y0 in grid:
-                if y0 >= ym:
-                    self.cuts.append((k, y0))
+        if hours is not None:
+            self.rows.append(
+                ({i: c.hours[i] for i in range(n) if c.hours[i]}, -math.inf, hours)
+            )
+        self.lo = [0.0] * self.nvar
+        for i in c.forced:
+            self.lo[i] = 1.0
+        self.hi = [1.0] * ncol + [math.inf] * self.nt
+        self.integrality = (
+            [1] * n + [0] * len(c.dyn) + [1] * (ncol - n - len(c.dyn)) + [0] * self.nt
+        )
 
-    def add_cuts(self, y: Sequence[float]) -> None:
-        for k, y0 in enumerate(y):
-            self.cuts.append((k, float(y0)))
+    # -- vectors
 
-    def y_of(self, x: Any) -> Any:
-        return self.Lt @ x[: self.n]
+    def vector(self, chosen: Collection[int]) -> list[float]:
+        """x and w of a plan (z and t left at 0)."""
+        v = [0.0] * self.nvar
+        for i in chosen:
+            v[i] = 1.0
+        has = chosen.__contains__
+        for k, col in self.wcol.items():
+            v[col] = 1.0 if self.c.present(~k, has) else 0.0
+        return v
 
-    def _cut_matrix(self) -> tuple[Any, Any]:
-        """Rows ``t_k - h e^{y0} (L_k x) >= h e^{y0} (1 - y0)``, one per cut."""
+    def y_of(self, v: Sequence[float]) -> list[float]:
+        return [
+            k + sum(coef * v[col] for col, coef in row.items())
+            for k, row in zip(self.yconst, self.yrow, strict=True)
+        ]
+
+    def y_true(self, chosen: Collection[int]) -> list[float]:
+        """Log of each risk's strict credited survival (clamped to the model's floor)."""
+        has = chosen.__contains__
+        out = []
+        for r, j in enumerate(self.risks):
+            harm = self.c.risk_harm(j, has)
+            y = math.log(harm / self.c.h[j]) if harm > 0 else self.ymin[r]
+            out.append(max(y, self.ymin[r]))
+        return out
+
+    def selection(self, v: Sequence[float]) -> set[int]:
+        return {i for i in range(self.n) if v[i] > 0.5}
+
+    # -- rows
+
+    def add_tangents(self, y: Sequence[float]) -> None:
+        for r, y0 in enumerate(y):
+            self.cuts.append((r, max(float(y0), self.ymin[r])))
+
+    def add_tolerances(self, tol: Sequence[float | None]) -> None:
+        """``y_r ≤ log(tol_r / h_r)``; a tolerance of 0 needs a perfect layer."""
+        for r, j in enumerate(self.risks):
+            t = tol[j]
+            if t is None or self.const_perfect[r] or self.c.h[j] <= t * (1 + 1e-12):
+                continue
+            if t <= 0.0:
+                self.rows.append((dict.fromkeys(self.ypos[r], -1.0), -math.inf, -1.0))
+                continue
+            target = math.log(t / self.c.h[j]) - self.yconst[r]
+            floor = min(_LOG_FLOOR, target - 1.0)
+            row = {
+                col: (floor if col in self.ypos[r] else coef)
+                for col, coef in self.yrow[r].items()
+            }
+            self.rows.append((row, -math.inf, target - 1e-9))
+
+    def separate(self, v: Sequence[float]) -> int:
+        """Add a cut for each pair of credited layers the strict rule groups.
+
+        Returns how many were added.
+        """
+        added = 0
+        for ls in self.groups:
+            present = [
+                a for a, (lit, _, _) in enumerate(ls) if lit is None or v[lit] > 0.5
+            ]
+            cred = [a for a in present if (z := ls[a][1]) is not None and v[z] > 0.5]
+            if len(cred) < 2:
+                continue
+            by_key: dict[str, list[int]] = {}
+            for a in present:
+                for k in ls[a][2]:
+                    by_key.setdefault(k, []).append(a)
+            adj: dict[int, set[int]] = {a: set() for a in present}
+            for members in by_key.values():
+                for a in members:
+                    adj[a].update(members)
+            for a in cred:
+                parent = {a: a}
+                queue = [a]
+                for u in queue:
+                    for w in sorted(adj[u]):
+                        if w not in parent:
+                            parent[w] = u
+                            queue.append(w)
+                for b in cred:
+                    if b <= a or b not in parent:
+                        continue
+                    row: dict[int, float] = {}
+                    rhs = 1.0
+                    u = parent[b]
+                    while u != a:
+                        lit = ls[u][0]
+                        if lit is not None:
+                            row[lit] = 1.0
+                            rhs += 1.0
+                        u = parent[u]
+                    za, zb = ls[a][1], ls[b][1]
+                    if za is None or zb is None:  # pragma: no cover - credited
+                        continue
+                    row[za] = row.get(za, 0.0) + 1.0
+                    row[zb] = row.get(zb, 0.0) + 1.0
+                    self.base.append((row, -math.inf, rhs))
+                    added += 1
+        return added
+
+    def _matrix(
+        self, extra: list[tuple[dict[int, float], float, float]]
+    ) -> tuple[Any, Any, Any]:
         import numpy as np
         from scipy import sparse
 
-        Lt = self.Lt.tocsr()
-        rows: list[int] = []
-        cols: list[int] = []
+        all_rows = self.base + self.rows + extra
+        ri: list[int] = []
+        ci: list[int] = []
         vals: list[float] = []
-        rhs: list[float] = []
-        for r, (k, y0) in enumerate(self.cuts):
-            a = self.c.h[self.touched[k]] * math.exp(y0)
-            s, e = Lt.indptr[k], Lt.indptr[k + 1]
-            rows.extend([r] * (e - s + 1))
-            cols.extend(Lt.indices[s:e].tolist())
-            vals.extend((-a * Lt.data[s:e]).tolist())
-            cols.append(self.n + k)
-            vals.append(1.0)
-            rhs.append(a * (1.0 - y0))
-        C = sparse.csr_matrix((vals, (rows, cols)), shape=(len(self.cuts), self.nvar))
-        return C, np.array(rhs)
+        lo: list[float] = []
+        hi: list[float] = []
+        for r, (row, a, b) in enumerate(all_rows):
+            for col, val in row.items():
+                ri.append(r)
+                ci.append(col)
+                vals.append(val)
+            lo.append(a)
+            hi.append(b)
+        A = sparse.csr_matrix(
+            (
+                np.array(vals, dtype=float),
+                (np.array(ri, dtype=np.int64), np.array(ci, dtype=np.int64)),
+            ),
+            shape=(len(all_rows), self.nvar),
+        )
+        return A, np.array(lo), np.array(hi)
+
+    def _tangent_rows(self) -> list[tuple[dict[int, float], float, float]]:
+        """``t_r ≥ h e^{y0} (1 + y_r − y0)``, one row per tangent."""
+        out = []
+        for r, y0 in self.cuts:
+            a = self.c.h[self.risks[r]] * math.exp(y0)
+            row = {col: -a * coef for col, coef in self.yrow[r].items()}
+            row[self.nx + r] = 1.0
+            out.append((row, a * (1.0 - y0 + self.yconst[r]), math.inf))
+        return out
+
+    def objective(self, kind: str, r: int = 0) -> Any:
+        import numpy as np
+
+        obj = np.zeros(self.nvar)
+        if kind == "harm":
+            obj[self.nx :] = 1.0
+        elif kind == "cost":
+            # a tiny weight on hours breaks ties toward fewer hours
+            obj += np.array(self.cost) + 1e-9 * np.array(self.hrs)
+        else:  # "y": one risk's log-survival
+            for col, coef in self.yrow[r].items():
+                obj[col] = coef
+        return obj
+
+    def milp(self, obj: Any, time_limit: float, gap: float) -> Any:
+        import numpy as np
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        A, lo, hi = self._matrix(self._tangent_rows() if self.nt else [])
+        cons = [LinearConstraint(A, lo, hi)] if A.shape[0] else []
+        return milp(
+            obj,
+            integrality=np.array(self.integrality),
+            bounds=Bounds(np.array(self.lo), np.array(self.hi)),
+            constraints=cons,
+            options={
+                "time_limit": max(time_limit, 1e-3),
+                "mip_rel_gap": gap,
+                "presolve": True,
+            },
+        )
 
     def lp(self, time_limit: float) -> tuple[float, float]:
         """The LP relaxation's value and its slope in the money budget (<= 0).
@@ -1394,76 +2166,28 @@ class _OAModel:
         from scipy import sparse
         from scipy.optimize import linprog
 
-        c = self.c
-        C, rhs = self._cut_matrix()
-        blocks = [-C]
-        b = [-rhs]
-        P, k = _precedence(c, self.nvar)
-        if k:
-            blocks.append(P)
-            b.append(np.zeros(k))
-        row = None
-        for vec, lim in ((c.cost, self.budget), (c.hours, self.hours)):
-            if lim is not None:
-                if vec is c.cost:
-                    row = sum(x.shape[0] for x in blocks)
-                blocks.append(
-                    sparse.csr_matrix(np.concatenate([vec, np.zeros(self.nt)])[None, :])
-                )
-                b.append(np.array([lim]))
+        A, lo, hi = self._matrix(self._tangent_rows())
+        # linprog takes A_ub x <= b_ub: split the two-sided rows
+        up = np.isfinite(hi)
+        down = np.isfinite(lo)
+
+        A_ub = sparse.vstack([A[up], -A[down]]).tocsr()
+        b_ub = np.concatenate([hi[up], -lo[down]])
         res = linprog(
-            self.obj,
-            A_ub=sparse.vstack(blocks).tocsr(),
-            b_ub=np.concatenate(b),
+            self.objective("harm"),
+            A_ub=A_ub,
+            b_ub=b_ub,
             bounds=np.column_stack([self.lo, self.hi]),
             method="highs",
             options={"time_limit": time_limit},
         )
         if res.status != 0:  # pragma: no cover - the LP always has the incumbent
             return 0.0, 0.0
-        slope = float(res.ineqlin.marginals[row]) if row is not None else 0.0
-        return float(res.fun) + self.const, min(slope, 0.0)
-
-    def solve(self, integral: bool, time_limit: float, gap: float) -> Any:
-        import numpy as np
-        from scipy.optimize import Bounds, LinearConstraint, milp
-
-        c = self.c
-        C, rhs = self._cut_matrix()
-        cons = [LinearConstraint(C, rhs, np.inf)]
-        P, k = _precedence(c, self.nvar)
-        if k:
-            cons.append(LinearConstraint(P, -np.inf, 0.0))
-        if self.budget is not None:
-            cons.append(
-                LinearConstraint(
-                    np.concatenate([c.cost, np.zeros(self.nt)])[None, :],
-                    -np.inf,
-                    self.budget,
-                )
-            )
-        if self.hours is not None:
-            cons.append(
-                LinearConstraint(
-                    np.concatenate([c.hours, np.zeros(self.nt)])[None, :],
-                    -np.inf,
-                    self.hours,
-                )
-            )
-        integrality = np.concatenate(
-            [np.full(self.n, 1 if integral else 0), np.zeros(self.nt)]
-        )
-        return milp(
-            self.obj,
-            integrality=integrality,
-            bounds=Bounds(self.lo, self.hi),
-            constraints=cons,
-            options={
-                "time_limit": time_limit,
-                "mip_rel_gap": gap / 4,
-                "presolve": True,
-            },
-        )
+        slope = 0.0
+        if self.budget_row >= 0:  # its index among the A_ub rows
+            k = int(np.count_nonzero(up[: len(self.base) + self.budget_row]))
+            slope = float(res.ineqlin.marginals[k])
+        return float(res.fun) + self.const_harm, min(slope, 0.0)
 
 
 def _oa_milp(
@@ -1475,35 +2199,50 @@ def _oa_milp(
     incumbent: set[int],
     max_rounds: int = 40,
 ) -> tuple[set[int], float, bool] | None:
-    import numpy as np
+    """Outer approximation of the strict figure, with lazy common-cause cuts.
 
-    model = _OAModel(c, budget, hours)
+    Each round's MILP is a relaxation (tangents under-estimate ``h·exp(y)``,
+    and the common-cause cuts found so far are only some of the rule's), so
+    its bound is a valid lower bound; its plan, evaluated with
+    :func:`riskcore.calculus.credit`, an upper bound. Tangents at the model's
+    and at the true ``y`` and cuts for the layers it credited together are
+    added until the two meet within *gap*.
+    """
+    model = _Model(
+        c, range(len(c.h)), strict=True, epigraph=True, budget=budget, hours=hours
+    )
+    for r, ym in enumerate(model.ymin):
+        for y0 in {0.0, ym, ym / 2, ym / 4, -0.05, -0.2, -0.7, -2.0}:
+            if y0 >= ym:
+                model.cuts.append((r, y0))
     best, best_val = set(incumbent), c.harm(incumbent)
-    x = np.zeros(model.nvar)
-    x[list(best)] = 1.0
-    model.add_cuts(model.y_of(x))
+    model.add_tangents(model.y_true(best))
+    if not model.risks:
+        return best, best_val, True
+    obj = model.objective("harm")
     lb = 0.0
     deadline = time.perf_counter() + time_limit
     for _ in range(max_rounds):
         left = deadline - time.perf_counter()
         if left <= 0:
             break
-        res = model.solve(True, left, gap)
+        res = model.milp(obj, left, gap / 4)
         if res.x is None:
             return None if not best else (best, lb, False)
         lb = max(
             lb,
             float(res.mip_dual_bound if res.mip_dual_bound is not None else res.fun)
-            + model.const,
+            + model.const_harm,
         )
-        xs = np.round(res.x[: model.n])
-        sel = {int(i) for i in np.flatnonzero(xs > 0.5)}
+        sel = model.selection(res.x)
         val = c.harm(sel)
         if val < best_val:
             best, best_val = sel, val
         if best_val - lb <= gap * max(best_val, 1e-12):
             return best, min(lb, best_val), True
-        model.add_cuts(model.y_of(np.concatenate([xs, np.zeros(model.nt)])))
+        model.separate(res.x)
+        model.add_tangents(model.y_of(res.x))
+        model.add_tangents(model.y_true(sel))
     return best, lb, False
 
 
@@ -1516,22 +2255,128 @@ def _lp_bound(
 ) -> tuple[float, float]:
     """Lower bound: LP relaxation of the outer approximation, and its budget slope.
 
-    Tangents at 0, at half the deepest reachable log-survival, and at 0.7, 1
-    and 1.3 times the incumbent's log-survival of each risk.
+    The strict model with every variable continuous: each of its rows holds
+    for the strict credit of any plan, so its value is a valid lower bound of
+    the strict figure (tighter than crediting every layer). Tangents at 0, at
+    half the deepest reachable log-survival, and at 0.7, 1 and 1.3 times the
+    incumbent's strict log-survival of each risk.
     """
-    import numpy as np
-
-    model = _OAModel(c, budget, hours, dense=False)
-    x = np.zeros(model.nvar)
-    x[list(incumbent)] = 1.0
-    y = model.y_of(x)
-    floor = np.array([model.ymin[j] for j in model.touched])
+    model = _Model(
+        c, range(len(c.h)), strict=True, epigraph=True, budget=budget, hours=hours
+    )
+    if not model.risks:
+        return model.const_harm, 0.0
+    for r, ym in enumerate(model.ymin):
+        for y0 in (0.0, ym / 2):
+            model.cuts.append((r, y0))
+    y = model.y_true(incumbent)
     for scale in (1.0, 0.7, 1.3):
-        model.add_cuts(np.maximum(y * scale, floor))
+        model.add_tangents([v * scale for v in y])
     return model.lp(time_limit)
 
 
 # --- tolerance mode
+
+
+def _tol_milp(
+    c: _Compiled,
+    targets: list[int],
+    tol: list[float | None],
+    budget: float | None,
+    hours: float | None,
+    time_limit: float,
+    gap: float,
+    max_rounds: int = 50,
+) -> tuple[str, set[int], float, bool]:
+    """Cheapest plan that brings *targets* within tolerance by the strict figure.
+
+    A set-cover MILP in log space, ``y_r ≤ log(tol_r / h_r)``, with the
+    credit variables and common-cause cuts of :class:`_Model`. Each MILP is a
+    relaxation, so "infeasible" is proved; a plan whose credited layers break
+    no common-cause group meets every tolerance (the strict rule credits the
+    best layer of each group, at least what the MILP credited), so it is
+    optimal. Returns ``(status, plan, bound, proved)`` with status
+    ``"ok"``, ``"infeasible"`` or ``"unknown"`` (rounds or time ran out).
+    """
+    model = _Model(c, targets, strict=True, epigraph=False, budget=budget, hours=hours)
+    model.add_tolerances(tol)
+    obj = model.objective("cost")
+    deadline = time.perf_counter() + time_limit
+    last: set[int] = set()
+    for _ in range(max_rounds):
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            break
+        res = model.milp(obj, left, gap)
+        if res.x is None:
+            if res.status == 2:
+                return "infeasible", set(), math.inf, True
+            break  # time limit without a plan
+        last = model.selection(res.x)
+        if model.separate(res.x):
+            continue
+        has = last.__contains__
+        if all(
+            c.risk_harm(j, has) <= (tol[j] or 0.0) * (1 + 1e-9) + 1e-15 for j in targets
+        ):
+            lb = (
+                float(res.mip_dual_bound)
+                if res.mip_dual_bound is not None
+                else float(res.fun)
+            )
+            return "ok", last, lb, res.status == 0
+        break  # pragma: no cover - numerically at odds with the strict figure
+    return "unknown", last, 0.0, False
+
+
+def _best_reachable(
+    c: _Compiled, j: int, time_limit: float, max_rounds: int = 50
+) -> tuple[float, set[int]]:
+    """The lowest strict residual risk *j* can reach at any cost, and a plan."""
+    model = _Model(c, [j], strict=True, epigraph=False, budget=None, hours=None)
+    if not model.risks:
+        return c.risk_harm(j, c.forced.__contains__), set(c.forced)
+    obj = model.objective("y", 0)
+    best, plan_ = c.risk_harm(j, c.forced.__contains__), set(c.forced)
+    deadline = time.perf_counter() + time_limit
+    for _ in range(max_rounds):
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            break
+        res = model.milp(obj, left, 1e-9)
+        if res.x is None:  # pragma: no cover - the forced plan is feasible
+            break
+        sel = model.selection(res.x)
+        val = c.risk_harm(j, sel.__contains__)
+        if val < best:
+            best, plan_ = val, sel
+        if not model.separate(res.x):
+            break
+    plan_ = _prune(c, c.closure_of(plan_) | c.forced)
+    return c.risk_harm(j, plan_.__contains__), plan_
+
+
+def _unreachable(c: _Compiled, j: int, t: float, time_limit: float) -> Infeasibility:
+    """Why risk *j* cannot reach tolerance *t* whatever the plan costs."""
+    best, sel = _best_reachable(c, j, time_limit)
+    reducers = sorted({c.ids[o] for o, _, e, _, _ in c.cl[j] if o >= 0 and e > 0.0})
+    used = sorted(c.ids[i] for i in sel if c.ids[i] in reducers)
+    if not reducers:
+        why = f"no mitigation reduces it (residual {_fmt(best)} > tolerance {_fmt(t)})"
+    elif used == reducers:
+        why = (
+            f"best reachable residual {_fmt(best)} with every mitigation that reduces it "
+            f"({', '.join(reducers)}) is above tolerance {_fmt(t)}"
+        )
+    else:
+        why = (
+            f"best reachable residual {_fmt(best)} (with {', '.join(used) or 'none'}; "
+            "layers that share a dependency are credited once, docs/crediting.md) "
+            f"is above tolerance {_fmt(t)}"
+        )
+    return Infeasibility(
+        risk=c.risk_ids[j], tolerance=t, best_residual=best, reason=why
+    )
 
 
 def _solve_tolerance(
@@ -1544,10 +2389,6 @@ def _solve_tolerance(
     time_limit: float,
     explain: int,
 ) -> PlanResult:
-    import numpy as np
-    from scipy import sparse
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
     bad = _forced_fits(c, budget, hours, "tolerance")
     if bad is not None:
         return bad
@@ -1558,33 +2399,18 @@ def _solve_tolerance(
         "tol": tol,
         "explain": explain,
     }
-    n = len(c.ids)
-    by_risk: list[list[int]] = [[] for _ in c.h]
-    for i, effs in enumerate(c.eff_list):
-        for j, _ in effs:
-            by_risk[j].append(i)
-    # 1. risks no plan can bring within tolerance, whatever it costs
+    # a risk whose inherent harm is within tolerance stays within it: no
+    # credit, strict or not, raises a residual above the inherent figure
+    targets = [
+        j for j, t in enumerate(tol) if t is not None and c.h[j] > t * (1 + 1e-12)
+    ]
+    # 1. risks no plan can bring within tolerance: crediting every candidate
+    # layer's owner is a lower bound on the strict figure of any plan
     items: list[Infeasibility] = []
-    targets: list[int] = []
-    for j, t in enumerate(tol):
-        if t is None or c.h[j] <= t * (1 + 1e-12):
-            continue
-        best = c.h[j] * math.prod(c.eff[i][j] for i in by_risk[j])
-        if best > t * (1 + 1e-9):
-            names = ", ".join(sorted(c.ids[i] for i in by_risk[j]))
-            why = (
-                f"no mitigation reduces it (residual {_fmt(c.h[j])} > tolerance {_fmt(t)})"
-                if not by_risk[j]
-                else f"best reachable residual {_fmt(best)} with every mitigation that reduces it "
-                f"({names}) is above tolerance {_fmt(t)}"
-            )
-            items.append(
-                Infeasibility(
-                    risk=c.risk_ids[j], tolerance=t, best_residual=best, reason=why
-                )
-            )
-        else:
-            targets.append(j)
+    for j in targets:
+        low = c.h[j] * math.prod(1.0 - e for _, _, e, _, _ in c.cl[j])
+        if low > (tol[j] or 0.0) * (1 + 1e-9):
+            items.append(_unreachable(c, j, tol[j] or 0.0, time_limit))
     if items:
         return _infeasible_result(c, "tolerance", "bounds", items, budget, hours)
     if not targets:
@@ -1596,57 +2422,8 @@ def _solve_tolerance(
             bound=c.totals(c.forced)[0],
             **kw,
         )
-
-    def build(risks: list[int], with_budget: bool) -> tuple[Any, list[Any]]:
-        rows, cols, vals, rhs = [], [], [], []
-        for r, j in enumerate(risks):
-            target = math.log(tol[j] / c.h[j]) if tol[j] else None  # type: ignore[operator]
-            if target is None:
-                # tolerance 0: some perfect layer must be chosen
-                perfect = [i for i in by_risk[j] if c.eff[i][j] == 0.0]
-                rows += [r] * len(perfect)
-                cols += perfect
-                vals += [-1.0] * len(perfect)
-                rhs.append(-1.0)
-                continue
-            floor = min(_LOG_FLOOR, target - 1.0)
-            for i in by_risk[j]:
-                f = c.eff[i][j]
-                rows.append(r)
-                cols.append(i)
-                vals.append(max(math.log(f), floor) if f > 0 else floor)
-            rhs.append(target - 1e-9)
-        A = sparse.csr_matrix((vals, (rows, cols)), shape=(len(risks), n))
-        cons = [LinearConstraint(A, -np.inf, np.array(rhs))]
-        P, k = _precedence(c, n)
-        if k:
-            cons.append(LinearConstraint(P, -np.inf, 0.0))
-        if with_budget and budget is not None:
-            cons.append(LinearConstraint(np.array(c.cost)[None, :], -np.inf, budget))
-        if with_budget and hours is not None:
-            cons.append(LinearConstraint(np.array(c.hours)[None, :], -np.inf, hours))
-        return A, cons
-
-    lo = np.zeros(n)
-    lo[list(c.forced)] = 1.0
-    # a tiny weight on hours and on harm breaks ties toward fewer hours
-    obj = np.array(c.cost) + 1e-9 * np.array(c.hours)
-    _, cons = build(targets, True)
-    res = milp(
-        obj,
-        integrality=np.ones(n),
-        bounds=Bounds(lo, 1.0),
-        constraints=cons,
-        options={"time_limit": time_limit, "mip_rel_gap": gap},
-    )
-    if res.x is not None:
-        sel = {int(i) for i in np.flatnonzero(res.x > 0.5)}
-        lb = (
-            float(res.mip_dual_bound)
-            if res.mip_dual_bound is not None
-            else float(res.fun)
-        )
-        proved = res.status == 0
+    status, sel, lb, proved = _tol_milp(c, targets, tol, budget, hours, time_limit, gap)
+    if status == "ok":
         return _finish(
             c,
             sel,
@@ -1655,43 +2432,63 @@ def _solve_tolerance(
             bound=min(lb, c.totals(sel)[0]),
             **kw,
         )
-    if res.status != 2:  # pragma: no cover - time limit without any solution
-        raise PlanError(f"the tolerance MILP stopped without a plan: {res.message}")
-    # 2. infeasible under the budget: name the risks that cannot be reached alone
-    for j in targets:
-        _, cons1 = build([j], False)
-        r1 = milp(
-            obj,
-            integrality=np.ones(n),
-            bounds=Bounds(lo, 1.0),
-            constraints=cons1,
-            options={"time_limit": time_limit},
-        )
-        need = float(r1.fun) if r1.x is not None else math.inf
-        x1 = {int(i) for i in np.flatnonzero(r1.x > 0.5)} if r1.x is not None else set()
-        h1 = sum(c.hours[i] for i in x1)
-        over = []
-        if budget is not None and need > budget * (1 + 1e-9):
-            over.append(f"costs at least {_fmt(need)} > budget {_fmt(budget)}")
-        if hours is not None and h1 > hours * (1 + 1e-9):
-            over.append(f"its cheapest plan takes {_fmt(h1)} hours > {_fmt(hours)}")
-        if over:
+    if status == "unknown":
+        has = sel.__contains__
+        over = [
+            j for j in targets if c.risk_harm(j, has) > (tol[j] or 0.0) * (1 + 1e-9)
+        ]
+        for j in over or targets:
             items.append(
                 Infeasibility(
                     risk=c.risk_ids[j],
                     tolerance=tol[j] or 0.0,
+                    best_residual=c.risk_harm(j, has),
+                    reason="no plan found within the time limit brings it within "
+                    "tolerance by the strict figure (one layer per common-cause "
+                    "group, docs/crediting.md); not proved impossible",
+                )
+            )
+        return _infeasible_result(c, "tolerance", "milp", items, budget, hours)
+    # 2. no plan meets them all: name the risks that cannot be reached alone
+    for j in targets:
+        t = tol[j] or 0.0
+        st1, sel1, lb1, proved1 = _tol_milp(c, [j], tol, None, None, time_limit, gap)
+        if st1 == "infeasible":
+            items.append(_unreachable(c, j, t, time_limit))
+            continue
+        if st1 != "ok":  # pragma: no cover - a one-risk MILP within the time limit
+            continue
+        need = c.totals(sel1)[0] if proved1 else lb1
+        h1 = c.totals(sel1)[1]
+        over_ = []
+        if budget is not None and need > budget * (1 + 1e-9):
+            over_.append(f"costs at least {_fmt(need)} > budget {_fmt(budget)}")
+        if hours is not None and h1 > hours * (1 + 1e-9):
+            over_.append(f"its cheapest plan takes {_fmt(h1)} hours > {_fmt(hours)}")
+        if over_:
+            items.append(
+                Infeasibility(
+                    risk=c.risk_ids[j],
+                    tolerance=t,
                     best_residual=c.h[j],
-                    reason="reaching its tolerance " + " and ".join(over),
+                    reason="reaching its tolerance " + " and ".join(over_),
                 )
             )
     if not items:
+        why = (
+            "each tolerance is reachable alone, but not all within the budget together"
+            if budget is not None or hours is not None
+            else "each tolerance is reachable alone, but not all together: a plan "
+            "that reaches one links layers of another into one common-cause group, "
+            "which is credited once (docs/crediting.md)"
+        )
         for j in targets:
             items.append(
                 Infeasibility(
                     risk=c.risk_ids[j],
                     tolerance=tol[j] or 0.0,
                     best_residual=c.h[j],
-                    reason="each tolerance is reachable alone, but not all within the budget together",
+                    reason=why,
                 )
             )
     return _infeasible_result(c, "tolerance", "milp", items, budget, hours)
@@ -1768,6 +2565,7 @@ def pareto_frontier(
             start=prev,
             local_seconds=0.0,
             bound=False,
+            detail=False,
         )
         if r.status == "infeasible":
             continue
@@ -1855,6 +2653,7 @@ def _risk_spec(r: Any, matrix: Any) -> RiskSpec:
     critical = bool(getattr(r, "critical", False)) or bool(
         getattr(r, "response_required", False)
     )
+    subject = getattr(r, "subject", None)
     return RiskSpec(
         id=str(r.id),
         likelihood=likelihood,
@@ -1862,6 +2661,7 @@ def _risk_spec(r: Any, matrix: Any) -> RiskSpec:
         tolerance=None if tol is None else float(tol),
         critical=critical,
         responses=responses,
+        subject=None if subject is None else str(subject),
     )
 
 
@@ -1872,22 +2672,24 @@ def problem_from_catalog(
     required: Iterable[str] = (),
     in_place: Iterable[str] = (),
     matrix: Any = None,
+    armed: Iterable[Any] = (),
 ) -> PlanningProblem:
     """A :class:`PlanningProblem` from a catalog and (optionally) risks.
 
     Parameters
     ----------
     catalog : Catalog
-        Mitigations (cost, hours, duration, requires, effects) and responses.
+        Mitigations (cost, hours, duration, requires, resources, effects) and
+        responses.
     risks : iterable, optional
         The risks of a :class:`~riskcore.model.risk.RiskRegister` (their
-        ``inherent`` likelihood and impact, ``critical`` or
+        ``inherent`` likelihood and impact, ``subject``, ``critical`` or
         ``response_required``, ``required_responses``, ``target``), or any
         objects with ``id``, ``threat``, ``likelihood``, ``impact`` and
-        optionally ``tolerance`` (on expected harm), ``critical`` and
-        ``responses``. Several risks may share a threat: each gets the
+        optionally ``subject``, ``tolerance`` (on expected harm), ``critical``
+        and ``responses``. Several risks may share a threat: each gets the
         threat's effects. Without *risks*, one risk per threat from its base
-        likelihood and impact (means).
+        likelihood and impact (means), for the practice (subject ``None``).
     required : iterable of str
         Mitigations every plan must contain.
     in_place : iterable of str
@@ -1895,6 +2697,9 @@ def problem_from_catalog(
     matrix : RiskMatrix, optional
         Turns a register risk's ``target`` level into an expected-harm
         tolerance (see Notes).
+    armed : iterable, optional
+        ``(response, subject)`` pairs armed by triggers, or objects with
+        ``.response`` and ``.subject`` (:class:`~riskcore.model.plan.ArmedResponse`).
 
     Returns
     -------
@@ -1905,9 +2710,10 @@ def problem_from_catalog(
     The planner's tolerance is on expected harm ``p × I``. A target *level*
     becomes ``p_max × I``, where ``p_max`` is the upper edge of the highest
     likelihood band whose cell, in the risk's inherent impact band, is at or
-    below the target. Responses reduce impact, as in
-    :func:`riskcore.identify.apply_controls`; the planner credits every layer
-    (the register's ``residual_all``), not only the independent ones.
+    below the target. Responses act on the likelihood or the impact as their
+    effects say, and only on risks of the subject they are required or armed
+    for. The planner optimises and reports the register's strict figure
+    (``residual``: one layer per common-cause group, ``docs/crediting.md``).
 
     Examples
     --------
@@ -1939,12 +2745,12 @@ def problem_from_catalog(
             specs.append(_risk_spec(r, matrix))
             of_threat.setdefault(str(r.threat), []).append(str(r.id))
 
-    def effects(effs: Iterable[Any], force_impact: bool = False) -> list[RiskEffect]:
+    def effects(effs: Iterable[Any]) -> list[RiskEffect]:
         return [
             RiskEffect(
                 risk=rid,
                 effectiveness=mean_of(e.effectiveness),
-                on="impact" if force_impact else e.on.value,
+                on=e.on.value,
             )
             for e in effs
             for rid in of_threat.get(e.threat, ())
@@ -1961,6 +2767,7 @@ def problem_from_catalog(
                 duration_days=0.0 if m.id in done else m.duration_days,
                 requires=m.requires,
                 effects=effects(m.reduces),
+                resources=m.resources,
             )
             for m in catalog.mitigations
         ],
@@ -1968,13 +2775,14 @@ def problem_from_catalog(
             ResponseSpec(
                 id=r.id,
                 requires=r.requires,
-                effects=effects(r.recovers, force_impact=True),
+                effects=effects(r.recovers),
                 owner=r.owner,
                 time_to_act_hours=r.time_to_act_hours,
             )
             for r in catalog.responses
         ],
         required=(*required, *sorted(done)),
+        armed=armed,
     )
 
 
@@ -1991,7 +2799,7 @@ def plan(
     gap: float = 1e-4,
     time_limit: float = 30.0,
     explain: int = 5,
-    armed: Any = (),  # TEMPORARY until the planner branch lands
+    armed: Iterable[Any] = (),
 ) -> PlanResult:
     """Plan mitigations for a risk register (or a ready :class:`PlanningProblem`).
 
@@ -2007,6 +2815,11 @@ def plan(
         Where mitigations and responses come from.
     budget, hours, tolerance, objective, method, frontier, gap, time_limit, explain
         As for :func:`solve`.
+    armed : iterable, optional
+        Responses armed by triggers, per subject: ``(response, subject)``
+        pairs or objects with ``.response`` and ``.subject`` (such as
+        :class:`~riskcore.model.plan.ArmedResponse`). Each acts only on its
+        subject's risks, once what it requires is in the plan.
 
     Returns
     -------
@@ -2015,7 +2828,8 @@ def plan(
     Raises
     ------
     PlanError
-        If a catalog is missing, or as for :func:`solve`.
+        If a catalog is missing, an armed response is not in it or has no
+        subject, or as for :func:`solve`.
 
     See Also
     --------
@@ -2023,6 +2837,11 @@ def plan(
     """
     if isinstance(register, PlanningProblem):
         problem = register
+        extra = _armed(armed)
+        if extra:
+            import attrs
+
+            problem = attrs.evolve(problem, armed=(*problem.armed, *extra))
     else:
         if catalog is None:
             raise PlanError("plan() needs a catalog unless given a PlanningProblem")
@@ -2032,6 +2851,7 @@ def plan(
             risks,
             in_place=getattr(register, "mitigations", ()) or (),
             matrix=getattr(register, "matrix", None),
+            armed=armed,
         )
     return solve(
         problem,
