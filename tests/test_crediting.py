@@ -132,7 +132,7 @@ def test_finding1_a_response_id_without_a_subject_is_refused() -> None:
         apply_controls(_register(cat), cat, responses=["safety-plan"])  # type: ignore[list-item]
 
 
-def test_finding1_practice_wide_arming_credits_no_client() -> None:
+def test_finding1_a_response_without_a_subject_is_credited_nowhere() -> None:
     cat = _catalog()
     reg = apply_controls(_register(cat), cat, responses=[("safety-plan", None)])
     assert all(r.residual == r.inherent for r in reg.risks)

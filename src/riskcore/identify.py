@@ -40,7 +40,7 @@ from riskcore.model.risk import (
     RiskMatrix,
     RiskRegister,
 )
-from riskcore.model.subjects import Subject, SubjectKind
+from riskcore.model.subjects import Subject
 from riskcore.plugins import PluginManager, get_plugin_manager
 
 if TYPE_CHECKING:
@@ -480,8 +480,10 @@ def _graph_closure(
 
 ResponseArming = ArmedResponse | tuple[str, str | None]
 """A response armed for one subject: an :class:`~riskcore.model.ArmedResponse`
-or a ``(response id, subject id)`` pair. ``subject=None`` arms it for the
-practice as a whole: it is credited on practice-scope risks only."""
+or a ``(response id, subject id)`` pair. It is credited only on the risks of
+that subject (for the practice, its id, as :func:`riskcore.responses.arm`
+gives); ``subject=None`` names no subject and is credited nowhere, as in the
+planner."""
 
 
 def _armed_pairs(
@@ -646,9 +648,6 @@ def apply_controls(
         cand = list(candidates.get(risk.threat, ()))
         cand += by_subject.get((risk.threat, risk.subject), [])
         notes = list(unmet.get((risk.threat, risk.subject), []))
-        if risk.subject_kind is SubjectKind.PRACTICE:
-            cand += by_subject.get((risk.threat, None), [])
-            notes += unmet.get((risk.threat, None), [])
         out.append(_residual(risk, cand, notes, matrix, register.assessed_on))
     return attrs.evolve(
         register,
