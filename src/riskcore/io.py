@@ -71,6 +71,7 @@ from riskcore.model.distributions import DISTRIBUTIONS, Distribution, Param
 __all__ = [
     "MAX_DEPTH",
     "MAX_INPUT_BYTES",
+    "STALE_TEMP_SECONDS",
     "Format",
     "converter",
     "dump",
@@ -756,10 +757,22 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
 
     The file is readable and writable by its owner only (mode 0600): riskcore's
     outputs may hold clinical data. Widen it deliberately if you must share it.
+
+    If writing fails the temporary file is removed and the exception (an
+    :class:`OSError`) propagates; the old file, if any, is untouched. A process
+    that is *killed* cannot clean up, so temporary files are named
+    ``.<name>.<pid>.<random>.riskcore.tmp`` and the next write to the same
+    path removes those whose process is no longer running (and that are more
+    than :data:`STALE_TEMP_SECONDS` old, in case the folder is shared with
+    another machine, whose process ids mean nothing here). On Windows, where no
+    process can be probed safely, stale files are left for the user.
     """
     p = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    _remove_stale_temps(p)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{p.name}.{os.getpid()}.", suffix=_TEMP_SUFFIX, dir=p.parent
+    )
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
@@ -769,3 +782,48 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_TEMP_SUFFIX = ".riskcore.tmp"
+
+STALE_TEMP_SECONDS = 60.0
+"""A temporary file of a process that is not running is removed only once it is
+this old (seconds)."""
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Remove temporary files that killed writers of *target* left behind."""
+    if os.name == "nt":  # pragma: no cover - os.kill(pid, 0) is not a probe there
+        return
+    pattern = re.compile(
+        rf"\.{re.escape(target.name)}\.(\d+)\.[A-Za-z0-9_]+{re.escape(_TEMP_SUFFIX)}"
+    )
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return  # the write itself will report the folder
+    now = dt.datetime.now(dt.UTC).timestamp()
+    for entry in entries:
+        m = pattern.fullmatch(entry.name)
+        if m is None or _running(int(m.group(1))):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if entry.is_file(follow_symlinks=False) and (
+                now - info.st_mtime >= STALE_TEMP_SECONDS
+            ):
+                os.unlink(entry.path)
+        except OSError:
+            continue  # another run removed it first, or it is not ours to remove
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's process (or not a pid we can ask about)
+    return True
