@@ -301,7 +301,10 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         if not args.file:
             raise SystemExit("riskcore catalog validate: a catalog FILE is required")
         cat = load_catalog(args.file)
-        validate_graph(build_graph(cat))
+        try:
+            validate_graph(build_graph(cat))
+        except RiskcoreError as exc:  # name the file, as load errors do
+            raise type(exc)(f"{args.file}: {exc}") from None
         print(
             f"{args.file}: valid ({len(cat.threats)} threats, "
             f"{len(cat.mitigations)} mitigations, {len(cat.responses)} responses)"
