@@ -661,11 +661,21 @@ def _parse_json(text: str, source: str | None) -> Any:
 
 
 def _parse_yaml(text: str, source: str | None) -> Any:
-    loader = _StrictLoader(text)
+    loader: _StrictLoader | None = None
     try:
+        loader = _StrictLoader(text)  # the reader checks for control characters
         return loader.get_single_data()
     except _RefusedError as exc:
         raise LoadError([str(exc)], source=source) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise LoadError(
+            [
+                f"line {line}: invalid YAML (character #x{exc.character:04x} is "
+                "not allowed)"
+            ],
+            source=source,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{_at(mark)}: " if mark else ""
@@ -680,7 +690,8 @@ def _parse_yaml(text: str, source: str | None) -> Any:
             source=source,
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def loads(
