@@ -241,3 +241,259 @@ def test_broken_pipe_is_not_an_error(tmp_path: Path, monkeypatch):
         assert run("schema") == 0
     finally:
         sink.close()
+
+
+# ------------------------------------------------- outputs and options (#14)
+
+MINIMAL = '{"schema_version": 1, "id": "c", "practice": {"id": "p"}}\n'
+
+
+def _case(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    case = folder / "case.json"
+    case.write_text(MINIMAL)
+    return case
+
+
+def _one_error_line(capsys, path: str) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("riskcore: error: ")
+    assert path in err[0]
+    assert "Traceback" not in err[0]
+    return err[0]
+
+
+def _no_leftovers(folder: Path, before: set[str]) -> None:
+    assert {p.name for p in folder.iterdir()} == before
+    assert not list(folder.glob("*.tmp"))
+    assert not list(folder.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("command", ["assess", "plan", "graph"])
+@pytest.mark.parametrize("spelling", ["same", "dotdot", "symlink", "hardlink"])
+def test_output_that_is_the_input_is_refused(tmp_path: Path, capsys, command, spelling):
+    """-o equal to the case file overwrote the case and exited 0."""
+    case = _case(tmp_path)
+    out = {
+        "same": str(case),
+        "dotdot": str(case.parent / ".." / "in" / "case.json"),
+        "symlink": str(tmp_path / "link.json"),
+        "hardlink": str(tmp_path / "hard.json"),
+    }[spelling]
+    if spelling == "symlink":
+        (tmp_path / "link.json").symlink_to(case)
+    if spelling == "hardlink":
+        os.link(case, tmp_path / "hard.json")
+    extra = ["--trials", "0", "-q"] if command == "plan" else []
+
+    assert run(command, str(case), "--no-plugins", "-o", out, *extra) == 2
+
+    line = _one_error_line(capsys, out)
+    assert "refusing to write over the input file" in line
+    assert case.read_text() == MINIMAL
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["assess", "{case}", "--no-plugins"],
+        ["plan", "{case}", "--no-plugins", "--trials", "0", "-q"],
+        ["graph", "{case}", "--no-plugins"],
+        ["schema"],
+        ["schema", "plan"],
+    ],
+)
+@pytest.mark.parametrize("where", ["missing-folder", "directory", "file-as-folder"])
+def test_unwritable_outputs_are_one_line_exit_2(tmp_path: Path, capsys, argv, where):
+    """A missing folder, a directory or a file as a folder ended in a traceback."""
+    case = _case(tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "f").write_text("x")
+    out = {
+        "missing-folder": out_dir / "nope" / "report.json",
+        "directory": out_dir,
+        "file-as-folder": out_dir / "f" / "report.json",
+    }[where]
+    args = [a.format(case=case) for a in argv]
+    before = {p.name for p in out_dir.iterdir()}
+
+    assert run(*args, "-o", str(out)) == 2
+
+    _one_error_line(capsys, str(out))
+    _no_leftovers(out_dir, before)
+
+
+@pytest.mark.parametrize(
+    ("errno_name", "text"),
+    [
+        ("EROFS", "Read-only file system"),
+        ("EACCES", "Permission denied"),
+        ("ENOSPC", "No space left on device"),
+    ],
+)
+@pytest.mark.parametrize("command", ["assess", "plan", "schema"])
+def test_os_errors_while_writing_are_one_line_and_leave_nothing(
+    tmp_path: Path, capsys, monkeypatch, errno_name, text, command
+):
+    """A read-only file system (or a full disk) fails in os.replace: no .tmp is left."""
+    import errno
+
+    case = _case(tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "result.json"
+
+    def failing_replace(src, dst):
+        raise OSError(getattr(errno, errno_name), text)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    args = {
+        "assess": ["assess", str(case), "--no-plugins"],
+        "plan": ["plan", str(case), "--no-plugins", "--trials", "0", "-q"],
+        "schema": ["schema"],
+    }[command]
+
+    assert run(*args, "-o", str(out)) == 2
+
+    line = _one_error_line(capsys, str(out))
+    assert line == f"riskcore: error: {out}: cannot write ({text})"
+    _no_leftovers(out_dir, set())
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX process ids")
+def test_a_killed_writer_leaves_a_temp_file_the_next_write_removes(tmp_path: Path):
+    """A process killed mid-write cannot clean up; the next write to that path does."""
+    out = tmp_path / "report.json"
+    res = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = int(res.stdout)  # a process that has ended
+    stale = tmp_path / f".report.json.{dead}.abc123_x.riskcore.tmp"
+    stale.write_text("half")
+    recent = tmp_path / f".report.json.{dead}.zzzzzzzz.riskcore.tmp"
+    recent.write_text("half")
+    other = tmp_path / f".other.json.{dead}.abc123_x.riskcore.tmp"
+    other.write_text("half")
+    alive = tmp_path / f".report.json.{os.getppid()}.abc123_x.riskcore.tmp"
+    alive.write_text("in progress")
+    old = 1_000_000_000
+    for f in (stale, other, alive):
+        os.utime(f, (old, old))
+
+    io.write_atomic(out, "{}\n")
+
+    assert out.read_text() == "{}\n"
+    assert not stale.exists()  # its writer is dead and it is old: removed
+    assert recent.exists()  # too recent: may belong to a writer on another machine
+    assert other.exists()  # not a temporary file of this output
+    assert alive.exists()  # its writer is still running
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "allowed"),
+    [
+        ("--trials", "-1", "[0, 1000000]"),
+        ("--trials", "1000000001", "[0, 1000000]"),
+        ("--trials", "many", "[0, 1000000]"),
+        ("--seed", "-5", "[0, 4294967295]"),
+        ("--seed", str(2**64), "[0, 4294967295]"),
+        ("--budget", "-1", "[0, 1000000000000]"),
+        ("--budget", "nan", "[0, 1000000000000]"),
+        ("--budget", "inf", "[0, 1000000000000]"),
+        ("--hours", "-0.5", "[0, 10000000]"),
+        ("--hours", "1e300", "[0, 10000000]"),
+    ],
+)
+def test_numeric_options_are_range_checked(
+    tmp_path: Path, capsys, option, value, allowed
+):
+    """--trials -1 was accepted and a huge --trials hung the run."""
+    case = _case(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        run("plan", str(case), "--no-plugins", f"{option}={value}")
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: " in err
+    assert allowed in err
+    assert "Traceback" not in err
+
+
+def test_numeric_options_at_their_bounds_are_accepted():
+    from riskcore.cli import MAX_TRIALS, build_parser
+
+    args = build_parser().parse_args(
+        ["plan", "c.yaml", "--trials", str(MAX_TRIALS), "--seed", "0", "--budget", "0"]
+    )
+    assert (args.trials, args.seed, args.budget) == (MAX_TRIALS, 0, 0.0)
+
+
+def test_bad_values_are_redacted_unless_show_identifying(tmp_path: Path, capsys):
+    """A phone number as an item answer is not echoed to stderr by default."""
+    case = tmp_path / "case.json"
+    case.write_text(
+        json.dumps(
+            {
+                "schema_version": 1,
+                "id": "c",
+                "practice": {"id": "p"},
+                "clients": [{"id": "c-1"}],
+                "responses": [
+                    {
+                        "instrument": "phq9",
+                        "subject": "c-1",
+                        "items": {"9": "555-123-4567"},
+                    }
+                ],
+            }
+        )
+    )
+    assert run("plan", str(case), "--no-plugins", "--trials", "0", "-q") == 1
+    line = _one_error_line(capsys, str(case))
+    assert "555" not in line
+    assert (
+        "responses[0].items.9: <redacted: a string of 12 characters> is not a number"
+        in line
+    )
+
+    assert (
+        run(
+            "plan",
+            str(case),
+            "--no-plugins",
+            "--trials",
+            "0",
+            "-q",
+            "--show-identifying",
+        )
+        == 1
+    )
+    assert "'555-123-4567' is not a number" in _one_error_line(capsys, str(case))
+
+
+def test_unexpected_errors_are_one_line_without_their_text(
+    tmp_path: Path, capsys, monkeypatch
+):
+    """An internal error's text may quote the case: its type only, status 70."""
+    import riskcore
+
+    def boom(*a, **k):
+        raise ZeroDivisionError("Jane Doe 555-123-4567")
+
+    monkeypatch.setattr(riskcore, "assess", boom)
+    case = _case(tmp_path)
+    monkeypatch.delenv("RISKCORE_TRACEBACK", raising=False)
+    assert run("assess", str(case), "--no-plugins") == 70
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "riskcore: internal error: ZeroDivisionError (a bug: please report it; "
+        "set RISKCORE_TRACEBACK=1 to see the traceback)"
+    )
+    monkeypatch.setenv("RISKCORE_TRACEBACK", "1")
+    with pytest.raises(ZeroDivisionError):
+        run("assess", str(case), "--no-plugins")

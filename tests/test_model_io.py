@@ -74,7 +74,10 @@ def test_every_domain_type_is_slotted_and_kw_only():
         (lambda: m.LogNormal(low=0, high=1), "low: 0 is not > 0"),
         (lambda: m.Uniform(low=1, high=1), "high: 1 is not > low (1)"),
         (lambda: m.Severity(value=3, scale="stars"), "scale: 'stars' is not one of"),
-        (lambda: m.Client(id="has space"), "id: 'has space' is not a valid identifier"),
+        (
+            lambda: m.Client(id="has space"),
+            "id: <redacted: a string of 9 characters> is not a valid identifier",
+        ),
         (
             lambda: m.Score(
                 subject="a", subject_kind=m.SubjectKind.CLIENT, instrument="i"
@@ -533,7 +536,7 @@ def test_assessment_failure_summary():
 
 def test_to_tuple_rejects_strings():
     """A bare string where a list is expected is an error, not a tuple of letters."""
-    with pytest.raises(TypeError, match="expected a sequence"):
+    with pytest.raises(TypeError, match="expected a list, got a string"):
         m.Client(id="c", context="home-visits")
     with pytest.raises(FieldError, match=r"context\[0\]"):
         m.Client(id="c", context=["not valid"])
@@ -564,3 +567,325 @@ def test_not_measured_is_complete_but_valueless():
             value=3,
             measured=False,
         )
+
+
+# ------------------------------------------------------------ strict parsing (#14)
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "longmont-practice.yaml"
+C04_ITEMS = "{'1': 2, '2': 3, '3': 2, '4': 2, '5': 1, '6': 2, '7': 2, '8': 1, '9': 1}"
+
+
+def _example_with(old: str, new: str) -> str:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        "{'1': 2, '9': 1, '9': 0}",  # the same key twice
+        "{'1': 2, 9: 1, '9': 0}",  # 9 and '9' are the same item id
+        "{'1': 2, 9: 1, 9.0: 0}",  # equal numbers
+    ],
+)
+def test_yaml_duplicate_keys_are_an_error_naming_both_lines(items):
+    """The last value must never win silently: an endorsed item 9 would vanish."""
+    text = _example_with(C04_ITEMS, items)
+    with pytest.raises(LoadError) as err:
+        io.loads(text, m.Case, format="yaml")
+    (problem,) = err.value.problems
+    line = text.splitlines().index(f"  items: {items}") + 1
+    assert problem.startswith("responses[3].items: duplicate key")
+    assert problem.count(f"line {line}, column") == 2
+
+
+def test_yaml_duplicate_keys_on_separate_lines():
+    """Both lines are named, the duplicate's and the first's."""
+    text = "schema_version: 1\nid: c\npractice: {id: p}\nid: d\n"
+    with pytest.raises(
+        LoadError,
+        match=r"\(document\): duplicate key 'id' at line 4, column 1 \(first at line 2, column 1\)",
+    ):
+        io.loads(text, m.Case, format="yaml")
+
+
+def test_json_duplicate_keys_are_an_error_naming_both_lines():
+    """JSON: object_pairs_hook finds it; the error names the path and both lines."""
+    data = json.loads(json.dumps(io.unstructure(io.load_case(EXAMPLE))))
+    text = json.dumps(data, indent=1)
+    text = text.replace('"9": 1\n', '"9": 1,\n"9": 0\n', 1)
+    with pytest.raises(LoadError) as err:
+        io.loads(text, m.Case, format="json")
+    (problem,) = err.value.problems
+    assert problem.startswith("responses[3].items: duplicate key '9' at line ")
+    assert "(first at line " in problem
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        ("languages: [en, vi]", "languages: en", "professionals[3].languages"),
+        (
+            "context: [after-hours, home-visits]",
+            "context: after-hours",
+            "professionals[2].context",
+        ),
+        ("context: [group-practice]", "context: group-practice", "practice.context"),
+    ],
+)
+def test_a_string_where_a_list_is_expected_is_never_split(old, new, path):
+    """``languages: "en"`` was read as ('e', 'n')."""
+    with pytest.raises(LoadError) as err:
+        io.loads(_example_with(old, new), m.Case, format="yaml")
+    assert err.value.problems == (
+        f"{path}: expected a list, got a string (write one item as [item])",
+    )
+
+
+def test_observation_qualifiers_string_is_refused():
+    """``qualifiers: serious`` is not ('s', 'e', 'r', ...)."""
+    data = {"subject": "c-1", "code": "threat-communicated", "qualifiers": "serious"}
+    with pytest.raises(LoadError, match=r"^qualifiers: expected a list, got a string"):
+        io.structure(data, m.Observation)
+    with pytest.raises(LoadError, match=r"^qualifiers: expected a list, got a mapping"):
+        io.structure(data | {"qualifiers": {"serious": 1}}, m.Observation)
+
+
+@pytest.mark.parametrize("bad", ["c-01\n", "c-01 ", " c-01", "c-01\t", "c-\x0001"])
+def test_ids_reject_whitespace_and_control_characters(bad):
+    """``"c-01\\n"`` was a second subject that printed as c-01."""
+    with pytest.raises(FieldError, match="is not a valid identifier"):
+        m.Client(id=bad)
+    with pytest.raises(FieldError, match="is not a valid identifier"):
+        m.Observation(subject="c-01", code="x", qualifiers=[bad])
+
+
+@pytest.mark.parametrize("date", ["2026-13-45", "2026-02-30", "0000-01-01"])
+@pytest.mark.parametrize("quote", ["", "'"])
+def test_impossible_dates_are_one_line_errors_naming_the_field(date, quote):
+    """YAML's timestamp resolver raised ValueError inside the loader."""
+    text = _example_with(
+        "assessed_on: '2026-10-05'", f"assessed_on: {quote}{date}{quote}"
+    )
+    with pytest.raises(LoadError) as err:
+        io.loads(text, m.Case, format="yaml")
+    assert err.value.problems == (
+        "assessed_on: expected a date as YYYY-MM-DD (with a real year, month and day)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        ("budget: 15000", "budget: .inf", "budget"),
+        ("budget: 15000", "budget: -.inf", "budget"),
+        ("budget: 15000", "budget: .nan", "budget"),
+        ("caseload: 24", "caseload: .nan", "professionals[0].caseload"),
+        ("horizon_days: 365", "horizon_days: .inf", "horizon_days"),
+    ],
+)
+def test_non_finite_numbers_are_rejected_with_the_field_path(old, new, path):
+    with pytest.raises(LoadError) as err:
+        io.loads(_example_with(old, new), m.Case, format="yaml")
+    assert err.value.problems[0].startswith(f"{path}: ")
+    assert "finite" in err.value.problems[0]
+
+
+def test_non_finite_numbers_in_json_are_rejected_with_the_field_path():
+    data = io.unstructure(io.load_case(EXAMPLE))
+    data["budget"] = math.inf
+    with pytest.raises(LoadError, match=r"^budget: expected a finite number, got inf"):
+        io.loads(json.dumps(data), m.Case, format="json")
+    data["budget"] = 10**400
+    with pytest.raises(LoadError, match=r"^budget: expected a finite number"):
+        io.structure(data, m.Case)
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("a: " + "[" * 5000 + "]" * 5000, "yaml"),
+        ("[" * 100_000 + "]" * 100_000, "json"),
+        ('{"a": ' * 65 + "1" + "}" * 65, "json"),
+        ("a:\n" + "".join(" " * i + "- \n" for i in range(1, 80)), "yaml"),
+    ],
+)
+def test_deep_nesting_is_a_load_error_not_a_recursion_error(text, fmt):
+    with pytest.raises(LoadError, match=f"nested more than {io.MAX_DEPTH} levels deep"):
+        io.loads(text, m.Case, format=fmt)
+
+
+def test_nesting_up_to_the_bound_parses():
+    """The bound is exact: MAX_DEPTH levels are read, one more is not."""
+    deep = "[" * io.MAX_DEPTH + "]" * io.MAX_DEPTH
+    with pytest.raises(LoadError, match="expected a mapping"):
+        io.loads(deep, m.Case, format="json")
+
+
+def test_yaml_aliases_are_refused():
+    """A billion-laughs document must not expand; riskcore never needs aliases."""
+    text = "a: &a [1, 1, 1]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n"
+    with pytest.raises(LoadError, match=r"line 2, column 8: YAML aliases"):
+        io.loads(text, m.Case, format="yaml")
+
+
+def test_input_size_is_bounded(tmp_path: Path, monkeypatch):
+    """Reading /dev/zero (or a runaway file) stops with a message."""
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * 101)
+    monkeypatch.setattr(io, "MAX_INPUT_BYTES", 100)
+    with pytest.raises(LoadError, match=r"big.yaml: the document is larger than"):
+        io.load_case(big)
+    with pytest.raises(LoadError, match="the document is larger than"):
+        io.loads("#" * 101, m.Case, format="yaml")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_dev_zero_is_refused():
+    with pytest.raises(
+        LoadError, match=r"^/dev/zero: the document is larger than 64 MiB"
+    ):
+        io.load("/dev/zero", m.Case, format="yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [("a: 1" + "0" * 5000, "yaml"), ("[1" + "0" * 5000 + "]", "json")],
+)
+def test_huge_integers_are_load_errors(text, fmt):
+    """Python refuses to parse integers of more than 4300 digits: no traceback."""
+    with pytest.raises(LoadError, match="a value is out of range"):
+        io.loads(text, m.Case, format=fmt)
+
+
+def test_a_lone_surrogate_in_a_name_is_refused_at_load_time():
+    """It crashed the HTML and Markdown writers with --show-identifying."""
+    data = io.unstructure(io.load_case(EXAMPLE))
+    data["clients"][0]["name"] = "Jane \ud800 Doe"
+    with pytest.raises(LoadError) as err:
+        io.loads(json.dumps(data), m.Case, format="json")
+    assert err.value.problems == (
+        "clients[0].name: <redacted> contains a lone surrogate (not a character; invalid UTF-8)",
+    )
+
+
+# ------------------------------------------------------------ redaction (#14)
+
+IDENTIFYING = [
+    "Jane Doe",
+    "555-123-4567",
+    "(555) 123-4567",
+    "+1 555 123 4567",
+    "1980-01-02",
+    "02/01/1980",
+    "Jane",
+    "jane.doe@example.org",
+    "she said she would hurt him",
+]
+
+
+@pytest.mark.parametrize("value", IDENTIFYING)
+@pytest.mark.parametrize(
+    "where",
+    ["item-answer", "id", "reference", "language", "number", "key", "date"],
+)
+def test_error_messages_never_echo_identifying_values(value, where):
+    """A phone number, date of birth or name in the wrong field is not echoed."""
+    data = io.unstructure(io.load_case(EXAMPLE))
+    if where == "item-answer":
+        data["responses"][3]["items"]["9"] = value
+    elif where == "id":
+        data["clients"][0]["id"] = value
+    elif where == "reference":
+        data["responses"][0]["subject"] = value
+    elif where == "language":
+        data["professionals"][0]["languages"] = [1, {value: value}]
+    elif where == "number":
+        data["budget"] = value
+    elif where == "key":
+        data["clients"][0][value] = 1
+    else:
+        data["assessed_on"] = f"{value}!"  # made invalid even when it is a date
+    with pytest.raises(LoadError) as err:
+        io.loads(json.dumps(data), m.Case, format="json")
+    for text in (str(err.value), err.value.details(), repr(err.value)):
+        assert value not in text
+        assert value.split()[0] not in text
+    assert all(": " in p for p in err.value.problems)
+
+
+@pytest.mark.parametrize("value", IDENTIFYING)
+def test_enum_errors_never_echo_identifying_values(value):
+    """cattrs' own enum hook quoted the value."""
+    with pytest.raises(LoadError) as err:
+        io.structure(value, m.FlagLevel)
+    assert value not in str(err.value)
+    assert str(err.value) == (
+        f"(document): <redacted: a string of {len(value)} characters> is not one of "
+        "'info', 'warning', 'critical'"
+    )
+    from riskcore.model.distributions import Distribution
+
+    with pytest.raises(LoadError) as err:
+        io.structure({"dist": value, "low": 1}, Distribution)
+    assert value not in str(err.value)
+    assert "<redacted: a string of" in str(err.value)
+
+
+@pytest.mark.parametrize("value", [5551234567, 19800102, 5551234567.0])
+def test_large_numbers_are_not_echoed(value):
+    """A phone number or a date of birth written as digits."""
+    data = io.unstructure(io.load_case(EXAMPLE))
+    data["responses"][3]["items"]["9"] = value
+    data["clients"][0]["clinician"] = value
+    with pytest.raises(LoadError) as err:
+        io.loads(json.dumps(data), m.Case, format="json")
+    assert str(int(value)) not in err.value.details()
+
+
+def test_yaml_date_of_birth_in_the_wrong_field_is_not_echoed():
+    text = _example_with(
+        "  gender: woman\n- id: c-02", "  gender: 1980-01-02\n- id: c-02"
+    )
+    text = text.replace("'9': 1}", "'9': 1980-01-02}")
+    with pytest.raises(LoadError) as err:
+        io.loads(text, m.Case, format="yaml")
+    assert "1980" not in err.value.details()
+    assert (
+        "responses[3].items.9: <redacted: a date> is not a number or null"
+        in err.value.details()
+    )
+
+
+def test_code_shaped_values_are_still_shown():
+    """Short lower-case codes and small numbers help the user and identify no one."""
+    data = io.unstructure(io.load_case(EXAMPLE))
+    data["responses"][0]["subject"] = "c-99"
+    data["responses"][3]["items"]["9"] = 7.5
+    with pytest.raises(LoadError) as err:
+        io.loads(json.dumps(data), m.Case, format="json")
+    assert "'c-99' is not a subject in this case" in err.value.details()
+
+
+def test_show_values_is_an_explicit_opt_in():
+    from riskcore.errors import showing_values
+
+    data = io.unstructure(io.load_case(EXAMPLE))
+    data["responses"][3]["items"]["9"] = "Jane Doe"
+    with showing_values(), pytest.raises(LoadError, match="'Jane Doe' is not a number"):
+        io.loads(json.dumps(data), m.Case, format="json")
+    with pytest.raises(LoadError, match="<redacted: a string of 8 characters>"):
+        io.loads(json.dumps(data), m.Case, format="json")
+    # A sensitive field stays redacted even with the opt-in.
+    with showing_values(), pytest.raises(FieldError, match=r"^name: <redacted> is"):
+        m.Client(id="c-1", name="x" * 201)
+
+
+def test_foreign_exception_text_is_never_shown():
+    """int(), float() and attrs quote the value; only riskcore's own text is shown."""
+    from riskcore.io import _leaf
+
+    leaked = ValueError("invalid literal for int() with base 10: 'Jane Doe'")
+    assert _leaf(leaked, "x") == "x: is not a valid value (ValueError)"
+    assert _leaf(TypeError("'Jane Doe'"), "x") == "x: has the wrong type (TypeError)"

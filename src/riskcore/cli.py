@@ -4,25 +4,170 @@ Every sub-command only calls riskcore's public API. Bad input prints one line,
 ``riskcore: error: <file>: <path>: <problem>``, and exits with status 1; usage
 errors exit with status 2. Outputs are written atomically.
 
+Outputs are checked before any work is done and never end in a traceback:
+
+* an output (``-o``) that resolves to an input file (also through ``../`` or
+  a symbolic link) is refused;
+* an output in a missing folder, a directory given as output, a read-only file
+  system or a permission problem is one line, ``riskcore: error: <path>: ...``,
+  status 2, and no file (not even a temporary one) is left behind;
+* numeric options are range-checked (``--trials -1`` is a usage error).
+
+An unexpected internal error prints one line naming its type only (its text
+may quote the case) and exits with status 70; set ``RISKCORE_TRACEBACK=1`` to
+see the traceback.
+
 .. versionadded:: 0.1
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from riskcore import __version__
-from riskcore.errors import RiskcoreError
+from riskcore.errors import RiskcoreError, showing_values
 
-__all__ = ["main"]
+__all__ = ["MAX_TRIALS", "main"]
 
 Command = Callable[[argparse.Namespace], int]
+
+MAX_TRIALS = 1_000_000
+"""The most Monte Carlo trials ``riskcore plan --trials`` accepts."""
+
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE
+
+
+class OutputError(Exception):
+    """An output that must not or cannot be written (exit status 2)."""
+
+
+# ------------------------------------------------------------------ options
+
+
+def _int_in(lo: int, hi: int) -> Callable[[str], int]:
+    """An argparse type: an integer in [lo, hi].
+
+    >>> _int_in(0, 10)("3")
+    3
+    >>> _int_in(0, 10)("-1")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '-1' is not an integer in [0, 10]
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = lo - 1
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(
+                f"{text[:20]!r} is not an integer in [{lo}, {hi}]"
+            )
+        return value
+
+    parse.__name__ = "integer"
+    return parse
+
+
+def _float_in(lo: float, hi: float) -> Callable[[str], float]:
+    """An argparse type: a finite number in [lo, hi] (``nan`` and ``inf`` refused).
+
+    >>> _float_in(0, 1e6)("nan")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: 'nan' is not a number in [0, 1000000]
+    """
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and lo <= value <= hi):
+            raise argparse.ArgumentTypeError(
+                f"{text[:20]!r} is not a number in [{_plain(lo)}, {_plain(hi)}]"
+            )
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def _plain(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+# ------------------------------------------------------------------ outputs
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except (OSError, RuntimeError):  # a symlink loop: not the same as an input
+        return False
+
+
+def check_output(output: str | None, *inputs: str) -> None:
+    """Refuse an output that is an input, or that cannot be written; before any work.
+
+    Raises :class:`OutputError` naming the path. Writing can still fail later
+    (a full disk); :func:`_write_output` reports that the same way.
+
+    >>> check_output("case.yaml", "./sub/../case.yaml")
+    Traceback (most recent call last):
+    ...
+    riskcore.cli.OutputError: case.yaml: refusing to write over the input file ./sub/../case.yaml
+    """
+    if output is None:
+        return
+    out = Path(output)
+    for inp in inputs:
+        if _same_file(out, Path(inp)):
+            raise OutputError(f"{output}: refusing to write over the input file {inp}")
+    if out.is_dir():
+        raise OutputError(f"{output}: is a directory, not a file")
+    folder = out.parent
+    if not folder.is_dir():
+        raise OutputError(f"{output}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"{output}: the folder {folder} is not writable")
+    if out.exists() and not os.access(out, os.W_OK):
+        raise OutputError(f"{output}: the file is not writable")
+
+
+@contextlib.contextmanager
+def _writing(output: str) -> Iterator[None]:
+    # Any OS error while writing is one line naming the path, status 2.
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise OutputError(f"{output}: cannot write ({reason})") from None
+
+
+def _write_or_print(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from riskcore.io import write_atomic
+
+    with _writing(output):
+        write_atomic(output, text if text.endswith("\n") else text + "\n")
+    print(f"wrote {output}", file=sys.stderr)
 
 
 def _plugin_manager(args: argparse.Namespace) -> Any:
@@ -34,16 +179,6 @@ def _plugin_manager(args: argparse.Namespace) -> Any:
         trace=True if args.trace else None,
         strict=args.strict,
     )
-
-
-def _write_or_print(text: str, output: str | None) -> None:
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
-    from riskcore.io import write_atomic
-
-    write_atomic(output, text if text.endswith("\n") else text + "\n")
-    print(f"wrote {output}", file=sys.stderr)
 
 
 # ------------------------------------------------------------------ commands
@@ -88,6 +223,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from riskcore import assess, load_case
     from riskcore.io import dumps
 
+    check_output(args.output, args.case)
     case = load_case(args.case)
     assessment = assess(case, pm=_plugin_manager(args), strict=args.strict)
     if args.output:
@@ -124,6 +260,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from riskcore.report import format_for, render, write
     from riskcore.workflow import build_plan
 
+    check_output(args.output, args.case)
     if args.output:
         format_for(args.output)  # fail on a bad suffix before any work
     case = load_case(args.case)
@@ -138,7 +275,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         progress=_progress(args),
     )
     if args.output:
-        write(report, args.output, identifying=args.show_identifying)
+        with _writing(args.output):
+            write(report, args.output, identifying=args.show_identifying)
         print(f"riskcore: wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(render(report, "markdown", identifying=args.show_identifying))
@@ -168,7 +306,10 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             if args.file
             else default_catalog(_plugin_manager(args))
         )
-        validate_graph(build_graph(cat))
+        try:
+            validate_graph(build_graph(cat))
+        except RiskcoreError as exc:  # name the file, as load errors do
+            raise type(exc)(f"{name}: {exc}") from None
         unlabelled = unlabelled_numbers(cat)
         if unlabelled:
             raise CatalogError(
@@ -206,23 +347,24 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from riskcore.graph import build_graph, to_dot, to_graphml, to_mermaid, to_node_link
     from riskcore.identify import identify
 
+    if args.format == "graphml" and not args.output:
+        raise OutputError("riskcore graph --format graphml needs -o FILE")
+    check_output(args.output, args.case)
     pm = _plugin_manager(args)
     case = load_case(args.case)
     catalog = default_catalog(pm)
     register = identify(assess(case, pm=pm), catalog, case, pm=pm)
     graph = build_graph(catalog, register)
     if args.format == "graphml":
-        if not args.output:
-            raise SystemExit("riskcore graph --format graphml needs -o FILE")
         import tempfile
-        from pathlib import Path
 
         from riskcore.io import write_atomic
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "graph.graphml"
             to_graphml(graph, path)
-            write_atomic(args.output, path.read_bytes())
+            with _writing(args.output):
+                write_atomic(args.output, path.read_bytes())
         print(f"wrote {args.output}", file=sys.stderr)
         return 0
     text = {"dot": to_dot, "mermaid": to_mermaid, "json": to_node_link}[args.format](
@@ -241,6 +383,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
         "catalog": schema.catalog_schema,
         "plan": schema.plan_schema,
     }[args.kind]
+    check_output(args.output)
     _write_or_print(json.dumps(make(), indent=2), args.output)
     return 0
 
@@ -322,17 +465,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case", help="case file (.yaml, .yml or .json)")
     p.add_argument("-o", "--output", help="report file: .html, .md or .json")
     p.add_argument(
-        "--budget", type=float, help="money budget (default: the case's budget)"
+        "--budget",
+        type=_float_in(0, 1e12),
+        help="money budget, 0 to 1e12 (default: the case's budget)",
     )
-    p.add_argument("--hours", type=float, help="staff-hours budget")
-    p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
     p.add_argument(
-        "--trials", type=int, default=20_000, help="Monte Carlo trials (0 to skip)"
+        "--hours", type=_float_in(0, 1e7), help="staff-hours budget, 0 to 1e7"
+    )
+    p.add_argument(
+        "--seed",
+        type=_int_in(0, 2**32 - 1),
+        default=0,
+        help="Monte Carlo seed, 0 to 2**32-1 (default 0)",
+    )
+    p.add_argument(
+        "--trials",
+        type=_int_in(0, MAX_TRIALS),
+        default=20_000,
+        help=f"Monte Carlo trials, 0 (skip) to {MAX_TRIALS:,} (default 20,000)",
     )
     p.add_argument(
         "--show-identifying",
         action="store_true",
-        help="show names next to pseudonymous ids (off by default)",
+        help=(
+            "show names next to pseudonymous ids, and values in error messages "
+            "(off by default)"
+        ),
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=cmd_plan)
@@ -387,11 +545,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger = logging.getLogger("riskcore.plugins")
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
+    show = showing_values() if getattr(args, "show_identifying", False) else None
     try:
-        status: int = args.func(args)
+        with show or contextlib.nullcontext():
+            status: int = args.func(args)
     except RiskcoreError as exc:
-        print(f"riskcore: error: {exc}", file=sys.stderr)
-        return 1
+        print(f"riskcore: error: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_INPUT
+    except OutputError as exc:
+        print(f"riskcore: error: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:  # pragma: no cover
         print("riskcore: interrupted", file=sys.stderr)
         return 130
@@ -399,7 +562,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = exc.strerror or type(exc).__name__
+        print(f"riskcore: error: {_one_line(where + reason)}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:
+        if os.environ.get("RISKCORE_TRACEBACK") == "1":
+            raise
+        # The text of an unexpected error may quote the case: name its type only.
+        print(
+            f"riskcore: internal error: {type(exc).__name__} (a bug: please report "
+            "it; set RISKCORE_TRACEBACK=1 to see the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
     return status
+
+
+def _one_line(text: str) -> str:
+    r"""Messages are one line: a newline in a path or a message is shown escaped.
+
+    >>> _one_line("a\nb")
+    'a\\nb'
+    """
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,14 +5,23 @@ values also subclass :class:`ValueError`, so callers that already catch
 ``ValueError`` keep working.
 
 Messages never contain identifying data or free text: a field marked
-``sensitive`` is named, its value is not.
+``sensitive`` is named, its value is not, and every other value goes through
+:func:`shown`, the one rule for what a message may echo.
 
 .. versionadded:: 0.1
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import contextvars
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
 
 __all__ = [
     "AssessmentError",
@@ -24,7 +33,118 @@ __all__ = [
     "PlanError",
     "PluginError",
     "RiskcoreError",
+    "showing_values",
+    "shown",
 ]
+
+# Shaped like riskcore's pseudonymous codes (``c-01``, ``phq9``, ``threat-made``):
+# the id pattern of riskcore.model._fields, lower case only, at most 40 characters.
+_CODE_RE = re.compile(r"[a-z0-9][a-z0-9_.:-]{0,39}")
+_MAX_DIGITS = 4
+_MAX_SHOWN_NUMBER = 1_000_000
+_SHOW_VALUES: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "riskcore_show_values", default=False
+)
+
+
+def shown(value: object, *, sensitive: bool = False) -> str:
+    """How an error message may show *value*: the one redaction rule.
+
+    A message names the field path and the kind of problem; it echoes the value
+    only when the value cannot be identifying data or free text:
+
+    * ``null``, booleans, and numbers whose magnitude is below 1,000,000 (or that
+      are not finite) are shown; a larger number may be a phone number or a date
+      of birth written as digits, so it is not;
+    * a string is shown only if it is shaped like a riskcore code: lower-case
+      letters, digits and ``_ . : -``, at most 40 characters and at most 4
+      digits (``c-01``, ``phq9``, ``threat-comunicated``). Names (capitals,
+      spaces), phone numbers and dates of birth (more than 4 digits), notes
+      and anything else become ``<redacted: a string of N characters>``;
+    * an object made of such numbers only (a distribution) is shown;
+    * dates, lists, mappings and other objects are described by kind only;
+    * a *sensitive* field's value is never shown: ``<redacted>``.
+
+    Inside :func:`showing_values` (the CLI's ``--show-identifying``) every
+    non-sensitive value is shown as its ``repr``.
+
+    Examples
+    --------
+    >>> shown(1.4), shown("c-01"), shown(None), shown(True)
+    ('1.4', "'c-01'", 'None', 'True')
+    >>> shown("Jane Doe")
+    '<redacted: a string of 8 characters>'
+    >>> shown("555-123-4567"), shown(5551234567)
+    ('<redacted: a string of 12 characters>', '<redacted: a number of 10 digits>')
+    >>> shown(dt.date(1980, 1, 2))
+    '<redacted: a date>'
+    >>> shown("c-01", sensitive=True)
+    '<redacted>'
+    >>> with showing_values():
+    ...     shown("Jane Doe")
+    "'Jane Doe'"
+    """
+    if sensitive:
+        return "<redacted>"
+    if _SHOW_VALUES.get() or value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value) or abs(value) < _MAX_SHOWN_NUMBER:
+            return repr(value)
+        digits = len(str(int(abs(value))))
+        return f"<redacted: a number of {digits} digits>"
+    if _numbers_only(value):
+        return repr(value)  # e.g. a distribution: LogNormal(low=0.1, high=0.4)
+    if isinstance(value, str):
+        if _CODE_RE.fullmatch(value) and sum(c.isdigit() for c in value) <= _MAX_DIGITS:
+            return repr(value)
+        return f"<redacted: a string of {len(value)} characters>"
+    return f"<redacted: {_kind(value)}>"
+
+
+def _numbers_only(value: object) -> bool:
+    # An attrs object made of small numbers only (a distribution) is safe to show.
+    cls: Any = type(value)
+    if not attrs.has(cls):
+        return False
+    fields = [getattr(value, a.name) for a in attrs.fields(cls)]
+    return all(
+        isinstance(x, (int, float))
+        and (not math.isfinite(x) or abs(x) < _MAX_SHOWN_NUMBER)
+        for x in fields
+    )
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    if isinstance(value, (bytes, bytearray)):
+        return f"bytes of length {len(value)}"
+    if isinstance(value, Mapping):
+        return f"a mapping of {len(value)} keys"
+    if isinstance(value, Sequence):
+        return f"a list of {len(value)} items"
+    return f"a {type(value).__name__}"
+
+
+@contextlib.contextmanager
+def showing_values() -> Iterator[None]:
+    """Let error messages built inside the block show values (explicit opt-in).
+
+    Only for a user who asked to see identifying data (``--show-identifying``);
+    sensitive fields stay redacted even here.
+
+    >>> with showing_values():
+    ...     str(FieldError("id", "Jane Doe", "is not a valid identifier"))
+    "id: 'Jane Doe' is not a valid identifier"
+    >>> str(FieldError("id", "Jane Doe", "is not a valid identifier"))
+    'id: <redacted: a string of 8 characters> is not a valid identifier'
+    """
+    token = _SHOW_VALUES.set(True)
+    try:
+        yield
+    finally:
+        _SHOW_VALUES.reset(token)
 
 
 class RiskcoreError(Exception):
@@ -39,7 +159,7 @@ class FieldError(RiskcoreError, ValueError):
     field:
         The attribute name (``"effectiveness"``).
     value:
-        The rejected value; shown in the message unless *sensitive*.
+        The rejected value; the message shows it only as :func:`shown` allows.
     reason:
         What is wrong, e.g. ``"is not in [0, 1]"``.
     sensitive:
@@ -60,12 +180,13 @@ class FieldError(RiskcoreError, ValueError):
         self.value = None if sensitive else value
         self.reason = reason
         self.sensitive = sensitive
+        # Decided once, when the error is raised (inside or outside the opt-in).
+        self._shown = shown(value, sensitive=sensitive)
         super().__init__(self.describe(field))
 
     def describe(self, path: str) -> str:
         """Render the message with *path* in place of the bare field name."""
-        shown = "<redacted>" if self.sensitive else repr(self.value)
-        return f"{path}: {shown} {self.reason}"
+        return f"{path}: {self._shown} {self.reason}"
 
 
 class LoadError(RiskcoreError, ValueError):

@@ -7,9 +7,18 @@ Cases, catalogs and plans are read from and written to JSON or YAML through
 * numbers must be numbers (``"0.4"`` or ``true`` is not a probability);
 * every problem is reported with its full path and the file name, e.g.
   ``case.yaml: mitigations[3].effectiveness: 1.4 is not in [0, 1]``;
-* documents must carry the ``schema_version`` this riskcore reads.
+* documents must carry the ``schema_version`` this riskcore reads;
+* a key given twice in one mapping is an error naming both lines (YAML ``9``
+  and ``'9'`` are the same key, since item ids are strings); a string where a
+  list is expected is an error, never split into letters; dates must exist;
+  numbers must be finite;
+* documents are bounded: at most :data:`MAX_INPUT_BYTES` bytes and
+  :data:`MAX_DEPTH` levels of nesting; YAML aliases (``*name``) are refused;
+* messages show a value only as :func:`riskcore.errors.shown` allows (never
+  free text or anything that may identify a person).
 
-Writing is atomic: a file is either fully written or left untouched.
+Writing is atomic: a file is either fully written or left untouched, and no
+temporary file is left behind when writing fails.
 
 >>> from riskcore.model import Source
 >>> dumps(Source(citation="Stanley & Brown (2012)"))
@@ -25,8 +34,11 @@ riskcore.errors.LoadError: unknown key 'pages'
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
+import math
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +47,12 @@ from typing import Any, Literal, TypeVar, get_args
 import attrs
 import cattrs
 import yaml
+from cattrs.cols import (
+    homogenous_tuple_structure_factory,
+    is_mutable_sequence,
+    is_sequence,
+    list_structure_factory,
+)
 from cattrs.errors import (
     AttributeValidationNote,
     ClassValidationError,
@@ -45,11 +63,15 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter as _make_json_converter
 
-from riskcore.errors import FieldError, LoadError
+from riskcore.errors import FieldError, LoadError, shown
 from riskcore.model import Case, Catalog, Plan
+from riskcore.model._fields import to_tuple
 from riskcore.model.distributions import DISTRIBUTIONS, Distribution, Param
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_INPUT_BYTES",
+    "STALE_TEMP_SECONDS",
     "Format",
     "converter",
     "dump",
@@ -70,33 +92,58 @@ Format = Literal["json", "yaml"]
 
 _VERSIONED = (Case, Catalog, Plan)
 
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+"""The largest document :func:`load` reads (64 MiB); more is refused, so that
+reading ``/dev/zero`` or a runaway file stops with a message instead of hanging."""
+
+MAX_DEPTH = 64
+"""The deepest nesting of lists and mappings a document may have. riskcore's own
+documents need fewer than 10 levels; deeper input is refused with a message
+instead of exhausting Python's recursion limit."""
+
 
 # --------------------------------------------------------------------- converter
 
 
+class _ProblemError(ValueError):
+    """A problem found by riskcore's own hooks: its message is safe to show.
+
+    Any other exception met while structuring may quote the value (``int()``,
+    ``float()``, attrs' validators do), so its text is never shown: see _leaf.
+    """
+
+
 def _strict_float(value: object, _: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"expected a number, got {_kind(value)}")
-    return float(value)
+        raise _ProblemError(f"expected a number, got {_kind(value)}")
+    try:
+        x = float(value)
+    except OverflowError:
+        raise _ProblemError(
+            "expected a finite number, got a number too large"
+        ) from None
+    if not math.isfinite(x):
+        raise _ProblemError(f"expected a finite number, got {x!r}")
+    return x
 
 
 def _strict_int(value: object, _: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        raise TypeError(f"expected an integer, got {_kind(value)}")
+        raise _ProblemError(f"expected an integer, got {_kind(value)}")
     return value
 
 
 def _strict_str(value: object, _: object) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {_kind(value)}")
+        raise _ProblemError(f"expected a string, got {_kind(value)}")
     return value
 
 
 def _strict_bool(value: object, _: object) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"expected true or false, got {_kind(value)}")
+        raise _ProblemError(f"expected true or false, got {_kind(value)}")
     return value
 
 
@@ -107,11 +154,25 @@ def _date(value: object, _: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        # YAML hands over an impossible date (2026-02-30) as its text: see
+        # _StrictLoader.construct_yaml_timestamp.
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError("expected a date as YYYY-MM-DD") from None
-    raise TypeError(f"expected a date as YYYY-MM-DD, got {_kind(value)}")
+            raise _ProblemError(
+                "expected a date as YYYY-MM-DD (with a real year, month and day)"
+            ) from None
+    raise _ProblemError(f"expected a date as YYYY-MM-DD, got {_kind(value)}")
+
+
+def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    # cattrs' own enum hook echoes the value in its message; this one shows it
+    # only as errors.shown allows.
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cls)
+        raise _ProblemError(f"{shown(value)} is not one of {allowed}") from None
 
 
 def _kind(value: object) -> str:
@@ -120,7 +181,8 @@ def _kind(value: object) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
+        text = shown(value)
+        return "a number" if text.startswith("<") else f"the number {text}"
     if isinstance(value, str):
         return "a string"
     if isinstance(value, (list, tuple)):
@@ -132,7 +194,7 @@ def _kind(value: object) -> str:
 
 def _raw_mapping(value: object, _: object) -> dict[Any, Any]:
     if not isinstance(value, dict):
-        raise TypeError(f"expected a mapping, got {_kind(value)}")
+        raise _ProblemError(f"expected a mapping, got {_kind(value)}")
     return dict(value)
 
 
@@ -150,6 +212,33 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook(dt.date, _date)
     conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
+    )
+
+    # Every list in a document goes through to_tuple first: a string is refused,
+    # never split into letters (languages: "en").
+    def sequence_hook(make: Any) -> Any:
+        def factory(t: Any, c: cattrs.Converter) -> Any:
+            inner = make(t, c)
+
+            def hook(value: object, tp: Any) -> Any:
+                try:
+                    items = to_tuple(value)  # type: ignore[arg-type]
+                except TypeError as exc:
+                    raise _ProblemError(str(exc)) from None
+                return inner(items, tp)
+
+            return hook
+
+        return factory
+
+    conv.register_structure_hook_factory(
+        is_sequence, sequence_hook(homogenous_tuple_structure_factory)
+    )
+    conv.register_structure_hook_factory(
+        is_mutable_sequence, sequence_hook(list_structure_factory)
+    )
     # Instrument items and free-text answers: validated by the model itself.
     raw = (dict[str, int | float | None], dict[str, str])
     conv.register_structure_hook_func(lambda t: t in raw, _raw_mapping)
@@ -161,12 +250,12 @@ def make_converter() -> cattrs.Converter:
 
     def structure_distribution(value: object, _: object) -> Distribution:
         if not isinstance(value, dict):
-            raise TypeError(f"expected a distribution mapping, got {_kind(value)}")
+            raise _ProblemError(f"expected a distribution mapping, got {_kind(value)}")
         data = dict(value)
         tag = data.pop("dist", None)
         if tag not in DISTRIBUTIONS:
-            raise ValueError(
-                f"'dist' must be one of {sorted(DISTRIBUTIONS)}, got {tag!r}"
+            raise _ProblemError(
+                f"'dist' must be one of {sorted(DISTRIBUTIONS)}, got {shown(tag)}"
             )
         return plain[tag](data, DISTRIBUTIONS[tag])
 
@@ -178,9 +267,13 @@ def make_converter() -> cattrs.Converter:
     def structure_tagged(cls: type[Distribution]) -> Any:
         def hook(value: object, _: object) -> Distribution:
             if isinstance(value, dict) and value.get("dist", cls.TAG) != cls.TAG:
-                raise ValueError(f"'dist' must be {cls.TAG!r}, got {value['dist']!r}")
+                raise _ProblemError(
+                    f"'dist' must be {cls.TAG!r}, got {shown(value['dist'])}"
+                )
             if not isinstance(value, dict):
-                raise TypeError(f"expected a distribution mapping, got {_kind(value)}")
+                raise _ProblemError(
+                    f"expected a distribution mapping, got {_kind(value)}"
+                )
             data = {k: v for k, v in value.items() if k != "dist"}
             return plain[cls.TAG](data, cls)
 
@@ -223,17 +316,20 @@ def _leaf(exc: BaseException, path: str) -> str:
     if isinstance(exc, FieldError):
         return exc.describe(_join(path, exc.field))
     if isinstance(exc, ForbiddenExtraKeysError):
-        keys = sorted(exc.extra_fields)
+        keys = sorted(exc.extra_fields, key=str)
         noun = "key" if len(keys) == 1 else "keys"
-        listed = ", ".join(repr(k) for k in keys)
+        listed = ", ".join(shown(k) for k in keys)
         return (
             f"{where}: unknown {noun} {listed}" if path else f"unknown {noun} {listed}"
         )
     if isinstance(exc, KeyError):
         return f"{where}: required field missing"
-    if isinstance(exc, (TypeError, ValueError)):
+    if isinstance(exc, _ProblemError):
         return f"{where}: {exc}"
-    return f"{where}: {type(exc).__name__}"
+    # Foreign messages (cattrs, attrs, int(), float()) may quote the value.
+    if isinstance(exc, TypeError):
+        return f"{where}: has the wrong type ({type(exc).__name__})"
+    return f"{where}: is not a valid value ({type(exc).__name__})"
 
 
 def _problems(exc: BaseException, path: str = "") -> Iterator[str]:
@@ -296,10 +392,11 @@ def _check_version(data: Any, cls: type[Any], source: str | None) -> None:
             ],
             source=source,
         )
-    if data["schema_version"] != expected:
+    version = data["schema_version"]
+    if isinstance(version, bool) or version != expected:
         raise LoadError(
             [
-                f"schema_version: {data['schema_version']!r} is not supported "
+                f"schema_version: {shown(version)} is not supported "
                 f"(this riskcore reads {expected})"
             ],
             source=source,
@@ -330,22 +427,271 @@ def _format_for(path: Path, fmt: Format | None) -> Format:
     )
 
 
-def _parse(text: str, fmt: Format, source: str | None) -> Any:
-    if fmt == "json":
+class _RefusedError(Exception):
+    """A document refused while parsing (duplicate key, too deep, alias)."""
+
+
+def _at(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, made strict for riskcore's documents.
+
+    * a key given twice in one mapping is refused, naming both lines; ``9`` and
+      ``'9'`` are the same key (item ids are strings), as are ``1`` and ``1.0``;
+    * nesting deeper than :data:`MAX_DEPTH` is refused while composing, before
+      Python's recursion limit is near;
+    * aliases (``*name``) are refused: riskcore's documents never need them and
+      they let a small file expand into a huge one;
+    * an impossible date (``2026-02-30``) is kept as its text, so that the date
+      field rejects it with its path instead of the loader crashing.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._path: list[str | int] = []
+        self._paths: dict[int, str] = {}
+
+    def _mark(self) -> Any:
+        return self.peek_event().start_mark  # type: ignore[no-untyped-call]
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise _RefusedError(
+                f"{_at(self._mark())}: YAML aliases (*name) are "
+                "not accepted; write the value out"
+            )
+        if self._depth >= MAX_DEPTH:
+            raise _RefusedError(
+                f"{_at(self._mark())}: nested more than {MAX_DEPTH} levels deep"
+            )
+        step: str | int | None = None
+        if isinstance(index, int) and not isinstance(index, bool):
+            step = index
+        elif isinstance(index, yaml.ScalarNode):
+            step = index.value
+        elif isinstance(index, yaml.Node):
+            step = "?"
+        self._depth += 1
+        if step is not None:
+            self._path.append(step)
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise LoadError(
-                [f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})"],
-                source=source,
-            ) from None
+            node = super().compose_node(parent, index)
+            if isinstance(node, yaml.MappingNode):
+                self._paths[id(node)] = _path_text(self._path)
+            return node
+        finally:
+            self._depth -= 1
+            if step is not None:
+                self._path.pop()
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                for form in _key_forms(key):
+                    if form in seen:
+                        first = seen[form]
+                        where = self._paths.get(id(node)) or "(document)"
+                        raise _RefusedError(
+                            f"{where}: duplicate key {shown(key)} at "
+                            f"{_at(key_node.start_mark)} (first at "
+                            f"{_at(first.start_mark)})"
+                        )
+                for form in _key_forms(key):
+                    seen[form] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_StrictLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp
+)
+
+
+def _key_forms(key: Any) -> list[Any]:
+    # Python equality (1 == 1.0 == True) and the item-id view (9 is '9').
+    forms: list[Any] = []
     try:
-        return yaml.safe_load(text)
+        hash(key)
+    except TypeError:
+        return forms  # the safe loader itself refuses an unhashable key
+    forms.append(("value", key))
+    if isinstance(key, (int, float)) and not isinstance(key, bool):
+        forms.append(("text", str(key)))
+    elif isinstance(key, str):
+        forms.append(("text", key))
+    return forms
+
+
+def _path_text(steps: list[str | int]) -> str:
+    path = ""
+    for step in steps:
+        path = _join(path, step)
+    return path
+
+
+class _DuplicateJSONKeyError(Exception):
+    pass
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateJSONKeyError(key)
+        out[key] = value
+    return out
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+
+
+def _json_duplicate(text: str) -> str:
+    """Locate the first duplicate key of a JSON text (only run after one was found).
+
+    >>> _json_duplicate('{"items": {"9": 1,\\n "9": 0}}')
+    "items: duplicate key '9' at line 2, column 2 (first at line 1, column 12)"
+    """
+    stack: list[dict[str, Any]] = []
+
+    def here() -> str:
+        if not stack:
+            return ""
+        top = stack[-1]
+        step = top["key"] if top["object"] else top["index"]
+        return _join(top["path"], step)
+
+    def at(pos: int) -> str:
+        line = text.count("\n", 0, pos) + 1
+        return f"line {line}, column {pos - text.rfind(chr(10), 0, pos)}"
+
+    for m in _JSON_TOKEN.finditer(text):
+        tok = m.group()
+        top = stack[-1] if stack else None
+        if tok in ("{", "["):
+            path = here()
+            stack.append(
+                {"object": tok == "{", "path": path, "keys": {}, "index": 0}
+                | {"key": None, "expect_key": tok == "{"}
+            )
+        elif tok in ("}", "]"):
+            if stack:
+                stack.pop()
+        elif tok == ",":
+            if top is not None:
+                top["index"] += 1
+                top["expect_key"] = top["object"]
+        elif tok != ":" and top is not None and top["expect_key"]:
+            key = json.loads(tok)
+            top["expect_key"] = False
+            if key in top["keys"]:
+                where = top["path"] or "(document)"
+                return (
+                    f"{where}: duplicate key {shown(key)} at {at(m.start())} "
+                    f"(first at {at(top['keys'][key])})"
+                )
+            top["keys"][key] = m.start()
+            top["key"] = key
+    return "(document): duplicate key"  # pragma: no cover - found by the decoder
+
+
+def _depth_ok(data: Any) -> bool:
+    # Iterative: a deep document must not exhaust the recursion limit here.
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return True
+
+
+def _parse(text: str, fmt: Format, source: str | None) -> Any:
+    if len(text) > MAX_INPUT_BYTES:
+        raise LoadError([_too_large()], source=source)
+    data = _parse_json(text, source) if fmt == "json" else _parse_yaml(text, source)
+    if not _depth_ok(data):
+        raise LoadError(
+            [f"(document): nested more than {MAX_DEPTH} levels deep"], source=source
+        )
+    return data
+
+
+def _too_large() -> str:
+    return (
+        f"the document is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB "
+        "(riskcore.io.MAX_INPUT_BYTES)"
+    )
+
+
+def _parse_json(text: str, source: str | None) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_json_pairs)
+    except json.JSONDecodeError as exc:
+        raise LoadError(
+            [f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})"],
+            source=source,
+        ) from None
+    except _DuplicateJSONKeyError:
+        raise LoadError([_json_duplicate(text)], source=source) from None
+    except RecursionError:
+        raise LoadError(
+            [f"(document): nested more than {MAX_DEPTH} levels deep"], source=source
+        ) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise LoadError(
+            [
+                f"(document): invalid JSON ({type(exc).__name__}: a value is out of range)"
+            ],
+            source=source,
+        ) from None
+
+
+def _parse_yaml(text: str, source: str | None) -> Any:
+    loader: _StrictLoader | None = None
+    try:
+        loader = _StrictLoader(text)  # the reader checks for control characters
+        return loader.get_single_data()
+    except _RefusedError as exc:
+        raise LoadError([str(exc)], source=source) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise LoadError(
+            [
+                f"line {line}: invalid YAML (character #x{exc.character:04x} is "
+                "not allowed)"
+            ],
+            source=source,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        where = f"{_at(mark)}: " if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise LoadError([f"{where}invalid YAML ({problem})"], source=source) from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        # e.g. an integer of more than 4300 digits; never a traceback.
+        raise LoadError(
+            [
+                f"(document): invalid YAML ({type(exc).__name__}: a value is out of range)"
+            ],
+            source=source,
+        ) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
 
 
 def loads(
@@ -362,11 +708,17 @@ def load(
     p = Path(path)
     fmt = _format_for(p, format)
     try:
-        text = p.read_text(encoding="utf-8")
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise LoadError(
-            [f"cannot read the file ({exc.strerror})"], source=str(p)
+            [f"cannot read the file ({exc.strerror or type(exc).__name__})"],
+            source=str(p),
         ) from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise LoadError([_too_large()], source=str(p))
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise LoadError(["the file is not UTF-8 text"], source=str(p)) from None
     return loads(text, cls, format=fmt, source=str(p))
@@ -416,10 +768,22 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
 
     The file is readable and writable by its owner only (mode 0600): riskcore's
     outputs may hold clinical data. Widen it deliberately if you must share it.
+
+    If writing fails the temporary file is removed and the exception (an
+    :class:`OSError`) propagates; the old file, if any, is untouched. A process
+    that is *killed* cannot clean up, so temporary files are named
+    ``.<name>.<pid>.<random>.riskcore.tmp`` and the next write to the same
+    path removes those whose process is no longer running (and that are more
+    than :data:`STALE_TEMP_SECONDS` old, in case the folder is shared with
+    another machine, whose process ids mean nothing here). On Windows, where no
+    process can be probed safely, stale files are left for the user.
     """
     p = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    _remove_stale_temps(p)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{p.name}.{os.getpid()}.", suffix=_TEMP_SUFFIX, dir=p.parent
+    )
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
@@ -429,3 +793,48 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_TEMP_SUFFIX = ".riskcore.tmp"
+
+STALE_TEMP_SECONDS = 60.0
+"""A temporary file of a process that is not running is removed only once it is
+this old (seconds)."""
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Remove temporary files that killed writers of *target* left behind."""
+    if os.name == "nt":  # pragma: no cover - os.kill(pid, 0) is not a probe there
+        return
+    pattern = re.compile(
+        rf"\.{re.escape(target.name)}\.(\d+)\.[A-Za-z0-9_]+{re.escape(_TEMP_SUFFIX)}"
+    )
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return  # the write itself will report the folder
+    now = dt.datetime.now(dt.UTC).timestamp()
+    for entry in entries:
+        m = pattern.fullmatch(entry.name)
+        if m is None or _running(int(m.group(1))):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if entry.is_file(follow_symlinks=False) and (
+                now - info.st_mtime >= STALE_TEMP_SECONDS
+            ):
+                os.unlink(entry.path)
+        except OSError:
+            continue  # another run removed it first, or it is not ours to remove
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's process (or not a pid we can ask about)
+    return True

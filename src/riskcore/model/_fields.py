@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -25,6 +25,7 @@ __all__ = [
     "ID_PATTERN",
     "bounded",
     "check_id",
+    "check_text",
     "ident",
     "ident_tuple",
     "nonneg",
@@ -34,7 +35,11 @@ __all__ = [
 ]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"
-"""Identifiers: pseudonymous, short, no spaces (``client-07``, ``phq9``)."""
+"""Identifiers: pseudonymous, short, no spaces (``client-07``, ``phq9``).
+
+Matched against the *whole* value (``re.fullmatch``): ``$`` alone would accept a
+trailing newline, and ``"c-01\\n"`` would become a second subject printed as
+``c-01``."""
 
 _ID_RE = re.compile(ID_PATTERN)
 META = "riskcore"
@@ -52,14 +57,44 @@ def check_id(name: str, value: object) -> str:
     >>> check_id("id", "two words")
     Traceback (most recent call last):
     ...
-    riskcore.errors.FieldError: id: 'two words' is not a valid identifier (letters, digits, '_', '.', ':', '-'; at most 80)
+    riskcore.errors.FieldError: id: <redacted: a string of 9 characters> is not a valid identifier (letters, digits, '_', '.', ':', '-'; at most 80)
+    >>> check_id("id", "c-01\\n")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.FieldError: id: <redacted: a string of 5 characters> is not a valid identifier (letters, digits, '_', '.', ':', '-'; at most 80)
     """
-    if not isinstance(value, str) or not _ID_RE.match(value):
+    if not isinstance(value, str) or not _ID_RE.fullmatch(value):
         raise FieldError(
             name,
             value,
             "is not a valid identifier (letters, digits, '_', '.', ':', '-'; at most 80)",
         )
+    return value
+
+
+def check_text(name: str, value: str, *, sensitive: bool = False) -> str:
+    """Return *value* if it can be written out as UTF-8, else raise :class:`FieldError`.
+
+    A lone surrogate (``"\\ud800"``, which JSON's ``\\ud800`` escape produces)
+    is not a character: no UTF-8 file, terminal or report can hold it. It is
+    refused when the document is loaded, so no writer meets it later.
+
+    >>> check_text("name", "Zoë")
+    'Zoë'
+    >>> check_text("name", "Jane \\ud800", sensitive=True)
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.FieldError: name: <redacted> contains a lone surrogate (not a character; invalid UTF-8)
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FieldError(
+            name,
+            value,
+            "contains a lone surrogate (not a character; invalid UTF-8)",
+            sensitive=sensitive,
+        ) from None
     return value
 
 
@@ -111,11 +146,41 @@ def _interval(lo: float | None, hi: float | None) -> str:
 
 
 def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    """Converter: accept any iterable (lists from YAML) and store a tuple."""
-    if isinstance(value, (str, bytes)):
-        msg = "expected a sequence, got a string"
+    """Converter: accept a list (or any iterable) and store a tuple.
+
+    The one rule for "a list was expected": a string, bytes or a mapping is
+    refused, never split into letters or keys (``languages: "en"`` is not
+    ``("e", "n")``). The loader (:mod:`riskcore.io`) applies it to every list in
+    a document too. The message says what was found, not the value.
+
+    >>> to_tuple(["en", "es"])
+    ('en', 'es')
+    >>> to_tuple("en")
+    Traceback (most recent call last):
+    ...
+    TypeError: expected a list, got a string (write one item as [item])
+    """
+    if isinstance(value, str):
+        msg = "expected a list, got a string (write one item as [item])"
         raise TypeError(msg)
-    return tuple(value)
+    if isinstance(value, (bytes, bytearray, Mapping)):
+        msg = f"expected a list, got {'a mapping' if isinstance(value, Mapping) else 'bytes'}"
+        raise TypeError(msg)
+    try:
+        return tuple(value)
+    except TypeError:
+        msg = f"expected a list, got {_a(value)}"
+        raise TypeError(msg) from None
+
+
+def _a(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return f"a {type(value).__name__}"
 
 
 def ident(**kw: Any) -> Any:
@@ -164,6 +229,7 @@ def text(*, sensitive: bool = False, max_length: int = 10_000, **kw: Any) -> Any
             raise FieldError(
                 attribute.name, value, "is not a string", sensitive=sensitive
             )
+        check_text(attribute.name, value, sensitive=sensitive)
         if len(value) > max_length:
             raise FieldError(
                 attribute.name,
