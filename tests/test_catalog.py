@@ -384,6 +384,7 @@ def test_sourced_numbers_have_a_conversion_note(catalog: Catalog) -> None:
         ("burnout", "base_likelihood"),
         ("secondary-traumatic-stress", "base_likelihood"),
         ("dropout-after-rupture", "base_likelihood"),
+        ("client-self-harm", "base_likelihood"),
         ("collaborative-safety-plan", "recovers.client-self-harm"),
     }
     for item, _ in sourced:
