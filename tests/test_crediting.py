@@ -384,3 +384,19 @@ def test_finding8_an_unscreened_client_is_counted_as_screening_positive() -> Non
     assert f.odds_ratio == 3.0
     base = next(t for t in cat.threats if t.id == "client-self-harm")
     assert r.inherent.likelihood > mean_of(base.base_likelihood)
+
+
+def test_finding1_a_critical_risk_requires_only_responses_that_bear_on_it() -> None:
+    """c-07's aggression flag requires the de-escalation protocol for in-session
+    aggression, not for third-party violence (which would force its training)."""
+    report = build_plan(riskcore.load_case(EXAMPLE), n=0)
+    reg = report.register
+    tpv = reg.risk("third-party-violence:c-07")
+    assert set(tpv.required_responses) == {
+        "duty-to-warn-procedure",
+        "emergency-protocol",
+    }
+    assert (
+        "de-escalation-protocol"
+        in reg.risk("in-session-aggression:c-07").required_responses
+    )

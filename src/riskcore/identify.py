@@ -28,7 +28,7 @@ from riskcore.errors import AssessmentError, FieldError, PluginError
 from riskcore.evidence import observation_factors
 from riskcore.model.assessment import Assessment, AssessorFailure
 from riskcore.model.case import Case
-from riskcore.model.catalog import Catalog, EffectTarget, Threat
+from riskcore.model.catalog import Catalog, EffectTarget, Response, Threat
 from riskcore.model.distributions import Param, mean_of
 from riskcore.model.factors import RiskFactor
 from riskcore.model.plan import ArmedResponse
@@ -137,6 +137,23 @@ def _critical_findings(
         if found and obs.recorded:
             add(obs.subject, found, "observation", obs.code)
     return out
+
+
+def _required_for(response: Response, threat: str, codes: set[str]) -> bool:
+    """Does a critical risk of *threat*, lifted by findings *codes*, require *response*?
+
+    It does when the response's trigger names the threat, or when its trigger
+    names one of the subject's own findings *and* the response bears on the
+    threat (recovers it, or is a pure procedure that recovers nothing, like
+    the acute suicide-risk pathway). A client's aggression flag therefore
+    requires the de-escalation protocol for in-session aggression, not for
+    third-party violence.
+    """
+    if threat in response.trigger.threats:
+        return True
+    named = codes & {*response.trigger.flags, *response.trigger.observations}
+    bears = not response.recovers or any(e.threat == threat for e in response.recovers)
+    return bool(named) and bears
 
 
 def _subject_incomplete(
@@ -379,10 +396,7 @@ def identify(
         if crit:
             codes = {code for _, code in hits} - {""}
             required = sorted(
-                r.id
-                for r in catalog.responses
-                if tid in r.trigger.threats
-                or bool(codes & {*r.trigger.flags, *r.trigger.observations})
+                r.id for r in catalog.responses if _required_for(r, tid, codes)
             )
         rmods = tuple(m for m in mods if m.threat == tid and m.subject in (None, sid))
         p = calculus.combine_odds(
