@@ -41,7 +41,7 @@ from riskcore.model.risk import (
     RiskRegister,
 )
 from riskcore.model.subjects import Subject
-from riskcore.plugins import PluginManager, get_plugin_manager
+from riskcore.plugins import PluginManager, failure_detail, get_plugin_manager
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -274,7 +274,7 @@ def identify(
                         hook=HOOK,
                         error_type=type(o.error).__name__,
                         subject=s.id,
-                        detail=str(o.error),
+                        detail=failure_detail(o.error),
                         **meta,
                     ),
                     o.error,
