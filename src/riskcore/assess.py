@@ -234,7 +234,7 @@ def _failure(
             distribution=known.distribution if known is not None else None,
             version=known.version if known is not None else None,
             subject=subject,
-            detail=why if error is None else failure_detail(error),
+            detail=failure_detail(error) if error is not None else str(why),
         ),
         error,
     )

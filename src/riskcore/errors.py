@@ -32,7 +32,7 @@ __all__ = [
     "LoadError",
     "PlanError",
     "PluginError",
-    "PluginTimeout",
+    "PluginTimeoutError",
     "RiskcoreError",
     "showing_values",
     "shown",
@@ -215,7 +215,7 @@ class PluginError(RiskcoreError):
     """A plugin failed to load, did not match the hook specs, or misbehaved."""
 
 
-class PluginTimeout(PluginError):
+class PluginTimeoutError(PluginError):
     """A plugin's hook call did not return within the plugin timeout.
 
     Recorded as that plugin's failure (the result is incomplete); the call is

@@ -59,9 +59,9 @@ from attrs import field, frozen
 
 from riskcore import hookspecs
 from riskcore._context import current_plugin
-from riskcore.errors import FieldError, PluginError, PluginTimeout, shown
-from riskcore.model.case import Case
+from riskcore.errors import FieldError, PluginError, PluginTimeoutError, shown
 from riskcore.model._fields import to_tuple
+from riskcore.model.case import Case
 
 __all__ = [
     "BUILTIN_DISTRIBUTIONS",
@@ -205,7 +205,7 @@ class PluginManager:
         blocked.
     timeout:
         Seconds one plugin's hook call may run before it is abandoned and
-        recorded as a :class:`~riskcore.errors.PluginTimeout` failure. Default:
+        recorded as a :class:`~riskcore.errors.PluginTimeoutError` failure. Default:
         ``RISKCORE_PLUGIN_TIMEOUT`` or :data:`DEFAULT_TIMEOUT` (30 s);
         ``math.inf`` waits for ever.
 
@@ -524,7 +524,7 @@ class PluginManager:
         other ``BaseException`` included, is caught and returned in the
         :class:`HookOutcome`, never raised, so callers decide what a failure
         means; a call that does not return within :attr:`timeout` seconds is
-        abandoned and returned as a :class:`~riskcore.errors.PluginTimeout`.
+        abandoned and returned as a :class:`~riskcore.errors.PluginTimeoutError`.
         A real Ctrl-C (SIGINT, delivered to the main thread, which waits)
         propagates.
         """
@@ -551,7 +551,7 @@ class PluginManager:
         the caller, which waits in the main thread, and propagates. A call
         that does not return in time is abandoned (the worker is a daemon
         thread and is replaced); it and the plugin's later calls get a
-        :class:`~riskcore.errors.PluginTimeout`, and the plugin is not called
+        :class:`~riskcore.errors.PluginTimeoutError`, and the plugin is not called
         again by this manager. Nothing waits on a clock otherwise: a call that
         returns in time is unaffected.
         """
@@ -561,9 +561,7 @@ class PluginManager:
             for b, (name, function, calls) in enumerate(batches)
             for args in calls
         ]
-        out: list[list[tuple[Any, BaseException | None, float]]] = [
-            [] for _ in batches
-        ]
+        out: list[list[tuple[Any, BaseException | None, float]]] = [[] for _ in batches]
         pos = 0
         while pos < len(items):
             got = self._run_from(hook, items, pos)
@@ -580,7 +578,7 @@ class PluginManager:
                     hook,
                     self.timeout,
                 )
-                err = PluginTimeout(
+                err = PluginTimeoutError(
                     f"plugin {name!r}: {hook} did not return within {self.timeout:g} s"
                 )
                 out[b].append((None, err, self.timeout))
@@ -605,7 +603,7 @@ class PluginManager:
             try:
                 for _, name, function, args in items[pos:]:
                     if name in hung:
-                        err = PluginTimeout(
+                        err = PluginTimeoutError(
                             f"plugin {name!r} was not called: it timed out earlier"
                         )
                         put((None, err, 0.0))
@@ -623,7 +621,7 @@ class PluginManager:
                         ):
                             result = list(result)  # run a generator here
                         error: BaseException | None = None
-                    except BaseException as exc:  # noqa: BLE001 - the plugin's
+                    except BaseException as exc:  # the plugin's (see the docstring)
                         result, error = None, exc
                     put((result, error, perf_counter() - start))
             finally:
@@ -772,10 +770,7 @@ def readonly_case(case: Case) -> Case:
     if entry is not None and entry[0]() is case:
         return entry[1]
     responses = case.responses
-    if all(
-        type(r.items) is MappingProxyType and type(r.answers) is MappingProxyType
-        for r in responses
-    ):
+    if all(_is_readonly(r.items) and _is_readonly(r.answers) for r in responses):
         return case  # already a view
     view = copy.copy(case)
     object.__setattr__(view, "responses", tuple(map(_readonly_response, responses)))
@@ -786,6 +781,10 @@ def readonly_case(case: Case) -> Case:
 
     _VIEWS[key] = (weakref.ref(case, forget), view)
     return view
+
+
+def _is_readonly(mapping: object) -> bool:
+    return type(mapping) is MappingProxyType
 
 
 def _readonly_response(r: Any) -> Any:
@@ -873,7 +872,7 @@ def failure_detail(exc: BaseException) -> str:
     it is redacted unless the user opted in (``--show-identifying``, i.e.
     :func:`riskcore.errors.showing_values`). riskcore's own
     :class:`~riskcore.errors.FieldError` and
-    :class:`~riskcore.errors.PluginTimeout` messages are redacted when built
+    :class:`~riskcore.errors.PluginTimeoutError` messages are redacted when built
     and are kept.
 
     >>> failure_detail(ValueError("call 555-123-4567"))
@@ -885,7 +884,7 @@ def failure_detail(exc: BaseException) -> str:
     text = str(exc)
     if not text:
         return f"raised {name}"
-    if not isinstance(exc, (FieldError, PluginTimeout)):
+    if not isinstance(exc, (FieldError, PluginTimeoutError)):
         text = shown(text)
     return f"raised {name}: {text}"
 
