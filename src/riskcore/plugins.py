@@ -254,8 +254,9 @@ class PluginManager:
         :meth:`_set_record`)."""
         self._failed: tuple[PluginRecord, ...] | None = None
         self._refused: list[PluginRecord] = []
-        """Look-alikes of a loaded built-in, refused (their name's record is
-        the built-in's); listed in :attr:`failures`."""
+        """Entry points refused because their name is taken (a built-in's
+        look-alike, a second distribution): listed in :attr:`failures`, while
+        the name's record stays the loaded plugin's."""
         self._dist: dict[str, tuple[str | None, str | None]] = {}
         self._plans: dict[str, tuple[list[pluggy.HookImpl], _CallPlan]] = {}
         self.override = frozenset([*_csv_env("RISKCORE_OVERRIDE_PLUGINS"), *override])
@@ -325,6 +326,7 @@ class PluginManager:
                     dist_name,
                     version,
                     ep.value,
+                    record=False,  # the name's record is the loaded one's
                 )
                 continue
             seen.add(ep.name)
@@ -374,7 +376,7 @@ class PluginManager:
         if self.strict:
             raise PluginError(message) from exc
         log.warning("%s", message)
-        if not record:  # the name's record is the built-in's; keep it
+        if not record:  # the name's record is the loaded plugin's; keep it
             self._refused.append(
                 PluginRecord(
                     name=name,
