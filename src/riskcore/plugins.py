@@ -10,7 +10,12 @@ riskcore wraps :class:`pluggy.PluginManager` in a small typed facade,
   distribution and the reason, and the rest load normally (``strict=True``
   raises instead);
 * calls each hook implementation separately (:meth:`PluginManager.call_each`) so
-  a crash is attributed to one plugin;
+  a crash is attributed to one plugin, in a worker thread with a timeout, so
+  that nothing a plugin raises (``SystemExit`` and ``KeyboardInterrupt``
+  included) or a plugin that hangs ends or hangs the run, and with a read-only
+  view of the case (:func:`readonly_case`); see ``docs/plugins/failures.md``;
+* refuses a third-party entry point that takes a built-in's name
+  (:data:`BUILTIN_DISTRIBUTIONS`) unless the user names it;
 * honours kill switches, for users (environment) and embedders (arguments):
 
   ======================================  ======================================
@@ -18,6 +23,9 @@ riskcore wraps :class:`pluggy.PluginManager` in a small typed facade,
   ``RISKCORE_DISABLE_PLUGINS=a,b``        ``block=["a", "b"]``: never imported
   ``RISKCORE_LOAD_PLUGINS=a,b``           ``allow=["a", "b"]``: only these
   ``RISKCORE_TRACE_PLUGINS=1``            ``trace=True``: log every hook call
+  ``RISKCORE_OVERRIDE_PLUGINS=a,b``       ``override=["a"]``: may replace a
+                                          built-in
+  ``RISKCORE_PLUGIN_TIMEOUT=30``          ``timeout=30.0``: seconds per call
   ======================================  ======================================
 
 Tracing writes one line per hook call (hook, plugin, duration, number of
