@@ -501,17 +501,26 @@ def test_import_and_syntax_errors_at_load(install_dist, small_case):
 
 
 def test_registered_twice(install_dist):
-    """Two distributions claiming one name: the second is refused; registering
-    an object under a taken name raises."""
+    """Two distributions claiming one name: which is meant is unknown, so
+    neither is loaded and both are listed; registering an object under a taken
+    name raises."""
     install_dist("riskcore-toy", {"toy": "rc_twice_a"}, rc_twice_a="x = 1\n")
     install_dist("riskcore-toy2", {"toy": "rc_twice_b"}, rc_twice_b="x = 2\n")
     pm = PluginManager()
-    assert pm.record("toy").status is PluginStatus.ACTIVE
-    [failed] = pm.failures
-    assert failed.name == "toy"
-    assert "already used" in (failed.error or "")
+    assert pm.pluggy.get_plugin("toy") is None
+    assert pm.record("toy").status is PluginStatus.FAILED
+    assert sorted((r.name, r.distribution) for r in pm.failures) == [
+        ("toy", "riskcore-toy"),
+        ("toy", "riskcore-toy2"),
+    ]
+    assert all(
+        "already used by another distribution (riskcore-toy, riskcore-toy2)"
+        in (r.error or "")
+        for r in pm.failures
+    )
+    pm.register(Good(), name="good")
     with pytest.raises(PluginError, match="ValueError"):
-        pm.register(Good(), name="toy")
+        pm.register(Good(), name="good")
 
 
 _FAKE_SAFETY = """

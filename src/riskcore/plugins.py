@@ -296,10 +296,29 @@ class PluginManager:
         # A built-in's own distribution comes first for its name, wherever it
         # is on sys.path, so that a look-alike is the one refused.
         eps.sort(key=lambda e: (e.name, not _is_genuine(e)))
+        claimants: dict[str, list[str]] = {}
+        for ep in eps:
+            if _is_genuine(ep):
+                claimants.setdefault(ep.name, []).append(_dist_name(ep))
         for ep in eps:
             dist = getattr(ep, "dist", None)
             dist_name = dist.name if dist is not None else None
             version = dist.version if dist is not None else None
+            others = claimants.get(ep.name, [])
+            if _is_genuine(ep) and len(others) > 1:
+                # Two distributions claim one name: which is meant is unknown
+                # (sys.path order is not a choice), so none is loaded.
+                self._fail(
+                    ep.name,
+                    f"PluginError: the name {ep.name!r} is already used by another "
+                    f"distribution ({', '.join(sorted(others))}): none of them is loaded",
+                    dist_name,
+                    version,
+                    ep.value,
+                    record=ep.name not in seen,
+                )
+                seen.add(ep.name)
+                continue
             if not _is_genuine(ep):
                 owner = BUILTIN_DISTRIBUTIONS[ep.name]
                 if ep.name not in self.override:
@@ -325,17 +344,7 @@ class PluginManager:
                         dist_name,
                         owner,
                     )
-            if ep.name in seen:
-                # Two distributions claim one name: record the second as failed.
-                self._fail(
-                    ep.name,
-                    f"PluginError: the name {ep.name!r} is already used by another "
-                    "distribution",
-                    dist_name,
-                    version,
-                    ep.value,
-                    record=False,  # the name's record is the loaded one's
-                )
+            if ep.name in seen:  # pragma: no cover - handled above
                 continue
             seen.add(ep.name)
             if self.pluggy.is_blocked(ep.name) or (
@@ -901,6 +910,11 @@ def failure_detail(exc: BaseException) -> str:
 
 def _normal(dist: str) -> str:
     return re.sub(r"[-_.]+", "-", dist).lower()
+
+
+def _dist_name(ep: EntryPoint) -> str:
+    dist = getattr(ep, "dist", None)
+    return dist.name if dist is not None else "?"
 
 
 def _is_genuine(ep: EntryPoint) -> bool:
