@@ -258,10 +258,12 @@ def identify(
                 keys[(t.id, s.id)] = (t, s)
 
     factors: dict[tuple[str, str], list[RiskFactor]] = {}
-    for s in subjects:
-        for o in pm.call_each(
-            HOOK, subject=s, scores=assessment.for_subject(s.id), case=case
-        ):
+    calls = [
+        {"subject": s, "scores": assessment.for_subject(s.id), "case": case}
+        for s in subjects
+    ]
+    for s, outcomes in zip(subjects, pm.call_many(HOOK, calls), strict=True):
+        for o in outcomes:
             rec = pm.record(o.plugin)
             meta = {
                 "distribution": rec.distribution if rec else None,

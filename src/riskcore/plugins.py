@@ -549,6 +549,34 @@ class PluginManager:
         """
         return self._call_each(hook, kwargs)
 
+    def call_many(
+        self, hook: str, calls: Iterable[Mapping[str, Any]]
+    ) -> list[list[HookOutcome]]:
+        """:meth:`call_each` for each mapping of arguments in *calls*: the
+        outcomes of each, in plugin-name order.
+
+        The same calls, with one hand-over to the worker thread for all of
+        them (each plugin is called for every item of *calls* in turn); when
+        tracing or when ``call_each`` was replaced (a
+        :class:`~riskcore.testing.HookRecorder`), through ``call_each``.
+        """
+        calls = list(calls)
+        if self._direct_plan(hook) is None:
+            return [list(self.call_each(hook, **kw)) for kw in calls]
+        plan = self._plan(hook)
+        views = [{k: _plugin_view(v) for k, v in kw.items()} for kw in calls]
+        got = self.run_guarded(
+            hook,
+            [
+                (name, function, [pick(kw) for kw in views])
+                for name, function, _, pick, _ in plan
+            ],
+        )
+        return [
+            [_outcome(name, *got[j][i]) for j, (name, *_) in enumerate(plan)]
+            for i in range(len(calls))
+        ]
+
     def run_guarded(
         self,
         hook: str,
