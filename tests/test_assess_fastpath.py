@@ -629,7 +629,8 @@ def test_own_loop_and_call_each_give_the_same_assessment(caplog):
     problems = {(f.plugin, f.subject, f.error_type, f.detail) for f in a.failures}
     assert problems == {
         ("e-lying", "c-1", "InvalidResult", "returned a score about another subject"),
-        ("f-raising", "c-2", "ValueError", "boom"),
+        # the message is shown as errors.shown allows ("boom" is code-shaped)
+        ("f-raising", "c-2", "ValueError", "raised ValueError: 'boom'"),
         (
             "g-weird",
             "p",
@@ -707,7 +708,10 @@ def test_plan_says_which_functions_take_the_hook_arguments_in_order():
     assert pick["d-nothing"](kw) == ()
 
 
-def test_interrupt_propagates_and_resets_the_current_plugin():
+def test_plugins_interrupt_is_its_failure_and_resets_the_current_plugin():
+    """A KeyboardInterrupt *raised by a plugin* is that plugin's failure (issue
+    #14; a real Ctrl-C is tested in test_plugin_faults)."""
+
     class Interrupted:
         @hookimpl
         def riskcore_assess(self, subject):
@@ -717,8 +721,11 @@ def test_interrupt_propagates_and_resets_the_current_plugin():
     pm = PluginManager(
         autoload=False, builtins=False, plugins=[("stop", Interrupted())]
     )
-    with pytest.raises(KeyboardInterrupt):
-        assess(_case(), pm=pm)
+    a = assess(_case(), pm=pm)
+    assert not a.complete
+    assert {(f.plugin, f.error_type) for f in a.failures if f.plugin != "(none)"} == {
+        ("stop", "KeyboardInterrupt")
+    }
     assert current_plugin.get() is None
 
 

@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 import functools
+import math
 import operator
 import weakref
 from collections.abc import Iterable
 
-from riskcore._context import current_plugin
 from riskcore.errors import AssessmentError
 from riskcore.model import (
     Assessment,
@@ -20,9 +20,15 @@ from riskcore.model import (
     PluginProvenance,
     Score,
 )
-from riskcore.plugins import PluginManager, PluginRecord, get_plugin_manager
+from riskcore.plugins import (
+    PluginManager,
+    PluginRecord,
+    failure_detail,
+    get_plugin_manager,
+    readonly_case,
+)
 
-__all__ = ["assess", "assessor_infos"]
+__all__ = ["assess", "assessor_infos", "score_problem"]
 
 
 @functools.cache
@@ -121,63 +127,67 @@ def assess(
 
     scores: list[Score] = []
     scored: dict[str, set[str]] = {}  # by subject, the instruments scored
+    subjects = case.subjects()
     # The implementations are called here rather than through call_each (no
-    # timing, no HookOutcome per call), except when it must see each call.
+    # HookOutcome per call, one worker job per plugin for all subjects),
+    # except when call_each must see each call.
     plan = pm._direct_plan(_HOOK)
-    set_plugin, reset_plugin = current_plugin.set, current_plugin.reset
-    for subject in case.subjects():
+    if plan is None:
+        grid = [
+            [
+                (o.plugin, o.result, o.error)
+                for o in pm.call_each(_HOOK, subject=s, case=case)
+            ]
+            for s in subjects
+        ]
+    else:
+        # Plugins see a read-only view of the case, made once.
+        view = readonly_case(case)
+        grid = [[] for _ in subjects]
+        batches = [
+            (
+                plugin,
+                function,
+                [
+                    (s, view) if full else pick({"subject": s, "case": view})
+                    for s in subjects
+                ],
+            )
+            for plugin, function, _, pick, full in plan
+        ]
+        got = pm.run_guarded(_HOOK, batches)
+        for (plugin, *_), results in zip(plan, got, strict=True):
+            for row, (result, error, _) in zip(grid, results, strict=True):
+                row.append((plugin, result, error))
+    for subject, row in zip(subjects, grid, strict=True):
         sid = subject.id
         done = scored.setdefault(sid, set())  # the instruments scored for sid
+        add = done.add
         failed = False
-        if plan is None:
-            for o in pm.call_each(_HOOK, subject=subject, case=case):
-                why = (
-                    o.error
-                    if o.error is not None
-                    else _take(o.result, sid, o.plugin, scores, done)
-                )
-                if why is not None:
-                    failed = True
-                    fail(*_failure(pm, o.plugin, sid, why))
-        else:
-            add = done.add
-            for plugin, function, _, pick, full in plan:
-                # As PluginManager.call_each makes each call (a positional call
-                # when the function takes (subject, case), the spec's order).
-                token = set_plugin(plugin)
-                try:
-                    if full:
-                        result = function(subject, case)
-                    else:
-                        result = function(*pick({"subject": subject, "case": case}))
-                    error: BaseException | None = None
-                except Exception as exc:
-                    result, error = None, exc
-                finally:
-                    reset_plugin(token)
-                if error is None and type(result) is list:
-                    # The usual answer: Scores about the subject, already stamped
-                    # with the plugin's name (engine scores, Score.derived), is
-                    # taken here; anything else goes through all of _take.
-                    for s in result:
-                        if (
-                            type(s) is not Score
-                            or s.subject != sid
-                            or s.plugin != plugin
-                        ):
-                            break
-                        add(s.instrument)
-                    else:
-                        scores += result
-                        continue
-                why = (
-                    error
-                    if error is not None
-                    else _take(result, sid, plugin, scores, done)
-                )
-                if why is not None:
-                    failed = True
-                    fail(*_failure(pm, plugin, sid, why))
+        for plugin, result, error in row:
+            if error is None and type(result) is list:
+                # The usual answer: finite Scores about the subject, already
+                # stamped with the plugin's name (engine scores,
+                # Score.derived), is taken here; anything else goes through
+                # all of _take.
+                for s in result:
+                    if (
+                        type(s) is not Score
+                        or s.subject != sid
+                        or s.plugin != plugin
+                        or not _finite(s)
+                    ):
+                        break
+                    add(s.instrument)
+                else:
+                    scores += result
+                    continue
+            why = (
+                error if error is not None else _take(result, sid, plugin, scores, done)
+            )
+            if why is not None:
+                failed = True
+                fail(*_failure(pm, plugin, sid, why))
         if failed:  # a rejected result may have left its instruments in done
             scored[sid] = {s.instrument for s in scores if s.subject == sid}
 
@@ -224,7 +234,7 @@ def _failure(
             distribution=known.distribution if known is not None else None,
             version=known.version if known is not None else None,
             subject=subject,
-            detail=str(why),
+            detail=failure_detail(error) if error is not None else str(why),
         ),
         error,
     )
@@ -291,14 +301,53 @@ def _take(
             return f"raised {type(exc).__name__} while producing scores"
     stamp = False
     for s in result:
-        if type(s) is not Score and not isinstance(s, Score):
-            return f"returned a {type(s).__name__}, expected Score"
-        if s.subject != subject:
-            return "returned a score about another subject"
+        problem = score_problem(s, subject)
+        if problem is not None:
+            return problem
         if s.plugin != plugin:
             stamp = True
     if stamp:
         result = [s if s.plugin == plugin else s._stamped(plugin) for s in result]
     scores += result
     instruments.update(map(_instrument, result))
+    return None
+
+
+def _finite(s: Score) -> bool:
+    v, lo, hi = s.value, s.minimum, s.maximum
+    return (
+        (v is None or math.isfinite(v))
+        and (lo is None or math.isfinite(lo))
+        and (hi is None or math.isfinite(hi))
+    )
+
+
+def score_problem(s: object, subject: str) -> str | None:
+    """What is wrong with *s* as an item of a ``riskcore_assess`` result about
+    *subject*, or ``None``: the one check of a plugin's scores, used by
+    :func:`assess` and the conformance kit.
+
+    A score must be a :class:`~riskcore.model.Score` about *subject* with a
+    finite value, minimum and maximum (``inf`` or ``NaN`` would be written as
+    ``Infinity``/``NaN``, which is not JSON, and compare as no number does).
+
+    >>> from riskcore.model import SubjectKind
+    >>> ok = Score(subject="c-1", subject_kind=SubjectKind.CLIENT, instrument="x",
+    ...            value=3)
+    >>> score_problem(ok, "c-1") is None
+    True
+    >>> score_problem(ok, "c-2")
+    'returned a score about another subject'
+    >>> score_problem(Score(subject="c-1", subject_kind=SubjectKind.CLIENT,
+    ...                     instrument="x", value=float("inf")), "c-1")
+    'returned a score with a non-finite value, minimum or maximum'
+    >>> score_problem(3, "c-1")
+    'returned a int, expected Score'
+    """
+    if type(s) is not Score and not isinstance(s, Score):
+        return f"returned a {type(s).__name__}, expected Score"
+    if s.subject != subject:
+        return "returned a score about another subject"
+    if not _finite(s):
+        return "returned a score with a non-finite value, minimum or maximum"
     return None

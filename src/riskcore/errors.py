@@ -32,6 +32,7 @@ __all__ = [
     "LoadError",
     "PlanError",
     "PluginError",
+    "PluginTimeoutError",
     "RiskcoreError",
     "showing_values",
     "shown",
@@ -212,6 +213,14 @@ class LoadError(RiskcoreError, ValueError):
 
 class PluginError(RiskcoreError):
     """A plugin failed to load, did not match the hook specs, or misbehaved."""
+
+
+class PluginTimeoutError(PluginError):
+    """A plugin's hook call did not return within the plugin timeout.
+
+    Recorded as that plugin's failure (the result is incomplete); the call is
+    abandoned in its daemon worker thread. See :mod:`riskcore.plugins`.
+    """
 
 
 class AssessmentError(RiskcoreError):

@@ -25,6 +25,11 @@ How riskcore calls hooks
   isolation). The failure is recorded with the plugin's name, distribution and
   version, and the result it was producing is marked incomplete. Hook wrappers
   (``wrapper=True``) are therefore not supported on these hooks.
+* Each call runs in a worker thread with a timeout (``RISKCORE_PLUGIN_TIMEOUT``,
+  default 30 s): ``SystemExit``, ``KeyboardInterrupt`` or any exception a
+  plugin raises, and a call that hangs, are that plugin's failure, never the
+  end of the run. The case a plugin receives is a read-only view: do not edit
+  it. See ``docs/plugins/failures.md``.
 * Results are collected in **plugin-name order**, never in registration order,
   so outputs do not depend on install order.
 * A hookimpl whose name starts with ``riskcore_`` but matches no spec, or whose

@@ -41,7 +41,7 @@ from riskcore.model.risk import (
     RiskRegister,
 )
 from riskcore.model.subjects import Subject
-from riskcore.plugins import PluginManager, get_plugin_manager
+from riskcore.plugins import PluginManager, failure_detail, get_plugin_manager
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -275,10 +275,12 @@ def identify(
                 keys[(t.id, s.id)] = (t, s)
 
     factors: dict[tuple[str, str], list[RiskFactor]] = {}
-    for s in subjects:
-        for o in pm.call_each(
-            HOOK, subject=s, scores=assessment.for_subject(s.id), case=case
-        ):
+    calls = [
+        {"subject": s, "scores": assessment.for_subject(s.id), "case": case}
+        for s in subjects
+    ]
+    for s, outcomes in zip(subjects, pm.call_many(HOOK, calls), strict=True):
+        for o in outcomes:
             rec = pm.record(o.plugin)
             meta = {
                 "distribution": rec.distribution if rec else None,
@@ -291,7 +293,7 @@ def identify(
                         hook=HOOK,
                         error_type=type(o.error).__name__,
                         subject=s.id,
-                        detail=str(o.error),
+                        detail=failure_detail(o.error),
                         **meta,
                     ),
                     o.error,

@@ -10,7 +10,12 @@ riskcore wraps :class:`pluggy.PluginManager` in a small typed facade,
   distribution and the reason, and the rest load normally (``strict=True``
   raises instead);
 * calls each hook implementation separately (:meth:`PluginManager.call_each`) so
-  a crash is attributed to one plugin;
+  a crash is attributed to one plugin, in a worker thread with a timeout, so
+  that nothing a plugin raises (``SystemExit`` and ``KeyboardInterrupt``
+  included) or a plugin that hangs ends or hangs the run, and with a read-only
+  view of the case (:func:`readonly_case`); see ``docs/plugins/failures.md``;
+* refuses a third-party entry point that takes a built-in's name
+  (:data:`BUILTIN_DISTRIBUTIONS`) unless the user names it;
 * honours kill switches, for users (environment) and embedders (arguments):
 
   ======================================  ======================================
@@ -18,6 +23,9 @@ riskcore wraps :class:`pluggy.PluginManager` in a small typed facade,
   ``RISKCORE_DISABLE_PLUGINS=a,b``        ``block=["a", "b"]``: never imported
   ``RISKCORE_LOAD_PLUGINS=a,b``           ``allow=["a", "b"]``: only these
   ``RISKCORE_TRACE_PLUGINS=1``            ``trace=True``: log every hook call
+  ``RISKCORE_OVERRIDE_PLUGINS=a,b``       ``override=["a"]``: may replace a
+                                          built-in
+  ``RISKCORE_PLUGIN_TIMEOUT=30``          ``timeout=30.0``: seconds per call
   ======================================  ======================================
 
 Tracing writes one line per hook call (hook, plugin, duration, number of
@@ -33,17 +41,24 @@ arguments or results, which may hold case data.
 
 from __future__ import annotations
 
+import contextvars
+import copy
 import difflib
 import enum
 import functools
 import importlib
 import logging
+import math
 import operator
 import os
-from collections.abc import Callable, Iterable, Iterator
+import queue
+import re
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib.metadata import EntryPoint, entry_points
 from time import perf_counter
-from types import MemberDescriptorType
+from types import MappingProxyType, MemberDescriptorType
 from typing import Any, cast
 
 import attrs
@@ -52,17 +67,22 @@ from attrs import field, frozen
 
 from riskcore import hookspecs
 from riskcore._context import current_plugin
-from riskcore.errors import PluginError
+from riskcore.errors import FieldError, PluginError, PluginTimeoutError, shown
 from riskcore.model._fields import to_tuple
+from riskcore.model.case import Case
 
 __all__ = [
+    "BUILTIN_DISTRIBUTIONS",
     "BUILTIN_PLUGINS",
+    "DEFAULT_TIMEOUT",
     "ENTRY_POINT_GROUP",
     "HookOutcome",
     "PluginManager",
     "PluginRecord",
     "PluginStatus",
+    "failure_detail",
     "get_plugin_manager",
+    "readonly_case",
     "reset_plugin_manager",
 ]
 
@@ -73,6 +93,28 @@ ENTRY_POINT_GROUP = "riskcore"
 
 BUILTIN_PLUGINS: tuple[str, ...] = ("riskcore.catalog.builtin",)
 """Modules inside riskcore registered as plugins before any entry point."""
+
+BUILTIN_DISTRIBUTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "colorado": "riskcore-colorado",
+        "cultural": "riskcore-cultural",
+        "ei": "riskcore-ei",
+        "safety": "riskcore-safety",
+        "trauma": "riskcore-trauma",
+        "wellbeing": "riskcore-wellbeing",
+    }
+)
+"""The built-in plugins shipped with riskcore (the distributions under
+``plugins/``): entry-point name -> distribution name. The one list of
+"built-in" names: an entry point with one of these names from any other
+distribution is refused (recorded as failed, never loaded) unless the user
+names it in ``override=`` / ``RISKCORE_OVERRIDE_PLUGINS``."""
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds one plugin's hook call may take before it is recorded as timed out
+(``timeout=`` / ``RISKCORE_PLUGIN_TIMEOUT``). Generous on purpose: a working
+plugin takes milliseconds; the limit only turns a *hung* plugin into a recorded
+failure, which makes the result incomplete, never a different figure."""
 
 _PREFIX = "riskcore_"
 
@@ -162,6 +204,18 @@ class PluginManager:
         and tests), as ``(name, object)`` pairs or bare objects.
     builtins:
         Register riskcore's built-in plugins (default true).
+    override:
+        Entry-point names of :data:`BUILTIN_DISTRIBUTIONS` that another
+        distribution may take (added to ``RISKCORE_OVERRIDE_PLUGINS``). Without
+        it, an entry point named like a built-in (``safety``) from any other
+        distribution is refused and recorded as failed; with it, that
+        distribution is loaded *instead of* the built-in, which is recorded as
+        blocked.
+    timeout:
+        Seconds one plugin's hook call may run before it is abandoned and
+        recorded as a :class:`~riskcore.errors.PluginTimeoutError` failure. Default:
+        ``RISKCORE_PLUGIN_TIMEOUT`` or :data:`DEFAULT_TIMEOUT` (30 s);
+        ``math.inf`` waits for ever.
 
     Examples
     --------
@@ -185,6 +239,8 @@ class PluginManager:
         strict: bool = False,
         plugins: Iterable[object | tuple[str, object]] = (),
         builtins: bool = True,
+        override: Iterable[str] = (),
+        timeout: float | None = None,
     ) -> None:
         self.pluggy = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         """The underlying :class:`pluggy.PluginManager`, for advanced use."""
@@ -205,8 +261,19 @@ class PluginManager:
         """``_records`` sorted by name; ``None`` after any change (see
         :meth:`_set_record`)."""
         self._failed: tuple[PluginRecord, ...] | None = None
+        self._refused: list[PluginRecord] = []
+        """Entry points refused because their name is taken (a built-in's
+        look-alike, a second distribution): listed in :attr:`failures`, while
+        the name's record stays the loaded plugin's."""
         self._dist: dict[str, tuple[str | None, str | None]] = {}
         self._plans: dict[str, tuple[list[pluggy.HookImpl], _CallPlan]] = {}
+        self.override = frozenset([*_csv_env("RISKCORE_OVERRIDE_PLUGINS"), *override])
+        """Built-in names another distribution may take (see ``override``)."""
+        self.timeout = _timeout(timeout)
+        """Seconds one hook call may take (see ``timeout``)."""
+        self._workers: dict[int, _Worker] = {}
+        self._hung: set[str] = set()
+        """Plugins that timed out: not called again by this manager."""
 
         for name in self.blocked:
             self.pluggy.set_blocked(name)
@@ -225,20 +292,59 @@ class PluginManager:
 
     def _load_entry_points(self) -> None:
         seen: set[str] = set()
-        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        eps = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+        # A built-in's own distribution comes first for its name, wherever it
+        # is on sys.path, so that a look-alike is the one refused.
+        eps.sort(key=lambda e: (e.name, not _is_genuine(e)))
+        claimants: dict[str, list[str]] = {}
+        for ep in eps:
+            if _is_genuine(ep):
+                claimants.setdefault(ep.name, []).append(_dist_name(ep))
+        for ep in eps:
             dist = getattr(ep, "dist", None)
             dist_name = dist.name if dist is not None else None
             version = dist.version if dist is not None else None
-            if ep.name in seen:
-                # Two distributions claim one name: record the second as failed.
+            others = claimants.get(ep.name, [])
+            if _is_genuine(ep) and len(others) > 1:
+                # Two distributions claim one name: which is meant is unknown
+                # (sys.path order is not a choice), so none is loaded.
                 self._fail(
                     ep.name,
                     f"PluginError: the name {ep.name!r} is already used by another "
-                    "distribution",
+                    f"distribution ({', '.join(sorted(others))}): none of them is loaded",
                     dist_name,
                     version,
                     ep.value,
+                    record=ep.name not in seen,
                 )
+                seen.add(ep.name)
+                continue
+            if not _is_genuine(ep):
+                owner = BUILTIN_DISTRIBUTIONS[ep.name]
+                if ep.name not in self.override:
+                    self._fail(
+                        ep.name,
+                        f"PluginError: the name {ep.name!r} belongs to riskcore's "
+                        f"built-in plugin {owner}; another distribution may take it "
+                        f"only if named in RISKCORE_OVERRIDE_PLUGINS={ep.name}",
+                        dist_name,
+                        version,
+                        ep.value,
+                        record=ep.name not in seen,
+                        hint=False,
+                    )
+                    continue
+                if ep.name in seen:  # the user chose this one over the built-in
+                    self.unregister(ep.name)
+                    seen.discard(ep.name)
+                    log.warning(
+                        "riskcore plugin %r from %s replaces the built-in %s "
+                        "(RISKCORE_OVERRIDE_PLUGINS)",
+                        ep.name,
+                        dist_name,
+                        owner,
+                    )
+            if ep.name in seen:  # pragma: no cover - handled above
                 continue
             seen.add(ep.name)
             if self.pluggy.is_blocked(ep.name) or (
@@ -277,15 +383,29 @@ class PluginManager:
         version: str | None,
         module: str | None,
         exc: BaseException | None = None,
+        *,
+        record: bool = True,
+        hint: bool = True,
     ) -> None:
         where = f" from {dist} {version}" if dist else ""
-        message = (
-            f"riskcore plugin {name!r}{where} failed to load: {error} "
-            f"(set RISKCORE_DISABLE_PLUGINS={name} to skip it)"
-        )
+        skip = f" (set RISKCORE_DISABLE_PLUGINS={name} to skip it)" if hint else ""
+        message = f"riskcore plugin {name!r}{where} failed to load: {error}{skip}"
         if self.strict:
             raise PluginError(message) from exc
         log.warning("%s", message)
+        if not record:  # the name's record is the loaded plugin's; keep it
+            self._refused.append(
+                PluginRecord(
+                    name=name,
+                    status=PluginStatus.FAILED,
+                    distribution=dist,
+                    version=version,
+                    module=module,
+                    error=error,
+                )
+            )
+            self._failed = None
+            return
         self._set_record(
             name,
             PluginRecord(
@@ -393,7 +513,17 @@ class PluginManager:
         """The plugins that failed to load."""
         if self._failed is None:
             self._failed = tuple(
-                r for r in self._records_sorted() if r.status is PluginStatus.FAILED
+                sorted(
+                    [
+                        *(
+                            r
+                            for r in self._records_sorted()
+                            if r.status is PluginStatus.FAILED
+                        ),
+                        *self._refused,
+                    ],
+                    key=_record_name,
+                )
             )
         return self._failed
 
@@ -406,12 +536,179 @@ class PluginManager:
     def call_each(self, hook: str, /, **kwargs: Any) -> Iterator[HookOutcome]:
         """Call every implementation of *hook* separately, in plugin-name order.
 
-        Each implementation gets only the arguments it declares. Exceptions are
-        caught and returned in the :class:`HookOutcome`, never raised, so callers
-        decide what a failure means. ``KeyboardInterrupt`` and ``SystemExit``
-        propagate.
+        Each implementation gets only the arguments it declares, and a
+        read-only view of a :class:`~riskcore.model.Case` (:func:`readonly_case`).
+        Each call runs in the manager's worker thread (:meth:`run_guarded`):
+        whatever it raises, ``SystemExit``, ``KeyboardInterrupt`` and every
+        other ``BaseException`` included, is caught and returned in the
+        :class:`HookOutcome`, never raised, so callers decide what a failure
+        means; a call that does not return within :attr:`timeout` seconds is
+        abandoned and returned as a :class:`~riskcore.errors.PluginTimeoutError`.
+        A real Ctrl-C (SIGINT, delivered to the main thread, which waits)
+        propagates.
         """
         return self._call_each(hook, kwargs)
+
+    def call_many(
+        self, hook: str, calls: Iterable[Mapping[str, Any]]
+    ) -> list[list[HookOutcome]]:
+        """:meth:`call_each` for each mapping of arguments in *calls*: the
+        outcomes of each, in plugin-name order.
+
+        The same calls, with one hand-over to the worker thread for all of
+        them (each plugin is called for every item of *calls* in turn); when
+        tracing or when ``call_each`` was replaced (a
+        :class:`~riskcore.testing.HookRecorder`), through ``call_each``.
+        """
+        calls = list(calls)
+        if self._direct_plan(hook) is None:
+            return [list(self.call_each(hook, **kw)) for kw in calls]
+        plan = self._plan(hook)
+        views = [{k: _plugin_view(v) for k, v in kw.items()} for kw in calls]
+        got = self.run_guarded(
+            hook,
+            [
+                (name, function, [pick(kw) for kw in views])
+                for name, function, _, pick, _ in plan
+            ],
+        )
+        return [
+            [_outcome(name, *got[j][i]) for j, (name, *_) in enumerate(plan)]
+            for i in range(len(calls))
+        ]
+
+    def run_guarded(
+        self,
+        hook: str,
+        batches: Iterable[tuple[str, Callable[..., Any], Iterable[tuple[Any, ...]]]],
+    ) -> list[list[tuple[Any, BaseException | None, float]]]:
+        """Make each plugin's calls of *hook* in the worker thread of the
+        calling thread (internal to riskcore's callers).
+
+        *batches* holds ``(plugin, function, calls)``, one argument tuple per
+        call; the answer holds, per batch, ``(result, error, seconds)`` per
+        call, in order. The calls run one after the other (one hand-over to
+        the worker for all of them); each has :attr:`timeout` seconds.
+
+        An iterable result (a generator) is turned into a list in the worker,
+        so the plugin's code never runs in the caller's thread. Anything the
+        plugin raises is the *error* of its call: signals are only handled in
+        the main thread, so a ``KeyboardInterrupt`` or ``SystemExit`` caught
+        in the worker was raised by the plugin, while a real Ctrl-C reaches
+        the caller, which waits in the main thread, and propagates. A call
+        that does not return in time is abandoned (the worker is a daemon
+        thread and is replaced); it and the plugin's later calls get a
+        :class:`~riskcore.errors.PluginTimeoutError`, and the plugin is not called
+        again by this manager. Nothing waits on a clock otherwise: a call that
+        returns in time is unaffected.
+        """
+        batches = list(batches)
+        items = [
+            (b, name, function, args)
+            for b, (name, function, calls) in enumerate(batches)
+            for args in calls
+        ]
+        out: list[list[tuple[Any, BaseException | None, float]]] = [[] for _ in batches]
+        pos = 0
+        while pos < len(items):
+            got = self._run_from(hook, items, pos)
+            for (b, *_), r in zip(items[pos:], got, strict=False):
+                out[b].append(r)
+            pos += len(got)
+            if pos < len(items):  # items[pos] hung
+                b, name = items[pos][0], items[pos][1]
+                self._hung.add(name)
+                log.warning(
+                    "riskcore plugin %r: %s did not return within %g s; abandoned "
+                    "and recorded as failed",
+                    name,
+                    hook,
+                    self.timeout,
+                )
+                err = PluginTimeoutError(
+                    f"plugin {name!r}: {hook} did not return within {self.timeout:g} s"
+                )
+                out[b].append((None, err, self.timeout))
+                pos += 1
+        return out
+
+    def _run_from(
+        self,
+        hook: str,
+        items: list[tuple[int, str, Callable[..., Any], tuple[Any, ...]]],
+        pos: int,
+    ) -> list[tuple[Any, BaseException | None, float]]:
+        """Run ``items[pos:]`` in the worker: the results of the calls made
+        before one hung (all of them if none did)."""
+        got: list[tuple[Any, BaseException | None, float]] = []
+        done = threading.Event()
+        ctx = contextvars.copy_context()
+        hung = frozenset(self._hung)
+
+        def job() -> None:
+            put = got.append  # atomic; the caller only reads its length
+            try:
+                for _, name, function, args in items[pos:]:
+                    if name in hung:
+                        err = PluginTimeoutError(
+                            f"plugin {name!r} was not called: it timed out earlier"
+                        )
+                        put((None, err, 0.0))
+                        continue
+                    current_plugin.set(name)
+                    start = perf_counter()
+                    try:
+                        result = function(*args)
+                        if (
+                            result is not None
+                            and type(result) is not list
+                            and type(result) is not tuple
+                            and isinstance(result, Iterable)
+                            and not isinstance(result, (str, bytes, Mapping))
+                        ):
+                            result = list(result)  # run a generator here
+                        error: BaseException | None = None
+                    except BaseException as exc:  # the plugin's (see the docstring)
+                        result, error = None, exc
+                    put((result, error, perf_counter() - start))
+            finally:
+                done.set()
+
+        worker = self._worker_for_thread()
+        worker.jobs.put(functools.partial(ctx.run, job))
+        timeout = None if math.isinf(self.timeout) else self.timeout
+        try:
+            # Woken once, when every call returned; every *timeout* seconds,
+            # some call must have returned since the last look, or one hung.
+            seen = -1
+            while not done.wait(timeout):
+                if len(got) == seen:
+                    break
+                seen = len(got)
+            else:
+                return got
+        except BaseException:  # a real Ctrl-C while waiting: stop, drop the worker
+            self._abandon(worker)
+            raise
+        self._abandon(worker)
+        return got[:seen]  # a late result of the hung call is dropped
+
+    def _worker_for_thread(self) -> _Worker:
+        # One worker per calling thread, so that calls from two threads never
+        # wait for each other (their timeouts start with the call).
+        ident = threading.get_ident()
+        workers = self._workers
+        worker = workers.get(ident)
+        if worker is None or not worker.thread.is_alive():
+            worker = workers[ident] = _Worker()
+            weakref.finalize(self, worker.stop)
+        return worker
+
+    def _abandon(self, worker: _Worker) -> None:
+        ident = threading.get_ident()
+        if self._workers.get(ident) is worker:
+            del self._workers[ident]
+        worker.stop()  # it ends after the job it is stuck in, if ever
 
     def _plan(self, hook: str) -> _CallPlan:
         """The implementations of *hook* as ``(plugin, function, argnames, pick,
@@ -450,18 +747,13 @@ class PluginManager:
     def _call_each(self, hook: str, kwargs: dict[str, Any]) -> Iterator[HookOutcome]:
         # riskcore.assess makes the same calls in its own loop: keep them alike.
         trace = self.trace
-        for name, function, _, pick, _ in self._plan(hook):
-            args = pick(kwargs)
-            token = current_plugin.set(name)
-            start = perf_counter()
-            try:
-                result = function(*args)
-                error: BaseException | None = None
-            except Exception as exc:
-                result, error = None, exc
-            finally:
-                seconds = perf_counter() - start
-                current_plugin.reset(token)
+        kwargs = {k: _plugin_view(v) for k, v in kwargs.items()}
+        plan = self._plan(hook)
+        got = self.run_guarded(
+            hook,
+            [(name, function, [pick(kwargs)]) for name, function, _, pick, _ in plan],
+        )
+        for (name, *_), [(result, error, seconds)] in zip(plan, got, strict=True):
             if trace:
                 log.info(
                     "trace: %s -> %s (%.3f ms): %s",
@@ -471,6 +763,82 @@ class PluginManager:
                     type(error).__name__ if error else _shape(result),
                 )
             yield _outcome(name, result, error, seconds)
+
+
+class _Worker:
+    """A daemon thread that runs plugin calls (see
+    :meth:`PluginManager.run_guarded`)."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[Callable[[], object] | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(
+            target=self._run, name="riskcore-plugin-call", daemon=True
+        )
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            job()  # never raises: the job catches what the plugin raises
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+
+
+def _plugin_view(value: object) -> object:
+    return readonly_case(value) if type(value) is Case else value
+
+
+_VIEWS: dict[int, tuple[weakref.ref[Case], Case]] = {}
+
+
+def readonly_case(case: Case) -> Case:
+    """A view of *case* whose mappings are read-only, made once per case.
+
+    What plugins receive: the same frozen objects, except that each instrument
+    response's ``items`` and ``answers`` are :class:`types.MappingProxyType`
+    views of copies, so a plugin that edits them in place gets a
+    ``TypeError`` (recorded as its failure) and can change neither the case
+    nor what other plugins see.
+
+    >>> from riskcore.model import Client, InstrumentResponse, Practice
+    >>> case = Case(id="c", practice=Practice(id="p"), clients=[Client(id="c-1")],
+    ...             responses=[InstrumentResponse(instrument="phq9", subject="c-1",
+    ...                                           items={9: 2})])
+    >>> view = readonly_case(case)
+    >>> view.responses[0].items["9"] = 0
+    Traceback (most recent call last):
+    ...
+    TypeError: 'mappingproxy' object does not support item assignment
+    >>> case.responses[0].items, view is readonly_case(case), view == case
+    ({'9': 2}, True, True)
+    """
+    key = id(case)
+    entry = _VIEWS.get(key)
+    if entry is not None and entry[0]() is case:
+        return entry[1]
+    responses = case.responses
+    if all(_is_readonly(r.items) and _is_readonly(r.answers) for r in responses):
+        return case  # already a view
+    view = copy.copy(case)
+    object.__setattr__(view, "responses", tuple(map(_readonly_response, responses)))
+
+    def forget(ref: weakref.ref[Case]) -> None:
+        if _VIEWS.get(key, (None,))[0] is ref:
+            del _VIEWS[key]
+
+    _VIEWS[key] = (weakref.ref(case, forget), view)
+    return view
+
+
+def _is_readonly(mapping: object) -> bool:
+    return type(mapping) is MappingProxyType
+
+
+def _readonly_response(r: Any) -> Any:
+    view = copy.copy(r)
+    object.__setattr__(view, "items", MappingProxyType(dict(r.items)))
+    object.__setattr__(view, "answers", MappingProxyType(dict(r.answers)))
+    return view
 
 
 _CALL_EACH = PluginManager.call_each
@@ -541,6 +909,80 @@ def _shape(result: object) -> str:
 
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
+
+
+def failure_detail(exc: BaseException) -> str:
+    """What a record of a plugin's failure says about the exception *exc*.
+
+    Its type, and its message only as :func:`riskcore.errors.shown` allows: a
+    plugin's message may quote the case (a name, a phone number, a note), so
+    it is redacted unless the user opted in (``--show-identifying``, i.e.
+    :func:`riskcore.errors.showing_values`). riskcore's own
+    :class:`~riskcore.errors.FieldError` and
+    :class:`~riskcore.errors.PluginTimeoutError` messages are redacted when built
+    and are kept.
+
+    >>> failure_detail(ValueError("call 555-123-4567"))
+    'raised ValueError: <redacted: a string of 17 characters>'
+    >>> failure_detail(SystemExit(3)), failure_detail(KeyboardInterrupt())
+    ("raised SystemExit: '3'", 'raised KeyboardInterrupt')
+    """
+    name = type(exc).__name__
+    text = str(exc)
+    if not text:
+        return f"raised {name}"
+    if not isinstance(exc, (FieldError, PluginTimeoutError)):
+        text = shown(text)
+    return f"raised {name}: {text}"
+
+
+def _normal(dist: str) -> str:
+    return re.sub(r"[-_.]+", "-", dist).lower()
+
+
+def _dist_name(ep: EntryPoint) -> str:
+    dist = getattr(ep, "dist", None)
+    return dist.name if dist is not None else "?"
+
+
+def _is_genuine(ep: EntryPoint) -> bool:
+    """False only for an entry point named like a built-in
+    (:data:`BUILTIN_DISTRIBUTIONS`) that another distribution provides."""
+    owner = BUILTIN_DISTRIBUTIONS.get(ep.name)
+    if owner is None:
+        return True
+    dist = getattr(ep, "dist", None)
+    return dist is not None and _normal(dist.name) == owner
+
+
+def _timeout(value: float | None) -> float:
+    """The plugin timeout: *value*, else ``RISKCORE_PLUGIN_TIMEOUT``, else
+    :data:`DEFAULT_TIMEOUT`; a positive number of seconds (``inf`` allowed).
+
+    >>> _timeout(0.5), _timeout(math.inf)
+    (0.5, inf)
+    >>> _timeout(0)
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.PluginError: the plugin timeout must be a positive number of seconds, not 0
+    """
+    source = "the plugin timeout"
+    if value is None:
+        env = os.environ.get("RISKCORE_PLUGIN_TIMEOUT", "").strip()
+        if not env:
+            return DEFAULT_TIMEOUT
+        source = "RISKCORE_PLUGIN_TIMEOUT"
+        try:
+            value = float(env)
+        except ValueError:
+            raise PluginError(
+                "RISKCORE_PLUGIN_TIMEOUT must be a positive number of seconds"
+            ) from None
+    if isinstance(value, bool) or not value > 0:  # also NaN
+        raise PluginError(
+            f"{source} must be a positive number of seconds, not {value!r}"
+        )
+    return float(value)
 
 
 @functools.cache

@@ -393,6 +393,30 @@ class Risk:
     review_days: float = field(default=365.0)
     next_review: dt.date | None = field(default=None)
 
+    def plugin_effects(self) -> tuple[tuple[str, float], ...]:
+        """Each plugin's net odds ratio on this risk, by plugin name.
+
+        The product of the odds ratios of the plugin's *credited* factors (a
+        factor that is not credited moves nothing: 1.0). Shown in the report
+        for every critical risk, so a plugin that pushes a critical risk down
+        is named (issue #14); the level of a critical risk never goes below
+        the matrix's critical floor whatever these are.
+
+        >>> r = Risk.__new__(Risk)
+        >>> object.__setattr__(r, "factors", (
+        ...     AppliedFactor(odds_ratio=2.0, reason="a", plugin="safety"),
+        ...     AppliedFactor(odds_ratio=0.5, reason="b", plugin="ei"),
+        ...     AppliedFactor(odds_ratio=3.0, reason="c", plugin="safety"),
+        ...     AppliedFactor(odds_ratio=0.1, reason="d", plugin="ei", credited=False)))
+        >>> r.plugin_effects()
+        (('ei', 0.5), ('safety', 6.0))
+        """
+        net: dict[str, float] = {}
+        for f in self.factors:
+            name = f.plugin or "?"
+            net[name] = net.get(name, 1.0) * (f.odds_ratio if f.credited else 1.0)
+        return tuple(sorted(net.items()))
+
     def explain(self) -> tuple[str, ...]:
         """Lines that answer "why is this risk at this level?"."""
         lines = [

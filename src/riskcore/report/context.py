@@ -286,6 +286,13 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
         },
         "flag_actions": flag_actions,
         "critical": [r for r in rows if r["critical"]],
+        # Each plugin's net odds ratio on each critical risk (issue #14).
+        "plugin_effects": [
+            {"risk": r.id, "plugin": name, "net": net}
+            for r in reg.risks
+            if r.critical
+            for name, net in r.plugin_effects()
+        ],
         "armed": armed,
         "urgent_armed": [
             a for a in armed if a["escalation"] in {"emergency", "urgent"}

@@ -198,6 +198,12 @@ class _Sink:
         return tuple(sorted(out, key=lambda f: order.get(f.check, len(order))))
 
 
+def _score_problem(s: Score, subject: str) -> str | None:
+    from riskcore.assess import score_problem
+
+    return score_problem(s, subject)
+
+
 def _who(subject: Subject) -> str:
     return f"{subject.KIND.value} {subject.id!r}"
 
@@ -328,6 +334,16 @@ class _Checker:
                     f"while assessing {subject.id!r}: return only scores about the "
                     "subject you were given",
                     key="assess-subject",
+                )
+                continue
+            problem = _score_problem(s, subject.id)  # the engine's own check
+            if problem is not None:
+                self.sink.add(
+                    "result",
+                    f"riskcore_assess {problem} while assessing {_who(subject)}: "
+                    "return finite numbers (value=None with a missing_reason when "
+                    "there is none)",
+                    key="assess-invalid",
                 )
                 continue
             if s.subject_kind is not subject.KIND:
