@@ -50,7 +50,7 @@ from riskcore.model.obligations import (
     Obligations,
     ObligationStatus,
 )
-from riskcore.model.observations import InstrumentResponse, Observation
+from riskcore.model.observations import InstrumentResponse, InvalidAnswer, Observation
 from riskcore.model.plan import ArmedResponse, Plan, PlanItem
 from riskcore.model.risk import (
     DEFAULT_MATRIX,
@@ -101,6 +101,7 @@ __all__ = [
     "Flag",
     "FlagLevel",
     "InstrumentResponse",
+    "InvalidAnswer",
     "Layer",
     "Level",
     "LogNormal",
