@@ -378,7 +378,9 @@ def test_fused_path_unknown_or_extra_item() -> None:
     [s] = PHQ9.to_scores(resp(PHQ9, swapped), SubjectKind.CLIENT)
     assert "item 10 not an item of this instrument" in str(s.missing_reason)
     assert [f.code for f in s.flags] == ["phq9.item9-unanswered"]
-    [s] = PHQ9.to_scores(resp(PHQ9, {**all_items(PHQ9, 1), "10": 1}), SubjectKind.CLIENT)
+    [s] = PHQ9.to_scores(
+        resp(PHQ9, {**all_items(PHQ9, 1), "10": 1}), SubjectKind.CLIENT
+    )
     assert not s.complete
     assert s.value == 9
     assert [f.code for f in s.flags] == ["phq9.item9-positive"]

@@ -484,7 +484,9 @@ def test_cssrs_bad_input_invalidates_the_question(
 def test_cssrs_invalid_q6_is_read_as_yes() -> None:
     t = triage_cssrs({**NO, "6": 7}, "c-9")
     assert t.plausible == "high"
-    assert ("client-self-harm", 4.0) in factors_for(resp("cssrs-screener", {**NO, "6": 7}))
+    assert ("client-self-harm", 4.0) in factors_for(
+        resp("cssrs-screener", {**NO, "6": 7})
+    )
 
 
 # -------------------------------------------------------- aggression screen
@@ -574,7 +576,9 @@ def test_aggression_invalid_threats_item_is_high() -> None:
     [s] = assess_one("aggression-screen", items)
     assert s.band == "high"
     assert s.critical
-    assert ("in-session-aggression", 3.0) in factors_for(resp("aggression-screen", items))
+    assert ("in-session-aggression", 3.0) in factors_for(
+        resp("aggression-screen", items)
+    )
 
 
 def test_aggression_spec_says_not_validated() -> None:

@@ -333,9 +333,7 @@ def _shown_id(key: object) -> str:
     return text[1:-1] if text.startswith("'") else text
 
 
-def triage_cssrs(
-    items: Mapping[str, object], respondent: str
-) -> CssrsTriage:
+def triage_cssrs(items: Mapping[str, object], respondent: str) -> CssrsTriage:
     """Apply the C-SSRS screener's skip logic and triage rules.
 
     An answer other than 0/1 (or an unknown question id) invalidates that
