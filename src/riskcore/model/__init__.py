@@ -46,6 +46,7 @@ from riskcore.model.distributions import (
 from riskcore.model.factors import RiskFactor
 from riskcore.model.obligations import (
     ChecklistItem,
+    JurisdictionInfo,
     Obligation,
     Obligations,
     ObligationStatus,
@@ -102,6 +103,7 @@ __all__ = [
     "FlagLevel",
     "InstrumentResponse",
     "InvalidAnswer",
+    "JurisdictionInfo",
     "Layer",
     "Level",
     "LogNormal",

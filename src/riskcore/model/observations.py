@@ -13,13 +13,14 @@ import attrs
 from attrs import field, frozen
 
 from riskcore.errors import FieldError
-from riskcore.model._fields import check_id, ident, ident_tuple, text
+from riskcore.model._fields import check_id, ident, ident_tuple, text, to_tuple
 
 __all__ = [
     "Answer",
     "InstrumentResponse",
     "InvalidAnswer",
     "Observation",
+    "normalise_code",
     "parse_observation_spec",
 ]
 
@@ -93,6 +94,25 @@ def parse_observation_spec(spec: str) -> tuple[str, frozenset[str]]:
     """
     code, *quals = spec.split(":")
     return code, frozenset(quals)
+
+
+def normalise_code(value: object) -> object:
+    """Observation codes and qualifiers are lower case: the one rule.
+
+    ``Threat-Communicated`` is ``threat-communicated`` (codes and qualifiers
+    are lower-case by convention, :doc:`/conventions`); whitespace is not
+    dropped (an id with a newline stays an error). A code that is still not
+    a known one is reported with a did-you-mean by
+    :func:`riskcore.obligations.evaluate`.
+
+    >>> normalise_code("Threat-Communicated"), normalise_code(None)
+    ('threat-communicated', None)
+    """
+    return value.lower() if isinstance(value, str) else value
+
+
+def _codes(value: Any) -> tuple[Any, ...]:
+    return tuple(normalise_code(v) for v in to_tuple(value))
 
 
 def _validate_items(
@@ -200,9 +220,9 @@ class Observation:
     """
 
     subject: str = ident()
-    code: str = ident()
+    code: str = ident(converter=normalise_code)
     value: bool | float | None = field(default=True)
-    qualifiers: tuple[str, ...] = ident_tuple()
+    qualifiers: tuple[str, ...] = ident_tuple(converter=_codes)
     observed: dt.date | None = field(default=None)
     note: str | None = text(sensitive=True, default=None)
 

@@ -554,8 +554,8 @@ class _Checker:
         j = ex.bump % len(plan.ids)
         k = plan.ids[j]
         code = resp.items[k]
-        if code is None or code >= plan.hi[j]:
-            return
+        if not isinstance(code, int | float) or code >= plan.hi[j]:
+            return  # unanswered (or invalid): nothing to bump
         bumped = attrs.evolve(resp, items={**resp.items, k: code + 1})
         others = [r for r in ex.responses if r is not resp]
         case = ex.case(*others, bumped)
