@@ -97,6 +97,8 @@ def _for_type(tp: Any, meta: dict[str, Any]) -> st.SearchStrategy[Any]:
     if tp is float:
         return st.floats(0.0 if lo is None else lo, 1e6 if hi is None else hi, **finite)
     if tp is str:
+        if meta.get("jurisdiction"):
+            return st.sampled_from(["US-CO", "us-co", "CO ", "US-NY", "GB-ENG"])
         if "pattern" in meta:
             return ids
         return st.text(max_size=min(meta.get("max_length", 20), 20))

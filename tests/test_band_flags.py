@@ -49,7 +49,12 @@ def test_band_flag_raised_after_critical_flags_on_first_score():
     )
     [total] = r.to_scores(SubjectKind.CLIENT)
     assert [f.code for f in total.flags] == ["demo.high"]
-    assert s.flag_codes == ("demo.item1", "demo.item1-unanswered", "demo.high")
+    assert s.flag_codes == (
+        "demo.item1",
+        "demo.item1-unanswered",
+        "demo.item1-invalid",
+        "demo.high",
+    )
 
 
 def test_incomplete_scale_raises_no_band_flag():

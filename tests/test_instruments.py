@@ -50,6 +50,7 @@ PHQ9 = InstrumentSpec(
             message="PHQ-9 item 9 endorsed",
             escalation="same-day safety assessment",
             unanswered_code="phq9.item9-unanswered",
+            invalid_code="phq9.item9-invalid",
         )
     ],
     loinc=Loinc(panel="44249-1", total="44261-6", items={"9": "44260-8"}),
@@ -314,60 +315,75 @@ def test_to_scores() -> None:
 
 
 @pytest.mark.parametrize(
-    ("items", "fragment"),
+    ("items", "item", "problem"),
     [
-        ({"1": 5}, "item 1: 5 is not in [0, 3]"),
-        ({"2": -1}, "item 2: -1 is not in [0, 3]"),
-        ({"3": 1.5}, "item 3: 1.5 is not an integer answer code"),
-        ({"10": 1}, "item 10: 1 is not an item of this instrument"),
+        ({"1": 5}, "1", "out of range [0, 3]"),
+        ({"2": -1}, "2", "out of range [0, 3]"),
+        ({"3": 1.5}, "3", "not an integer answer code"),
+        ({"10": 1}, "10", "not an item of this instrument"),
     ],
 )
-def test_bad_input_names_instrument_respondent_item(
-    items: dict[str, float], fragment: str
+def test_bad_answer_invalidates_its_item_not_the_response(
+    items: dict[str, float], item: str, problem: str
 ) -> None:
-    with pytest.raises(InstrumentError) as e:
-        PHQ9.score(InstrumentResponse(instrument="phq9", subject="c-07", items=items))
-    assert str(e.value) == f"phq9: respondent c-07: {fragment}"
+    """Issue 14: a bad answer used to raise and lose the whole instrument; now
+    the item is invalid, named with the kind of problem, never the value."""
+    full = {**all_items(PHQ9, 1), **items}
+    r = PHQ9.score(InstrumentResponse(instrument="phq9", subject="c-07", items=full))
+    assert r.invalid == {item: problem}
+    assert not r.complete
+    assert f"item {item} {problem}" in str(r.missing["total"])
+    for value in items.values():
+        assert f" {value} " not in str(r.missing["total"])
+    # The rest is scored under the missing-data rule (PHQ-9: 2 may be missing).
+    assert r.total == pytest.approx(9.0)
+    assert [f.code for f in r.flags] == ["phq9.item9-positive"]
 
 
 def test_bad_input_raw_mapping() -> None:
-    with pytest.raises(
-        InstrumentError, match=r"phq9: respondent c-07: item 1: nan is not a finite"
-    ):
-        score_items(PHQ9, {"1": NAN}, subject="c-07")
-    with pytest.raises(InstrumentError, match=r"item 1: a str is not a number"):
-        score_items(PHQ9, {"1": "2"}, subject="c-07")  # type: ignore[dict-item]
-    with pytest.raises(InstrumentError, match=r"item 1: True is not a number"):
-        score_items(PHQ9, {"1": True}, subject="c-07")
+    r = score_items(PHQ9, {"1": NAN}, subject="c-07")
+    assert r.invalid == {"1": "not a finite number"}
+    r = score_items(PHQ9, {"1": "2"}, subject="c-07")
+    assert r.invalid == {"1": "not a number (a string)"}
+    r = score_items(PHQ9, {"1": True}, subject="c-07")
+    assert r.invalid == {"1": "not a number (a boolean)"}
     assert score_items(PHQ9, {"1": 2.0}, subject="c-07").missing["total"]
+    assert not score_items(PHQ9, {"1": 2.0}, subject="c-07").invalid
 
 
 @pytest.mark.parametrize(
     ("bad", "fragment"),
     [
-        ({"9": 4}, "item 9: 4 is not in [0, 3]"),
-        ({"1": -1}, "item 1: -1 is not in [0, 3]"),
-        ({"3": 1.5}, "item 3: 1.5 is not an integer answer code"),
+        ({"9": 4}, "item 9 out of range [0, 3]"),
+        ({"1": -1}, "item 1 out of range [0, 3]"),
+        ({"3": 1.5}, "item 3 not an integer answer code"),
     ],
 )
-def test_fused_path_raises_the_object_paths_error(
+def test_fused_path_gives_the_object_paths_invalid_item(
     bad: dict[str, float], fragment: str
 ) -> None:
     # Every item answered, so the compiled fast path is tried first; a bad
-    # answer sends it to score_items, which names instrument, respondent, item.
+    # answer sends it to score_items, which marks the item invalid.
     items = {**all_items(PHQ9, 1), **bad}
-    with pytest.raises(InstrumentError) as e:
-        PHQ9.to_scores(resp(PHQ9, items), SubjectKind.CLIENT)
-    assert str(e.value) == f"phq9: respondent c-01: {fragment}"
+    got = PHQ9.to_scores(resp(PHQ9, items), SubjectKind.CLIENT)
+    want = PHQ9.score(resp(PHQ9, items)).to_scores(SubjectKind.CLIENT)
+    assert got == want
+    assert not got[0].complete
+    assert fragment in str(got[0].missing_reason)
 
 
 def test_fused_path_unknown_or_extra_item() -> None:
     swapped = {**all_items(PHQ9, 1), "10": 1}
     del swapped["9"]
-    with pytest.raises(InstrumentError, match=r"item 10: 1 is not an item"):
-        PHQ9.to_scores(resp(PHQ9, swapped), SubjectKind.CLIENT)
-    with pytest.raises(InstrumentError, match=r"item 10: 1 is not an item"):
-        PHQ9.to_scores(resp(PHQ9, {**all_items(PHQ9, 1), "10": 1}), SubjectKind.CLIENT)
+    [s] = PHQ9.to_scores(resp(PHQ9, swapped), SubjectKind.CLIENT)
+    assert "item 10 not an item of this instrument" in str(s.missing_reason)
+    assert [f.code for f in s.flags] == ["phq9.item9-unanswered"]
+    [s] = PHQ9.to_scores(
+        resp(PHQ9, {**all_items(PHQ9, 1), "10": 1}), SubjectKind.CLIENT
+    )
+    assert not s.complete
+    assert s.value == 9
+    assert [f.code for f in s.flags] == ["phq9.item9-positive"]
     with pytest.raises(InstrumentError, match=r"is for instrument 'gad7'"):
         PHQ9.to_scores(
             InstrumentResponse(instrument="gad7", subject="c-01", items={}),
@@ -529,7 +545,11 @@ def test_part_validation(factory: object, match: str) -> None:
 
 
 def test_introspection() -> None:
-    assert PHQ9.flag_codes == ("phq9.item9-positive", "phq9.item9-unanswered")
+    assert PHQ9.flag_codes == (
+        "phq9.item9-positive",
+        "phq9.item9-unanswered",
+        "phq9.item9-invalid",
+    )
     assert PCL5.scale_names[0] == "total"
     with pytest.raises(KeyError, match="no scale 'x'"):
         PCL5.scale("x")
@@ -624,7 +644,8 @@ def test_columnar_int_out_of_range_takes_general_path() -> None:
         PHQ9.score_array(arr)
     out = PHQ9.score_array(arr, lenient=True)
     assert out.valid.tolist() == [False, True]
-    assert math.isnan(out.total[0])
+    assert out.total[0] == pytest.approx(9 / 8)  # item 3 counted as unanswered
+    assert out.complete["total"].tolist() == [False, True]
     assert out.total[1] == 9
     assert out.errors() == [(0, "3")]
     assert out.flags["phq9.item9-positive"].tolist() == [False, True]
@@ -652,11 +673,12 @@ def test_columnar_lenient_does_not_poison_others() -> None:
     rows = np.ones((3, 9))
     rows[1, 8] = 4
     out = PHQ9.score_array(rows, lenient=True)
-    assert out.total.tolist()[0::2] == [9, 9]
-    assert math.isnan(out.total[1])
+    assert out.total.tolist() == [9, 9, 9]  # row 1: 8 items prorated
     assert out.complete["total"].tolist() == [True, False, True]
-    assert out.band_codes["total"].tolist() == [1, -1, 1]
+    assert out.band_codes["total"].tolist() == [1, 1, 1]
     assert out.flags["phq9.item9-positive"].tolist() == [True, False, True]
+    # An invalid critical item is read as the worst plausible answer (issue 14).
+    assert out.flags["phq9.item9-invalid"].tolist() == [False, True, False]
 
 
 def test_columnar_shape_and_dtype_errors() -> None:
@@ -691,11 +713,11 @@ def test_columnar_rejects_bool_like_the_object_path(data: object) -> None:
         InstrumentError, match=r"^phq9: row 0: item \d: True is not a number$"
     ):
         PHQ9.score_array(data)
-    with pytest.raises(FieldError, match="is not a number"):
-        InstrumentResponse(instrument="phq9", subject="c-1", items={"3": True})
+    r = InstrumentResponse(instrument="phq9", subject="c-1", items={"3": True})
+    assert PHQ9.score(r).invalid == {"3": "not a number (a boolean)"}
     out = PHQ9.score_array(data, lenient=True)
     assert out.valid.tolist() == [False]
-    assert math.isnan(out.total[0])
+    assert not out.complete["total"][0]
 
 
 def test_columnar_rejects_bool_and_text_dataframe_columns() -> None:
@@ -1034,5 +1056,6 @@ def test_reach_complete_unbanded_and_lower_is_worse() -> None:
     unbanded = InstrumentSpec(id="u", name="U", items=uniform_items(2, 0, 3))
     r = unbanded.reach({"1": None, "2": None})
     assert (r.low, r.high, r.bands, r.worst) == (0, 6, (), None)
-    with pytest.raises(InstrumentError, match="item 1: 9 is not in"):
-        unbanded.reach({"1": 9})
+    # An invalid answer counts as unanswered: the reach spans every answer.
+    r = unbanded.reach({"1": 9, "2": 1})
+    assert (r.low, r.high, r.unanswered) == (1, 4, 1)

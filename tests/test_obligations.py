@@ -85,7 +85,8 @@ class RaisesWhileIterated:
 
 def test_collects_in_plugin_name_order() -> None:
     pm = PluginManager(autoload=False, plugins=[("z", Single()), ("a", Good())])
-    r = evaluate(_case(), Assessment(case_id="k"), pm)
+    # The toy plugins answer for "XX": they cover it, so nothing is missing.
+    r = evaluate(_case(jurisdiction="XX"), Assessment(case_id="k"), pm)
     assert r.complete
     assert [o.subject for o in r.obligations] == ["c-1", "c-1"]
 

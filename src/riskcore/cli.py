@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import json
 import logging
 import math
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,60 @@ def _float_in(lo: float, hi: float) -> Callable[[str], float]:
 
     parse.__name__ = "number"
     return parse
+
+
+def _date(text: str) -> dt.date:
+    """An argparse type: a real date written ``YYYY-MM-DD``.
+
+    >>> _date("2026-10-05")
+    datetime.date(2026, 10, 5)
+    >>> _date("2026-02-30")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '2026-02-30' is not a date as YYYY-MM-DD
+    """
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"{text[:20]!r} is not a date as YYYY-MM-DD"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def report_date(
+    today: dt.date | None, environ: Mapping[str, str] = os.environ
+) -> dt.date | None:
+    """The date a report says it was generated: the one rule of the CLI.
+
+    ``--today`` if given; else ``SOURCE_DATE_EPOCH`` (seconds since 1970, the
+    reproducible-builds convention), as a UTC date; else ``None`` (today, UTC,
+    :func:`riskcore.build_plan` decides). With either, the same case, catalog,
+    plugins and seed give a byte-identical JSON report (docs/guarantees.md,
+    "Determinism").
+
+    >>> report_date(None, {"SOURCE_DATE_EPOCH": "1790000000"})
+    datetime.date(2026, 9, 21)
+    >>> report_date(dt.date(2026, 1, 2), {"SOURCE_DATE_EPOCH": "0"})
+    datetime.date(2026, 1, 2)
+    >>> report_date(None, {"SOURCE_DATE_EPOCH": "soon"})
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.RiskcoreError: SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 (0 to 253402300799)
+    """
+    if today is not None:
+        return today
+    raw = environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or raw == "":
+        return None
+    try:
+        seconds = int(raw)
+        if not 0 <= seconds <= 253402300799:  # up to 9999-12-31
+            raise ValueError
+    except ValueError:
+        msg = "SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 (0 to 253402300799)"
+        raise RiskcoreError(msg) from None
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
 
 
 def _plain(x: float) -> str:
@@ -273,6 +328,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         strict=args.strict,
         pm=_plugin_manager(args),
         progress=_progress(args),
+        today=report_date(args.today),
     )
     if args.output:
         with _writing(args.output):
@@ -490,6 +546,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=(
             "show names next to pseudonymous ids, and values in error messages "
             "(off by default)"
+        ),
+    )
+    p.add_argument(
+        "--today",
+        type=_date,
+        help=(
+            "the report's date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH if set, "
+            "else today, UTC); for byte-identical reports"
         ),
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")

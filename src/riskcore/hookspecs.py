@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from riskcore.instruments import InstrumentSpec
     from riskcore.model import Case, Catalog, RiskFactor, Score, Subject
     from riskcore.model.assessment import Assessment, AssessorInfo
-    from riskcore.model.obligations import Obligation
+    from riskcore.model.obligations import JurisdictionInfo, Obligation
 
 __all__ = [
     "PROJECT_NAME",
@@ -61,6 +61,7 @@ __all__ = [
     "riskcore_assessor_info",
     "riskcore_catalog",
     "riskcore_instruments",
+    "riskcore_jurisdiction_info",
     "riskcore_obligations",
     "riskcore_risk_factors",
 ]
@@ -285,4 +286,28 @@ def riskcore_obligations(
                     if o.code == "threat-communicated"]
 
     .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def riskcore_jurisdiction_info() -> JurisdictionInfo | None:
+    """Say which jurisdictions a jurisdiction plugin covers (optional).
+
+    :return: a :class:`~riskcore.model.JurisdictionInfo`: the
+        ``Practice.jurisdiction`` codes the plugin's
+        :func:`riskcore_obligations` encodes duties for, and the observation
+        codes its predicates read. :func:`riskcore.obligations.evaluate` marks
+        the legal section *incomplete* when the practice's jurisdiction is
+        covered by no active plugin (blocked, failed to load, or not
+        installed), and suggests a known code for an observation code that
+        matches none.
+
+    Example::
+
+        @hookimpl
+        def riskcore_jurisdiction_info():
+            return JurisdictionInfo(jurisdictions=["US-CO"],
+                                    observations=["threat-communicated"])
+
+    .. versionadded:: 0.3
     """

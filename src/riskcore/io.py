@@ -67,8 +67,10 @@ from riskcore.errors import FieldError, LoadError, shown
 from riskcore.model import Case, Catalog, Plan
 from riskcore.model._fields import to_tuple
 from riskcore.model.distributions import DISTRIBUTIONS, Distribution, Param
+from riskcore.model.observations import InvalidAnswer
 
 __all__ = [
+    "INVALID_ANSWER_MARK",
     "MAX_DEPTH",
     "MAX_INPUT_BYTES",
     "STALE_TEMP_SECONDS",
@@ -91,6 +93,11 @@ T = TypeVar("T")
 Format = Literal["json", "yaml"]
 
 _VERSIONED = (Case, Catalog, Plan)
+
+INVALID_ANSWER_MARK = "<invalid answer>"
+"""How :func:`dump` writes an :class:`~riskcore.model.InvalidAnswer` (an item
+answer that was not a number when loaded): a marker, never the value; it
+reloads as an invalid answer."""
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 """The largest document :func:`load` reads (64 MiB); more is refused, so that
@@ -240,8 +247,12 @@ def make_converter() -> cattrs.Converter:
         is_mutable_sequence, sequence_hook(list_structure_factory)
     )
     # Instrument items and free-text answers: validated by the model itself.
-    raw = (dict[str, int | float | None], dict[str, str])
+    raw = (dict[str, int | float | InvalidAnswer | None], dict[str, str])
     conv.register_structure_hook_func(lambda t: t in raw, _raw_mapping)
+    # An invalid answer is written as a marker string, never its value: the
+    # marker reloads as an invalid answer again.
+    conv.register_unstructure_hook(InvalidAnswer, lambda a: INVALID_ANSWER_MARK)
+    conv.register_structure_hook(InvalidAnswer, lambda v, _: InvalidAnswer.of(v))
 
     def structure_param(value: object, _: object) -> Param:
         if isinstance(value, dict):

@@ -201,7 +201,7 @@ def build_plan(
         inherent, catalog, mitigations=result.selected, responses=armed
     )
     say("checking legal duties")
-    obligations = evaluate(case, assessment, pm, strict=strict)
+    obligations = evaluate(case, assessment, pm, strict=strict, catalog=catalog)
 
     if result.feasible:
         plan_obj = attrs.evolve(

@@ -9,7 +9,6 @@ import pytest
 import riskcore_lone_working.hooks as hooks
 from riskcore_lone_working.instruments import CHECKLIST, ITEMS
 
-from riskcore.errors import InstrumentError
 from riskcore.model import Case, InstrumentResponse, Practice, Professional
 from riskcore.plugins import PluginManager, PluginStatus
 from riskcore.testing import HookRecorder, RegisterPlugin
@@ -102,10 +101,14 @@ def test_latest_checklist_wins(
     assert _factors(case, plugin_manager) == [("lone-working-incident", 0.8)]
 
 
-def test_out_of_range_answer_is_an_error() -> None:
+def test_out_of_range_answer_invalidates_its_item() -> None:
+    """riskcore issue #14: an invalid answer invalidates its item, not the
+    checklist: the score is incomplete with a reason naming the item."""
     case = _case({**SAFE, "no-alarm": 2})
-    with pytest.raises(InstrumentError, match="no-alarm"):
-        hooks.riskcore_assess(case.professionals[0], case)
+    scores = hooks.riskcore_assess(case.professionals[0], case) or []
+    assert scores
+    assert not scores[0].complete
+    assert "item no-alarm out of range" in (scores[0].missing_reason or "")
 
 
 def test_inert_without_its_data(

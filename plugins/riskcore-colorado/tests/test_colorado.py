@@ -41,10 +41,10 @@ def _threat(
     )  # type: ignore[arg-type]
 
 
-def _evaluate(case: Case) -> tuple[object, ...]:
+def _evaluate(case: Case, *, complete: bool = True) -> tuple[object, ...]:
     pm = PluginManager(autoload=False, plugins=[("colorado", hooks)])
     r = evaluate(case, Assessment(case_id="k"), pm)
-    assert r.complete
+    assert r.complete is complete
     return r.obligations
 
 
@@ -77,9 +77,32 @@ def test_partial_record_needs_review_never_silence(drop: str) -> None:
     assert o.missing == (drop,)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("jurisdiction", [None, "US-CA", "us-co"])
+@pytest.mark.parametrize("jurisdiction", [None, "US-CA", "NY"])
 def test_only_colorado_practices(jurisdiction: str | None) -> None:
-    assert _evaluate(_case(_threat(), jurisdiction=jurisdiction)) == ()
+    # Another jurisdiction has no plugin here: no duty, and incomplete (issue 14).
+    got = _evaluate(
+        _case(_threat(), jurisdiction=jurisdiction), complete=jurisdiction is None
+    )
+    assert got == ()
+
+
+@pytest.mark.parametrize("jurisdiction", ["us-co", "co", "CO ", " US_CO", "Us-Co"])
+def test_colorado_written_another_way_is_colorado(jurisdiction: str) -> None:
+    """Issue 14: ``co`` or ``"CO "`` silently dropped the duty to warn."""
+    (o,) = _evaluate(_case(_threat(), jurisdiction=jurisdiction))
+    assert o.status is ObligationStatus.ARISES  # type: ignore[attr-defined]
+
+
+def test_a_case_typo_in_the_observation_code_still_raises_the_duty() -> None:
+    """Issue 14: ``Threat-Communicated`` silently dropped the duty to warn."""
+    threat = _threat()
+    typo = Observation(
+        subject=threat.subject,
+        code="Threat-Communicated",
+        qualifiers=[q.upper() for q in threat.qualifiers],
+    )
+    (o,) = _evaluate(_case(typo))
+    assert o.status is ObligationStatus.ARISES  # type: ignore[attr-defined]
 
 
 def test_not_communicated_by_a_patient_or_recorded_absent() -> None:
@@ -102,4 +125,7 @@ def test_entry_point_is_registered() -> None:
     assert eps.get("colorado") == "riskcore_colorado.hooks"
     pm = PluginManager(autoload=True, allow=["colorado"])
     assert pm.record("colorado") is not None
-    assert pm.record("colorado").hooks == ("riskcore_obligations",)  # type: ignore[union-attr]
+    assert pm.record("colorado").hooks == (  # type: ignore[union-attr]
+        "riskcore_jurisdiction_info",
+        "riskcore_obligations",
+    )

@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import riskcore
-from riskcore.errors import InstrumentError
 from riskcore.instruments import InstrumentSpec, score_items
 from riskcore.model import (
     Case,
@@ -157,26 +156,40 @@ def test_phq9_three_missing_is_incomplete() -> None:
 @pytest.mark.parametrize(
     ("items", "fragment"),
     [
-        ({"1": 4}, "item 1: 4 is not in [0, 3]"),
-        ({"2": -1}, "item 2: -1"),
-        ({"3": 1.5}, "item 3: 1.5 is not an integer"),
-        ({"4": math.nan}, "item 4: nan"),
-        ({"10": 1}, "item 10"),
+        ({"1": 4}, "item 1 out of range [0, 3]"),
+        ({"2": -1}, "item 2 out of range"),
+        ({"3": 1.5}, "item 3 not an integer"),
+        ({"4": math.nan}, "item 4 not a finite number"),
+        ({"10": 1}, "item 10 not an item"),
     ],
 )
-def test_phq9_bad_input_names_instrument_respondent_item(
+def test_phq9_bad_input_invalidates_the_item(
     items: dict[str, float], fragment: str
 ) -> None:
-    with pytest.raises(InstrumentError) as err:
-        score_items(PHQ9, items, subject="c-9")
-    msg = str(err.value)
-    assert msg.startswith("phq9: respondent c-9: ")
-    assert fragment in msg
+    full = {**{str(i): 1 for i in range(1, 10)}, **items}
+    r = score_items(PHQ9, full, subject="c-9")
+    assert not r.complete
+    assert fragment in str(r.missing["total"])
+    assert [f.code for f in r.flags] == ["phq9.item9-positive"]
 
 
-def test_bad_input_through_the_hook_raises() -> None:
-    with pytest.raises(InstrumentError, match="phq9: respondent c-1: item 1"):
-        assess_one("phq9", {"1": 7})
+def test_bad_input_through_the_hook_marks_the_score_incomplete() -> None:
+    [s] = assess_one("phq9", {**{str(i): 1 for i in range(1, 10)}, "1": 7})
+    assert s.value == 9  # 8 items, prorated (at most 2 may be missing)
+    assert not s.complete
+    assert "item 1 out of range" in str(s.missing_reason)
+    assert "7" not in str(s.missing_reason)
+
+
+@pytest.mark.parametrize("bad", [7, 1.5, -1, "1x"])
+def test_invalid_item9_is_the_worst_plausible_answer(bad: object) -> None:
+    """Issue 14: an invalid item 9 is read as endorsed and flagged, x3.0."""
+    items = {**{str(i): 0 for i in range(1, 9)}, "9": bad}
+    [s] = assess_one("phq9", items)
+    assert [f.code for f in s.flags] == ["phq9.item9-invalid"]
+    assert s.critical
+    got = factors_for(resp("phq9", items))
+    assert ("client-self-harm", 3.0) in got
 
 
 # -------------------------------------------------------------------- GAD-7
@@ -210,8 +223,9 @@ def test_gad7_is_strict() -> None:
 
 
 def test_gad7_bad_input() -> None:
-    with pytest.raises(InstrumentError, match=r"gad7: respondent c-9: item 8"):
-        score_items(GAD7, {"8": 1}, subject="c-9")
+    r = score_items(GAD7, {"8": 1}, subject="c-9")
+    assert r.invalid == {"8": "not an item of this instrument"}
+    assert not r.complete
 
 
 # ------------------------------------------------------------------- C-SSRS
@@ -446,13 +460,33 @@ def test_incomplete_aggression_screen_that_could_be_high_fails_closed(
 
 @pytest.mark.parametrize(
     ("items", "fragment"),
-    [({"1": 2}, "item 1: 2"), ({"7": 1}, "item 7"), ({"2": 0.5}, "item 2: 0.5")],
+    [
+        ({**NO, "1": 2}, "question 1 invalid (out of range [0, 1])"),
+        ({**NO, "7": 1}, "question 7 is not a question of the screener"),
+        ({**NO, "2": 0.5}, "question 2 invalid (not an integer answer code)"),
+        ({**NO, "6": "yes"}, "question 6 invalid (not a number (a string))"),
+    ],
 )
-def test_cssrs_bad_input(items: dict[str, float], fragment: str) -> None:
-    with pytest.raises(InstrumentError) as err:
-        triage_cssrs(items, "c-9")
-    assert str(err.value).startswith("cssrs-screener: respondent c-9: ")
-    assert fragment in str(err.value)
+def test_cssrs_bad_input_invalidates_the_question(
+    items: dict[str, object], fragment: str
+) -> None:
+    """Issue 14: an invalid or unknown question used to raise and lose the
+    screener; now it is incomplete, critical, and read at its worst."""
+    t = triage_cssrs(items, "c-9")
+    assert not t.complete
+    assert any(p.startswith(fragment) for p in t.problems)
+    assert "cssrs.item-invalid" in [f.code for f in t.flags]
+    assert all(f.critical for f in t.flags if f.code.endswith("invalid"))
+    got = factors_for(resp("cssrs-screener", items))
+    assert any(t == "client-self-harm" and o >= 2.0 for t, o in got)
+
+
+def test_cssrs_invalid_q6_is_read_as_yes() -> None:
+    t = triage_cssrs({**NO, "6": 7}, "c-9")
+    assert t.plausible == "high"
+    assert ("client-self-harm", 4.0) in factors_for(
+        resp("cssrs-screener", {**NO, "6": 7})
+    )
 
 
 # -------------------------------------------------------- aggression screen
@@ -531,14 +565,20 @@ def test_aggression_incomplete_still_flags_known_high_and_fails_closed() -> None
 
 
 def test_aggression_bad_input() -> None:
-    with pytest.raises(
-        InstrumentError, match="aggression-screen: respondent c-9: item weapon-access"
-    ):
-        score_items(AGGRESSION, {"weapon-access": 2}, subject="c-9")
-    with pytest.raises(
-        InstrumentError, match="aggression-screen: respondent c-9: item knife"
-    ):
-        score_items(AGGRESSION, {"knife": 1}, subject="c-9")
+    r = score_items(AGGRESSION, {"weapon-access": 2}, subject="c-9")
+    assert r.invalid == {"weapon-access": "out of range [0, 1]"}
+    r = score_items(AGGRESSION, {"knife": 1}, subject="c-9")
+    assert r.invalid == {"knife": "not an item of this instrument"}
+
+
+def test_aggression_invalid_threats_item_is_high() -> None:
+    items = {**agg(), "threats-made": 3}
+    [s] = assess_one("aggression-screen", items)
+    assert s.band == "high"
+    assert s.critical
+    assert ("in-session-aggression", 3.0) in factors_for(
+        resp("aggression-screen", items)
+    )
 
 
 def test_aggression_spec_says_not_validated() -> None:

@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import riskcore
-from riskcore.errors import InstrumentError
 from riskcore.instruments import InstrumentSpec, score_items
 from riskcore.model import (
     Case,
@@ -108,12 +107,12 @@ def test_proqol_is_strict() -> None:
 
 
 def test_proqol_bad_input() -> None:
-    with pytest.raises(
-        InstrumentError, match=r"proqol5: respondent t-1: item 1: 0 is not in \[1, 5\]"
-    ):
-        score_items(PROQOL5, {"1": 0}, subject="t-1")
-    with pytest.raises(InstrumentError, match="proqol5: respondent t-1: item 31"):
-        score_items(PROQOL5, {"31": 3}, subject="t-1")
+    r = score_items(PROQOL5, {"1": 0}, subject="t-1")
+    assert set(r.invalid) == set({"1": 0})
+    assert not r.complete
+    r = score_items(PROQOL5, {"31": 3}, subject="t-1")
+    assert set(r.invalid) == set({"31": 3})
+    assert not r.complete
 
 
 # --------------------------------------------------------------------- CBI
@@ -178,10 +177,9 @@ def test_cbi_client_scale_is_strict_rule_unconfirmed() -> None:
 
 
 def test_cbi_bad_input() -> None:
-    with pytest.raises(
-        InstrumentError, match=r"cbi: respondent t-1: item 5: 5 is not in \[0, 4\]"
-    ):
-        score_items(CBI, {"5": 5}, subject="t-1")
+    r = score_items(CBI, {"5": 5}, subject="t-1")
+    assert set(r.invalid) == set({"5": 5})
+    assert not r.complete
 
 
 # ------------------------------------------------------------------ PSS-10
@@ -272,10 +270,11 @@ def test_who5_is_strict() -> None:
     ],
 )
 def test_who5_bad_input(values: dict[str, Any], fragment: str) -> None:
-    with pytest.raises(InstrumentError) as err:
-        score_items(WHO5, values, subject="t-1")
-    assert str(err.value).startswith("who5: respondent t-1: ")
-    assert fragment in str(err.value)
+    # Issue 14: a bad answer invalidates its item, not the response.
+    r = score_items(WHO5, values, subject="t-1")
+    assert set(r.invalid) == set(values)
+    assert not r.complete
+    assert fragment.split(":")[0].removeprefix("item ") in r.invalid
 
 
 # ----------------------------------------------------------------- factors

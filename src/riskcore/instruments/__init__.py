@@ -26,10 +26,12 @@ from riskcore.instruments.rci import (
 from riskcore.instruments.scoring import (
     InstrumentResult,
     Reach,
+    answer_problem,
     reach,
     score,
     score_items,
     score_to_scores,
+    valid_answers,
 )
 from riskcore.instruments.spec import (
     Band,
@@ -60,6 +62,7 @@ __all__ = [
     "ScoringMethod",
     "Transform",
     "Verdict",
+    "answer_problem",
     "rci_threshold",
     "reach",
     "reliable_change",
@@ -69,4 +72,5 @@ __all__ = [
     "score_items",
     "score_to_scores",
     "uniform_items",
+    "valid_answers",
 ]

@@ -39,8 +39,10 @@ _BLOCK = 16_384  # rows per block in the integer fast path
 class ColumnarResult:
     """The scores of many respondents, one array per output column.
 
-    ``values[scale]`` is float64 with NaN where the scale is incomplete or the
-    row invalid; ``complete[scale]`` is the matching mask; ``band_codes[scale]``
+    ``values[scale]`` is float64 with NaN where the missing-data rule cannot
+    score the scale; ``complete[scale]`` is False there and, in lenient mode,
+    where the scale holds an invalid answer (its value is then the prorated
+    one, as on the object path); ``band_codes[scale]``
     indexes the scale's band labels (``-1``: no band); ``flags[code]`` is the mask
     of rows raising each critical-item flag; ``valid`` is False for rows rejected
     in lenient mode; ``answered`` counts the answered items per row.
@@ -277,7 +279,12 @@ def score_array(
         If false (default), the first bad answer (out of range, not an integer
         code, infinite, not a number) raises :class:`~riskcore.errors.InstrumentError` naming
         the row index and the item. If true, rows with a bad answer are marked
-        invalid (``valid`` False, NaN scores, no flags) and the others are scored.
+        invalid (``valid`` False; :meth:`ColumnarResult.errors` names the first
+        bad item) and scored as the object path scores them: each bad answer
+        counts as unanswered under the missing-data rule, every scale holding
+        it is not ``complete`` (its value, when the rule allows one, is kept),
+        and a bad critical item raises its invalid flag (the worst plausible
+        answer), never dropping the row's flags.
 
     Examples
     --------
@@ -292,8 +299,9 @@ def score_array(
     Traceback (most recent call last):
     ...
     riskcore.errors.InstrumentError: demo: row 0: item 2: 9.0 is not in [0, 4]
-    >>> spec.score_array([[4, 9, 0], [1, 1, 1]], lenient=True).valid.tolist()
-    [False, True]
+    >>> r = spec.score_array([[4, 9, 0], [1, 1, 1]], lenient=True)
+    >>> r.valid.tolist(), r.total.tolist(), r.complete["total"].tolist()
+    ([False, True], [12.0, 5.0], [False, True])
     >>> spec.score_array([[4, True, 0]])
     Traceback (most recent call last):
     ...
@@ -407,10 +415,13 @@ def _score_complete_ints(
         sums_t += p["offset"][:, None]
     values, complete, bands = _finish(spec, sums_t, None, None)
     flags: dict[str, Any] = {}
-    for j, threshold, flag, unanswered in spec._plan.critical:
+    for (j, threshold, flag, unanswered), invalid in zip(
+        spec._plan.critical, spec._plan.invalid_flags, strict=True
+    ):
         flags[flag.code] = arr[:, j] >= threshold
         if unanswered is not None:
             flags[unanswered.code] = np.zeros(n_rows, dtype=bool)
+        flags[invalid.code] = np.zeros(n_rows, dtype=bool)
     _add_band_flags(spec, bands, flags)
     return ColumnarResult(
         spec=spec,
@@ -517,15 +528,22 @@ def _score_general(
     member = p["member"]
     sums = (scored @ member).T.copy()
     counts = (answered.astype(np.float64) @ member).T.copy()
-    values, complete, bands = _finish(spec, sums, counts, valid)
+    # As on the object path (score_items): a bad answer counts as unanswered
+    # under the missing-data rule, and every scale holding it is not complete.
+    values, complete, bands = _finish(spec, sums, counts, None)
+    if valid is not None:
+        touched = (bad.astype(np.float64) @ member) > 0
+        for s, sp in enumerate(spec._plan.scales):
+            complete[sp.name] = complete[sp.name] & ~touched[:, s]
     flags: dict[str, Any] = {}
     with np.errstate(invalid="ignore"):
-        for j, threshold, flag, unanswered in spec._plan.critical:
-            pos = x[:, j] >= threshold
-            flags[flag.code] = pos if valid is None else pos & valid
+        for (j, threshold, flag, unanswered), invalid in zip(
+            spec._plan.critical, spec._plan.invalid_flags, strict=True
+        ):
+            flags[flag.code] = (x[:, j] >= threshold) & ~bad[:, j]
             if unanswered is not None:
-                un = missing[:, j]
-                flags[unanswered.code] = un if valid is None else un & valid
+                flags[unanswered.code] = missing[:, j].copy()
+            flags[invalid.code] = bad[:, j].copy()
     _add_band_flags(spec, bands, flags)
     return ColumnarResult(
         spec=spec,

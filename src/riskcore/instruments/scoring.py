@@ -16,9 +16,10 @@ import attrs
 from attrs import field, frozen
 
 from riskcore._context import current_plugin
-from riskcore.errors import FieldError, InstrumentError
+from riskcore.errors import FieldError, InstrumentError, shown
 from riskcore.model._fields import to_tuple
 from riskcore.model.assessment import _KNOWN_IDS, Flag, Score, _checked, _checked_id
+from riskcore.model.observations import InvalidAnswer
 
 if TYPE_CHECKING:
     from riskcore.instruments.spec import InstrumentSpec
@@ -28,10 +29,12 @@ if TYPE_CHECKING:
 __all__ = [
     "InstrumentResult",
     "Reach",
+    "answer_problem",
     "reach",
     "score",
     "score_items",
     "score_to_scores",
+    "valid_answers",
 ]
 
 _ABSENT: Any = object()
@@ -54,6 +57,12 @@ class InstrumentResult:
     missing: dict[str, str | None]
     flags: tuple[Flag, ...]
     answered: int
+    invalid: dict[str, str] = field(factory=dict)
+    """Each invalid item (or unknown item id) and the kind of problem (never
+    the value); see :func:`valid_answers`.
+
+    .. versionadded:: 0.3
+    """
 
     @property
     def instrument(self) -> str:
@@ -72,8 +81,8 @@ class InstrumentResult:
 
     @property
     def complete(self) -> bool:
-        """True if every scale could be scored."""
-        return all(v is not None for v in self.values.values())
+        """True if every scale could be scored and no answer was invalid."""
+        return not self.invalid and all(v is not None for v in self.values.values())
 
     @property
     def critical(self) -> bool:
@@ -140,37 +149,16 @@ class InstrumentResult:
         return out
 
 
-def _error(
-    spec: InstrumentSpec, subject: str, item: str, value: object, why: str
-) -> InstrumentError:
-    shown = (
-        repr(value) if isinstance(value, (int, float)) else f"a {type(value).__name__}"
-    )
-    return InstrumentError(
-        f"{spec.id}: respondent {subject}: item {item}: {shown} {why}"
-    )
-
-
-def _as_code(spec: InstrumentSpec, subject: str, item: str, v: object) -> int:
-    """Validate a non-int answer: an integral float is accepted as its code."""
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise _error(spec, subject, item, v, "is not a number")
-    if not math.isfinite(v):
-        raise _error(spec, subject, item, v, "is not a finite number")
-    if not float(v).is_integer():
-        raise _error(spec, subject, item, v, "is not an integer answer code")
-    return int(v)
-
-
 def score(spec: InstrumentSpec, response: InstrumentResponse) -> InstrumentResult:
     """Score one :class:`~riskcore.model.InstrumentResponse` against *spec*.
+
+    An invalid answer or an unknown item invalidates that item, not the
+    response (see :func:`score_items`).
 
     Raises
     ------
     InstrumentError
-        The response is for another instrument, names an unknown item, or has an
-        answer that is not an integer code in the item's range. The message names
-        the instrument, the respondent's pseudonymous id and the item.
+        The response is for another instrument.
 
     Examples
     --------
@@ -182,10 +170,10 @@ def score(spec: InstrumentSpec, response: InstrumentResponse) -> InstrumentResul
     ...                                    items={1: 4, 2: None, 3: 0}))
     >>> r.total, r.complete
     (12.0, True)
-    >>> score(spec, InstrumentResponse(instrument="demo", subject="c-01", items={1: 5}))
-    Traceback (most recent call last):
-    ...
-    riskcore.errors.InstrumentError: demo: respondent c-01: item 1: 5 is not in [0, 4]
+    >>> r = score(spec, InstrumentResponse(instrument="demo", subject="c-01",
+    ...                                    items={1: 5, 2: 1, 3: 0}))
+    >>> r.total, r.complete, r.missing["total"]
+    (7.5, False, 'invalid answer: item 1 out of range [0, 4] (the value is not shown; scored as unanswered)')
     """
     if response.instrument != spec.id:
         msg = (
@@ -216,8 +204,8 @@ def score_to_scores(
     call into locals, checked by unrolled comparisons, and each scale is its
     (reverse-keyed) codes added up, then the same floating-point formula as
     :func:`score_items`. Anything else (unanswered, float or unknown items, an
-    answer out of range) goes through :func:`score_items`, which prorates or
-    raises the precise error. The conformance kit's
+    answer out of range) goes through :func:`score_items`, which prorates and
+    marks invalid items. The conformance kit's
     :func:`~riskcore.testing.paths_disagree` checks that both give the same
     scores.
 
@@ -262,7 +250,7 @@ class _FastPlan:
     __slots__ = ("scores", "source")
 
     scores: Callable[
-        [Mapping[str, int | float | None], str, SubjectKind, str | None],
+        [Mapping[str, object], str, SubjectKind, str | None],
         list[Score] | None,
     ]
     source: str
@@ -316,7 +304,7 @@ def _fast_source(spec: InstrumentSpec) -> tuple[str, dict[str, Any]]:
         "    if " + " or ".join(f"type({x}) is not int" for x in a) + ":",
         "        return None  # unanswered, or a float: score_items",
         f"    if not ({checks}):",
-        "        return None  # score_items raises the error naming the item",
+        "        return None  # score_items marks the item invalid",
         "    if type(subject) is not str or subject not in known:",
         '        subject = checked_id("subject", subject)',
         "    if plugin is None:",
@@ -369,18 +357,109 @@ def _fast_source(spec: InstrumentSpec) -> tuple[str, dict[str, Any]]:
     return "\n".join(lines) + "\n", ns
 
 
+def answer_problem(value: object, lo: int, hi: int) -> str | None:
+    """Why *value* is not a valid answer code in ``[lo, hi]`` (``None``: it is).
+
+    The one rule for a valid answer, on every path: an integer (an integral
+    float counts as its code) within the item's range. The problem names the
+    kind, never the value.
+
+    >>> answer_problem(2, 0, 3), answer_problem(1.5, 0, 3), answer_problem(7, 0, 3)
+    (None, 'not an integer answer code', 'out of range [0, 3]')
+    >>> answer_problem("2x", 0, 3)
+    'not a number (a string)'
+    """
+    if type(value) is int:
+        return None if lo <= value <= hi else f"out of range [{lo}, {hi}]"
+    if isinstance(value, InvalidAnswer):
+        return value.problem
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return InvalidAnswer.of(value).problem
+    if not math.isfinite(value):
+        return "not a finite number"
+    if not float(value).is_integer():
+        return "not an integer answer code"
+    return None if lo <= value <= hi else f"out of range [{lo}, {hi}]"
+
+
+def valid_answers(
+    spec: InstrumentSpec, items: Mapping[str, object]
+) -> tuple[dict[str, int | None], dict[str, str]]:
+    """The answers the engine scores, and the problem of every invalid one.
+
+    Every item of *spec* maps to its code, or ``None`` when unanswered *or
+    invalid* (:func:`answer_problem`); the second mapping gives each invalid
+    item's problem, and each unknown item id ("not an item of this
+    instrument"). An invalid answer invalidates its item, never the whole
+    response: :func:`score_items`, :func:`reach` and plugins read answers
+    through this one function.
+
+    >>> from riskcore.instruments import InstrumentSpec, uniform_items
+    >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(2, 0, 3))
+    >>> valid_answers(spec, {"1": 1.0, "2": 9, "3": 0})
+    ({'1': 1, '2': None}, {'2': 'out of range [0, 3]', '3': 'not an item of this instrument'})
+    """
+    codes: dict[str, int | None] = {}
+    problems: dict[str, str] = {}
+    for k, lo, hi, _ in spec._plan.rows:
+        v = items.get(k)
+        if v is None:
+            codes[k] = None
+            continue
+        why = answer_problem(v, lo, hi)
+        if why is None:
+            codes[k] = int(cast("float", v))
+        else:
+            codes[k] = None
+            problems[k] = why
+    pos = spec._plan.pos
+    for k in items:
+        if k not in pos:
+            problems[str(k)] = "not an item of this instrument"
+    return codes, problems
+
+
+def _invalid_note(spec: InstrumentSpec, problems: Mapping[str, str]) -> str:
+    """The reason an invalid answer gives a scale (item ids, problem kinds)."""
+    pos = spec._plan.pos
+    parts = []
+    for k, why in problems.items():
+        name = k
+        if k not in pos:  # an id from the case, not the spec: redacted as needed
+            name = shown(k)
+            if name.startswith("'"):
+                name = name[1:-1]
+        parts.append(f"item {name} {why}")
+    note = "; ".join(parts)
+    if len(note) > 300:
+        note = f"{len(problems)} invalid answers"
+    return f"invalid answer: {note} (the value is not shown; scored as unanswered)"
+
+
 def score_items(
     spec: InstrumentSpec,
-    items: Mapping[str, int | float | None],
+    items: Mapping[str, object],
     *,
     subject: str,
 ) -> InstrumentResult:
     """Score a mapping ``{item id: code or None}`` (no response object needed).
 
+    An *invalid* answer (not a number, not an integer code, out of range, or
+    an item id the instrument does not have) invalidates its item, never the
+    whole response (issue #14): the item is scored as unanswered under the
+    instrument's missing-data rule, every scale holding it (every scale, for
+    an unknown item) gets a ``missing`` reason naming the item and the kind
+    of problem (never the value) and is not complete, and an invalid
+    *critical* item raises its :attr:`~riskcore.instruments.CriticalItem.invalid_flag`
+    (the worst plausible answer counts). See :func:`valid_answers`.
+
     >>> from riskcore.instruments import InstrumentSpec, uniform_items
     >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(2, 0, 3))
     >>> score_items(spec, {"1": 1, "2": 2.0}, subject="c-01").values
     {'total': 3.0}
+    >>> r = score_items(spec, {"1": 1, "2": 7}, subject="c-01")
+    >>> r.values, r.complete, r.invalid
+    ({'total': None}, False, {'2': 'out of range [0, 3]'})
     """
     plan = spec._plan
     scored: list[int | None] = []
@@ -388,6 +467,7 @@ def score_items(
     get = items.get
     unanswered = 0
     absent = 0
+    problems: dict[str, str] | None = None
     for k, lo, hi, rev in plan.rows:
         v = get(k, _ABSENT)
         if v is None or v is _ABSENT:
@@ -396,25 +476,29 @@ def score_items(
             append(None)
             unanswered += 1
             continue
-        if type(v) is not int:
-            v = _as_code(spec, subject, k, v)
-        if v < lo or v > hi:
-            raise _error(spec, subject, k, v, f"is not in [{lo}, {hi}]")
+        if type(v) is not int or v < lo or v > hi:
+            why = answer_problem(v, lo, hi)
+            if why is not None:
+                if problems is None:
+                    problems = {}
+                problems[k] = why
+                append(None)
+                unanswered += 1
+                continue
+            v = int(cast("float", v))
         append(lo + hi - v if rev else v)
     if len(items) + absent != len(scored):
-        unknown = next(k for k in items if k not in plan.pos)
-        raise _error(
-            spec,
-            subject,
-            str(unknown),
-            items[unknown],
-            "is not an item of this instrument",
-        )
+        if problems is None:
+            problems = {}
+        for k in items:
+            if k not in plan.pos:
+                problems[str(k)] = "not an item of this instrument"
     intercept, slope = plan.intercept, plan.slope
     values: dict[str, float | None] = {}
     bands: dict[str, str | None] = {}
     missing: dict[str, str | None] = {}
     raised: list[Flag] | None = None  # band flags, after the critical items'
+    ids = plan.ids
     for sp in plan.scales:
         n = sp.n
         picked = sp.pick(scored)
@@ -426,6 +510,15 @@ def score_items(
             c = n
             s = sum(picked)
         name = sp.name
+        note = None
+        if problems is not None:
+            mine = {
+                k: why
+                for k, why in problems.items()
+                if k not in plan.pos or plan.pos[k] in sp.index
+            }
+            if mine:
+                note = _invalid_note(spec, mine)
         if c == 0 or n - c > sp.max_missing:
             values[name] = None
             bands[name] = None
@@ -434,7 +527,12 @@ def score_items(
                 if sp.max_missing == 0
                 else f"at most {sp.max_missing} may be missing"
             )
-            missing[name] = f"{n - c} of {n} items unanswered; {limit}"
+            if note is None:
+                missing[name] = f"{n - c} of {n} items unanswered; {limit}"
+            else:
+                missing[name] = (
+                    f"{n - c} of {n} items unanswered or invalid; {limit}; {note}"
+                )
             continue
         # The same formula, in the same order, as the columnar path.
         r = float(s) if intercept is None else intercept * c + slope * s
@@ -447,7 +545,7 @@ def score_items(
         if sp.factor != 1.0:
             value = value * sp.factor
         values[name] = value
-        missing[name] = None
+        missing[name] = note
         if sp.labels:
             b = 0
             for cut in sp.cuts:
@@ -461,13 +559,17 @@ def score_items(
         else:
             bands[name] = None
     flags: list[Flag] = []
-    ids = plan.ids
-    for j, threshold, flag, unanswered_flag in plan.critical:
-        a = get(ids[j])
-        if a is None:
+    for (j, threshold, flag, unanswered_flag), invalid_flag in zip(
+        plan.critical, plan.invalid_flags, strict=True
+    ):
+        k = ids[j]
+        a = scored[j]
+        if problems is not None and k in problems:
+            flags.append(invalid_flag)
+        elif a is None:
             if unanswered_flag is not None:
                 flags.append(unanswered_flag)
-        elif a >= threshold:
+        elif (plan.lo[j] + plan.hi[j] - a if plan.rev[j] else a) >= threshold:
             flags.append(flag)
     if raised is not None:
         flags += raised
@@ -481,6 +583,7 @@ def score_items(
     _set_missing(out, missing)
     _set_flags(out, tuple(flags))
     _set_answered(out, len(scored) - unanswered)
+    _set_invalid(out, {} if problems is None else problems)
     return out
 
 
@@ -554,7 +657,7 @@ class Reach:
 
 def reach(
     spec: InstrumentSpec,
-    items: Mapping[str, int | float | None],
+    items: Mapping[str, object],
     scale: str = "total",
     *,
     subject: str = "-",
@@ -563,8 +666,9 @@ def reach(
     item is answered: the one rule every plugin uses to fail closed on an
     incomplete instrument.
 
-    The answers are checked as :func:`score_items` checks them (the same
-    errors). The value of each completion is computed with the engine's own
+    The answers are read as :func:`score_items` reads them
+    (:func:`valid_answers`): an invalid answer counts as unanswered, so the
+    reach spans every answer it could have been. The value of each completion is computed with the engine's own
     formula for a complete response, so a band is reached exactly when some
     completion would be scored in it. The value is monotone in the sum of the
     (reverse-keyed) codes, so each band is found by bisection, not by trying
@@ -572,8 +676,6 @@ def reach(
 
     Raises
     ------
-    InstrumentError
-        An answer is not a code in its item's range, or names an unknown item.
     KeyError
         *scale* is not a scale of *spec*.
 
@@ -590,22 +692,21 @@ def reach(
     ('high',)
     """
     sp = spec.scale(scale)
-    score_items(spec, items, subject=subject)  # the same checks and errors
+    codes, _ = valid_answers(spec, items)
     plan = spec._plan
     known = 0
     free_lo = 0
     free_hi = 0
     unanswered = 0
     for j in sp.index:
-        v = items.get(plan.ids[j])
+        v = codes[plan.ids[j]]
         lo, hi = plan.lo[j], plan.hi[j]
         if v is None:
             unanswered += 1
             free_lo += lo  # a reverse-keyed item also scores within [lo, hi]
             free_hi += hi
             continue
-        code = int(v)
-        known += lo + hi - code if plan.rev[j] else code
+        known += lo + hi - v if plan.rev[j] else v
     first, last = known + free_lo, known + free_hi
     n, t = sp.n, spec.transform
 
@@ -660,7 +761,9 @@ _set_bands = _result_setter("bands")
 _set_missing = _result_setter("missing")
 _set_flags = _result_setter("flags")
 _set_answered = _result_setter("answered")
+_set_invalid = _result_setter("invalid")
 if {a.name for a in attrs.fields(InstrumentResult)} != {
+    "invalid",
     "spec",
     "subject",
     "values",

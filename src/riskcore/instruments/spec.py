@@ -301,12 +301,17 @@ class CriticalItem:
     ``escalation``. If ``unanswered_code`` is set, an *unanswered* item raises a
     flag with that code at the same level: it is never read as "no".
 
+    An *invalid* answer (not a number, not an integer code, out of range) is
+    read as the worst plausible answer: it always raises :attr:`invalid_flag`,
+    at the same level, with ``invalid_code`` (default: ``code`` followed by
+    ``-invalid``). The value is never in the message.
+
     >>> c = CriticalItem(item="9", threshold=1, code="phq9.item9-positive",
     ...                  message="PHQ-9 item 9 endorsed",
     ...                  escalation="same-day safety assessment",
     ...                  unanswered_code="phq9.item9-unanswered")
-    >>> c.flag.critical, c.unanswered_flag.code
-    (True, 'phq9.item9-unanswered')
+    >>> c.flag.critical, c.unanswered_flag.code, c.invalid_flag.code
+    (True, 'phq9.item9-unanswered', 'phq9.item9-positive-invalid')
     """
 
     item: str = ident()
@@ -317,10 +322,32 @@ class CriticalItem:
     escalation: str | None = text(max_length=500, default=None)
     unanswered_code: str | None = field(default=None, validator=_v_opt_id)
     unanswered_message: str = text(max_length=500, default="")
+    invalid_code: str | None = field(default=None, validator=_v_opt_id)
+    """The code of :attr:`invalid_flag` (default derived from ``code``).
+
+    .. versionadded:: 0.3
+    """
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.level, FlagLevel):
             raise FieldError("level", self.level, "is not a FlagLevel")
+
+    @property
+    def invalid_flag(self) -> Flag:
+        """The flag raised by an invalid answer: the worst plausible answer counts.
+
+        .. versionadded:: 0.3
+        """
+        code = self.invalid_code or f"{self.code}-invalid"
+        return Flag(
+            code=code,
+            level=self.level,
+            message=(
+                f"item {self.item} answer invalid: read as the worst plausible "
+                "answer (fail closed); the value is not shown"
+            ),
+            escalation=self.escalation,
+        )
 
     @property
     def flag(self) -> Flag:
@@ -497,6 +524,7 @@ class _Plan:
     slope: float
     scales: tuple[_ScalePlan, ...]
     critical: tuple[tuple[int, int, Flag, Flag | None], ...]
+    invalid_flags: tuple[Flag, ...]  # of each critical item, in the same order
     band_flags: tuple[tuple[str, int, Flag], ...] = ()  # (scale, band, flag)
 
 
@@ -698,6 +726,7 @@ class InstrumentSpec:
                     "reliability.scale", r.scale, "is not a scale of this instrument"
                 )
         critical = []
+        invalid_flags = []
         codes: set[str] = set()
         for c in self.critical:
             if c.item not in pos:
@@ -711,12 +740,14 @@ class InstrumentSpec:
                     c.threshold,
                     f"is not in ({lo[j]}, {hi[j]}]",
                 )
-            for code in (c.code, c.unanswered_code):
+            invalid = c.invalid_flag
+            for code in (c.code, c.unanswered_code, invalid.code):
                 if code is not None:
                     if code in codes:
                         raise FieldError("critical.code", code, "is used twice")
                     codes.add(code)
             critical.append((j, c.threshold, c.flag, c.unanswered_flag))
+            invalid_flags.append(invalid)
         band_flags = []
         for sp in plans:
             for b, f in enumerate(sp.flags):
@@ -737,6 +768,7 @@ class InstrumentSpec:
             slope=1.0 if t is None else t.slope,
             scales=tuple(plans),
             critical=tuple(critical),
+            invalid_flags=tuple(invalid_flags),
             band_flags=tuple(band_flags),
         )
 
@@ -798,13 +830,17 @@ class InstrumentSpec:
 
     @property
     def flag_codes(self) -> tuple[str, ...]:
-        """Every flag code the spec can raise: the critical items', in declaration
-        order, then the bands' (:attr:`Band.flag`), in scale order."""
+        """Every flag code the spec can raise: the critical items' (positive,
+        unanswered, invalid), in declaration order, then the bands'
+        (:attr:`Band.flag`), in scale order."""
         out: list[str] = []
-        for _, _, f, u in self._plan.critical:
+        for (_, _, f, u), inv in zip(
+            self._plan.critical, self._plan.invalid_flags, strict=True
+        ):
             out.append(f.code)
             if u is not None:
                 out.append(u.code)
+            out.append(inv.code)
         out += [f.code for _, _, f in self._plan.band_flags]
         return tuple(out)
 
@@ -899,7 +935,7 @@ class InstrumentSpec:
 
     def reach(
         self,
-        items: Mapping[str, int | float | None],
+        items: Mapping[str, object],
         scale: str = "total",
         *,
         subject: str = "-",

@@ -46,11 +46,12 @@ from riskcore.model.distributions import (
 from riskcore.model.factors import RiskFactor
 from riskcore.model.obligations import (
     ChecklistItem,
+    JurisdictionInfo,
     Obligation,
     Obligations,
     ObligationStatus,
 )
-from riskcore.model.observations import InstrumentResponse, Observation
+from riskcore.model.observations import InstrumentResponse, InvalidAnswer, Observation
 from riskcore.model.plan import ArmedResponse, Plan, PlanItem
 from riskcore.model.risk import (
     DEFAULT_MATRIX,
@@ -101,6 +102,8 @@ __all__ = [
     "Flag",
     "FlagLevel",
     "InstrumentResponse",
+    "InvalidAnswer",
+    "JurisdictionInfo",
     "Layer",
     "Level",
     "LogNormal",

@@ -188,11 +188,14 @@ def ident(**kw: Any) -> Any:
     return attrs.field(validator=_validate_id, metadata=_meta(pattern=ID_PATTERN), **kw)
 
 
-def ident_tuple() -> Any:
-    """A tuple of identifiers (references to other objects), default empty."""
+def ident_tuple(converter: Callable[[Any], tuple[Any, ...]] = to_tuple) -> Any:
+    """A tuple of identifiers (references to other objects), default empty.
+
+    *converter* replaces :func:`to_tuple` (it must refuse a string as it does).
+    """
     return attrs.field(
         factory=tuple,
-        converter=to_tuple,
+        converter=converter,
         validator=_validate_ids,
         metadata=_meta(items_pattern=ID_PATTERN),
     )

@@ -73,8 +73,9 @@ class Score:
     """One number an assessor produced about one subject.
 
     A score is *incomplete* when the data did not allow it (``value`` is then
-    ``None`` and ``missing_reason`` says why); an incomplete score never reads
-    as a low one.
+    ``None`` and ``missing_reason`` says why), or when it was scored around an
+    invalid answer (``value`` set *and* ``missing_reason`` naming the item);
+    an incomplete score never reads as a low one.
 
     >>> s = Score(subject="c-01", subject_kind=SubjectKind.CLIENT,
     ...           instrument="phq9", scale="total", value=12, minimum=0, maximum=27,
@@ -270,9 +271,17 @@ class Score:
         """False when the score could not be computed from the data.
 
         A scale that is *not measured* by design is complete: nothing is
-        missing, and its value is ``None``.
+        missing, and its value is ``None``. A value *with* a
+        ``missing_reason`` is not complete: it was scored under the
+        instrument's missing-data rule around an invalid answer (issue #14),
+        and the reason says which item.
+
+        .. versionchanged:: 0.3
+           A value with a ``missing_reason`` is incomplete.
         """
-        return self.value is not None or not self.measured
+        return not self.measured or (
+            self.value is not None and self.missing_reason is None
+        )
 
     @property
     def critical(self) -> bool:

@@ -29,10 +29,32 @@ from riskcore.model.catalog import Source
 
 __all__ = [
     "ChecklistItem",
+    "JurisdictionInfo",
     "Obligation",
     "ObligationStatus",
     "Obligations",
 ]
+
+
+@frozen(kw_only=True)
+class JurisdictionInfo:
+    """What a jurisdiction plugin covers, from
+    :func:`~riskcore.hookspecs.riskcore_jurisdiction_info`.
+
+    ``jurisdictions`` are the ``Practice.jurisdiction`` codes it encodes
+    duties for (``"US-CO"``); ``observations`` the observation codes its
+    predicates read (``"threat-communicated"``). riskcore uses them to say when
+    a practice's jurisdiction has no active plugin (the legal section is then
+    incomplete, never empty) and to suggest a known code for a misspelt one.
+
+    >>> JurisdictionInfo(jurisdictions=["US-CO"], observations=["threat-communicated"])
+    JurisdictionInfo(jurisdictions=('US-CO',), observations=('threat-communicated',))
+
+    .. versionadded:: 0.3
+    """
+
+    jurisdictions: tuple[str, ...] = ident_tuple()
+    observations: tuple[str, ...] = ident_tuple()
 
 
 class ObligationStatus(enum.Enum):
@@ -160,8 +182,24 @@ class Obligations:
     case_id: str = ident()
     obligations: tuple[Obligation, ...] = field(factory=tuple, converter=to_tuple)
     failures: tuple[AssessorFailure, ...] = field(factory=tuple, converter=to_tuple)
+    gaps: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    """Why legal duties may be missing although no plugin failed: the
+    practice's jurisdiction has no active jurisdiction plugin, or an
+    observation code is not a known one (with a did-you-mean). Non-identifying.
+
+    .. versionadded:: 0.3
+    """
 
     @property
     def complete(self) -> bool:
-        """True only if every jurisdiction plugin answered."""
-        return not self.failures
+        """True only if every jurisdiction plugin answered and nothing is
+        known to be missing (:attr:`gaps`)."""
+        return not self.failures and not self.gaps
+
+    @property
+    def incomplete_reasons(self) -> tuple[str, ...]:
+        """Plugin failures, then :attr:`gaps`.
+
+        .. versionadded:: 0.3
+        """
+        return (*(f.summary() for f in self.failures), *self.gaps)

@@ -15,20 +15,135 @@ contract they never raise aggression or self-harm risk (see
 from __future__ import annotations
 
 import enum
-from typing import ClassVar, TypeAlias
+import re
+from typing import Any, ClassVar, TypeAlias
 
+import attrs
 from attrs import field, frozen
 
+from riskcore.errors import FieldError
 from riskcore.model._fields import ident, ident_tuple, nonneg, text, to_tuple
 
 __all__ = [
+    "JURISDICTION_INPUT_PATTERN",
+    "US_STATES",
     "Client",
     "Practice",
     "Professional",
     "ProtectedAttributes",
     "Subject",
     "SubjectKind",
+    "normalise_jurisdiction",
 ]
+
+US_STATES = frozenset(
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "AS",
+        "GU",
+        "MP",
+        "PR",
+        "VI",
+    ]
+)
+"""US states, the District of Columbia and the territories (USPS codes): a
+bare one of these is read as ``US-XX`` by :func:`normalise_jurisdiction`."""
+
+_JURISDICTION_RE = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
+JURISDICTION_INPUT_PATTERN = r"^\s*[A-Za-z]{2}([-_ ]+[A-Za-z0-9]{1,3})?\s*$"
+"""What a case file may write as a jurisdiction (before normalisation)."""
+
+
+def normalise_jurisdiction(value: object) -> object:
+    """The one rule for jurisdiction codes (ISO 3166-2 style, ``US-CO``).
+
+    Surrounding whitespace is dropped, letters are upper-cased and ``_`` or a
+    space between the parts becomes ``-``; a bare US state code is read as
+    that state (riskcore's jurisdiction plugins are state statutes), so
+    ``co``, ``"CO "``, ``us-co`` and ``US_CO`` all select Colorado. Anything
+    else that is not of the form ``XX`` or ``XX-YYY`` is refused (the value
+    is not echoed unless it is code-shaped). ``None`` stays ``None``.
+
+    >>> [normalise_jurisdiction(v) for v in ("co", "CO ", "us-co", " US_CO", "US-CO")]
+    ['US-CO', 'US-CO', 'US-CO', 'US-CO', 'US-CO']
+    >>> normalise_jurisdiction("gb-eng")
+    'GB-ENG'
+    >>> normalise_jurisdiction("Colorado")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.FieldError: jurisdiction: <redacted: a string of 8 characters> is not a jurisdiction code like 'US-CO' (ISO 3166-2)
+
+    Known limit: a two-letter country code that is also a US state code
+    (``CA``, ``CO``, ``DE``, ``IN`` ...) is read as the US state; write a
+    country's subdivision in full (``CA-ON``).
+    """
+    if value is None or not isinstance(value, str):
+        return value
+    code = re.sub(r"[\s_]+", "-", value.strip()).upper()
+    if code in US_STATES:
+        code = f"US-{code}"
+    if not _JURISDICTION_RE.fullmatch(code):
+        raise FieldError(
+            "jurisdiction",
+            value,
+            "is not a jurisdiction code like 'US-CO' (ISO 3166-2)",
+        )
+    return code
+
+
+def _v_jurisdiction(inst: object, a: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise FieldError(a.name, value, "is not a string")
 
 
 class SubjectKind(enum.Enum):
@@ -105,8 +220,16 @@ class Practice:
     KIND: ClassVar[SubjectKind] = SubjectKind.PRACTICE
     id: str = ident()
     name: str | None = text(sensitive=True, max_length=200, default=None)
-    jurisdiction: str | None = field(default=None)
-    """Jurisdiction code for legal duties, e.g. ``"US-CO"``."""
+    jurisdiction: str | None = field(
+        default=None,
+        converter=normalise_jurisdiction,
+        validator=_v_jurisdiction,
+        metadata={
+            "riskcore": {"pattern": JURISDICTION_INPUT_PATTERN, "jurisdiction": True}
+        },
+    )
+    """Jurisdiction code for legal duties, e.g. ``"US-CO"``; normalised by
+    :func:`normalise_jurisdiction` (``co`` and ``"CO "`` are ``"US-CO"``)."""
     context: tuple[str, ...] = ident_tuple()
 
 

@@ -16,6 +16,7 @@ prints on A4/Letter.
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from riskcore.report.context import build_context
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from riskcore.workflow import PlanReport
 
-__all__ = ["ReportFormat", "render", "write"]
+__all__ = ["ReportFormat", "escape_markdown", "render", "write"]
 
 ReportFormat = Literal["html", "markdown", "json"]
 
@@ -36,6 +37,49 @@ _SUFFIX: dict[str, ReportFormat] = {
     ".markdown": "markdown",
     ".json": "json",
 }
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_BLOCK = re.compile(r"^(\s*)([-+=#]|\d{1,9}[.)])(?=[\s=#-]|$)")
+
+
+def escape_markdown(value: object, *, code: bool = False) -> str:
+    r"""*value* as literal text in Markdown: the ``md`` filter of the Markdown
+    report, applied to every interpolated field of ``report.md.j2``.
+
+    HTML is escaped (``&``, ``<``, ``>``: a name holding ``<script>`` or a
+    comment is shown, not run or hidden); the characters of inline markup are
+    backslash-escaped (emphasis ``*`` ``_``, links and images ``[`` ``]``,
+    code spans, table cells ``|``, strikethrough ``~``, the backslash); a
+    block marker at the start (``-``, ``+``, ``=``, ``#``, ``1.``) is escaped;
+    line breaks become spaces, so a value never starts a new block or table
+    row. With *code* (inside a code span, where backslashes are literal) only
+    backticks and line breaks are removed.
+
+    >>> print(escape_markdown("<b>Jane</b> *Doe* [x](http://e.org) | 1"))
+    &lt;b&gt;Jane&lt;/b&gt; \*Doe\* \[x\](http://e.org) \| 1
+    >>> print(escape_markdown("# Jo\n- Li"))
+    \# Jo - Li
+    >>> escape_markdown("phq9.item9-invalid (fail closed)"), escape_markdown(12.5)
+    ('phq9.item9-invalid (fail closed)', '12.5')
+    >>> print(escape_markdown("1. Jo"), escape_markdown("---"), escape_markdown("-1"))
+    1\. Jo \--- -1
+    >>> escape_markdown("a`b", code=True)
+    'ab'
+    """
+    text = " ".join(str(value).splitlines())
+    if code:
+        return text.replace("`", "")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_BLOCK.sub(_escape_block, text, count=1)
+
+
+def _escape_block(m: re.Match[str]) -> str:
+    marker = m.group(2)
+    if marker[0].isdigit():
+        return f"{m.group(1)}{marker[:-1]}\\{marker[-1]}"
+    return f"{m.group(1)}\\{marker}"
 
 
 def render(
@@ -70,6 +114,7 @@ def render(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["md"] = escape_markdown
     name = "report.html.j2" if format == "html" else "report.md.j2"
     ctx = build_context(report, identifying=identifying)
     return env.get_template(name).render(**ctx)

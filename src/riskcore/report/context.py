@@ -235,7 +235,7 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
 
     incomplete = list(report.assessment.incomplete_reasons)
     incomplete += [f.summary() for f in report.register.failures]
-    incomplete += [f.summary() for f in report.obligations.failures]
+    incomplete += list(report.obligations.incomplete_reasons)
     # Numbers, not items: every number is either sourced or illustrative
     # (riskcore.catalog.labels owns the rule); responses count too.
     cat = report.catalog

@@ -22,9 +22,10 @@
      direction the spec declares: reverse keying and a negative transform slope
      flip it);
    * too many missing items give ``value=None``, never a low number;
-   * **invalid** answers raise riskcore's errors (an
-     :class:`~riskcore.errors.InstrumentError`, recorded as a failure by
-     :func:`riskcore.assess`), never a score;
+   * an **invalid** answer invalidates its item, not the response (issue 14):
+     the scales holding it are not complete (a ``missing_reason`` names the
+     item), and every critical flag the engine raises (an invalid critical
+     item's flag included) is kept; raising loses them;
    * ``riskcore_risk_factors`` returns factors about the subject, only on the
      threats ``AssessorInfo.threats`` declares;
    * **fairness**: changing only protected attributes (culture, ethnicity,
@@ -50,7 +51,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from riskcore.errors import CatalogError, PluginError, RiskcoreError
+from riskcore.errors import CatalogError, PluginError
 from riskcore.instruments import InstrumentResult, InstrumentSpec, score_items
 from riskcore.model import (
     GUARDED_CATEGORIES,
@@ -569,8 +570,8 @@ class _Checker:
         j = ex.bump % len(plan.ids)
         k = plan.ids[j]
         code = resp.items[k]
-        if code is None or code >= plan.hi[j]:
-            return
+        if not isinstance(code, int | float) or code >= plan.hi[j]:
+            return  # unanswered (or invalid): nothing to bump
         bumped = attrs.evolve(resp, items={**resp.items, k: code + 1})
         others = [r for r in ex.responses if r is not resp]
         case = ex.case(*others, bumped)
@@ -639,26 +640,39 @@ class _Checker:
         subject = case.subject(resp.subject)
         got = self.assess(subject, case, _response_text(resp))
         if isinstance(got, BaseException):
-            if not isinstance(got, RiskcoreError):
-                self.sink.add(
-                    "invalid-input",
-                    f"riskcore_assess raised {type(got).__name__} ({got}) for "
-                    f"{_response_text(resp)}: raise riskcore.errors.InstrumentError "
-                    "naming the instrument and the item (InstrumentSpec.score does)",
-                    key=f"invalid-type-{spec.id}",
-                )
+            self.sink.add(
+                "invalid-input",
+                f"riskcore_assess raised {type(got).__name__} for "
+                f"{_response_text(resp)}: an invalid answer invalidates its item, "
+                "not the response (issue 14): score the rest under the missing-data "
+                "rule, mark the scale incomplete and keep the critical flags "
+                "(InstrumentSpec.to_scores does this); raising loses them",
+                key=f"invalid-raise-{spec.id}",
+            )
             return
-        for s in got:
-            if s.instrument == spec.id and s.value is not None:
+        engine = spec.score(resp)
+        mine = [s for s in got if s.instrument == spec.id]
+        for s in mine:
+            if s.complete and engine.missing.get(s.scale) is not None:
                 self.sink.add(
                     "invalid-input",
-                    f"riskcore_assess returned {spec.id}.{s.scale} = {s.value:g} "
-                    f"for the invalid {_response_text(resp)}: reject answers "
-                    "outside an item's range, non-integer codes and unknown items "
-                    "with riskcore.errors.InstrumentError, never score them",
+                    f"riskcore_assess returned {spec.id}.{s.scale} as complete "
+                    f"for the invalid {_response_text(resp)}: a scale scored "
+                    "around an invalid answer needs a missing_reason naming the "
+                    "item (spec.to_scores(response, subject.KIND) does this)",
                     key=f"invalid-scored-{spec.id}",
                 )
                 return
+        raised = {f.code for s in mine for f in s.flags}
+        lost = [f.code for f in engine.flags if f.critical and f.code not in raised]
+        if lost:
+            self.sink.add(
+                "invalid-input",
+                f"riskcore_assess dropped the critical flag(s) {', '.join(lost)} "
+                f"for the invalid {_response_text(resp)}: an invalid critical "
+                "item is read as its worst plausible answer and flagged",
+                key=f"invalid-flags-{spec.id}",
+            )
 
 
 # ----------------------------------------------------------------- public API

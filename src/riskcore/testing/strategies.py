@@ -139,23 +139,21 @@ def responses_with_missing(
 def invalid_responses(
     spec: InstrumentSpec, *, subject: str = "c-1"
 ) -> st.SearchStrategy[InstrumentResponse]:
-    """Responses with one answer riskcore must reject with an ``InstrumentError``.
+    """Responses with one invalid answer: the engine marks that item invalid.
 
     The bad answer is a code just outside the item's range (or far outside), a
     non-integral number inside the range, or an answer to an item the instrument
-    does not have.
+    does not have. Since issue 14 an invalid answer invalidates its item, not
+    the response: :func:`~riskcore.instruments.score_items` lists it in
+    ``invalid`` and the result is not complete.
 
-    >>> from riskcore.errors import InstrumentError
     >>> from riskcore.instruments import InstrumentSpec, uniform_items
     >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(2, 0, 3))
     >>> from hypothesis import given
     >>> @given(invalid_responses(spec))
     ... def t(r):
-    ...     try:
-    ...         spec.score(r)
-    ...     except InstrumentError:
-    ...         return
-    ...     raise AssertionError("accepted")
+    ...     result = spec.score(r)
+    ...     assert result.invalid and not result.complete
     >>> t()
     """
     by_id = {i.id: i for i in spec.items}

@@ -8,10 +8,22 @@ from __future__ import annotations
 
 from riskcore import hookimpl
 from riskcore.model import Case
-from riskcore.model.obligations import Obligation
-from riskcore_colorado.rules import JURISDICTION, duty_to_warn
+from riskcore.model.obligations import JurisdictionInfo, Obligation
+from riskcore_colorado.rules import JURISDICTION, OBSERVATION, duty_to_warn
 
-__all__ = ["riskcore_obligations"]
+__all__ = ["riskcore_jurisdiction_info", "riskcore_obligations"]
+
+
+@hookimpl(optionalhook=True)
+def riskcore_jurisdiction_info() -> JurisdictionInfo:
+    """Colorado (``US-CO``), read from ``threat-communicated`` observations.
+
+    >>> riskcore_jurisdiction_info().jurisdictions
+    ('US-CO',)
+
+    .. versionadded:: 0.2
+    """
+    return JurisdictionInfo(jurisdictions=(JURISDICTION,), observations=(OBSERVATION,))
 
 
 @hookimpl

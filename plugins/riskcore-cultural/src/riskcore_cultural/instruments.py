@@ -24,7 +24,7 @@ Language matching compares primary language subtags case-insensitively (BCP 47:
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from riskcore.errors import InstrumentError
@@ -129,7 +129,7 @@ def shares_language(client: Iterable[str], clinician: Iterable[str]) -> bool | N
     return not a.isdisjoint(b)
 
 
-def check_chs_items(items: dict[str, int | float | None], respondent: str) -> int:
+def check_chs_items(items: Mapping[str, object], respondent: str) -> int:
     """Validate stored CHS answers and return how many items are answered.
 
     Raises

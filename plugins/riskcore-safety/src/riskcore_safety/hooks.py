@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from riskcore import hookimpl
-from riskcore.instruments import InstrumentSpec, Reach
+from riskcore.instruments import InstrumentSpec, Reach, valid_answers
 from riskcore.model import (
     AssessorInfo,
     Case,
@@ -155,7 +155,8 @@ def _aggression_score(subject: Subject, r: InstrumentResponse) -> Score:
     unanswered (then ``aggression.high`` is added here).
     """
     [total] = AGGRESSION.to_scores(r, subject.KIND)
-    threats = any(f.code == AGGRESSION_HIGH_FLAG.code for f in total.flags)
+    # Threats made, or its answer invalid (the worst plausible answer counts).
+    threats = any(f.code in _THREATS_CODES for f in total.flags)
     present = list(r.items.values()).count(1)
     if not threats and present < AGGRESSION_HIGH_COUNT:
         return total  # the spec's band stands
@@ -213,14 +214,14 @@ def _aggression_finding(
     score = _aggression_score(subject, response)
     if score.band == "high":
         return "high", "aggression screen high (not validated)"
-    if score.value is not None:
+    if score.complete:
         if score.band == "elevated":
             return "elevated", "aggression screen elevated (1-2 factors; not validated)"
         return None
     reach = AGGRESSION.reach(response.items, subject=subject.id)
     if reach.could_reach("high"):
         return "high", f"{reach.reason('high')} (not validated)"
-    if response.items.get(_THREATS_ITEM) is None:
+    if valid_answers(AGGRESSION, response.items)[0][_THREATS_ITEM] is None:
         return "high", (
             "aggression screen incomplete: 'threats made' unanswered, read as yes, "
             "so high (fail closed; not validated)"
@@ -229,6 +230,10 @@ def _aggression_finding(
 
 
 _THREATS_ITEM = "threats-made"
+_THREATS_CODES = (
+    AGGRESSION_HIGH_FLAG.code,
+    *(c.invalid_flag.code for c in AGGRESSION.critical if c.item == _THREATS_ITEM),
+)
 
 
 def _staff_factors(subject: Professional, case: Case) -> list[RiskFactor]:
@@ -441,9 +446,18 @@ def riskcore_risk_factors(
             "phq9.total",
             _PHQ9_ITEM9_SOURCE,
         )
+    elif "phq9.item9-invalid" in codes:
+        add(
+            "client-self-harm",
+            PHQ9_ITEM9_ODDS_RATIO,
+            "PHQ-9 item 9 answer invalid: counted as endorsed (worst plausible "
+            "answer; fail closed)",
+            "phq9.total",
+            _PHQ9_ITEM9_SOURCE,
+        )
     if phq is not None and phq.band in PHQ9_SELF_HARM_BANDS:
         add("client-self-harm", 1.5, "PHQ-9 total 15 or more", "phq9.total")
-    elif phq is not None and phq.value is None:
+    elif phq is not None and not phq.complete:
         reach = _phq9_reach(subject, case)
         band = next(
             (b for b in PHQ9_SELF_HARM_BANDS if reach and reach.could_reach(b)), None

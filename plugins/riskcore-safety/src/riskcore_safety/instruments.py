@@ -12,11 +12,11 @@ rule-based instruments; see the README).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, cast
 
 from attrs import frozen
 
-from riskcore.errors import InstrumentError
+from riskcore.errors import shown
 from riskcore.instruments import (
     Band,
     CriticalItem,
@@ -24,6 +24,7 @@ from riskcore.instruments import (
     Item,
     Loinc,
     Reliability,
+    answer_problem,
     uniform_items,
 )
 from riskcore.model import Flag, FlagLevel, Source
@@ -35,6 +36,7 @@ __all__ = [
     "CSSRS_ID",
     "CSSRS_INCOMPLETE",
     "CSSRS_ITEMS",
+    "CSSRS_ITEM_INVALID",
     "CSSRS_LEVELS",
     "CSSRS_LOOKBACK_DAYS",
     "GAD7",
@@ -74,6 +76,7 @@ PHQ9: Final = InstrumentSpec(
             message="PHQ-9 item 9 (thoughts of death or self-harm) endorsed",
             escalation="same-day suicide risk assessment by a clinician",
             unanswered_code="phq9.item9-unanswered",
+            invalid_code="phq9.item9-invalid",
             unanswered_message=(
                 "PHQ-9 item 9 unanswered: ask about thoughts of death or self-harm; "
                 "never read as 'no'"
@@ -283,38 +286,60 @@ class CssrsTriage:
         return not self.problems
 
 
+CSSRS_ITEM_INVALID: Final = Flag(
+    code="cssrs.item-invalid",
+    level=FlagLevel.CRITICAL,
+    message=(
+        "C-SSRS screener: an answer is not 0 (no) or 1 (yes), or names no "
+        "question of the screener: read as the worst plausible answer (fail "
+        "closed); the value is not shown"
+    ),
+    escalation="ask the question again now; until it is answered, act on the worst answer",
+)
+"""An invalid answer (or an unknown question id): every C-SSRS question is
+critical, so an invalid one is read as yes where yes is possible (issue 14).
+
+.. versionadded:: 0.2
+"""
+
 _UNANSWERED: Final[dict[str, int | None]] = dict.fromkeys(CSSRS_ITEMS)
 
 
 def _answers(
-    items: Mapping[str, int | float | None], respondent: str
-) -> dict[str, int | None]:
+    items: Mapping[str, object], respondent: str
+) -> tuple[dict[str, int | None], list[str]]:
+    """The answers (an invalid one as unanswered) and the invalid questions'
+    problems (the kind, never the value)."""
     out = _UNANSWERED.copy()
+    invalid: list[str] = []
     for key, value in items.items():
         if key not in out:
-            raise InstrumentError(
-                f"{CSSRS_ID}: respondent {respondent}: item {key}: is not an item of this instrument"
+            invalid.append(
+                f"question {_shown_id(key)} is not a question of the screener"
             )
+            continue
         if value is None:
             continue
-        if isinstance(value, bool) or value != value or value not in (0, 1):
-            raise InstrumentError(
-                f"{CSSRS_ID}: respondent {respondent}: item {key}: {value!r} is not 0 (no) or 1 (yes)"
-            )
-        out[key] = int(value)
-    return out
+        why = answer_problem(value, 0, 1)
+        if why is not None:
+            invalid.append(f"question {key} invalid ({why}): counted as unanswered")
+            continue
+        out[key] = int(cast("float", value))
+    return out, invalid
 
 
-def triage_cssrs(
-    items: Mapping[str, int | float | None], respondent: str
-) -> CssrsTriage:
+def _shown_id(key: object) -> str:
+    text = shown(key)
+    return text[1:-1] if text.startswith("'") else text
+
+
+def triage_cssrs(items: Mapping[str, object], respondent: str) -> CssrsTriage:
     """Apply the C-SSRS screener's skip logic and triage rules.
 
-    Raises
-    ------
-    InstrumentError
-        For an unknown question id or an answer other than 0/1, naming the
-        instrument, the respondent and the item.
+    An answer other than 0/1 (or an unknown question id) invalidates that
+    question, never the screener (issue 14): it counts as unanswered, so the
+    screener is incomplete, the worst plausible answer counts for
+    ``plausible``, and the critical ``cssrs.item-invalid`` flag is raised.
 
     Examples
     --------
@@ -329,17 +354,22 @@ def triage_cssrs(
     ('high', ['cssrs.high-risk', 'cssrs.6b-unanswered', 'cssrs.incomplete'])
     >>> triage_cssrs({"1": 0, "2": 0}, "c-1").plausible  # Q6 unanswered
     'high'
+    >>> t = triage_cssrs({"1": 0, "2": 0, "6": 7}, "c-1")  # Q6 invalid
+    >>> t.plausible, [f.code for f in t.flags]
+    ('high', ['cssrs.incomplete', 'cssrs.item-invalid'])
     """
-    a = _answers(items, respondent)
+    a, invalid = _answers(items, respondent)
     required: tuple[str, ...] = ("1", "2", "6")
     if a["2"] == 1:
         required += ("3", "4", "5")
     if a["6"] == 1:
         required += ("6b",)
     problems: list[str] = []
+    bad = {p.split()[1] for p in invalid}
     for q in required:
-        if a[q] is None:
+        if a[q] is None and q not in bad:
             problems.append(f"question {q} unanswered")
+    problems += invalid
     if a["2"] == 0:
         for q in ("3", "4", "5"):
             if a[q] is not None:
@@ -363,6 +393,8 @@ def triage_cssrs(
         flags += (CSSRS_6B_UNANSWERED,)
     if problems:
         flags += (CSSRS_INCOMPLETE,)
+    if invalid:
+        flags += (CSSRS_ITEM_INVALID,)
     return CssrsTriage(
         level=level,
         problems=tuple(problems),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from riskcore import hookimpl
-from riskcore.instruments import InstrumentSpec
+from riskcore.instruments import InstrumentSpec, valid_answers
 from riskcore.model import (
     AssessorInfo,
     Case,
@@ -96,7 +96,13 @@ def _pcl5(subject: Subject, r: InstrumentResponse) -> list[Score]:
         )
     )
     scores.append(
-        _binary(subject, "provisional-ptsd", pcl5_provisional_ptsd(r.items), why)
+        _binary(
+            subject,
+            "provisional-ptsd",
+            # An invalid answer counts as unanswered (issue 14): the rule is unknown.
+            pcl5_provisional_ptsd(valid_answers(PCL5, r.items)[0]),
+            why,
+        )
     )
     return scores
 

@@ -7,12 +7,12 @@ Cheap to import: riskcore's model and instrument specs only (no numpy).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 
 from riskcore import hookimpl
-from riskcore.instruments import InstrumentSpec, Reach
+from riskcore.instruments import InstrumentSpec, Reach, valid_answers
 from riskcore.model import (
     AssessorInfo,
     Case,
@@ -105,13 +105,14 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     for r in case.history(subject.id, _IDS):  # oldest first
         scores = _BY_ID[r.instrument].to_scores(r, subject.KIND)
         if r.instrument == WHO5.id:
-            scores = _who5_item_rule(scores, r.items)
+            # An invalid answer counts as unanswered (issue 14).
+            scores = _who5_item_rule(scores, valid_answers(WHO5, r.items)[0])
         out += scores
     return out
 
 
 def _who5_item_rule(
-    scores: list[Score], items: dict[str, int | float | None]
+    scores: list[Score], items: Mapping[str, int | float | None]
 ) -> list[Score]:
     """Add the WHO-5 flag for an item answered 0 or 1 (the rule's second half;
     the first, raw < 13, is raised by the band), once, on the first score."""
