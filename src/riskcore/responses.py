@@ -49,6 +49,7 @@ __all__ = [
     "DEFAULT_MIN_LEVEL",
     "LEVEL_ORDER",
     "arm",
+    "most_urgent_first",
     "parse_observation_trigger",
     "required_responses",
 ]
@@ -272,3 +273,35 @@ def required_responses(
             )
     out.sort(key=lambda pair: pair[0])
     return tuple(a for _, a in out)
+
+
+def most_urgent_first(
+    armed: Iterable[ArmedResponse], catalog: Catalog
+) -> tuple[ArmedResponse, ...]:
+    """*armed* in the order people must act: emergency, urgent, routine.
+
+    Then by time to act and catalog order; the sort is stable, so subjects keep
+    the order they came in. This is the order :func:`arm` and
+    :func:`required_responses` give each of their own results; use it to merge
+    the two.
+
+    Examples
+    --------
+    >>> cat = Catalog(responses=[
+    ...     Response(id="debrief", name="Debrief", escalation=Escalation.ROUTINE),
+    ...     Response(id="emergency", name="Emergency", escalation=Escalation.EMERGENCY)])
+    >>> got = most_urgent_first([ArmedResponse(response="debrief", subject="c-1"),
+    ...                          ArmedResponse(response="emergency", subject="t-1")], cat)
+    >>> [a.response for a in got]
+    ['emergency', 'debrief']
+    """
+    by_id = {r.id: (k, r) for k, r in enumerate(catalog.responses)}
+    unknown = (len(by_id), None)
+
+    def key(a: ArmedResponse) -> tuple[int, float, int]:
+        k, r = by_id.get(a.response, unknown)
+        if r is None:
+            return (len(_URGENCY), a.time_to_act_hours, k)
+        return (_URGENCY[r.escalation], a.time_to_act_hours, k)
+
+    return tuple(sorted(armed, key=key))

@@ -28,7 +28,7 @@ from riskcore.model.obligations import Obligations
 from riskcore.model.risk import RiskRegister
 from riskcore.obligations import evaluate
 from riskcore.plugins import PluginManager, PluginRecord, get_plugin_manager
-from riskcore.responses import arm, required_responses
+from riskcore.responses import arm, most_urgent_first, required_responses
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -187,8 +187,10 @@ def build_plan(
     say("arming responses")
     levels = {(r.threat, r.subject): r.level for r in inherent.risks}
     order = [lv.name for lv in inherent.matrix.levels]
-    armed = list(arm(catalog, assessment, case, levels=levels, order=order))
-    armed += required_responses(inherent, catalog, armed)
+    triggered = arm(catalog, assessment, case, levels=levels, order=order)
+    armed = most_urgent_first(
+        (*triggered, *required_responses(inherent, catalog, triggered)), catalog
+    )
     money = budget if budget is not None else case.budget
     say("planning mitigations")
     kwargs: dict[str, Any] = {"frontier": frontier, "armed": armed}
