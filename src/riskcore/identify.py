@@ -31,7 +31,7 @@ from riskcore.model.case import Case
 from riskcore.model.catalog import Catalog, EffectTarget, Response, Threat
 from riskcore.model.distributions import Param, mean_of
 from riskcore.model.factors import RiskFactor
-from riskcore.model.plan import ArmedResponse
+from riskcore.model.plan import ArmedResponse, armed_pairs
 from riskcore.model.risk import (
     AppliedFactor,
     Layer,
@@ -502,31 +502,6 @@ gives); ``subject=None`` names no subject and is credited nowhere, as in the
 planner."""
 
 
-def _armed_pairs(
-    responses: Iterable[ResponseArming],
-) -> tuple[tuple[str, str | None], ...]:
-    out: dict[tuple[str, str | None], None] = {}
-    for i, item in enumerate(responses):
-        r: object = item
-        if isinstance(r, ArmedResponse):
-            out[(r.response, r.subject)] = None
-        elif (
-            isinstance(r, tuple)
-            and len(r) == 2
-            and isinstance(r[0], str)
-            and (r[1] is None or isinstance(r[1], str))
-        ):
-            out[(r[0], r[1])] = None
-        else:
-            raise FieldError(
-                f"responses[{i}]",
-                r if isinstance(r, str) else type(r).__name__,
-                "is not an ArmedResponse or a (response, subject) pair: a response "
-                "is credited only to the subject it was armed for",
-            )
-    return tuple(out)
-
-
 def apply_controls(
     register: RiskRegister,
     catalog: Catalog,
@@ -594,7 +569,7 @@ def apply_controls(
 
     mids = tuple(dict.fromkeys(mitigations))
     placed = tuple(dict.fromkeys(in_place))
-    pairs = _armed_pairs(responses)
+    pairs = armed_pairs(responses)
     mit = {m.id: m for m in catalog.mitigations}
     resp = {r.id: r for r in catalog.responses}
     for name, ids in (("mitigations", mids), ("in_place", placed)):

@@ -64,8 +64,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from attrs import field, frozen
 
 from riskcore import calculus
-from riskcore.errors import GraphError, PlanError
-from riskcore.model.plan import ArmedResponse, Plan, PlanItem
+from riskcore.errors import FieldError, GraphError, PlanError
+from riskcore.model.plan import ArmedResponse, Plan, PlanItem, armed_pairs
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -113,23 +113,15 @@ def _resps(v: Iterable[ResponseSpec]) -> tuple[ResponseSpec, ...]:
 
 
 def _armed(v: Iterable[Any]) -> tuple[tuple[str, str | None], ...]:
-    """``(response, subject)`` pairs, from pairs or objects with ``.response``/``.subject``.
+    """:func:`riskcore.model.plan.armed_pairs`, failing with a :class:`PlanError`.
 
     >>> _armed([("safety-plan", "c-01"), ("safety-plan", "c-01"), ("debrief", None)])
     (('safety-plan', 'c-01'), ('debrief', None))
     """
-    out: list[tuple[str, str | None]] = []
-    for a in v:
-        if isinstance(a, str):
-            raise PlanError(
-                f"armed response {a!r} has no subject: give (response, subject) pairs"
-            )
-        if hasattr(a, "response"):
-            rid, subject = a.response, getattr(a, "subject", None)
-        else:
-            rid, subject = a
-        out.append((str(rid), None if subject is None else str(subject)))
-    return tuple(dict.fromkeys(out))
+    try:
+        return armed_pairs(v, field="armed")
+    except FieldError as exc:
+        raise PlanError(str(exc)) from None
 
 
 Method = Literal["auto", "exact", "heuristic"]

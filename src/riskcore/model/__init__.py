@@ -52,7 +52,7 @@ from riskcore.model.obligations import (
     ObligationStatus,
 )
 from riskcore.model.observations import InstrumentResponse, InvalidAnswer, Observation
-from riskcore.model.plan import ArmedResponse, Plan, PlanItem
+from riskcore.model.plan import ArmedResponse, Plan, PlanItem, armed_pairs
 from riskcore.model.risk import (
     DEFAULT_MATRIX,
     AppliedFactor,
@@ -137,5 +137,6 @@ __all__ = [
     "Triangular",
     "Trigger",
     "Uniform",
+    "armed_pairs",
     "mean_of",
 ]

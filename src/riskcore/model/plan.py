@@ -5,13 +5,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from attrs import field, frozen
 
+from riskcore.errors import FieldError
 from riskcore.model._fields import ident, nonneg, text, to_tuple
 
-__all__ = ["ArmedResponse", "Plan", "PlanItem"]
+__all__ = ["ArmedResponse", "Plan", "PlanItem", "armed_pairs"]
 
 
 @frozen(kw_only=True)
@@ -57,3 +59,46 @@ class Plan:
     """Expected harm with the plan in place, if computed."""
     optimality_gap: float | None = field(default=None)
     """Relative gap to the best known bound of the planner's objective."""
+
+
+def armed_pairs(
+    items: Iterable[object], *, field: str = "responses"
+) -> tuple[tuple[str, str | None], ...]:
+    """``(response, subject)`` pairs, in order and without repeats: the one reading
+    of "which response is armed for whom" that the register and the planner share.
+
+    An item is an :class:`ArmedResponse`, any object with ``.response`` and
+    ``.subject``, or a ``(response, subject)`` pair. A bare response id is
+    refused: a response is credited only to the subject it was armed for.
+
+    Examples
+    --------
+    >>> armed_pairs([("safety-plan", "c-01"), ArmedResponse(response="safety-plan",
+    ...              subject="c-01"), ("debrief", None)])
+    (('safety-plan', 'c-01'), ('debrief', None))
+    >>> armed_pairs(["safety-plan"])
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.FieldError: responses[0]: 'safety-plan' has no subject: give an ArmedResponse or a (response, subject) pair; a response is credited only to the subject it was armed for
+    """
+    out: dict[tuple[str, str | None], None] = {}
+    for i, item in enumerate(items):
+        if hasattr(item, "response") and hasattr(item, "subject"):
+            pair: object = (item.response, item.subject)
+        else:
+            pair = item
+        if (
+            isinstance(pair, tuple)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and (pair[1] is None or isinstance(pair[1], str))
+        ):
+            out[(pair[0], pair[1])] = None
+            continue
+        raise FieldError(
+            f"{field}[{i}]",
+            item if isinstance(item, str) else type(item).__name__,
+            "has no subject: give an ArmedResponse or a (response, subject) pair; "
+            "a response is credited only to the subject it was armed for",
+        )
+    return tuple(out)
