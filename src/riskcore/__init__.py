@@ -18,6 +18,7 @@ matplotlib, jinja2) are imported only by the functions that need them.
 from typing import TYPE_CHECKING, Any
 
 from riskcore import instruments
+from riskcore._version import __version__
 from riskcore.assess import assess
 from riskcore.catalog import default_catalog
 from riskcore.display import set_options
@@ -40,9 +41,6 @@ from riskcore.obligations import evaluate as evaluate_obligations
 from riskcore.plugins import PluginManager, get_plugin_manager
 from riskcore.responses import arm
 from riskcore.workflow import PlanReport, build_plan
-
-__version__ = "0.1.0"
-
 
 if TYPE_CHECKING:
     from riskcore.planner import plan

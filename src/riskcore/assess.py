@@ -33,7 +33,7 @@ __all__ = ["assess", "assessor_infos", "score_problem"]
 
 @functools.cache
 def _version() -> str:
-    from riskcore import __version__
+    from riskcore._version import __version__
 
     return __version__
 

@@ -40,7 +40,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from riskcore.report.context import _PALETTE, _colours
+from riskcore.palette import PALETTE as _PALETTE
+from riskcore.palette import level_colours as _colours
 
 if TYPE_CHECKING:
     import types

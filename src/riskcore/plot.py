@@ -33,7 +33,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from riskcore.report.context import _PALETTE, _colours
+from riskcore.palette import PALETTE as _PALETTE
+from riskcore.palette import level_colours as _colours
 
 if TYPE_CHECKING:
     import networkx as nx

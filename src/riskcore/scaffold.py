@@ -77,7 +77,7 @@ def plugin_names(name: str) -> dict[str, str]:
 
 
 def _riskcore_version() -> str:
-    from riskcore import __version__
+    from riskcore._version import __version__
 
     return __version__
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from riskcore.catalog.labels import Item, label, numbers
 from riskcore.model.obligations import ObligationStatus
+from riskcore.palette import level_colours as _colours
 
 if TYPE_CHECKING:
     from riskcore.model.risk import Risk
@@ -32,12 +33,6 @@ DISCLAIMER = (
 
 FLAG_FALLBACK = "a clinician's direct assessment today"
 """The instruction shown for a critical flag whose instrument gives none."""
-
-_PALETTE = ["#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#6a1b9a", "#37474f"]
-
-
-def _colours(levels: list[str]) -> dict[str, str]:
-    return {name: _PALETTE[min(i, len(_PALETTE) - 1)] for i, name in enumerate(levels)}
 
 
 def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str, Any]:
