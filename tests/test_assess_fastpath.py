@@ -756,8 +756,8 @@ def test_records_and_failures_are_cached_until_a_plugin_changes():
     assert [r.name for r in pm.records()] == ["a"]
     failures = pm.failures
     assert pm.failures is failures == ()
-    sorted_before = pm._records_sorted()
-    assert pm._records_sorted() is sorted_before
+    sorted_before = pm.sorted_records()
+    assert pm.sorted_records() is sorted_before
     pm.register(A(), name="b")
     assert [r.name for r in pm.records()] == ["a", "b"]
     pm._fail("c", "ImportError: no", "riskcore-c", "1.0", "c")

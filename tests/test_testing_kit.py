@@ -299,7 +299,11 @@ def test_instrument_problems_are_listed() -> None:
     ("result", "expected"),
     [
         ("raise", "riskcore_instruments raised KeyError"),
-        (5, "riskcore_instruments returned a int: return a list of InstrumentSpec"),
+        (
+            5,
+            "riskcore_instruments returned int, expected an iterable of "
+            "InstrumentSpec: return a list of InstrumentSpec",
+        ),
     ],
 )
 def test_instruments_hook_must_return_specs(result: Any, expected: str) -> None:
@@ -326,8 +330,8 @@ def test_score_about_another_subject() -> None:
 
     msg = check(Other()).by_check("subject")[0].message
     assert msg == (
-        "riskcore_assess returned a Score about subject 'x' while assessing 'c-1': "
-        "return only scores about the subject you were given"
+        "riskcore_assess returned a score about another subject while assessing "
+        "client 'c-1': return only scores about the subject you were given"
     )
 
 
@@ -342,7 +346,7 @@ def test_wrong_kind_and_wrong_types() -> None:
 
     report = check(Kinds())
     assert "set subject_kind=subject.KIND" in report.by_check("subject")[0].message
-    assert "returned a str while assessing practice 'p'" in (
+    assert "returned a str, expected Score while assessing practice 'p'" in (
         report.by_check("result")[0].message
     )
 
@@ -351,7 +355,7 @@ def test_wrong_kind_and_wrong_types() -> None:
         def riskcore_assess(self, subject: Any, case: Case) -> Any:
             return 3
 
-    assert "riskcore_assess returned a int while assessing" in (
+    assert "riskcore_assess returned int, expected an iterable of Score while" in (
         check(NotIterable()).by_check("result")[0].message
     )
 
@@ -517,20 +521,33 @@ def test_factor_problems() -> None:
             ]
 
     report = check(Factors())
-    assert "on threat 'burnout', which AssessorInfo.threats does not declare" in (
-        report.by_check("threats")[0].message
+    threats = [f.message for f in report.by_check("threats")]
+    # production rejects a factor on a threat of another scope: so does the kit
+    assert threats[0].startswith(
+        "riskcore_risk_factors returned a factor on threat 'burnout', which has "
+        "no risk for a practice, for practice 'p'"
     )
-    assert "a factor about subject 'x' while given 'p'" in (
+    assert (
+        "on threat 'burnout', which AssessorInfo.threats does not declare"
+        in (threats[1])
+    )
+    assert "a factor about another subject for practice 'p'" in (
         report.by_check("subject")[0].message
     )
-    assert "returned a str for practice 'p'" in report.by_check("result")[0].message
+    assert "returned a str, expected RiskFactor for practice 'p'" in (
+        report.by_check("result")[0].message
+    )
 
 
 @pytest.mark.parametrize(
     ("result", "expected"),
     [
         ("raise", "riskcore_risk_factors raised ValueError (no)"),
-        (7, "riskcore_risk_factors returned a int for practice 'p'"),
+        (
+            7,
+            "riskcore_risk_factors returned int, expected an iterable of "
+            "RiskFactor for practice 'p'",
+        ),
     ],
 )
 def test_factor_hook_failures(result: Any, expected: str) -> None:
@@ -633,7 +650,7 @@ def test_assert_conforms_raises_with_every_finding() -> None:
         assert_conforms(Other(), examples=5)
     text = str(info.value)
     assert text.startswith("riskcore plugin 'toy' does not conform: 2 problems\n")
-    assert "\n  - [subject] riskcore_assess returned a Score about subject 'x'" in text
+    assert "\n  - [subject] riskcore_assess returned a score about another" in text
 
 
 def test_findings_are_in_check_order() -> None:

@@ -6,12 +6,12 @@
 from __future__ import annotations
 
 import functools
-import math
 import operator
 import weakref
-from collections.abc import Iterable
 
 from riskcore.errors import AssessmentError
+from riskcore.hookresults import ResultProblem, finite_score, result_items
+from riskcore.hookresults import score_problem as _score_problem
 from riskcore.model import (
     Assessment,
     AssessorFailure,
@@ -25,7 +25,6 @@ from riskcore.plugins import (
     PluginRecord,
     failure_detail,
     get_plugin_manager,
-    readonly_case,
 )
 
 __all__ = ["assess", "assessor_infos", "score_problem"]
@@ -56,7 +55,7 @@ _INFOS: weakref.WeakKeyDictionary[
 def _infos(pm: PluginManager) -> dict[str, AssessorInfo]:
     # The hook is "called once" (see the hookspec): cache the answers per manager
     # for as long as the same implementations are registered (the same plan).
-    plan = pm._plan("riskcore_assessor_info")
+    plan = pm.hook_state("riskcore_assessor_info")
     cached = _INFOS.get(pm)
     if cached is not None and cached[0] is plan:
         return cached[1]
@@ -128,37 +127,9 @@ def assess(
     scores: list[Score] = []
     scored: dict[str, set[str]] = {}  # by subject, the instruments scored
     subjects = case.subjects()
-    # The implementations are called here rather than through call_each (no
-    # HookOutcome per call, one worker job per plugin for all subjects),
-    # except when call_each must see each call.
-    plan = pm._direct_plan(_HOOK)
-    if plan is None:
-        grid = [
-            [
-                (o.plugin, o.result, o.error)
-                for o in pm.call_each(_HOOK, subject=s, case=case)
-            ]
-            for s in subjects
-        ]
-    else:
-        # Plugins see a read-only view of the case, made once.
-        view = readonly_case(case)
-        grid = [[] for _ in subjects]
-        batches = [
-            (
-                plugin,
-                function,
-                [
-                    (s, view) if full else pick({"subject": s, "case": view})
-                    for s in subjects
-                ],
-            )
-            for plugin, function, _, pick, full in plan
-        ]
-        got = pm.run_guarded(_HOOK, batches)
-        for (plugin, *_), results in zip(plan, got, strict=True):
-            for row, (result, error, _) in zip(grid, results, strict=True):
-                row.append((plugin, result, error))
+    # One hand-over to the plugins' worker for every subject, no HookOutcome
+    # per call: (plugin, result, error) per subject, per plugin.
+    grid = pm.call_grid(_HOOK, [{"subject": s, "case": case} for s in subjects])
     for subject, row in zip(subjects, grid, strict=True):
         sid = subject.id
         done = scored.setdefault(sid, set())  # the instruments scored for sid
@@ -175,7 +146,7 @@ def assess(
                         type(s) is not Score
                         or s.subject != sid
                         or s.plugin != plugin
-                        or not _finite(s)
+                        or not finite_score(s)
                     ):
                         break
                     add(s.instrument)
@@ -255,7 +226,7 @@ def _provenance(
 ) -> tuple[PluginProvenance, ...]:
     # Immutable and the same for every case while the plugins do not change
     # (the same records and infos objects).
-    records = pm._records_sorted()
+    records = pm.sorted_records()
     cached = _PROVENANCE.get(pm)
     if cached is not None and cached[0] is records and cached[1] is infos:
         return cached[2]
@@ -290,42 +261,28 @@ def _take(
     carry the plugin's name; the rest are copied with it (not validated again:
     they were when built, and they are frozen).
     """
-    if result is None:
-        return None
-    if type(result) is not list:  # the usual answer is a list: skip the ABC check
-        if not isinstance(result, Iterable) or isinstance(result, (str, bytes, dict)):
-            return f"returned {type(result).__name__}, expected an iterable of Score"
-        try:
-            result = list(result)
-        except Exception as exc:  # a generator that raises half-way
-            return f"raised {type(exc).__name__} while producing scores"
+    got = result_items(result, "Score", "scores")
+    if isinstance(got, ResultProblem):
+        return got.text
     stamp = False
-    for s in result:
-        problem = score_problem(s, subject)
+    for s in got:
+        problem = _score_problem(s, subject)
         if problem is not None:
-            return problem
+            return problem.text
         if s.plugin != plugin:
             stamp = True
     if stamp:
-        result = [s if s.plugin == plugin else s._stamped(plugin) for s in result]
-    scores += result
-    instruments.update(map(_instrument, result))
+        got = [s if s.plugin == plugin else s._stamped(plugin) for s in got]
+    scores += got
+    instruments.update(map(_instrument, got))
     return None
-
-
-def _finite(s: Score) -> bool:
-    v, lo, hi = s.value, s.minimum, s.maximum
-    return (
-        (v is None or math.isfinite(v))
-        and (lo is None or math.isfinite(lo))
-        and (hi is None or math.isfinite(hi))
-    )
 
 
 def score_problem(s: object, subject: str) -> str | None:
     """What is wrong with *s* as an item of a ``riskcore_assess`` result about
-    *subject*, or ``None``: the one check of a plugin's scores, used by
-    :func:`assess` and the conformance kit.
+    *subject*, or ``None``: the text of
+    :func:`riskcore.hookresults.score_problem`, the one check of a plugin's
+    scores, used by :func:`assess` and the conformance kit.
 
     A score must be a :class:`~riskcore.model.Score` about *subject* with a
     finite value, minimum and maximum (``inf`` or ``NaN`` would be written as
@@ -344,10 +301,5 @@ def score_problem(s: object, subject: str) -> str | None:
     >>> score_problem(3, "c-1")
     'returned a int, expected Score'
     """
-    if type(s) is not Score and not isinstance(s, Score):
-        return f"returned a {type(s).__name__}, expected Score"
-    if s.subject != subject:
-        return "returned a score about another subject"
-    if not _finite(s):
-        return "returned a score with a non-finite value, minimum or maximum"
-    return None
+    problem = _score_problem(s, subject)
+    return None if problem is None else problem.text

@@ -26,6 +26,7 @@ from riskcore import calculus
 from riskcore.catalog.labels import label
 from riskcore.errors import AssessmentError, FieldError, PluginError
 from riskcore.evidence import observation_factors
+from riskcore.hookresults import ResultProblem, check_factors
 from riskcore.model.assessment import Assessment, AssessorFailure
 from riskcore.model.case import Case
 from riskcore.model.catalog import Catalog, EffectTarget, Response, Threat
@@ -172,26 +173,6 @@ def _subject_incomplete(
     return tuple(everyone), per
 
 
-def _check_factors(result: object, subject: str) -> tuple[list[RiskFactor], str | None]:
-    if result is None:
-        return [], None
-    if not isinstance(result, Iterable) or isinstance(result, (str, bytes, dict)):
-        return (
-            [],
-            f"returned {type(result).__name__}, expected an iterable of RiskFactor",
-        )
-    try:
-        got = list(result)
-    except Exception as exc:
-        return [], f"raised {type(exc).__name__} while producing factors"
-    for f in got:
-        if not isinstance(f, RiskFactor):
-            return [], f"returned a {type(f).__name__}, expected RiskFactor"
-        if f.subject != subject:
-            return [], "returned a factor about another subject"
-    return got, None
-
-
 def identify(
     assessment: Assessment,
     catalog: Catalog,
@@ -299,36 +280,18 @@ def identify(
                     o.error,
                 )
                 continue
-            got, problem = _check_factors(o.result, s.id)
-            if problem is None:
-                for i, f in enumerate(got):
-                    if f.threat not in threats:
-                        problem = f"factor on unknown threat {f.threat!r}"
-                        err = FieldError(
-                            f"{o.plugin}.factors[{i}].threat",
-                            f.threat,
-                            f"is not a threat in the catalog (subject {s.id})",
-                        )
-                    elif (f.threat, s.id) not in keys:
-                        problem = f"factor on threat {f.threat!r}, which has no risk for a {s.KIND.value}"
-                        err = FieldError(
-                            f"{o.plugin}.factors[{i}].threat",
-                            f.threat,
-                            f"has scope {threats[f.threat].scope.value}, not {s.KIND.value} (subject {s.id})",
-                        )
-                    else:
-                        continue
-                    if strict:
-                        raise err
-                    break
-            if problem is not None:
+            # the one check of a plugin's factors, shared with the conformance kit
+            got = check_factors(o.result, s, threats, plugin=o.plugin)
+            if isinstance(got, ResultProblem):
+                if strict and got.error is not None:
+                    raise got.error
                 fail(
                     AssessorFailure(
                         plugin=o.plugin,
                         hook=HOOK,
                         error_type="InvalidResult",
                         subject=s.id,
-                        detail=problem,
+                        detail=got.text,
                         **meta,
                     )
                 )

@@ -499,11 +499,15 @@ class PluginManager:
 
     def records(self) -> list[PluginRecord]:
         """Every plugin seen (active, blocked or failed), sorted by name."""
-        return list(self._records_sorted())
+        return list(self.sorted_records())
 
-    def _records_sorted(self) -> tuple[PluginRecord, ...]:
-        """:meth:`records` as a tuple, the same object until a plugin is
-        registered, unregistered or fails (internal)."""
+    def sorted_records(self) -> tuple[PluginRecord, ...]:
+        """:meth:`records` as a tuple: the same object until a plugin is
+        registered, unregistered or fails, so a caller may cache what it
+        derives from the records on the tuple's identity.
+
+        .. versionadded:: 0.2
+        """
         if self._sorted is None:
             self._sorted = tuple(sorted(self._records.values(), key=_record_name))
         return self._sorted
@@ -517,7 +521,7 @@ class PluginManager:
                     [
                         *(
                             r
-                            for r in self._records_sorted()
+                            for r in self.sorted_records()
                             if r.status is PluginStatus.FAILED
                         ),
                         *self._refused,
@@ -563,6 +567,53 @@ class PluginManager:
         calls = list(calls)
         if self._direct_plan(hook) is None:
             return [list(self.call_each(hook, **kw)) for kw in calls]
+        plan, got = self._direct_calls(hook, calls)
+        return [
+            [_outcome(name, *got[j][i]) for j, (name, *_) in enumerate(plan)]
+            for i in range(len(calls))
+        ]
+
+    def call_grid(
+        self, hook: str, calls: Iterable[Mapping[str, Any]]
+    ) -> list[list[tuple[str, Any, BaseException | None]]]:
+        """:meth:`call_many` as ``(plugin, result, error)`` triples, without a
+        :class:`HookOutcome` per call: the fast path of a caller (such as
+        :func:`riskcore.assess.assess`) that validates the results itself.
+
+        The same calls, guards, timeout and read-only views as
+        :meth:`call_each`; when tracing or when ``call_each`` was replaced (a
+        :class:`~riskcore.testing.HookRecorder`, a subclass), they go through
+        ``call_each``, which then sees each of them.
+
+        .. versionadded:: 0.2
+        """
+        calls = list(calls)
+        if self._direct_plan(hook) is None:
+            return [
+                [(o.plugin, o.result, o.error) for o in self.call_each(hook, **kw)]
+                for kw in calls
+            ]
+        plan, got = self._direct_calls(hook, calls)
+        out: list[list[tuple[str, Any, BaseException | None]]] = [[] for _ in calls]
+        for (name, *_), results in zip(plan, got, strict=True):
+            for row, (result, error, _) in zip(out, results, strict=True):
+                row.append((name, result, error))
+        return out
+
+    def hook_state(self, hook: str) -> object:
+        """A token for the implementations of *hook*: the same object as long
+        as they do not change, so a caller may cache per-hook answers (of a
+        hook called once, such as ``riskcore_assessor_info``) on its identity.
+
+        .. versionadded:: 0.2
+        """
+        return self._plan(hook)
+
+    def _direct_calls(
+        self, hook: str, calls: list[Mapping[str, Any]]
+    ) -> tuple[_CallPlan, list[list[tuple[Any, BaseException | None, float]]]]:
+        """Every implementation of *hook* on every item of *calls*, with one
+        hand-over to the worker: the plan and, per plugin, the results."""
         plan = self._plan(hook)
         views = [{k: _plugin_view(v) for k, v in kw.items()} for kw in calls]
         got = self.run_guarded(
@@ -572,10 +623,7 @@ class PluginManager:
                 for name, function, _, pick, _ in plan
             ],
         )
-        return [
-            [_outcome(name, *got[j][i]) for j, (name, *_) in enumerate(plan)]
-            for i in range(len(calls))
-        ]
+        return plan, got
 
     def run_guarded(
         self,

@@ -52,6 +52,12 @@ import attrs
 from attrs import field, frozen
 
 from riskcore.errors import CatalogError, PluginError
+from riskcore.hookresults import (
+    ResultProblem,
+    factor_problem,
+    result_items,
+    score_problem,
+)
 from riskcore.instruments import InstrumentResult, InstrumentSpec, score_items
 from riskcore.model import (
     GUARDED_CATEGORIES,
@@ -67,6 +73,7 @@ from riskcore.model import (
     Score,
     Subject,
     SubjectKind,
+    Threat,
 )
 from riskcore.plugins import ENTRY_POINT_GROUP, HookOutcome, PluginManager
 
@@ -199,10 +206,17 @@ class _Sink:
         return tuple(sorted(out, key=lambda f: order.get(f.check, len(order))))
 
 
-def _score_problem(s: Score, subject: str) -> str | None:
-    from riskcore.assess import score_problem
-
-    return score_problem(s, subject)
+_SCORE_ADVICE = {
+    "result": "return only riskcore.model.Score objects, with finite numbers "
+    "(value=None with a missing_reason when there is none)",
+    "subject": "return only scores about the subject you were given",
+}
+_FACTOR_ADVICE = {
+    "result": "return only riskcore.model.RiskFactor objects",
+    "subject": "return only factors about the subject you were given",
+    "threats": "return factors only on catalog threats whose scope is the "
+    "subject's kind",
+}
 
 
 def _who(subject: Subject) -> str:
@@ -215,18 +229,6 @@ def _call(pm: PluginManager, hook: str, name: str, **kwargs: Any) -> HookOutcome
         if o.plugin == name:
             return o
     return None
-
-
-def _as_list(result: object) -> list[Any] | str:
-    """The result as a list, or a description of why it is not an iterable."""
-    if result is None:
-        return []
-    if not isinstance(result, Iterable) or isinstance(result, (str, bytes, dict)):
-        return f"returned a {type(result).__name__}"
-    try:
-        return list(result)
-    except Exception as exc:
-        return f"raised {type(exc).__name__} while producing its results ({exc})"
 
 
 def _distribution(plugin: object) -> tuple[str | None, str | None]:
@@ -283,7 +285,7 @@ class _Checker:
         name: str,
         info: AssessorInfo,
         specs: Sequence[InstrumentSpec],
-        catalog_threats: Mapping[str, str],
+        catalog_threats: Mapping[str, Threat],
         sink: _Sink,
     ) -> None:
         self.pm = pm
@@ -291,7 +293,8 @@ class _Checker:
         self.info = info
         self.specs = list(specs)
         self.by_id = {s.id: s for s in specs}
-        self.threats = catalog_threats  # id -> category
+        self.catalog_threats = catalog_threats
+        self.threats = {k: t.category for k, t in catalog_threats.items()}
         self.sink = sink
         self.has_factors = any(
             hc.name == "riskcore_risk_factors"
@@ -309,42 +312,25 @@ class _Checker:
             return []
         if o.error is not None:
             return o.error
-        got = _as_list(o.result)
-        if isinstance(got, str):
+        # the engine's own checks (riskcore.hookresults), with advice
+        got = result_items(o.result, "Score", "scores")
+        if isinstance(got, ResultProblem):
             self.sink.add(
-                "result",
-                f"riskcore_assess {got} while assessing {_who(subject)}: return a "
-                "list of Score objects, or None",
+                got.check,
+                f"riskcore_assess {got.text} while assessing {_who(subject)}: "
+                "return a list of Score objects, or None",
                 key="assess-type",
             )
             return []
         out = []
         for s in got:
-            if not isinstance(s, Score):
-                self.sink.add(
-                    "result",
-                    f"riskcore_assess returned a {type(s).__name__} while assessing "
-                    f"{_who(subject)}: return only riskcore.model.Score objects",
-                    key="assess-item",
-                )
-                continue
-            if s.subject != subject.id:
-                self.sink.add(
-                    "subject",
-                    f"riskcore_assess returned a Score about subject {s.subject!r} "
-                    f"while assessing {subject.id!r}: return only scores about the "
-                    "subject you were given",
-                    key="assess-subject",
-                )
-                continue
-            problem = _score_problem(s, subject.id)  # the engine's own check
+            problem = score_problem(s, subject.id)
             if problem is not None:
                 self.sink.add(
-                    "result",
-                    f"riskcore_assess {problem} while assessing {_who(subject)}: "
-                    "return finite numbers (value=None with a missing_reason when "
-                    "there is none)",
-                    key="assess-invalid",
+                    problem.check,
+                    f"riskcore_assess {problem.text} while assessing "
+                    f"{_who(subject)}: {_SCORE_ADVICE[problem.check]}",
+                    key=f"assess-{problem.check}",
                 )
                 continue
             if s.subject_kind is not subject.KIND:
@@ -381,34 +367,31 @@ class _Checker:
                 key="factors-crash",
             )
             return []
-        got = _as_list(o.result)
-        if isinstance(got, str):
+        # the engine's own checks (riskcore.hookresults), with advice
+        got = result_items(o.result, "RiskFactor", "factors")
+        if isinstance(got, ResultProblem):
             self.sink.add(
-                "result",
-                f"riskcore_risk_factors {got} for {_who(subject)}: return a list "
-                "of RiskFactor objects, or None",
+                got.check,
+                f"riskcore_risk_factors {got.text} for {_who(subject)}: return a "
+                "list of RiskFactor objects, or None",
                 key="factors-type",
             )
             return []
         out = []
         for f in got:
-            if not isinstance(f, RiskFactor):
+            problem = factor_problem(
+                f, subject, self.catalog_threats or None, where=self.name
+            )
+            if problem is not None:
+                sep = "," if problem.check == "threats" else ""
                 self.sink.add(
-                    "result",
-                    f"riskcore_risk_factors returned a {type(f).__name__} for "
-                    f"{_who(subject)}: return only riskcore.model.RiskFactor objects",
-                    key="factors-item",
+                    problem.check,
+                    f"riskcore_risk_factors {problem.text}{sep} for {_who(subject)}: "
+                    f"{_FACTOR_ADVICE[problem.check]}",
+                    key=f"factors-{problem.check}-{getattr(f, 'threat', '')}",
                 )
-                continue
-            if f.subject != subject.id:
-                self.sink.add(
-                    "subject",
-                    f"riskcore_risk_factors returned a factor about subject "
-                    f"{f.subject!r} while given {subject.id!r}: return only "
-                    "factors about the subject you were given",
-                    key="factors-subject",
-                )
-                continue
+                if problem.check != "threats":
+                    continue
             if f.threat not in self.info.threats:
                 self.sink.add(
                     "threats",
@@ -417,7 +400,8 @@ class _Checker:
                     "threats= in riskcore_assessor_info, or stop returning it",
                     key=f"undeclared-{f.threat}",
                 )
-            out.append(f)
+            if problem is None:
+                out.append(f)
         return out
 
     # -- a whole case -----------------------------------------------------
@@ -856,7 +840,7 @@ def check_assessor(
         from riskcore.catalog import default_catalog
 
         catalog = default_catalog(pm)
-        threats = {t.id: t.category for t in catalog.threats}
+        threats = {t.id: t for t in catalog.threats}
     except CatalogError as exc:
         sink.add(
             "metadata",
@@ -882,11 +866,11 @@ def check_assessor(
             "return your InstrumentSpec objects",
         )
     elif o is not None:
-        got = _as_list(o.result)
-        if isinstance(got, str):
+        got = result_items(o.result, "InstrumentSpec", "specs")
+        if isinstance(got, ResultProblem):
             sink.add(
                 "instruments",
-                f"riskcore_instruments {got}: return a list of InstrumentSpec",
+                f"riskcore_instruments {got.text}: return a list of InstrumentSpec",
             )
             got = []
         for s in got:
