@@ -31,7 +31,7 @@ from riskcore.cli import main
 from riskcore.errors import RiskcoreError
 from riskcore.identify import identify
 from riskcore.model import Case
-from riskcore.obligations import evaluate
+from riskcore.obligations import evaluate_obligations as evaluate
 from riskcore.plugins import get_plugin_manager
 from riskcore.report import render
 from riskcore.workflow import build_plan

@@ -77,7 +77,7 @@ def test_threat_and_interpreter(case: Case) -> None:
 def test_arms_and_obligations_on_the_example(case: Case) -> None:
     from riskcore.catalog import default_catalog
     from riskcore.model import Assessment, Flag, FlagLevel, Score, SubjectKind
-    from riskcore.obligations import evaluate
+    from riskcore.obligations import evaluate_obligations as evaluate
     from riskcore.plugins import PluginManager
     from riskcore.responses import arm
 

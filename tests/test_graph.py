@@ -275,7 +275,7 @@ def test_coverage_dominated_and_redundant() -> None:
 
 def test_expected_harm_and_what_if(catalog: Catalog) -> None:
     G = rg.build_graph(catalog)
-    base = rg.expected_harm(G, [])
+    base = rg.residual_harm(G, [])
     assert base == pytest.approx(0.5 * 2 + 0.2 * 4 + 0.5 * 2)
     w = rg.what_if(G, ["peer", "deescalation"], remove="policy")
     assert set(w.removed) == {"policy", "supervision", "peer", "deescalation"}
@@ -411,3 +411,14 @@ def test_register_from_identify(tmp_path: Path) -> None:
     assert G.edges["burnout", "burnout:t-1"]["relation"] == "materialises"
     rg.to_graphml(G, tmp_path / "r.graphml")
     assert "burnout:t-1" in rg.to_mermaid(G)
+
+
+def test_the_old_name_of_residual_harm_warns_and_gives_the_same_figure(
+    catalog: Catalog,
+) -> None:
+    """graph.expected_harm was renamed residual_harm (calculus.expected_harm is
+    the one-risk p x I): the old name still works for one release, warning."""
+    G = rg.build_graph(catalog)
+    with pytest.warns(DeprecationWarning, match="use residual_harm"):
+        old = rg.expected_harm(G, [])
+    assert old == rg.residual_harm(G, [])

@@ -20,7 +20,7 @@ from riskcore import io
 from riskcore.cli import main
 from riskcore.errors import LoadError
 from riskcore.model import Case, ObligationStatus
-from riskcore.obligations import evaluate
+from riskcore.obligations import evaluate_obligations as evaluate
 from riskcore.plugins import PluginManager, get_plugin_manager
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "longmont-practice.yaml"

@@ -11,7 +11,7 @@ from riskcore import hookimpl
 from riskcore.errors import FieldError, PluginError
 from riskcore.model import Assessment, Case, Client, Observation, Practice, Source
 from riskcore.model.obligations import ChecklistItem, Obligation, ObligationStatus
-from riskcore.obligations import evaluate
+from riskcore.obligations import evaluate_obligations as evaluate
 from riskcore.plugins import PluginManager
 
 CO_ELEMENTS = ["serious", "imminent", "physical", "identifiable-target"]

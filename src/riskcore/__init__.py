@@ -37,7 +37,7 @@ from riskcore.hookspecs import hookimpl
 from riskcore.identify import apply_controls, identify
 from riskcore.instruments import InstrumentSpec
 from riskcore.io import dump, dumps, load, load_case, load_catalog, load_plan, loads
-from riskcore.obligations import evaluate as evaluate_obligations
+from riskcore.obligations import evaluate_obligations
 from riskcore.plugins import PluginManager, get_plugin_manager
 from riskcore.responses import arm
 from riskcore.workflow import PlanReport, build_plan

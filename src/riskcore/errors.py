@@ -26,6 +26,7 @@ import attrs
 __all__ = [
     "AssessmentError",
     "CatalogError",
+    "EvaluationError",
     "FieldError",
     "GraphError",
     "InstrumentError",
@@ -34,6 +35,7 @@ __all__ = [
     "PluginError",
     "PluginTimeoutError",
     "RiskcoreError",
+    "ScaffoldError",
     "showing_values",
     "shown",
 ]
@@ -241,3 +243,21 @@ class GraphError(RiskcoreError, ValueError):
 
 class PlanError(RiskcoreError, ValueError):
     """A planning request cannot be carried out (bad budget, infeasible target)."""
+
+
+class EvaluationError(RiskcoreError, ValueError):
+    """The data cannot give a validation statistic (one class only, lengths
+    differ...): raised by :mod:`riskcore.evaluate`.
+
+    .. versionchanged:: 0.2
+       Defined here; ``riskcore.evaluate.EvaluationError`` is the same class.
+    """
+
+
+class ScaffoldError(RiskcoreError, ValueError):
+    """A plugin cannot be scaffolded (bad name, directory exists): raised by
+    :mod:`riskcore.scaffold`.
+
+    .. versionchanged:: 0.2
+       Defined here; ``riskcore.scaffold.ScaffoldError`` is the same class.
+    """

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-from riskcore.errors import RiskcoreError
+from riskcore.errors import EvaluationError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -59,10 +59,6 @@ __all__ = [
     "sensitivity",
     "specificity",
 ]
-
-
-class EvaluationError(RiskcoreError, ValueError):
-    """The data cannot give the statistic (one class only, lengths differ...)."""
 
 
 @frozen(kw_only=True)
@@ -707,7 +703,7 @@ def band_ranks(bands: Sequence[str | None], order: Sequence[str]) -> list[float]
     >>> band_ranks(["unknown"], ["low", "high"])
     Traceback (most recent call last):
     ...
-    riskcore.evaluate.EvaluationError: band 'unknown' is not in the order given (low, high)
+    riskcore.errors.EvaluationError: band 'unknown' is not in the order given (low, high)
     """
     rank = {b: float(i) for i, b in enumerate(order)}
     out = []

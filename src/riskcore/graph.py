@@ -14,7 +14,7 @@ response -> mitigation    ``requires``
 
 Mitigation nodes carry ``cost``, ``hours`` and ``duration_days``; threat nodes
 carry ``likelihood`` and ``impact`` (point values), so the graph alone is enough
-for :func:`expected_harm` and the what-if queries.
+for :func:`residual_harm` and the what-if queries.
 
 Every query validates nothing by itself: :func:`build_graph` validates once
 (:func:`validate_graph`), and a graph edited by hand should be validated again.
@@ -33,6 +33,7 @@ from typing import Any
 import networkx as nx
 from attrs import field, frozen
 
+from riskcore._deprecated import renamed
 from riskcore.errors import GraphError
 from riskcore.model.catalog import Catalog, EffectTarget
 from riskcore.model.distributions import mean_of
@@ -51,6 +52,7 @@ __all__ = [
     "phases",
     "prerequisites",
     "requirement_graph",
+    "residual_harm",
     "schedule",
     "to_dot",
     "to_graphml",
@@ -739,7 +741,7 @@ def coverage(G: nx.DiGraph, nodes: Iterable[str] | None = None) -> Coverage:
     )
 
 
-def expected_harm(G: nx.DiGraph, nodes: Iterable[str]) -> float:
+def residual_harm(G: nx.DiGraph, nodes: Iterable[str]) -> float:
     """Expected residual harm of the threats in *G* with *nodes* in place.
 
     Σ over threats of the strict residual likelihood × impact that
@@ -769,13 +771,17 @@ def expected_harm(G: nx.DiGraph, nodes: Iterable[str]) -> float:
     >>> G.add_node("peer-group", kind="mitigation", resources=("supervisor",))
     >>> G.add_edge("supervision", "burnout", relation="reduces", likelihood=0.5)
     >>> G.add_edge("peer-group", "burnout", relation="reduces", likelihood=0.2)
-    >>> expected_harm(G, []), expected_harm(G, ["supervision"])
+    >>> residual_harm(G, []), residual_harm(G, ["supervision"])
     (1.0, 0.5)
 
     The peer group relies on the same supervisor: no extra credit.
 
-    >>> expected_harm(G, ["supervision", "peer-group"])
+    >>> residual_harm(G, ["supervision", "peer-group"])
     0.5
+
+    .. versionchanged:: 0.2
+       Renamed from ``expected_harm``, which is the one-risk formula
+       :func:`riskcore.calculus.expected_harm`; the old name warns until 0.3.
     """
     from riskcore import calculus
 
@@ -845,6 +851,9 @@ class WhatIf:
     plan: tuple[str, ...] = field()
 
 
+expected_harm = renamed(residual_harm, "riskcore.graph.expected_harm")
+
+
 def what_if(
     G: nx.DiGraph,
     plan: Collection[str],
@@ -866,7 +875,7 @@ def what_if(
         put in (with everything they require).
     residual : callable, optional
         ``residual(frozenset_of_ids) -> float``; by default
-        :func:`expected_harm` on *G*. Pass the risk calculus here to score a
+        :func:`residual_harm` on *G*. Pass the risk calculus here to score a
         register.
 
     Returns
@@ -894,7 +903,7 @@ def what_if(
     >>> w.before, w.after, w.removed
     (0.5, 1.0, ('peer', 'supervision'))
     """
-    score = residual if residual is not None else (lambda s: expected_harm(G, s))
+    score = residual if residual is not None else (lambda s: residual_harm(G, s))
     current = closure(G, list(plan)) if plan else set()
     drop_start = _as_list(remove)
     drop: set[str] = set()

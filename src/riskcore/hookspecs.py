@@ -245,7 +245,7 @@ def riskcore_risk_factors(
 
 
 # -------------------------------------------------------------------------------
-# Jurisdiction hooks: legal duties, called by :func:`riskcore.obligations.evaluate`.
+# Jurisdiction hooks: legal duties, called by :func:`riskcore.obligations.evaluate_obligations`.
 # -------------------------------------------------------------------------------
 
 
@@ -255,7 +255,7 @@ def riskcore_obligations(
 ) -> Iterable[Obligation] | None:
     """Say which legal duties the facts of a case may give rise to.
 
-    Called by :func:`riskcore.obligations.evaluate` once per case, for every
+    Called by :func:`riskcore.obligations.evaluate_obligations` once per case, for every
     plugin, each call isolated from the others. A jurisdiction plugin encodes a
     statute as a *trigger predicate* over the case's observations and the
     assessment's flags, and a *discharge checklist*, with its citation and
@@ -296,7 +296,7 @@ def riskcore_jurisdiction_info() -> JurisdictionInfo | None:
     :return: a :class:`~riskcore.model.JurisdictionInfo`: the
         ``Practice.jurisdiction`` codes the plugin's
         :func:`riskcore_obligations` encodes duties for, and the observation
-        codes its predicates read. :func:`riskcore.obligations.evaluate` marks
+        codes its predicates read. :func:`riskcore.obligations.evaluate_obligations` marks
         the legal section *incomplete* when the practice's jurisdiction is
         covered by no active plugin (blocked, failed to load, or not
         installed), and suggests a known code for an observation code that

@@ -16,6 +16,7 @@ import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from riskcore._deprecated import renamed
 from riskcore.errors import PluginError, shown
 from riskcore.model import Assessment, AssessorFailure, Case
 from riskcore.model.obligations import JurisdictionInfo, Obligation, Obligations
@@ -25,7 +26,13 @@ from riskcore.plugins import PluginManager, PluginStatus, get_plugin_manager
 if TYPE_CHECKING:
     from riskcore.model import Catalog
 
-__all__ = ["HOOK", "INFO_HOOK", "evaluate", "known_observation_codes"]
+__all__ = [
+    "HOOK",
+    "INFO_HOOK",
+    "evaluate",
+    "evaluate_obligations",
+    "known_observation_codes",
+]
 
 HOOK = "riskcore_obligations"
 INFO_HOOK = "riskcore_jurisdiction_info"
@@ -114,7 +121,7 @@ def _gaps(
     return gaps
 
 
-def evaluate(
+def evaluate_obligations(
     case: Case,
     assessment: Assessment,
     pm: PluginManager | None = None,
@@ -154,11 +161,18 @@ def evaluate(
     --------
     >>> from riskcore.model import Case, Practice
     >>> case = Case(id="c", practice=Practice(id="p", jurisdiction="US-CO"))
-    >>> r = evaluate(case, Assessment(case_id="c"), pm=PluginManager(autoload=False))
+    >>> r = evaluate_obligations(
+    ...     case, Assessment(case_id="c"), pm=PluginManager(autoload=False)
+    ... )
     >>> r.obligations, r.complete
     ((), False)
     >>> r.gaps
     ("jurisdiction 'US-CO': no active jurisdiction plugin covers it, so its legal duties are unknown, not absent",)
+
+    .. versionchanged:: 0.2
+       Renamed from ``evaluate`` (a newcomer read it as
+       :func:`riskcore.evaluate.evaluate`, the validation statistics); the old
+       name warns until 0.3.
     """
     pm = pm or get_plugin_manager()
     found: list[Obligation] = []
@@ -220,3 +234,6 @@ def _as_obligations(result: object) -> list[Obligation] | None:
     if all(isinstance(i, Obligation) for i in items):
         return items
     return None
+
+
+evaluate = renamed(evaluate_obligations, "riskcore.obligations.evaluate")

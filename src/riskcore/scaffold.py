@@ -21,7 +21,7 @@ import string
 from importlib import resources
 from pathlib import Path
 
-from riskcore.errors import RiskcoreError
+from riskcore.errors import ScaffoldError
 
 __all__ = ["FILES", "ScaffoldError", "new_plugin", "plugin_names"]
 
@@ -42,10 +42,6 @@ FILES: tuple[tuple[str, str], ...] = (
 """(template, output path) pairs; an empty template writes an empty file."""
 
 
-class ScaffoldError(RiskcoreError, ValueError):
-    """The plugin cannot be scaffolded (bad name, directory exists)."""
-
-
 def plugin_names(name: str) -> dict[str, str]:
     """The names derived from a plugin name.
 
@@ -58,7 +54,7 @@ def plugin_names(name: str) -> dict[str, str]:
     >>> plugin_names("Home Visit")
     Traceback (most recent call last):
     ...
-    riskcore.scaffold.ScaffoldError: plugin name 'Home Visit' is not lower case letters, digits and single hyphens (e.g. 'home-visit')
+    riskcore.errors.ScaffoldError: plugin name 'Home Visit' is not lower case letters, digits and single hyphens (e.g. 'home-visit')
     """
     short = name.removeprefix("riskcore-")
     if not _NAME_RE.match(short):
@@ -113,7 +109,7 @@ def new_plugin(name: str, directory: str | Path = ".") -> Path:
     >>> new_plugin("home-visit", root.parent)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    riskcore.scaffold.ScaffoldError: .../riskcore-home-visit already exists: choose another --dir, or remove it first
+    riskcore.errors.ScaffoldError: .../riskcore-home-visit already exists: choose another --dir, or remove it first
     >>> import shutil; shutil.rmtree(root.parent)
     """
     names = plugin_names(name)

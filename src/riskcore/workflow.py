@@ -26,7 +26,7 @@ from riskcore.model import ArmedResponse, Assessment, Case, Catalog, Plan
 from riskcore.model._fields import to_tuple
 from riskcore.model.obligations import Obligations
 from riskcore.model.risk import RiskRegister
-from riskcore.obligations import evaluate
+from riskcore.obligations import evaluate_obligations
 from riskcore.plugins import PluginManager, PluginRecord, get_plugin_manager
 from riskcore.responses import arm, most_urgent_first, required_responses
 
@@ -203,7 +203,9 @@ def build_plan(
         inherent, catalog, mitigations=result.selected, responses=armed
     )
     say("checking legal duties")
-    obligations = evaluate(case, assessment, pm, strict=strict, catalog=catalog)
+    obligations = evaluate_obligations(
+        case, assessment, pm, strict=strict, catalog=catalog
+    )
 
     if result.feasible:
         plan_obj = attrs.evolve(

@@ -16,7 +16,7 @@ from riskcore.model import (
     Professional,
 )
 from riskcore.model.obligations import ObligationStatus
-from riskcore.obligations import evaluate
+from riskcore.obligations import evaluate_obligations
 from riskcore.plugins import PluginManager
 from riskcore_colorado import hooks
 
@@ -43,7 +43,7 @@ def _threat(
 
 def _evaluate(case: Case, *, complete: bool = True) -> tuple[object, ...]:
     pm = PluginManager(autoload=False, plugins=[("colorado", hooks)])
-    r = evaluate(case, Assessment(case_id="k"), pm)
+    r = evaluate_obligations(case, Assessment(case_id="k"), pm)
     assert r.complete is complete
     return r.obligations
 

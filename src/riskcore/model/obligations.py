@@ -172,7 +172,7 @@ class Obligation:
 
 @frozen(kw_only=True)
 class Obligations:
-    """What :func:`riskcore.obligations.evaluate` found.
+    """What :func:`riskcore.obligations.evaluate_obligations` found.
 
     ``failures`` lists jurisdiction plugins that crashed or returned something
     invalid: their duties are *unknown*, not absent, so :attr:`complete` is

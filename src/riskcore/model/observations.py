@@ -103,7 +103,7 @@ def normalise_code(value: object) -> object:
     are lower-case by convention, :doc:`/conventions`); whitespace is not
     dropped (an id with a newline stays an error). A code that is still not
     a known one is reported with a did-you-mean by
-    :func:`riskcore.obligations.evaluate`.
+    :func:`riskcore.obligations.evaluate_obligations`.
 
     >>> normalise_code("Threat-Communicated"), normalise_code(None)
     ('threat-communicated', None)
