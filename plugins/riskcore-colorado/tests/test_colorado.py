@@ -17,7 +17,7 @@ from riskcore.model import (
 )
 from riskcore.model.obligations import ObligationStatus
 from riskcore.obligations import evaluate_obligations
-from riskcore.plugins import PluginManager
+from riskcore.plugins import PluginManager, PluginStatus
 from riskcore_colorado import hooks
 
 ALL = ["serious", "imminent", "physical", "identifiable-target"]
@@ -124,8 +124,11 @@ def test_entry_point_is_registered() -> None:
     eps = {ep.name: ep.value for ep in entry_points(group="riskcore")}
     assert eps.get("colorado") == "riskcore_colorado.hooks"
     pm = PluginManager(autoload=True, allow=["colorado"])
-    assert pm.record("colorado") is not None
-    assert pm.record("colorado").hooks == (  # type: ignore[union-attr]
+    record = pm.record("colorado")
+    # a plugin that failed to import has a record too: it must be active
+    assert record is not None
+    assert record.status is PluginStatus.ACTIVE, record.error
+    assert record.hooks == (
         "riskcore_jurisdiction_info",
         "riskcore_obligations",
     )

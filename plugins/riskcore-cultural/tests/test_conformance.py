@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import riskcore_cultural.hooks
-from riskcore.plugins import PluginManager
+from riskcore.plugins import PluginManager, PluginStatus
 from riskcore.testing import assert_conforms
 from riskcore_cultural.instruments import (
     CFI_ID,
@@ -35,4 +35,7 @@ def test_cultural_conforms_to_the_assessor_contract() -> None:
 
 
 def test_cultural_is_found_through_its_entry_point() -> None:
-    assert PluginManager(allow=["cultural"]).record("cultural") is not None
+    # a plugin that failed to import has a record too: it must be active
+    record = PluginManager(allow=["cultural"]).record("cultural")
+    assert record is not None
+    assert record.status is PluginStatus.ACTIVE, record.error
