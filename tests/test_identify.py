@@ -596,3 +596,49 @@ def test_register_round_trips_through_io() -> None:
     a = Assessment(case_id="demo", scores=[_score("c-1", flags=(flag,))])
     reg = _run(a, pm=pm, mitigations=["alarm", "buddy"], responses=[("eap", "t-1")])
     assert io.loads(io.dumps(reg), RiskRegister) == reg
+
+
+def test_a_plugins_declared_lifts_come_before_the_default_table() -> None:
+    """A plugin declares which categories its critical flags lift
+    (riskcore_critical_lifts); CRITICAL_MAP is only the default."""
+    from riskcore import hookimpl
+    from riskcore.identify import _critical_findings
+    from riskcore.model import Score, SubjectKind
+
+    flag = Flag(code="cssrs.high-risk", level=FlagLevel.CRITICAL)
+    score = Score(
+        subject="c-1",
+        subject_kind=SubjectKind.CLIENT,
+        instrument="x",
+        value=1,
+        flags=(flag,),
+    )
+    a = Assessment(case_id="k", scores=(score,))
+    case = Case(id="k", practice=Practice(id="p"), clients=[Client(id="c-1")])
+    default = _critical_findings(a, case, CRITICAL_MAP)
+    assert [c for c, *_ in default["c-1"]] == ["self-harm"]
+    declared = _critical_findings(a, case, CRITICAL_MAP, {"cssrs.": ("aggression",)})
+    assert [c for c, *_ in declared["c-1"]] == ["aggression"]
+
+    class Bad:
+        @hookimpl
+        def riskcore_critical_lifts(self) -> object:
+            return {"cssrs.": "self-harm"}
+
+    from riskcore.identify import _declared_lifts
+    from riskcore.plugins import PluginManager
+
+    failed: list[object] = []
+    pm = PluginManager(autoload=False, builtins=False, plugins=[("bad", Bad())])
+    assert _declared_lifts(pm, lambda f, e: failed.append(f)) == {}
+    assert [f.hook for f in failed] == ["riskcore_critical_lifts"]  # type: ignore[attr-defined]
+
+
+def test_the_safety_plugin_declares_the_categories_of_its_flags() -> None:
+    from riskcore.identify import _declared_lifts
+    from riskcore.plugins import PluginManager
+
+    pm = PluginManager(allow=["safety"])
+    declared = _declared_lifts(pm, lambda f, e: None)
+    assert declared["cssrs."] == ("self-harm",)
+    assert declared["aggression."] == ("aggression",)

@@ -30,6 +30,7 @@ from riskcore.model import RiskFactor, Score, Subject, Threat
 __all__ = [
     "ResultProblem",
     "check_factors",
+    "check_lifts",
     "factor_problem",
     "finite_score",
     "result_items",
@@ -220,3 +221,44 @@ def check_factors(
         if problem is not None:
             return problem
     return got
+
+
+def check_lifts(result: object) -> dict[str, tuple[str, ...]] | ResultProblem:
+    """A ``riskcore_critical_lifts`` result as flag-code prefix → categories
+    (``None`` is an empty one), or what is wrong with it.
+
+    Examples
+    --------
+    >>> check_lifts({"cssrs.": ["self-harm"]})
+    {'cssrs.': ('self-harm',)}
+    >>> check_lifts({"cssrs.": "self-harm"}).text
+    "returned categories for 'cssrs.' as str, expected a list of category ids"
+    """
+    if result is None:
+        return {}
+    if not isinstance(result, Mapping):
+        return ResultProblem(
+            "result",
+            f"returned {type(result).__name__}, expected a mapping of flag-code "
+            "prefix to threat categories",
+        )
+    out: dict[str, tuple[str, ...]] = {}
+    for prefix, cats in result.items():
+        if type(prefix) is not str or not prefix:
+            return ResultProblem(
+                "result", "returned a key that is not a non-empty flag-code prefix"
+            )
+        if isinstance(cats, (str, bytes)) or not isinstance(cats, Iterable):
+            return ResultProblem(
+                "result",
+                f"returned categories for {prefix!r} as {type(cats).__name__}, "
+                "expected a list of category ids",
+            )
+        got = tuple(cats)
+        if not got or not all(type(c) is str and c for c in got):
+            return ResultProblem(
+                "result",
+                f"returned categories for {prefix!r} that are not category ids",
+            )
+        out[prefix] = got
+    return out

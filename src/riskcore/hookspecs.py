@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from riskcore.instruments import InstrumentSpec
     from riskcore.model import Case, Catalog, RiskFactor, Score, Subject
@@ -60,6 +60,7 @@ __all__ = [
     "riskcore_assess",
     "riskcore_assessor_info",
     "riskcore_catalog",
+    "riskcore_critical_lifts",
     "riskcore_instruments",
     "riskcore_jurisdiction_info",
     "riskcore_obligations",
@@ -241,6 +242,33 @@ def riskcore_risk_factors(
                                      reason="ProQOL 5 burnout score in the high band")
 
     .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def riskcore_critical_lifts() -> Mapping[str, Sequence[str]] | None:
+    """Say which threat categories your critical flags lift.
+
+    Called by :func:`riskcore.identify` once per register. A *critical* flag
+    always escalates: it lifts every risk of its subject in the categories
+    declared for it to at least the matrix's top level (and the matching
+    risks of a client's clinician). Declare them here, by flag-code prefix, so
+    the core names none of your codes.
+
+    :return: flag-code prefix → threat categories (``{"cssrs.": ["self-harm"]}``),
+        or ``None``. A critical flag that some plugin's prefix matches lifts
+        the categories declared for it; one that no plugin declares falls back
+        to the core's default table, :data:`riskcore.identify.CRITICAL_MAP`. A
+        result that is not such a mapping is recorded as the plugin's failure
+        (the register is incomplete) and its flags fall back to the default.
+
+    Example::
+
+        @hookimpl
+        def riskcore_critical_lifts():
+            return {"cssrs.": ["self-harm"], "aggression.": ["aggression"]}
+
+    .. versionadded:: 0.2
     """
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,7 @@ from riskcore import calculus
 from riskcore.catalog.labels import label
 from riskcore.errors import AssessmentError, FieldError, PluginError
 from riskcore.evidence import observation_factors
-from riskcore.hookresults import ResultProblem, check_factors
+from riskcore.hookresults import ResultProblem, check_factors, check_lifts
 from riskcore.model.assessment import Assessment, AssessorFailure
 from riskcore.model.case import Case
 from riskcore.model.catalog import Catalog, EffectTarget, Response, Threat
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CRITICAL_MAP",
     "HOOK",
+    "LIFTS_HOOK",
     "UNSCREENED",
     "ResponseArming",
     "apply_controls",
@@ -67,14 +68,24 @@ CRITICAL_MAP: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "observation:threat-communicated": ("aggression",),
     }
 )
-"""Which critical findings lift which threat categories (the one table).
+"""Which critical findings lift which threat categories: the default table.
 
 Keys are ``"flag:<code prefix>"`` (matched against the code of every
 *critical* flag) or ``"observation:<code>"`` (any observation with that code);
 values are threat categories. A finding on a client also lifts the matching
-risks of the client's clinician (e.g. ``staff-physical-harm``). Pass
-``critical_map=`` to :func:`identify` to override.
+risks of the client's clinician (e.g. ``staff-physical-harm``).
+
+Plugins declare the categories of their own flags through the
+``riskcore_critical_lifts`` hook; a flag that some plugin declares lifts what it
+declares, and this table is the default for flags no plugin declares (its flag
+entries keep lifting if an older plugin declares nothing: fail closed). Pass
+``critical_map=`` to :func:`identify` to replace both.
+
+.. versionchanged:: 0.2
+   Only the default: plugins' declarations come first.
 """
+
+LIFTS_HOOK = "riskcore_critical_lifts"
 
 
 UNSCREENED = "riskcore.identify.unscreened"
@@ -106,9 +117,18 @@ def _base_source(t: Threat) -> str:
 
 
 def _critical_findings(
-    assessment: Assessment, case: Case, cmap: Mapping[str, tuple[str, ...]]
+    assessment: Assessment,
+    case: Case,
+    cmap: Mapping[str, tuple[str, ...]],
+    declared: Mapping[str, tuple[str, ...]] | None = None,
 ) -> dict[str, list[tuple[str, str, str]]]:
-    """subject id -> [(category, reason, code)] from critical flags and observations."""
+    """subject id -> [(category, reason, code)] from critical flags and observations.
+
+    A critical flag whose code some prefix in *declared* (the plugins'
+    ``riskcore_critical_lifts``) matches lifts those categories; any other
+    flag, the ``flag:`` entries of *cmap*.
+    """
+    declared = declared or {}
     out: dict[str, list[tuple[str, str, str]]] = {}
     clinician = {c.id: c.clinician for c in case.clients}
 
@@ -130,6 +150,11 @@ def _critical_findings(
                 )
 
     for score, flag in assessment.critical_flags:
+        own = [cats for p, cats in declared.items() if flag.code.startswith(p)]
+        if own:
+            for cats in own:
+                add(score.subject, cats, "critical flag", flag.code)
+            continue
         for key, cats in cmap.items():
             if key.startswith("flag:") and flag.code.startswith(key[5:]):
                 add(score.subject, cats, "critical flag", flag.code)
@@ -138,6 +163,37 @@ def _critical_findings(
         if found and obs.recorded:
             add(obs.subject, found, "observation", obs.code)
     return out
+
+
+def _declared_lifts(
+    pm: PluginManager, fail: Callable[[AssessorFailure, BaseException | None], None]
+) -> dict[str, tuple[str, ...]]:
+    r"""Every plugin's ``riskcore_critical_lifts``, merged by prefix; a plugin
+    whose hook raises or returns something else is *fail*\ ed (its flags fall
+    back to :data:`CRITICAL_MAP`)."""
+    declared: dict[str, tuple[str, ...]] = {}
+    for o in pm.call_each(LIFTS_HOOK):
+        lifts = o.error if o.error is not None else check_lifts(o.result)
+        if isinstance(lifts, dict):
+            for prefix, cats in lifts.items():
+                declared[prefix] = (*declared.get(prefix, ()), *cats)
+            continue
+        rec = pm.record(o.plugin)
+        error = lifts if isinstance(lifts, BaseException) else None
+        fail(
+            AssessorFailure(
+                plugin=o.plugin,
+                hook=LIFTS_HOOK,
+                error_type="InvalidResult" if error is None else type(error).__name__,
+                detail=lifts.text
+                if isinstance(lifts, ResultProblem)
+                else failure_detail(lifts),
+                distribution=rec.distribution if rec else None,
+                version=rec.version if rec else None,
+            ),
+            error,
+        )
+    return declared
 
 
 def _required_for(response: Response, threat: str, codes: set[str]) -> bool:
@@ -304,7 +360,9 @@ def identify(
     for key, got in observation_factors(case, catalog).items():
         factors.setdefault(key, []).extend(got)
 
-    findings = _critical_findings(assessment, case, cmap)
+    # an explicit table replaces the plugins' declarations too
+    declared = _declared_lifts(pm, fail) if critical_map is None else {}
+    findings = _critical_findings(assessment, case, cmap, declared)
     mods = tuple(modifiers)
     for i, m in enumerate(mods):
         if m.threat not in threats:

@@ -114,6 +114,21 @@ def riskcore_assessor_info() -> AssessorInfo:
     )
 
 
+CRITICAL_LIFTS: dict[str, tuple[str, ...]] = {
+    "phq9.item9": ("self-harm",),
+    "cssrs.": ("self-harm",),
+    "aggression.": ("aggression",),
+}
+"""The threat categories this plugin's critical flags lift, by flag-code prefix:
+PHQ-9 item 9 and the C-SSRS flags self-harm, the aggression screen aggression."""
+
+
+@hookimpl(optionalhook=True)
+def riskcore_critical_lifts() -> dict[str, tuple[str, ...]]:
+    """Declare which threat categories the safety flags lift (not the core)."""
+    return dict(CRITICAL_LIFTS)
+
+
 @hookimpl(optionalhook=True)
 def riskcore_instruments() -> tuple[InstrumentSpec, ...]:
     """The specs scored through riskcore's engine (the C-SSRS is rule-based)."""
