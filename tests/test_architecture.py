@@ -24,7 +24,6 @@ OVER = {
     "instruments/spec.py",
     "io.py",
     "plugins.py",
-    "testing/conformance.py",
 }
 
 
