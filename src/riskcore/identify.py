@@ -264,7 +264,8 @@ def identify(
     modifiers:
         LOPA enabling conditions and conditional modifiers.
     critical_map:
-        Overrides :data:`CRITICAL_MAP`.
+        Replaces both the plugins' ``riskcore_critical_lifts`` declarations
+        and the default :data:`CRITICAL_MAP`.
     strict:
         Raise on the first plugin failure instead of recording it
         (:class:`~riskcore.errors.PluginError`; a factor on an unknown threat or
