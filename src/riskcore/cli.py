@@ -596,6 +596,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--dir", default=".", help="parent directory (default: the current one)"
     )
     p.set_defaults(func=cmd_new_plugin)
+
+    from riskcore.store.cli import add_parsers as add_store_parsers  # the register
+
+    add_store_parsers(sub, common)
     return parser
 
 

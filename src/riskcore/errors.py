@@ -34,6 +34,7 @@ __all__ = [
     "PluginError",
     "PluginTimeoutError",
     "RiskcoreError",
+    "StoreError",
     "showing_values",
     "shown",
 ]
@@ -241,3 +242,13 @@ class GraphError(RiskcoreError, ValueError):
 
 class PlanError(RiskcoreError, ValueError):
     """A planning request cannot be carried out (bad budget, infeasible target)."""
+
+
+class StoreError(RiskcoreError, ValueError):
+    """The practice register (:mod:`riskcore.store`) refused a database or an input.
+
+    Raised for a file that is not a riskcore store (foreign or corrupt), a
+    database written by a newer riskcore, and a bad input to a store command (an
+    unknown subject, a date in the future, a decision on a risk that does not
+    exist, an expiry before the decision). Nothing is written when it is raised.
+    """

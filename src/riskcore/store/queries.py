@@ -1,0 +1,443 @@
+"""The questions the register answers, each as a pandas DataFrame.
+
+Corrections are applied everywhere: a decision, incident or review that a later
+record corrects is left out (the correction stands in its place); the audit
+trail keeps both.
+
+.. versionadded:: 0.3
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from riskcore.store import schema as db
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["DUE_COLUMNS", "diff", "due", "history", "incidents", "levels", "runs"]
+
+DUE_COLUMNS = [
+    "due",
+    "days_overdue",
+    "kind",
+    "subject",
+    "item",
+    "level",
+    "critical",
+    "detail",
+]
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _effective(table: sa.Table) -> Any:
+    """Rows of *table* whose record no later record corrects."""
+    corrected = sa.select(db.ledger.c.corrects).where(db.ledger.c.corrects.is_not(None))
+    return table.c.record.not_in(corrected)
+
+
+def _latest_run(conn: sa.Connection) -> Any:
+    return conn.execute(
+        sa.select(db.runs.c.record, db.runs.c.assessed_on, db.runs.c.matrix)
+        .order_by(db.runs.c.record.desc())
+        .limit(1)
+    ).first()
+
+
+def runs(conn: sa.Connection) -> pd.DataFrame:
+    """Every recorded run, oldest first."""
+    cols = [
+        "run",
+        "case_id",
+        "assessed_on",
+        "recorded_at",
+        "method_version",
+        "plan_method",
+        "seed",
+        "riskcore_version",
+        "complete",
+    ]
+    q = (
+        sa.select(
+            db.runs.c.record.label("run"),
+            db.runs.c.case_id,
+            db.runs.c.assessed_on,
+            db.ledger.c.recorded_at,
+            db.runs.c.method_version,
+            db.runs.c.plan_method,
+            db.runs.c.seed,
+            db.runs.c.riskcore_version,
+            db.runs.c.complete,
+        )
+        .join(db.ledger, db.ledger.c.seq == db.runs.c.record)
+        .order_by(db.runs.c.record)
+    )
+    return _frame([dict(r) for r in conn.execute(q).mappings()], cols)
+
+
+def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
+    """Reviews, acceptances, check-ins and legal duties due by ``on + within`` days.
+
+    * **risk review**: each risk of the latest run is due ``review_days`` (its
+      level's cadence; the critical cadence for a critical risk) after its last
+      review, or after the first run that recorded it if never reviewed;
+    * **acceptance expires** / **decision review**: the expiry and next review
+      dates of each risk's standing decision;
+    * **check-in**: a subject is due a new administration ``min(review_days)``
+      of their risks after their last one;
+    * **legal duty**: a duty of the latest run not yet discharged (a review with
+      outcome ``discharged``) is due ``time_to_act_hours`` after the run that
+      first raised it.
+
+    Ordered by urgency: the most overdue first, critical before the rest on
+    the same day. ``days_overdue`` is negative for what is not yet due.
+    """
+    latest = _latest_run(conn)
+    if latest is None:
+        return _frame([], DUE_COLUMNS)
+    horizon = on + dt.timedelta(days=within)
+    order = {n: i for i, n in enumerate(json.loads(latest.matrix)["levels"])}
+    run_dates = dict(
+        conn.execute(sa.select(db.runs.c.record, db.runs.c.assessed_on)).all()
+    )
+    rows: list[dict[str, Any]] = []
+
+    def add(
+        day: dt.date,
+        kind: str,
+        subject: str,
+        item: str,
+        level: str | None,
+        critical: bool,
+        detail: str,
+    ) -> None:
+        if day <= horizon:
+            rows.append(
+                {
+                    "due": day,
+                    "days_overdue": (on - day).days,
+                    "kind": kind,
+                    "subject": subject,
+                    "item": item,
+                    "level": level,
+                    "critical": critical,
+                    "detail": detail,
+                }
+            )
+
+    r2 = db.risks.alias("r2")
+    first_seen = (
+        sa.select(sa.func.min(r2.c.record))
+        .where(r2.c.risk_id == db.risks.c.risk_id)
+        .scalar_subquery()
+    )
+    risk_rows = conn.execute(
+        sa.select(
+            db.risks.c.risk_id,
+            db.risks.c.subject,
+            db.risks.c.level,
+            db.risks.c.critical,
+            db.risks.c.review_days,
+            first_seen.label("first"),
+        ).where(db.risks.c.record == latest.record)
+    ).all()
+    last_review = dict(
+        conn.execute(
+            sa.select(db.reviews.c.target, sa.func.max(db.reviews.c.reviewed_on))
+            .where(_effective(db.reviews))
+            .group_by(db.reviews.c.target)
+        ).all()
+    )
+    cadence: dict[str, float] = {}
+    levels: dict[str, tuple[str, bool]] = {}
+    for r in risk_rows:
+        anchor = last_review.get(r.risk_id) or run_dates[r.first]
+        days = math.ceil(r.review_days)
+        add(
+            anchor + dt.timedelta(days=days),
+            "risk review",
+            r.subject,
+            r.risk_id,
+            r.level,
+            bool(r.critical),
+            f"every {days} days at level {r.level}; last "
+            + ("reviewed" if r.risk_id in last_review else "recorded")
+            + f" {anchor.isoformat()}",
+        )
+        cadence[r.subject] = min(cadence.get(r.subject, math.inf), r.review_days)
+        lv, crit = levels.get(r.subject, (r.level, False))
+        top = max(lv, r.level, key=lambda name: order.get(name, -1))
+        levels[r.subject] = (top, crit or bool(r.critical))
+
+    standing = (
+        sa.select(db.decisions)
+        .where(_effective(db.decisions))
+        .order_by(db.decisions.c.record)
+    )
+    decided: dict[str, Any] = {}
+    for d in conn.execute(standing):
+        decided[d.risk_id] = d  # the latest standing decision per risk
+    for risk_id, d in sorted(decided.items()):
+        subject = risk_id.split(":", 1)[-1]
+        crit = levels.get(subject, ("", False))[1]
+        if d.expires is not None:
+            kind = (
+                "acceptance expires" if d.decision == "accept" else "decision expires"
+            )
+            add(
+                d.expires,
+                kind,
+                subject,
+                risk_id,
+                None,
+                crit,
+                f"{d.decision} by {d.by_whom} on {d.decided_on.isoformat()}",
+            )
+        if d.next_review is not None:
+            add(
+                d.next_review,
+                "decision review",
+                subject,
+                risk_id,
+                None,
+                crit,
+                f"{d.decision} by {d.by_whom} on {d.decided_on.isoformat()}",
+            )
+
+    last_given = (
+        sa.select(sa.func.max(db.responses.c.administered))
+        .where(db.responses.c.subject == db.subjects.c.subject)
+        .scalar_subquery()
+    )
+    for subject, last in conn.execute(
+        sa.select(db.subjects.c.subject, last_given).where(
+            db.subjects.c.record == latest.record
+        )
+    ).all():
+        if last is None or subject not in cadence:
+            continue
+        days = math.ceil(cadence[subject])
+        add(
+            last + dt.timedelta(days=days),
+            "check-in",
+            subject,
+            subject,
+            levels[subject][0],
+            levels[subject][1],
+            f"last administration {last.isoformat()}; cadence {days} days",
+        )
+
+    discharged = {
+        t
+        for (t,) in conn.execute(
+            sa.select(db.reviews.c.target).where(
+                _effective(db.reviews), db.reviews.c.outcome == "discharged"
+            )
+        ).all()
+    }
+    o2 = db.obligations.alias("o2")
+    first_duty = (
+        sa.select(sa.func.min(o2.c.record))
+        .where(
+            o2.c.obligation == db.obligations.c.obligation,
+            o2.c.subject == db.obligations.c.subject,
+        )
+        .scalar_subquery()
+    )
+    for o in conn.execute(
+        sa.select(db.obligations, first_duty.label("first")).where(
+            db.obligations.c.record == latest.record
+        )
+    ):
+        key = f"{o.obligation}@{o.subject}"
+        if key in discharged:
+            continue
+        day = run_dates[o.first] + dt.timedelta(days=math.ceil(o.hours / 24))
+        add(
+            day,
+            "legal duty",
+            o.subject,
+            key,
+            None,
+            True,
+            f"{o.name} ({o.status}); owner {o.owner}, within {o.hours:g} h",
+        )
+    rows.sort(key=lambda r: (r["due"], not r["critical"], r["kind"], r["item"]))
+    return _frame(rows, DUE_COLUMNS)
+
+
+def history(conn: sa.Connection, subject: str) -> pd.DataFrame:
+    """A subject's scores over time, with the Reliable Change Index between administrations.
+
+    One row per (instrument, scale, administration date): when the same
+    administration was recorded by several runs, the latest run's row stands.
+    ``rc``, ``threshold`` and ``verdict`` compare each score with the previous
+    administration of the same scale, by
+    :func:`riskcore.instruments.reliable_change` with the reliability recorded
+    with the score (its source in ``source``); empty when the instrument
+    declares none.
+    """
+    from riskcore.instruments import Reliability, reliable_change
+
+    cols = [
+        "administered", "instrument", "scale", "value", "band", "run",
+        "change", "rc", "threshold", "verdict", "source",
+    ]  # fmt: skip
+    q = (
+        sa.select(db.scores)
+        .where(db.scores.c.subject == subject)
+        .order_by(
+            db.scores.c.instrument,
+            db.scores.c.scale,
+            db.scores.c.administered,
+            db.scores.c.record,
+        )
+    )
+    latest: dict[tuple[str, str, dt.date | None], Any] = {}
+    for s in conn.execute(q):
+        latest[(s.instrument, s.scale, s.administered)] = s
+    rows: list[dict[str, Any]] = []
+    prev: dict[tuple[str, str], Any] = {}
+    for (inst, scale, day), s in latest.items():
+        row = {
+            "administered": day, "instrument": inst, "scale": scale,
+            "value": s.value, "band": s.band, "run": s.record,
+            "change": None, "rc": None, "threshold": None, "verdict": None,
+            "source": s.rel_source,
+        }  # fmt: skip
+        before = prev.get((inst, scale))
+        if before is not None and before.value is not None and s.value is not None:
+            row["change"] = s.value - before.value
+            if s.rel_sd is not None and s.rel_r is not None and s.rel_source:
+                ch = reliable_change(
+                    before.value,
+                    s.value,
+                    Reliability(sd=s.rel_sd, r=s.rel_r, source=s.rel_source),
+                    higher_is_worse=bool(s.higher_is_worse),
+                )
+                row.update(rc=ch.rc, threshold=ch.threshold, verdict=ch.verdict)
+        if s.value is not None:
+            prev[(inst, scale)] = s
+        rows.append(row)
+    rows.sort(
+        key=lambda r: (r["administered"] or dt.date.min, r["instrument"], r["scale"])
+    )
+    return _frame(rows, cols)
+
+
+def levels(conn: sa.Connection, subject: str) -> pd.DataFrame:
+    """A subject's risks over the recorded runs: inherent, current and planned level."""
+    cols = [
+        "assessed_on", "run", "risk_id", "threat", "inherent_level", "level",
+        "planned_level", "critical",
+    ]  # fmt: skip
+    q = (
+        sa.select(
+            db.runs.c.assessed_on,
+            db.risks.c.record.label("run"),
+            db.risks.c.risk_id,
+            db.risks.c.threat,
+            db.risks.c.inherent_level,
+            db.risks.c.level,
+            db.risks.c.planned_level,
+            db.risks.c.critical,
+        )
+        .join(db.runs, db.runs.c.record == db.risks.c.record)
+        .where(db.risks.c.subject == subject)
+        .order_by(db.risks.c.record, db.risks.c.risk_id)
+    )
+    return _frame([dict(r) for r in conn.execute(q).mappings()], cols)
+
+
+def diff(conn: sa.Connection, run_a: int, run_b: int) -> pd.DataFrame:
+    """Risks whose level changed from run A to run B (or that appeared or went), and why.
+
+    ``change`` is ``up``, ``down``, ``new`` or ``gone``; ``factors_added`` and
+    ``factors_removed`` are the credited factors (reason and odds ratio) that
+    differ between the runs.
+    """
+    cols = [
+        "risk_id", "subject", "threat", "level_a", "level_b", "change",
+        "critical_b", "factors_added", "factors_removed",
+    ]  # fmt: skip
+    matrix = json.loads(
+        conn.execute(
+            sa.select(db.runs.c.matrix).where(db.runs.c.record == run_b)
+        ).scalar_one()
+    )
+    order = {name: i for i, name in enumerate(matrix["levels"])}
+
+    def load(run: int) -> dict[str, Any]:
+        q = sa.select(db.risks).where(db.risks.c.record == run)
+        return {r.risk_id: r for r in conn.execute(q)}
+
+    a, b = load(run_a), load(run_b)
+    rows: list[dict[str, Any]] = []
+    for risk_id in sorted(set(a) | set(b)):
+        ra, rb = a.get(risk_id), b.get(risk_id)
+        fa = {tuple(f) for f in json.loads(ra.factors)} if ra else set()
+        fb = {tuple(f) for f in json.loads(rb.factors)} if rb else set()
+        if ra is None:
+            change = "new"
+        elif rb is None:
+            change = "gone"
+        elif ra.level == rb.level:
+            continue
+        else:
+            up = order.get(rb.level, -1) > order.get(ra.level, -1)
+            change = "up" if up else "down"
+        some = rb if rb is not None else ra
+        assert some is not None
+        rows.append(
+            {
+                "risk_id": risk_id,
+                "subject": some.subject,
+                "threat": some.threat,
+                "level_a": ra.level if ra else None,
+                "level_b": rb.level if rb else None,
+                "change": change,
+                "critical_b": bool(rb.critical) if rb else False,
+                "factors_added": "; ".join(
+                    f"{r} (OR {o:g})" for r, o in sorted(fb - fa)
+                ),
+                "factors_removed": "; ".join(
+                    f"{r} (OR {o:g})" for r, o in sorted(fa - fb)
+                ),
+            }
+        )
+    return _frame(rows, cols)
+
+
+def incidents(conn: sa.Connection) -> pd.DataFrame:
+    """Every incident and near miss still standing (corrections applied), oldest first."""
+    cols = [
+        "record", "occurred_on", "threat", "subject", "severity", "near_miss",
+        "actions", "corrects",
+    ]  # fmt: skip
+    q = (
+        sa.select(
+            db.incidents.c.record,
+            db.incidents.c.occurred_on,
+            db.incidents.c.threat,
+            db.incidents.c.subject,
+            db.incidents.c.severity,
+            db.incidents.c.near_miss,
+            db.incidents.c.actions,
+            db.ledger.c.corrects,
+        )
+        .join(db.ledger, db.ledger.c.seq == db.incidents.c.record)
+        .where(_effective(db.incidents))
+        .order_by(db.incidents.c.occurred_on, db.incidents.c.record)
+    )
+    return _frame([dict(r) for r in conn.execute(q).mappings()], cols)
