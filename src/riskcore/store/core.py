@@ -11,10 +11,11 @@ whole or not at all, and two writers never fork the chain.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -100,6 +101,24 @@ class Store:
     def __init__(self, engine: sa.Engine, *, today: dt.date | None = None) -> None:
         self.engine = engine
         self._today = today
+        url = engine.url
+        self.where = (
+            str(url.database)
+            if url.get_backend_name() == "sqlite"
+            else url.render_as_string(hide_password=True)
+        )
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        """A database error (a corrupt file, a lost server) is a StoreError naming where."""
+        try:
+            yield
+        except sa.exc.DatabaseError as exc:
+            reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+            raise StoreError(
+                f"{self.where}: the register cannot be read or written ({reason}); "
+                "nothing was written"
+            ) from None
 
     # ----------------------------------------------------------- plumbing
 
@@ -135,7 +154,7 @@ class Store:
         corrects: int | None = None,
     ) -> int:
         """Check and build the rows inside one locked transaction, then chain them."""
-        with self.engine.begin() as conn:
+        with self._guard(), self.engine.begin() as conn:
             self._lock(conn)
             if corrects is not None:
                 self._check_corrects(conn, kind, corrects)
@@ -399,7 +418,15 @@ class Store:
         problems: list[str] = []
         hashes: set[str] = set()
         rows_seen = 0
-        with self.engine.connect() as conn:
+        with self._guard(), self.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                checks = [
+                    str(x) for x in conn.exec_driver_sql("PRAGMA quick_check").scalars()
+                ]
+                if checks != ["ok"]:
+                    problems.append(
+                        f"{self.where}: integrity check failed: {checks[0]}"
+                    )
             found: dict[int, list[tuple[str, str]]] = {}
             counts: dict[int, dict[str, int]] = {}
             forgotten: dict[str, int] = {}
@@ -502,7 +529,7 @@ class Store:
         """Every recorded run: record, case, date, method version, seed, completeness."""
         from riskcore.store import queries
 
-        with self.engine.connect() as conn:
+        with self._guard(), self.engine.connect() as conn:
             return queries.runs(conn)
 
     def due(self, on: dt.date | None = None, *, within: int = 30) -> pd.DataFrame:
@@ -512,14 +539,14 @@ class Store:
         """
         from riskcore.store import queries
 
-        with self.engine.connect() as conn:
+        with self._guard(), self.engine.connect() as conn:
             return queries.due(conn, on or self.today, within=within)
 
     def history(self, subject: str) -> pd.DataFrame:
         """A subject's scores over time, with the Reliable Change Index between administrations."""
         from riskcore.store import queries
 
-        with self.engine.connect() as conn:
+        with self._guard(), self.engine.connect() as conn:
             _known_subject(conn, subject)
             return queries.history(conn, subject)
 
@@ -527,7 +554,7 @@ class Store:
         """A subject's risk levels over the recorded runs."""
         from riskcore.store import queries
 
-        with self.engine.connect() as conn:
+        with self._guard(), self.engine.connect() as conn:
             _known_subject(conn, subject)
             return queries.levels(conn, subject)
 
@@ -535,7 +562,7 @@ class Store:
         """Which risks changed level between two runs, and the factors that changed."""
         from riskcore.store import queries
 
-        with self.engine.connect() as conn:
+        with self._guard(), self.engine.connect() as conn:
             for run in (run_a, run_b):
                 if (
                     conn.execute(
@@ -550,7 +577,7 @@ class Store:
         """Every incident and near miss (corrections applied), oldest first."""
         from riskcore.store import queries
 
-        with self.engine.connect() as conn:
+        with self._guard(), self.engine.connect() as conn:
             return queries.incidents(conn)
 
 

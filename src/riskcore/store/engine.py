@@ -96,7 +96,8 @@ def _sqlite_events(engine: sa.Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA busy_timeout = 30000")
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")
+        # journal_mode is set once the file is known to be ours (it is written
+        # into the file): a foreign database is left byte for byte as it was.
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 
@@ -138,6 +139,12 @@ def connect(db: str | None = None) -> sa.Engine:
         )
     try:
         migrate(engine, where)
+        if engine.dialect.name == "sqlite":  # outside a transaction, as SQLite needs
+            raw = engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA journal_mode = WAL")
+            finally:
+                raw.close()
     except StoreError:
         engine.dispose()
         raise
