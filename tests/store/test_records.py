@@ -348,3 +348,17 @@ def test_import_riskcore_does_not_import_sqlalchemy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False False"
+
+
+def test_postgresql_tests_skip_locally_and_fail_when_required(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from .conftest import pg_url
+
+    monkeypatch.setenv("RISKCORE_TEST_PG_URL", "postgresql://nobody@127.0.0.1:1/none")
+    monkeypatch.delenv("RISKCORE_REQUIRE_POSTGRES", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="unreachable"):
+        pg_url()
+    monkeypatch.setenv("RISKCORE_REQUIRE_POSTGRES", "1")
+    with pytest.raises(pytest.fail.Exception, match="PostgreSQL is required"):
+        pg_url()

@@ -40,10 +40,8 @@ def _count(store: Any, table: sa.Table, *where: Any) -> int:
         return int(conn.execute(q).scalar_one())
 
 
-def test_two_processes_recording_at_once_lose_nothing(
-    tmp_path: Path, report1: Any
-) -> None:
-    path = str(tmp_path / "shared.db")
+def test_two_processes_recording_at_once_lose_nothing(db: str, report1: Any) -> None:
+    path = db
     with open_store(path, today=TODAY) as store:
         store.record(report1)
     ctx = multiprocessing.get_context("spawn")
@@ -87,9 +85,9 @@ def _record_and_hang(path: str, report: Any, ready: Any) -> None:
 
 
 def test_a_writer_killed_mid_record_leaves_the_register_as_it_was(
-    tmp_path: Path, report1: Any
+    db: str, report1: Any
 ) -> None:
-    path = str(tmp_path / "r.db")
+    path = db
     with open_store(path, today=TODAY) as store:
         store.record(report1)
         before = store.verify()
