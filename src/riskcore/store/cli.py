@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from riskcore.cli import (
     _date,
+    _float_in,
     _int_in,
     _plugin_manager,
     _progress,
@@ -172,6 +173,15 @@ def cmd_incidents(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_learn(args: argparse.Namespace) -> int:
+    """Each threat's base likelihood: catalog prior -> posterior from the incidents."""
+    check_output(args.output)
+    with _open(args) as store:
+        frame = store.learn(model=args.model, strength=args.strength, on=args.on)
+    _show(frame, args, "no exposure recorded yet")
+    return 0
+
+
 def cmd_runs(args: argparse.Namespace) -> int:
     """Every recorded run."""
     check_output(args.output)
@@ -314,6 +324,24 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("incidents", parents=[db, out], help="list incidents")
     p.set_defaults(func=cmd_incidents)
+
+    p = sub.add_parser(
+        "learn",
+        parents=[db, out],
+        help="update base likelihoods from the practice's incidents (prior -> posterior)",
+    )
+    p.add_argument(
+        "--model", choices=["beta-binomial", "gamma-poisson"], default="beta-binomial"
+    )
+    p.add_argument(
+        "--strength",
+        type=_float_in(1e-6, 1e6),
+        default=10.0,
+        help="what the catalog default is worth, in subject-horizons "
+        "(beta-binomial) or person-years (gamma-poisson); default 10",
+    )
+    p.add_argument("--on", type=_date, help="exposure up to this date (default today)")
+    p.set_defaults(func=cmd_learn)
 
     p = sub.add_parser("runs", parents=[db, out], help="list recorded runs")
     p.set_defaults(func=cmd_runs)

@@ -31,6 +31,7 @@ from riskcore.store.vocab import DECISIONS, REVIEW_OUTCOMES
 if TYPE_CHECKING:
     import pandas as pd
 
+    from riskcore.model import Catalog
     from riskcore.plugins import PluginManager
     from riskcore.workflow import PlanReport
 
@@ -573,6 +574,37 @@ class Store:
                     raise StoreError(f"run {shown(run)}: no such run in the register")
             return queries.diff(conn, run_a, run_b)
 
+    def learn(
+        self,
+        *,
+        model: str = "beta-binomial",
+        strength: float = 10.0,
+        on: dt.date | None = None,
+        catalog: Catalog | None = None,
+    ) -> pd.DataFrame:
+        """Each threat's base likelihood updated by the practice's incidents.
+
+        The catalog default is the prior, worth *strength* observations
+        (subject-horizons for ``beta-binomial``, person-years for
+        ``gamma-poisson``); see :mod:`riskcore.store.learning`. Exposure runs,
+        per subject with a risk of the threat, from the first run that recorded
+        it to *on* (default today).
+        """
+        from riskcore.store import queries
+
+        if model not in ("beta-binomial", "gamma-poisson"):
+            raise StoreError(
+                f"model {shown(model)}: not beta-binomial or gamma-poisson"
+            )
+        if catalog is None:
+            from riskcore.catalog import default_catalog
+
+            catalog = default_catalog()
+        with self._guard(), self.engine.connect() as conn:
+            return queries.learn(
+                conn, catalog, model=model, strength=strength, on=on or self.today
+            )
+
     def incidents(self) -> pd.DataFrame:
         """Every incident and near miss (corrections applied), oldest first."""
         from riskcore.store import queries
@@ -724,6 +756,7 @@ def _run_rows(
                 "levels": [lv.name for lv in matrix.levels],
                 "impact_bands": [b.name for b in matrix.impact_bands],
                 "critical_review_days": matrix.critical_review_days,
+                "horizon_days": report.register.horizon_days,
             }
         ),
         "plan": dumps(report.plan),

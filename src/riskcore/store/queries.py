@@ -21,7 +21,18 @@ from riskcore.store import schema as db
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DUE_COLUMNS", "diff", "due", "history", "incidents", "levels", "runs"]
+    from riskcore.model import Catalog
+
+__all__ = [
+    "DUE_COLUMNS",
+    "diff",
+    "due",
+    "history",
+    "incidents",
+    "learn",
+    "levels",
+    "runs",
+]
 
 DUE_COLUMNS = [
     "due",
@@ -441,3 +452,77 @@ def incidents(conn: sa.Connection) -> pd.DataFrame:
         .order_by(db.incidents.c.occurred_on, db.incidents.c.record)
     )
     return _frame([dict(r) for r in conn.execute(q).mappings()], cols)
+
+
+def learn(
+    conn: sa.Connection,
+    catalog: Catalog,
+    *,
+    model: str,
+    strength: float,
+    on: dt.date,
+) -> pd.DataFrame:
+    """Prior → posterior of each exposed threat's base likelihood (see :meth:`Store.learn`)."""
+    from riskcore.model.distributions import mean_of
+    from riskcore.store.learning import beta_binomial, gamma_poisson
+
+    cols = [
+        "threat", "model", "prior_mean", "strength", "events", "exposure", "unit",
+        "posterior_mean", "low", "high", "subjects", "prior_source",
+    ]  # fmt: skip
+    latest = _latest_run(conn)
+    if latest is None:
+        return _frame([], cols)
+    horizon_days = float(json.loads(latest.matrix).get("horizon_days", 365.0))
+    first = (
+        sa.select(
+            db.risks.c.threat,
+            db.risks.c.subject,
+            sa.func.min(db.runs.c.assessed_on).label("since"),
+        )
+        .join(db.runs, db.runs.c.record == db.risks.c.record)
+        .group_by(db.risks.c.threat, db.risks.c.subject)
+    )
+    days: dict[str, float] = {}
+    subjects: dict[str, int] = {}
+    for threat, _subject, since in conn.execute(first):
+        span = max((on - since).days, 0)
+        days[threat] = days.get(threat, 0.0) + span
+        subjects[threat] = subjects.get(threat, 0) + 1
+    events: dict[str, int] = {
+        str(threat): int(n)
+        for threat, n in conn.execute(
+            sa.select(db.incidents.c.threat, sa.func.count())
+            .where(
+                _effective(db.incidents),
+                db.incidents.c.near_miss.is_(False),
+                db.incidents.c.occurred_on <= on,
+            )
+            .group_by(db.incidents.c.threat)
+        ).all()
+    }
+    rows: list[dict[str, Any]] = []
+    for t in catalog.threats:
+        exposed = days.get(t.id, 0.0)
+        if exposed <= 0:
+            continue
+        p0 = mean_of(t.base_likelihood)
+        k = events.get(t.id, 0)
+        if model == "beta-binomial":
+            u = beta_binomial(p0, strength, k, exposed / horizon_days)
+        else:
+            u = gamma_poisson(p0, horizon_days / 365.25, strength, k, exposed / 365.25)
+        source = (
+            t.source.citation
+            if t.source is not None and "base_likelihood" in t.sourced
+            else "illustrative catalog default"
+        )
+        rows.append(
+            {
+                "threat": t.id, "model": u.model, "prior_mean": u.prior_mean,
+                "strength": strength, "events": k, "exposure": u.exposure,
+                "unit": u.unit, "posterior_mean": u.posterior_mean, "low": u.low,
+                "high": u.high, "subjects": subjects[t.id], "prior_source": source,
+            }
+        )  # fmt: skip
+    return _frame(rows, cols)
