@@ -36,15 +36,16 @@ def _default(value: object) -> str:
     raise TypeError(type(value).__name__)  # pragma: no cover - schema types only
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=_default)
+
+
 def canonical(content: Mapping[str, Any]) -> str:
     """Canonical JSON of a row or record: sorted keys, no spaces, ISO dates.
 
     >>> canonical({"b": 1.5, "a": dt.date(2026, 1, 2), "c": None})
     '{"a":"2026-01-02","b":1.5,"c":null}'
     """
-    return json.dumps(
-        dict(content), sort_keys=True, separators=(",", ":"), default=_default
-    )
+    return _ENCODER.encode(content if type(content) is dict else dict(content))
 
 
 def _sha(text: str) -> str:

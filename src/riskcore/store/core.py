@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import secrets
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from riskcore.errors import StoreError, shown
 from riskcore.model._fields import check_id
 from riskcore.store import chain
 from riskcore.store import schema as db
-from riskcore.store.engine import PG_LOCK_KEY, connect
+from riskcore.store.engine import PG_LOCK_KEY, WRITE, connect
 from riskcore.store.vocab import DECISIONS, REVIEW_OUTCOMES
 
 if TYPE_CHECKING:
@@ -53,8 +54,11 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def _json(value: object) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def obligation_key(obligation: str, subject: str) -> str:
@@ -155,7 +159,11 @@ class Store:
         corrects: int | None = None,
     ) -> int:
         """Check and build the rows inside one locked transaction, then chain them."""
-        with self._guard(), self.engine.begin() as conn:
+        with (
+            self._guard(),
+            self.engine.connect().execution_options(**{WRITE: True}) as conn,
+            conn.begin(),
+        ):
             self._lock(conn)
             if corrects is not None:
                 self._check_corrects(conn, kind, corrects)
@@ -171,7 +179,11 @@ class Store:
             counts: dict[str, int] = {}
             for table, items in rows.items():
                 skip = db.ERASABLE.get(table.name, ())
+                floats = _float_columns(table)
                 for row in items:
+                    for name in floats:  # hash what the database will give back
+                        if row.get(name) is not None:
+                            row[name] = float(row[name])
                     row["record"] = seq
                     row["row_hash"] = chain.row_hash(table.name, row, skip)
                     hashes.append((table.name, row["row_hash"]))
@@ -613,7 +625,9 @@ class Store:
             return queries.incidents(conn)
 
 
-def open_store(db: str | None = None, *, today: dt.date | None = None) -> Store:
+def open_store(
+    db: str | os.PathLike[str] | None = None, *, today: dt.date | None = None
+) -> Store:
     """Open (creating or upgrading) the register at *db*.
 
     *db* is a file path (SQLite) or a PostgreSQL URL; default ``RISKCORE_DB``,
@@ -623,6 +637,10 @@ def open_store(db: str | None = None, *, today: dt.date | None = None) -> Store:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _float_columns(table: sa.Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.c if isinstance(c.type, sa.Float))
 
 
 def _checked_id(name: str, value: str) -> str:

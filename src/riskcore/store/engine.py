@@ -25,7 +25,7 @@ from sqlalchemy import event
 
 from riskcore.errors import StoreError
 
-__all__ = ["DEFAULT_PATH", "ENV", "HEAD", "connect", "location", "migrate"]
+__all__ = ["DEFAULT_PATH", "ENV", "HEAD", "WRITE", "connect", "location", "migrate"]
 
 ENV = "RISKCORE_DB"
 DEFAULT_PATH = "riskcore.db"
@@ -34,9 +34,13 @@ HEAD = "0002"
 _KNOWN = ("0001", "0002")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_LOCK_KEY = 0x52534B43  # "RSKC": the advisory lock of the chain's writers
+WRITE = "riskcore_write"
+"""Execution option of a connection that will write (SQLite: ``BEGIN IMMEDIATE``)."""
 
 
-def location(db: str | None = None, environ: Any = os.environ) -> str:
+def location(
+    db: str | os.PathLike[str] | None = None, environ: Any = os.environ
+) -> str:
     """The database URL: *db*, else ``RISKCORE_DB``, else ``riskcore.db`` (SQLite).
 
     A plain path means a SQLite file.
@@ -48,7 +52,7 @@ def location(db: str | None = None, environ: Any = os.environ) -> str:
     >>> location(None, {})
     'sqlite:///riskcore.db'
     """
-    raw = db or environ.get(ENV) or DEFAULT_PATH
+    raw = (os.fspath(db) if db is not None else "") or environ.get(ENV) or DEFAULT_PATH
     if "://" not in raw:
         return f"sqlite:///{raw}"
     if raw.startswith(("postgresql://", "postgres://")):
@@ -103,10 +107,13 @@ def _sqlite_events(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock up front (no deadlock on upgrade); readers
+        # do not block anyone (WAL).
+        write = conn.get_execution_options().get(WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def connect(db: str | None = None) -> sa.Engine:
+def connect(db: str | os.PathLike[str] | None = None) -> sa.Engine:
     """An engine on the register at *db* (see :func:`location`), migrated to head.
 
     Raises :class:`~riskcore.errors.StoreError` naming the path (or the URL
@@ -124,7 +131,8 @@ def connect(db: str | None = None) -> sa.Engine:
         path = Path(parsed.database)
         where = str(path)
         _check_sqlite_file(path)
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        # Pooled: closing a WAL connection checkpoints, so reuse them.
+        engine = sa.create_engine(url)
         _sqlite_events(engine)
     elif parsed.get_backend_name() == "postgresql":
         try:
@@ -193,7 +201,7 @@ def migrate(engine: sa.Engine, where: str) -> None:
         )
     from alembic import command
 
-    with engine.begin() as conn:
+    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
         if engine.dialect.name == "postgresql":
             conn.execute(
                 sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY}

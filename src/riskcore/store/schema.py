@@ -226,6 +226,7 @@ sa.Index(
     scores.c.scale,
     scores.c.administered,
 )
+sa.Index("ix_subjects_subject", subjects.c.subject, subjects.c.record)
 sa.Index("ix_risks_subject", risks.c.subject, risks.c.record)
 sa.Index("ix_risks_risk", risks.c.risk_id, risks.c.record)
 sa.Index("ix_reviews_target", reviews.c.target, reviews.c.reviewed_on)

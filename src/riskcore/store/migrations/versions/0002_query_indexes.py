@@ -23,6 +23,7 @@ def upgrade() -> None:
         "scores",
         ["subject", "instrument", "scale", "administered"],
     )
+    op.create_index("ix_subjects_subject", "subjects", ["subject", "record"])
     op.create_index("ix_risks_subject", "risks", ["subject", "record"])
     op.create_index("ix_risks_risk", "risks", ["risk_id", "record"])
     op.create_index("ix_reviews_target", "reviews", ["target", "reviewed_on"])
