@@ -265,3 +265,52 @@ def test_audit_verify_fails_and_names_the_row(tmp_path: Path, report1: Any,
     con.close()
     assert main(["audit", "verify", "--db", str(path)]) == 1
     assert "audit: risks row 3 (record 1): edited" in capsys.readouterr().out
+
+
+def test_the_plan_report_shows_what_changed_since_the_last_review(
+    recorded: Any, report2: Any
+) -> None:
+    from riskcore.report import render
+
+    recorded.review(RISK, by="t-04", on=dt.date(2026, 10, 20), outcome="unchanged")
+    recorded.incident(threat="client-self-harm", subject="c-01", on=dt.date(2026, 11, 10),
+                      severity="moderate")  # fmt: skip
+    recorded.decide("burnout:t-02", "accept", by="t-04", on=dt.date(2026, 11, 1),
+                    justification="caseload reduced", expires=dt.date(2026, 12, 20))  # fmt: skip
+    since = recorded.since_last_review()
+    assert since["since"] == dt.date(2026, 10, 20)
+    sections = dict(since["sections"])
+    assert sections["New and changed risks (run 1 → run 2)"] == [
+        next(iter(sections["New and changed risks (run 1 → run 2)"]))
+    ]
+    assert sections["New and changed risks (run 1 → run 2)"][0].startswith(
+        "client-self-harm:c-01: medium → high (up)"
+    )
+    assert sections["Incidents since 2026-10-20"] == [
+        "2026-11-10 client-self-harm (c-01): moderate"
+    ]
+    assert sections["Decisions expiring within 30 days"][0].startswith(
+        "burnout:t-02: acceptance expires 2026-12-20"
+    )
+    assert any(
+        line.startswith("c-01 phq9 total: ") and "reliably worse" in line
+        for line in sections["Trajectory of each critical subject"]
+    )
+    md = render(report2, "markdown", since_review=since)
+    assert "## Since the last review (2026-10-20)" in md
+    assert "client-self-harm:c-01: medium → high (up)" in md
+    html = render(report2, "html", since_review=since)
+    assert '<section id="since-review">' in html
+    assert "since-review" not in render(report2, "html")
+
+
+def test_riskcore_plan_db_adds_the_section(tmp_path: Path, report1: Any) -> None:
+    path = tmp_path / "r.db"
+    with open_store(str(path)) as store:
+        store.record(report1)
+    out = tmp_path / "plan.md"
+    args = ["plan", str(EXAMPLE), "--db", str(path), "--trials", "0", "-q"]
+    assert main([*args, "--today", "2026-11-02", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "## Since the last review" in text
+    assert "### Incidents since the first run" in text

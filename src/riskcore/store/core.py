@@ -617,6 +617,23 @@ class Store:
                 conn, catalog, model=model, strength=strength, on=on or self.today
             )
 
+    def since_last_review(self, on: dt.date | None = None) -> dict[str, Any]:
+        """The "since the last review" section of a plan report, as plain text lines.
+
+        The last review is the newest review in the register (before *on*,
+        default today); the runs compared are the newest one and the newest
+        one recorded on or before that review (else the first run). Sections:
+        new and changed risks (with the factors that changed), incidents since,
+        decisions expiring within 30 days, and the trajectory of each critical
+        subject (each scale's first and last score with the RCI verdict).
+        Pseudonymous ids only.
+        """
+        from riskcore.store import queries
+
+        day = on or self.today
+        with self._guard(), self.engine.connect() as conn:
+            return queries.since_last_review(conn, day)
+
     def incidents(self) -> pd.DataFrame:
         """Every incident and near miss (corrections applied), oldest first."""
         from riskcore.store import queries

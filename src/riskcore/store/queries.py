@@ -32,6 +32,7 @@ __all__ = [
     "learn",
     "levels",
     "runs",
+    "since_last_review",
 ]
 
 DUE_COLUMNS = [
@@ -526,3 +527,90 @@ def learn(
             }
         )  # fmt: skip
     return _frame(rows, cols)
+
+
+def since_last_review(conn: sa.Connection, on: dt.date) -> dict[str, Any]:
+    """See :meth:`riskcore.store.Store.since_last_review`."""
+    last = conn.execute(
+        sa.select(sa.func.max(db.reviews.c.reviewed_on)).where(
+            _effective(db.reviews), db.reviews.c.reviewed_on <= on
+        )
+    ).scalar()
+    latest = _latest_run(conn)
+    sections: list[tuple[str, list[str]]] = []
+    if latest is None:
+        return {"since": last, "sections": sections}
+    then_q = sa.select(sa.func.max(db.runs.c.record))
+    if last is not None:
+        then_q = then_q.where(db.runs.c.assessed_on <= last)
+    then: int = (
+        conn.execute(then_q).scalar()
+        or conn.execute(sa.select(sa.func.min(db.runs.c.record))).scalar_one()
+    )
+    changed = diff(conn, then, latest.record).to_dict("records")
+    sections.append(
+        (
+            f"New and changed risks (run {then} → run {latest.record})",
+            [
+                f"{r['risk_id']}: {r['level_a'] or 'none'} → {r['level_b'] or 'gone'} "
+                f"({r['change']})"
+                + (
+                    f"; factors added: {r['factors_added']}"
+                    if r["factors_added"]
+                    else ""
+                )
+                + (f"; removed: {r['factors_removed']}" if r["factors_removed"] else "")
+                for r in changed
+            ],
+        )
+    )
+    inc = incidents(conn)
+    if last is not None:
+        inc = inc[inc["occurred_on"] > last]
+    sections.append(
+        (
+            "Incidents since" + (f" {last.isoformat()}" if last else " the first run"),
+            [
+                f"{r['occurred_on']} {r['threat']} ({r['subject']}): {r['severity']}"
+                + (" (near miss)" if r["near_miss"] else "")
+                for r in inc.to_dict("records")
+            ],
+        )
+    )
+    due_now = due(conn, on, within=30)
+    expiring = due_now[due_now["kind"].isin(["acceptance expires", "decision expires"])]
+    sections.append(
+        (
+            "Decisions expiring within 30 days",
+            [
+                f"{r['item']}: {r['kind']} {r['due']} ({r['detail']})"
+                for r in expiring.to_dict("records")
+            ],
+        )
+    )
+    critical = sorted(
+        {
+            s
+            for (s,) in conn.execute(
+                sa.select(db.risks.c.subject).where(
+                    db.risks.c.record == latest.record, db.risks.c.critical.is_(True)
+                )
+            ).all()
+        }
+    )
+    lines: list[str] = []
+    for subject in critical:
+        hist = history(conn, subject)
+        for (inst, scale), rows in hist.groupby(["instrument", "scale"], sort=True):
+            values = rows.dropna(subset=["value"])
+            if len(values) < 2:
+                continue
+            first, last_row = values.iloc[0], values.iloc[-1]
+            verdicts = [v for v in values["verdict"].tolist() if isinstance(v, str)]
+            lines.append(
+                f"{subject} {inst} {scale}: {first['value']:g} ({first['administered']}) → "
+                f"{last_row['value']:g} ({last_row['administered']})"
+                + (f"; last change: {verdicts[-1]}" if verdicts else "")
+            )
+    sections.append(("Trajectory of each critical subject", lines))
+    return {"since": last, "sections": sections}
