@@ -314,3 +314,30 @@ def test_riskcore_plan_db_adds_the_section(tmp_path: Path, report1: Any) -> None
     text = out.read_text()
     assert "## Since the last review" in text
     assert "### Incidents since the first run" in text
+
+
+def test_reliable_deterioration_arms_responses(recorded: Any, report2: Any) -> None:
+    with recorded.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(db_schema.armed.c.response, db_schema.armed.c.reason).where(
+                db_schema.armed.c.record == 2, db_schema.armed.c.subject == "c-01"
+            )
+        ).all()
+        first = conn.execute(
+            sa.select(db_schema.armed.c.reason).where(
+                db_schema.armed.c.record == 1,
+                db_schema.armed.c.reason.contains("reliable-deterioration"),
+            )
+        ).all()
+    assert first == []  # nothing to compare with on the first run
+    reasons = {r: why for r, why in rows if "reliable-deterioration" in why}
+    assert set(reasons) == {"referral-pathway"}
+    # the plan armed it too (a very high self-harm risk): one row, both reasons
+    assert ("referral-pathway", "c-01") in {
+        (a.response, a.subject) for a in report2.armed
+    }
+    assert [r for r, _ in rows].count("referral-pathway") == 1
+    assert (
+        "flag:phq9.reliable-deterioration (total 7 on 2026-10-05 -> 27, RC 7.07"
+        in (reasons["referral-pathway"])
+    )

@@ -236,6 +236,14 @@ class Store:
         practice's opt-in): then names and protected attributes are stored as
         erasable values (:meth:`forget` removes them).
 
+        Reliable deterioration is a trigger: a score whose Reliable Change
+        Index against the subject's previous recorded administration of the
+        same scale is "reliably worse" raises the flag
+        ``<instrument>.reliable-deterioration``, and the responses of
+        ``report.catalog`` that it triggers (by :func:`riskcore.arm`) are
+        recorded as armed with the run, their reason naming the change (a
+        response the plan armed already gets the change as one more reason).
+
         Returns the run's record number (its id in ``riskcore diff``).
         """
         from riskcore.plugins import get_plugin_manager
@@ -245,7 +253,9 @@ class Store:
         assessed_on = case.assessed_on or report.generated
 
         def build(conn: sa.Connection) -> Rows:
-            return _run_rows(report, rel, assessed_on, identifying=identifying)
+            rows = _run_rows(report, rel, assessed_on, identifying=identifying)
+            rows[db.armed].extend(_deterioration_armed(conn, report, rows))
+            return rows
 
         return self._append("run", build)
 
@@ -893,3 +903,96 @@ def _run_rows(
     if identifying:
         rows[db.identities] = _identity_rows(report)
     return rows
+
+
+DETERIORATION = "reliable-deterioration"
+"""Flag code suffix of a reliably worse score: ``phq9.reliable-deterioration``."""
+
+
+def _deterioration_armed(
+    conn: sa.Connection, report: PlanReport, rows: Rows
+) -> list[dict[str, Any]]:
+    """Responses armed by reliable deterioration against the register's history."""
+    from riskcore.instruments import Reliability, reliable_change
+    from riskcore.model import Assessment, Flag, FlagLevel, Score
+    from riskcore.responses import arm
+
+    kinds = {
+        (s.subject, s.instrument, s.scale): s.subject_kind
+        for s in report.assessment.scores
+    }
+    flagged: list[Score] = []
+    notes: dict[tuple[str, str], str] = {}
+    for new in rows[db.scores]:
+        if new["value"] is None or new["rel_sd"] is None or new["administered"] is None:
+            continue
+        s = db.scores.c
+        before = conn.execute(
+            sa.select(s.value, s.administered)
+            .where(
+                s.subject == new["subject"],
+                s.instrument == new["instrument"],
+                s.scale == new["scale"],
+                s.administered < new["administered"],
+                s.value.is_not(None),
+            )
+            .order_by(s.administered.desc(), s.record.desc())
+            .limit(1)
+        ).first()
+        if before is None:
+            continue
+        change = reliable_change(
+            before.value,
+            new["value"],
+            Reliability(sd=new["rel_sd"], r=new["rel_r"], source=new["rel_source"]),
+            higher_is_worse=bool(new["higher_is_worse"]),
+        )
+        if change.verdict != "reliably worse":
+            continue
+        code = f"{new['instrument']}.{DETERIORATION}"
+        notes[(new["subject"], code)] = (
+            f"flag:{code} ({new['scale']} {change.before:g} on "
+            f"{before.administered.isoformat()} -> {change.after:g}, RC {change.rc:.2f}, "
+            f"reliable change {change.threshold:.1f} points; {change.source})"
+        )
+        flagged.append(
+            Score(
+                subject=new["subject"],
+                subject_kind=kinds[(new["subject"], new["instrument"], new["scale"])],
+                instrument=new["instrument"],
+                scale=new["scale"],
+                value=new["value"],
+                flags=[
+                    Flag(
+                        code=code,
+                        level=FlagLevel.WARNING,
+                        message="reliable deterioration since the previous administration",
+                    )
+                ],
+            )
+        )
+    if not flagged:
+        return []
+    already = {(a["response"], a["subject"]): a for a in rows[db.armed]}
+    out = []
+    for a in arm(
+        report.catalog, Assessment(case_id=report.case.id, scores=flagged), report.case
+    ):
+        reason = "; ".join(
+            notes.get((a.subject or "", r.removeprefix("flag:")), r)
+            for r in a.reason.split("; ")
+        )
+        row = already.get((a.response, a.subject))
+        if row is not None:  # armed by the plan too: add the deterioration as a reason
+            row["reason"] = f"{row['reason']}; {reason}" if row["reason"] else reason
+            continue
+        out.append(
+            {
+                "response": a.response,
+                "subject": a.subject,
+                "owner": a.owner,
+                "hours": a.time_to_act_hours,
+                "reason": reason,
+            }
+        )
+    return out
