@@ -123,7 +123,7 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
     run_dates = dict(
         conn.execute(sa.select(db.runs.c.record, db.runs.c.assessed_on)).all()
     )
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
 
     def add(
         day: dt.date,
@@ -136,16 +136,7 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
     ) -> None:
         if day <= horizon:
             rows.append(
-                {
-                    "due": day,
-                    "days_overdue": (on - day).days,
-                    "kind": kind,
-                    "subject": subject,
-                    "item": item,
-                    "level": level,
-                    "critical": critical,
-                    "detail": detail,
-                }
+                (day, (on - day).days, kind, subject, item, level, critical, detail)
             )
 
     r2 = db.risks.alias("r2")
@@ -173,24 +164,27 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
     )
     cadence: dict[str, float] = {}
     levels: dict[str, tuple[str, bool]] = {}
-    for r in risk_rows:
-        anchor = last_review.get(r.risk_id) or run_dates[r.first]
-        days = math.ceil(r.review_days)
-        add(
-            anchor + dt.timedelta(days=days),
-            "risk review",
-            r.subject,
-            r.risk_id,
-            r.level,
-            bool(r.critical),
-            f"every {days} days at level {r.level}; last "
-            + ("reviewed" if r.risk_id in last_review else "recorded")
-            + f" {anchor.isoformat()}",
-        )
-        cadence[r.subject] = min(cadence.get(r.subject, math.inf), r.review_days)
-        lv, crit = levels.get(r.subject, (r.level, False))
-        top = max(lv, r.level, key=lambda name: order.get(name, -1))
-        levels[r.subject] = (top, crit or bool(r.critical))
+    for risk_id, subject, level, critical, review_days, first in risk_rows:
+        lv, crit = levels.get(subject, (level, False))
+        if order.get(level, -1) > order.get(lv, -1):
+            lv = level
+        levels[subject] = (lv, crit or bool(critical))
+        cadence[subject] = min(cadence.get(subject, math.inf), review_days)
+        reviewed = last_review.get(risk_id)
+        anchor = reviewed or run_dates[first]
+        days = math.ceil(review_days)
+        day = anchor + dt.timedelta(days=days)
+        if day <= horizon:
+            add(
+                day,
+                "risk review",
+                subject,
+                risk_id,
+                level,
+                bool(critical),
+                f"every {days} days at level {level}; last "
+                f"{'reviewed' if reviewed else 'recorded'} {anchor.isoformat()}",
+            )
 
     standing = (
         sa.select(db.decisions)
@@ -285,8 +279,10 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
             True,
             f"{o.name} ({o.status}); owner {o.owner}, within {o.hours:g} h",
         )
-    rows.sort(key=lambda r: (r["due"], not r["critical"], r["kind"], r["item"]))
-    return _frame(rows, DUE_COLUMNS)
+    rows.sort(key=lambda r: (r[0], not r[6], r[2], r[4]))
+    import pandas as pd
+
+    return pd.DataFrame.from_records(rows, columns=DUE_COLUMNS)
 
 
 def history(conn: sa.Connection, subject: str) -> pd.DataFrame:
