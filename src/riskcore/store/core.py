@@ -918,27 +918,39 @@ def _deterioration_armed(
     from riskcore.responses import arm
 
     kinds = {
-        (s.subject, s.instrument, s.scale): s.subject_kind
-        for s in report.assessment.scores
+        (sc.subject, sc.instrument, sc.scale): sc.subject_kind
+        for sc in report.assessment.scores
     }
     flagged: list[Score] = []
     notes: dict[tuple[str, str], str] = {}
-    for new in rows[db.scores]:
-        if new["value"] is None or new["rel_sd"] is None or new["administered"] is None:
-            continue
-        s = db.scores.c
-        before = conn.execute(
-            sa.select(s.value, s.administered)
-            .where(
-                s.subject == new["subject"],
-                s.instrument == new["instrument"],
-                s.scale == new["scale"],
-                s.administered < new["administered"],
-                s.value.is_not(None),
-            )
-            .order_by(s.administered.desc(), s.record.desc())
-            .limit(1)
-        ).first()
+    candidates = [
+        new
+        for new in rows[db.scores]
+        if new["value"] is not None
+        and new["rel_sd"] is not None
+        and new["administered"] is not None
+    ]
+    if not candidates:
+        return []
+    c = db.scores.c
+    keys = sorted({(n["subject"], n["instrument"], n["scale"]) for n in candidates})
+    history: dict[tuple[str, str, str], list[Any]] = {}
+    for row in conn.execute(  # one query: every earlier score of these scales
+        sa.select(c.subject, c.instrument, c.scale, c.value, c.administered)
+        .where(
+            sa.tuple_(c.subject, c.instrument, c.scale).in_(keys),
+            c.value.is_not(None),
+            c.administered < max(n["administered"] for n in candidates),
+        )
+        .order_by(c.administered.desc(), c.record.desc())
+    ):
+        history.setdefault((row.subject, row.instrument, row.scale), []).append(row)
+    for new in candidates:
+        key = (new["subject"], new["instrument"], new["scale"])
+        before = next(
+            (h for h in history.get(key, ()) if h.administered < new["administered"]),
+            None,
+        )
         if before is None:
             continue
         change = reliable_change(
@@ -982,9 +994,9 @@ def _deterioration_armed(
             notes.get((a.subject or "", r.removeprefix("flag:")), r)
             for r in a.reason.split("; ")
         )
-        row = already.get((a.response, a.subject))
-        if row is not None:  # armed by the plan too: add the deterioration as a reason
-            row["reason"] = f"{row['reason']}; {reason}" if row["reason"] else reason
+        same = already.get((a.response, a.subject))
+        if same is not None:  # armed by the plan too: add the deterioration as a reason
+            same["reason"] = f"{same['reason']}; {reason}" if same["reason"] else reason
             continue
         out.append(
             {
