@@ -341,3 +341,36 @@ def test_reliable_deterioration_arms_responses(recorded: Any, report2: Any) -> N
         "flag:phq9.reliable-deterioration (total 7 on 2026-10-05 -> 27, RC 7.07"
         in (reasons["referral-pathway"])
     )
+
+
+def test_the_other_commands_and_formats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], report1: Any
+) -> None:
+    path = tmp_path / "r.db"
+    db = ["--db", str(path), "--today", "2026-12-03"]
+    assert main(["due", *db]) == 0
+    assert main(["incidents", *db]) == 0
+    assert main(["runs", *db]) == 0
+    assert main(["learn", *db]) == 0
+    out = capsys.readouterr().out
+    for empty in (
+        "nothing due",
+        "no incidents recorded",
+        "no runs recorded",
+        "no exposure",
+    ):
+        assert empty in out
+    with open_store(str(path)) as store:
+        store.record(report1)
+    target = tmp_path / "due.json"
+    assert main(["due", *db, "--format", "json", "-o", str(target)]) == 0
+    assert '"kind":"legal duty"' in target.read_text()
+    assert main(["history", "c-04", *db, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("administered,instrument,scale,value")
+    assert main(["learn", *db, "--model", "gamma-poisson", "--on", "2026-12-01"]) == 0
+    assert "person-years" in capsys.readouterr().out
+    assert main(["review", "us-co.duty-to-warn-and-protect@c-07", *db, "--by", "t-03",
+                 "--on", "2026-10-06", "--outcome", "discharged"]) == 0  # fmt: skip
+    assert main(["decide", "nope:c-01", "avoid", *db, "--by", "t-01", "--on", "2026-10-06",
+                 "--justification", "x", "--corrects", "1"]) == 1  # fmt: skip
+    assert "corrects 1: record 1 is a run, not a decision" in capsys.readouterr().err

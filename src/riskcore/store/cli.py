@@ -36,7 +36,15 @@ __all__ = ["add_parsers"]
 
 
 def _open(args: argparse.Namespace) -> Store:
-    from riskcore.store import open_store
+    try:
+        from riskcore.store import open_store
+    except ImportError as exc:  # pragma: no cover - the extra is in requirements-dev
+        from riskcore.errors import StoreError
+
+        raise StoreError(
+            f"the register needs the store extra ({exc.name} is missing): "
+            "pip install 'riskcore[store]'"
+        ) from None
 
     return open_store(args.db, today=report_date(getattr(args, "today", None)))
 
