@@ -330,12 +330,30 @@ def cmd_plan(args: argparse.Namespace) -> int:
         progress=_progress(args),
         today=report_date(args.today),
     )
+    since = None
+    if args.db:  # the register's "since the last review" section
+        from riskcore.store import open_store
+
+        with open_store(args.db, today=report.generated) as store:
+            since = store.since_last_review()
     if args.output:
         with _writing(args.output):
-            write(report, args.output, identifying=args.show_identifying)
+            write(
+                report,
+                args.output,
+                identifying=args.show_identifying,
+                since_review=since,
+            )
         print(f"riskcore: wrote {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(render(report, "markdown", identifying=args.show_identifying))
+        sys.stdout.write(
+            render(
+                report,
+                "markdown",
+                identifying=args.show_identifying,
+                since_review=since,
+            )
+        )
     s = report.result
     print(
         f"riskcore: {len(report.register.risks)} risks, "
@@ -556,6 +574,11 @@ def build_parser() -> argparse.ArgumentParser:
             "else today, UTC); for byte-identical reports"
         ),
     )
+    p.add_argument(
+        "--db",
+        help="add a 'since the last review' section from this register "
+        "(riskcore.store; a SQLite file or a postgresql:// URL)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=cmd_plan)
 
@@ -596,6 +619,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--dir", default=".", help="parent directory (default: the current one)"
     )
     p.set_defaults(func=cmd_new_plugin)
+
+    from riskcore.store.cli import add_parsers as add_store_parsers  # the register
+
+    add_store_parsers(sub, common)
     return parser
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "PluginTimeoutError",
     "RiskcoreError",
     "ScaffoldError",
+    "StoreError",
     "showing_values",
     "shown",
 ]
@@ -260,4 +261,14 @@ class ScaffoldError(RiskcoreError, ValueError):
 
     .. versionchanged:: 0.2
        Defined here; ``riskcore.scaffold.ScaffoldError`` is the same class.
+    """
+
+
+class StoreError(RiskcoreError, ValueError):
+    """The practice register (:mod:`riskcore.store`) refused a database or an input.
+
+    Raised for a file that is not a riskcore store (foreign or corrupt), a
+    database written by a newer riskcore, and a bad input to a store command (an
+    unknown subject, a date in the future, a decision on a risk that does not
+    exist, an expiry before the decision). Nothing is written when it is raised.
     """

@@ -23,6 +23,7 @@ from riskcore.report.context import build_context
 
 if TYPE_CHECKING:
     import os
+    from collections.abc import Mapping
 
     from riskcore.workflow import PlanReport
 
@@ -83,7 +84,11 @@ def _escape_block(m: re.Match[str]) -> str:
 
 
 def render(
-    report: PlanReport, format: ReportFormat = "html", *, identifying: bool = False
+    report: PlanReport,
+    format: ReportFormat = "html",
+    *,
+    identifying: bool = False,
+    since_review: Mapping[str, Any] | None = None,
 ) -> str:
     """Render *report* as HTML, Markdown or JSON text.
 
@@ -95,12 +100,17 @@ def render(
         ``"html"`` (self-contained, printable), ``"markdown"`` or ``"json"``.
     identifying:
         Show names next to pseudonymous ids. Off by default.
+    since_review:
+        The "since the last review" section built by
+        :meth:`riskcore.store.Store.since_last_review` (omitted if ``None``).
     """
     if format == "json":
         from riskcore.io import unstructure
 
         data: dict[str, Any] = build_context(report, identifying=identifying)
         data = {k: v for k, v in data.items() if k != "heatmap_svg"}
+        if since_review is not None:
+            data["since_review"] = since_review
         return json.dumps(unstructure(data), indent=2, default=str) + "\n"
     import jinja2
 
@@ -117,6 +127,7 @@ def render(
     env.filters["md"] = escape_markdown
     name = "report.html.j2" if format == "html" else "report.md.j2"
     ctx = build_context(report, identifying=identifying)
+    ctx["since_review"] = since_review
     return env.get_template(name).render(**ctx)
 
 
@@ -135,10 +146,16 @@ def format_for(path: str | os.PathLike[str]) -> ReportFormat:
 
 
 def write(
-    report: PlanReport, path: str | os.PathLike[str], *, identifying: bool = False
+    report: PlanReport,
+    path: str | os.PathLike[str],
+    *,
+    identifying: bool = False,
+    since_review: Mapping[str, Any] | None = None,
 ) -> None:
     """Render *report* in the format its suffix implies and write it atomically."""
     from riskcore.io import write_atomic
 
-    text = render(report, format_for(path), identifying=identifying)
+    text = render(
+        report, format_for(path), identifying=identifying, since_review=since_review
+    )
     write_atomic(path, text)
