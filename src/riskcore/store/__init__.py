@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from riskcore.store.core import AuditReport, Store, obligation_key, open_store
 
 # SQLAlchemy is imported on first use of these names only, so that the CLI's
-# parser (riskcore.store.cli) never needs it.
+# parser (riskcore.cli.store) never needs it.
 _LAZY = {"AuditReport", "Store", "obligation_key", "open_store"}
 
 

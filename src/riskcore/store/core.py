@@ -15,7 +15,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,13 @@ from riskcore.model._fields import check_id
 from riskcore.store import chain
 from riskcore.store import schema as db
 from riskcore.store.engine import PG_LOCK_KEY, WRITE, connect
+from riskcore.store.rows import (
+    Rows,
+    deterioration_armed,
+    reliabilities,
+    run_rows,
+    to_json,
+)
 from riskcore.store.vocab import DECISIONS, REVIEW_OUTCOMES
 
 if TYPE_CHECKING:
@@ -43,8 +49,6 @@ __all__ = [
     "open_store",
 ]
 
-Rows = dict[sa.Table, list[dict[str, Any]]]
-
 
 def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
@@ -52,13 +56,6 @@ def _today() -> dt.date:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-
-
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
-
-
-def _json(value: object) -> str:
-    return _ENCODER.encode(value)
 
 
 def obligation_key(obligation: str, subject: str) -> str:
@@ -194,7 +191,7 @@ class Store:
                 "kind": kind,
                 "recorded_at": _now(),
                 "corrects": corrects,
-                "counts": _json(counts),
+                "counts": to_json(counts),
                 "digest": chain.digest(hashes),
                 "prev_hash": prev,
             }
@@ -248,13 +245,13 @@ class Store:
         """
         from riskcore.plugins import get_plugin_manager
 
-        rel = _reliabilities(pm or get_plugin_manager())
+        rel = reliabilities(pm or get_plugin_manager())
         case = report.case
         assessed_on = case.assessed_on or report.generated
 
         def build(conn: sa.Connection) -> Rows:
-            rows = _run_rows(report, rel, assessed_on, identifying=identifying)
-            rows[db.armed].extend(_deterioration_armed(conn, report, rows))
+            rows = run_rows(report, rel, assessed_on, identifying=identifying)
+            rows[db.armed].extend(deterioration_armed(conn, report, rows))
             return rows
 
         return self._append("run", build)
@@ -718,293 +715,3 @@ def _check_identity(row: Any, problems: list[str]) -> None:
             f"identities row {row['id']} (record {row['record']}): edited "
             "(the value does not match its digest)"
         )
-
-
-Reliabilities = dict[tuple[str, str], tuple[float, float, str, bool]]
-
-
-def _reliabilities(pm: PluginManager) -> Reliabilities:
-    """``(instrument, scale) -> (sd, r, source, higher_is_worse)`` from every plugin."""
-    from riskcore.instruments import InstrumentSpec
-
-    out: Reliabilities = {}
-    for outcome in pm.call_each("riskcore_instruments"):
-        if not outcome.ok or outcome.result is None:
-            continue
-        for spec in outcome.result:
-            if not isinstance(spec, InstrumentSpec):
-                continue
-            for r in spec.reliability:
-                out.setdefault(
-                    (spec.id, r.scale),
-                    (r.sd, r.r, r.source, spec.scale(r.scale).higher_is_worse),
-                )
-    return out
-
-
-def _identity_rows(report: PlanReport) -> list[dict[str, Any]]:
-    case = report.case
-    values: list[tuple[str, str, str]] = []
-    if case.practice.name:
-        values.append((case.practice.id, "name", case.practice.name))
-    for pro in case.professionals:
-        if pro.name:
-            values.append((pro.id, "name", pro.name))
-    for client in case.clients:
-        if client.name:
-            values.append((client.id, "name", client.name))
-        p = client.protected
-        for fname in ("culture", "ethnicity", "religion", "gender"):
-            v = getattr(p, fname)
-            if v:
-                values.append((client.id, fname, v))
-        if p.languages:
-            values.append((client.id, "languages", ",".join(p.languages)))
-    rows = []
-    for subject, fname, value in values:
-        salt = secrets.token_hex(16)
-        rows.append(
-            {
-                "subject": subject,
-                "field": fname,
-                "digest": chain.value_digest(salt, value),
-                "value": value,
-                "salt": salt,
-            }
-        )
-    return rows
-
-
-def _run_rows(
-    report: PlanReport,
-    rel: Reliabilities,
-    assessed_on: dt.date,
-    *,
-    identifying: bool,
-) -> Rows:
-    from riskcore import __version__
-    from riskcore.io import dumps
-
-    case = report.case
-    matrix = report.register.matrix
-    run = {
-        "case_id": case.id,
-        "assessed_on": assessed_on,
-        "method_version": report.register.method_version,
-        "plan_method": report.plan.method_version,
-        "seed": report.seed,
-        "riskcore_version": __version__,
-        "complete": report.complete,
-        "matrix": _json(
-            {
-                "name": matrix.name,
-                "levels": [lv.name for lv in matrix.levels],
-                "impact_bands": [b.name for b in matrix.impact_bands],
-                "critical_review_days": matrix.critical_review_days,
-                "horizon_days": report.register.horizon_days,
-            }
-        ),
-        "plan": dumps(report.plan),
-    }
-    subjects = [
-        {"subject": p.id, "kind": "professional", "clinician": None}
-        for p in case.professionals
-    ] + [
-        {"subject": c.id, "kind": "client", "clinician": c.clinician}
-        for c in case.clients
-    ]
-    administered: dict[tuple[str, str], dt.date | None] = {}
-    responses = []
-    for r in case.responses:
-        day = r.administered or assessed_on
-        administered[(r.subject, r.instrument)] = day
-        items = {
-            k: (v if v is None or isinstance(v, (int, float)) else "invalid")
-            for k, v in r.items.items()
-        }
-        responses.append(
-            {
-                "subject": r.subject,
-                "instrument": r.instrument,
-                "administered": day,
-                "items": _json(items),
-            }
-        )
-    scores = []
-    for s in report.assessment.scores:
-        sd, r_, source, hiw = rel.get((s.instrument, s.scale), (None, None, None, None))
-        scores.append(
-            {
-                "subject": s.subject,
-                "instrument": s.instrument,
-                "scale": s.scale,
-                "value": s.value,
-                "band": s.band,
-                "administered": administered.get(
-                    (s.subject, s.instrument), assessed_on
-                ),
-                "flags": _json(sorted(f.code for f in s.flags)),
-                "rel_sd": sd,
-                "rel_r": r_,
-                "rel_source": source,
-                "higher_is_worse": hiw,
-            }
-        )
-    risks = [
-        {
-            "risk_id": k.id,
-            "threat": k.threat,
-            "subject": k.subject,
-            "inherent_level": k.inherent_level,
-            "level": k.level,
-            "planned_level": k.planned_level,
-            "critical": k.critical,
-            "review_days": float(k.review_days),
-            "likelihood": k.current.likelihood,
-            "impact": k.current.impact,
-            "factors": _json(
-                sorted(
-                    [f.reason, round(f.odds_ratio, 6)] for f in k.factors if f.credited
-                )
-            ),
-        }
-        for k in report.register.risks
-    ]
-    armed = [
-        {
-            "response": a.response,
-            "subject": a.subject,
-            "owner": a.owner,
-            "hours": a.time_to_act_hours,
-            "reason": a.reason,
-        }
-        for a in report.armed
-    ]
-    duties = [
-        {
-            "obligation": o.id,
-            "subject": o.subject,
-            "status": o.status.value,
-            "name": o.name,
-            "owner": o.owner,
-            "hours": o.time_to_act_hours,
-        }
-        for o in report.obligations.obligations
-    ]
-    rows: Rows = {
-        db.runs: [run],
-        db.subjects: subjects,
-        db.responses: responses,
-        db.scores: scores,
-        db.risks: risks,
-        db.armed: armed,
-        db.obligations: duties,
-    }
-    if identifying:
-        rows[db.identities] = _identity_rows(report)
-    return rows
-
-
-DETERIORATION = "reliable-deterioration"
-"""Flag code suffix of a reliably worse score: ``phq9.reliable-deterioration``."""
-
-
-def _deterioration_armed(
-    conn: sa.Connection, report: PlanReport, rows: Rows
-) -> list[dict[str, Any]]:
-    """Responses armed by reliable deterioration against the register's history."""
-    from riskcore.instruments import Reliability, reliable_change
-    from riskcore.model import Assessment, Flag, FlagLevel, Score
-    from riskcore.responses import arm
-
-    kinds = {
-        (sc.subject, sc.instrument, sc.scale): sc.subject_kind
-        for sc in report.assessment.scores
-    }
-    flagged: list[Score] = []
-    notes: dict[tuple[str, str], str] = {}
-    candidates = [
-        new
-        for new in rows[db.scores]
-        if new["value"] is not None
-        and new["rel_sd"] is not None
-        and new["administered"] is not None
-    ]
-    if not candidates:
-        return []
-    c = db.scores.c
-    keys = sorted({(n["subject"], n["instrument"], n["scale"]) for n in candidates})
-    history: dict[tuple[str, str, str], list[Any]] = {}
-    for row in conn.execute(  # one query: every earlier score of these scales
-        sa.select(c.subject, c.instrument, c.scale, c.value, c.administered)
-        .where(
-            sa.tuple_(c.subject, c.instrument, c.scale).in_(keys),
-            c.value.is_not(None),
-            c.administered < max(n["administered"] for n in candidates),
-        )
-        .order_by(c.administered.desc(), c.record.desc())
-    ):
-        history.setdefault((row.subject, row.instrument, row.scale), []).append(row)
-    for new in candidates:
-        key = (new["subject"], new["instrument"], new["scale"])
-        before = next(
-            (h for h in history.get(key, ()) if h.administered < new["administered"]),
-            None,
-        )
-        if before is None:
-            continue
-        change = reliable_change(
-            before.value,
-            new["value"],
-            Reliability(sd=new["rel_sd"], r=new["rel_r"], source=new["rel_source"]),
-            higher_is_worse=bool(new["higher_is_worse"]),
-        )
-        if change.verdict != "reliably worse":
-            continue
-        code = f"{new['instrument']}.{DETERIORATION}"
-        notes[(new["subject"], code)] = (
-            f"flag:{code} ({new['scale']} {change.before:g} on "
-            f"{before.administered.isoformat()} -> {change.after:g}, RC {change.rc:.2f}, "
-            f"reliable change {change.threshold:.1f} points; {change.source})"
-        )
-        flagged.append(
-            Score(
-                subject=new["subject"],
-                subject_kind=kinds[(new["subject"], new["instrument"], new["scale"])],
-                instrument=new["instrument"],
-                scale=new["scale"],
-                value=new["value"],
-                flags=[
-                    Flag(
-                        code=code,
-                        level=FlagLevel.WARNING,
-                        message="reliable deterioration since the previous administration",
-                    )
-                ],
-            )
-        )
-    if not flagged:
-        return []
-    already = {(a["response"], a["subject"]): a for a in rows[db.armed]}
-    out = []
-    for a in arm(
-        report.catalog, Assessment(case_id=report.case.id, scores=flagged), report.case
-    ):
-        reason = "; ".join(
-            notes.get((a.subject or "", r.removeprefix("flag:")), r)
-            for r in a.reason.split("; ")
-        )
-        same = already.get((a.response, a.subject))
-        if same is not None:  # armed by the plan too: add the deterioration as a reason
-            same["reason"] = f"{same['reason']}; {reason}" if same["reason"] else reason
-            continue
-        out.append(
-            {
-                "response": a.response,
-                "subject": a.subject,
-                "owner": a.owner,
-                "hours": a.time_to_act_hours,
-                "reason": reason,
-            }
-        )
-    return out

@@ -620,7 +620,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_new_plugin)
 
-    from riskcore.store.cli import add_parsers as add_store_parsers  # the register
+    from riskcore.cli.store import add_parsers as add_store_parsers  # the register
 
     add_store_parsers(sub, common)
     return parser
