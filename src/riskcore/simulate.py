@@ -8,9 +8,13 @@ exactly the formulas of :mod:`riskcore.calculus`, vectorised:
 
 ``loss = odds⁻¹(odds(p) · Π OR) × Π m × Π (1 - e_i) × I × Π (1 - e_j)``
 
-Sampling designs: ``"lhs"`` (Latin hypercube per risk, the design of
-:class:`scipy.stats.qmc.LatinHypercube`), ``"sobol"`` (scrambled Sobol' from
-:mod:`scipy.stats.qmc`) or ``"random"``. Uniforms go through inverse CDFs:
+Sampling designs span every uncertain parameter of the run, so parameters of
+different risks are independent: ``"lhs"`` (one Latin hypercube whose columns
+are the parameters, each with its own random permutation of the strata, the
+design of :class:`scipy.stats.qmc.LatinHypercube`), ``"sobol"`` (one scrambled
+Sobol' engine of :mod:`scipy.stats.qmc` with one dimension per parameter, at
+most :data:`SOBOL_MAX_DIM`; columns generated per chunk of risks) or
+``"random"``. Uniforms go through inverse CDFs:
 closed forms for uniform, triangular and log-normal; for PERT and beta with
 both shapes ≥ 1 a tabulated inverse (8192 cells built from the integrated
 density, linear within a cell; the outer 16 cells at each end use log-scale
@@ -31,7 +35,7 @@ import math
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
@@ -60,6 +64,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "METHODS",
+    "SOBOL_MAX_DIM",
     "RiskSummary",
     "SimulationResult",
     "Summary",
@@ -429,34 +434,79 @@ def _uncertain(spec: _Spec) -> list[tuple[str, str, Distribution]]:
     return out
 
 
+SOBOL_MAX_DIM = 21201
+"""Most uncertain parameters one ``method="sobol"`` run can hold (scipy's limit)."""
+
+
+class _Sobol:
+    """One scrambled Sobol' point set over *all* uncertain parameters of a run.
+
+    The engine is :class:`scipy.stats.qmc.Sobol` with ``d`` = number of
+    uncertain parameters (LMS + digital shift scrambling, one independent
+    scramble per dimension). Column *j* is generated on demand from that
+    dimension's scrambled direction numbers, in the engine's Gray-code order,
+    so a chunk of risks never needs the whole ``n × d`` matrix; the columns are
+    exactly those of ``engine.random(n)`` (checked in the tests). Because every
+    parameter has its own dimension, parameters of different risks are
+    independent, as they should be.
+    """
+
+    def __init__(self, d: int, gen: np.random.Generator) -> None:
+        from scipy.stats import qmc
+
+        eng = qmc.Sobol(d=d, scramble=True, rng=gen)
+        # scipy keeps the scrambled direction numbers and the shift here; the
+        # exactness test in tests/test_simulate.py fails if that ever changes
+        self.sv = eng._sv.copy()
+        self.shift = eng._shift.copy()
+        self.scale = eng._scale
+
+    def column(self, j: int, out: NDArray[np.float64]) -> None:
+        """Dimension *j* of the first ``len(out)`` points, as floats in [0, 1), into *out*."""
+        import numpy as np
+
+        n = out.shape[0]
+        x = np.empty(n, dtype=self.sv.dtype)
+        x[0] = self.shift[j]
+        k, h = 0, 1
+        # Gray-code order: x[h + i] = x[h - 1 - i] ^ v_k for i < h (h = 2^k)
+        while h < n:
+            m = min(h, n - h)
+            np.bitwise_xor(x[h - m : h][::-1], self.sv[j, k], out=x[h : h + m])
+            k, h = k + 1, 2 * h
+        np.multiply(x, self.scale, out=out)
+
+
 def _fill(
     row: NDArray[np.float64],
     spec: _Spec,
     gen: np.random.Generator,
     method: str,
     w: _Work,
+    sobol: tuple[_Sobol, int] | None = None,
 ) -> None:
-    """One risk's loss per trial into *row*: the calculus, vectorised."""
+    """One risk's loss per trial into *row*: the calculus, vectorised.
+
+    *sobol* is the run's engine and the first dimension of this risk.
+    """
     import numpy as np
 
     n = row.shape[0]
     unc = _uncertain(spec)
-    cols: Any = None
-    if method == "sobol" and unc:
-        from scipy.stats import qmc
-
-        cols = qmc.Sobol(d=len(unc), scramble=True, rng=gen).random(n)
 
     def draw(j: int) -> NDArray[np.float64]:
         u = w.u
         if method == "random":
             gen.random(out=u)
         elif method == "lhs":
+            # a column of the run's Latin hypercube: its own random permutation
+            # of the strata (from this risk's stream), so columns are independent
             gen.random(out=u)
             u += w.permutation(gen)
             u /= n
         else:
-            np.copyto(u, cols[:, j])
+            assert sobol is not None
+            sobol[0].column(sobol[1] + j, u)
         return u
 
     drawn = {key: (j, d) for j, (_, key, d) in enumerate(unc)}
@@ -504,13 +554,15 @@ def _chunk(
     n: int,
     method: str,
     qs: Sequence[float],
+    sobol: tuple[_Sobol, Sequence[int]] | None = None,
 ) -> tuple[list[RiskSummary], NDArray[np.float64]]:
     import numpy as np
 
     losses = np.empty((len(specs), n))
     w = _Work(n)
     for k, (spec, gen) in enumerate(zip(specs, gens, strict=True)):
-        _fill(losses[k], spec, gen, method, w)
+        dims = None if sobol is None else (sobol[0], sobol[1][k])
+        _fill(losses[k], spec, gen, method, w, dims)
     total = losses.sum(axis=0)
     means = losses.mean(axis=1)
     sq = np.einsum("ij,ij->i", losses, losses) / n
@@ -529,6 +581,12 @@ def _chunk(
             )
         )
     return out, total
+
+
+def _dims(
+    engine: _Sobol | None, offsets: Sequence[int], a: int, b: int
+) -> tuple[_Sobol, Sequence[int]] | None:
+    return None if engine is None else (engine, offsets[a:b])
 
 
 def simulate(
@@ -628,6 +686,22 @@ def simulate(
     seed_used = int(ss.entropy)  # type: ignore[arg-type]
     specs = [_compile(r, credit) for r in register.risks]
     gens = [np.random.Generator(np.random.PCG64(c)) for c in ss.spawn(len(specs))]
+    # one Sobol' engine over every uncertain parameter of the run (own stream)
+    offsets = [0]
+    for s in specs:
+        offsets.append(offsets[-1] + len(_uncertain(s)))
+    engine: _Sobol | None = None
+    if method == "sobol" and offsets[-1]:
+        if offsets[-1] > SOBOL_MAX_DIM:
+            raise FieldError(
+                "method",
+                method,
+                f"supports at most {SOBOL_MAX_DIM} uncertain parameters per run "
+                f"(this run has {offsets[-1]}); use 'lhs'",
+            )
+        engine = _Sobol(
+            offsets[-1], np.random.Generator(np.random.PCG64(ss.spawn(1)[0]))
+        )
     size = chunk if chunk is not None else max(1, 2_000_000 // n)
     if not _is_int(size) or size < 1:
         raise FieldError("chunk", chunk, "is not an integer >= 1")
@@ -639,7 +713,9 @@ def simulate(
     bounds = [(s, min(s + size, len(specs))) for s in range(0, len(specs), size)]
     if nworkers == 1:
         for a, b in bounds:
-            got, part = _chunk(specs[a:b], gens[a:b], n, method, qs)
+            got, part = _chunk(
+                specs[a:b], gens[a:b], n, method, qs, _dims(engine, offsets, a, b)
+            )
             summaries.extend(got)
             total += part
     else:
@@ -654,7 +730,17 @@ def simulate(
                 total.__iadd__(part)
 
             for a, b in bounds:
-                pending.append(ex.submit(_chunk, specs[a:b], gens[a:b], n, method, qs))
+                pending.append(
+                    ex.submit(
+                        _chunk,
+                        specs[a:b],
+                        gens[a:b],
+                        n,
+                        method,
+                        qs,
+                        _dims(engine, offsets, a, b),
+                    )
+                )
                 if len(pending) > nworkers:
                     drain()
             while pending:
