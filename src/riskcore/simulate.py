@@ -35,7 +35,7 @@ import math
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
@@ -250,6 +250,7 @@ class _Work:
         self.n = n
         self.u = np.empty(n)
         self.tmp = np.empty(n)
+        self.imp = np.empty(n)
         self.idx = np.empty(n, dtype=np.intp)
         self.mask = np.empty(n, dtype=bool)
         self._perm: NDArray[np.float64] | None = None
@@ -404,10 +405,23 @@ def _compile(risk: Risk, credit: str) -> _Spec:
     )
 
 
-def _point(spec: _Spec, override: dict[str, float] | None = None) -> float:
+def _point_parts(
+    spec: _Spec,
+    override: dict[str, float] | None = None,
+    *,
+    base: bool = True,
+) -> tuple[float, float]:
+    """(likelihood, impact) with every parameter at its mean (or overridden).
+
+    With ``base=False`` the likelihood is the multiplier the chain applies to
+    an event rate instead: ``K × Π m × Π (1 - e)`` (odds ratios as rate ratios).
+    """
     ov = override or {}
-    p = ov.get("base", mean_of(spec.base))
-    p = calculus.combine_odds(p, [spec.k], risk=spec.risk) if spec.k != 1.0 else p
+    if base:
+        p = ov.get("base", mean_of(spec.base))
+        p = calculus.combine_odds(p, [spec.k], risk=spec.risk) if spec.k != 1.0 else p
+    else:
+        p = spec.k
     i = ov.get("impact", mean_of(spec.impact))
     for name, role, prm in spec.mults:
         v = ov.get(name, mean_of(prm))
@@ -417,14 +431,21 @@ def _point(spec: _Spec, override: dict[str, float] | None = None) -> float:
             p *= 1 - v
         else:
             i *= 1 - v
-    return calculus.expected_harm(p, i)
+    return p, i
 
 
-def _uncertain(spec: _Spec) -> list[tuple[str, str, Distribution]]:
+def _point(spec: _Spec, override: dict[str, float] | None = None) -> float:
+    return calculus.expected_harm(*_point_parts(spec, override))
+
+
+def _uncertain(
+    spec: _Spec, *, base: bool = True, impact: bool = True
+) -> list[tuple[str, str, Distribution]]:
+    """The uncertain parameters of *spec*: (name, key, distribution), in dimension order."""
     out: list[tuple[str, str, Distribution]] = []
-    if not isinstance(spec.base, (int, float)):
+    if base and not isinstance(spec.base, (int, float)):
         out.append((f"{spec.risk}:base_likelihood", "base", spec.base))
-    if not isinstance(spec.impact, (int, float)):
+    if impact and not isinstance(spec.impact, (int, float)):
         out.append((f"{spec.risk}:impact", "impact", spec.impact))
     out += [
         (name, name, prm)
@@ -477,22 +498,33 @@ class _Sobol:
         np.multiply(x, self.scale, out=out)
 
 
-def _fill(
-    row: NDArray[np.float64],
+def _fill_parts(
+    p_row: NDArray[np.float64],
+    i_row: NDArray[np.float64],
     spec: _Spec,
     gen: np.random.Generator,
     method: str,
     w: _Work,
     sobol: tuple[_Sobol, int] | None = None,
-) -> None:
-    """One risk's loss per trial into *row*: the calculus, vectorised.
+    *,
+    base: bool = True,
+    impact: bool = True,
+) -> tuple[float, float, bool]:
+    """One risk's likelihood and impact per trial: the calculus, vectorised.
 
-    *sobol* is the run's engine and the first dimension of this risk.
+    Writes the sampled part of the likelihood into *p_row* and of the impact
+    into *i_row*; returns ``(cp, ci, i_used)``: the constant factors of each
+    and whether *i_row* was written (if not, the impact is just ``ci``).
+    ``base=False`` leaves the base likelihood out (the row is then the
+    multiplier of an event rate, see :func:`_point_parts`); ``impact=False``
+    leaves the impact parameter out (events draw severities themselves).
+    *sobol* is the run's engine and the first dimension of this risk, whose
+    dimensions are ``_uncertain(spec, base=base, impact=impact)``.
     """
     import numpy as np
 
-    n = row.shape[0]
-    unc = _uncertain(spec)
+    n = p_row.shape[0]
+    unc = _uncertain(spec, base=base, impact=impact)
 
     def draw(j: int) -> NDArray[np.float64]:
         u = w.u
@@ -510,33 +542,64 @@ def _fill(
         return u
 
     drawn = {key: (j, d) for j, (_, key, d) in enumerate(unc)}
-    if "base" in drawn:
-        _ppf_into(drawn["base"][1], draw(drawn["base"][0]), row, w)
+    cp = ci = 1.0
+    if not base:
+        p_row.fill(1.0)
+        cp = spec.k
     else:
-        row.fill(float(spec.base))  # type: ignore[arg-type]
-    if spec.k != 1.0:
-        den = w.tmp
-        np.multiply(row, spec.k - 1.0, out=den)
-        den += 1.0
-        row *= spec.k
-        row /= den
-    const = 1.0
+        if "base" in drawn:
+            _ppf_into(drawn["base"][1], draw(drawn["base"][0]), p_row, w)
+        else:
+            p_row.fill(float(spec.base))  # type: ignore[arg-type]
+        if spec.k != 1.0:
+            den = w.tmp
+            np.multiply(p_row, spec.k - 1.0, out=den)
+            den += 1.0
+            p_row *= spec.k
+            p_row /= den
+    i_used = False
     if "impact" in drawn:
-        _ppf_into(drawn["impact"][1], draw(drawn["impact"][0]), w.tmp, w)
-        row *= w.tmp
-    else:
-        const *= float(spec.impact)  # type: ignore[arg-type]
+        _ppf_into(drawn["impact"][1], draw(drawn["impact"][0]), i_row, w)
+        i_used = True
+    elif impact:
+        ci *= float(spec.impact)  # type: ignore[arg-type]
     for name, role, prm in spec.mults:
         if name not in drawn:
             v = float(prm)  # type: ignore[arg-type]
-            const *= v if role == "mod" else 1.0 - v
+            if role == "mod":
+                cp *= v
+            elif role == "plik":
+                cp *= 1.0 - v
+            else:
+                ci *= 1.0 - v
+            continue
+        tgt = i_row if role == "pimp" else p_row
+        if role == "pimp" and not i_used:
+            _ppf_into(drawn[name][1], draw(drawn[name][0]), i_row, w)
+            np.subtract(1.0, i_row, out=i_row)
+            i_used = True
             continue
         _ppf_into(drawn[name][1], draw(drawn[name][0]), w.tmp, w)
         if role != "mod":
             np.subtract(1.0, w.tmp, out=w.tmp)
-        row *= w.tmp
-    if const != 1.0:
-        row *= const
+        tgt *= w.tmp
+    return cp, ci, i_used
+
+
+def _fill(
+    row: NDArray[np.float64],
+    spec: _Spec,
+    gen: np.random.Generator,
+    method: str,
+    w: _Work,
+    sobol: tuple[_Sobol, int] | None = None,
+) -> None:
+    """One risk's expected harm per trial into *row*: likelihood × impact."""
+    cp, ci, i_used = _fill_parts(row, w.imp, spec, gen, method, w, sobol)
+    if i_used:
+        row *= w.imp
+    if cp * ci != 1.0:
+        row *= cp * ci
 
 
 def _is_int(x: object) -> bool:
@@ -581,6 +644,120 @@ def _chunk(
             )
         )
     return out, total
+
+
+@frozen
+class _Run:
+    """What every simulation of a register starts from (validated arguments and streams)."""
+
+    register: RiskRegister
+    specs: list[_Spec]
+    gens: list[Any]  # one numpy Generator per risk (parameters)
+    ss: list[Any]  # the risks' SeedSequences (events spawn their own streams)
+    qs: tuple[float, ...]
+    seed: int
+    engine: _Sobol | None
+    offsets: list[int]
+
+
+def _credit(
+    register: RiskRegister, plan: Plan | None, catalog: Catalog | None
+) -> RiskRegister:
+    """*register* with *plan*'s mitigations and armed responses credited."""
+    if plan is None:
+        return register
+    if catalog is None:
+        raise FieldError("catalog", None, "is required to credit a plan")
+    from riskcore.identify import apply_controls
+
+    return apply_controls(
+        register,
+        catalog,
+        mitigations=[i.mitigation for i in plan.items],
+        responses=plan.responses,
+    )
+
+
+def _prepare(
+    register: RiskRegister,
+    plan: Plan | None,
+    catalog: Catalog | None,
+    n: int,
+    seed: int | None,
+    method: str,
+    credit: str,
+    percentiles: Sequence[float],
+    dims: Sequence[int] | None = None,
+) -> _Run:
+    """Validate the common arguments, credit *plan*, compile risks and seed streams.
+
+    *dims* gives each risk's number of sampled parameters (default: all of
+    them); the run's Sobol' engine has one dimension per sampled parameter.
+    The register must already carry *plan*'s controls if *dims* is given.
+    """
+    import numpy as np
+
+    if not _is_int(n) or n < 2:
+        raise FieldError("n", n, "is not an integer >= 2")
+    if method not in METHODS:
+        raise FieldError("method", method, f"is not one of {list(METHODS)}")
+    if credit not in ("strict", "all"):
+        raise FieldError("credit", credit, "is not 'strict' or 'all'")
+    qs = tuple(float(q) for q in percentiles)
+    for i, q in enumerate(qs):
+        if not 0 <= q <= 100:
+            raise FieldError(f"percentiles[{i}]", q, "is not in [0, 100]")
+    if seed is not None and (not _is_int(seed) or seed < 0):
+        raise FieldError("seed", seed, "is not an integer >= 0")
+    register = _credit(register, plan, catalog)
+    ss = np.random.SeedSequence(seed)
+    seed_used = int(ss.entropy)  # type: ignore[arg-type]
+    specs = [_compile(r, credit) for r in register.risks]
+    children = ss.spawn(len(specs))
+    gens = [np.random.Generator(np.random.PCG64(c)) for c in children]
+    # one Sobol' engine over every uncertain parameter of the run (own stream)
+    counts = dims if dims is not None else [len(_uncertain(s)) for s in specs]
+    offsets = [0]
+    for c in counts:
+        offsets.append(offsets[-1] + c)
+    engine: _Sobol | None = None
+    if method == "sobol" and offsets[-1]:
+        if offsets[-1] > SOBOL_MAX_DIM:
+            raise FieldError(
+                "method",
+                method,
+                f"supports at most {SOBOL_MAX_DIM} uncertain parameters per run "
+                f"(this run has {offsets[-1]}); use 'lhs'",
+            )
+        engine = _Sobol(
+            offsets[-1], np.random.Generator(np.random.PCG64(ss.spawn(1)[0]))
+        )
+    return _Run(register, specs, gens, children, qs, seed_used, engine, offsets)
+
+
+def _summary(total: NDArray[np.float64], qs: Sequence[float]) -> Summary:
+    """Mean, sd and percentiles of *total*, which must be sorted."""
+    n = total.shape[0]
+    return Summary(
+        mean=float(total.mean()),
+        std=float(total.std()),
+        percentiles=tuple((q, float(total[_rank(q, n)])) for q in qs),
+    )
+
+
+def _exceedance(
+    total: NDArray[np.float64], points: int
+) -> tuple[tuple[float, float], ...]:
+    """Loss-exceedance curve of sorted *total*: (loss, P(total > loss)), loss ascending."""
+    import numpy as np
+
+    n = total.shape[0]
+    probs = np.geomspace(1.0, max(1.0 / n, 1e-6), points)
+    losses = np.unique(
+        total[np.clip(np.ceil((1 - probs) * n).astype(int) - 1, 0, n - 1)]
+    )
+    exceed = 1.0 - np.searchsorted(total, losses, side="right") / n
+    return tuple(zip(losses.tolist(), exceed.tolist(), strict=True))
 
 
 def _dims(
@@ -659,49 +836,15 @@ def simulate(
     """
     import numpy as np
 
-    if not _is_int(n) or n < 2:
-        raise FieldError("n", n, "is not an integer >= 2")
-    if method not in METHODS:
-        raise FieldError("method", method, f"is not one of {list(METHODS)}")
-    if credit not in ("strict", "all"):
-        raise FieldError("credit", credit, "is not 'strict' or 'all'")
-    qs = tuple(float(q) for q in percentiles)
-    for i, q in enumerate(qs):
-        if not 0 <= q <= 100:
-            raise FieldError(f"percentiles[{i}]", q, "is not in [0, 100]")
-    if seed is not None and (not _is_int(seed) or seed < 0):
-        raise FieldError("seed", seed, "is not an integer >= 0")
-    if plan is not None:
-        if catalog is None:
-            raise FieldError("catalog", None, "is required to credit a plan")
-        from riskcore.identify import apply_controls
-
-        register = apply_controls(
-            register,
-            catalog,
-            mitigations=[i.mitigation for i in plan.items],
-            responses=plan.responses,
-        )
-    ss = np.random.SeedSequence(seed)
-    seed_used = int(ss.entropy)  # type: ignore[arg-type]
-    specs = [_compile(r, credit) for r in register.risks]
-    gens = [np.random.Generator(np.random.PCG64(c)) for c in ss.spawn(len(specs))]
-    # one Sobol' engine over every uncertain parameter of the run (own stream)
-    offsets = [0]
-    for s in specs:
-        offsets.append(offsets[-1] + len(_uncertain(s)))
-    engine: _Sobol | None = None
-    if method == "sobol" and offsets[-1]:
-        if offsets[-1] > SOBOL_MAX_DIM:
-            raise FieldError(
-                "method",
-                method,
-                f"supports at most {SOBOL_MAX_DIM} uncertain parameters per run "
-                f"(this run has {offsets[-1]}); use 'lhs'",
-            )
-        engine = _Sobol(
-            offsets[-1], np.random.Generator(np.random.PCG64(ss.spawn(1)[0]))
-        )
+    run = _prepare(register, plan, catalog, n, seed, method, credit, percentiles)
+    specs, gens, qs, engine, offsets = (
+        run.specs,
+        run.gens,
+        run.qs,
+        run.engine,
+        run.offsets,
+    )
+    seed_used = run.seed
     size = chunk if chunk is not None else max(1, 2_000_000 // n)
     if not _is_int(size) or size < 1:
         raise FieldError("chunk", chunk, "is not an integer >= 1")
@@ -746,16 +889,7 @@ def simulate(
             while pending:
                 drain()
     total.sort()
-    tot = Summary(
-        mean=float(total.mean()),
-        std=float(total.std()),
-        percentiles=tuple((q, float(total[_rank(q, n)])) for q in qs),
-    )
-    probs = np.geomspace(1.0, max(1.0 / n, 1e-6), exceedance_points)
-    losses = np.unique(
-        total[np.clip(np.ceil((1 - probs) * n).astype(int) - 1, 0, n - 1)]
-    )
-    exceed = 1.0 - np.searchsorted(total, losses, side="right") / n
+    tot = _summary(total, qs)
     point = [_point(s) for s in specs]
     t0 = math.fsum(point)
     swings = []
@@ -781,7 +915,7 @@ def simulate(
         credit=credit,
         risks=summaries,
         total=tot,
-        exceedance=tuple(zip(losses.tolist(), exceed.tolist(), strict=True)),
+        exceedance=_exceedance(total, exceedance_points),
         sensitivity=swings[:top],
         point_total=t0,
     )
