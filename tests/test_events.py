@@ -207,7 +207,7 @@ def test_plain_words() -> None:
     words = r.plain_words()
     assert words[0].startswith("Chance of at least one event in a year: ")
     assert any(
-        s.startswith("A 1 in 20 year could bring 1,000 harm-units or more")
+        s.startswith("A 1 in 20 year could bring 1,000 harm units or more")
         for s in words
     )
     assert any("1 in 100 year" in s for s in words)
@@ -318,3 +318,26 @@ def test_plot_exceedance_draws_the_lec_and_its_band() -> None:
     ax = r.plot_exceedance()
     assert ax.get_xlabel() == "harm over the horizon (harm-units)"
     assert len(ax.collections) == 1  # the band
+
+
+def test_report_uncertainty_section_says_realised_harm_in_plain_words() -> None:
+    from pathlib import Path
+
+    import riskcore
+    from riskcore.report import render
+
+    root = Path(__file__).resolve().parents[1]
+    case = riskcore.load_case(root / "examples" / "longmont-practice.yaml")
+    rep = riskcore.build_plan(case, n=2_000, seed=1)
+    assert rep.events is not None
+    assert rep.events.n == 2_000
+    assert rep.events.expected.mean == pytest.approx(
+        rep.simulation.total.mean, rel=0.02
+    )  # type: ignore[union-attr]
+    md = render(rep, "md")
+    section = md[md.index("## Uncertainty") : md.index("## Provenance")]
+    assert "What could actually happen (realised harm):" in section
+    assert "- A 1 in 20 year could bring " in section
+    assert "harm units (severity-5 scale)" in section
+    html = render(rep, "html")
+    assert "A 1 in 20 year could bring " in html

@@ -316,10 +316,10 @@ class EventResult:
         Chance of at least one event in a year: 30 % (0.4 events expected).
         Average realised harm: 10 GBP a year.
         A 1 in 20 year could bring 120 GBP or more.
-        Parameter uncertainty alone moves the expected harm between 7 and 14 GBP (5th to 95th percentile).
+        Parameter uncertainty alone (5th to 95th percentile) moves the expected harm between 7 and 14 GBP.
         """
         per = _period(self.horizon_days)
-        u = self.unit
+        u = _unit_words(self.unit)
         out = [
             f"Chance of at least one event in {_article(per)} {per}: "
             f"{_pct(self.p_any)} ({_num(self.expected_events)} events expected).",
@@ -340,8 +340,8 @@ class EventResult:
         hi = [v for q, v in self.expected.percentiles if q == 95]
         if lo and hi:
             out.append(
-                f"Parameter uncertainty alone moves the expected harm between "
-                f"{_num(lo[0])} and {_num(hi[0])} {u} (5th to 95th percentile)."
+                f"Parameter uncertainty alone (5th to 95th percentile) moves the "
+                f"expected harm between {_num(lo[0])} and {_num(hi[0])} {u}."
             )
         if self.incomplete_reasons:
             out.append(
@@ -375,6 +375,16 @@ class EventResult:
         return ax
 
 
+def _unit_words(unit: str) -> str:
+    from riskcore.model.catalog import SCALES
+
+    if unit == "harm-units":
+        return "harm units"
+    if unit in SCALES:
+        return f"harm units ({unit} scale)"
+    return unit
+
+
 def _period(days: float) -> str:
     return "year" if days == 365 else f"{days:g}-day period"
 
@@ -393,6 +403,8 @@ def _num(x: float) -> str:
 
 def _pct(p: float) -> str:
     v = 100 * p
+    if 99.5 <= v < 100:
+        return "more than 99 %"
     if 0 < v < 1:
         return f"{v:.2g} %"
     return f"{v:.0f} %"
