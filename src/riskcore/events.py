@@ -59,7 +59,6 @@ from riskcore.simulate import (
     Swing,
     _compile,
     _credit,
-    _exact_ppf,
     _exceedance,
     _fill_parts,
     _point_parts,
@@ -67,6 +66,7 @@ from riskcore.simulate import (
     _rank,
     _Spec,
     _summary,
+    _tornado,
     _uncertain,
     _Work,
     ppf,
@@ -515,7 +515,8 @@ def _risk_losses(
         counts = egen.poisson(lam)
     trial = np.repeat(np.arange(n), counts)
     sev = _draw_severity(ev.severity, egen, trial.shape[0])
-    sev *= i_o[trial // inner]
+    if i_used or ci != 1.0:  # recovery layers scale each event
+        sev *= i_o[trial // inner]
     loss[:] = np.bincount(trial, weights=sev, minlength=n)
     return counts, mu * i_o * _sev_mean(ev.severity)
 
@@ -776,21 +777,7 @@ def _point_mean(
 
 def _sensitivity(evs: Sequence[_Ev], years: float) -> tuple[list[Swing], float]:
     """Tornado over mean realised harm: each parameter at its P10 and P90."""
-    point = [_point_mean(e, years) for e in evs]
-    t0 = math.fsum(point)
-    swings = []
-    for k, e in enumerate(evs):
-        for name, key, d in _uncertain(e.spec, base=e.base, impact=False):
-            lo_in, hi_in = _exact_ppf(d, 0.1), _exact_ppf(d, 0.9)
-            swings.append(
-                Swing(
-                    parameter=name,
-                    risk=e.spec.risk,
-                    low_input=lo_in,
-                    high_input=hi_in,
-                    low=t0 - point[k] + _point_mean(e, years, {key: lo_in}),
-                    high=t0 - point[k] + _point_mean(e, years, {key: hi_in}),
-                )
-            )
-    swings.sort(key=lambda s: (-s.swing, s.parameter))
-    return swings, t0
+    return _tornado(
+        [(e.spec.risk, _uncertain(e.spec, base=e.base, impact=False)) for e in evs],
+        lambda k, ov: _point_mean(evs[k], years, ov),
+    )

@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -760,6 +760,36 @@ def _exceedance(
     return tuple(zip(losses.tolist(), exceed.tolist(), strict=True))
 
 
+def _tornado(
+    risks: Sequence[tuple[str, Sequence[tuple[str, str, Distribution]]]],
+    point: Callable[[int, dict[str, float] | None], float],
+) -> tuple[list[Swing], float]:
+    """Tornado: each parameter at its P10 and P90, every other at its mean.
+
+    *risks* are (risk id, uncertain parameters) pairs; ``point(k, override)``
+    is risk *k*'s figure with parameters at their means (or overridden).
+    Returns the swings, largest first, and the total at the means.
+    """
+    pts = [point(k, None) for k in range(len(risks))]
+    t0 = math.fsum(pts)
+    swings = []
+    for k, (rid, unc) in enumerate(risks):
+        for name, key, d in unc:
+            lo_in, hi_in = _exact_ppf(d, 0.1), _exact_ppf(d, 0.9)
+            swings.append(
+                Swing(
+                    parameter=name,
+                    risk=rid,
+                    low_input=lo_in,
+                    high_input=hi_in,
+                    low=t0 - pts[k] + point(k, {key: lo_in}),
+                    high=t0 - pts[k] + point(k, {key: hi_in}),
+                )
+            )
+    swings.sort(key=lambda w: (-w.swing, w.parameter))
+    return swings, t0
+
+
 def _dims(
     engine: _Sobol | None, offsets: Sequence[int], a: int, b: int
 ) -> tuple[_Sobol, Sequence[int]] | None:
@@ -890,23 +920,10 @@ def simulate(
                 drain()
     total.sort()
     tot = _summary(total, qs)
-    point = [_point(s) for s in specs]
-    t0 = math.fsum(point)
-    swings = []
-    for k, s in enumerate(specs):
-        for name, key, d in _uncertain(s):
-            lo_in, hi_in = _exact_ppf(d, 0.1), _exact_ppf(d, 0.9)
-            swings.append(
-                Swing(
-                    parameter=name,
-                    risk=s.risk,
-                    low_input=lo_in,
-                    high_input=hi_in,
-                    low=t0 - point[k] + _point(s, {key: lo_in}),
-                    high=t0 - point[k] + _point(s, {key: hi_in}),
-                )
-            )
-    swings.sort(key=lambda w: (-w.swing, w.parameter))
+    swings, t0 = _tornado(
+        [(sp.risk, _uncertain(sp)) for sp in specs],
+        lambda k, ov: _point(specs[k], ov),
+    )
     return SimulationResult(
         method_version=calculus.METHOD_VERSION,
         seed=seed_used,
