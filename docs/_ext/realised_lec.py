@@ -10,6 +10,7 @@ Offline and deterministic: the synthetic example case, seed 1, the Agg backend.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 
@@ -25,7 +26,8 @@ def main() -> Path:
     case = riskcore.load_case(root / "examples" / "longmont-practice.yaml")
     report = riskcore.build_plan(case, n=100_000, seed=1)
     exp, real = report.simulation, report.events
-    assert exp is not None and real is not None
+    assert exp is not None
+    assert real is not None
     fig, ax = plt.subplots(figsize=(7, 4.2))
     real.plot_exceedance(ax=ax)
     ax.step(
@@ -48,4 +50,4 @@ def main() -> Path:
 
 
 if __name__ == "__main__":
-    print(main())
+    sys.stdout.write(f"{main()}\n")

@@ -62,6 +62,7 @@ from riskcore.simulate import (
     _exceedance,
     _fill_parts,
     _point_parts,
+    _ppf_into,
     _prepare,
     _rank,
     _Spec,
@@ -69,7 +70,6 @@ from riskcore.simulate import (
     _tornado,
     _uncertain,
     _Work,
-    ppf,
 )
 
 if TYPE_CHECKING:
@@ -467,7 +467,9 @@ def _draw_severity(
         cum[-1] = 1.0
         idx = np.searchsorted(cum, u, side="right")
         return np.asarray(sev.values, dtype=float)[np.minimum(idx, len(cum) - 1)]
-    return ppf(sev, u)
+    out = np.empty(m)
+    _ppf_into(sev, u, out, _Work(m))  # u is scratch: no copy
+    return out
 
 
 def _risk_losses(
