@@ -88,7 +88,11 @@ def _solve_budget(
         start = None  # pragma: no cover - the frontier only warm-starts feasibly
     greedy_set = _greedy(c, budget, hours, start=start, trace=trace)
     if exact:
-        sol = _oa_milp(c, budget, hours, gap, time_limit, incumbent=greedy_set)
+        incumbent = greedy_set
+        if len(c.ids) > _EXACT_MAX and local_moves > 0:
+            # start where the heuristic would end: exact is never worse than it
+            incumbent = _local_improve(c, greedy_set, budget, hours, local_moves)
+        sol = _oa_milp(c, budget, hours, gap, time_limit, incumbent=incumbent)
         if sol is not None:
             chosen, lb, proved = sol
             return _finish(
