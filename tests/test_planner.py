@@ -676,7 +676,7 @@ def test_heuristic_on_a_larger_instance() -> None:
     ]
     p = PlanningProblem(risks=risks, mitigations=mits)
     budget = 0.15 * sum(m.cost for m in mits)
-    r = solve(p, budget=budget, hours=200.0)
+    r = solve(p, budget=budget, hours=200.0, method="heuristic")
     assert r.method == "greedy"
     assert r.status == "feasible"
     assert r.cost <= budget

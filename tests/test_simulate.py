@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tracemalloc
+import warnings
 from typing import Any
 
 import attrs
@@ -502,3 +503,93 @@ def test_result_round_trips_through_io() -> None:
 
     r = simulate(_many(3), n=2000, seed=4)
     assert io.loads(io.dumps(r), SimulationResult) == r
+
+
+# ------------------------------------------------- portfolio designs (issue 15.2)
+
+
+def _uniforms(engine: Any, d: int, n: int) -> np.ndarray:
+    out = np.empty((n, d))
+    col = np.empty(n)
+    for j in range(d):
+        engine.column(j, col)
+        out[:, j] = col
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 1000, 4096])
+def test_sobol_columns_are_exactly_scipys_engine(n: int) -> None:
+    from scipy.stats import qmc
+
+    from riskcore.simulate import _Sobol
+
+    got = _uniforms(_Sobol(6, np.random.default_rng(3)), 6, n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy's "n should be a power of 2"
+        want = qmc.Sobol(d=6, scramble=True, rng=np.random.default_rng(3)).random(n)
+    assert np.array_equal(got, want)
+
+
+def _correlation(r: Any) -> float:
+    """Mean pairwise correlation of the risks' losses, from variances only:
+    Var(total) = sum Var_i + rho * sum_{i != j} sd_i sd_j."""
+    v = [x.std**2 for x in r.risks]
+    s = sum(x.std for x in r.risks)
+    return float((r.total.std**2 - sum(v)) / (s**2 - sum(v)))
+
+
+@pytest.mark.parametrize("method", ["lhs", "sobol", "random"])
+def test_parameters_of_different_risks_are_independent(method: str) -> None:
+    # ten identical independent risks, one uncertain parameter each: the same
+    # dimension of per-risk Sobol' engines was correlated (issue 15, part 2)
+    reg = _register([_threat(i, Uniform(low=0.1, high=0.3), 100.0) for i in range(10)])
+    n = 1 << 14
+    for seed in (1, 2, 3):
+        r = simulate(reg, n=n, seed=seed, method=method)
+        assert abs(_correlation(r)) < 4 / np.sqrt(n)
+
+
+@pytest.mark.parametrize("method", ["lhs", "sobol", "random"])
+def test_portfolio_percentiles_agree_with_random_at_ten_times_the_trials(
+    method: str,
+) -> None:
+    reg = _many(10)
+    qs = (50, 95, 99)
+    ref = simulate(reg, n=10 << 14, seed=100, method="random", percentiles=qs)
+    for seed in (1, 2, 3):
+        r = simulate(reg, n=1 << 14, seed=seed, method=method, percentiles=qs)
+        # Monte Carlo error of a random run at 2^14 trials: sd ~0.5 %, p99 ~0.8 %
+        assert r.total.std == pytest.approx(ref.total.std, rel=0.02)
+        assert r.total.percentile(50) == pytest.approx(
+            ref.total.percentile(50), rel=0.015
+        )
+        assert r.total.percentile(95) == pytest.approx(
+            ref.total.percentile(95), rel=0.015
+        )
+        assert r.total.percentile(99) == pytest.approx(
+            ref.total.percentile(99), rel=0.025
+        )
+
+
+def test_sobol_dimension_limit_is_enforced() -> None:
+    from riskcore.simulate import SOBOL_MAX_DIM
+
+    reg = _register(
+        [
+            _threat(i, Uniform(low=0.1, high=0.3), Uniform(low=1, high=2))
+            for i in range(3)
+        ]
+    )
+    import riskcore.simulate as sim
+
+    old = sim.SOBOL_MAX_DIM
+    try:
+        sim.SOBOL_MAX_DIM = 5
+        with pytest.raises(
+            FieldError, match=r"^method: .*at most 5 uncertain parameters .* has 6"
+        ):
+            simulate(reg, n=16, seed=0, method="sobol")
+        assert simulate(reg, n=16, seed=0, method="lhs").n == 16
+    finally:
+        sim.SOBOL_MAX_DIM = old
+    assert SOBOL_MAX_DIM == 21201

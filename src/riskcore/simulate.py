@@ -8,9 +8,13 @@ exactly the formulas of :mod:`riskcore.calculus`, vectorised:
 
 ``loss = odds⁻¹(odds(p) · Π OR) × Π m × Π (1 - e_i) × I × Π (1 - e_j)``
 
-Sampling designs: ``"lhs"`` (Latin hypercube per risk, the design of
-:class:`scipy.stats.qmc.LatinHypercube`), ``"sobol"`` (scrambled Sobol' from
-:mod:`scipy.stats.qmc`) or ``"random"``. Uniforms go through inverse CDFs:
+Sampling designs span every uncertain parameter of the run, so parameters of
+different risks are independent: ``"lhs"`` (one Latin hypercube whose columns
+are the parameters, each with its own random permutation of the strata, the
+design of :class:`scipy.stats.qmc.LatinHypercube`), ``"sobol"`` (one scrambled
+Sobol' engine of :mod:`scipy.stats.qmc` with one dimension per parameter, at
+most :data:`SOBOL_MAX_DIM`; columns generated per chunk of risks) or
+``"random"``. Uniforms go through inverse CDFs:
 closed forms for uniform, triangular and log-normal; for PERT and beta with
 both shapes ≥ 1 a tabulated inverse (8192 cells built from the integrated
 density, linear within a cell; the outer 16 cells at each end use log-scale
@@ -29,7 +33,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +64,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "METHODS",
+    "SOBOL_MAX_DIM",
     "RiskSummary",
     "SimulationResult",
     "Summary",
@@ -245,6 +250,7 @@ class _Work:
         self.n = n
         self.u = np.empty(n)
         self.tmp = np.empty(n)
+        self.imp = np.empty(n)
         self.idx = np.empty(n, dtype=np.intp)
         self.mask = np.empty(n, dtype=bool)
         self._perm: NDArray[np.float64] | None = None
@@ -399,10 +405,23 @@ def _compile(risk: Risk, credit: str) -> _Spec:
     )
 
 
-def _point(spec: _Spec, override: dict[str, float] | None = None) -> float:
+def _point_parts(
+    spec: _Spec,
+    override: dict[str, float] | None = None,
+    *,
+    base: bool = True,
+) -> tuple[float, float]:
+    """(likelihood, impact) with every parameter at its mean (or overridden).
+
+    With ``base=False`` the likelihood is the multiplier the chain applies to
+    an event rate instead: ``K × Π m × Π (1 - e)`` (odds ratios as rate ratios).
+    """
     ov = override or {}
-    p = ov.get("base", mean_of(spec.base))
-    p = calculus.combine_odds(p, [spec.k], risk=spec.risk) if spec.k != 1.0 else p
+    if base:
+        p = ov.get("base", mean_of(spec.base))
+        p = calculus.combine_odds(p, [spec.k], risk=spec.risk) if spec.k != 1.0 else p
+    else:
+        p = spec.k
     i = ov.get("impact", mean_of(spec.impact))
     for name, role, prm in spec.mults:
         v = ov.get(name, mean_of(prm))
@@ -412,14 +431,21 @@ def _point(spec: _Spec, override: dict[str, float] | None = None) -> float:
             p *= 1 - v
         else:
             i *= 1 - v
-    return calculus.expected_harm(p, i)
+    return p, i
 
 
-def _uncertain(spec: _Spec) -> list[tuple[str, str, Distribution]]:
+def _point(spec: _Spec, override: dict[str, float] | None = None) -> float:
+    return calculus.expected_harm(*_point_parts(spec, override))
+
+
+def _uncertain(
+    spec: _Spec, *, base: bool = True, impact: bool = True
+) -> list[tuple[str, str, Distribution]]:
+    """The uncertain parameters of *spec*: (name, key, distribution), in dimension order."""
     out: list[tuple[str, str, Distribution]] = []
-    if not isinstance(spec.base, (int, float)):
+    if base and not isinstance(spec.base, (int, float)):
         out.append((f"{spec.risk}:base_likelihood", "base", spec.base))
-    if not isinstance(spec.impact, (int, float)):
+    if impact and not isinstance(spec.impact, (int, float)):
         out.append((f"{spec.risk}:impact", "impact", spec.impact))
     out += [
         (name, name, prm)
@@ -429,64 +455,151 @@ def _uncertain(spec: _Spec) -> list[tuple[str, str, Distribution]]:
     return out
 
 
-def _fill(
-    row: NDArray[np.float64],
+SOBOL_MAX_DIM = 21201
+"""Most uncertain parameters one ``method="sobol"`` run can hold (scipy's limit)."""
+
+
+class _Sobol:
+    """One scrambled Sobol' point set over *all* uncertain parameters of a run.
+
+    The engine is :class:`scipy.stats.qmc.Sobol` with ``d`` = number of
+    uncertain parameters (LMS + digital shift scrambling, one independent
+    scramble per dimension). Column *j* is generated on demand from that
+    dimension's scrambled direction numbers, in the engine's Gray-code order,
+    so a chunk of risks never needs the whole ``n × d`` matrix; the columns are
+    exactly those of ``engine.random(n)`` (checked in the tests). Because every
+    parameter has its own dimension, parameters of different risks are
+    independent, as they should be.
+    """
+
+    def __init__(self, d: int, gen: np.random.Generator) -> None:
+        from scipy.stats import qmc
+
+        eng = qmc.Sobol(d=d, scramble=True, rng=gen)
+        # scipy keeps the scrambled direction numbers and the shift here; the
+        # exactness test in tests/test_simulate.py fails if that ever changes
+        self.sv = eng._sv.copy()
+        self.shift = eng._shift.copy()
+        self.scale = eng._scale
+
+    def column(self, j: int, out: NDArray[np.float64]) -> None:
+        """Dimension *j* of the first ``len(out)`` points, as floats in [0, 1), into *out*."""
+        import numpy as np
+
+        n = out.shape[0]
+        x = np.empty(n, dtype=self.sv.dtype)
+        x[0] = self.shift[j]
+        k, h = 0, 1
+        # Gray-code order: x[h + i] = x[h - 1 - i] ^ v_k for i < h (h = 2^k)
+        while h < n:
+            m = min(h, n - h)
+            np.bitwise_xor(x[h - m : h][::-1], self.sv[j, k], out=x[h : h + m])
+            k, h = k + 1, 2 * h
+        np.multiply(x, self.scale, out=out)
+
+
+def _fill_parts(
+    p_row: NDArray[np.float64],
+    i_row: NDArray[np.float64],
     spec: _Spec,
     gen: np.random.Generator,
     method: str,
     w: _Work,
-) -> None:
-    """One risk's loss per trial into *row*: the calculus, vectorised."""
+    sobol: tuple[_Sobol, int] | None = None,
+    *,
+    base: bool = True,
+    impact: bool = True,
+) -> tuple[float, float, bool]:
+    """One risk's likelihood and impact per trial: the calculus, vectorised.
+
+    Writes the sampled part of the likelihood into *p_row* and of the impact
+    into *i_row*; returns ``(cp, ci, i_used)``: the constant factors of each
+    and whether *i_row* was written (if not, the impact is just ``ci``).
+    ``base=False`` leaves the base likelihood out (the row is then the
+    multiplier of an event rate, see :func:`_point_parts`); ``impact=False``
+    leaves the impact parameter out (events draw severities themselves).
+    *sobol* is the run's engine and the first dimension of this risk, whose
+    dimensions are ``_uncertain(spec, base=base, impact=impact)``.
+    """
     import numpy as np
 
-    n = row.shape[0]
-    unc = _uncertain(spec)
-    cols: Any = None
-    if method == "sobol" and unc:
-        from scipy.stats import qmc
-
-        cols = qmc.Sobol(d=len(unc), scramble=True, rng=gen).random(n)
+    n = p_row.shape[0]
+    unc = _uncertain(spec, base=base, impact=impact)
 
     def draw(j: int) -> NDArray[np.float64]:
         u = w.u
         if method == "random":
             gen.random(out=u)
         elif method == "lhs":
+            # a column of the run's Latin hypercube: its own random permutation
+            # of the strata (from this risk's stream), so columns are independent
             gen.random(out=u)
             u += w.permutation(gen)
             u /= n
         else:
-            np.copyto(u, cols[:, j])
+            assert sobol is not None
+            sobol[0].column(sobol[1] + j, u)
         return u
 
     drawn = {key: (j, d) for j, (_, key, d) in enumerate(unc)}
-    if "base" in drawn:
-        _ppf_into(drawn["base"][1], draw(drawn["base"][0]), row, w)
+    cp = ci = 1.0
+    if not base:
+        p_row.fill(1.0)
+        cp = spec.k
     else:
-        row.fill(float(spec.base))  # type: ignore[arg-type]
-    if spec.k != 1.0:
-        den = w.tmp
-        np.multiply(row, spec.k - 1.0, out=den)
-        den += 1.0
-        row *= spec.k
-        row /= den
-    const = 1.0
+        if "base" in drawn:
+            _ppf_into(drawn["base"][1], draw(drawn["base"][0]), p_row, w)
+        else:
+            p_row.fill(float(spec.base))  # type: ignore[arg-type]
+        if spec.k != 1.0:
+            den = w.tmp
+            np.multiply(p_row, spec.k - 1.0, out=den)
+            den += 1.0
+            p_row *= spec.k
+            p_row /= den
+    i_used = False
     if "impact" in drawn:
-        _ppf_into(drawn["impact"][1], draw(drawn["impact"][0]), w.tmp, w)
-        row *= w.tmp
-    else:
-        const *= float(spec.impact)  # type: ignore[arg-type]
+        _ppf_into(drawn["impact"][1], draw(drawn["impact"][0]), i_row, w)
+        i_used = True
+    elif impact:
+        ci *= float(spec.impact)  # type: ignore[arg-type]
     for name, role, prm in spec.mults:
         if name not in drawn:
             v = float(prm)  # type: ignore[arg-type]
-            const *= v if role == "mod" else 1.0 - v
+            if role == "mod":
+                cp *= v
+            elif role == "plik":
+                cp *= 1.0 - v
+            else:
+                ci *= 1.0 - v
+            continue
+        tgt = i_row if role == "pimp" else p_row
+        if role == "pimp" and not i_used:
+            _ppf_into(drawn[name][1], draw(drawn[name][0]), i_row, w)
+            np.subtract(1.0, i_row, out=i_row)
+            i_used = True
             continue
         _ppf_into(drawn[name][1], draw(drawn[name][0]), w.tmp, w)
         if role != "mod":
             np.subtract(1.0, w.tmp, out=w.tmp)
-        row *= w.tmp
-    if const != 1.0:
-        row *= const
+        tgt *= w.tmp
+    return cp, ci, i_used
+
+
+def _fill(
+    row: NDArray[np.float64],
+    spec: _Spec,
+    gen: np.random.Generator,
+    method: str,
+    w: _Work,
+    sobol: tuple[_Sobol, int] | None = None,
+) -> None:
+    """One risk's expected harm per trial into *row*: likelihood × impact."""
+    cp, ci, i_used = _fill_parts(row, w.imp, spec, gen, method, w, sobol)
+    if i_used:
+        row *= w.imp
+    if cp * ci != 1.0:
+        row *= cp * ci
 
 
 def _is_int(x: object) -> bool:
@@ -504,13 +617,15 @@ def _chunk(
     n: int,
     method: str,
     qs: Sequence[float],
+    sobol: tuple[_Sobol, Sequence[int]] | None = None,
 ) -> tuple[list[RiskSummary], NDArray[np.float64]]:
     import numpy as np
 
     losses = np.empty((len(specs), n))
     w = _Work(n)
     for k, (spec, gen) in enumerate(zip(specs, gens, strict=True)):
-        _fill(losses[k], spec, gen, method, w)
+        dims = None if sobol is None else (sobol[0], sobol[1][k])
+        _fill(losses[k], spec, gen, method, w, dims)
     total = losses.sum(axis=0)
     means = losses.mean(axis=1)
     sq = np.einsum("ij,ij->i", losses, losses) / n
@@ -529,6 +644,156 @@ def _chunk(
             )
         )
     return out, total
+
+
+@frozen
+class _Run:
+    """What every simulation of a register starts from (validated arguments and streams)."""
+
+    register: RiskRegister
+    specs: list[_Spec]
+    gens: list[Any]  # one numpy Generator per risk (parameters)
+    ss: list[Any]  # the risks' SeedSequences (events spawn their own streams)
+    qs: tuple[float, ...]
+    seed: int
+    engine: _Sobol | None
+    offsets: list[int]
+
+
+def _credit(
+    register: RiskRegister, plan: Plan | None, catalog: Catalog | None
+) -> RiskRegister:
+    """*register* with *plan*'s mitigations and armed responses credited."""
+    if plan is None:
+        return register
+    if catalog is None:
+        raise FieldError("catalog", None, "is required to credit a plan")
+    from riskcore.identify import apply_controls
+
+    return apply_controls(
+        register,
+        catalog,
+        mitigations=[i.mitigation for i in plan.items],
+        responses=plan.responses,
+    )
+
+
+def _prepare(
+    register: RiskRegister,
+    plan: Plan | None,
+    catalog: Catalog | None,
+    n: int,
+    seed: int | None,
+    method: str,
+    credit: str,
+    percentiles: Sequence[float],
+    dims: Sequence[int] | None = None,
+) -> _Run:
+    """Validate the common arguments, credit *plan*, compile risks and seed streams.
+
+    *dims* gives each risk's number of sampled parameters (default: all of
+    them); the run's Sobol' engine has one dimension per sampled parameter.
+    The register must already carry *plan*'s controls if *dims* is given.
+    """
+    import numpy as np
+
+    if not _is_int(n) or n < 2:
+        raise FieldError("n", n, "is not an integer >= 2")
+    if method not in METHODS:
+        raise FieldError("method", method, f"is not one of {list(METHODS)}")
+    if credit not in ("strict", "all"):
+        raise FieldError("credit", credit, "is not 'strict' or 'all'")
+    qs = tuple(float(q) for q in percentiles)
+    for i, q in enumerate(qs):
+        if not 0 <= q <= 100:
+            raise FieldError(f"percentiles[{i}]", q, "is not in [0, 100]")
+    if seed is not None and (not _is_int(seed) or seed < 0):
+        raise FieldError("seed", seed, "is not an integer >= 0")
+    register = _credit(register, plan, catalog)
+    ss = np.random.SeedSequence(seed)
+    seed_used = int(ss.entropy)  # type: ignore[arg-type]
+    specs = [_compile(r, credit) for r in register.risks]
+    children = ss.spawn(len(specs))
+    gens = [np.random.Generator(np.random.PCG64(c)) for c in children]
+    # one Sobol' engine over every uncertain parameter of the run (own stream)
+    counts = dims if dims is not None else [len(_uncertain(s)) for s in specs]
+    offsets = [0]
+    for c in counts:
+        offsets.append(offsets[-1] + c)
+    engine: _Sobol | None = None
+    if method == "sobol" and offsets[-1]:
+        if offsets[-1] > SOBOL_MAX_DIM:
+            raise FieldError(
+                "method",
+                method,
+                f"supports at most {SOBOL_MAX_DIM} uncertain parameters per run "
+                f"(this run has {offsets[-1]}); use 'lhs'",
+            )
+        engine = _Sobol(
+            offsets[-1], np.random.Generator(np.random.PCG64(ss.spawn(1)[0]))
+        )
+    return _Run(register, specs, gens, children, qs, seed_used, engine, offsets)
+
+
+def _summary(total: NDArray[np.float64], qs: Sequence[float]) -> Summary:
+    """Mean, sd and percentiles of *total*, which must be sorted."""
+    n = total.shape[0]
+    return Summary(
+        mean=float(total.mean()),
+        std=float(total.std()),
+        percentiles=tuple((q, float(total[_rank(q, n)])) for q in qs),
+    )
+
+
+def _exceedance(
+    total: NDArray[np.float64], points: int
+) -> tuple[tuple[float, float], ...]:
+    """Loss-exceedance curve of sorted *total*: (loss, P(total > loss)), loss ascending."""
+    import numpy as np
+
+    n = total.shape[0]
+    probs = np.geomspace(1.0, max(1.0 / n, 1e-6), points)
+    losses = np.unique(
+        total[np.clip(np.ceil((1 - probs) * n).astype(int) - 1, 0, n - 1)]
+    )
+    exceed = 1.0 - np.searchsorted(total, losses, side="right") / n
+    return tuple(zip(losses.tolist(), exceed.tolist(), strict=True))
+
+
+def _tornado(
+    risks: Sequence[tuple[str, Sequence[tuple[str, str, Distribution]]]],
+    point: Callable[[int, dict[str, float] | None], float],
+) -> tuple[list[Swing], float]:
+    """Tornado: each parameter at its P10 and P90, every other at its mean.
+
+    *risks* are (risk id, uncertain parameters) pairs; ``point(k, override)``
+    is risk *k*'s figure with parameters at their means (or overridden).
+    Returns the swings, largest first, and the total at the means.
+    """
+    pts = [point(k, None) for k in range(len(risks))]
+    t0 = math.fsum(pts)
+    swings = []
+    for k, (rid, unc) in enumerate(risks):
+        for name, key, d in unc:
+            lo_in, hi_in = _exact_ppf(d, 0.1), _exact_ppf(d, 0.9)
+            swings.append(
+                Swing(
+                    parameter=name,
+                    risk=rid,
+                    low_input=lo_in,
+                    high_input=hi_in,
+                    low=t0 - pts[k] + point(k, {key: lo_in}),
+                    high=t0 - pts[k] + point(k, {key: hi_in}),
+                )
+            )
+    swings.sort(key=lambda w: (-w.swing, w.parameter))
+    return swings, t0
+
+
+def _dims(
+    engine: _Sobol | None, offsets: Sequence[int], a: int, b: int
+) -> tuple[_Sobol, Sequence[int]] | None:
+    return None if engine is None else (engine, offsets[a:b])
 
 
 def simulate(
@@ -601,33 +866,15 @@ def simulate(
     """
     import numpy as np
 
-    if not _is_int(n) or n < 2:
-        raise FieldError("n", n, "is not an integer >= 2")
-    if method not in METHODS:
-        raise FieldError("method", method, f"is not one of {list(METHODS)}")
-    if credit not in ("strict", "all"):
-        raise FieldError("credit", credit, "is not 'strict' or 'all'")
-    qs = tuple(float(q) for q in percentiles)
-    for i, q in enumerate(qs):
-        if not 0 <= q <= 100:
-            raise FieldError(f"percentiles[{i}]", q, "is not in [0, 100]")
-    if seed is not None and (not _is_int(seed) or seed < 0):
-        raise FieldError("seed", seed, "is not an integer >= 0")
-    if plan is not None:
-        if catalog is None:
-            raise FieldError("catalog", None, "is required to credit a plan")
-        from riskcore.identify import apply_controls
-
-        register = apply_controls(
-            register,
-            catalog,
-            mitigations=[i.mitigation for i in plan.items],
-            responses=plan.responses,
-        )
-    ss = np.random.SeedSequence(seed)
-    seed_used = int(ss.entropy)  # type: ignore[arg-type]
-    specs = [_compile(r, credit) for r in register.risks]
-    gens = [np.random.Generator(np.random.PCG64(c)) for c in ss.spawn(len(specs))]
+    run = _prepare(register, plan, catalog, n, seed, method, credit, percentiles)
+    specs, gens, qs, engine, offsets = (
+        run.specs,
+        run.gens,
+        run.qs,
+        run.engine,
+        run.offsets,
+    )
+    seed_used = run.seed
     size = chunk if chunk is not None else max(1, 2_000_000 // n)
     if not _is_int(size) or size < 1:
         raise FieldError("chunk", chunk, "is not an integer >= 1")
@@ -639,7 +886,9 @@ def simulate(
     bounds = [(s, min(s + size, len(specs))) for s in range(0, len(specs), size)]
     if nworkers == 1:
         for a, b in bounds:
-            got, part = _chunk(specs[a:b], gens[a:b], n, method, qs)
+            got, part = _chunk(
+                specs[a:b], gens[a:b], n, method, qs, _dims(engine, offsets, a, b)
+            )
             summaries.extend(got)
             total += part
     else:
@@ -654,39 +903,27 @@ def simulate(
                 total.__iadd__(part)
 
             for a, b in bounds:
-                pending.append(ex.submit(_chunk, specs[a:b], gens[a:b], n, method, qs))
+                pending.append(
+                    ex.submit(
+                        _chunk,
+                        specs[a:b],
+                        gens[a:b],
+                        n,
+                        method,
+                        qs,
+                        _dims(engine, offsets, a, b),
+                    )
+                )
                 if len(pending) > nworkers:
                     drain()
             while pending:
                 drain()
     total.sort()
-    tot = Summary(
-        mean=float(total.mean()),
-        std=float(total.std()),
-        percentiles=tuple((q, float(total[_rank(q, n)])) for q in qs),
+    tot = _summary(total, qs)
+    swings, t0 = _tornado(
+        [(sp.risk, _uncertain(sp)) for sp in specs],
+        lambda k, ov: _point(specs[k], ov),
     )
-    probs = np.geomspace(1.0, max(1.0 / n, 1e-6), exceedance_points)
-    losses = np.unique(
-        total[np.clip(np.ceil((1 - probs) * n).astype(int) - 1, 0, n - 1)]
-    )
-    exceed = 1.0 - np.searchsorted(total, losses, side="right") / n
-    point = [_point(s) for s in specs]
-    t0 = math.fsum(point)
-    swings = []
-    for k, s in enumerate(specs):
-        for name, key, d in _uncertain(s):
-            lo_in, hi_in = _exact_ppf(d, 0.1), _exact_ppf(d, 0.9)
-            swings.append(
-                Swing(
-                    parameter=name,
-                    risk=s.risk,
-                    low_input=lo_in,
-                    high_input=hi_in,
-                    low=t0 - point[k] + _point(s, {key: lo_in}),
-                    high=t0 - point[k] + _point(s, {key: hi_in}),
-                )
-            )
-    swings.sort(key=lambda w: (-w.swing, w.parameter))
     return SimulationResult(
         method_version=calculus.METHOD_VERSION,
         seed=seed_used,
@@ -695,7 +932,7 @@ def simulate(
         credit=credit,
         risks=summaries,
         total=tot,
-        exceedance=tuple(zip(losses.tolist(), exceed.tolist(), strict=True)),
+        exceedance=_exceedance(total, exceedance_points),
         sensitivity=swings[:top],
         point_total=t0,
     )

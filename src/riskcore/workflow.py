@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from matplotlib.axes import Axes
 
+    from riskcore.events import EventResult
     from riskcore.planner import PlanResult
     from riskcore.simulate import SimulationResult
 
@@ -65,6 +66,9 @@ class PlanReport:
         Legal duties found by jurisdiction plugins.
     simulation:
         Monte Carlo summary of residual expected harm (``None`` if skipped).
+    events:
+        Realised harm over the horizon (:func:`riskcore.events.simulate_events`,
+        ``None`` if skipped).
     plugins:
         Every plugin seen, with status and version.
     generated:
@@ -85,6 +89,7 @@ class PlanReport:
     generated: dt.date
     budget: float | None = None
     seed: int = 0
+    events: EventResult | None = None
 
     @property
     def complete(self) -> bool:
@@ -218,12 +223,13 @@ def build_plan(
             seed=seed,
             notes=tuple(f"infeasible: {i.risk}: {i.reason}" for i in result.infeasible),
         )
-    simulation = None
+    simulation = events = None
     if n > 0:
         from riskcore.simulate import simulate
 
         say(f"simulating {n:,} trials")
         simulation = simulate(register, n=n, seed=seed)
+        events = _realised(register, n, seed)
     return PlanReport(
         case=case,
         assessment=assessment,
@@ -239,4 +245,15 @@ def build_plan(
         generated=today or dt.datetime.now(dt.UTC).date(),
         budget=money,
         seed=seed,
+        events=events,
     )
+
+
+def _realised(register: RiskRegister, n: int, seed: int | None) -> EventResult | None:
+    """Realised harm of the planned register, on about *n* trials (100 parameter sets)."""
+    from riskcore.events import simulate_events
+
+    outer = min(100, n // 2)
+    if outer < 1:
+        return None
+    return simulate_events(register, n=(n // outer) * outer, outer=outer, seed=seed)

@@ -4,14 +4,51 @@ MILP (tolerance mode).
 
 from __future__ import annotations
 
+import contextvars
 import math
 import time
+from typing import Any
 
 from riskcore.planner.assemble import _prune
 from riskcore.planner.compiled import _Compiled
 from riskcore.planner.explain import _fmt
 from riskcore.planner.outer import _Model
 from riskcore.planner.result import Infeasibility
+
+NODES = 5_000
+"""Branch-and-bound nodes each exact MILP may use: the deterministic stop.
+
+With the round limits of each method this bounds the work; the wall-clock
+``time_limit`` of :func:`riskcore.planner.solve` is only an outer safety net,
+and a result it cut short says so (``PlanResult.time_limited``)."""
+
+_FIRED: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "riskcore_planner_time_limited", default=None
+)
+
+
+def _time_left(deadline: float, where: str) -> float:
+    """Seconds to *deadline*; records that the safety net fired if none are left."""
+    left = deadline - time.perf_counter()
+    if left <= 0:
+        _fired(where)
+    return left
+
+
+def _fired(where: str) -> None:
+    log = _FIRED.get()
+    if log is not None and where not in log:
+        log.append(where)
+
+
+def _solve_milp(
+    model: _Model, obj: object, deadline: float, gap: float, where: str
+) -> object:
+    """One MILP under the node budget; notes when the time safety net stopped it."""
+    res = model.milp(obj, deadline - time.perf_counter(), gap, NODES)
+    if getattr(res, "status", None) == 1 and time.perf_counter() >= deadline:
+        _fired(where)
+    return res
 
 
 def _oa_milp(
@@ -47,10 +84,9 @@ def _oa_milp(
     lb = 0.0
     deadline = time.perf_counter() + time_limit
     for _ in range(max_rounds):
-        left = deadline - time.perf_counter()
-        if left <= 0:
+        if _time_left(deadline, "exact budget solve") <= 0:
             break
-        res = model.milp(obj, left, gap / 4)
+        res: Any = _solve_milp(model, obj, deadline, gap / 4, "exact budget solve")
         if res.x is None:
             return None if not best else (best, lb, False)
         lb = max(
@@ -96,10 +132,9 @@ def _tol_milp(
     deadline = time.perf_counter() + time_limit
     last: set[int] = set()
     for _ in range(max_rounds):
-        left = deadline - time.perf_counter()
-        if left <= 0:
+        if _time_left(deadline, "tolerance solve") <= 0:
             break
-        res = model.milp(obj, left, gap)
+        res: Any = _solve_milp(model, obj, deadline, gap, "tolerance solve")
         if res.x is None:
             if res.status == 2:
                 return "infeasible", set(), math.inf, True
@@ -132,10 +167,9 @@ def _best_reachable(
     best, plan_ = c.risk_harm(j, c.forced.__contains__), set(c.forced)
     deadline = time.perf_counter() + time_limit
     for _ in range(max_rounds):
-        left = deadline - time.perf_counter()
-        if left <= 0:
+        if _time_left(deadline, "best reachable residual") <= 0:
             break
-        res = model.milp(obj, left, 1e-9)
+        res: Any = _solve_milp(model, obj, deadline, 1e-9, "best reachable residual")
         if res.x is None:  # pragma: no cover - the forced plan is feasible
             break
         sel = model.selection(res.x)

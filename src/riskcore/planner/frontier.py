@@ -136,7 +136,7 @@ def pareto_frontier(
             time_limit,
             explain=0,
             start=prev,
-            local_seconds=0.0,
+            local_moves=0,
             bound=False,
             detail=False,
         )

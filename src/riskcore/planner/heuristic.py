@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import time
 
 from riskcore.planner.compiled import _Compiled
 from riskcore.planner.explain import _affected, _estimate
@@ -165,14 +164,16 @@ def _local_improve(
     chosen: set[int],
     budget: float | None,
     hours: float | None,
-    seconds: float = 0.3,
+    moves: int = 12,
 ) -> set[int]:
     """Best single closure, then drop-add moves, each followed by a greedy refill.
 
     Candidates are ranked by the all-safeguards estimate; every move is
-    accepted only if it lowers the strict figure.
+    accepted only if it lowers the strict figure. *moves* bounds the greedy
+    refills tried (the best-single restart counts as one): an iteration
+    budget, never a clock, so the same input always gives the same plan.
     """
-    deadline = time.perf_counter() + seconds
+    left = moves
     best = set(chosen)
     best_harm = c.harm(best)
     inf_b = math.inf if budget is None else budget * (1 + 1e-12)
@@ -187,13 +188,14 @@ def _local_improve(
         dc, dh = c.totals(missing)
         if fc + dc <= inf_b and fh + dh <= inf_h and gain > single_gain:
             best_single, single_gain = cl, gain
-    if best_single is not None:
+    if best_single is not None and left > 0:
+        left -= 1
         trial = _greedy(c, budget, hours, start=forced | best_single)
         h = c.harm(trial)
         if h < best_harm * (1 - 1e-12):
             best, best_harm = trial, h
     improved = True
-    while improved and time.perf_counter() < deadline:
+    while improved and left > 0:
         improved = False
         surv = c.surv(best)
         # leaves: chosen, not forced, nothing chosen requires them
@@ -211,8 +213,9 @@ def _local_improve(
             losses.append((loss / w if w > 0 else math.inf, i))
         losses.sort()
         for _, i in losses[:20]:
-            if time.perf_counter() > deadline:
+            if left <= 0:
                 break
+            left -= 1
             trial = _greedy(c, budget, hours, start=best - {i})
             h = c.harm(trial)
             if h < best_harm * (1 - 1e-12):

@@ -362,7 +362,9 @@ class _Model:
                 obj[col] = coef
         return obj
 
-    def milp(self, obj: Any, time_limit: float, gap: float) -> Any:
+    def milp(
+        self, obj: Any, time_limit: float, gap: float, nodes: int | None = None
+    ) -> Any:
         import numpy as np
         from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -377,6 +379,7 @@ class _Model:
                 "time_limit": max(time_limit, 1e-3),
                 "mip_rel_gap": gap,
                 "presolve": True,
+                **({} if nodes is None else {"node_limit": nodes}),
             },
         )
 
@@ -407,6 +410,10 @@ class _Model:
             options={"time_limit": time_limit},
         )
         if res.status != 0:  # pragma: no cover - the LP always has the incumbent
+            if res.status == 1:  # the time safety net stopped the LP
+                from riskcore.planner.exact import _fired
+
+                _fired("LP bound")
             return 0.0, 0.0
         slope = 0.0
         if self.budget_row >= 0:  # its index among the A_ub rows

@@ -101,6 +101,9 @@ class PlanResult:
     budget: float | None = field(default=None)
     hours_budget: float | None = field(default=None)
     seconds: float = field(default=0.0)
+    time_limited: tuple[str, ...] = field(default=())
+    """Where the wall-clock safety net stopped a search (empty: the result
+    depends only on the input, not on machine speed)."""
 
     @property
     def feasible(self) -> bool:
@@ -147,6 +150,10 @@ class PlanResult:
         notes = (
             f"{self.mode} mode, {self.method}: status {self.status}, gap {self.gap:.2%}",
             f"expected harm {self.inherent:.4g} -> {self.residual:.4g}",
+            *(
+                f"time limit reached in the {w}: the plan may depend on machine speed"
+                for w in self.time_limited
+            ),
         )
         fields: dict[str, Any] = {
             "case_id": case_id,

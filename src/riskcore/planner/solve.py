@@ -9,6 +9,7 @@ from typing import Any
 from riskcore.errors import PlanError
 from riskcore.planner.budget import _solve_budget
 from riskcore.planner.compiled import _compile, _Compiled
+from riskcore.planner.exact import _FIRED
 from riskcore.planner.frontier import _path_from_trace, pareto_frontier
 from riskcore.planner.heuristic import _greedy
 from riskcore.planner.problem import (
@@ -60,7 +61,11 @@ def solve(
     gap : float
         Relative optimality gap at which the exact method stops.
     time_limit : float
-        Seconds for each exact solve (all rounds of one MILP with its cuts).
+        Outer safety net, in seconds, for each exact solve (all rounds of one
+        MILP with its cuts). Results are bounded by work budgets instead
+        (rounds, :data:`riskcore.planner.exact.NODES` branch-and-bound nodes,
+        local moves), so the same input gives the same plan on any machine;
+        if the safety net fires, ``PlanResult.time_limited`` says where.
     explain : int
         How many of the best rejected mitigations to explain.
 
@@ -119,6 +124,42 @@ def solve(
     if method not in ("auto", "exact", "heuristic"):
         raise PlanError(f"method {method!r} is not 'auto', 'exact' or 'heuristic'")
     c = _compile(problem)
+    fired: list[str] = []
+    token = _FIRED.set(fired)
+    try:
+        result = _solve(
+            c,
+            problem,
+            budget,
+            hours,
+            tolerance,
+            objective,
+            method,
+            frontier,
+            gap,
+            time_limit,
+            explain,
+        )
+    finally:
+        _FIRED.reset(token)
+    if fired:
+        result = _evolve(result, time_limited=tuple(fired))
+    return _evolve(result, seconds=time.perf_counter() - t0)
+
+
+def _solve(
+    c: _Compiled,
+    problem: PlanningProblem,
+    budget: float | None,
+    hours: float | None,
+    tolerance: bool | float | Mapping[str, float] | None,
+    objective: Objective,
+    method: Method,
+    frontier: int,
+    gap: float,
+    time_limit: float,
+    explain: int,
+) -> PlanResult:
     trace: list[tuple[float, float, float, list[int]]] = []
     if objective == "cost":
         tol = _tolerances(c, problem, tolerance)
@@ -139,7 +180,7 @@ def solve(
                 _greedy(c, result.cost, hours, trace=trace)
             front = _path_from_trace(c, trace, result)
         result = _evolve(result, frontier=front)
-    return _evolve(result, seconds=time.perf_counter() - t0)
+    return result
 
 
 def _evolve(r: PlanResult, **kw: Any) -> PlanResult:

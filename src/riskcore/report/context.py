@@ -226,6 +226,8 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
                 }
                 for s in sim.sensitivity[:8]
             ],
+            # realised harm in plain words (riskcore.events owns the sentences)
+            "realised": list(report.events.plain_words()) if report.events else [],
         }
 
     incomplete = list(report.assessment.incomplete_reasons)
