@@ -46,11 +46,16 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from riskcore.planner import plan
+    from riskcore.report.data import ReportData, load_report
 
 # Only names that differ from a submodule's can be lazy attributes: importing
 # riskcore.simulate would rebind riskcore.simulate to the module. Use
 # ``from riskcore.simulate import simulate``.
-_LAZY = {"plan": "riskcore.planner"}
+_LAZY = {
+    "plan": "riskcore.planner",
+    "ReportData": "riskcore.report.data",
+    "load_report": "riskcore.report.data",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -75,6 +80,7 @@ __all__ = [
     "PlanReport",
     "PluginError",
     "PluginManager",
+    "ReportData",
     "RiskcoreError",
     "__version__",
     "apply_controls",
@@ -93,6 +99,7 @@ __all__ = [
     "load_case",
     "load_catalog",
     "load_plan",
+    "load_report",
     "loads",
     "plan",
     "set_options",

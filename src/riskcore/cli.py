@@ -431,13 +431,14 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """Print the JSON Schema of case (default), catalog or plan files."""
+    """Print the JSON Schema of case (default), catalog, plan or JSON report files."""
     from riskcore import schema
 
     make = {
         "case": schema.case_schema,
         "catalog": schema.catalog_schema,
         "plan": schema.plan_schema,
+        "report": schema.report_schema,
     }[args.kind]
     check_output(args.output)
     _write_or_print(json.dumps(make(), indent=2), args.output)
@@ -577,7 +578,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of riskcore files")
     p.add_argument(
-        "kind", nargs="?", default="case", choices=["case", "catalog", "plan"]
+        "kind",
+        nargs="?",
+        default="case",
+        choices=["case", "catalog", "plan", "report"],
     )
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.set_defaults(func=cmd_schema)

@@ -253,6 +253,12 @@ def make_converter() -> cattrs.Converter:
     # marker reloads as an invalid answer again.
     conv.register_unstructure_hook(InvalidAnswer, lambda a: INVALID_ANSWER_MARK)
     conv.register_structure_hook(InvalidAnswer, lambda v, _: InvalidAnswer.of(v))
+    # Result types that are not documents themselves (PlanReport holds the
+    # whole case, names included) say which document stands for them.
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and hasattr(t, "__riskcore_document__"),
+        lambda obj: conv.unstructure(obj.__riskcore_document__()),
+    )
 
     def structure_param(value: object, _: object) -> Param:
         if isinstance(value, dict):

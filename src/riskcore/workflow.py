@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from riskcore.planner import PlanResult
+    from riskcore.report.data import ReportData
     from riskcore.simulate import SimulationResult
 
 __all__ = ["PlanReport", "build_plan"]
@@ -94,6 +95,13 @@ class PlanReport:
             and self.register.complete
             and self.obligations.complete
         )
+
+    def __riskcore_document__(self) -> ReportData:
+        """What :func:`riskcore.dumps` writes for a report: the JSON report
+        (data only, pseudonymous; :func:`riskcore.load_report` reads it back)."""
+        from riskcore.report.data import report_data
+
+        return report_data(self)
 
     # -- notebook views (riskcore.display, riskcore.frames, riskcore.plot) --
 

@@ -15,9 +15,8 @@ prints on A4/Letter.
 
 from __future__ import annotations
 
-import json
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from riskcore.report.context import build_context
 
@@ -97,11 +96,10 @@ def render(
         Show names next to pseudonymous ids. Off by default.
     """
     if format == "json":
-        from riskcore.io import unstructure
+        from riskcore.io import dumps
+        from riskcore.report.data import report_data
 
-        data: dict[str, Any] = build_context(report, identifying=identifying)
-        data = {k: v for k, v in data.items() if k != "heatmap_svg"}
-        return json.dumps(unstructure(data), indent=2, default=str) + "\n"
+        return dumps(report_data(report, identifying=identifying), indent=2) + "\n"
     import jinja2
 
     env = jinja2.Environment(
