@@ -83,7 +83,9 @@ __all__ = [
     "load_catalog",
     "load_plan",
     "loads",
+    "loads_json",
     "make_converter",
+    "read_text",
     "structure",
     "unstructure",
     "write_atomic",
@@ -724,6 +726,13 @@ def load(
     """Read a JSON or YAML file into a *cls*; errors name the file and the path."""
     p = Path(path)
     fmt = _format_for(p, format)
+    return loads(read_text(p), cls, format=fmt, source=str(p))
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """A UTF-8 text file of at most :data:`MAX_INPUT_BYTES`, or :class:`LoadError`
+    naming the file (unreadable, too large, not UTF-8)."""
+    p = Path(path)
     try:
         with p.open("rb") as fh:
             raw = fh.read(MAX_INPUT_BYTES + 1)
@@ -735,10 +744,15 @@ def load(
     if len(raw) > MAX_INPUT_BYTES:
         raise LoadError([_too_large()], source=str(p))
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise LoadError(["the file is not UTF-8 text"], source=str(p)) from None
-    return loads(text, cls, format=fmt, source=str(p))
+
+
+def loads_json(text: str, *, source: str | None = None) -> Any:
+    """Parse JSON text with the loader's rules (duplicate keys, depth and size
+    limits refused with line and column), into plain data."""
+    return _parse(text, "json", source)
 
 
 def load_case(path: str | os.PathLike[str]) -> Case:
