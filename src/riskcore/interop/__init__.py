@@ -24,6 +24,7 @@ from riskcore.interop._common import (
     subject_id,
 )
 from riskcore.interop.fhir_in import FhirReader, iter_fhir, read_fhir
+from riskcore.interop.fhir_out import responses_to_fhir, to_fhir_bundle
 from riskcore.interop.mapping import InstrumentMap, Mapping, load_mapping
 
 __all__ = [
@@ -38,6 +39,8 @@ __all__ = [
     "iter_fhir",
     "load_mapping",
     "read_fhir",
+    "responses_to_fhir",
     "scored_instruments",
     "subject_id",
+    "to_fhir_bundle",
 ]
