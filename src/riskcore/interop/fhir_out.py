@@ -334,9 +334,9 @@ def to_fhir_bundle(report: PlanReport, *, identifying: bool = False) -> Resource
     selected = set(report.result.selected)
     for r in reg.risks:
         basis = [_ref(q) for q in qr_of.get(r.subject, [])]
-        for f in r.factors:
-            if f.score and (r.subject, f.score) in obs_by:
-                ref = _ref(obs_by[(r.subject, f.score)])
+        for factor in r.factors:
+            if factor.score and (r.subject, factor.score) in obs_by:
+                ref = _ref(obs_by[(r.subject, factor.score)])
                 if ref not in basis:
                     basis.append(ref)
         planned = [
