@@ -26,6 +26,8 @@ from riskcore.interop._common import (
 from riskcore.interop.fhir_in import FhirReader, iter_fhir, read_fhir
 from riskcore.interop.fhir_out import responses_to_fhir, to_fhir_bundle
 from riskcore.interop.mapping import InstrumentMap, Mapping, load_mapping
+from riskcore.interop.redcap import read_redcap
+from riskcore.interop.tables import read_csv
 
 __all__ = [
     "FhirReader",
@@ -38,7 +40,9 @@ __all__ = [
     "installed_instruments",
     "iter_fhir",
     "load_mapping",
+    "read_csv",
     "read_fhir",
+    "read_redcap",
     "responses_to_fhir",
     "scored_instruments",
     "subject_id",

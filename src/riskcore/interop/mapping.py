@@ -14,6 +14,7 @@ codes or canonical URLs riskcore knows writes a mapping file (YAML or JSON)::
         answers:                               # coding code -> answer code
           LA6568-5: 0
         ignore: [phq9_total]                   # linkIds / fields riskcore recomputes
+        date: phq9_date                        # REDCap field with the administration date
 
 ``examples/interop/`` ships mappings for the built-in instruments as examples.
 The file is loaded strictly (:func:`riskcore.io.load`): unknown keys and wrong
@@ -73,6 +74,8 @@ class InstrumentMap:
     """Answer coding code (``LA6568-5``) → the item's answer code."""
     ignore: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
     """linkIds or fields to skip on purpose (a total riskcore recomputes)."""
+    date: str | None = field(default=None)
+    """The REDCap field holding the administration date (``YYYY-MM-DD``)."""
 
     def item_for(self, key: str) -> str | None:
         """The item id *key* maps to, if the mapping names it."""
