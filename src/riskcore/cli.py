@@ -600,6 +600,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--dir", default=".", help="parent directory (default: the current one)"
     )
     p.set_defaults(func=cmd_new_plugin)
+
+    from riskcore.interop.cli import add_parsers as add_interop_parsers
+
+    add_interop_parsers(sub, common)  # riskcore import / export (issue #18)
     return parser
 
 

@@ -23,7 +23,7 @@ from riskcore.interop._common import (
     scored_instruments,
     subject_id,
 )
-from riskcore.interop.fhir_in import FhirReader, iter_fhir, read_fhir
+from riskcore.interop.fhir_in import FhirReader, case_from_fhir, iter_fhir, read_fhir
 from riskcore.interop.fhir_out import responses_to_fhir, to_fhir_bundle
 from riskcore.interop.mapping import InstrumentMap, Mapping, load_mapping
 from riskcore.interop.redcap import read_redcap
@@ -37,6 +37,7 @@ __all__ = [
     "Mapping",
     "Severity",
     "SubjectRef",
+    "case_from_fhir",
     "installed_instruments",
     "iter_fhir",
     "load_mapping",

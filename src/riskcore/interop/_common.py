@@ -225,11 +225,16 @@ def json_path(parts: Sequence[str | int]) -> str:
 
     >>> json_path(["entry", 3, "resource", "item", 8, "answer", 0])
     'entry[3].resource.item[8].answer[0]'
+    >>> json_path(["line 12", "item", 0])
+    'line 12: item[0]'
     """
     out = ""
+    head = ""
     for p in parts:
         if isinstance(p, int):
             out += f"[{p}]"
+        elif p.startswith(("line ", "[")) and not out:
+            head = f"{p}: "  # an NDJSON line, or an item of an iterable
         else:
             out += f".{p}" if out else p
-    return out or "(document)"
+    return f"{head}{out or '(resource)'}" if head else out or "(document)"

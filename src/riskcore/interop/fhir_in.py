@@ -58,7 +58,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from riskcore.errors import LoadError, shown
+from riskcore.errors import InteropError, LoadError, shown
 from riskcore.interop._common import (
     RISKCORE_SUBJECT_SYSTEM,
     ImportResult,
@@ -77,11 +77,13 @@ from riskcore.model import InstrumentResponse, InvalidAnswer
 if TYPE_CHECKING:
     from riskcore.instruments import InstrumentSpec
     from riskcore.interop.mapping import InstrumentMap, Mapping
+    from riskcore.model import Case
     from riskcore.plugins import PluginManager
 
 __all__ = [
     "RISKCORE_QUESTIONNAIRE",
     "FhirReader",
+    "case_from_fhir",
     "iter_fhir",
     "read_fhir",
 ]
@@ -197,7 +199,7 @@ class FhirReader:
             yield self._issue(
                 source,
                 (*prefix, "resourceType"),
-                f"{shown(kind)} is not a Bundle or a QuestionnaireResponse",
+                f"{_type_name(kind)} is not a Bundle or a QuestionnaireResponse",
             )
 
     def bundle(
@@ -220,6 +222,7 @@ class FhirReader:
             if res.get("resourceType") == "Questionnaire":
                 self._questionnaire(res)
             resources.append((i, res))
+        skipped: dict[str, int] = {}
         for i, res in resources:
             kind = res.get("resourceType")
             where = (*prefix, "entry", i, "resource")
@@ -228,12 +231,16 @@ class FhirReader:
             elif kind == "Questionnaire" or kind in _IGNORED_TYPES:
                 continue  # read for matching only; names are never read
             else:
-                yield self._issue(
-                    source,
-                    (*where, "resourceType"),
-                    f"{shown(kind)} is not read by riskcore (skipped)",
-                    Severity.NOTE,
-                )
+                name = _type_name(kind)
+                skipped[name] = skipped.get(name, 0) + 1
+        if skipped:
+            listed = ", ".join(f"{n} {k}" for k, n in sorted(skipped.items()))
+            yield self._issue(
+                source,
+                (*prefix, "entry"),
+                f"not read by riskcore (skipped): {listed}",
+                Severity.NOTE,
+            )
 
     def _questionnaire(self, q: dict[str, Any]) -> None:
         url = q.get("url")
@@ -553,6 +560,13 @@ class FhirReader:
         return Issue(source=source, path=json_path(path), message=msg, severity=sev)
 
 
+def _type_name(kind: object) -> str:
+    """A resourceType in a message: shown when shaped like a FHIR type name."""
+    if isinstance(kind, str) and re.fullmatch(r"[A-Z][A-Za-z]{1,63}", kind):
+        return repr(kind)
+    return "missing" if kind is None else shown(kind)
+
+
 def _kind(value: object) -> str:
     if value is None:
         return "null"
@@ -751,6 +765,26 @@ def read_fhir(
         name = str(source) if isinstance(source, (str, os.PathLike)) else None
         result.raise_errors(name if name and not Path(name).is_dir() else None)
     return result
+
+
+def case_from_fhir(
+    source: str | os.PathLike[str] | dict[str, Any],
+    *,
+    mapping: Mapping | None = None,
+    pm: PluginManager | None = None,
+    case_id: str = "fhir",
+) -> Case:
+    """A case made of the QuestionnaireResponses in *source*, read strictly.
+
+    What ``riskcore plan bundle.json`` runs: any error issue raises
+    :class:`~riskcore.errors.InteropError`; the case has a practice, the
+    clients and professionals the responses are about, and their responses.
+    """
+    result = read_fhir(source, mapping=mapping, pm=pm, strict=True)
+    if not result.responses:
+        name = str(source) if isinstance(source, (str, os.PathLike)) else None
+        raise InteropError(["no QuestionnaireResponse found"], source=name)
+    return result.to_case(case_id=case_id)
 
 
 def dumps_ndjson(resources: Iterable[dict[str, Any]]) -> str:
