@@ -291,3 +291,25 @@ def test_mapping_by_form_and_instrument() -> None:
     assert m.by_form("gad_7") is m.instruments[0]
     assert m.by_form("gad7") is m.instruments[0]
     assert m.by_url("http://x.example/q") is None
+
+
+def test_deeply_nested_groups_are_reported_not_recursed() -> None:
+    node: dict[str, Any] = {"linkId": "9", "answer": [{"valueInteger": 1}]}
+    for depth in range(40):
+        node = {"linkId": f"g{depth}", "item": [node]}
+    r = read_fhir(qr([node]))
+    assert any("nested more than 16 levels" in i.message for i in r.errors)
+    assert r.responses[0].items == {}
+
+
+def test_groups_and_answers_with_nested_items_are_walked() -> None:
+    items = [
+        {"linkId": "grp", "item": [{"linkId": "1", **ans(2)}]},
+        {
+            "linkId": "2",
+            "answer": [{"valueInteger": 1, "item": [{"linkId": "3", **ans(0)}]}],
+        },
+    ]
+    r = read_fhir(qr(items))
+    assert r.errors == ()
+    assert r.responses[0].items == {"1": 2, "2": 1, "3": 0}

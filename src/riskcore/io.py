@@ -749,10 +749,21 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise LoadError(["the file is not UTF-8 text"], source=str(p)) from None
 
 
-def loads_json(text: str, *, source: str | None = None) -> Any:
+def loads_json(
+    text: str, *, source: str | None = None, depth_checked: bool = True
+) -> Any:
     """Parse JSON text with the loader's rules (duplicate keys, depth and size
-    limits refused with line and column), into plain data."""
-    return _parse(text, "json", source)
+    limits refused with line and column), into plain data.
+
+    With ``depth_checked=False`` the :data:`MAX_DEPTH` scan is skipped (JSON
+    deeper than Python's recursion limit is still refused): for a caller that
+    bounds nesting itself while it walks the data.
+    """
+    if depth_checked:
+        return _parse(text, "json", source)
+    if len(text) > MAX_INPUT_BYTES:
+        raise LoadError([_too_large()], source=source)
+    return _parse_json(text, source)
 
 
 def load_case(path: str | os.PathLike[str]) -> Case:

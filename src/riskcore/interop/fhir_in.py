@@ -159,6 +159,10 @@ class FhirReader:
         self.key = key
         self.panels: dict[str, str] = {}
         self.item_codes: dict[str, dict[str, str]] = {}
+        self.bounds: dict[str, dict[str, tuple[int, int]]] = {
+            sid: {i.id: (i.minimum, i.maximum) for i in spec.items}
+            for sid, spec in self.specs.items()
+        }
         self.totals: dict[str, set[str]] = {}
         for sid, spec in self.specs.items():
             codes: dict[str, str] = {}
@@ -337,6 +341,11 @@ class FhirReader:
         problems: list[Issue] = []
         seen: dict[str, tuple[str | int, ...]] = {}
         for path, node in _walk_paths(qr.get("item"), ("item",)):
+            if _TOO_DEEP in node:
+                problems.append(
+                    issue(path, f"items nested more than {MAX_ITEM_DEPTH} levels deep")
+                )
+                continue
             lid = node.get("linkId")
             if not isinstance(lid, str) or not lid:
                 problems.append(issue((*path, "linkId"), "missing (a string)"))
@@ -404,7 +413,7 @@ class FhirReader:
                 )
                 items[target] = InvalidAnswer.of(answers)
                 continue
-            bounds = _bounds(spec, target)
+            bounds = self.bounds.get(instrument, {}).get(target)
             value, why = self._answer(answers[0], bounds, imap)
             if why is not None:
                 problems.append(issue((*path, "answer", 0), why))
@@ -461,10 +470,9 @@ class FhirReader:
             if hit is not None:
                 return hit
         last = lid.rstrip("/").rsplit("/", 1)[-1]
-        ids = {i.id for i in spec.items} if spec is not None else set()
         if spec is None:
             return last  # scored by a plugin without a spec: ids as given
-        if last in ids:
+        if last in self.bounds[instrument]:
             return last
         codes = self.item_codes.get(instrument, {})
         for key in (last, local.get(lid)):
@@ -583,15 +591,6 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def _bounds(spec: InstrumentSpec | None, item: str) -> tuple[int, int] | None:
-    if spec is None:
-        return None
-    for i in spec.items:
-        if i.id == item:
-            return (i.minimum, i.maximum)
-    return None
-
-
 def _date(value: object) -> dt.date | None:
     if not isinstance(value, str):
         return None
@@ -621,29 +620,56 @@ def _walk(items: object) -> Iterator[dict[str, Any]]:
         yield node
 
 
+_TOO_DEEP = "\x00too-deep"
+MAX_ITEM_DEPTH = 16
+"""Nested item groups deeper than this are not walked (riskcore's instruments
+are flat; a deeper tree is refused by the item-depth issue)."""
+
+
 def _walk_paths(
     items: object, path: tuple[str | int, ...]
 ) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
-    if not isinstance(items, list):
-        return
-    for i, node in enumerate(items):
-        if not isinstance(node, dict):
+    """Every item of a (nested) item list, depth first, in document order.
+
+    Iterative, with a depth limit, so a hostile document cannot exhaust the
+    recursion limit; an item nested deeper than :data:`MAX_ITEM_DEPTH` is
+    yielded as a marker the caller reports.
+    """
+    stack: list[tuple[object, tuple[str | int, ...], int]] = [(items, path, 0)]
+    while stack:
+        group, where, depth = stack.pop()
+        if not isinstance(group, list):
             continue
-        here = (*path, i)
-        yield here, node
-        yield from _walk_paths(node.get("item"), (*here, "item"))
-        for j, ans in enumerate(node.get("answer") or ()):
-            if isinstance(ans, dict) and ans.get("item"):
-                yield from _walk_paths(ans["item"], (*here, "answer", j, "item"))
+        children: list[tuple[object, tuple[str | int, ...], int]] = []
+        out: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
+        for i, node in enumerate(group):
+            if not isinstance(node, dict):
+                continue
+            here = (*where, i)
+            if depth >= MAX_ITEM_DEPTH:
+                out.append((here, {_TOO_DEEP: True}))
+                continue
+            out.append((here, node))
+            if "item" in node:
+                children.append((node["item"], (*here, "item"), depth + 1))
+            for j, ans in enumerate(node.get("answer") or ()):
+                if isinstance(ans, dict) and "item" in ans:
+                    children.append(
+                        (ans["item"], (*here, "answer", j, "item"), depth + 1)
+                    )
+        yield from out
+        stack.extend(reversed(children))
 
 
 # ---------------------------------------------------------------- entry points
 
 
 def _parse_json(text: str, source: str | None) -> Any:
+    # Nesting is bounded where it matters (_walk_paths), so the loader's
+    # whole-document depth scan is not needed per resource.
     from riskcore.io import loads_json
 
-    return loads_json(text, source=source)
+    return loads_json(text, source=source, depth_checked=False)
 
 
 def iter_fhir(
