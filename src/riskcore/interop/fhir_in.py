@@ -179,6 +179,9 @@ class FhirReader:
                     codes[code] = k
             self.item_codes[sid] = codes
             self.totals[sid] = totals
+        # linkId -> item id without a mapping file or Bundle Questionnaire
+        # (at most _ITEM_CACHE entries, so memory stays bounded)
+        self._items: dict[tuple[str, str], str | None] = {}
         # Questionnaires met in the current Bundle: url -> (instrument, code->linkId)
         self._local: dict[str, tuple[str, dict[str, str]]] = {}
 
@@ -370,7 +373,16 @@ class FhirReader:
                 continue
             if imap is not None and lid in imap.ignore:
                 continue
-            target = self._item(instrument, spec, imap, local, lid)
+            if imap is None and not local:
+                key = (instrument, lid)
+                if key in self._items:
+                    target = self._items[key]
+                else:
+                    target = self._item(instrument, spec, None, local, lid)
+                    if len(self._items) < _ITEM_CACHE:
+                        self._items[key] = target
+            else:
+                target = self._item(instrument, spec, imap, local, lid)
             if target == "":
                 problems.append(
                     issue(
@@ -490,6 +502,11 @@ class FhirReader:
         bounds: tuple[int, int] | None,
         imap: InstrumentMap | None,
     ) -> tuple[object, str | None]:
+        if type(answer) is dict and len(answer) == 1:
+            # the common case first: one valueInteger answer code
+            value = answer.get("valueInteger")
+            if type(value) is int:
+                return value, None
         if not isinstance(answer, dict):
             return answer, "expected an answer object"
         keys = [k for k in answer if k.startswith("value")]
@@ -621,7 +638,17 @@ def _walk(items: object) -> Iterator[dict[str, Any]]:
 
 
 _TOO_DEEP = "\x00too-deep"
+_ITEM_CACHE = 4096
 MAX_ITEM_DEPTH = 16
+
+
+def _nested_answers(node: dict[str, Any]) -> bool:
+    answers = node.get("answer")
+    return type(answers) is list and any(
+        type(a) is dict and "item" in a for a in answers
+    )
+
+
 """Nested item groups deeper than this are not walked (riskcore's instruments
 are flat; a deeper tree is refused by the item-depth issue)."""
 
@@ -635,6 +662,12 @@ def _walk_paths(
     recursion limit; an item nested deeper than :data:`MAX_ITEM_DEPTH` is
     yielded as a marker the caller reports.
     """
+    if isinstance(items, list) and all(
+        type(n) is dict and "item" not in n and not _nested_answers(n) for n in items
+    ):  # the common case: a flat list of items
+        for i, node in enumerate(items):
+            yield (*path, i), node
+        return
     stack: list[tuple[object, tuple[str | int, ...], int]] = [(items, path, 0)]
     while stack:
         group, where, depth = stack.pop()
