@@ -182,6 +182,8 @@ class FhirReader:
         # linkId -> item id without a mapping file or Bundle Questionnaire
         # (at most _ITEM_CACHE entries, so memory stays bounded)
         self._items: dict[tuple[str, str], str | None] = {}
+        self._urls: dict[str, str | None] = {}
+        self._pseudonyms: dict[str, str] = {}
         # Questionnaires met in the current Bundle: url -> (instrument, code->linkId)
         self._local: dict[str, tuple[str, dict[str, str]]] = {}
 
@@ -302,7 +304,11 @@ class FhirReader:
         if not isinstance(url, str):
             yield issue(("questionnaire",), "expected a canonical URL (a string)")
             return
-        instrument = self._instrument(url)
+        instrument = self._urls.get(url) if not self._local else None
+        if instrument is None:
+            instrument = self._instrument(url)
+            if not self._local and len(self._urls) < _ITEM_CACHE:
+                self._urls[url] = instrument
         if instrument is None:
             yield issue(
                 ("questionnaire",),
@@ -572,7 +578,12 @@ class FhirReader:
         ):
             return str(ident["value"]), kind
         if isinstance(reference, str) and reference:
-            return subject_id(reference, key=self.key), kind
+            sid = self._pseudonyms.get(reference)
+            if sid is None:
+                sid = subject_id(reference, key=self.key)
+                if len(self._pseudonyms) < _ITEM_CACHE:
+                    self._pseudonyms[reference] = sid
+            return sid, kind
         return None, kind
 
     @staticmethod
@@ -642,17 +653,6 @@ _ITEM_CACHE = 4096
 MAX_ITEM_DEPTH = 16
 
 
-def _nested_answers(node: dict[str, Any]) -> bool:
-    answers = node.get("answer")
-    return type(answers) is list and any(
-        type(a) is dict and "item" in a for a in answers
-    )
-
-
-"""Nested item groups deeper than this are not walked (riskcore's instruments
-are flat; a deeper tree is refused by the item-depth issue)."""
-
-
 def _walk_paths(
     items: object, path: tuple[str | int, ...]
 ) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
@@ -662,12 +662,6 @@ def _walk_paths(
     recursion limit; an item nested deeper than :data:`MAX_ITEM_DEPTH` is
     yielded as a marker the caller reports.
     """
-    if isinstance(items, list) and all(
-        type(n) is dict and "item" not in n and not _nested_answers(n) for n in items
-    ):  # the common case: a flat list of items
-        for i, node in enumerate(items):
-            yield (*path, i), node
-        return
     stack: list[tuple[object, tuple[str | int, ...], int]] = [(items, path, 0)]
     while stack:
         group, where, depth = stack.pop()
@@ -676,7 +670,7 @@ def _walk_paths(
         children: list[tuple[object, tuple[str | int, ...], int]] = []
         out: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
         for i, node in enumerate(group):
-            if not isinstance(node, dict):
+            if type(node) is not dict:
                 continue
             here = (*where, i)
             if depth >= MAX_ITEM_DEPTH:
@@ -685,11 +679,13 @@ def _walk_paths(
             out.append((here, node))
             if "item" in node:
                 children.append((node["item"], (*here, "item"), depth + 1))
-            for j, ans in enumerate(node.get("answer") or ()):
-                if isinstance(ans, dict) and "item" in ans:
-                    children.append(
-                        (ans["item"], (*here, "answer", j, "item"), depth + 1)
-                    )
+            answers = node.get("answer")
+            if type(answers) is list:
+                for j, ans in enumerate(answers):
+                    if type(ans) is dict and "item" in ans:
+                        children.append(
+                            (ans["item"], (*here, "answer", j, "item"), depth + 1)
+                        )
         yield from out
         stack.extend(reversed(children))
 
