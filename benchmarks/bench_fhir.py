@@ -57,7 +57,9 @@ def run_riskcore(path: Path) -> int:
     from riskcore.model import InstrumentResponse
 
     reader = FhirReader(key=b"bench")
-    return sum(isinstance(x, InstrumentResponse) for x in iter_fhir(path, reader=reader))
+    return sum(
+        isinstance(x, InstrumentResponse) for x in iter_fhir(path, reader=reader)
+    )
 
 
 def run_fhir_resources(path: Path) -> int:
