@@ -44,11 +44,16 @@ from riskcore.workflow import PlanReport, build_plan
 
 if TYPE_CHECKING:
     from riskcore.planner import plan
+    from riskcore.report.data import ReportData, load_report
 
 # Only names that differ from a submodule's can be lazy attributes: importing
 # riskcore.simulate would rebind riskcore.simulate to the module. Use
 # ``from riskcore.simulate import simulate``.
-_LAZY = {"plan": "riskcore.planner"}
+_LAZY = {
+    "plan": "riskcore.planner",
+    "ReportData": "riskcore.report.data",
+    "load_report": "riskcore.report.data",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -73,6 +78,7 @@ __all__ = [
     "PlanReport",
     "PluginError",
     "PluginManager",
+    "ReportData",
     "RiskcoreError",
     "__version__",
     "apply_controls",
@@ -91,6 +97,7 @@ __all__ = [
     "load_case",
     "load_catalog",
     "load_plan",
+    "load_report",
     "loads",
     "plan",
     "set_options",

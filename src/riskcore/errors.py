@@ -30,6 +30,7 @@ __all__ = [
     "FieldError",
     "GraphError",
     "InstrumentError",
+    "InteropError",
     "LoadError",
     "PlanError",
     "PluginError",
@@ -212,6 +213,15 @@ class LoadError(RiskcoreError, ValueError):
         """All problems, one per line, prefixed with the source."""
         where = f"{self.source}: " if self.source else ""
         return "\n".join(f"{where}{p}" for p in self.problems)
+
+
+class InteropError(LoadError):
+    """A FHIR, REDCap or CSV input could not be imported (:mod:`riskcore.interop`).
+
+    Each problem names where it is: a JSON path in a resource
+    (``entry[3].resource.item[8].answer[0]``) or a row and column of a table
+    (``row 12, column item9``).
+    """
 
 
 class PluginError(RiskcoreError):

@@ -83,7 +83,9 @@ __all__ = [
     "load_catalog",
     "load_plan",
     "loads",
+    "loads_json",
     "make_converter",
+    "read_text",
     "structure",
     "unstructure",
     "write_atomic",
@@ -253,6 +255,12 @@ def make_converter() -> cattrs.Converter:
     # marker reloads as an invalid answer again.
     conv.register_unstructure_hook(InvalidAnswer, lambda a: INVALID_ANSWER_MARK)
     conv.register_structure_hook(InvalidAnswer, lambda v, _: InvalidAnswer.of(v))
+    # Result types that are not documents themselves (PlanReport holds the
+    # whole case, names included) say which document stands for them.
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and hasattr(t, "__riskcore_document__"),
+        lambda obj: conv.unstructure(obj.__riskcore_document__()),
+    )
 
     def structure_param(value: object, _: object) -> Param:
         if isinstance(value, dict):
@@ -718,6 +726,13 @@ def load(
     """Read a JSON or YAML file into a *cls*; errors name the file and the path."""
     p = Path(path)
     fmt = _format_for(p, format)
+    return loads(read_text(p), cls, format=fmt, source=str(p))
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """A UTF-8 text file of at most :data:`MAX_INPUT_BYTES`, or :class:`LoadError`
+    naming the file (unreadable, too large, not UTF-8)."""
+    p = Path(path)
     try:
         with p.open("rb") as fh:
             raw = fh.read(MAX_INPUT_BYTES + 1)
@@ -729,18 +744,48 @@ def load(
     if len(raw) > MAX_INPUT_BYTES:
         raise LoadError([_too_large()], source=str(p))
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise LoadError(["the file is not UTF-8 text"], source=str(p)) from None
-    return loads(text, cls, format=fmt, source=str(p))
+
+
+def loads_json(
+    text: str, *, source: str | None = None, depth_checked: bool = True
+) -> Any:
+    """Parse JSON text with the loader's rules (duplicate keys, depth and size
+    limits refused with line and column), into plain data.
+
+    With ``depth_checked=False`` the :data:`MAX_DEPTH` scan is skipped (JSON
+    deeper than Python's recursion limit is still refused): for a caller that
+    bounds nesting itself while it walks the data.
+    """
+    if depth_checked:
+        return _parse(text, "json", source)
+    if len(text) > MAX_INPUT_BYTES:
+        raise LoadError([_too_large()], source=source)
+    return _parse_json(text, source)
 
 
 def load_case(path: str | os.PathLike[str]) -> Case:
     """Read a case file.
 
+    A FHIR R4 Bundle, QuestionnaireResponse (``.json``) or ``.ndjson`` file
+    is read too, as :func:`riskcore.interop.case_from_fhir` reads it (strict:
+    any item it cannot map is an error naming the resource path).
+
     >>> load_case("examples/longmont-practice.yaml").synthetic  # doctest: +SKIP
     True
     """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in {".json", ".ndjson"}:
+        if suffix == ".json":
+            data = loads_json(read_text(p), source=str(p))
+            if not (isinstance(data, dict) and "resourceType" in data):
+                return structure(data, Case, source=str(p))
+        from riskcore.interop.fhir_in import case_from_fhir
+
+        return case_from_fhir(p)
     return load(path, Case)
 
 

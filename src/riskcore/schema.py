@@ -29,7 +29,13 @@ from riskcore.model import Case, Catalog, Plan
 from riskcore.model._fields import META
 from riskcore.model.distributions import DISTRIBUTIONS, Distribution, Param
 
-__all__ = ["case_schema", "catalog_schema", "schema_for"]
+__all__ = [
+    "case_schema",
+    "catalog_schema",
+    "plan_schema",
+    "report_schema",
+    "schema_for",
+]
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -156,3 +162,14 @@ def catalog_schema() -> dict[str, Any]:
 def plan_schema() -> dict[str, Any]:
     """The JSON Schema of a plan file."""
     return schema_for(Plan, title="riskcore plan file")
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of the JSON report (``riskcore schema report``).
+
+    >>> report_schema()["title"]
+    'riskcore JSON report'
+    """
+    from riskcore.report.data import ReportData
+
+    return schema_for(ReportData, title="riskcore JSON report")

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from riskcore.events import EventResult
     from riskcore.planner import PlanResult
+    from riskcore.report.data import ReportData
     from riskcore.simulate import SimulationResult
 
 __all__ = ["PlanReport", "build_plan"]
@@ -99,6 +100,13 @@ class PlanReport:
             and self.register.complete
             and self.obligations.complete
         )
+
+    def __riskcore_document__(self) -> ReportData:
+        """What :func:`riskcore.dumps` writes for a report: the JSON report
+        (data only, pseudonymous; :func:`riskcore.load_report` reads it back)."""
+        from riskcore.report.data import report_data
+
+        return report_data(self)
 
     # -- notebook views (riskcore.display, riskcore.frames, riskcore.plot) --
 

@@ -449,13 +449,14 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """Print the JSON Schema of case (default), catalog or plan files."""
+    """Print the JSON Schema of case (default), catalog, plan or JSON report files."""
     from riskcore import schema
 
     make = {
         "case": schema.case_schema,
         "catalog": schema.catalog_schema,
         "plan": schema.plan_schema,
+        "report": schema.report_schema,
     }[args.kind]
     check_output(args.output)
     _write_or_print(json.dumps(make(), indent=2), args.output)
@@ -600,7 +601,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of riskcore files")
     p.add_argument(
-        "kind", nargs="?", default="case", choices=["case", "catalog", "plan"]
+        "kind",
+        nargs="?",
+        default="case",
+        choices=["case", "catalog", "plan", "report"],
     )
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.set_defaults(func=cmd_schema)
@@ -623,6 +627,9 @@ def build_parser() -> argparse.ArgumentParser:
     from riskcore.cli.store import add_parsers as add_store_parsers  # the register
 
     add_store_parsers(sub, common)
+    from riskcore.cli.interop import add_parsers as add_interop_parsers
+
+    add_interop_parsers(sub, common)  # riskcore import / export (issue #18)
     return parser
 
 

@@ -15,7 +15,6 @@ prints on A4/Letter.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -105,13 +104,16 @@ def render(
         :meth:`riskcore.store.Store.since_last_review` (omitted if ``None``).
     """
     if format == "json":
-        from riskcore.io import unstructure
+        from riskcore.io import dumps
+        from riskcore.report.data import report_data
 
-        data: dict[str, Any] = build_context(report, identifying=identifying)
-        data = {k: v for k, v in data.items() if k != "heatmap_svg"}
-        if since_review is not None:
-            data["since_review"] = since_review
-        return json.dumps(unstructure(data), indent=2, default=str) + "\n"
+        return (
+            dumps(
+                report_data(report, identifying=identifying, since_review=since_review),
+                indent=2,
+            )
+            + "\n"
+        )
     import jinja2
 
     env = jinja2.Environment(

@@ -1,0 +1,488 @@
+"""The JSON report as typed data: a schema, a loader, and nothing to display.
+
+The JSON report is the machine-readable twin of the HTML and Markdown reports.
+It is built from the same context (:func:`riskcore.report.context.build_context`)
+but keeps data only: no colours, no SVG, no HTML, and no list that merely
+repeats another (the critical risks are the rows of ``risks`` whose
+``critical`` is true). Subjects appear by their pseudonymous ids; with the
+explicit *identifying* opt-in a separate ``names`` list maps ids to names, so a
+consumer never has to parse a name out of an id.
+
+:class:`ReportData` is an attrs class like every other riskcore document, so
+the same machinery gives it a JSON Schema (``riskcore schema report``), strict
+loading (:func:`load_report`, unknown keys and wrong types rejected with their
+path) and dumping (``riskcore.dumps(report)`` writes this form).
+
+>>> from riskcore.report.data import report_schema
+>>> report_schema()["properties"]["schema_version"]
+{'const': 1}
+
+.. versionadded:: 0.2
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+from attrs import field, frozen
+
+from riskcore.errors import FieldError
+from riskcore.model._fields import to_tuple
+
+if TYPE_CHECKING:
+    from riskcore.workflow import PlanReport
+
+__all__ = [
+    "REPORT_SCHEMA_VERSION",
+    "ReportData",
+    "load_report",
+    "loads_report",
+    "report_data",
+    "report_schema",
+]
+
+REPORT_SCHEMA_VERSION = 1
+"""The version of the JSON report this riskcore writes and reads."""
+
+
+@frozen(kw_only=True)
+class LevelCount:
+    """How many risks sit at one level."""
+
+    level: str
+    count: int
+
+
+@frozen(kw_only=True)
+class Summary:
+    """Totals of the register and the planner's outcome."""
+
+    risks: int
+    subjects: int
+    critical: int
+    incomplete_risks: int
+    inherent_counts: tuple[LevelCount, ...] = field(factory=tuple, converter=to_tuple)
+    now_counts: tuple[LevelCount, ...] = field(factory=tuple, converter=to_tuple)
+    residual_counts: tuple[LevelCount, ...] = field(factory=tuple, converter=to_tuple)
+    harm_inherent: float
+    harm_residual: float
+    harm_residual_all: float
+    over_tolerance: int
+    cost: float
+    hours: float | None
+    budget: float | None
+    status: str
+    mode: str
+    method: str
+    gap: float | None
+    selected: int
+
+
+@frozen(kw_only=True)
+class FlagAction:
+    """A critical flag and the instrument's own instruction for it."""
+
+    subject: str
+    code: str
+    message: str
+    instruction: str
+
+
+@frozen(kw_only=True)
+class RiskRow:
+    """One risk: levels before, now and with the plan, and why."""
+
+    id: str
+    threat: str
+    threat_name: str
+    category: str
+    subject: str
+    kind: str
+    inherent: str
+    now: str
+    residual: str
+    residual_all: str
+    target: str
+    within_tolerance: bool
+    critical: bool
+    critical_reasons: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    incomplete: bool
+    incomplete_reasons: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    likelihood: float
+    residual_likelihood: float
+    impact: float
+    harm: float
+    residual_harm: float
+    next_review: str
+    review_days: float | None
+    illustrative: bool
+    why: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+
+
+@frozen(kw_only=True)
+class PluginEffect:
+    """One plugin's net odds ratio on one critical risk."""
+
+    risk: str
+    plugin: str
+    net: float
+
+
+@frozen(kw_only=True)
+class StepRow:
+    """One step of a response or duty checklist."""
+
+    title: str
+    detail: str
+
+
+@frozen(kw_only=True)
+class ArmedRow:
+    """A response armed for a subject, with its owner and time to act."""
+
+    id: str
+    name: str
+    subject: str
+    owner: str
+    hours: float
+    escalation: str
+    reason: str
+    steps: tuple[StepRow, ...] = field(factory=tuple, converter=to_tuple)
+
+
+@frozen(kw_only=True)
+class ChecklistRow:
+    """One item of a legal duty's checklist."""
+
+    title: str
+    detail: str
+    required: bool
+
+
+@frozen(kw_only=True)
+class Duty:
+    """A legal duty a jurisdiction plugin found (or could not rule out)."""
+
+    name: str
+    jurisdiction: str
+    subject: str
+    status: str
+    arises: bool
+    reasons: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    missing: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    citation: str
+    effective: str
+    owner: str
+    hours: float
+    checklist: tuple[ChecklistRow, ...] = field(factory=tuple, converter=to_tuple)
+
+
+@frozen(kw_only=True)
+class PhaseItem:
+    """A mitigation in a phase of the plan."""
+
+    id: str
+    name: str
+    owner: str
+    start_day: float
+    duration_days: float
+    cost: float
+    reason: str
+
+
+@frozen(kw_only=True)
+class Phase:
+    """A phase of the plan (mitigations that can start together)."""
+
+    number: int
+    items: tuple[PhaseItem, ...] = field(factory=tuple, converter=to_tuple)
+
+
+@frozen(kw_only=True)
+class Rejected:
+    """A mitigation the planner left out, and why."""
+
+    id: str
+    name: str
+    reason: str
+
+
+@frozen(kw_only=True)
+class Infeasible:
+    """A risk the plan cannot bring to tolerance, and why."""
+
+    risk: str
+    reason: str
+
+
+@frozen(kw_only=True)
+class FrontierRow:
+    """A point of the cost–residual Pareto frontier."""
+
+    cost: float
+    residual: float
+    n: int
+
+
+@frozen(kw_only=True)
+class Percentile:
+    """A percentile of simulated residual expected harm."""
+
+    p: float
+    value: float
+
+
+@frozen(kw_only=True)
+class Sensitivity:
+    """How much one parameter swings the total (tornado bar)."""
+
+    parameter: str
+    risk: str | None
+    low: float
+    high: float
+    swing: float
+
+
+@frozen(kw_only=True)
+class SimulationData:
+    """The Monte Carlo summary of residual expected harm."""
+
+    n: int
+    seed: int | None
+    method: str
+    credit: str
+    method_version: str
+    mean: float
+    percentiles: tuple[Percentile, ...] = field(factory=tuple, converter=to_tuple)
+    point: float
+    sensitivity: tuple[Sensitivity, ...] = field(factory=tuple, converter=to_tuple)
+
+
+@frozen(kw_only=True)
+class PluginRow:
+    """A plugin seen by the run."""
+
+    name: str
+    distribution: str
+    version: str
+    status: str
+
+
+@frozen(kw_only=True)
+class InstrumentRow:
+    """An instrument a plugin scored."""
+
+    plugin: str
+    instrument: str
+
+
+@frozen(kw_only=True)
+class Provenance:
+    """Versions, methods, seed and plugins behind the figures."""
+
+    riskcore_version: str
+    risk_method: str
+    plan_method: str
+    seed: int
+    matrix: str
+    catalog: str
+    illustrative_numbers: int
+    sourced_numbers: int
+    unlabelled_numbers: int
+    plugins: tuple[PluginRow, ...] = field(factory=tuple, converter=to_tuple)
+    instruments: tuple[InstrumentRow, ...] = field(factory=tuple, converter=to_tuple)
+
+
+@frozen(kw_only=True)
+class Section:
+    """A titled section a plugin adds to every report format.
+
+    Filled from the ``sections`` entry of the report context when a plugin
+    contributes one (the ``riskcore_report_sections`` hook): its title, the
+    plugin that wrote it, and its content as paragraphs and list items (text,
+    never markup).
+    """
+
+    plugin: str
+    title: str
+    paragraphs: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    items: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+
+
+@frozen(kw_only=True)
+class SubjectName:
+    """A subject's name: only present with the explicit identifying opt-in."""
+
+    id: str
+    name: str
+
+
+@frozen(kw_only=True)
+class ReportData:
+    """The JSON report of one plan: data only, loadable, with a JSON Schema.
+
+    Built by :func:`report_data`; read back by :func:`load_report`.
+    """
+
+    SCHEMA_VERSION: ClassVar[int] = REPORT_SCHEMA_VERSION
+    schema_version: int = field(default=REPORT_SCHEMA_VERSION)
+    title: str
+    case_id: str
+    practice: str
+    synthetic: bool
+    description: str
+    generated: dt.date
+    assessed_on: dt.date | None
+    horizon_days: float
+    identifying: bool
+    complete: bool
+    levels: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    """The risk matrix's levels, lowest first."""
+    summary: Summary
+    flag_actions: tuple[FlagAction, ...] = field(factory=tuple, converter=to_tuple)
+    plugin_effects: tuple[PluginEffect, ...] = field(factory=tuple, converter=to_tuple)
+    armed: tuple[ArmedRow, ...] = field(factory=tuple, converter=to_tuple)
+    duties: tuple[Duty, ...] = field(factory=tuple, converter=to_tuple)
+    incomplete: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    phases: tuple[Phase, ...] = field(factory=tuple, converter=to_tuple)
+    rejected: tuple[Rejected, ...] = field(factory=tuple, converter=to_tuple)
+    infeasible: tuple[Infeasible, ...] = field(factory=tuple, converter=to_tuple)
+    frontier: tuple[FrontierRow, ...] = field(factory=tuple, converter=to_tuple)
+    risks: tuple[RiskRow, ...] = field(factory=tuple, converter=to_tuple)
+    """Every risk, critical first, then by level and expected harm."""
+    simulation: SimulationData | None
+    provenance: Provenance
+    sections: tuple[Section, ...] = field(factory=tuple, converter=to_tuple)
+    """Sections contributed by plugins (empty when none does)."""
+    names: tuple[SubjectName, ...] = field(factory=tuple, converter=to_tuple)
+    """Subjects' names: empty unless the report was made with *identifying*."""
+    since_review: dict[str, Any] | None = None
+    """What changed since the last review, from the practice register
+    (:meth:`riskcore.store.Store.since_last_review`); ``None`` without one."""
+    disclaimer: str
+
+    def __attrs_post_init__(self) -> None:
+        if self.schema_version != self.SCHEMA_VERSION:
+            raise FieldError(
+                "schema_version",
+                self.schema_version,
+                f"is not supported (this riskcore reads version {self.SCHEMA_VERSION})",
+            )
+
+    @property
+    def critical(self) -> tuple[RiskRow, ...]:
+        """The critical risks (the *Act first* rows of the other formats)."""
+        return tuple(r for r in self.risks if r.critical)
+
+
+def _pick(cls: type[Any], data: Any) -> Any:
+    """Keep only the keys *cls* declares, recursively (the context has more)."""
+    if not isinstance(data, dict):
+        return data
+    hints = attrs.resolve_types(cls)
+    out: dict[str, Any] = {}
+    for a in attrs.fields(hints):
+        if a.name not in data:
+            continue
+        value = data[a.name]
+        inner = _attrs_in(a.type)
+        if inner is not None:
+            if isinstance(value, (list, tuple)):
+                value = [_pick(inner, v) for v in value]
+            else:
+                value = _pick(inner, value)
+        out[a.name] = value
+    return out
+
+
+def _attrs_in(tp: Any) -> type[Any] | None:
+    from typing import get_args
+
+    if isinstance(tp, type) and attrs.has(tp):
+        return tp
+    for arg in get_args(tp):
+        found = _attrs_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def report_data(
+    report: PlanReport,
+    *,
+    identifying: bool = False,
+    since_review: Mapping[str, Any] | None = None,
+) -> ReportData:
+    """The JSON report of *report* as a typed object.
+
+    Parameters
+    ----------
+    report:
+        The output of :func:`riskcore.build_plan`.
+    identifying:
+        Add the subjects' names (``names``). Off by default: the report
+        then holds pseudonymous ids only.
+    since_review:
+        The register's "since the last review" section
+        (:meth:`riskcore.store.Store.since_last_review`), or ``None``.
+    """
+    from riskcore.io import structure
+    from riskcore.report.context import build_context
+
+    ctx = build_context(report, identifying=False)
+    ctx["levels"] = [lv["name"] for lv in ctx["levels"]]
+    ctx["schema_version"] = REPORT_SCHEMA_VERSION
+    ctx.setdefault("sections", [])
+    ctx["identifying"] = identifying
+    ctx["names"] = (
+        [
+            {"id": s.id, "name": s.name}
+            for s in report.case.subjects()
+            if s.name is not None
+        ]
+        if identifying
+        else []
+    )
+    for key in ("assessed_on",):
+        ctx[key] = ctx[key] or None
+    if since_review is not None:
+        import json
+
+        # the register's section as JSON data (dates as ISO text)
+        ctx["since_review"] = json.loads(json.dumps(since_review, default=str))
+    return structure(_pick(ReportData, ctx), ReportData, source="report")
+
+
+def loads_report(text: str, *, source: str | None = None) -> ReportData:
+    """Read a JSON report from text; errors name the field path.
+
+    >>> loads_report('{"schema_version": 1}')
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.LoadError: title: required field missing (and 13 more)
+    """
+    from riskcore.io import loads
+
+    return loads(text, ReportData, format="json", source=source)
+
+
+def load_report(path: str | os.PathLike[str]) -> ReportData:
+    """Read a JSON report file (``riskcore plan CASE -o report.json``) back.
+
+    Errors are :class:`~riskcore.errors.LoadError` naming the file and path.
+    """
+    from riskcore.io import load
+
+    return load(Path(path), ReportData, format="json")
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of the JSON report (what ``riskcore schema report`` prints)."""
+    from riskcore.schema import report_schema as make
+
+    return make()
