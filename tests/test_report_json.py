@@ -15,8 +15,7 @@ from riskcore import io
 from riskcore.cli import main
 from riskcore.errors import LoadError
 from riskcore.report import render
-from riskcore.report.data import ReportData, loads_report, report_data
-from riskcore.schema import report_schema
+from riskcore.report.data import ReportData, loads_report, report_data, report_schema
 from riskcore.workflow import PlanReport, build_plan
 
 ROOT = Path(__file__).resolve().parents[1]

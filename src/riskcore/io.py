@@ -767,25 +767,14 @@ def loads_json(
 
 
 def load_case(path: str | os.PathLike[str]) -> Case:
-    """Read a case file.
+    """Read a case file (YAML or JSON, riskcore's format).
 
-    A FHIR R4 Bundle, QuestionnaireResponse (``.json``) or ``.ndjson`` file
-    is read too, as :func:`riskcore.interop.case_from_fhir` reads it (strict:
-    any item it cannot map is an error naming the resource path).
+    A FHIR R4 Bundle or QuestionnaireResponse is read by
+    :func:`riskcore.interop.load_case_file` (the command line uses it).
 
     >>> load_case("examples/longmont-practice.yaml").synthetic  # doctest: +SKIP
     True
     """
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix in {".json", ".ndjson"}:
-        if suffix == ".json":
-            data = loads_json(read_text(p), source=str(p))
-            if not (isinstance(data, dict) and "resourceType" in data):
-                return structure(data, Case, source=str(p))
-        from riskcore.interop.fhir_in import case_from_fhir
-
-        return case_from_fhir(p)
     return load(path, Case)
 
 

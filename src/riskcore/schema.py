@@ -33,7 +33,6 @@ __all__ = [
     "case_schema",
     "catalog_schema",
     "plan_schema",
-    "report_schema",
     "schema_for",
 ]
 
@@ -94,6 +93,8 @@ class _Builder:
         if origin is dict:
             _, value = get_args(tp)
             return {"type": "object", "additionalProperties": self.type(value)}
+        if tp is Any:
+            return {}  # any JSON value (a section that carries its own data)
         if tp is type(None):
             return {"type": "null"}
         if tp is bool:
@@ -162,14 +163,3 @@ def catalog_schema() -> dict[str, Any]:
 def plan_schema() -> dict[str, Any]:
     """The JSON Schema of a plan file."""
     return schema_for(Plan, title="riskcore plan file")
-
-
-def report_schema() -> dict[str, Any]:
-    """The JSON Schema of the JSON report (``riskcore schema report``).
-
-    >>> report_schema()["title"]
-    'riskcore JSON report'
-    """
-    from riskcore.report.data import ReportData
-
-    return schema_for(ReportData, title="riskcore JSON report")

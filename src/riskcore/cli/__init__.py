@@ -275,11 +275,12 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     """Assess a case file and print a summary (or write the assessment)."""
-    from riskcore import assess, load_case
+    from riskcore import assess
+    from riskcore.interop import load_case_file
     from riskcore.io import dumps
 
     check_output(args.output, args.case)
-    case = load_case(args.case)
+    case = load_case_file(args.case)
     assessment = assess(case, pm=_plugin_manager(args), strict=args.strict)
     if args.output:
         _write_or_print(dumps(assessment, indent=2), args.output)
@@ -311,14 +312,14 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None]:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Assess, identify, plan and arm responses; print or write the report."""
-    from riskcore import load_case
+    from riskcore.interop import load_case_file
     from riskcore.report import format_for, render, write
     from riskcore.workflow import build_plan
 
     check_output(args.output, args.case)
     if args.output:
         format_for(args.output)  # fail on a bad suffix before any work
-    case = load_case(args.case)
+    case = load_case_file(args.case)
     report = build_plan(
         case,
         budget=args.budget,
@@ -416,16 +417,17 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     """Export the mitigation graph of a case (DOT, Mermaid, GraphML, JSON)."""
-    from riskcore import assess, load_case
+    from riskcore import assess
     from riskcore.catalog import default_catalog
     from riskcore.graph import build_graph, to_dot, to_graphml, to_mermaid, to_node_link
     from riskcore.identify import identify
+    from riskcore.interop import load_case_file
 
     if args.format == "graphml" and not args.output:
         raise OutputError("riskcore graph --format graphml needs -o FILE")
     check_output(args.output, args.case)
     pm = _plugin_manager(args)
-    case = load_case(args.case)
+    case = load_case_file(args.case)
     catalog = default_catalog(pm)
     register = identify(assess(case, pm=pm), catalog, case, pm=pm)
     graph = build_graph(catalog, register)
@@ -451,12 +453,13 @@ def cmd_graph(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of case (default), catalog, plan or JSON report files."""
     from riskcore import schema
+    from riskcore.report.data import report_schema
 
     make = {
         "case": schema.case_schema,
         "catalog": schema.catalog_schema,
         "plan": schema.plan_schema,
-        "report": schema.report_schema,
+        "report": report_schema,
     }[args.kind]
     check_output(args.output)
     _write_or_print(json.dumps(make(), indent=2), args.output)

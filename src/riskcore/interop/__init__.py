@@ -23,6 +23,7 @@ from riskcore.interop._common import (
     scored_instruments,
     subject_id,
 )
+from riskcore.interop.cases import load_case_file
 from riskcore.interop.fhir_in import FhirReader, case_from_fhir, iter_fhir, read_fhir
 from riskcore.interop.fhir_out import responses_to_fhir, to_fhir_bundle
 from riskcore.interop.mapping import InstrumentMap, Mapping, load_mapping
@@ -40,6 +41,7 @@ __all__ = [
     "case_from_fhir",
     "installed_instruments",
     "iter_fhir",
+    "load_case_file",
     "load_mapping",
     "read_csv",
     "read_fhir",

@@ -482,7 +482,11 @@ def load_report(path: str | os.PathLike[str]) -> ReportData:
 
 
 def report_schema() -> dict[str, Any]:
-    """The JSON Schema of the JSON report (what ``riskcore schema report`` prints)."""
-    from riskcore.schema import report_schema as make
+    """The JSON Schema of the JSON report (what ``riskcore schema report`` prints).
 
-    return make()
+    >>> report_schema()["title"]
+    'riskcore JSON report'
+    """
+    from riskcore.schema import schema_for
+
+    return schema_for(ReportData, title="riskcore JSON report")
