@@ -26,7 +26,6 @@ import argparse
 import contextlib
 import datetime as dt
 import json
-import logging
 import math
 import os
 import sys
@@ -35,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 from riskcore import __version__
-from riskcore.errors import RiskcoreError, showing_values
 
 __all__ = ["MAX_TRIALS", "main"]
 
@@ -155,6 +153,8 @@ def report_date(
         if not 0 <= seconds <= 253402300799:  # up to 9999-12-31
             raise ValueError
     except ValueError:
+        from riskcore.errors import RiskcoreError
+
         msg = "SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 (0 to 253402300799)"
         raise RiskcoreError(msg) from None
     return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
@@ -350,7 +350,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_catalog(args: argparse.Namespace) -> int:
     """Show the default catalog, or validate a catalog file."""
     from riskcore.catalog import default_catalog, unlabelled_numbers
-    from riskcore.errors import CatalogError
+    from riskcore.errors import CatalogError, RiskcoreError
     from riskcore.graph import build_graph, validate_graph
     from riskcore.io import dumps, load_catalog
 
@@ -603,7 +603,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``riskcore`` command; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Imported after parsing: `riskcore --help` and usage errors stay fast
+    # (no attrs, no logging), see docs/benchmarks.md.
+    from riskcore.errors import RiskcoreError, showing_values
+
     if getattr(args, "trace", False):
+        import logging
+
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("riskcore: %(message)s"))
         logger = logging.getLogger("riskcore.plugins")
