@@ -276,13 +276,15 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 def cmd_assess(args: argparse.Namespace) -> int:
     """Assess a case file and print a summary (or write the assessment)."""
     from riskcore import assess, load_case
-    from riskcore.io import dumps
+    from riskcore.io import dump
 
     check_output(args.output, args.case)
     case = load_case(args.case)
     assessment = assess(case, pm=_plugin_manager(args), strict=args.strict)
     if args.output:
-        _write_or_print(dumps(assessment, indent=2), args.output)
+        with _writing(args.output):
+            dump(assessment, args.output, format="json")  # streamed, atomic
+        print(f"wrote {args.output}", file=sys.stderr)
         return 0
     print(
         f"case {case.id}: {len(case.subjects())} subjects, {len(assessment.scores)} scores"
@@ -312,7 +314,7 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None]:
 def cmd_plan(args: argparse.Namespace) -> int:
     """Assess, identify, plan and arm responses; print or write the report."""
     from riskcore import load_case
-    from riskcore.report import format_for, render, write
+    from riskcore.report import format_for, stream, write
     from riskcore.workflow import build_plan
 
     check_output(args.output, args.case)
@@ -335,7 +337,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
             write(report, args.output, identifying=args.show_identifying)
         print(f"riskcore: wrote {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(render(report, "markdown", identifying=args.show_identifying))
+        sys.stdout.writelines(
+            stream(report, "markdown", identifying=args.show_identifying)
+        )
     s = report.result
     print(
         f"riskcore: {len(report.register.risks)} risks, "

@@ -15,8 +15,10 @@ prints on A4/Letter.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from riskcore.report.context import build_context
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 
     from riskcore.workflow import PlanReport
 
-__all__ = ["ReportFormat", "escape_markdown", "render", "write"]
+__all__ = ["ReportFormat", "escape_markdown", "render", "stream", "write"]
 
 ReportFormat = Literal["html", "markdown", "json"]
 
@@ -96,12 +98,26 @@ def render(
     identifying:
         Show names next to pseudonymous ids. Off by default.
     """
+    return "".join(stream(report, format, identifying=identifying))
+
+
+def stream(
+    report: PlanReport, format: ReportFormat = "html", *, identifying: bool = False
+) -> Iterator[str]:
+    """:func:`render`'s text in pieces, as it is produced (what :func:`write` writes).
+
+    ``"".join(stream(...))`` is ``render(...)``; writing the pieces keeps a
+    large report from being one large string.
+
+    .. versionadded:: 0.1
+    """
     if format == "json":
         from riskcore.io import unstructure
 
         data: dict[str, Any] = build_context(report, identifying=identifying)
         data = {k: v for k, v in data.items() if k != "heatmap_svg"}
-        return json.dumps(unstructure(data), indent=2, default=str) + "\n"
+        encoder = json.JSONEncoder(indent=2, default=str)
+        return itertools.chain(encoder.iterencode(unstructure(data)), ("\n",))
     import jinja2
 
     env = jinja2.Environment(
@@ -117,7 +133,7 @@ def render(
     env.filters["md"] = escape_markdown
     name = "report.html.j2" if format == "html" else "report.md.j2"
     ctx = build_context(report, identifying=identifying)
-    return env.get_template(name).render(**ctx)
+    return env.get_template(name).generate(**ctx)
 
 
 def format_for(path: str | os.PathLike[str]) -> ReportFormat:
@@ -140,5 +156,4 @@ def write(
     """Render *report* in the format its suffix implies and write it atomically."""
     from riskcore.io import write_atomic
 
-    text = render(report, format_for(path), identifying=identifying)
-    write_atomic(path, text)
+    write_atomic(path, stream(report, format_for(path), identifying=identifying))
