@@ -652,7 +652,7 @@ def test_a_plan_over_tolerance_by_the_strict_figure_is_never_feasible(
 ) -> None:
     # the last check before a tolerance plan is reported: even if a method
     # claims success, a risk over tolerance by calculus.credit makes it infeasible
-    import riskcore.planner as planner
+    import riskcore.planner.tolerance as tolerance_mode
 
     reg, cat = _issue_register()
     p = problem_from_catalog(cat, reg.risks)  # type: ignore[attr-defined]
@@ -662,7 +662,7 @@ def test_a_plan_over_tolerance_by_the_strict_figure_is_never_feasible(
     ) -> tuple[str, set[int], float, bool]:
         return "ok", {0, 1}, 0.0, True
 
-    monkeypatch.setattr(planner, "_tol_milp", claims_success)
+    monkeypatch.setattr(tolerance_mode, "_tol_milp", claims_success)
     r = solve(p, tolerance=0.5)
     assert r.status == "infeasible"
     assert r.infeasible[0].best_residual == pytest.approx(0.56)

@@ -1,0 +1,280 @@
+"""From a :class:`~riskcore.model.catalog.Catalog` and a register to a problem, and
+:func:`plan`, the catalog-level entry point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from riskcore.errors import PlanError
+from riskcore.planner.problem import (
+    Method,
+    MitigationSpec,
+    Objective,
+    PlanningProblem,
+    ResponseSpec,
+    RiskEffect,
+    RiskSpec,
+    _armed,
+)
+from riskcore.planner.result import PlanResult
+from riskcore.planner.solve import solve
+
+if TYPE_CHECKING:  # pragma: no cover
+    from riskcore.model.catalog import Catalog
+
+
+def _tolerance_from_matrix(risk: Any, matrix: Any) -> float | None:
+    """The largest expected harm at which *risk* is within its target level.
+
+    With the inherent impact band fixed, the highest likelihood band whose cell
+    is at or below the target level gives ``p_max``; the tolerance is
+    ``p_max × impact``. Conservative when impact effects move the impact band.
+    """
+    target = getattr(risk, "target", None) or matrix.tolerance
+    rank = matrix.rank(target)
+    impact = float(risk.inherent.impact)
+    j = matrix.impact_band(impact)
+    p_max = 0.0
+    for i, band in enumerate(matrix.likelihood_bands):
+        if matrix.rank(matrix.grid[i][j]) <= rank:
+            p_max = float(band.upper)
+        else:
+            break
+    return min(p_max, 1.0) * impact
+
+
+def _risk_spec(r: Any, matrix: Any) -> RiskSpec:
+    from riskcore.model.distributions import mean_of
+
+    point = getattr(r, "inherent", None)
+    if point is not None and hasattr(point, "likelihood"):
+        likelihood, impact = float(point.likelihood), float(point.impact)
+    else:
+        likelihood, impact = float(mean_of(r.likelihood)), float(mean_of(r.impact))
+    tol = getattr(r, "tolerance", None)
+    if not isinstance(tol, (int, float)) or isinstance(tol, bool):
+        tol = (
+            _tolerance_from_matrix(r, matrix)
+            if matrix is not None and point is not None
+            else None
+        )
+    responses = tuple(
+        getattr(r, "required_responses", None) or getattr(r, "responses", ()) or ()
+    )
+    critical = bool(getattr(r, "critical", False)) or bool(
+        getattr(r, "response_required", False)
+    )
+    subject = getattr(r, "subject", None)
+    return RiskSpec(
+        id=str(r.id),
+        likelihood=likelihood,
+        impact=impact,
+        tolerance=None if tol is None else float(tol),
+        critical=critical,
+        responses=responses,
+        subject=None if subject is None else str(subject),
+    )
+
+
+def problem_from_catalog(
+    catalog: Catalog,
+    risks: Iterable[Any] | None = None,
+    *,
+    required: Iterable[str] = (),
+    in_place: Iterable[str] = (),
+    matrix: Any = None,
+    armed: Iterable[Any] = (),
+) -> PlanningProblem:
+    """A :class:`PlanningProblem` from a catalog and (optionally) risks.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        Mitigations (cost, hours, duration, requires, resources, effects) and
+        responses.
+    risks : iterable, optional
+        The risks of a :class:`~riskcore.model.risk.RiskRegister` (their
+        ``inherent`` likelihood and impact, ``subject``, ``critical`` or
+        ``response_required``, ``required_responses``, ``target``), or any
+        objects with ``id``, ``threat``, ``likelihood``, ``impact`` and
+        optionally ``subject``, ``tolerance`` (on expected harm), ``critical``
+        and ``responses``. Several risks may share a threat: each gets the
+        threat's effects. Without *risks*, one risk per threat from its base
+        likelihood and impact (means), for the practice (subject ``None``).
+    required : iterable of str
+        Mitigations every plan must contain.
+    in_place : iterable of str
+        Mitigations already in place: required, at no further cost or hours.
+    matrix : RiskMatrix, optional
+        Turns a register risk's ``target`` level into an expected-harm
+        tolerance (see Notes).
+    armed : iterable, optional
+        ``(response, subject)`` pairs armed by triggers, or objects with
+        ``.response`` and ``.subject`` (:class:`~riskcore.model.plan.ArmedResponse`).
+
+    Returns
+    -------
+    PlanningProblem
+
+    Notes
+    -----
+    The planner's tolerance is on expected harm ``p × I``. A target *level*
+    becomes ``p_max × I``, where ``p_max`` is the upper edge of the highest
+    likelihood band whose cell, in the risk's inherent impact band, is at or
+    below the target. Responses act on the likelihood or the impact as their
+    effects say, and only on risks of the subject they are required or armed
+    for. The planner optimises and reports the register's strict figure
+    (``residual``: one layer per common-cause group, ``docs/crediting.md``).
+
+    Examples
+    --------
+    >>> from riskcore.model import Catalog, Mitigation, Threat, Effect, Severity
+    >>> t = Threat(id="burnout", name="Burnout", category="wellbeing",
+    ...            scope="professional", base_likelihood=0.4, impact=Severity(value=3))
+    >>> m = Mitigation(id="supervision", name="Supervision", category="support", cost=100,
+    ...                reduces=[Effect(threat="burnout", effectiveness=0.5)])
+    >>> p = problem_from_catalog(Catalog(threats=[t], mitigations=[m]))
+    >>> p.risks[0].likelihood, p.mitigations[0].effects[0].risk
+    (0.4, 'burnout')
+    """
+    from riskcore.model.distributions import mean_of
+
+    if risks is None:
+        specs = [
+            RiskSpec(
+                id=t.id,
+                likelihood=mean_of(t.base_likelihood),
+                impact=mean_of(t.impact.value),
+            )
+            for t in catalog.threats
+        ]
+        of_threat = {t.id: [t.id] for t in catalog.threats}
+    else:
+        specs = []
+        of_threat = {}
+        for r in risks:
+            specs.append(_risk_spec(r, matrix))
+            of_threat.setdefault(str(r.threat), []).append(str(r.id))
+
+    def effects(effs: Iterable[Any]) -> list[RiskEffect]:
+        return [
+            RiskEffect(
+                risk=rid,
+                effectiveness=mean_of(e.effectiveness),
+                on=e.on.value,
+            )
+            for e in effs
+            for rid in of_threat.get(e.threat, ())
+        ]
+
+    done = set(in_place)
+    return PlanningProblem(
+        risks=specs,
+        mitigations=[
+            MitigationSpec(
+                id=m.id,
+                cost=0.0 if m.id in done else m.cost,
+                hours=0.0 if m.id in done else m.hours,
+                duration_days=0.0 if m.id in done else m.duration_days,
+                requires=m.requires,
+                effects=effects(m.reduces),
+                resources=m.resources,
+            )
+            for m in catalog.mitigations
+        ],
+        responses=[
+            ResponseSpec(
+                id=r.id,
+                requires=r.requires,
+                effects=effects(r.recovers),
+                owner=r.owner,
+                time_to_act_hours=r.time_to_act_hours,
+            )
+            for r in catalog.responses
+        ],
+        required=(*required, *sorted(done)),
+        armed=armed,
+    )
+
+
+def plan(
+    register: Any,
+    catalog: Catalog | None = None,
+    *,
+    budget: float | None = None,
+    hours: float | None = None,
+    tolerance: bool | float | Mapping[str, float] | None = None,
+    objective: Objective | None = None,
+    method: Method = "auto",
+    frontier: int = 0,
+    gap: float = 1e-4,
+    time_limit: float = 30.0,
+    explain: int = 5,
+    armed: Iterable[Any] = (),
+) -> PlanResult:
+    """Plan mitigations for a risk register (or a ready :class:`PlanningProblem`).
+
+    Parameters
+    ----------
+    register : RiskRegister, iterable of risks, or PlanningProblem
+        The risks to plan for; with a :class:`PlanningProblem`, *catalog* is
+        not needed. Risks are read as in :func:`problem_from_catalog`; the
+        register's ``mitigations`` are in place (free and kept) and its
+        ``matrix`` turns each risk's target level into a tolerance, used
+        with ``tolerance=True``.
+    catalog : Catalog, optional
+        Where mitigations and responses come from.
+    budget, hours, tolerance, objective, method, frontier, gap, time_limit, explain
+        As for :func:`solve`.
+    armed : iterable, optional
+        Responses armed by triggers, per subject: ``(response, subject)``
+        pairs or objects with ``.response`` and ``.subject`` (such as
+        :class:`~riskcore.model.plan.ArmedResponse`). Each acts only on its
+        subject's risks, once what it requires is in the plan.
+
+    Returns
+    -------
+    PlanResult
+
+    Raises
+    ------
+    PlanError
+        If a catalog is missing, an armed response is not in it or has no
+        subject, or as for :func:`solve`.
+
+    See Also
+    --------
+    solve, problem_from_catalog, riskcore.graph.build_graph
+    """
+    if isinstance(register, PlanningProblem):
+        problem = register
+        extra = _armed(armed)
+        if extra:
+            import attrs
+
+            problem = attrs.evolve(problem, armed=(*problem.armed, *extra))
+    else:
+        if catalog is None:
+            raise PlanError("plan() needs a catalog unless given a PlanningProblem")
+        risks = getattr(register, "risks", register)
+        problem = problem_from_catalog(
+            catalog,
+            risks,
+            in_place=getattr(register, "mitigations", ()) or (),
+            matrix=getattr(register, "matrix", None),
+            armed=armed,
+        )
+    return solve(
+        problem,
+        budget=budget,
+        hours=hours,
+        tolerance=tolerance,
+        objective=objective,
+        method=method,
+        frontier=frontier,
+        gap=gap,
+        time_limit=time_limit,
+        explain=explain,
+    )

@@ -1,0 +1,253 @@
+"""Turning a chosen set into a :class:`~riskcore.planner.result.PlanResult`.
+
+Pruning, forced responses, phases, the gap and the infeasible result:
+shared by every method and both modes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from riskcore.model.plan import ArmedResponse
+from riskcore.planner.compiled import _Compiled
+from riskcore.planner.explain import _fmt, _reasons, _rejected
+from riskcore.planner.result import Infeasibility, PlanResult
+
+
+def _prune(c: _Compiled, chosen: set[int]) -> set[int]:
+    """Drop chosen leaves whose removal raises no risk's strict residual.
+
+    The strict figure is not monotone: a mitigation can link two layers into
+    one common-cause group and so *raise* a risk's residual, and one whose
+    layers are all outranked in their groups removes nothing. Dropping such a
+    leaf (not forced, required by nothing chosen) never raises a residual or a
+    cost, so every method's plan is pruned before it is reported.
+    """
+    chosen = set(chosen)
+    cur: dict[int, float] = {}
+    changed = True
+    while changed:
+        changed = False
+        for i in reversed(c.order):
+            if i not in chosen or i in c.forced:
+                continue
+            if any(d in chosen for d in c.dependents[i]):
+                continue
+            touched = set(c.touch[i])
+            for k in c.inst_of[i]:
+                touched.update(c.insts[k].risks)
+            has = chosen.__contains__
+            for j in touched:
+                if j not in cur:
+                    cur[j] = c.risk_harm(j, has)
+            if any(cur[j] > 0.0 for j in c.solid[i]):
+                continue  # an unconflicted layer is always credited: needed
+            without = chosen - {i}
+            new = {j: c.risk_harm(j, without.__contains__) for j in touched}
+            if all(new[j] <= cur[j] * (1 + 1e-12) + 1e-15 for j in touched):
+                chosen = without
+                cur.update(new)
+                changed = True
+    return chosen
+
+
+def _finish(
+    c: _Compiled,
+    chosen: set[int],
+    *,
+    mode: Literal["budget", "tolerance"],
+    method: str,
+    status: Literal["optimal", "feasible"],
+    bound: float,
+    budget: float | None,
+    hours: float | None,
+    tol: list[float | None] | None,
+    explain: int,
+    detail: bool = True,
+) -> PlanResult:
+    chosen = _prune(c, c.closure_of(chosen) | c.forced)
+    order = [i for i in c.order if i in chosen]
+    cost, hrs = c.totals(chosen)
+    per = c.harm_by_risk(chosen)
+    residual = sum(per)
+    if tol is not None:
+        over = [
+            j
+            for j, t in enumerate(tol)
+            if t is not None and per[j] > t * (1 + 1e-9) + 1e-15
+        ]
+        if over:  # never "feasible" next to an over-tolerance register
+            items = [
+                Infeasibility(
+                    risk=c.risk_ids[j],
+                    tolerance=tol[j] or 0.0,
+                    best_residual=per[j],
+                    reason=f"the best plan found ({method}) leaves it at {_fmt(per[j])} "
+                    f"> tolerance {_fmt(tol[j] or 0.0)} by the strict figure "
+                    "(one layer per common-cause group, docs/crediting.md)",
+                )
+                for j in over
+            ]
+            return _infeasible_result(c, mode, method, items, budget, hours)
+    objective_value = residual if mode == "budget" else cost
+    bound = min(bound, objective_value)
+    g = _rel_gap(objective_value, bound)
+    reasons = _reasons(c, chosen, order, per) if detail else ()
+    rejected = _rejected(c, chosen, per, budget, hours, tol, explain) if detail else ()
+    ph, start = _phases(c, chosen)
+    responses, armed = _responses(c, chosen)
+    return PlanResult(
+        status=status if g > 0.0 or status == "optimal" else "optimal",
+        mode=mode,
+        method=method,
+        selected=tuple(c.ids[i] for i in order),
+        cost=cost,
+        hours=hrs,
+        inherent=c.inherent,
+        residual=residual,
+        bound=bound,
+        gap=g,
+        residual_by_risk={r: per[j] for j, r in enumerate(c.risk_ids)},
+        responses=responses,
+        armed=armed,
+        reasons=reasons,
+        rejected=rejected,
+        phases=ph,
+        start_day=start,
+        budget=budget,
+        hours_budget=hours,
+    )
+
+
+def _responses(
+    c: _Compiled, chosen: set[int] | None
+) -> tuple[dict[str, tuple[str, ...]], tuple[ArmedResponse, ...]]:
+    """Risk ids each response is required for or in force on, and the armed pairs.
+
+    With *chosen* ``None`` (no plan), only what critical risks require.
+    """
+    on: dict[str, set[int]] = {}
+    armed: list[ArmedResponse] = []
+    has = (lambda _i: False) if chosen is None else chosen.__contains__
+    for k, inst in enumerate(c.insts):
+        spec = c.specs[inst.rid]
+        req = {c.rindex[r] for r in inst.required_by}
+        acts = inst.risks if chosen is not None and c.present(~k, has) else []
+        if req or acts:
+            on.setdefault(inst.rid, set()).update(req, acts)
+        names = ", ".join(c.risk_ids[j] for j in acts)
+        if inst.forced:
+            why = f"required for critical risk(s) {', '.join(inst.required_by)}"
+        else:
+            why = "armed by a trigger"
+        if acts:
+            why += f"; acts on {names}"
+        elif not inst.forced and chosen is not None:
+            missing = sorted(c.ids[i] for i in inst.req if i not in chosen)
+            why += (
+                f"; not credited: it requires {', '.join(missing)}, not in the plan"
+                if missing
+                else "; it reduces no planned risk"
+            )
+        if chosen is None and not inst.forced:
+            continue
+        armed.append(
+            ArmedResponse(
+                response=inst.rid,
+                subject=inst.subject,
+                owner=spec.owner,
+                time_to_act_hours=spec.time_to_act_hours,
+                reason=why[:1000],
+            )
+        )
+    return (
+        {rid: tuple(c.risk_ids[j] for j in sorted(v)) for rid, v in sorted(on.items())},
+        tuple(armed),
+    )
+
+
+def _rel_gap(value: float, bound: float) -> float:
+    if value <= 0.0:
+        return 0.0
+    return max(0.0, (value - bound) / value)
+
+
+def _phases(
+    c: _Compiled, chosen: set[int]
+) -> tuple[tuple[tuple[str, ...], ...], dict[str, float]]:
+    level: dict[int, int] = {}
+    start: dict[int, float] = {}
+    for i in c.order:
+        if i not in chosen:
+            continue
+        level[i] = 1 + max((level[j] for j in c.req[i]), default=-1)
+        start[i] = max((start[j] + c.duration[j] for j in c.req[i]), default=0.0)
+    groups: dict[int, list[str]] = {}
+    for i, k in level.items():
+        groups.setdefault(k, []).append(c.ids[i])
+    ph = tuple(tuple(sorted(groups[k])) for k in sorted(groups))
+    return ph, {c.ids[i]: s for i, s in start.items()}
+
+
+def _infeasible_result(
+    c: _Compiled,
+    mode: Literal["budget", "tolerance"],
+    method: str,
+    items: list[Infeasibility],
+    budget: float | None,
+    hours: float | None,
+) -> PlanResult:
+    responses, armed = _responses(c, None)
+    return PlanResult(
+        status="infeasible",
+        mode=mode,
+        method=method,
+        inherent=c.inherent,
+        residual=c.inherent,
+        infeasible=tuple(items),
+        responses=responses,
+        armed=armed,
+        budget=budget,
+        hours_budget=hours,
+    )
+
+
+def _forced_fits(
+    c: _Compiled,
+    budget: float | None,
+    hours: float | None,
+    mode: Literal["budget", "tolerance"],
+) -> PlanResult | None:
+    fc, fh = c.totals(c.forced)
+    over = []
+    if budget is not None and fc > budget * (1 + 1e-12):
+        over.append(f"costs {_fmt(fc)} > budget {_fmt(budget)}")
+    if hours is not None and fh > hours * (1 + 1e-12):
+        over.append(f"takes {_fmt(fh)} hours > {_fmt(hours)} available")
+    if not over:
+        return None
+    items = []
+    for rid, risks in sorted(c.required_resp.items()):
+        for r in risks:
+            j = c.rindex[r]
+            tj = c.tolerance[j]
+            items.append(
+                Infeasibility(
+                    risk=r,
+                    tolerance=math.inf if tj is None else tj,
+                    best_residual=c.h[j],
+                    reason=f"critical: its response {rid!r} with what it requires "
+                    + " and ".join(over),
+                )
+            )
+    if not items:
+        items.append(
+            Infeasibility(
+                risk="*",
+                tolerance=math.inf,
+                best_residual=c.inherent,
+                reason="the required mitigations " + " and ".join(over),
+            )
+        )
+    return _infeasible_result(c, mode, "none", items, budget, hours)

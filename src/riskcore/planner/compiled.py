@@ -1,0 +1,471 @@
+"""The compiled index of a problem: validation, closures and the strict residual.
+
+Every residual the planner reports goes through :meth:`_Compiled.credit`,
+which calls :func:`riskcore.calculus.credit`, the one crediting rule.
+"""
+
+# ruff: noqa: N806  (matrices and graphs keep their mathematical names)
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Collection, Iterable
+from typing import TYPE_CHECKING
+
+from riskcore import calculus
+from riskcore.errors import GraphError, PlanError
+from riskcore.planner.problem import PlanningProblem, RiskEffect
+
+if TYPE_CHECKING:  # pragma: no cover
+    from riskcore.planner.outer import _Skeleton
+
+
+class _Instance:
+    """One response for one subject: forced by a critical risk, or armed."""
+
+    __slots__ = (
+        "const",
+        "forced",
+        "keys",
+        "req",
+        "required_by",
+        "rid",
+        "risks",
+        "subject",
+    )
+
+    def __init__(
+        self,
+        rid: str,
+        subject: str | None,
+        *,
+        forced: bool,
+        required_by: tuple[str, ...],
+        req: list[int],
+        keys: frozenset[str],
+    ) -> None:
+        self.rid = rid
+        self.subject = subject
+        self.forced = forced
+        self.required_by = required_by
+        self.req = req
+        # forced: its requirements are forced too; none: nothing to wait for
+        self.const = forced or not req
+        self.keys = keys
+        self.risks: list[int] = []
+
+
+class _Compiled:
+    """Index-based form of a problem, with validation.
+
+    Layers: every effect of a mitigation, or of a response for one subject
+    (an *instance*), on one risk, as the :class:`riskcore.calculus.LayerInput`
+    that :func:`riskcore.calculus.credit` takes. An instance is in force if it
+    is forced by a critical risk of its subject, or armed and every mitigation
+    it requires is in the plan. *Owners* are mitigation indices (``>= 0``) or
+    ``~k`` for instance *k*.
+    """
+
+    def __init__(self, p: PlanningProblem) -> None:
+        self.ids = [m.id for m in p.mitigations]
+        self.index: dict[str, int] = {}
+        for i, m in enumerate(p.mitigations):
+            if m.id in self.index:
+                raise PlanError(f"mitigation {m.id!r} is defined more than once")
+            self.index[m.id] = i
+        self.risk_ids = [r.id for r in p.risks]
+        rindex: dict[str, int] = {}
+        for j, r in enumerate(p.risks):
+            if r.id in rindex:
+                raise PlanError(f"risk {r.id!r} is defined more than once")
+            rindex[r.id] = j
+            if not 0.0 <= r.likelihood <= 1.0:
+                raise PlanError(
+                    f"risk {r.id!r}: likelihood {r.likelihood!r} is not in [0, 1]"
+                )
+            if not r.impact >= 0.0:
+                raise PlanError(f"risk {r.id!r}: impact {r.impact!r} is negative")
+            if r.tolerance is not None and not r.tolerance >= 0.0:
+                raise PlanError(f"risk {r.id!r}: tolerance {r.tolerance!r} is negative")
+        self.rindex = rindex
+        self.subject = [r.subject for r in p.risks]
+        self.lik = [float(r.likelihood) for r in p.risks]
+        self.imp = [float(r.impact) for r in p.risks]
+        self.h = [a * b for a, b in zip(self.lik, self.imp, strict=True)]
+        """Inherent expected harm of each risk (no layer credited)."""
+        self.inherent = sum(self.h)
+        self.tolerance = [r.tolerance for r in p.risks]
+        n = len(self.ids)
+        self.cost = [0.0] * n
+        self.hours = [0.0] * n
+        self.duration = [0.0] * n
+        self.req: list[list[int]] = [[] for _ in range(n)]
+        for i, m in enumerate(p.mitigations):
+            for attr in ("cost", "hours", "duration_days"):
+                v = getattr(m, attr)
+                if not (isinstance(v, (int, float)) and v >= 0.0 and math.isfinite(v)):
+                    raise PlanError(
+                        f"mitigation {m.id!r}: {attr} {v!r} is negative or not finite"
+                    )
+            self.cost[i], self.hours[i], self.duration[i] = (
+                float(m.cost),
+                float(m.hours),
+                float(m.duration_days),
+            )
+            for req in m.requires:
+                if req == m.id:
+                    raise GraphError(f"{m.id!r} requires itself (self reference)")
+                if req not in self.index:
+                    raise GraphError(
+                        f"{m.id!r} requires {req!r}, which is not a mitigation (dangling reference)"
+                    )
+                self.req[i].append(self.index[req])
+        checked = [
+            [self._check(f"mitigation {m.id!r}", e) for e in m.effects]
+            for m in p.mitigations
+        ]
+        self.order = self._toposort()
+        self._all_closures: list[frozenset[int]] | None = None
+        self._memo: dict[tuple[int, int], calculus.Credit] = {}
+        self.skeletons: dict[tuple[tuple[int, ...], bool], _Skeleton] = {}
+        closures = self.closures()
+        # responses, per (response, subject): a critical risk forces its
+        # subject's, with what they require; triggers arm the others
+        responses = {r.id: r for r in p.responses}
+        forced_of: dict[tuple[str, str | None], list[str]] = {}
+        self.required_resp: dict[str, list[str]] = {}
+        for r in p.risks:
+            if not r.critical:
+                continue
+            for rid in r.responses:
+                if rid not in responses:
+                    raise PlanError(
+                        f"risk {r.id!r} requires response {rid!r}, which is not in the problem"
+                    )
+                forced_of.setdefault((rid, r.subject), []).append(r.id)
+                self.required_resp.setdefault(rid, []).append(r.id)
+        armed: list[tuple[str, str | None]] = []
+        for rid, subject in p.armed:
+            if rid not in responses:
+                raise PlanError(f"armed response {rid!r} is not in the problem")
+            if (rid, subject) not in forced_of and (rid, subject) not in armed:
+                armed.append((rid, subject))
+        req_of: dict[str, list[int]] = {}
+        keys_of: dict[str, frozenset[str]] = {}
+        for rid in dict.fromkeys([k[0] for k in forced_of] + [k[0] for k in armed]):
+            req_of[rid] = []
+            for req in responses[rid].requires:
+                if req not in self.index:
+                    raise GraphError(
+                        f"response {rid!r} requires {req!r}, which is not a mitigation (dangling reference)"
+                    )
+                req_of[rid].append(self.index[req])
+            need = frozenset().union(*(closures[k] for k in req_of[rid]))
+            keys_of[rid] = calculus.dependency_keys(
+                rid, [self.ids[k] for k in sorted(need)], kind="response"
+            )
+        self.insts = [
+            _Instance(
+                rid,
+                subject,
+                forced=True,
+                required_by=tuple(crit),
+                req=req_of[rid],
+                keys=keys_of[rid],
+            )
+            for (rid, subject), crit in forced_of.items()
+        ] + [
+            _Instance(
+                rid,
+                subject,
+                forced=False,
+                required_by=(),
+                req=req_of[rid],
+                keys=keys_of[rid],
+            )
+            for rid, subject in armed
+        ]
+        self.specs = responses
+        self.dyn = [k for k, inst in enumerate(self.insts) if not inst.const]
+        """Instances whose presence depends on the plan (armed, with requirements)."""
+        self.inst_of: list[list[int]] = [[] for _ in range(n)]
+        for k in self.dyn:
+            for i in self.insts[k].req:
+                self.inst_of[i].append(k)
+        # layers, per risk: (owner, LayerInput), in a stable order
+        self.layers: list[list[tuple[int, calculus.LayerInput]]] = [[] for _ in p.risks]
+        for i, m in enumerate(p.mitigations):
+            deps = calculus.dependency_keys(
+                m.id, [self.ids[k] for k in sorted(closures[i])], m.resources
+            )
+            for e, j in zip(m.effects, checked[i], strict=True):
+                self.layers[j].append(
+                    (
+                        i,
+                        calculus.LayerInput(
+                            id=m.id,
+                            on=e.on,
+                            effectiveness=float(e.effectiveness),
+                            depends_on=deps,
+                        ),
+                    )
+                )
+        for k, inst in enumerate(self.insts):
+            resp = responses[inst.rid]
+            for e in resp.effects:
+                j = self._check(f"response {inst.rid!r}", e)
+                if self.subject[j] != inst.subject:
+                    continue  # a response acts only for the subject it is for
+                self.layers[j].append(
+                    (
+                        ~k,
+                        calculus.LayerInput(
+                            id=inst.rid,
+                            on=e.on,
+                            effectiveness=float(e.effectiveness),
+                            depends_on=inst.keys,
+                            kind="response",
+                        ),
+                    )
+                )
+                inst.risks.append(j)
+        for inst in self.insts:
+            inst.risks = sorted(set(inst.risks))
+        self._collapse()
+        forced_roots: list[int] = []
+        self.forced_why: dict[int, str] = {}
+        for inst in self.insts:
+            if not inst.forced:
+                continue
+            for k in inst.req:
+                forced_roots.append(k)
+                self.forced_why.setdefault(
+                    k,
+                    f"required by response {inst.rid!r} for critical risk "
+                    f"{self.required_resp[inst.rid][0]!r}",
+                )
+        for mid in p.required:
+            if mid not in self.index:
+                raise PlanError(f"required mitigation {mid!r} is not in the problem")
+            forced_roots.append(self.index[mid])
+            self.forced_why.setdefault(self.index[mid], "required by the request")
+        self.forced = self.closure_of(forced_roots)
+        for k in self.forced:
+            if k not in self.forced_why:
+                dep = next(
+                    i
+                    for i in sorted(self.forced)
+                    if k in self.closure_of([i]) and i in self.forced_why
+                )
+                self.forced_why[k] = (
+                    f"required by {self.ids[dep]!r} ({self.forced_why[dep]})"
+                )
+        self.dependents: list[list[int]] = [[] for _ in range(n)]
+        for i in range(n):
+            for j in self.req[i]:
+                self.dependents[j].append(i)
+
+    def _check(self, who: str, e: RiskEffect) -> int:
+        if e.risk not in self.rindex:
+            raise GraphError(
+                f"{who} reduces {e.risk!r}, which is not a risk (dangling reference)"
+            )
+        if not 0.0 <= e.effectiveness <= 1.0:
+            raise PlanError(
+                f"{who}: effectiveness {e.effectiveness!r} on {e.risk!r} is not in [0, 1]"
+            )
+        if e.on not in ("likelihood", "impact"):
+            raise PlanError(
+                f"{who}: effect on {e.on!r} is neither 'likelihood' nor 'impact'"
+            )
+        return self.rindex[e.risk]
+
+    def _collapse(self) -> None:
+        """One layer per (owner, risk, side), for the optimisation models.
+
+        Effects of one owner on one side of a risk are always one common-cause
+        group (every layer depends on itself), so only the best counts: a
+        layer with the owner's best effectiveness is exact. A layer is
+        *conflicted* if it shares a dependency key with another candidate
+        layer on the same side of the same risk; an unconflicted layer is
+        credited whenever it is present.
+        """
+        # per risk: (owner, side, effectiveness, keys, conflicted)
+        self.cl: list[list[tuple[int, str, float, frozenset[str], bool]]] = []
+        self.conflicts = False
+        touch: dict[int, set[int]] = {}
+        for j, layers in enumerate(self.layers):
+            best: dict[tuple[int, str], tuple[float, frozenset[str]]] = {}
+            for o, li in layers:
+                key = (o, li.on)
+                keys = li.depends_on | {f"self:{li.id}"}
+                e = float(li.effectiveness)
+                if key not in best or e > best[key][0]:
+                    best[key] = (e, keys)
+                touch.setdefault(o, set()).add(j)
+            count: dict[tuple[str, str], int] = {}
+            for (_, side), (_, keys) in best.items():
+                for k in keys:
+                    count[(side, k)] = count.get((side, k), 0) + 1
+            row = []
+            for (o, side), (e, keys) in best.items():
+                conf = any(count[(side, k)] > 1 for k in keys)
+                self.conflicts |= conf
+                row.append((o, side, e, keys, conf))
+            self.cl.append(row)
+        n = len(self.ids)
+        self.touch = [sorted(touch.get(i, ())) for i in range(n)]
+        """Risks on which each mitigation has a layer."""
+        self.solid: list[list[int]] = [[] for _ in range(n)]
+        """Risks on which a mitigation has an unconflicted layer that reduces it."""
+        for j, row in enumerate(self.cl):
+            for o, _, e, _, conf in row:
+                if o >= 0 and e > 0.0 and not conf:
+                    self.solid[o].append(j)
+        # ranking factors (own best per side, every owner credited): the
+        # all-safeguards figure, used only to rank candidates
+        self.eff_list: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+        self.inst_eff: list[list[tuple[int, float]]] = [[] for _ in self.insts]
+        for j, row in enumerate(self.cl):
+            f: dict[int, float] = {}
+            for o, _, e, _, _ in row:
+                f[o] = f.get(o, 1.0) * (1.0 - e)
+            for o, v in f.items():
+                if v < 1.0:
+                    (self.eff_list[o] if o >= 0 else self.inst_eff[~o]).append((j, v))
+
+    def _toposort(self) -> list[int]:
+        n = len(self.ids)
+        indeg = [len(r) for r in self.req]
+        deps: list[list[int]] = [[] for _ in range(n)]
+        for i in range(n):
+            for j in self.req[i]:
+                deps[j].append(i)
+        # Kahn's algorithm, smallest catalog index first: a stable order
+        ready = [i for i in range(n) if indeg[i] == 0]
+        heapq.heapify(ready)
+        order: list[int] = []
+        while ready:
+            j = heapq.heappop(ready)
+            order.append(j)
+            for i in deps[j]:
+                indeg[i] -= 1
+                if indeg[i] == 0:
+                    heapq.heappush(ready, i)
+        if len(order) < n:
+            import networkx as nx
+
+            from riskcore.graph import validate_graph
+
+            G = nx.DiGraph()
+            G.add_nodes_from(self.ids, kind="mitigation")
+            G.add_edges_from(
+                ((self.ids[i], self.ids[j]) for i in range(n) for j in self.req[i]),
+                relation="requires",
+            )
+            validate_graph(G)
+        return order
+
+    def closures(self) -> list[frozenset[int]]:
+        """The closure of every mitigation, built in dependency order."""
+        if self._all_closures is None:
+            out: list[frozenset[int]] = [frozenset()] * len(self.ids)
+            for i in self.order:
+                out[i] = frozenset([i]).union(*(out[j] for j in self.req[i]))
+            self._all_closures = out
+        return self._all_closures
+
+    def closure_one(self, i: int) -> frozenset[int]:
+        return self.closures()[i]
+
+    def closure_of(self, roots: Iterable[int]) -> set[int]:
+        seen = set(roots)
+        stack = list(seen)
+        while stack:
+            u = stack.pop()
+            for v in self.req[u]:
+                if v not in seen:
+                    seen.add(v)
+                    stack.append(v)
+        return seen
+
+    # -- candidates: mitigations with a layer, and armed instances with one
+
+    def candidates(self) -> list[tuple[frozenset[int], int]]:
+        """(closure, owner) of everything the heuristics may add.
+
+        A mitigation with a layer somewhere, or an armed instance with an
+        effect (its closure is what it requires; it is in force once they are).
+        """
+        cl = self.closures()
+        out = [(cl[i], i) for i in range(len(self.ids)) if self.touch[i]]
+        for k in self.dyn:
+            if self.insts[k].risks:
+                out.append((frozenset().union(*(cl[i] for i in self.insts[k].req)), ~k))
+        return out
+
+    # -- the one evaluation path: riskcore.calculus.credit
+
+    def present(self, owner: int, has: Callable[[int], bool]) -> bool:
+        """Whether *owner*'s layers are in force when *has* says what is chosen."""
+        if owner >= 0:
+            return has(owner)
+        inst = self.insts[~owner]
+        return inst.const or all(has(k) for k in inst.req)
+
+    def credit(self, j: int, has: Callable[[int], bool]) -> calculus.Credit:
+        """:func:`riskcore.calculus.credit` of risk *j* with the layers in force.
+
+        Memoised on the set of layers in force (the rule is a pure function
+        of them), so the heuristics can ask again cheaply.
+        """
+        mask = 0
+        layers = []
+        for k, (o, li) in enumerate(self.layers[j]):
+            if self.present(o, has):
+                mask |= 1 << k
+                layers.append(li)
+        key = (j, mask)
+        out = self._memo.get(key)
+        if out is None:
+            out = calculus.credit(
+                self.lik[j], self.imp[j], layers, risk=self.risk_ids[j]
+            )
+            self._memo[key] = out
+        return out
+
+    def risk_harm(self, j: int, has: Callable[[int], bool]) -> float:
+        """Strict residual expected harm of risk *j*."""
+        return self.credit(j, has).harm
+
+    def harm_by_risk(self, chosen: Collection[int]) -> list[float]:
+        """Strict residual expected harm of every risk with *chosen* in place."""
+        has = chosen.__contains__
+        return [self.risk_harm(j, has) for j in range(len(self.h))]
+
+    def harm(self, chosen: Collection[int]) -> float:
+        """Strict residual expected harm, summed over the risks."""
+        return sum(self.harm_by_risk(chosen))
+
+    def surv(self, chosen: Collection[int]) -> list[float]:
+        """All-safeguards survival of each risk: for ranking candidates only."""
+        s = [1.0] * len(self.h)
+        for i in chosen:
+            for j, f in self.eff_list[i]:
+                s[j] *= f
+        has = chosen.__contains__
+        for k in range(len(self.insts)):
+            if self.present(~k, has):
+                for j, f in self.inst_eff[k]:
+                    s[j] *= f
+        return s
+
+    def totals(self, chosen: Iterable[int]) -> tuple[float, float]:
+        ch = list(chosen)
+        return float(sum(self.cost[i] for i in ch)), float(
+            sum(self.hours[i] for i in ch)
+        )
+
+
+def _compile(p: PlanningProblem) -> _Compiled:
+    return _Compiled(p)

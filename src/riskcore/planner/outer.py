@@ -1,0 +1,415 @@
+"""The outer approximation of the strict residual: the rows shared by the MILP and the LP.
+
+numpy and scipy are imported inside the methods that need them.
+"""
+
+# ruff: noqa: N806  (matrices and graphs keep their mathematical names)
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+from riskcore.planner.compiled import _Compiled
+
+_LOG_FLOOR = -30.0
+
+
+class _Skeleton:
+    """The budget-free rows of a :class:`_Model`, shared by the models of one
+    compiled problem (the frontier solves many budgets): precedence, armed
+    instances, credit variables, static common-cause rows and the lazy cuts
+    found so far, which hold at every budget."""
+
+    def __init__(self, c: _Compiled, risks: tuple[int, ...], strict: bool) -> None:
+        n = len(c.ids)
+        self.wcol = {k: n + a for a, k in enumerate(c.dyn)}
+        ncol = n + len(c.dyn)
+        self.rows: list[tuple[dict[int, float], float, float]] = []
+        rows = self.rows
+        for i in range(n):
+            for k in c.req[i]:
+                rows.append(({i: 1.0, k: -1.0}, -math.inf, 0.0))
+        for k, col in self.wcol.items():
+            req = c.insts[k].req
+            for i in req:
+                rows.append(({col: 1.0, i: -1.0}, -math.inf, 0.0))
+            rows.append(
+                ({col: -1.0, **dict.fromkeys(req, 1.0)}, -math.inf, len(req) - 1.0)
+            )
+        self.risks: list[int] = []
+        self.yrow: list[dict[int, float]] = []
+        self.yconst: list[float] = []
+        self.ypos: list[dict[int, bool]] = []  # perfect layers' columns
+        self.const_perfect: list[bool] = []
+        self.const_harm = 0.0
+        self.groups: list[list[tuple[int | None, int | None, frozenset[str]]]] = []
+        for j in risks:
+            row: dict[int, float] = {}
+            perfect: dict[int, bool] = {}
+            const, cperf = 0.0, False
+            side_layers: dict[
+                str, list[tuple[int | None, int | None, frozenset[str]]]
+            ] = {}
+            for o, side, e, keys, conf in c.cl[j]:
+                lit = self._lit(o)
+                coef = math.log(1.0 - e) if e < 1.0 else _LOG_FLOOR
+                coef = max(coef, _LOG_FLOOR)
+                if strict and conf:
+                    zc = None
+                    if e > 0.0:
+                        zc = ncol
+                        ncol += 1
+                        row[zc] = coef
+                        if e >= 1.0:
+                            perfect[zc] = True
+                        if lit is not None:
+                            rows.append(({zc: 1.0, lit: -1.0}, -math.inf, 0.0))
+                    side_layers.setdefault(side, []).append((lit, zc, keys))
+                elif e > 0.0:
+                    if lit is None:
+                        const += coef
+                        cperf |= e >= 1.0
+                    else:
+                        row[lit] = row.get(lit, 0.0) + coef
+                        if e >= 1.0:
+                            perfect[lit] = True
+            for ls in side_layers.values():
+                self._static_cuts(ls)
+                self.groups.append(ls)
+            if c.h[j] <= 0.0:
+                continue
+            if not row:
+                self.const_harm += 0.0 if cperf else c.h[j] * math.exp(const)
+                continue
+            self.risks.append(j)
+            self.yrow.append(row)
+            self.yconst.append(const)
+            self.ypos.append(perfect)
+            self.const_perfect.append(cperf)
+        self.ncol = ncol
+        self.ymin = [
+            k + sum(min(v, 0.0) for v in r.values())
+            for k, r in zip(self.yconst, self.yrow, strict=True)
+        ]
+
+    def _lit(self, owner: int) -> int | None:
+        """The column of *owner*'s presence, or None if it is always present."""
+        if owner >= 0:
+            return owner
+        return self.wcol.get(~owner)
+
+    def _static_cuts(
+        self, ls: list[tuple[int | None, int | None, frozenset[str]]]
+    ) -> None:
+        by_key: dict[str, list[int]] = {}
+        for a, (_, _, keys) in enumerate(ls):
+            for k in keys:
+                by_key.setdefault(k, []).append(a)
+        seen: set[tuple[int, ...]] = set()
+        for members in by_key.values():
+            zs = tuple(sorted({z for a in members if (z := ls[a][1]) is not None}))
+            if len(zs) > 1 and zs not in seen:
+                seen.add(zs)
+                self.rows.append((dict.fromkeys(zs, 1.0), -math.inf, 1.0))
+        if len(ls) > 40:
+            return  # longer chains are left to the lazy cuts
+        adj: list[set[int]] = [set() for _ in ls]
+        for members in by_key.values():
+            for a in members:
+                adj[a].update(members)
+        for a in range(len(ls)):
+            adj[a].discard(a)
+        for a, b in itertools.combinations(range(len(ls)), 2):
+            za, zb = ls[a][1], ls[b][1]
+            if za is None or zb is None or b in adj[a]:
+                continue
+            for u in sorted(adj[a] & adj[b]):
+                lit = ls[u][0]
+                row = {za: 1.0, zb: 1.0}
+                if lit is None:
+                    self.rows.append((row, -math.inf, 1.0))
+                    break
+                row[lit] = 1.0
+                self.rows.append((row, -math.inf, 2.0))
+
+
+class _Model:
+    """The planning MILP: columns x (mitigations), w (armed instances), z, t.
+
+    ``y_r = const_r + Σ coef · v`` is the log of the credited survival of
+    risk *r* (``harm_r = h_r · exp(y_r)``). An unconflicted layer enters
+    through its presence (``x_m``, ``w_k`` or a constant); with
+    ``strict=True`` a conflicted layer enters through its credit variable
+    ``z ≤ presence``, with ``Σ z ≤ 1`` over the layers that share a
+    dependency key (static clique rows), ``z_a + z_b + x_u ≤ 2`` for layers
+    linked through one other layer *u* (static), and lazily
+    ``z_a + z_b ≤ 1 + Σ_{u on the path} (1 − presence_u)`` for longer chains
+    found in a solution (:meth:`separate`). ``w_k = Π x`` over what armed
+    instance *k* requires (linearised). With ``strict=False`` every owner's
+    best layer is credited: a relaxation of the strict figure (a lower bound).
+    With ``epigraph=True``, columns t bound each risk's harm from below by
+    tangents of ``h·exp(y)`` (outer approximation).
+    """
+
+    def __init__(
+        self,
+        c: _Compiled,
+        risks: Iterable[int],
+        *,
+        strict: bool,
+        epigraph: bool,
+        budget: float | None,
+        hours: float | None,
+    ) -> None:
+        self.c = c
+        n = len(c.ids)
+        self.n = n
+        key = (tuple(risks), strict)
+        if key not in c.skeletons:
+            c.skeletons[key] = _Skeleton(c, key[0], strict)
+        sk = c.skeletons[key]
+        self.wcol = sk.wcol
+        self.base = sk.rows  # shared: common-cause cuts hold at every budget
+        self.rows: list[tuple[dict[int, float], float, float]] = []
+        self.risks = sk.risks
+        self.yrow = sk.yrow
+        self.yconst = sk.yconst
+        self.ypos = sk.ypos
+        self.const_perfect = sk.const_perfect
+        self.const_harm = sk.const_harm
+        self.groups = sk.groups
+        ncol = sk.ncol
+        self.nx = ncol
+        self.nt = len(self.risks) if epigraph else 0
+        self.nvar = ncol + self.nt
+        self.ymin = sk.ymin
+        self.cuts: list[tuple[int, float]] = []
+        self.cost = [*c.cost, *([0.0] * (self.nvar - n))]
+        self.hrs = [*c.hours, *([0.0] * (self.nvar - n))]
+        self.budget_row = -1
+        if budget is not None:
+            self.budget_row = len(self.rows)
+            self.rows.append(
+                ({i: c.cost[i] for i in range(n) if c.cost[i]}, -math.inf, budget)
+            )
+        if hours is not None:
+            self.rows.append(
+                ({i: c.hours[i] for i in range(n) if c.hours[i]}, -math.inf, hours)
+            )
+        self.lo = [0.0] * self.nvar
+        for i in c.forced:
+            self.lo[i] = 1.0
+        self.hi = [1.0] * ncol + [math.inf] * self.nt
+        self.integrality = (
+            [1] * n + [0] * len(c.dyn) + [1] * (ncol - n - len(c.dyn)) + [0] * self.nt
+        )
+
+    # -- vectors
+
+    def vector(self, chosen: Collection[int]) -> list[float]:
+        """x and w of a plan (z and t left at 0)."""
+        v = [0.0] * self.nvar
+        for i in chosen:
+            v[i] = 1.0
+        has = chosen.__contains__
+        for k, col in self.wcol.items():
+            v[col] = 1.0 if self.c.present(~k, has) else 0.0
+        return v
+
+    def y_of(self, v: Sequence[float]) -> list[float]:
+        return [
+            k + sum(coef * v[col] for col, coef in row.items())
+            for k, row in zip(self.yconst, self.yrow, strict=True)
+        ]
+
+    def y_true(self, chosen: Collection[int]) -> list[float]:
+        """Log of each risk's strict credited survival (clamped to the model's floor)."""
+        has = chosen.__contains__
+        out = []
+        for r, j in enumerate(self.risks):
+            harm = self.c.risk_harm(j, has)
+            y = math.log(harm / self.c.h[j]) if harm > 0 else self.ymin[r]
+            out.append(max(y, self.ymin[r]))
+        return out
+
+    def selection(self, v: Sequence[float]) -> set[int]:
+        return {i for i in range(self.n) if v[i] > 0.5}
+
+    # -- rows
+
+    def add_tangents(self, y: Sequence[float]) -> None:
+        for r, y0 in enumerate(y):
+            self.cuts.append((r, max(float(y0), self.ymin[r])))
+
+    def add_tolerances(self, tol: Sequence[float | None]) -> None:
+        """``y_r ≤ log(tol_r / h_r)``; a tolerance of 0 needs a perfect layer."""
+        for r, j in enumerate(self.risks):
+            t = tol[j]
+            if t is None or self.const_perfect[r] or self.c.h[j] <= t * (1 + 1e-12):
+                continue
+            if t <= 0.0:
+                self.rows.append((dict.fromkeys(self.ypos[r], -1.0), -math.inf, -1.0))
+                continue
+            target = math.log(t / self.c.h[j]) - self.yconst[r]
+            floor = min(_LOG_FLOOR, target - 1.0)
+            row = {
+                col: (floor if col in self.ypos[r] else coef)
+                for col, coef in self.yrow[r].items()
+            }
+            self.rows.append((row, -math.inf, target - 1e-9))
+
+    def separate(self, v: Sequence[float]) -> int:
+        """Add a cut for each pair of credited layers the strict rule groups.
+
+        Returns how many were added.
+        """
+        added = 0
+        for ls in self.groups:
+            present = [
+                a for a, (lit, _, _) in enumerate(ls) if lit is None or v[lit] > 0.5
+            ]
+            cred = [a for a in present if (z := ls[a][1]) is not None and v[z] > 0.5]
+            if len(cred) < 2:
+                continue
+            by_key: dict[str, list[int]] = {}
+            for a in present:
+                for k in ls[a][2]:
+                    by_key.setdefault(k, []).append(a)
+            adj: dict[int, set[int]] = {a: set() for a in present}
+            for members in by_key.values():
+                for a in members:
+                    adj[a].update(members)
+            for a in cred:
+                parent = {a: a}
+                queue = [a]
+                for u in queue:
+                    for w in sorted(adj[u]):
+                        if w not in parent:
+                            parent[w] = u
+                            queue.append(w)
+                for b in cred:
+                    if b <= a or b not in parent:
+                        continue
+                    row: dict[int, float] = {}
+                    rhs = 1.0
+                    u = parent[b]
+                    while u != a:
+                        lit = ls[u][0]
+                        if lit is not None:
+                            row[lit] = 1.0
+                            rhs += 1.0
+                        u = parent[u]
+                    za, zb = ls[a][1], ls[b][1]
+                    if za is None or zb is None:  # pragma: no cover - credited
+                        continue
+                    row[za] = row.get(za, 0.0) + 1.0
+                    row[zb] = row.get(zb, 0.0) + 1.0
+                    self.base.append((row, -math.inf, rhs))
+                    added += 1
+        return added
+
+    def _matrix(
+        self, extra: list[tuple[dict[int, float], float, float]]
+    ) -> tuple[Any, Any, Any]:
+        import numpy as np
+        from scipy import sparse
+
+        all_rows = self.base + self.rows + extra
+        ri: list[int] = []
+        ci: list[int] = []
+        vals: list[float] = []
+        lo: list[float] = []
+        hi: list[float] = []
+        for r, (row, a, b) in enumerate(all_rows):
+            for col, val in row.items():
+                ri.append(r)
+                ci.append(col)
+                vals.append(val)
+            lo.append(a)
+            hi.append(b)
+        A = sparse.csr_matrix(
+            (
+                np.array(vals, dtype=float),
+                (np.array(ri, dtype=np.int64), np.array(ci, dtype=np.int64)),
+            ),
+            shape=(len(all_rows), self.nvar),
+        )
+        return A, np.array(lo), np.array(hi)
+
+    def _tangent_rows(self) -> list[tuple[dict[int, float], float, float]]:
+        """``t_r ≥ h e^{y0} (1 + y_r − y0)``, one row per tangent."""
+        out = []
+        for r, y0 in self.cuts:
+            a = self.c.h[self.risks[r]] * math.exp(y0)
+            row = {col: -a * coef for col, coef in self.yrow[r].items()}
+            row[self.nx + r] = 1.0
+            out.append((row, a * (1.0 - y0 + self.yconst[r]), math.inf))
+        return out
+
+    def objective(self, kind: str, r: int = 0) -> Any:
+        import numpy as np
+
+        obj = np.zeros(self.nvar)
+        if kind == "harm":
+            obj[self.nx :] = 1.0
+        elif kind == "cost":
+            # a tiny weight on hours breaks ties toward fewer hours
+            obj += np.array(self.cost) + 1e-9 * np.array(self.hrs)
+        else:  # "y": one risk's log-survival
+            for col, coef in self.yrow[r].items():
+                obj[col] = coef
+        return obj
+
+    def milp(self, obj: Any, time_limit: float, gap: float) -> Any:
+        import numpy as np
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        A, lo, hi = self._matrix(self._tangent_rows() if self.nt else [])
+        cons = [LinearConstraint(A, lo, hi)] if A.shape[0] else []
+        return milp(
+            obj,
+            integrality=np.array(self.integrality),
+            bounds=Bounds(np.array(self.lo), np.array(self.hi)),
+            constraints=cons,
+            options={
+                "time_limit": max(time_limit, 1e-3),
+                "mip_rel_gap": gap,
+                "presolve": True,
+            },
+        )
+
+    def lp(self, time_limit: float) -> tuple[float, float]:
+        """The LP relaxation's value and its slope in the money budget (<= 0).
+
+        The slope is the budget row's dual: by convexity of the LP value in
+        the budget, ``value + slope * (B - budget)`` is a lower bound at any
+        other budget *B* (hours held fixed).
+        """
+        import numpy as np
+        from scipy import sparse
+        from scipy.optimize import linprog
+
+        A, lo, hi = self._matrix(self._tangent_rows())
+        # linprog takes A_ub x <= b_ub: split the two-sided rows
+        up = np.isfinite(hi)
+        down = np.isfinite(lo)
+
+        A_ub = sparse.vstack([A[up], -A[down]]).tocsr()
+        b_ub = np.concatenate([hi[up], -lo[down]])
+        res = linprog(
+            self.objective("harm"),
+            A_ub=A_ub,
+            b_ub=b_ub,
+            bounds=np.column_stack([self.lo, self.hi]),
+            method="highs",
+            options={"time_limit": time_limit},
+        )
+        if res.status != 0:  # pragma: no cover - the LP always has the incumbent
+            return 0.0, 0.0
+        slope = 0.0
+        if self.budget_row >= 0:  # its index among the A_ub rows
+            k = int(np.count_nonzero(up[: len(self.base) + self.budget_row]))
+            slope = float(res.ineqlin.marginals[k])
+        return float(res.fun) + self.const_harm, min(slope, 0.0)
