@@ -69,3 +69,22 @@ def test_a_streamed_report_is_the_rendered_one(fmt, tmp_path):
     out = tmp_path / ("r.json" if fmt == "json" else "r.md")
     write(report, out)
     assert out.read_text(encoding="utf-8") == text
+
+
+def test_loading_restores_the_garbage_collector(tmp_path):
+    import gc
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: [1\n")
+    assert gc.isenabled()
+    load_case(EXAMPLE)
+    assert gc.isenabled()
+    with pytest.raises(io.LoadError):
+        io.load_case(bad)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_case(EXAMPLE)
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
