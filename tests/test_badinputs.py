@@ -127,3 +127,36 @@ def test_bad_input(case: dict[str, Any], tmp_path: Path, capsys, monkeypatch):
     # Nothing written, nothing changed, no temporary file.
     assert _snapshot(tmp_path) == before
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+YAML_CASES = [
+    c
+    for c in MANIFEST
+    if c["kind"] in LOADERS and c.get("file", "").endswith((".yaml", ".yml"))
+]
+
+
+@pytest.mark.parametrize("case", YAML_CASES, ids=[c["id"] for c in YAML_CASES])
+def test_both_yaml_loaders_refuse_alike(case: dict[str, Any], monkeypatch):
+    """libyaml's C parser and PyYAML's Python one refuse each bad YAML input
+    with the same exception and the same message (issue #16)."""
+    if io._CParser is None:
+        pytest.skip("PyYAML was built without libyaml")
+    source = HERE / "cases" / case["file"]
+    got = {}
+    for kind in ("python", "c"):
+        monkeypatch.setattr(io, "YAML_LOADER", kind)
+        with pytest.raises(riskcore.errors.RiskcoreError) as err:
+            LOADERS[case["kind"]](source)
+        got[kind] = (type(err.value).__name__, str(err.value))
+    assert got["c"] == got["python"]
+    assert got["c"][0] == case["exception"]
+
+
+def test_both_yaml_loaders_read_the_example_alike(monkeypatch):
+    example = HERE.parents[1] / "examples" / "longmont-practice.yaml"
+    cases = []
+    for kind in ("python", "c"):
+        monkeypatch.setattr(io, "YAML_LOADER", kind)
+        cases.append(io.load_case(example))
+    assert cases[0] == cases[1]

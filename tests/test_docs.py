@@ -51,6 +51,56 @@ def test_import_riskcore_is_light():
     assert out == ""
 
 
+def _fresh(code: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_import_riskcore_imports_no_submodule_and_no_heavy_dependency():
+    """Lazy submodules (PEP 562, issue #16): `import riskcore` loads nothing heavy."""
+    out = _fresh(
+        "import sys, riskcore;"
+        "heavy = ('numpy', 'scipy', 'jinja2', 'networkx', 'pandas', 'yaml', 'cattrs');"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy"
+        " or m.startswith('riskcore.')))"
+    )
+    assert out == "[]"
+
+
+def test_lazy_names_are_the_public_api():
+    """Every name in `__all__` resolves, is in dir(), and is the defining module's."""
+    import importlib
+
+    import riskcore
+
+    assert set(riskcore.__all__) <= set(dir(riskcore))
+    for name in riskcore.__all__:
+        value = getattr(riskcore, name)
+        assert value is not None
+    assert (
+        riskcore.evaluate_obligations
+        is importlib.import_module("riskcore.obligations").evaluate
+    )
+    assert (
+        riskcore.PlanReport is importlib.import_module("riskcore.workflow").PlanReport
+    )
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = riskcore.nope
+
+
+def test_functions_named_like_their_module_stay_functions():
+    """Importing riskcore.assess (the module) does not rebind riskcore.assess."""
+    out = _fresh(
+        "import riskcore;"
+        "from riskcore.assess import assessor_infos;"
+        "import riskcore.identify;"
+        "print(callable(riskcore.assess), callable(riskcore.identify),"
+        " riskcore.assess.__module__, type(riskcore.model).__name__)"
+    )
+    assert out == "True True riskcore.assess module"
+
+
 def test_docs_pages_are_in_a_toctree():
     """Every page under docs/ is reachable (Sphinx would warn otherwise)."""
     index = (ROOT / "docs" / "index.md").read_text()

@@ -132,6 +132,7 @@ def assess(
     grid = pm.call_grid(_HOOK, [{"subject": s, "case": case} for s in subjects])
     for subject, row in zip(subjects, grid, strict=True):
         sid = subject.id
+        first = len(scores)  # sid's scores are scores[first:]
         done = scored.setdefault(sid, set())  # the instruments scored for sid
         add = done.add
         failed = False
@@ -160,7 +161,7 @@ def assess(
                 failed = True
                 fail(*_failure(pm, plugin, sid, why))
         if failed:  # a rejected result may have left its instruments in done
-            scored[sid] = {s.instrument for s in scores if s.subject == sid}
+            scored[sid] = {s.instrument for s in scores[first:]}
 
     infos = _infos(pm)
     for r in case.responses:

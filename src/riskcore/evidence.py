@@ -238,9 +238,12 @@ def observation_factors(
                 about.append(o.subject)
     out: dict[tuple[str, str], list[RiskFactor]] = {}
     entries = catalog.evidence
+    by_target: dict[str, list[int]] = {}  # target -> the entries that matched it
+    for i, target in matched:
+        by_target.setdefault(target, []).append(i)
     for (i, target), about in matched.items():
         e = entries[i]
-        if any(j != i and t == target and _refines(entries[j], e) for j, t in matched):
+        if any(j != i and _refines(entries[j], e) for j in by_target[target]):
             continue  # a more specific entry on the same risk replaces this one
         out.setdefault((e.threat, target), []).append(
             RiskFactor(

@@ -144,11 +144,15 @@ class SimulationResult:
     """Total expected harm with every parameter at its mean (the tornado's centre)."""
 
     def risk(self, id: str) -> RiskSummary:
-        """The summary of risk *id* (``KeyError`` if absent)."""
+        """The summary of risk *id* (``KeyError`` if absent); indexed on first use."""
+        return self._risks_by_id[id]
+
+    @functools.cached_property
+    def _risks_by_id(self) -> dict[str, RiskSummary]:
+        by_id: dict[str, RiskSummary] = {}
         for r in self.risks:
-            if r.risk == id:
-                return r
-        raise KeyError(id)
+            by_id.setdefault(r.risk, r)  # the first, as a scan would find
+        return by_id
 
     # -- notebook views (riskcore.display, riskcore.frames, riskcore.plot) --
 

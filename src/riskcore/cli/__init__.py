@@ -26,7 +26,6 @@ import argparse
 import contextlib
 import datetime as dt
 import json
-import logging
 import math
 import os
 import sys
@@ -35,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 from riskcore import __version__
-from riskcore.errors import RiskcoreError, showing_values
 
 __all__ = ["MAX_TRIALS", "main"]
 
@@ -155,6 +153,8 @@ def report_date(
         if not 0 <= seconds <= 253402300799:  # up to 9999-12-31
             raise ValueError
     except ValueError:
+        from riskcore.errors import RiskcoreError
+
         msg = "SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 (0 to 253402300799)"
         raise RiskcoreError(msg) from None
     return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
@@ -277,13 +277,15 @@ def cmd_assess(args: argparse.Namespace) -> int:
     """Assess a case file and print a summary (or write the assessment)."""
     from riskcore import assess
     from riskcore.interop import load_case_file
-    from riskcore.io import dumps
+    from riskcore.io import dump
 
     check_output(args.output, args.case)
     case = load_case_file(args.case)
     assessment = assess(case, pm=_plugin_manager(args), strict=args.strict)
     if args.output:
-        _write_or_print(dumps(assessment, indent=2), args.output)
+        with _writing(args.output):
+            dump(assessment, args.output, format="json")  # streamed, atomic
+        print(f"wrote {args.output}", file=sys.stderr)
         return 0
     print(
         f"case {case.id}: {len(case.subjects())} subjects, {len(assessment.scores)} scores"
@@ -313,7 +315,7 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None]:
 def cmd_plan(args: argparse.Namespace) -> int:
     """Assess, identify, plan and arm responses; print or write the report."""
     from riskcore.interop import load_case_file
-    from riskcore.report import format_for, render, write
+    from riskcore.report import format_for, stream, write
     from riskcore.workflow import build_plan
 
     check_output(args.output, args.case)
@@ -347,8 +349,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
             )
         print(f"riskcore: wrote {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(
-            render(
+        sys.stdout.writelines(
+            stream(
                 report,
                 "markdown",
                 identifying=args.show_identifying,
@@ -369,7 +371,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_catalog(args: argparse.Namespace) -> int:
     """Show the default catalog, or validate a catalog file."""
     from riskcore.catalog import default_catalog, unlabelled_numbers
-    from riskcore.errors import CatalogError
+    from riskcore.errors import CatalogError, RiskcoreError
     from riskcore.graph import build_graph, validate_graph
     from riskcore.io import dumps, load_catalog
 
@@ -640,7 +642,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``riskcore`` command; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Imported after parsing: `riskcore --help` and usage errors stay fast
+    # (no attrs, no logging), see docs/benchmarks.md.
+    from riskcore.errors import RiskcoreError, showing_values
+
     if getattr(args, "trace", False):
+        import logging
+
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("riskcore: %(message)s"))
         logger = logging.getLogger("riskcore.plugins")

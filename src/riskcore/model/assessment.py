@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -538,8 +539,26 @@ class Assessment:
         return tuple((s, f) for s in self.scores for f in s.flags if f.critical)
 
     def for_subject(self, subject: str) -> tuple[Score, ...]:
-        """The scores about one subject."""
-        return tuple(s for s in self.scores if s.subject == subject)
+        """The scores about one subject, in score order.
+
+        The scores are grouped by subject once, on the first call (identify asks
+        once per subject), then looked up.
+
+        >>> def who5(subject, value):
+        ...     return Score(instrument="who5", subject=subject, value=value,
+        ...                  subject_kind=SubjectKind.PROFESSIONAL)
+        >>> a = Assessment(case_id="x", scores=[who5("t-1", 1.0), who5("t-2", 2.0)])
+        >>> [s.value for s in a.for_subject("t-2")], a.for_subject("t-3")
+        ([2.0], ())
+        """
+        return self._scores_by_subject.get(subject, ())
+
+    @functools.cached_property
+    def _scores_by_subject(self) -> dict[str, tuple[Score, ...]]:
+        grouped: dict[str, list[Score]] = {}
+        for s in self.scores:
+            grouped.setdefault(s.subject, []).append(s)
+        return {k: tuple(v) for k, v in grouped.items()}
 
     # -- notebook views (riskcore.display, riskcore.frames, riskcore.plot) --
 

@@ -102,11 +102,26 @@ class Case:
         return (self.practice, *self.professionals, *self.clients)
 
     def subject(self, id: str) -> Subject:
-        """The subject with this id (``KeyError`` if absent)."""
-        for s in self.subjects():
-            if s.id == id:
-                return s
-        raise KeyError(id)
+        """The subject with this id (``KeyError`` if absent); indexed on first use."""
+        return _index(self)[4][id]
+
+    def clients_of(self, professional: str) -> tuple[Client, ...]:
+        """The clients whose clinician is *professional*, in file order.
+
+        Indexed on the first call (plugins ask once per professional), then
+        looked up; ``()`` for an id with no clients.
+
+        >>> from riskcore.model import Practice, Client, Professional
+        >>> case = Case(id="demo", practice=Practice(id="p"),
+        ...             professionals=[Professional(id="t-1"), Professional(id="t-2")],
+        ...             clients=[Client(id="c-1", clinician="t-2"),
+        ...                      Client(id="c-2"), Client(id="c-3", clinician="t-2")])
+        >>> [c.id for c in case.clients_of("t-2")], case.clients_of("t-1")
+        (['c-1', 'c-3'], ())
+
+        .. versionadded:: 0.1
+        """
+        return _index(self)[6].get(professional, ())
 
     def responses_for(self, subject: str) -> tuple[InstrumentResponse, ...]:
         """Instrument responses given by (or about) one subject.
@@ -158,8 +173,8 @@ class Case:
         return found
 
     def observations_for(self, subject: str) -> tuple[Observation, ...]:
-        """Observations recorded about one subject."""
-        return tuple(o for o in self.observations if o.subject == subject)
+        """Observations recorded about one subject, in file order; indexed on first use."""
+        return _index(self)[5].get(subject, ())
 
 
 _Index = tuple[
@@ -167,11 +182,15 @@ _Index = tuple[
     dict[str, tuple[InstrumentResponse, ...]],
     dict[str, tuple[InstrumentResponse, ...]],
     dict[tuple[str, Container[str]], tuple[InstrumentResponse, ...]],
+    dict[str, Subject],
+    dict[str, tuple[Observation, ...]],
+    dict[str, tuple[Client, ...]],
 ]
 _RESPONSES_BY_SUBJECT: dict[int, _Index] = {}
 """``id(case)`` -> (weak reference to the case, its responses by subject in
-file order, the same oldest first, and :meth:`Case.history` answers by
-subject and instruments).
+file order, the same oldest first, :meth:`Case.history` answers by
+subject and instruments, subjects by id, observations by subject, clients by
+clinician).
 
 A case is frozen but not hashable (its responses hold dicts), so the index is
 keyed by ``id`` and dropped when the case is garbage-collected.
@@ -207,11 +226,24 @@ def _index_responses(case: Case) -> _Index:
         if current is not None and current[0] is ref:
             _RESPONSES_BY_SUBJECT.pop(key, None)
 
+    subjects: dict[str, Subject] = {}
+    for s in case.subjects():
+        subjects.setdefault(s.id, s)  # the first, as a scan would find
+    observed: dict[str, list[Observation]] = {}
+    for o in case.observations:
+        observed.setdefault(o.subject, []).append(o)
+    caseloads: dict[str, list[Client]] = {}
+    for c in case.clients:
+        if c.clinician is not None:
+            caseloads.setdefault(c.clinician, []).append(c)
     entry: _Index = (
         weakref.ref(case, forget),
         {k: tuple(v) for k, v in grouped.items()},
         {k: tuple(sorted(v, key=_administered)) for k, v in grouped.items()},
         {},
+        subjects,
+        {k: tuple(v) for k, v in observed.items()},
+        {k: tuple(v) for k, v in caseloads.items()},
     )
     _RESPONSES_BY_SUBJECT[key] = entry
     return entry

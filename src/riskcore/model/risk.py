@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -495,11 +496,18 @@ class RiskRegister:
         return not self.failures and not any(r.incomplete for r in self.risks)
 
     def risk(self, id: str) -> Risk:
-        """The risk with this id (``KeyError`` if absent)."""
+        """The risk with this id (``KeyError`` if absent).
+
+        The risks are indexed by id on the first call, then looked up.
+        """
+        return self._risks_by_id[id]
+
+    @functools.cached_property
+    def _risks_by_id(self) -> dict[str, Risk]:
+        by_id: dict[str, Risk] = {}
         for r in self.risks:
-            if r.id == id:
-                return r
-        raise KeyError(id)
+            by_id.setdefault(r.id, r)  # the first, as a scan would find
+        return by_id
 
     def expected_harm(self, which: str = "residual") -> float:
         """Total expected harm: ``"inherent"``, ``"residual"`` or ``"residual_all"``."""

@@ -144,12 +144,12 @@ class _Compiled:
                     )
                 forced_of.setdefault((rid, r.subject), []).append(r.id)
                 self.required_resp.setdefault(rid, []).append(r.id)
-        armed: list[tuple[str, str | None]] = []
+        armed: dict[tuple[str, str | None], None] = {}  # a set, in order
         for rid, subject in p.armed:
             if rid not in responses:
                 raise PlanError(f"armed response {rid!r} is not in the problem")
-            if (rid, subject) not in forced_of and (rid, subject) not in armed:
-                armed.append((rid, subject))
+            if (rid, subject) not in forced_of:
+                armed[(rid, subject)] = None
         req_of: dict[str, list[int]] = {}
         keys_of: dict[str, frozenset[str]] = {}
         for rid in dict.fromkeys([k[0] for k in forced_of] + [k[0] for k in armed]):
@@ -210,12 +210,19 @@ class _Compiled:
                         ),
                     )
                 )
+        # a response's effects, checked once and grouped by the subject of the
+        # risk, so each instance reads only its own subject's (not every risk)
+        effects_of: dict[str, dict[str | None, list[tuple[RiskEffect, int]]]] = {}
+        for inst in self.insts:
+            if inst.rid not in effects_of:
+                by_subject: dict[str | None, list[tuple[RiskEffect, int]]] = {}
+                for e in responses[inst.rid].effects:
+                    j = self._check(f"response {inst.rid!r}", e)
+                    by_subject.setdefault(self.subject[j], []).append((e, j))
+                effects_of[inst.rid] = by_subject
         for k, inst in enumerate(self.insts):
-            resp = responses[inst.rid]
-            for e in resp.effects:
-                j = self._check(f"response {inst.rid!r}", e)
-                if self.subject[j] != inst.subject:
-                    continue  # a response acts only for the subject it is for
+            # a response acts only for the subject it is for
+            for e, j in effects_of[inst.rid].get(inst.subject, ()):
                 self.layers[j].append(
                     (
                         ~k,

@@ -20,7 +20,19 @@ class _Skeleton:
     """The budget-free rows of a :class:`_Model`, shared by the models of one
     compiled problem (the frontier solves many budgets): precedence, armed
     instances, credit variables, static common-cause rows and the lazy cuts
-    found so far, which hold at every budget."""
+    found so far, which hold at every budget.
+
+    Risks with the same layers (the same owners, sides, effectiveness and
+    dependency keys: every risk of one threat that no subject-specific
+    response sets apart) have the same log-survival ``y`` and the same
+    credited layers in every plan, so they are one *row group* ``r``: one
+    ``y_r``, one set of credit variables and common-cause cuts, the summed
+    inherent harm ``H_r`` (``Σ h_j·exp(y) = H_r·exp(y)``, exact) and, in
+    tolerance mode, the tightest of the members' tolerances (the binding
+    risk's row implies the others': also exact). So the model grows with the
+    number of threats and distinct response patterns, not with the number of
+    clients.
+    """
 
     def __init__(self, c: _Compiled, risks: tuple[int, ...], strict: bool) -> None:
         n = len(c.ids)
@@ -39,6 +51,15 @@ class _Skeleton:
                 ({col: -1.0, **dict.fromkeys(req, 1.0)}, -math.inf, len(req) - 1.0)
             )
         self.risks: list[int] = []
+        """The first risk of each row group."""
+        self.members: list[list[int]] = []
+        """The risks of each row group (in risk order)."""
+        self.hsum: list[float] = []
+        """The summed inherent expected harm of each row group."""
+        # a risk's layers (c.cl[j]) determine its y, its credit variables and
+        # its common-cause cuts: risks with the same layers share all of them
+        group_of: dict[tuple[object, ...], int] = {}
+        no_row: dict[tuple[object, ...], tuple[float, bool]] = {}
         self.yrow: list[dict[int, float]] = []
         self.yconst: list[float] = []
         self.ypos: list[dict[int, bool]] = []  # perfect layers' columns
@@ -46,6 +67,17 @@ class _Skeleton:
         self.const_harm = 0.0
         self.groups: list[list[tuple[int | None, int | None, frozenset[str]]]] = []
         for j in risks:
+            layers = self._layers_key(c, j)
+            if c.h[j] > 0.0:
+                r = group_of.get(layers)
+                if r is not None:
+                    self.members[r].append(j)
+                    self.hsum[r] += c.h[j]
+                    continue
+                if layers in no_row:
+                    const, cperf = no_row[layers]
+                    self.const_harm += 0.0 if cperf else c.h[j] * math.exp(const)
+                    continue
             row: dict[int, float] = {}
             perfect: dict[int, bool] = {}
             const, cperf = 0.0, False
@@ -82,8 +114,12 @@ class _Skeleton:
                 continue
             if not row:
                 self.const_harm += 0.0 if cperf else c.h[j] * math.exp(const)
+                no_row[layers] = (const, cperf)
                 continue
+            group_of[layers] = len(self.risks)
             self.risks.append(j)
+            self.members.append([j])
+            self.hsum.append(c.h[j])
             self.yrow.append(row)
             self.yconst.append(const)
             self.ypos.append(perfect)
@@ -93,6 +129,23 @@ class _Skeleton:
             k + sum(min(v, 0.0) for v in r.values())
             for k, r in zip(self.yconst, self.yrow, strict=True)
         ]
+
+    def _layers_key(self, c: _Compiled, j: int) -> tuple[object, ...]:
+        """What the model sees of risk *j*'s layers: the column of each layer
+        (not its owner: a response forced for two subjects is a constant for
+        both), its side, effectiveness, dependency keys and conflict, sorted."""
+        return tuple(
+            sorted(
+                (
+                    (-1 if (lit := self._lit(o)) is None else lit),
+                    side,
+                    e,
+                    tuple(sorted(keys)),
+                    conf,
+                )
+                for o, side, e, keys, conf in c.cl[j]
+            )
+        )
 
     def _lit(self, owner: int) -> int | None:
         """The column of *owner*'s presence, or None if it is always present."""
@@ -174,6 +227,8 @@ class _Model:
         self.base = sk.rows  # shared: common-cause cuts hold at every budget
         self.rows: list[tuple[dict[int, float], float, float]] = []
         self.risks = sk.risks
+        self.members = sk.members
+        self.hsum = sk.hsum
         self.yrow = sk.yrow
         self.yconst = sk.yconst
         self.ypos = sk.ypos
@@ -225,12 +280,16 @@ class _Model:
         ]
 
     def y_true(self, chosen: Collection[int]) -> list[float]:
-        """Log of each risk's strict credited survival (clamped to the model's floor)."""
+        """Log of each row group's strict credited survival (clamped to the model's floor).
+
+        The group's summed strict residual over its summed inherent harm (its
+        risks' survivals are equal whenever the strict rule credits them alike).
+        """
         has = chosen.__contains__
         out = []
-        for r, j in enumerate(self.risks):
-            harm = self.c.risk_harm(j, has)
-            y = math.log(harm / self.c.h[j]) if harm > 0 else self.ymin[r]
+        for r, members in enumerate(self.members):
+            harm = math.fsum(self.c.risk_harm(j, has) for j in members)
+            y = math.log(harm / self.hsum[r]) if harm > 0 else self.ymin[r]
             out.append(max(y, self.ymin[r]))
         return out
 
@@ -244,14 +303,25 @@ class _Model:
             self.cuts.append((r, max(float(y0), self.ymin[r])))
 
     def add_tolerances(self, tol: Sequence[float | None]) -> None:
-        """``y_r ≤ log(tol_r / h_r)``; a tolerance of 0 needs a perfect layer."""
-        for r, j in enumerate(self.risks):
-            t = tol[j]
-            if t is None or self.const_perfect[r] or self.c.h[j] <= t * (1 + 1e-12):
+        """``y_r ≤ log(tol_j / h_j)`` for the binding risk *j* of each row group
+        (the smallest ratio); a tolerance of 0 needs a perfect layer."""
+        for r, members in enumerate(self.members):
+            if self.const_perfect[r]:
                 continue
-            if t <= 0.0:
+            binding = [
+                (t / self.c.h[j], t, j)
+                for j in members
+                if (t := tol[j]) is not None and self.c.h[j] > t * (1 + 1e-12)
+            ]
+            if not binding:
+                continue
+            if any(t <= 0.0 for _, t, _ in binding):
                 self.rows.append((dict.fromkeys(self.ypos[r], -1.0), -math.inf, -1.0))
-                continue
+                binding = [b for b in binding if b[1] > 0.0]
+                if not binding:
+                    continue
+            # the tightest row implies the others (docs/planner.md, "Scale")
+            _, t, j = min(binding)
             target = math.log(t / self.c.h[j]) - self.yconst[r]
             floor = min(_LOG_FLOOR, target - 1.0)
             row = {
@@ -342,7 +412,7 @@ class _Model:
         """``t_r ≥ h e^{y0} (1 + y_r − y0)``, one row per tangent."""
         out = []
         for r, y0 in self.cuts:
-            a = self.c.h[self.risks[r]] * math.exp(y0)
+            a = self.hsum[r] * math.exp(y0)
             row = {col: -a * coef for col, coef in self.yrow[r].items()}
             row[self.nx + r] = 1.0
             out.append((row, a * (1.0 - y0 + self.yconst[r]), math.inf))

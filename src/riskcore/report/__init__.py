@@ -15,18 +15,19 @@ prints on A4/Letter.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from riskcore.report.context import build_context
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Mapping
 
     from riskcore.workflow import PlanReport
 
-__all__ = ["ReportFormat", "escape_markdown", "render", "write"]
+__all__ = ["ReportFormat", "escape_markdown", "render", "stream", "write"]
 
 ReportFormat = Literal["html", "markdown", "json"]
 
@@ -96,24 +97,39 @@ def render(
     report:
         The output of :func:`riskcore.build_plan`.
     format:
-        ``"html"`` (self-contained, printable), ``"markdown"`` or ``"json"``.
+        ``"html"`` (self-contained, printable), ``"markdown"`` or ``"json"``
+        (the data-only JSON report: :func:`riskcore.load_report` reads it back).
     identifying:
         Show names next to pseudonymous ids. Off by default.
     since_review:
         The "since the last review" section built by
         :meth:`riskcore.store.Store.since_last_review` (omitted if ``None``).
     """
+    return "".join(
+        stream(report, format, identifying=identifying, since_review=since_review)
+    )
+
+
+def stream(
+    report: PlanReport,
+    format: ReportFormat = "html",
+    *,
+    identifying: bool = False,
+    since_review: Mapping[str, Any] | None = None,
+) -> Iterator[str]:
+    """:func:`render`'s text in pieces, as it is produced (what :func:`write` writes).
+
+    ``"".join(stream(...))`` is ``render(...)``; writing the pieces keeps a
+    large report from being one large string.
+
+    .. versionadded:: 0.1
+    """
     if format == "json":
-        from riskcore.io import dumps
+        from riskcore.io import iter_json
         from riskcore.report.data import report_data
 
-        return (
-            dumps(
-                report_data(report, identifying=identifying, since_review=since_review),
-                indent=2,
-            )
-            + "\n"
-        )
+        data = report_data(report, identifying=identifying, since_review=since_review)
+        return itertools.chain(iter_json(data, indent=2), ("\n",))
     import jinja2
 
     env = jinja2.Environment(
@@ -130,7 +146,7 @@ def render(
     name = "report.html.j2" if format == "html" else "report.md.j2"
     ctx = build_context(report, identifying=identifying)
     ctx["since_review"] = since_review
-    return env.get_template(name).render(**ctx)
+    return env.get_template(name).generate(**ctx)
 
 
 def format_for(path: str | os.PathLike[str]) -> ReportFormat:
@@ -157,7 +173,12 @@ def write(
     """Render *report* in the format its suffix implies and write it atomically."""
     from riskcore.io import write_atomic
 
-    text = render(
-        report, format_for(path), identifying=identifying, since_review=since_review
+    write_atomic(
+        path,
+        stream(
+            report,
+            format_for(path),
+            identifying=identifying,
+            since_review=since_review,
+        ),
     )
-    write_atomic(path, text)

@@ -77,10 +77,9 @@ def riskcore_assessor_info() -> AssessorInfo:
 def _clinician(client: Client, case: Case) -> Professional | None:
     if client.clinician is None:
         return None
-    for p in case.professionals:
-        if p.id == client.clinician:
-            return p
-    return None  # pragma: no cover - Case validates clinician references
+    found = case.subject(client.clinician)  # indexed: not a scan per client
+    # Case validates clinician references, so this is always a professional
+    return found if isinstance(found, Professional) else None
 
 
 def _language_fit(client: Client, clinician: Professional) -> Score:

@@ -259,9 +259,7 @@ def _staff_factors(subject: Professional, case: Case) -> list[RiskFactor]:
     or incomplete (fail closed).
     """
     best: tuple[float, str] | None = None
-    for c in case.clients:
-        if c.clinician != subject.id:
-            continue
+    for c in case.clients_of(subject.id):  # indexed: not a scan per professional
         screens = case.history(c.id, _AGGRESSION_ONLY)
         if not screens:
             continue

@@ -129,9 +129,7 @@ def _probable_ptsd_clients(professional: str, case: Case) -> tuple[int, list[str
     """
     n = 0
     could: list[str] = []
-    for c in case.clients:
-        if c.clinician != professional:
-            continue
+    for c in case.clients_of(professional):  # indexed: not a scan per professional
         pcl = case.history(c.id, _PCL5_ONLY)
         if not pcl:
             continue
