@@ -25,6 +25,7 @@ import attrs
 
 __all__ = [
     "AssessmentError",
+    "BatchError",
     "CatalogError",
     "FieldError",
     "GraphError",
@@ -241,3 +242,8 @@ class GraphError(RiskcoreError, ValueError):
 
 class PlanError(RiskcoreError, ValueError):
     """A planning request cannot be carried out (bad budget, infeasible target)."""
+
+
+class BatchError(RiskcoreError, ValueError):
+    """A cohort table cannot be read: a bad column, or a bad row in strict mode
+    (the message names the row number and the column, never the value)."""

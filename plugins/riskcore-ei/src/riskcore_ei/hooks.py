@@ -7,9 +7,11 @@ Cheap to import: riskcore's model and instrument specs only (no numpy).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from riskcore import hookimpl
+from riskcore.batch import BatchContribution, BatchFactor, BatchScore, BatchView
 from riskcore.instruments import InstrumentSpec
 from riskcore.model import (
     AssessorInfo,
@@ -35,6 +37,7 @@ __all__ = [
     "THREATS",
     "riskcore_assess",
     "riskcore_assessor_info",
+    "riskcore_batch_factors",
     "riskcore_instruments",
     "riskcore_risk_factors",
 ]
@@ -78,11 +81,12 @@ def riskcore_instruments() -> tuple[InstrumentSpec, ...]:
     return SPECS
 
 
-def _mean(values: dict[str, float | None], subscales: tuple[str, ...]) -> float | None:
+def _mean(values: Mapping[str, Any], subscales: tuple[str, ...]) -> Any:
     """The mean of the subscales' values; ``None`` if any of them is incomplete.
 
     Every WLEIS subscale has 4 items, so the mean of subscale means is the mean
-    of their items.
+    of their items. On numpy columns (the cohort path), NaN for an
+    incomplete subscale gives NaN.
     """
     total = 0.0
     for s in subscales:
@@ -91,6 +95,11 @@ def _mean(values: dict[str, float | None], subscales: tuple[str, ...]) -> float 
             return None
         total += v
     return total / len(subscales)
+
+
+def _is_low(value: Any) -> Any:
+    """Is a domain value low (below :data:`LOW_DOMAIN`)? Elementwise on arrays."""
+    return value < LOW_DOMAIN
 
 
 def _domains(subject: Subject, values: dict[str, float | None]) -> list[Score]:
@@ -117,7 +126,7 @@ def _domains(subject: Subject, values: dict[str, float | None]) -> list[Score]:
                 maximum=7,
                 band=None
                 if value is None
-                else ("low" if value < LOW_DOMAIN else "not-low"),
+                else ("low" if _is_low(value) else "not-low"),
                 missing_reason=reason,
                 measured=bool(subscales),
             )
@@ -203,3 +212,57 @@ def riskcore_risk_factors(
             score=f"{DOMAIN_INSTRUMENT}.{domain}",
         )
     return [best[t] for t in THREATS if t in best]
+
+
+@hookimpl(optionalhook=True)
+def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
+    """The columnar twin of :func:`riskcore_assess` and :func:`riskcore_risk_factors`.
+
+    The inferred domains (:func:`_mean` and :func:`_is_low` on whole columns)
+    for every row that took the WLEIS; for professionals, :data:`RULES`, the
+    strongest rule per threat. A row whose domain is incomplete (its reach
+    must be worked out) goes to the object path.
+    """
+    import numpy as np
+
+    r = batch.result(WLEIS.id)
+    if r is None:
+        return None
+    n = batch.n
+    adm = batch.administered(WLEIS.id)
+    scores = []
+    low: dict[str, Any] = {}
+    fallback = np.zeros(n, dtype=bool)
+    for domain, subscales in DOMAINS.items():
+        if not subscales:  # not measured: complete by design
+            scores.append(
+                BatchScore(
+                    instrument=DOMAIN_INSTRUMENT,
+                    scale=domain,
+                    present=adm,
+                    complete=adm,
+                )
+            )
+            continue
+        value = _mean(r.values, subscales)
+        known = adm & ~np.isnan(value)
+        scores.append(
+            BatchScore(
+                instrument=DOMAIN_INSTRUMENT, scale=domain, present=adm, complete=known
+            )
+        )
+        low[domain] = known & _is_low(value)
+        fallback |= adm & ~known
+    if batch.kind is not SubjectKind.PROFESSIONAL:
+        return BatchContribution(scores=scores)
+    best = {t: np.zeros(n) for t in THREATS}
+    for domain, threat, odds_ratio in RULES:
+        hit = low.get(domain, np.zeros(n, dtype=bool))
+        best[threat] = np.where(
+            hit & (odds_ratio > best[threat]), odds_ratio, best[threat]
+        )
+    factors = [
+        BatchFactor(threat=t, odds_ratio=np.where(best[t] > 0, best[t], 1.0))
+        for t in THREATS
+    ]
+    return BatchContribution(factors=factors, scores=scores, fallback=fallback)
