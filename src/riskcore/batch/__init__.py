@@ -38,7 +38,7 @@ Examples
 >>> result.frame[["subject", "phq9.total", "phq9.total.band"]].to_string(index=False)
 'subject  phq9.total phq9.total.band\\n    s-1         0.0         minimal\\n    s-2        27.0          severe'
 >>> result.frame["risk.client-self-harm.level"].tolist()
-['low', 'high']
+['medium', 'high']
 
 .. versionadded:: 0.4
 """
