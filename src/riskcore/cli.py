@@ -596,6 +596,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--dir", default=".", help="parent directory (default: the current one)"
     )
     p.set_defaults(func=cmd_new_plugin)
+    from riskcore.batch.cli import add_parsers as add_batch  # riskcore batch
+
+    add_batch(sub, common)
     return parser
 
 

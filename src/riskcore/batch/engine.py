@@ -302,8 +302,12 @@ def run_chunk(
     lenient: bool = False,
     strict: bool = False,
     force_object: bool = False,
+    repeated: Any = None,
 ) -> Chunk:
-    """Compute the output columns of *df* (rows numbered from *offset*)."""
+    """Compute the output columns of *df* (rows numbered from *offset*).
+
+    *repeated* marks rows whose subject id an earlier chunk had (bad rows).
+    """
     n_in = len(df)
     rejects: list[tuple[int, str, str]] = []
     bad = np.zeros(n_in, dtype=bool)
@@ -311,8 +315,6 @@ def run_chunk(
     def reject(mask: Any, column: str, problem: str) -> None:
         new = mask & ~bad
         for r in np.flatnonzero(new):
-            if not lenient:
-                raise BatchError(f"row {offset + int(r)}: column {column!r}: {problem}")
             rejects.append((int(r), column, problem))
         bad[new] = True
 
@@ -321,6 +323,8 @@ def run_chunk(
         reject(~_id_ok(ids_series), schema.id_column, "is not a valid identifier")
         ids = ids_series.astype("string").to_numpy(dtype=object)
         dup = pd.Series(ids).duplicated().to_numpy() & ~bad
+        if repeated is not None:
+            dup |= np.asarray(repeated, dtype=bool) & ~bad
         reject(dup, schema.id_column, "repeats a subject id of an earlier row")
     else:
         ids = np.array([f"row-{offset + i}" for i in range(n_in)], dtype=object)
@@ -339,6 +343,9 @@ def run_chunk(
                 one[r] = True
                 reject(one, col, "is not a finite number")
     rejects.sort()
+    if rejects and not lenient:  # the first bad row, in row order
+        first, column, problem = rejects[0]
+        raise BatchError(f"row {offset + first}: column {column!r}: {problem}")
     keep = np.flatnonzero(~bad)
     if bad.any():
         df = df.iloc[keep]
@@ -391,13 +398,13 @@ def run_chunk(
     ran: list[str] = []
     if not to_object.all():
         for o in schema.pm.call_each(HOOK, batch=view):
-            problem = (
+            trouble = (
                 f"raised {type(o.error).__name__}"
                 if o.error is not None
                 else _check(o.result, n, schema)
             )
-            if problem is not None:
-                msg = f"plugin {o.plugin} failed ({HOOK}: {problem})"
+            if trouble is not None:
+                msg = f"plugin {o.plugin} failed ({HOOK}: {trouble})"
                 if strict:
                     raise PluginError(msg) from o.error
                 failures.append(msg)
