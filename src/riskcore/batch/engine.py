@@ -213,6 +213,15 @@ def _read_items(
         if getattr(s.dtype, "kind", "O") not in "iuf":
             numeric = False
         cols.append(s)
+    if numeric and all(
+        s is not None and s.dtype.kind in "iu" and isinstance(s.dtype, np.dtype)
+        for s in cols
+    ):  # every item answered with an integer: the columnar fast path
+        raw = (
+            np.column_stack([s.to_numpy() for s in cols]) if cols else np.empty((n, 0))
+        )
+        values = raw.astype(np.float64)
+        return raw, values, np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     if numeric:
         raw = np.full((n, len(ids)), np.nan)
         for j, s in enumerate(cols):
@@ -265,7 +274,7 @@ def _blank(schema: Schema, n: int) -> dict[str, Any]:
         cols[f"risk.{t.id}.incomplete"] = np.zeros(n, dtype=bool)
     cols["incomplete"] = np.zeros(n, dtype=bool)
     cols["incomplete.reasons"] = np.full(n, "", dtype=object)
-    cols["path"] = np.full(n, "vectorised", dtype=object)
+    cols["path"] = np.zeros(n, dtype=np.int8)  # 0 vectorised, 1 object
     return cols
 
 
@@ -285,7 +294,9 @@ def _frame(schema: Schema, cols: dict[str, Any]) -> pd.DataFrame:
         elif name in ("subject", "incomplete.reasons"):
             out[name] = pd.array(v, dtype="string")
         elif name == "path":
-            out[name] = pd.Categorical(v, categories=["vectorised", "object"])
+            out[name] = pd.Categorical.from_codes(
+                v.astype(np.int8), categories=pd.Index(["vectorised", "object"])
+            )
         else:
             out[name] = v
     return pd.DataFrame(out)
@@ -375,23 +386,31 @@ def run_chunk(
     results: dict[str, ColumnarResult] = {}
     administered: dict[str, Any] = {}
     answers: dict[str, Any] = {}
-    for inst, (raw, values, adm, _) in read.items():
+    for inst, (raw, _, adm, _) in read.items():
         administered[inst] = adm
         spec = schema.specs.get(inst)
         if spec is None or schema.owner[inst] not in schema.vectorised:
             send(adm, f"instrument {inst} is scored by rules, not a spec")
             continue
         results[inst] = score_array(spec, raw, lenient=True)
-        answers[inst] = _valid(spec, values)
-    for arr in (*administered.values(), *answers.values()):
+    for arr in administered.values():
         arr.flags.writeable = False
+
+    def answers_of(inst: str) -> Any:  # computed when a plugin asks
+        if inst not in results:
+            return None
+        if inst not in answers:
+            answers[inst] = _valid(schema.specs[inst], read[inst][1])
+            answers[inst].flags.writeable = False
+        return answers[inst]
+
     view = BatchView(
         kind=schema.kind,
         n=n,
         specs=schema.specs,
         results=results,
         administered=administered,
-        answers=answers,
+        answers=answers_of,
         empty=lambda: empty,
     )
     contributions: list[tuple[str, BatchContribution]] = []
@@ -421,7 +440,7 @@ def run_chunk(
     if to_object.any():
         idx = np.flatnonzero(to_object)
         _object_rows(schema, cols, idx, ids, read, strict=strict)
-        cols["path"][idx] = "object"
+        cols["path"][idx] = 1
     return Chunk(
         frame=_frame(schema, cols),
         rejects=rejects,
@@ -584,11 +603,15 @@ def _reason_strings(reasons: Sequence[tuple[str, Any]], n: int) -> Any:
     bits = np.zeros((n, len(names)), dtype=bool)
     for why, mask in reasons:
         bits[:, pos[why]] |= mask
-    uniq, inverse = np.unique(bits, axis=0, return_inverse=True)
-    text = np.array(
-        ["; ".join(names[j] for j in np.flatnonzero(row)) for row in uniq],
-        dtype=object,
-    )
+    if len(names) <= 63:  # one integer per row: a 1-D unique is much faster
+        weights = np.left_shift(np.uint64(1), np.arange(len(names), dtype=np.uint64))
+        keys = (bits * weights).sum(axis=1, dtype=np.uint64)
+        uniq_keys, inverse = np.unique(keys, return_inverse=True)
+        rows = [[j for j in range(len(names)) if int(k) >> j & 1] for k in uniq_keys]
+    else:
+        uniq, inverse = np.unique(bits, axis=0, return_inverse=True)
+        rows = [list(np.flatnonzero(row)) for row in uniq]
+    text = np.array(["; ".join(names[j] for j in row) for row in rows], dtype=object)
     return text[inverse.reshape(-1)]
 
 

@@ -96,7 +96,7 @@ class BatchView:
     specs: Mapping[str, InstrumentSpec] = field(repr=False)
     _results: Mapping[str, ColumnarResult] = field(repr=False, alias="results")
     _administered: Mapping[str, Any] = field(repr=False, alias="administered")
-    _answers: Mapping[str, Any] = field(repr=False, alias="answers")
+    _answers: Callable[[str], Any] = field(repr=False, alias="answers")
     _empty: Callable[[], Any] = field(repr=False, alias="empty")
 
     def result(self, instrument: str) -> ColumnarResult | None:
@@ -117,4 +117,4 @@ class BatchView:
         item in spec order, NaN where unanswered or invalid (the answers
         :func:`riskcore.instruments.valid_answers` keeps); ``None`` if the
         instrument is not in the table."""
-        return self._answers.get(instrument)
+        return self._answers(instrument)
