@@ -197,29 +197,33 @@ def test_missing_item9_fails_closed(builtin_pm: PluginManager) -> None:
     the total is prorated; a PHQ-9 with too many gaps is incomplete, and a
     subject without any screen gets the unscreened factor: a gap never lowers
     the risk."""
-    answered = {f"phq9.{i}": [0, 0, 0, None] for i in range(1, 10)}
-    answered["phq9.9"] = [0, None, None, None]
-    answered["phq9.8"] = [0, 0, None, None]
-    answered["phq9.7"] = [0, 0, None, None]  # 3 gaps: the PHQ-9 allows 2
-    got = riskcore.batch.run(pd.DataFrame(answered), pm=builtin_pm).frame
-    assert got["factor.client-self-harm"].tolist() == [1.0, 3.0, 3.0, 3.0]
-    assert got["risk.client-self-harm.critical"].tolist() == [False, True, True, False]
-    assert got["incomplete"].tolist() == [False, False, True, False]
+    answered = {f"phq9.{i}": [0, 0, 0, None, 3] for i in range(1, 10)}
+    answered["phq9.9"] = [0, None, None, None, None]
+    answered["phq9.8"] = [0, 0, None, None, None]
+    answered["phq9.7"] = [0, 0, None, None, None]  # 3 gaps: the PHQ-9 allows 2
+    table = pd.DataFrame(answered)
+    got = riskcore.batch.run(table, pm=builtin_pm).frame
+    # row 4: incomplete, 18 already: it could reach 15 (reach), so x1.5 counts
+    assert got["factor.client-self-harm"].tolist() == [1.0, 3.0, 3.0, 3.0, 4.5]
+    assert got["risk.client-self-harm.critical"].tolist() == [
+        False,
+        True,
+        True,
+        False,
+        True,
+    ]
+    assert got["incomplete"].tolist() == [False, False, True, False, True]
     assert got["risk.client-self-harm.incomplete"].tolist() == [
         False,
         False,
         True,
         True,
+        True,
     ]
-    assert got["risk.client-self-harm.level"].tolist() == [
-        "medium",
-        "high",
-        "high",
-        "high",
-    ]
+    assert got["risk.client-self-harm.level"].tolist() == ["medium"] + ["high"] * 4
     assert got["incomplete.reasons"].tolist()[2] == "phq9.total incomplete"
-    # the incomplete PHQ-9 could still reach 15: its reach is the object path's
-    assert got["path"].tolist() == ["vectorised", "vectorised", "object", "vectorised"]
+    assert got["path"].tolist() == ["vectorised"] * 5  # reach, on columns
+    _same(got, riskcore.batch.run(table, pm=builtin_pm, force_object=True).frame)
 
 
 def test_bad_rows_strict_and_lenient(builtin_pm: PluginManager) -> None:

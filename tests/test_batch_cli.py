@@ -25,6 +25,8 @@ def _cohort(n: int = 25, seed: int = 3) -> pd.DataFrame:
         d[f"phq9.{i}"] = col
     for i in range(1, 8):
         d[f"gad7.{i}"] = rng.integers(0, 4, n)
+    # a rule-based instrument on some rows: those rows take the object path
+    d["cssrs-screener.1"] = [0.0 if i % 5 == 0 else np.nan for i in range(n)]
     return pd.DataFrame(d)
 
 

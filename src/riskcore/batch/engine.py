@@ -31,7 +31,7 @@ from riskcore.identify import (
     shown_level,
     unscreened_odds_ratio,
 )
-from riskcore.instruments import InstrumentSpec, score_array
+from riskcore.instruments import InstrumentSpec, reach_sums, score_array
 from riskcore.instruments.columnar import ColumnarResult, _from_objects
 from riskcore.model import (
     Case,
@@ -183,8 +183,8 @@ class Chunk:
 _ID = None
 
 
-def _id_ok(values: pd.Series) -> Any:
-    s = values.astype("string")
+def _id_ok(s: pd.Series) -> Any:
+    """Which ids (a pandas ``string`` Series) are valid identifiers."""
     return s.str.fullmatch(ID_PATTERN).fillna(False).to_numpy(dtype=bool)
 
 
@@ -330,10 +330,10 @@ def run_chunk(
         bad[new] = True
 
     if schema.id_column is not None:
-        ids_series = df[schema.id_column]
+        ids_series = df[schema.id_column].astype("string")
         reject(~_id_ok(ids_series), schema.id_column, "is not a valid identifier")
-        ids = ids_series.astype("string").to_numpy(dtype=object)
-        dup = pd.Series(ids).duplicated().to_numpy() & ~bad
+        ids = ids_series.to_numpy(dtype=object)
+        dup = pd.Series(ids, dtype=object).duplicated().to_numpy() & ~bad
         if repeated is not None:
             dup |= np.asarray(repeated, dtype=bool) & ~bad
         reject(dup, schema.id_column, "repeats a subject id of an earlier row")
@@ -400,9 +400,40 @@ def run_chunk(
         if inst not in results:
             return None
         if inst not in answers:
-            answers[inst] = _valid(schema.specs[inst], read[inst][1])
+            raw, values = read[inst][0], read[inst][1]
+            if raw.dtype.kind in "iu" and bool(results[inst].valid.all()):
+                answers[inst] = values  # integers all in range: all valid
+            else:
+                answers[inst] = _valid(schema.specs[inst], values)
             answers[inst].flags.writeable = False
         return answers[inst]
+
+    def reaches_of(inst: str, scale: str, rows: Any) -> tuple[Any, tuple[Any, ...]]:
+        codes = np.full(n, -1, dtype=np.intp)
+        idx = np.flatnonzero(rows)
+        valid = answers_of(inst)
+        if not idx.size or valid is None:
+            return codes, ()
+        spec = schema.specs[inst]
+        plan, members = spec._plan, list(spec.scale(scale).index)
+        lo = np.array([plan.lo[j] for j in members], dtype=np.float64)
+        hi = np.array([plan.hi[j] for j in members], dtype=np.float64)
+        rev = np.array([plan.rev[j] for j in members], dtype=bool)
+        a = valid[idx][:, members]
+        miss = np.isnan(a)
+        known = np.where(miss, 0.0, np.where(rev, lo + hi - a, a)).sum(axis=1)
+        key = np.column_stack(
+            [
+                known + (miss * lo).sum(axis=1),
+                known + (miss * hi).sum(axis=1),
+                miss.sum(axis=1),
+            ]
+        ).astype(np.int64)
+        uniq, inverse = np.unique(key, axis=0, return_inverse=True)
+        codes[idx] = inverse.reshape(-1)
+        return codes, tuple(
+            reach_sums(spec, scale, int(f), int(last), int(u)) for f, last, u in uniq
+        )
 
     view = BatchView(
         kind=schema.kind,
@@ -412,6 +443,7 @@ def run_chunk(
         administered=administered,
         answers=answers_of,
         empty=lambda: empty,
+        reaches=reaches_of,
     )
     contributions: list[tuple[str, BatchContribution]] = []
     ran: list[str] = []
@@ -606,7 +638,7 @@ def _reason_strings(reasons: Sequence[tuple[str, Any]], n: int) -> Any:
     if len(names) <= 63:  # one integer per row: a 1-D unique is much faster
         weights = np.left_shift(np.uint64(1), np.arange(len(names), dtype=np.uint64))
         keys = (bits * weights).sum(axis=1, dtype=np.uint64)
-        uniq_keys, inverse = np.unique(keys, return_inverse=True)
+        inverse, uniq_keys = pd.factorize(keys)  # hashing: no sort
         rows = [[j for j in range(len(names)) if int(k) >> j & 1] for k in uniq_keys]
     else:
         uniq, inverse = np.unique(bits, axis=0, return_inverse=True)
@@ -618,8 +650,7 @@ def _reason_strings(reasons: Sequence[tuple[str, Any]], n: int) -> Any:
 def _levels(schema: Schema, t: Any, rid: str, k: Any, crit: Any) -> tuple[Any, Any]:
     """Likelihood and shown level per row, from the combined odds ratio *k*:
     the object path's functions, called once per distinct *k*."""
-    uniq, inverse = np.unique(k, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    inverse, uniq = pd.factorize(k)  # hashing: no sort
     lik = np.empty(len(uniq))
     plain = np.empty(len(uniq), dtype=np.int16)
     lifted = np.empty(len(uniq), dtype=np.int16)

@@ -18,7 +18,7 @@ from attrs import field, frozen
 from riskcore.model import Flag, SubjectKind
 
 if TYPE_CHECKING:
-    from riskcore.instruments import ColumnarResult, InstrumentSpec
+    from riskcore.instruments import ColumnarResult, InstrumentSpec, Reach
 
 __all__ = [
     "BatchBand",
@@ -98,6 +98,9 @@ class BatchView:
     _administered: Mapping[str, Any] = field(repr=False, alias="administered")
     _answers: Callable[[str], Any] = field(repr=False, alias="answers")
     _empty: Callable[[], Any] = field(repr=False, alias="empty")
+    _reaches: Callable[[str, str, Any], tuple[Any, tuple[Reach, ...]]] = field(
+        repr=False, alias="reaches"
+    )
 
     def result(self, instrument: str) -> ColumnarResult | None:
         """The spec scores of *instrument* (``None``: not in the table).
@@ -118,3 +121,15 @@ class BatchView:
         :func:`riskcore.instruments.valid_answers` keeps); ``None`` if the
         instrument is not in the table."""
         return self._answers(instrument)
+
+    def reaches(
+        self, instrument: str, scale: str, rows: Any
+    ) -> tuple[Any, tuple[Reach, ...]]:
+        """:func:`riskcore.instruments.reach` of *scale* for the rows in *rows*
+        (a boolean mask): ``(codes, reaches)``, where ``reaches[codes[i]]`` is
+        row *i*'s :class:`~riskcore.instruments.Reach` (``codes[i]`` is -1
+        outside *rows*). The rule runs once per distinct reach
+        (:func:`riskcore.instruments.reach_sums`), so a plugin evaluates its
+        predicate on ``reaches`` and indexes the answer with ``codes``.
+        """
+        return self._reaches(instrument, scale, rows)

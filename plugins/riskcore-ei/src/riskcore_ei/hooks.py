@@ -159,7 +159,7 @@ def _could_be_low(subject: Subject, case: Case, domain: str) -> str | None:
     items = responses[-1].items
     reaches = [WLEIS.reach(items, s, subject=subject.id) for s in subscales]
     lowest = sum(r.low for r in reaches) / len(reaches)
-    if lowest >= LOW_DOMAIN:
+    if not _is_low(lowest):
         return None
     unanswered = sum(r.unanswered for r in reaches)
     items_word = "item" if unanswered == 1 else "items"
@@ -220,8 +220,8 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
 
     The inferred domains (:func:`_mean` and :func:`_is_low` on whole columns)
     for every row that took the WLEIS; for professionals, :data:`RULES`, the
-    strongest rule per threat. A row whose domain is incomplete (its reach
-    must be worked out) goes to the object path.
+    strongest rule per threat; an incomplete domain counts when it could
+    still be low (the mean of its subscales' lowest reaches).
     """
     import numpy as np
 
@@ -232,7 +232,6 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
     adm = batch.administered(WLEIS.id)
     scores = []
     low: dict[str, Any] = {}
-    fallback = np.zeros(n, dtype=bool)
     for domain, subscales in DOMAINS.items():
         if not subscales:  # not measured: complete by design
             scores.append(
@@ -252,7 +251,14 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
             )
         )
         low[domain] = known & _is_low(value)
-        fallback |= adm & ~known
+        open_ = adm & ~known  # could it be low? the mean of the lowest reaches
+        if open_.any():
+            lows = []
+            for sub in subscales:
+                at, reaches = batch.reaches(WLEIS.id, sub, open_)
+                lows.append(np.array([*(x.low for x in reaches), np.nan])[at])
+            lowest = sum(lows) / len(lows)
+            low[domain] |= open_ & _is_low(lowest)
     if batch.kind is not SubjectKind.PROFESSIONAL:
         return BatchContribution(scores=scores)
     best = {t: np.zeros(n) for t in THREATS}
@@ -265,4 +271,4 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
         BatchFactor(threat=t, odds_ratio=np.where(best[t] > 0, best[t], 1.0))
         for t in THREATS
     ]
-    return BatchContribution(factors=factors, scores=scores, fallback=fallback)
+    return BatchContribution(factors=factors, scores=scores)

@@ -516,17 +516,17 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
 
     The same rules and odds ratios, on whole columns: the aggression screen's
     "high" rule (flag and band), PHQ-9 item 9 (endorsed, unanswered or
-    invalid), the PHQ-9 band, and the aggression finding. Rows whose rule
-    needs :func:`riskcore.instruments.reach` (an incomplete PHQ-9 or
-    aggression screen) go to the object path; so do C-SSRS rows (the engine
-    sends every rule-based instrument there). A cohort row has no caseload,
+    invalid), the PHQ-9 band, and the aggression finding; an incomplete
+    PHQ-9 or aggression screen fails closed through the same
+    :func:`riskcore.instruments.reach` (:meth:`~riskcore.batch.BatchView.reaches`).
+    C-SSRS rows go to the object path (the engine sends every rule-based
+    instrument there). A cohort row has no caseload,
     so a professional gets no ``staff-physical-harm`` factor (as on the
     object path for a professional without clients).
     """
     import numpy as np
 
     n = batch.n
-    fallback = np.zeros(n, dtype=bool)
     flags: list[BatchFlag] = []
     bands: list[BatchBand] = []
     factors: list[BatchFactor] = []
@@ -553,6 +553,11 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
         labels = PHQ9.scale("total").labels
         codes = [labels.index(b) for b in PHQ9_SELF_HARM_BANDS]
         in_band = adm & np.isin(phq.band_codes["total"], codes)
+        # An incomplete PHQ-9 that could still reach 15 counts (reach, fail closed).
+        open_ = adm & ~in_band & ~phq.complete["total"]
+        at, reaches = batch.reaches(PHQ9.id, "total", open_)
+        could = [any(r.could_reach(b) for b in PHQ9_SELF_HARM_BANDS) for r in reaches]
+        in_band |= open_ & np.array([*could, False])[at]
         factors.append(
             BatchFactor(
                 threat="client-self-harm",
@@ -560,7 +565,6 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
                 score="phq9.total",
             )
         )
-        fallback |= adm & ~in_band & ~phq.complete["total"]
 
     agg = batch.result(AGGRESSION.id)
     if agg is not None:
@@ -587,6 +591,15 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
             high = rule | (adm & (band == labels.index("high")))
             complete = adm & agg.complete["total"]
             elevated = complete & ~high & (band == labels.index("elevated"))
+            # Incomplete: high when it could reach high or 'threats made' is
+            # unanswered (worst plausible answers), else elevated (fail closed).
+            open_ = adm & ~high & ~complete
+            at, reaches = batch.reaches(AGGRESSION.id, "total", open_)
+            could = np.array([*(r.could_reach("high") for r in reaches), False])[at]
+            item = AGGRESSION.item_ids.index(_THREATS_ITEM)
+            unanswered = np.isnan(batch.answers(AGGRESSION.id)[:, item])
+            high = high | (open_ & (could | unanswered))
+            elevated = elevated | (open_ & ~high)
             factors.append(
                 BatchFactor(
                     threat="in-session-aggression",
@@ -598,7 +611,4 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
                     score="aggression-screen.total",
                 )
             )
-            fallback |= adm & ~high & ~complete
-    return BatchContribution(
-        factors=factors, flags=flags, bands=bands, fallback=fallback
-    )
+    return BatchContribution(factors=factors, flags=flags, bands=bands)

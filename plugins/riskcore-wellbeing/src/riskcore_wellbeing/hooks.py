@@ -185,8 +185,8 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
     The WHO-5 item flag (:func:`~riskcore_wellbeing.instruments.who5_low_item`
     on the valid answers) for every row that took the WHO-5; for
     professionals, :data:`RULES` on whole columns, the strongest rule per
-    threat. A row whose rule scale is incomplete (its reach must be worked
-    out) goes to the object path.
+    threat; an incomplete rule scale counts when it could still reach the band
+    (:meth:`~riskcore.batch.BatchView.reaches`).
     """
     import numpy as np
 
@@ -197,7 +197,6 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
         flags.append(BatchFlag(instrument=WHO5.id, flag=WHO5_DEPRESSION_FLAG, rows=low))
     if batch.kind is not SubjectKind.PROFESSIONAL:
         return BatchContribution(flags=flags)
-    fallback = np.zeros(n, dtype=bool)
     best = {t: np.zeros(n) for t in THREATS}
     for instrument, scale, band, threat, odds_ratio in RULES:
         r = batch.result(instrument)
@@ -207,7 +206,10 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
         hit = adm & (
             r.band_codes[scale] == _BY_ID[instrument].scale(scale).labels.index(band)
         )
-        fallback |= adm & np.isnan(r.values[scale])
+        # An incomplete scale counts when it could still reach the band (reach).
+        open_ = adm & np.isnan(r.values[scale])
+        at, reaches = batch.reaches(instrument, scale, open_)
+        hit |= open_ & np.array([*(x.could_reach(band) for x in reaches), False])[at]
         best[threat] = np.where(
             hit & (odds_ratio > best[threat]), odds_ratio, best[threat]
         )
@@ -215,4 +217,4 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
         BatchFactor(threat=t, odds_ratio=np.where(best[t] > 0, best[t], 1.0))
         for t in THREATS
     ]
-    return BatchContribution(factors=factors, flags=flags, fallback=fallback)
+    return BatchContribution(factors=factors, flags=flags)
