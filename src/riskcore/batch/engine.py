@@ -292,7 +292,11 @@ def _frame(schema: Schema, cols: dict[str, Any]) -> pd.DataFrame:
                 v, categories=pd.Index(list(schema.levels)), ordered=True
             )
         elif name in ("subject", "incomplete.reasons"):
-            out[name] = pd.array(v, dtype="string")
+            out[name] = (
+                v
+                if isinstance(v, pd.api.extensions.ExtensionArray)
+                else pd.array(v, dtype="string")
+            )
         elif name == "path":
             out[name] = pd.Categorical.from_codes(
                 v.astype(np.int8), categories=pd.Index(["vectorised", "object"])
@@ -333,12 +337,14 @@ def run_chunk(
         ids_series = df[schema.id_column].astype("string")
         reject(~_id_ok(ids_series), schema.id_column, "is not a valid identifier")
         ids = ids_series.to_numpy(dtype=object)
+        shown_ids: Any = ids_series.array  # the output column, without a copy
         dup = pd.Series(ids, dtype=object).duplicated().to_numpy() & ~bad
         if repeated is not None:
             dup |= np.asarray(repeated, dtype=bool) & ~bad
         reject(dup, schema.id_column, "repeats a subject id of an earlier row")
     else:
         ids = np.array([f"row-{offset + i}" for i in range(n_in)], dtype=object)
+        shown_ids = ids
     read = {inst: _read_items(df, schema, inst) for inst in schema.items}
     for inst, (_, _, _, nonfinite) in read.items():
         if nonfinite.any():
@@ -361,13 +367,14 @@ def run_chunk(
     if bad.any():
         df = df.iloc[keep]
         ids = ids[keep]
+        shown_ids = shown_ids[keep]
         read = {
             i: (raw[keep], values[keep], adm[keep], nf[keep])
             for i, (raw, values, adm, nf) in read.items()
         }
     n = len(keep)
     cols = _blank(schema, n)
-    cols["subject"] = ids
+    cols["subject"] = shown_ids
     fallback_counts: dict[str, int] = {}
     failures: list[str] = []
     to_object = np.zeros(n, dtype=bool)
