@@ -293,3 +293,21 @@ def test_import_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_strict_marks_incomplete_rows_on_both_paths(builtin_pm: PluginManager) -> None:
+    """strict=True raises on plugin failures only: an incomplete row is marked,
+    whether it ran vectorised or through the object path (a C-SSRS row)."""
+    table = pd.DataFrame(
+        {"gad7.1": [1, 1], "cssrs-screener.1": [None, 0]}, dtype=object
+    )
+    got = riskcore.batch.run(table, pm=builtin_pm, strict=True).frame
+    assert got["path"].tolist() == ["vectorised", "object"]
+    assert got["incomplete"].tolist() == [True, True]
+
+
+def test_default_catalog_comes_from_the_given_plugins() -> None:
+    """Without a catalog, the threats are those of the plugin manager passed in."""
+    pm = PluginManager(autoload=False, builtins=False)
+    got = riskcore.batch.run(pd.DataFrame({"subject": ["a"]}), pm=pm)
+    assert [c for c in got.frame.columns if c.startswith("risk.")] == []

@@ -165,8 +165,9 @@ def run(
         ``rejects``. Invalid answers (out of range, not a number) are never
         bad rows: they make the row incomplete, as on the object path.
     strict:
-        Raise on a plugin failure or an incomplete assessment of an
-        object-path row, as :func:`riskcore.assess` does.
+        Raise :class:`~riskcore.errors.PluginError` (or
+        :class:`~riskcore.errors.AssessmentError`) on a plugin failure instead
+        of recording it. An incomplete row is never an error: it is marked.
     force_object:
         Compute every row through the object path (for comparisons).
     offset:
@@ -185,7 +186,7 @@ def run(
         list(df.columns),
         kind=kind,
         pm=pm,
-        catalog=catalog or default_catalog(),
+        catalog=catalog or default_catalog(pm),
         matrix=matrix or RiskMatrix.default(),
         id_column=id_column,
     )

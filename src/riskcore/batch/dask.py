@@ -35,6 +35,8 @@ Fingerprint = tuple[tuple[str, ...], ...]
 
 _MANAGERS: dict[tuple[Any, ...], PluginManager] = {}
 """Plugin managers of this (worker) process, by their switches."""
+_CATALOGS: dict[tuple[Any, ...], Catalog] = {}
+"""Their default catalogs."""
 
 
 def plugin_fingerprint(pm: PluginManager) -> Fingerprint:
@@ -117,6 +119,12 @@ def partition(
             "would not be the client's: " + _differences(fingerprint, mine) + ". "
             "Install the same riskcore and plugin distributions on every worker."
         )
+    if catalog is None:  # the worker's default catalog, built once per process
+        from riskcore.catalog import default_catalog
+
+        catalog = _CATALOGS.get(switches) or _CATALOGS.setdefault(
+            switches, default_catalog(pm)
+        )
     out = riskcore.batch.run(
         df, kind=kind, id_column=id_column, pm=pm, catalog=catalog, matrix=matrix
     ).frame
@@ -176,7 +184,7 @@ def run_dask(
         list(ddf.columns),
         kind=k,
         pm=pm,
-        catalog=catalog or default_catalog(),
+        catalog=catalog or default_catalog(pm),
         matrix=matrix or RiskMatrix.default(),
         id_column=id_column,
     ).empty_frame()

@@ -730,15 +730,12 @@ def _object_rows(
     """Fill rows *idx* of *cols* from the object path (assess, identify)."""
     sub_ids = [str(ids[i]) for i in idx]
     case = object_case(schema, sub_ids, {i: r[0][idx] for i, r in read.items()})
-    assessment = assess(case, pm=schema.pm, strict=strict)
+    assessment = assess(case, pm=schema.pm, strict=strict)  # strict: plugin failures
     register = identify(
-        assessment,
-        schema.catalog,
-        case,
-        pm=schema.pm,
-        matrix=schema.matrix,
-        strict=strict,
+        assessment, schema.catalog, case, pm=schema.pm, matrix=schema.matrix
     )
+    if strict and register.failures:  # as on vectorised rows: an incomplete
+        raise PluginError(register.failures[0].summary())  # row is not an error
     fill_from_objects(schema, cols, idx, sub_ids, assessment, register)
 
 

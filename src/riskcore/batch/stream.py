@@ -279,7 +279,7 @@ def run_file(
         _columns(input, fin),
         kind=kind,
         pm=pm,
-        catalog=catalog or default_catalog(),
+        catalog=catalog or default_catalog(pm),
         matrix=matrix or RiskMatrix.default(),
         id_column=id_column,
     )
