@@ -45,7 +45,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
@@ -74,6 +74,7 @@ __all__ = [
     "BatchView",
     "frame",
     "run",
+    "strongest_per_threat",
 ]
 
 
@@ -176,18 +177,14 @@ def run(
     import pandas as pd
 
     from riskcore.batch.engine import run_chunk, schema_for
-    from riskcore.catalog import default_catalog
-    from riskcore.model.risk import RiskMatrix
-    from riskcore.plugins import get_plugin_manager
 
     df = _pandas(table)
-    pm = pm or get_plugin_manager()
     schema = schema_for(
         list(df.columns),
         kind=kind,
         pm=pm,
-        catalog=catalog or default_catalog(pm),
-        matrix=matrix or RiskMatrix.default(),
+        catalog=catalog,
+        matrix=matrix,
         id_column=id_column,
     )
     chunk = run_chunk(
@@ -214,6 +211,34 @@ def run(
         failures=tuple(chunk.failures),
         ignored_columns=schema.ignored,
     )
+
+
+def strongest_per_threat(
+    n: int, threats: Sequence[str], hits: Iterable[tuple[str, float, Any]]
+) -> list[BatchFactor]:
+    """One factor per threat (in *threats* order): per row, the strongest odds
+    ratio among the rules that hit, each ``(threat, odds ratio, mask)`` in rule
+    order; a later rule replaces an earlier one only if strictly stronger, as
+    the plugins' object hooks choose (1.0 where none hits).
+
+    >>> import numpy as np
+    >>> f = strongest_per_threat(3, ["burnout"], [
+    ...     ("burnout", 1.3, np.array([True, True, False])),
+    ...     ("burnout", 2.0, np.array([False, True, False]))])
+    >>> f[0].odds_ratio.tolist()
+    [1.3, 2.0, 1.0]
+    """
+    import numpy as np
+
+    best = {t: np.zeros(n) for t in threats}
+    for threat, odds_ratio, mask in hits:
+        best[threat] = np.where(
+            mask & (odds_ratio > best[threat]), odds_ratio, best[threat]
+        )
+    return [
+        BatchFactor(threat=t, odds_ratio=np.where(best[t] > 0, best[t], 1.0))
+        for t in threats
+    ]
 
 
 def frame(table: Any, **kwargs: Any) -> Any:

@@ -170,8 +170,6 @@ def run_dask(
     >>> run_dask(ddf).to_parquet("risks/")  # doctest: +SKIP
     """
     from riskcore.batch.engine import parse_kind, schema_for
-    from riskcore.catalog import default_catalog
-    from riskcore.model.risk import RiskMatrix
     from riskcore.plugins import get_plugin_manager
 
     pm = pm or get_plugin_manager()
@@ -184,8 +182,8 @@ def run_dask(
         list(ddf.columns),
         kind=k,
         pm=pm,
-        catalog=catalog or default_catalog(pm),
-        matrix=matrix or RiskMatrix.default(),
+        catalog=catalog,
+        matrix=matrix,
         id_column=id_column,
     ).empty_frame()
     return ddf.map_partitions(

@@ -99,14 +99,21 @@ def schema_for(
     columns: Sequence[object],
     *,
     kind: str | SubjectKind,
-    pm: PluginManager,
-    catalog: Catalog,
-    matrix: RiskMatrix,
+    pm: PluginManager | None,
+    catalog: Catalog | None,
+    matrix: RiskMatrix | None,
     id_column: str | None,
 ) -> Schema:
     """Read the meaning of *columns*: ``<instrument>.<item>`` columns of every
     instrument an active plugin declares or assesses, the id column, and the
-    rest (ignored, and listed)."""
+    rest (ignored, and listed). Defaults: the process-wide plugin manager, its
+    default catalog, the default matrix."""
+    from riskcore.catalog import default_catalog
+    from riskcore.plugins import get_plugin_manager
+
+    pm = pm or get_plugin_manager()
+    catalog = catalog or default_catalog(pm)
+    matrix = matrix or RiskMatrix.default()
     k = parse_kind(kind)
     specs: dict[str, InstrumentSpec] = {}
     owner: dict[str, str] = {}

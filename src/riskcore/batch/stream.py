@@ -262,10 +262,7 @@ def run_file(
     import pandas as pd
 
     from riskcore.batch.engine import run_chunk, schema_for
-    from riskcore.catalog import default_catalog
     from riskcore.io import atomic_path
-    from riskcore.model.risk import RiskMatrix
-    from riskcore.plugins import get_plugin_manager
 
     if chunk_rows < 1:
         raise BatchError(f"chunk_rows {chunk_rows} is not a positive number of rows")
@@ -274,13 +271,12 @@ def run_file(
         _need_pyarrow(input if fin == "parquet" else output)
     out_path = Path(output)
     rejects_path = rejects_file(output, rejects)
-    pm = pm or get_plugin_manager()
     schema = schema_for(
         _columns(input, fin),
         kind=kind,
         pm=pm,
-        catalog=catalog or default_catalog(pm),
-        matrix=matrix or RiskMatrix.default(),
+        catalog=catalog,
+        matrix=matrix,
         id_column=id_column,
     )
     show = progress if progress is not None else sys.stderr.isatty()

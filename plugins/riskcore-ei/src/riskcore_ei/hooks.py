@@ -11,7 +11,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from riskcore import hookimpl
-from riskcore.batch import BatchContribution, BatchFactor, BatchScore, BatchView
+from riskcore.batch import (
+    BatchContribution,
+    BatchScore,
+    BatchView,
+    strongest_per_threat,
+)
 from riskcore.instruments import InstrumentSpec
 from riskcore.model import (
     AssessorInfo,
@@ -261,14 +266,10 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
             low[domain] |= open_ & _is_low(lowest)
     if batch.kind is not SubjectKind.PROFESSIONAL:
         return BatchContribution(scores=scores)
-    best = {t: np.zeros(n) for t in THREATS}
-    for domain, threat, odds_ratio in RULES:
-        hit = low.get(domain, np.zeros(n, dtype=bool))
-        best[threat] = np.where(
-            hit & (odds_ratio > best[threat]), odds_ratio, best[threat]
-        )
-    factors = [
-        BatchFactor(threat=t, odds_ratio=np.where(best[t] > 0, best[t], 1.0))
-        for t in THREATS
+    hits = [
+        (threat, odds_ratio, low.get(domain, np.zeros(n, dtype=bool)))
+        for domain, threat, odds_ratio in RULES
     ]
-    return BatchContribution(factors=factors, scores=scores)
+    return BatchContribution(
+        factors=strongest_per_threat(n, THREATS, hits), scores=scores
+    )

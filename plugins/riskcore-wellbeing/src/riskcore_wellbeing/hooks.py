@@ -12,7 +12,12 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from riskcore import hookimpl
-from riskcore.batch import BatchContribution, BatchFactor, BatchFlag, BatchView
+from riskcore.batch import (
+    BatchContribution,
+    BatchFlag,
+    BatchView,
+    strongest_per_threat,
+)
 from riskcore.instruments import InstrumentSpec, Reach, valid_answers
 from riskcore.model import (
     AssessorInfo,
@@ -197,7 +202,7 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
         flags.append(BatchFlag(instrument=WHO5.id, flag=WHO5_DEPRESSION_FLAG, rows=low))
     if batch.kind is not SubjectKind.PROFESSIONAL:
         return BatchContribution(flags=flags)
-    best = {t: np.zeros(n) for t in THREATS}
+    hits = []
     for instrument, scale, band, threat, odds_ratio in RULES:
         r = batch.result(instrument)
         if r is None:
@@ -210,11 +215,6 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
         open_ = adm & np.isnan(r.values[scale])
         at, reaches = batch.reaches(instrument, scale, open_)
         hit |= open_ & np.array([*(x.could_reach(band) for x in reaches), False])[at]
-        best[threat] = np.where(
-            hit & (odds_ratio > best[threat]), odds_ratio, best[threat]
-        )
-    factors = [
-        BatchFactor(threat=t, odds_ratio=np.where(best[t] > 0, best[t], 1.0))
-        for t in THREATS
-    ]
+        hits.append((threat, odds_ratio, hit))
+    factors = strongest_per_threat(n, THREATS, hits)
     return BatchContribution(factors=factors, flags=flags)
