@@ -25,6 +25,7 @@ import attrs
 
 __all__ = [
     "AssessmentError",
+    "BatchError",
     "CatalogError",
     "EvaluationError",
     "FieldError",
@@ -282,3 +283,8 @@ class StoreError(RiskcoreError, ValueError):
     unknown subject, a date in the future, a decision on a risk that does not
     exist, an expiry before the decision). Nothing is written when it is raised.
     """
+
+
+class BatchError(RiskcoreError, ValueError):
+    """A cohort table cannot be read: a bad column, or a bad row in strict mode
+    (the message names the row number and the column, never the value)."""

@@ -48,6 +48,7 @@ import pluggy
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    from riskcore.batch.types import BatchContribution, BatchView
     from riskcore.instruments import InstrumentSpec
     from riskcore.model import Case, Catalog, RiskFactor, Score, Subject
     from riskcore.model.assessment import Assessment, AssessorInfo
@@ -59,6 +60,7 @@ __all__ = [
     "hookspec",
     "riskcore_assess",
     "riskcore_assessor_info",
+    "riskcore_batch_factors",
     "riskcore_catalog",
     "riskcore_critical_lifts",
     "riskcore_instruments",
@@ -269,6 +271,55 @@ def riskcore_critical_lifts() -> Mapping[str, Sequence[str]] | None:
             return {"cssrs.": ["self-harm"], "aggression.": ["aggression"]}
 
     .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
+    """Contribute this plugin's part of a cohort table, as columns (optional).
+
+    Called by :func:`riskcore.batch.batch` once per chunk of a table of many
+    subjects of one kind (one row per subject), for every plugin, each call
+    isolated from the others. It is the columnar twin of this plugin's
+    ``riskcore_assess`` and ``riskcore_risk_factors``: the engine scores the
+    plugin's :func:`riskcore_instruments` specs itself
+    (:func:`riskcore.instruments.score_array`); the plugin returns, as
+    :class:`~riskcore.batch.BatchContribution`, what its hooks add on top of
+    them, computed with **the same functions** its object hooks call:
+
+    * ``factors``: one :class:`~riskcore.batch.BatchFactor` per factor its
+      ``riskcore_risk_factors`` would return, in the same order (an odds-ratio
+      column, 1.0 where the factor does not apply);
+    * ``scores``: the scores it derives (``present`` and ``complete`` masks:
+      they decide screening and completeness);
+    * ``flags`` and ``bands``: the flags it adds and the bands it overrides;
+    * ``fallback``: the rows it cannot decide from columns (an incomplete
+      administration whose reach must be worked out, a rule-based
+      instrument): those rows go through the object path, whole.
+
+    :param batch: a :class:`~riskcore.batch.BatchView`: ``kind``, ``n``,
+        ``result(instrument)`` (the spec scores), ``administered(instrument)``
+        and ``answers(instrument)``.
+    :return: a :class:`~riskcore.batch.BatchContribution`, or ``None`` when
+        the plugin adds nothing for this kind of subject. A plugin that does
+        not implement this hook but may assess the table's kind of subject
+        (:attr:`AssessorInfo.subject_kinds <riskcore.model.AssessorInfo>`)
+        sends every row to the object path; one whose hook raises or returns
+        something invalid sends its chunk there, and the failure is recorded.
+
+    Example::
+
+        @hookimpl(optionalhook=True)
+        def riskcore_batch_factors(batch):
+            if batch.kind is not SubjectKind.PROFESSIONAL:
+                return None
+            r = batch.result("proqol5")
+            high = batch.administered("proqol5") & (r.band_labels("burnout") == "high")
+            return BatchContribution(
+                factors=[BatchFactor(threat="burnout", odds_ratio=np.where(high, 2.0, 1.0))]
+            )
+
+    .. versionadded:: 0.4
     """
 
 

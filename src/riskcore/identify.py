@@ -18,7 +18,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -39,6 +39,7 @@ from riskcore.model.risk import (
     Modifier,
     Risk,
     RiskMatrix,
+    RiskPoint,
     RiskRegister,
 )
 from riskcore.model.subjects import Subject
@@ -54,8 +55,13 @@ __all__ = [
     "UNSCREENED",
     "ResponseArming",
     "apply_controls",
+    "credits",
+    "flag_categories",
     "identify",
+    "inherent_point",
     "risk_id",
+    "shown_level",
+    "unscreened_odds_ratio",
 ]
 
 HOOK = "riskcore_risk_factors"
@@ -150,14 +156,8 @@ def _critical_findings(
                 )
 
     for score, flag in assessment.critical_flags:
-        own = [cats for p, cats in declared.items() if flag.code.startswith(p)]
-        if own:
-            for cats in own:
-                add(score.subject, cats, "critical flag", flag.code)
-            continue
-        for key, cats in cmap.items():
-            if key.startswith("flag:") and flag.code.startswith(key[5:]):
-                add(score.subject, cats, "critical flag", flag.code)
+        for cats in flag_categories(flag.code, cmap, declared):
+            add(score.subject, cats, "critical flag", flag.code)
     for obs in case.observations:
         found = cmap.get(f"observation:{obs.code}")
         if found and obs.recorded:
@@ -165,7 +165,7 @@ def _critical_findings(
     return out
 
 
-def _declared_lifts(
+def declared_lifts(
     pm: PluginManager, fail: Callable[[AssessorFailure, BaseException | None], None]
 ) -> dict[str, tuple[str, ...]]:
     r"""Every plugin's ``riskcore_critical_lifts``, merged by prefix; a plugin
@@ -194,6 +194,93 @@ def _declared_lifts(
             error,
         )
     return declared
+
+
+def flag_categories(
+    code: str,
+    cmap: Mapping[str, tuple[str, ...]] = CRITICAL_MAP,
+    declared: Mapping[str, tuple[str, ...]] | None = None,
+) -> list[tuple[str, ...]]:
+    """The threat categories a *critical* flag with *code* lifts (the one rule,
+    used by :func:`identify` and :mod:`riskcore.batch`).
+
+    The categories plugins *declared* for the flag's prefix
+    (``riskcore_critical_lifts``, see :func:`declared_lifts`) come first; a flag
+    no plugin declares falls back to the ``"flag:"`` keys of *cmap*, the core's
+    default table. One tuple per matching prefix or key.
+
+    >>> flag_categories("phq9.item9-positive")
+    [('self-harm',)]
+    >>> flag_categories("who5.assess-for-depression")
+    []
+    >>> flag_categories("x.crisis", declared={"x.": ("self-harm", "aggression")})
+    [('self-harm', 'aggression')]
+    """
+    own = [cats for p, cats in (declared or {}).items() if code.startswith(p)]
+    if own:
+        return own
+    return [
+        cats
+        for key, cats in cmap.items()
+        if key.startswith("flag:") and code.startswith(key[5:])
+    ]
+
+
+def credits(odds_ratio: Any, incomplete: Any) -> Any:
+    """Is a factor with *odds_ratio* credited on a risk? (the one rule)
+
+    A protective factor (odds ratio below 1) is not credited when the risk's
+    assessment is incomplete: missing data never makes a risk look lower.
+    Works elementwise on numpy arrays too.
+
+    >>> credits(0.8, True), credits(0.8, False), credits(2.0, True)
+    (False, True, True)
+    """
+    protective = odds_ratio < 1
+    if isinstance(protective, bool):
+        return not (protective and incomplete)
+    return ~(protective & incomplete)  # numpy arrays
+
+
+def unscreened_odds_ratio(t: Threat) -> float:
+    """The fail-closed odds ratio of a subject not screened for *t* (1: none)."""
+    return _mean(t.unscreened_odds_ratio, t.id, "unscreened_odds_ratio")
+
+
+def inherent_point(
+    t: Threat,
+    odds_ratios: Sequence[float],
+    matrix: RiskMatrix,
+    *,
+    risk: str,
+    modifiers: Sequence[Modifier] = (),
+) -> RiskPoint:
+    """The inherent point of a risk of *t*: its base likelihood moved by the
+    credited *odds_ratios* (:func:`riskcore.calculus.combine_odds`) and the
+    *modifiers*, at the threat's impact (the one formula, used by
+    :func:`identify` and :mod:`riskcore.batch`)."""
+    p = calculus.combine_odds(mean_of(t.base_likelihood), odds_ratios, risk=risk)
+    for j, m in enumerate(modifiers):
+        p *= calculus.check_probability(
+            mean_of(m.probability), risk=risk, field=f"modifiers[{j}].probability"
+        )
+    return matrix.point(
+        p,
+        _impact(t.impact.value, matrix, t.impact.scale, risk),
+        risk=risk,
+        prefix="inherent.",
+    )
+
+
+def shown_level(level: str, critical: bool, matrix: RiskMatrix) -> str:
+    """The level a risk shows: a critical risk never below the matrix's
+    critical floor.
+
+    >>> m = RiskMatrix.default()
+    >>> shown_level("low", True, m), shown_level("low", False, m)
+    ('high', 'low')
+    """
+    return matrix.at_least(level, matrix.critical_floor) if critical else level
 
 
 def _required_for(response: Response, threat: str, codes: set[str]) -> bool:
@@ -362,7 +449,7 @@ def identify(
         factors.setdefault(key, []).extend(got)
 
     # an explicit table replaces the plugins' declarations too
-    declared = _declared_lifts(pm, fail) if critical_map is None else {}
+    declared = declared_lifts(pm, fail) if critical_map is None else {}
     findings = _critical_findings(assessment, case, cmap, declared)
     mods = tuple(modifiers)
     for i, m in enumerate(mods):
@@ -381,7 +468,7 @@ def identify(
             incomplete.append(
                 f"not screened for {tid}: no score from " + " or ".join(t.screened_by)
             )
-            unscreened = _mean(t.unscreened_odds_ratio, rid, "unscreened_odds_ratio")
+            unscreened = unscreened_odds_ratio(t)
             if unscreened > 1.0:
                 applied.append(
                     AppliedFactor(
@@ -393,12 +480,8 @@ def identify(
                     )
                 )
         for f in factors.get((tid, sid), []):
-            credited, note = True, ""
-            if f.odds_ratio < 1 and incomplete:
-                credited, note = (
-                    False,
-                    "protective factor from an incomplete assessment",
-                )
+            credited = credits(f.odds_ratio, bool(incomplete))
+            note = "" if credited else "protective factor from an incomplete assessment"
             applied.append(
                 AppliedFactor(
                     odds_ratio=f.odds_ratio,
@@ -423,20 +506,12 @@ def identify(
                 r.id for r in catalog.responses if _required_for(r, tid, codes)
             )
         rmods = tuple(m for m in mods if m.threat == tid and m.subject in (None, sid))
-        p = calculus.combine_odds(
-            mean_of(t.base_likelihood),
+        point = inherent_point(
+            t,
             [f.odds_ratio for f in applied if f.credited],
+            matrix,
             risk=rid,
-        )
-        for j, m in enumerate(rmods):
-            p *= calculus.check_probability(
-                mean_of(m.probability), risk=rid, field=f"modifiers[{j}].probability"
-            )
-        point = matrix.point(
-            p,
-            _impact(t.impact.value, matrix, t.impact.scale, rid),
-            risk=rid,
-            prefix="inherent.",
+            modifiers=rmods,
         )
         risks.append(
             Risk(
@@ -457,9 +532,7 @@ def identify(
                 residual=point,
                 residual_all=point,
                 current=point,
-                inherent_level=matrix.at_least(point.level, matrix.critical_floor)
-                if crit
-                else point.level,
+                inherent_level=shown_level(point.level, bool(crit), matrix),
                 level=point.level,
                 planned_level=point.level,
                 target=matrix.tolerance,
@@ -707,10 +780,8 @@ def _residual(
         planned.likelihood_all, planned.impact_all, risk=rid, prefix="residual_all."
     )
     current = matrix.point(now.likelihood, now.impact, risk=rid, prefix="current.")
-    level, planned_level = current.level, strict.level
-    if risk.critical:
-        level = matrix.at_least(level, matrix.critical_floor)
-        planned_level = matrix.at_least(planned_level, matrix.critical_floor)
+    level = shown_level(current.level, risk.critical, matrix)
+    planned_level = shown_level(strict.level, risk.critical, matrix)
     days = matrix.get(level).review_days
     if risk.critical:
         days = min(days, matrix.critical_review_days)

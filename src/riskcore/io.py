@@ -83,6 +83,7 @@ __all__ = [
     "MAX_INPUT_BYTES",
     "STALE_TEMP_SECONDS",
     "Format",
+    "atomic_path",
     "converter",
     "dump",
     "dumps",
@@ -945,30 +946,54 @@ def write_atomic(
     another machine, whose process ids mean nothing here). On Windows, where no
     process can be probed safely, stale files are left for the user.
     """
-    p = Path(path)
     pieces = (data,) if isinstance(data, (str, bytes)) else data
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        buffer: list[bytes] = []
+        size = 0
+        for piece in pieces:
+            chunk = piece.encode("utf-8") if isinstance(piece, str) else piece
+            buffer.append(chunk)
+            size += len(chunk)
+            if size >= _WRITE_CHUNK:  # iterencode yields tiny pieces: batch them
+                fh.write(b"".join(buffer))
+                buffer.clear()
+                size = 0
+        fh.write(b"".join(buffer))
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path next to *path*, renamed to *path* when the block ends
+    without an exception, removed otherwise: :func:`write_atomic` for a writer
+    that streams into a file (a Parquet writer, chunk by chunk).
+
+    The temporary file exists (empty, mode 0600) when the block starts; it is
+    flushed to disk before the rename. Same naming and clean-up of stale
+    temporary files as :func:`write_atomic`.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with atomic_path(out) as tmp:
+    ...     _ = tmp.write_text("done")
+    ...     out.exists()
+    False
+    >>> out.read_text()
+    'done'
+    """
+    p = Path(path)
     _remove_stale_temps(p)
-    fd, tmp = tempfile.mkstemp(
+    fd, name = tempfile.mkstemp(
         prefix=f".{p.name}.{os.getpid()}.", suffix=_TEMP_SUFFIX, dir=p.parent
     )
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            buffer: list[bytes] = []
-            size = 0
-            for piece in pieces:
-                chunk = piece.encode("utf-8") if isinstance(piece, str) else piece
-                buffer.append(chunk)
-                size += len(chunk)
-                if size >= _WRITE_CHUNK:  # iterencode yields tiny pieces: batch them
-                    fh.write(b"".join(buffer))
-                    buffer.clear()
-                    size = 0
-            fh.write(b"".join(buffer))
-            fh.flush()
+        yield tmp
+        with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, p)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

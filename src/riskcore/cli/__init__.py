@@ -635,6 +635,9 @@ def build_parser() -> argparse.ArgumentParser:
     from riskcore.cli.interop import add_parsers as add_interop_parsers
 
     add_interop_parsers(sub, common)  # riskcore import / export (issue #18)
+    from riskcore.cli.batch import add_parsers as add_batch_parsers
+
+    add_batch_parsers(sub, common)  # riskcore batch (issue #16)
     return parser
 
 

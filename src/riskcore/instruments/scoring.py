@@ -31,6 +31,7 @@ __all__ = [
     "Reach",
     "answer_problem",
     "reach",
+    "reach_sums",
     "score",
     "score_items",
     "score_to_scores",
@@ -707,7 +708,25 @@ def reach(
             free_hi += hi
             continue
         known += lo + hi - v if plan.rev[j] else v
-    first, last = known + free_lo, known + free_hi
+    return reach_sums(spec, scale, known + free_lo, known + free_hi, unanswered)
+
+
+def reach_sums(
+    spec: InstrumentSpec, scale: str, first: int, last: int, unanswered: int
+) -> Reach:
+    """:func:`reach` from the lowest and highest (reverse-keyed) code sums of
+    the scale's completions and the number of unanswered items: the part of
+    the rule that does not read answers, which the cohort path
+    (:mod:`riskcore.batch`) calls once per distinct ``(first, last,
+    unanswered)``.
+
+    >>> from riskcore.instruments import Band, InstrumentSpec, uniform_items
+    >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(3, 0, 4),
+    ...     bands=[Band(label="low", lower=0, upper=6), Band(label="high", lower=6)])
+    >>> reach_sums(spec, "total", 3, 7, 1).bands
+    ('low', 'high')
+    """
+    sp = spec.scale(scale)
     n, t = sp.n, spec.transform
 
     def value(code_sum: int) -> float:

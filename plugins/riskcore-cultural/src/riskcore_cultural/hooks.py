@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from riskcore import hookimpl
+from riskcore.batch import BatchContribution, BatchScore, BatchView
 from riskcore.model import (
     AssessorInfo,
     Case,
@@ -45,6 +46,7 @@ __all__ = [
     "THREATS",
     "riskcore_assess",
     "riskcore_assessor_info",
+    "riskcore_batch_factors",
     "riskcore_risk_factors",
 ]
 
@@ -265,3 +267,31 @@ def riskcore_risk_factors(
                 )
             )
     return out
+
+
+@hookimpl(optionalhook=True)
+def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
+    """The columnar twin of :func:`riskcore_assess` and :func:`riskcore_risk_factors`.
+
+    A cohort row has no clinician and no cultural formulation on file (a row
+    with CFI or CHS answers goes to the object path: they are not specs):
+    a client gets the ``cfi.recorded`` score (not on file) and no factor; a
+    professional's cultural training hours are not recorded, so their
+    preparation score is incomplete, as on the object path.
+    """
+    import numpy as np
+
+    n = batch.n
+    every = np.ones(n, dtype=bool)
+    if batch.kind is SubjectKind.CLIENT:
+        score = BatchScore(
+            instrument=CFI_ID, scale="recorded", present=every, complete=every
+        )
+    else:
+        score = BatchScore(
+            instrument=PREPARATION_ID,
+            scale="hours",
+            present=every,
+            complete=np.zeros(n, dtype=bool),
+        )
+    return BatchContribution(scores=[score])

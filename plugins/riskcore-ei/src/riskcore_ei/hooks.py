@@ -7,9 +7,16 @@ Cheap to import: riskcore's model and instrument specs only (no numpy).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from riskcore import hookimpl
+from riskcore.batch import (
+    BatchContribution,
+    BatchScore,
+    BatchView,
+    strongest_per_threat,
+)
 from riskcore.instruments import InstrumentSpec
 from riskcore.model import (
     AssessorInfo,
@@ -35,6 +42,7 @@ __all__ = [
     "THREATS",
     "riskcore_assess",
     "riskcore_assessor_info",
+    "riskcore_batch_factors",
     "riskcore_instruments",
     "riskcore_risk_factors",
 ]
@@ -78,11 +86,12 @@ def riskcore_instruments() -> tuple[InstrumentSpec, ...]:
     return SPECS
 
 
-def _mean(values: dict[str, float | None], subscales: tuple[str, ...]) -> float | None:
+def _mean(values: Mapping[str, Any], subscales: tuple[str, ...]) -> Any:
     """The mean of the subscales' values; ``None`` if any of them is incomplete.
 
     Every WLEIS subscale has 4 items, so the mean of subscale means is the mean
-    of their items.
+    of their items. On numpy columns (the cohort path), NaN for an
+    incomplete subscale gives NaN.
     """
     total = 0.0
     for s in subscales:
@@ -91,6 +100,11 @@ def _mean(values: dict[str, float | None], subscales: tuple[str, ...]) -> float 
             return None
         total += v
     return total / len(subscales)
+
+
+def _is_low(value: Any) -> Any:
+    """Is a domain value low (below :data:`LOW_DOMAIN`)? Elementwise on arrays."""
+    return value < LOW_DOMAIN
 
 
 def _domains(subject: Subject, values: dict[str, float | None]) -> list[Score]:
@@ -117,7 +131,7 @@ def _domains(subject: Subject, values: dict[str, float | None]) -> list[Score]:
                 maximum=7,
                 band=None
                 if value is None
-                else ("low" if value < LOW_DOMAIN else "not-low"),
+                else ("low" if _is_low(value) else "not-low"),
                 missing_reason=reason,
                 measured=bool(subscales),
             )
@@ -150,7 +164,7 @@ def _could_be_low(subject: Subject, case: Case, domain: str) -> str | None:
     items = responses[-1].items
     reaches = [WLEIS.reach(items, s, subject=subject.id) for s in subscales]
     lowest = sum(r.low for r in reaches) / len(reaches)
-    if lowest >= LOW_DOMAIN:
+    if not _is_low(lowest):
         return None
     unanswered = sum(r.unanswered for r in reaches)
     items_word = "item" if unanswered == 1 else "items"
@@ -203,3 +217,59 @@ def riskcore_risk_factors(
             score=f"{DOMAIN_INSTRUMENT}.{domain}",
         )
     return [best[t] for t in THREATS if t in best]
+
+
+@hookimpl(optionalhook=True)
+def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
+    """The columnar twin of :func:`riskcore_assess` and :func:`riskcore_risk_factors`.
+
+    The inferred domains (:func:`_mean` and :func:`_is_low` on whole columns)
+    for every row that took the WLEIS; for professionals, :data:`RULES`, the
+    strongest rule per threat; an incomplete domain counts when it could
+    still be low (the mean of its subscales' lowest reaches).
+    """
+    import numpy as np
+
+    r = batch.result(WLEIS.id)
+    if r is None:
+        return None
+    n = batch.n
+    adm = batch.administered(WLEIS.id)
+    scores = []
+    low: dict[str, Any] = {}
+    for domain, subscales in DOMAINS.items():
+        if not subscales:  # not measured: complete by design
+            scores.append(
+                BatchScore(
+                    instrument=DOMAIN_INSTRUMENT,
+                    scale=domain,
+                    present=adm,
+                    complete=adm,
+                )
+            )
+            continue
+        value = _mean(r.values, subscales)
+        known = adm & ~np.isnan(value)
+        scores.append(
+            BatchScore(
+                instrument=DOMAIN_INSTRUMENT, scale=domain, present=adm, complete=known
+            )
+        )
+        low[domain] = known & _is_low(value)
+        open_ = adm & ~known  # could it be low? the mean of the lowest reaches
+        if open_.any():
+            lows = []
+            for sub in subscales:
+                at, reaches = batch.reaches(WLEIS.id, sub, open_)
+                lows.append(np.array([*(x.low for x in reaches), np.nan])[at])
+            lowest = sum(lows) / len(lows)
+            low[domain] |= open_ & _is_low(lowest)
+    if batch.kind is not SubjectKind.PROFESSIONAL:
+        return BatchContribution(scores=scores)
+    hits = [
+        (threat, odds_ratio, low.get(domain, np.zeros(n, dtype=bool)))
+        for domain, threat, odds_ratio in RULES
+    ]
+    return BatchContribution(
+        factors=strongest_per_threat(n, THREATS, hits), scores=scores
+    )

@@ -15,8 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from riskcore import hookimpl
+from riskcore.batch import (
+    BatchBand,
+    BatchContribution,
+    BatchFactor,
+    BatchFlag,
+    BatchView,
+)
 from riskcore.instruments import InstrumentSpec, Reach, valid_answers
 from riskcore.model import (
     AssessorInfo,
@@ -49,6 +57,7 @@ __all__ = [
     "THREATS",
     "riskcore_assess",
     "riskcore_assessor_info",
+    "riskcore_batch_factors",
     "riskcore_instruments",
     "riskcore_risk_factors",
 ]
@@ -97,6 +106,10 @@ _PHQ9_ITEM9_SOURCE = Source(
 )
 PHQ9_SELF_HARM_BANDS = ("moderately-severe", "severe")
 """PHQ-9 bands (total >= 15) that move client-self-harm (x1.5, illustrative)."""
+PHQ9_BAND_ODDS_RATIO = 1.5
+"""Illustrative odds ratio of a PHQ-9 total in :data:`PHQ9_SELF_HARM_BANDS`."""
+_AGGRESSION_ODDS = {"high": 3.0, "elevated": 1.5}
+"""Illustrative odds ratios of an aggression finding on in-session-aggression."""
 
 
 @hookimpl
@@ -172,8 +185,7 @@ def _aggression_score(subject: Subject, r: InstrumentResponse) -> Score:
     [total] = AGGRESSION.to_scores(r, subject.KIND)
     # Threats made, or its answer invalid (the worst plausible answer counts).
     threats = any(f.code in _THREATS_CODES for f in total.flags)
-    present = list(r.items.values()).count(1)
-    if not threats and present < AGGRESSION_HIGH_COUNT:
+    if not threats and not _aggression_high(list(r.items.values()).count(1)):
         return total  # the spec's band stands
     return Score.derived(
         subject=total.subject,
@@ -186,6 +198,12 @@ def _aggression_score(subject: Subject, r: InstrumentResponse) -> Score:
         flags=total.flags if threats else (*total.flags, AGGRESSION_HIGH_FLAG),
         missing_reason=total.missing_reason,
     )
+
+
+def _aggression_high(present: Any) -> Any:
+    """riskcore's count rule: :data:`AGGRESSION_HIGH_COUNT` or more factors
+    present make the screen high (elementwise on arrays)."""
+    return present >= AGGRESSION_HIGH_COUNT
 
 
 @hookimpl
@@ -469,14 +487,24 @@ def riskcore_risk_factors(
             _PHQ9_ITEM9_SOURCE,
         )
     if phq is not None and phq.band in PHQ9_SELF_HARM_BANDS:
-        add("client-self-harm", 1.5, "PHQ-9 total 15 or more", "phq9.total")
+        add(
+            "client-self-harm",
+            PHQ9_BAND_ODDS_RATIO,
+            "PHQ-9 total 15 or more",
+            "phq9.total",
+        )
     elif phq is not None and not phq.complete:
         reach = _phq9_reach(subject, case)
         band = next(
             (b for b in PHQ9_SELF_HARM_BANDS if reach and reach.could_reach(b)), None
         )
         if reach is not None and band is not None:
-            add("client-self-harm", 1.5, reach.reason(band), "phq9.total")
+            add(
+                "client-self-harm",
+                PHQ9_BAND_ODDS_RATIO,
+                reach.reason(band),
+                "phq9.total",
+            )
 
     cssrs = _cssrs_factor(subject, case)
     if cssrs is not None:
@@ -488,8 +516,112 @@ def riskcore_risk_factors(
         level, why = found
         add(
             "in-session-aggression",
-            3.0 if level == "high" else 1.5,
+            _AGGRESSION_ODDS[level],
             why,
             "aggression-screen.total",
         )
     return out
+
+
+@hookimpl(optionalhook=True)
+def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
+    """The columnar twin of :func:`riskcore_assess` and :func:`riskcore_risk_factors`.
+
+    The same rules and odds ratios, on whole columns: the aggression screen's
+    "high" rule (flag and band), PHQ-9 item 9 (endorsed, unanswered or
+    invalid), the PHQ-9 band, and the aggression finding; an incomplete
+    PHQ-9 or aggression screen fails closed through the same
+    :func:`riskcore.instruments.reach` (:meth:`~riskcore.batch.BatchView.reaches`).
+    C-SSRS rows go to the object path (the engine sends every rule-based
+    instrument there). A cohort row has no caseload,
+    so a professional gets no ``staff-physical-harm`` factor (as on the
+    object path for a professional without clients).
+    """
+    import numpy as np
+
+    n = batch.n
+    flags: list[BatchFlag] = []
+    bands: list[BatchBand] = []
+    factors: list[BatchFactor] = []
+    client = batch.kind is SubjectKind.CLIENT
+
+    phq = batch.result(PHQ9.id)
+    if client and phq is not None:
+        adm = batch.administered(PHQ9.id)
+        item9 = np.zeros(n, dtype=bool)
+        for code in (
+            "phq9.item9-positive",
+            "phq9.item9-unanswered",
+            "phq9.item9-invalid",
+        ):
+            if code in phq.flags:
+                item9 |= phq.flags[code]
+        factors.append(
+            BatchFactor(
+                threat="client-self-harm",
+                odds_ratio=np.where(adm & item9, PHQ9_ITEM9_ODDS_RATIO, 1.0),
+                score="phq9.total",
+            )
+        )
+        labels = PHQ9.scale("total").labels
+        codes = [labels.index(b) for b in PHQ9_SELF_HARM_BANDS]
+        in_band = adm & np.isin(phq.band_codes["total"], codes)
+        # An incomplete PHQ-9 that could still reach 15 counts (reach, fail closed).
+        open_ = adm & ~in_band & ~phq.complete["total"]
+        at, reaches = batch.reaches(PHQ9.id, "total", open_)
+        could = [any(r.could_reach(b) for b in PHQ9_SELF_HARM_BANDS) for r in reaches]
+        in_band |= open_ & np.array([*could, False])[at]
+        factors.append(
+            BatchFactor(
+                threat="client-self-harm",
+                odds_ratio=np.where(in_band, PHQ9_BAND_ODDS_RATIO, 1.0),
+                score="phq9.total",
+            )
+        )
+
+    agg = batch.result(AGGRESSION.id)
+    if agg is not None:
+        adm = batch.administered(AGGRESSION.id)
+        threats = np.zeros(n, dtype=bool)
+        for code in _THREATS_CODES:
+            if code in agg.flags:
+                threats |= agg.flags[code]
+        present = (batch.answers(AGGRESSION.id) == 1).sum(axis=1)
+        rule = adm & (threats | _aggression_high(present))
+        flags.append(
+            BatchFlag(
+                instrument=AGGRESSION.id,
+                flag=AGGRESSION_HIGH_FLAG,
+                rows=rule & ~threats,
+            )
+        )
+        bands.append(
+            BatchBand(instrument=AGGRESSION.id, scale="total", label="high", rows=rule)
+        )
+        if client:
+            labels = AGGRESSION.scale("total").labels
+            band = agg.band_codes["total"]
+            high = rule | (adm & (band == labels.index("high")))
+            complete = adm & agg.complete["total"]
+            elevated = complete & ~high & (band == labels.index("elevated"))
+            # Incomplete: high when it could reach high or 'threats made' is
+            # unanswered (worst plausible answers), else elevated (fail closed).
+            open_ = adm & ~high & ~complete
+            at, reaches = batch.reaches(AGGRESSION.id, "total", open_)
+            could = np.array([*(r.could_reach("high") for r in reaches), False])[at]
+            item = AGGRESSION.item_ids.index(_THREATS_ITEM)
+            unanswered = np.isnan(batch.answers(AGGRESSION.id)[:, item])
+            high = high | (open_ & (could | unanswered))
+            elevated = elevated | (open_ & ~high)
+            factors.append(
+                BatchFactor(
+                    threat="in-session-aggression",
+                    odds_ratio=np.where(
+                        high,
+                        _AGGRESSION_ODDS["high"],
+                        np.where(elevated, _AGGRESSION_ODDS["elevated"], 1.0),
+                    ),
+                    score="aggression-screen.total",
+                )
+            )
+    return BatchContribution(factors=factors, flags=flags, bands=bands)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from riskcore import hookimpl
+from riskcore.batch import BatchContribution, BatchScore, BatchView
 from riskcore.instruments import InstrumentSpec, valid_answers
 from riskcore.model import (
     AssessorInfo,
@@ -35,6 +36,7 @@ __all__ = [
     "THREATS",
     "riskcore_assess",
     "riskcore_assessor_info",
+    "riskcore_batch_factors",
     "riskcore_instruments",
     "riskcore_risk_factors",
 ]
@@ -186,3 +188,38 @@ def riskcore_risk_factors(
             score="pcl5.total",
         )
     ]
+
+
+@hookimpl(optionalhook=True)
+def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
+    """The columnar twin of :func:`riskcore_assess` and :func:`riskcore_risk_factors`.
+
+    The PCL-5's derived scores: ``meets-cutoff-31`` is known when the total
+    is, ``provisional-ptsd`` when every item has a valid answer
+    (:func:`~riskcore_trauma.instruments.pcl5_provisional_ptsd`). No factor:
+    the caseload rule needs a clinician's clients, which a cohort row has not
+    (as on the object path for a professional without clients).
+    """
+    import numpy as np
+
+    r = batch.result(PCL5.id)
+    if r is None:
+        return None
+    adm = batch.administered(PCL5.id)
+    every_item = ~np.isnan(batch.answers(PCL5.id)).any(axis=1)
+    return BatchContribution(
+        scores=[
+            BatchScore(
+                instrument=PCL5.id,
+                scale="meets-cutoff-31",
+                present=adm,
+                complete=adm & ~np.isnan(r.values["total"]),
+            ),
+            BatchScore(
+                instrument=PCL5.id,
+                scale="provisional-ptsd",
+                present=adm,
+                complete=adm & every_item,
+            ),
+        ]
+    )

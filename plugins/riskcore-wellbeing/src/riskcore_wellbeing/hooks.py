@@ -12,6 +12,12 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from riskcore import hookimpl
+from riskcore.batch import (
+    BatchContribution,
+    BatchFlag,
+    BatchView,
+    strongest_per_threat,
+)
 from riskcore.instruments import InstrumentSpec, Reach, valid_answers
 from riskcore.model import (
     AssessorInfo,
@@ -35,6 +41,7 @@ __all__ = [
     "THREATS",
     "riskcore_assess",
     "riskcore_assessor_info",
+    "riskcore_batch_factors",
     "riskcore_instruments",
     "riskcore_risk_factors",
 ]
@@ -174,3 +181,40 @@ def _reach(subject: Subject, case: Case, instrument: str, scale: str) -> Reach |
     if not responses:
         return None  # a score supplied without its answers: nothing to reach
     return _BY_ID[instrument].reach(responses[-1].items, scale, subject=subject.id)
+
+
+@hookimpl(optionalhook=True)
+def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
+    """The columnar twin of :func:`riskcore_assess` and :func:`riskcore_risk_factors`.
+
+    The WHO-5 item flag (:func:`~riskcore_wellbeing.instruments.who5_low_item`
+    on the valid answers) for every row that took the WHO-5; for
+    professionals, :data:`RULES` on whole columns, the strongest rule per
+    threat; an incomplete rule scale counts when it could still reach the band
+    (:meth:`~riskcore.batch.BatchView.reaches`).
+    """
+    import numpy as np
+
+    n = batch.n
+    flags = []
+    if batch.result(WHO5.id) is not None:
+        low = batch.administered(WHO5.id) & who5_low_item(batch.answers(WHO5.id))
+        flags.append(BatchFlag(instrument=WHO5.id, flag=WHO5_DEPRESSION_FLAG, rows=low))
+    if batch.kind is not SubjectKind.PROFESSIONAL:
+        return BatchContribution(flags=flags)
+    hits = []
+    for instrument, scale, band, threat, odds_ratio in RULES:
+        r = batch.result(instrument)
+        if r is None:
+            continue
+        adm = batch.administered(instrument)
+        hit = adm & (
+            r.band_codes[scale] == _BY_ID[instrument].scale(scale).labels.index(band)
+        )
+        # An incomplete scale counts when it could still reach the band (reach).
+        open_ = adm & np.isnan(r.values[scale])
+        at, reaches = batch.reaches(instrument, scale, open_)
+        hit |= open_ & np.array([*(x.could_reach(band) for x in reaches), False])[at]
+        hits.append((threat, odds_ratio, hit))
+    factors = strongest_per_threat(n, THREATS, hits)
+    return BatchContribution(factors=factors, flags=flags)

@@ -5,8 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 from riskcore.instruments import Band, InstrumentSpec, Scale, Transform, uniform_items
 from riskcore.model import Flag, FlagLevel
@@ -173,15 +172,24 @@ WHO5_DEPRESSION_FLAG: Final = Flag(
 )
 
 
-def who5_low_item(items: Mapping[str, int | float | None]) -> bool:
+def who5_low_item(items: Any) -> Any:
     """True if any WHO-5 item is answered 0 or 1: the item half of the WHO-5
     rule (call it on answers the engine has validated).
+
+    *items* is one response's answers, or a 2-D numpy array of valid answers
+    (one row per respondent, NaN unanswered; the cohort path), giving one
+    boolean per row.
 
     >>> who5_low_item({"1": 5, "2": 5, "3": 1, "4": 5, "5": None})
     True
     >>> who5_low_item({"1": 2, "2": None})
     False
+    >>> import numpy as np
+    >>> who5_low_item(np.array([[5, 5, 1, 5, np.nan], [2, np.nan, 3, 3, 3]])).tolist()
+    [True, False]
     """
+    if hasattr(items, "ndim"):  # NaN compares False: unanswered is not low
+        return (items <= WHO5_LOW_ITEM).any(axis=1)
     return any(v is not None and v <= WHO5_LOW_ITEM for v in items.values())
 
 
