@@ -4,7 +4,7 @@ Corrections are applied everywhere: a decision, incident or review that a later
 record corrects is left out (the correction stands in its place); the audit
 trail keeps both.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
