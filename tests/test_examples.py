@@ -51,12 +51,21 @@ def _own_assessor(ns):
     assert record.status.value == "active"
 
 
+def _register(ns):
+    assert ns["second"] > ns["first"]  # two runs recorded, in order
+    assert list(ns["phq"]["verdict"])[-1] == "reliably worse"  # the worse PHQ-9
+    assert ns["ax"] is not None
+    assert ns["audit"].ok  # nothing edited, deleted or re-ordered
+    assert ns["audit"].records >= 4  # 2 runs, a decision, an incident
+
+
 CHECKS = {
     "01-quickstart": _quickstart,
     "02-assessing-a-practice": _assessing,
     "03-what-if-planning": _what_if,
     "04-uncertainty": _uncertainty,
     "05-writing-your-own-assessor": _own_assessor,
+    "06-practice-register": _register,
 }
 
 

@@ -6,7 +6,7 @@ Every command takes ``--db`` (a SQLite file or a PostgreSQL URL; default
 nor pandas until a command runs, so ``riskcore --help`` stays light. Bad input
 is one line naming the value, status 1, and nothing is written.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ riskcore`` does not import it.
 ...     store.verify().ok, run
 (True, 1)
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from typing import TYPE_CHECKING, Any

@@ -13,7 +13,7 @@ So editing a row changes its hash; deleting or adding a row changes its record's
 digest and counts; editing, deleting or re-ordering a record breaks the chain at
 the next record. :func:`riskcore.store.Store.verify` names each.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

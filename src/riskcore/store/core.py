@@ -6,7 +6,7 @@ record that points at the one it corrects. Each append is one transaction that
 holds the writers' lock (:mod:`riskcore.store.engine`), so a record is written
 whole or not at all, and two writers never fork the chain.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Writers are serialised: on SQLite every transaction starts with ``BEGIN
 IMMEDIATE`` (with a 30 s busy timeout), on PostgreSQL it takes a transaction
 advisory lock, so two processes appending to the chain never interleave.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

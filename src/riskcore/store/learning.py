@@ -19,7 +19,7 @@ The numbers are shown prior → posterior with the exposure and the count, so a
 reader sees how far the practice's records moved the default. Near misses are
 not counted as incidents.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Corrections are applied everywhere: a decision, incident or review that a later
 record corrects is left out (the correction stands in its place); the audit
 trail keeps both.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -118,14 +118,32 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
     latest = _latest_run(conn)
     if latest is None:
         return _frame([], DUE_COLUMNS)
-    horizon = on + dt.timedelta(days=within)
-    order = {n: i for i, n in enumerate(json.loads(latest.matrix)["levels"])}
+    found = _Due(on, within)
     run_dates = dict(
         conn.execute(sa.select(db.runs.c.record, db.runs.c.assessed_on)).all()
     )
-    rows: list[tuple[Any, ...]] = []
+    order = {n: i for i, n in enumerate(json.loads(latest.matrix)["levels"])}
+    cadence, levels = _risk_reviews_due(conn, found, latest.record, run_dates, order)
+    _decisions_due(conn, found, levels)
+    _check_ins_due(conn, found, latest.record, cadence, levels)
+    _legal_duties_due(conn, found, latest.record, run_dates)
+    return found.frame()
+
+
+_Levels = dict[str, tuple[str, bool]]
+"""Subject -> (highest level of their risks, whether any of them is critical)."""
+
+
+class _Due:
+    """What falls due by ``on + within`` days, collected as :data:`DUE_COLUMNS` rows."""
+
+    def __init__(self, on: dt.date, within: int) -> None:
+        self.on = on
+        self.horizon = on + dt.timedelta(days=within)
+        self.rows: list[tuple[Any, ...]] = []
 
     def add(
+        self,
         day: dt.date,
         kind: str,
         subject: str,
@@ -134,11 +152,38 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
         critical: bool,
         detail: str,
     ) -> None:
-        if day <= horizon:
-            rows.append(
-                (day, (on - day).days, kind, subject, item, level, critical, detail)
+        """Keep one item if it falls due by the horizon."""
+        if day <= self.horizon:
+            self.rows.append(
+                (
+                    day,
+                    (self.on - day).days,
+                    kind,
+                    subject,
+                    item,
+                    level,
+                    critical,
+                    detail,
+                )
             )
 
+    def frame(self) -> pd.DataFrame:
+        """Most overdue first; critical before the rest on the same day."""
+        import pandas as pd
+
+        self.rows.sort(key=lambda r: (r[0], not r[6], r[2], r[4]))
+        return pd.DataFrame.from_records(self.rows, columns=DUE_COLUMNS)
+
+
+def _risk_reviews_due(
+    conn: sa.Connection,
+    found: _Due,
+    latest: int,
+    run_dates: dict[int, dt.date],
+    order: dict[str, int],
+) -> tuple[dict[str, float], _Levels]:
+    """Each risk of the latest run, due ``review_days`` after its last review (or
+    the first run that recorded it); returns each subject's cadence and level."""
     r2 = db.risks.alias("r2")
     first_seen = (
         sa.select(sa.func.min(r2.c.record))
@@ -153,7 +198,7 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
             db.risks.c.critical,
             db.risks.c.review_days,
             first_seen.label("first"),
-        ).where(db.risks.c.record == latest.record)
+        ).where(db.risks.c.record == latest)
     ).all()
     last_review = dict(
         conn.execute(
@@ -163,7 +208,7 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
         ).all()
     )
     cadence: dict[str, float] = {}
-    levels: dict[str, tuple[str, bool]] = {}
+    levels: _Levels = {}
     for risk_id, subject, level, critical, review_days, first in risk_rows:
         lv, crit = levels.get(subject, (level, False))
         if order.get(level, -1) > order.get(lv, -1):
@@ -173,19 +218,21 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
         reviewed = last_review.get(risk_id)
         anchor = reviewed or run_dates[first]
         days = math.ceil(review_days)
-        day = anchor + dt.timedelta(days=days)
-        if day <= horizon:
-            add(
-                day,
-                "risk review",
-                subject,
-                risk_id,
-                level,
-                bool(critical),
-                f"every {days} days at level {level}; last "
-                f"{'reviewed' if reviewed else 'recorded'} {anchor.isoformat()}",
-            )
+        found.add(
+            anchor + dt.timedelta(days=days),
+            "risk review",
+            subject,
+            risk_id,
+            level,
+            bool(critical),
+            f"every {days} days at level {level}; last "
+            f"{'reviewed' if reviewed else 'recorded'} {anchor.isoformat()}",
+        )
+    return cadence, levels
 
+
+def _decisions_due(conn: sa.Connection, found: _Due, levels: _Levels) -> None:
+    """The expiry and next review of each risk's latest standing decision."""
     standing = (
         sa.select(db.decisions)
         .where(_effective(db.decisions))
@@ -197,30 +244,26 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
     for risk_id, d in sorted(decided.items()):
         subject = risk_id.split(":", 1)[-1]
         crit = levels.get(subject, ("", False))[1]
+        detail = f"{d.decision} by {d.by_whom} on {d.decided_on.isoformat()}"
         if d.expires is not None:
             kind = (
                 "acceptance expires" if d.decision == "accept" else "decision expires"
             )
-            add(
-                d.expires,
-                kind,
-                subject,
-                risk_id,
-                None,
-                crit,
-                f"{d.decision} by {d.by_whom} on {d.decided_on.isoformat()}",
-            )
+            found.add(d.expires, kind, subject, risk_id, None, crit, detail)
         if d.next_review is not None:
-            add(
-                d.next_review,
-                "decision review",
-                subject,
-                risk_id,
-                None,
-                crit,
-                f"{d.decision} by {d.by_whom} on {d.decided_on.isoformat()}",
+            found.add(
+                d.next_review, "decision review", subject, risk_id, None, crit, detail
             )
 
+
+def _check_ins_due(
+    conn: sa.Connection,
+    found: _Due,
+    latest: int,
+    cadence: dict[str, float],
+    levels: _Levels,
+) -> None:
+    """A new administration ``min(review_days)`` after a subject's last one."""
     last_given = (
         sa.select(sa.func.max(db.responses.c.administered))
         .where(db.responses.c.subject == db.subjects.c.subject)
@@ -228,13 +271,13 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
     )
     for subject, last in conn.execute(
         sa.select(db.subjects.c.subject, last_given).where(
-            db.subjects.c.record == latest.record
+            db.subjects.c.record == latest
         )
     ).all():
         if last is None or subject not in cadence:
             continue
         days = math.ceil(cadence[subject])
-        add(
+        found.add(
             last + dt.timedelta(days=days),
             "check-in",
             subject,
@@ -244,6 +287,12 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
             f"last administration {last.isoformat()}; cadence {days} days",
         )
 
+
+def _legal_duties_due(
+    conn: sa.Connection, found: _Due, latest: int, run_dates: dict[int, dt.date]
+) -> None:
+    """Each undischarged duty of the latest run, due ``time_to_act_hours`` after
+    the run that first raised it; always critical."""
     discharged = {
         t
         for (t,) in conn.execute(
@@ -263,15 +312,14 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
     )
     for o in conn.execute(
         sa.select(db.obligations, first_duty.label("first")).where(
-            db.obligations.c.record == latest.record
+            db.obligations.c.record == latest
         )
     ):
         key = f"{o.obligation}@{o.subject}"
         if key in discharged:
             continue
-        day = run_dates[o.first] + dt.timedelta(days=math.ceil(o.hours / 24))
-        add(
-            day,
+        found.add(
+            run_dates[o.first] + dt.timedelta(days=math.ceil(o.hours / 24)),
             "legal duty",
             o.subject,
             key,
@@ -279,10 +327,6 @@ def due(conn: sa.Connection, on: dt.date, *, within: int = 30) -> pd.DataFrame:
             True,
             f"{o.name} ({o.status}); owner {o.owner}, within {o.hours:g} h",
         )
-    rows.sort(key=lambda r: (r[0], not r[6], r[2], r[4]))
-    import pandas as pd
-
-    return pd.DataFrame.from_records(rows, columns=DUE_COLUMNS)
 
 
 def history(conn: sa.Connection, subject: str) -> pd.DataFrame:

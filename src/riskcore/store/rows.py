@@ -96,13 +96,30 @@ def run_rows(
     *,
     identifying: bool,
 ) -> Rows:
+    """Every row a recorded run writes, keyed by table; one builder per table."""
+    responses = _response_rows(report, assessed_on)
+    rows: Rows = {
+        db.runs: [_run_row(report, assessed_on)],
+        db.subjects: _subject_rows(report),
+        db.responses: responses,
+        db.scores: _score_rows(report, rel, assessed_on, responses),
+        db.risks: _risk_rows(report),
+        db.armed: _armed_rows(report),
+        db.obligations: _duty_rows(report),
+    }
+    if identifying:
+        rows[db.identities] = identity_rows(report)
+    return rows
+
+
+def _run_row(report: PlanReport, assessed_on: dt.date) -> dict[str, Any]:
+    """The ``runs`` row: method versions, seed, matrix and the serialised plan."""
     from riskcore import __version__
     from riskcore.io import dumps
 
-    case = report.case
     matrix = report.register.matrix
-    run = {
-        "case_id": case.id,
+    return {
+        "case_id": report.case.id,
         "assessed_on": assessed_on,
         "method_version": report.register.method_version,
         "plan_method": report.plan.method_version,
@@ -120,34 +137,54 @@ def run_rows(
         ),
         "plan": dumps(report.plan),
     }
-    subjects = [
+
+
+def _subject_rows(report: PlanReport) -> list[dict[str, Any]]:
+    """The ``subjects`` rows: professionals, then clients with their clinician."""
+    case = report.case
+    return [
         {"subject": p.id, "kind": "professional", "clinician": None}
         for p in case.professionals
     ] + [
         {"subject": c.id, "kind": "client", "clinician": c.clinician}
         for c in case.clients
     ]
-    administered: dict[tuple[str, str], dt.date | None] = {}
-    responses = []
-    for r in case.responses:
-        day = r.administered or assessed_on
-        administered[(r.subject, r.instrument)] = day
+
+
+def _response_rows(report: PlanReport, assessed_on: dt.date) -> list[dict[str, Any]]:
+    """The ``responses`` rows; a response without a date counts as ``assessed_on``."""
+    rows = []
+    for r in report.case.responses:
         items = {
             k: (v if v is None or isinstance(v, (int, float)) else "invalid")
             for k, v in r.items.items()
         }
-        responses.append(
+        rows.append(
             {
                 "subject": r.subject,
                 "instrument": r.instrument,
-                "administered": day,
+                "administered": r.administered or assessed_on,
                 "items": to_json(items),
             }
         )
-    scores = []
+    return rows
+
+
+def _score_rows(
+    report: PlanReport,
+    rel: Reliabilities,
+    assessed_on: dt.date,
+    responses: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The ``scores`` rows, dated by their response (the last one of a subject and
+    instrument), with the reliability used for reliable change."""
+    administered = {
+        (r["subject"], r["instrument"]): r["administered"] for r in responses
+    }
+    rows = []
     for s in report.assessment.scores:
         sd, r_, source, hiw = rel.get((s.instrument, s.scale), (None, None, None, None))
-        scores.append(
+        rows.append(
             {
                 "subject": s.subject,
                 "instrument": s.instrument,
@@ -164,7 +201,12 @@ def run_rows(
                 "higher_is_worse": hiw,
             }
         )
-    risks = [
+    return rows
+
+
+def _risk_rows(report: PlanReport) -> list[dict[str, Any]]:
+    """The ``risks`` rows: levels, review interval and the credited factors."""
+    return [
         {
             "risk_id": k.id,
             "threat": k.threat,
@@ -184,7 +226,11 @@ def run_rows(
         }
         for k in report.register.risks
     ]
-    armed = [
+
+
+def _armed_rows(report: PlanReport) -> list[dict[str, Any]]:
+    """The ``armed`` rows of the responses the plan armed."""
+    return [
         {
             "response": a.response,
             "subject": a.subject,
@@ -194,7 +240,11 @@ def run_rows(
         }
         for a in report.armed
     ]
-    duties = [
+
+
+def _duty_rows(report: PlanReport) -> list[dict[str, Any]]:
+    """The ``obligations`` rows: each legal duty, its status and owner."""
+    return [
         {
             "obligation": o.id,
             "subject": o.subject,
@@ -205,18 +255,6 @@ def run_rows(
         }
         for o in report.obligations.obligations
     ]
-    rows: Rows = {
-        db.runs: [run],
-        db.subjects: subjects,
-        db.responses: responses,
-        db.scores: scores,
-        db.risks: risks,
-        db.armed: armed,
-        db.obligations: duties,
-    }
-    if identifying:
-        rows[db.identities] = identity_rows(report)
-    return rows
 
 
 DETERIORATION = "reliable-deterioration"

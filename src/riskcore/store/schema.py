@@ -10,7 +10,7 @@ The migrations under ``riskcore/store/migrations/versions`` build exactly these
 tables; ``tests/test_store.py::test_migrations_build_the_schema`` checks that
 they agree.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The register's vocabulary (no SQLAlchemy: the CLI's parser imports it).
 
-.. versionadded:: 0.3
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
