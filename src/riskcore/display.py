@@ -35,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from html import escape
@@ -447,6 +448,57 @@ def _plan_summary(res: PlanResult) -> str:
         f"cost {res.cost:,.0f}, {res.hours:,.0f} h, expected harm "
         f"{res.inherent:.3g} -> {res.residual:.3g}"
     )
+
+
+_NEEDS = re.compile(r"costs (?:at least )?([0-9][0-9.e+]*) > budget")
+
+
+def plan_mode_lines(res: PlanResult, currency: str = "USD") -> list[str]:
+    """What the planner was asked and, when it could not, what would do it.
+
+    A plan without a budget says it plans to tolerance; an infeasible one
+    names each risk it could not bring within tolerance and why, and the
+    budget that would cover what is required, when a budget was the limit.
+
+    Examples
+    --------
+    >>> from riskcore.planner import PlanResult
+    >>> plan_mode_lines(PlanResult(status="optimal", mode="tolerance", method="exact"))
+    ['no budget given: planning to tolerance (the cheapest plan that brings every risk within its tolerance)']
+    >>> plan_mode_lines(PlanResult(status="optimal", mode="budget", method="exact",
+    ...                            budget=15000))
+    ['planning within a budget of $15,000']
+    """
+    from riskcore.plain import money
+
+    if res.mode == "tolerance" and res.budget is None:
+        lines = [
+            "no budget given: planning to tolerance (the cheapest plan that brings "
+            "every risk within its tolerance)"
+        ]
+    elif res.budget is not None:
+        lines = [f"planning within a budget of {money(res.budget, currency)}"]
+    else:
+        lines = [f"planning in {res.mode} mode"]
+    if res.feasible:
+        return lines
+    lines.append("INFEASIBLE: no plan meets the request; nothing was selected")
+    needs = []
+    for i in res.infeasible:
+        who = "the plan" if i.risk == "*" else i.risk
+        lines.append(f"could not meet: {who}: {i.reason}")
+        needs += [float(m) for m in _NEEDS.findall(i.reason)]
+    if needs:
+        lines.append(
+            f"a budget of at least {money(max(needs), currency)} would cover "
+            "what is required"
+        )
+    elif res.mode == "tolerance":
+        lines.append(
+            "no budget would meet it: even every mitigation in the catalog leaves "
+            "these risks above tolerance; add mitigations or review the tolerance"
+        )
+    return lines
 
 
 def plan_result_text(res: PlanResult) -> str:

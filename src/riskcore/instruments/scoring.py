@@ -173,7 +173,7 @@ def score(spec: InstrumentSpec, response: InstrumentResponse) -> InstrumentResul
     >>> r = score(spec, InstrumentResponse(instrument="demo", subject="c-01",
     ...                                    items={1: 5, 2: 1, 3: 0}))
     >>> r.total, r.complete, r.missing["total"]
-    (7.5, False, 'invalid answer: item 1 out of range [0, 4] (the value is not shown; scored as unanswered)')
+    (7.5, False, 'invalid answer: item 1: 5 is not in [0, 4] (scored as unanswered)')
     """
     if response.instrument != spec.id:
         msg = (
@@ -362,24 +362,25 @@ def answer_problem(value: object, lo: int, hi: int) -> str | None:
 
     The one rule for a valid answer, on every path: an integer (an integral
     float counts as its code) within the item's range. The problem names the
-    kind, never the value.
+    value as :func:`riskcore.errors.shown` allows (a small number is shown; a
+    string, a date or a number that could be a phone number is not).
 
     >>> answer_problem(2, 0, 3), answer_problem(1.5, 0, 3), answer_problem(7, 0, 3)
-    (None, 'not an integer answer code', 'out of range [0, 3]')
+    (None, '1.5 is not an integer answer code', '7 is not in [0, 3]')
     >>> answer_problem("2x", 0, 3)
     'not a number (a string)'
     """
     if type(value) is int:
-        return None if lo <= value <= hi else f"out of range [{lo}, {hi}]"
+        return None if lo <= value <= hi else f"{shown(value)} is not in [{lo}, {hi}]"
     if isinstance(value, InvalidAnswer):
         return value.problem
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return InvalidAnswer.of(value).problem
     if not math.isfinite(value):
-        return "not a finite number"
+        return f"{shown(value)} is not a finite number"
     if not float(value).is_integer():
-        return "not an integer answer code"
-    return None if lo <= value <= hi else f"out of range [{lo}, {hi}]"
+        return f"{shown(value)} is not an integer answer code"
+    return None if lo <= value <= hi else f"{shown(value)} is not in [{lo}, {hi}]"
 
 
 def valid_answers(
@@ -397,7 +398,7 @@ def valid_answers(
     >>> from riskcore.instruments import InstrumentSpec, uniform_items
     >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(2, 0, 3))
     >>> valid_answers(spec, {"1": 1.0, "2": 9, "3": 0})
-    ({'1': 1, '2': None}, {'2': 'out of range [0, 3]', '3': 'not an item of this instrument'})
+    ({'1': 1, '2': None}, {'2': '9 is not in [0, 3]', '3': 'not an item of this instrument'})
     """
     codes: dict[str, int | None] = {}
     problems: dict[str, str] = {}
@@ -429,11 +430,11 @@ def _invalid_note(spec: InstrumentSpec, problems: Mapping[str, str]) -> str:
             name = shown(k)
             if name.startswith("'"):
                 name = name[1:-1]
-        parts.append(f"item {name} {why}")
+        parts.append(f"item {name}: {why}")
     note = "; ".join(parts)
     if len(note) > 300:
         note = f"{len(problems)} invalid answers"
-    return f"invalid answer: {note} (the value is not shown; scored as unanswered)"
+    return f"invalid answer: {note} (scored as unanswered)"
 
 
 def score_items(
@@ -459,7 +460,7 @@ def score_items(
     {'total': 3.0}
     >>> r = score_items(spec, {"1": 1, "2": 7}, subject="c-01")
     >>> r.values, r.complete, r.invalid
-    ({'total': None}, False, {'2': 'out of range [0, 3]'})
+    ({'total': None}, False, {'2': '7 is not in [0, 3]'})
     """
     plan = spec._plan
     scored: list[int | None] = []
