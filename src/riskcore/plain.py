@@ -11,8 +11,9 @@ hours with "immediately" for zero, probabilities as percentages.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
-__all__ = ["CURRENCY_SYMBOLS", "hours", "money", "number", "percent"]
+__all__ = ["CURRENCY_SYMBOLS", "hours", "money", "number", "parameter", "percent"]
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
 """Symbols written before an amount; other ISO 4217 codes follow it."""
@@ -86,3 +87,40 @@ def percent(p: float) -> str:
 def _half_up(x: float) -> int:
     """*x* >= 0 rounded to a whole number, halves up (as people round money)."""
     return math.floor(x + 0.5)
+
+
+def parameter(
+    name: str,
+    threats: Mapping[str, str] | None = None,
+    controls: Mapping[str, str] | None = None,
+) -> str:
+    """A Monte Carlo parameter id in words, for plots and reports.
+
+    ``RISK:base_likelihood``, ``RISK:impact``, ``RISK:KIND[ID]`` (a layer's
+    effectiveness) and ``RISK:modifier[J]``, where ``RISK`` is
+    ``THREAT:SUBJECT``; *threats* and *controls* map ids to names.
+
+    >>> parameter("burnout:t-02:base_likelihood", {"burnout": "Burnout"})
+    'Burnout (t-02): base likelihood'
+    >>> parameter("client-self-harm:c-04:mitigation[safety-plan]",
+    ...           controls={"safety-plan": "Safety plan"})
+    'client self harm (c-04): effect of Safety plan'
+    >>> parameter("odd")
+    'odd'
+    """
+    threats = threats or {}
+    controls = controls or {}
+    parts = name.split(":", 2)
+    if len(parts) != 3:
+        return name
+    threat, subject, what = parts
+    who = f"{threats.get(threat, threat.replace('-', ' '))} ({subject})"
+    if what == "base_likelihood":
+        return f"{who}: base likelihood"
+    if what == "impact":
+        return f"{who}: impact"
+    kind, _, rest = what.partition("[")
+    ident = rest.rstrip("]")
+    if kind == "modifier":
+        return f"{who}: modifier {int(ident) + 1 if ident.isdigit() else ident}"
+    return f"{who}: effect of {controls.get(ident, ident)}"
