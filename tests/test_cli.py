@@ -622,3 +622,25 @@ def test_output_into_a_missing_folder_is_one_line(tmp_path: Path, capsys) -> Non
     assert run("plan", str(EXAMPLE_CASE), "-q", "-o", str(out)) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"riskcore: error: {out}: the folder {out.parent} does not exist"]
+
+
+def test_the_tutorial_commands_show_what_they_claim(tmp_path: Path, capsys) -> None:
+    """docs/plugins/tutorial.md: `assess` prints a score table per subject;
+    `assess -o` writes scores stamped with their plugin; the scaffold's
+    `pytest` runs as many tests as the tutorial shows."""
+    root = Path(__file__).parents[1]
+    tutorial = (root / "docs" / "plugins" / "tutorial.md").read_text()
+    assert "# a score table per subject" in tutorial
+    assert run("assess", str(EXAMPLE_CASE), "--allow-incomplete") == 0
+    assert "INSTRUMENT" in capsys.readouterr().out
+    out = tmp_path / "scores.json"
+    assert run("assess", str(EXAMPLE_CASE), "-o", str(out), "--allow-incomplete") == 0
+    scores = json.loads(out.read_text())["scores"]
+    assert scores
+    assert all(s["plugin"] for s in scores)
+    assert '"plugin": "home-visit"' in tutorial
+    templates = root / "src" / "riskcore" / "scaffold_templates"
+    n = sum(
+        p.read_text().count("\ndef test_") for p in templates.glob("test_*.py.tmpl")
+    )
+    assert f"\n{n} passed\n" in tutorial

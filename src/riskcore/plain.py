@@ -5,7 +5,7 @@ functions, never with an ad hoc ``:g`` (which writes ``3e+03`` and
 ``1.2e-05``): money with the practice's currency and thousands separators,
 hours with "immediately" for zero, probabilities as percentages.
 
-.. versionadded:: unreleased
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

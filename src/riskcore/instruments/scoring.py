@@ -1,6 +1,6 @@
 """The object path: score one respondent's answers, in pure Python.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class InstrumentResult:
     """Each invalid item (or unknown item id) and the kind of problem (never
     the value); see :func:`valid_answers`.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.1
     """
 
     @property
@@ -383,6 +383,40 @@ def answer_problem(value: object, lo: int, hi: int) -> str | None:
     return None if lo <= value <= hi else f"{shown(value)} is not in [{lo}, {hi}]"
 
 
+def apply_skips(
+    spec: InstrumentSpec, items: Mapping[str, object]
+) -> Mapping[str, object]:
+    """*items* with the spec's skip logic applied: the one rule for every path.
+
+    Each :class:`~riskcore.instruments.Skip` whose gate item was answered with
+    one of its ``when`` codes fills its unanswered item with its ``score``
+    (the K10's items 3 and 6 score 1 when items 2 and 5 were "none of the
+    time"). Nothing else changes; without skips, *items* itself is returned.
+
+    >>> from riskcore.instruments import InstrumentSpec, Skip, uniform_items
+    >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(3, 1, 5),
+    ...                       skips=[Skip(item="2", gate="1", when=[1], score=1)])
+    >>> apply_skips(spec, {"1": 1, "3": 4})
+    {'1': 1, '3': 4, '2': 1}
+    >>> apply_skips(spec, {"1": 2, "3": 4})  # the gate says ask: item 2 is missing
+    {'1': 2, '3': 4}
+    """
+    if not spec.skips:
+        return items
+    out = dict(items)
+    for sk in spec.skips:
+        if out.get(sk.item) is not None:
+            continue
+        gate = out.get(sk.gate)
+        if type(gate) is not int and not (
+            isinstance(gate, float) and gate.is_integer()
+        ):
+            continue
+        if int(gate) in sk.when:
+            out[sk.item] = sk.score
+    return out
+
+
 def valid_answers(
     spec: InstrumentSpec, items: Mapping[str, object]
 ) -> tuple[dict[str, int | None], dict[str, str]]:
@@ -402,6 +436,7 @@ def valid_answers(
     """
     codes: dict[str, int | None] = {}
     problems: dict[str, str] = {}
+    items = apply_skips(spec, items)
     for k, lo, hi, _ in spec._plan.rows:
         v = items.get(k)
         if v is None:
@@ -463,6 +498,8 @@ def score_items(
     ({'total': None}, False, {'2': '7 is not in [0, 3]'})
     """
     plan = spec._plan
+    if spec.skips:
+        items = apply_skips(spec, items)
     scored: list[int | None] = []
     append = scored.append
     get = items.get

@@ -239,7 +239,7 @@ class Practice:
     """ISO 4217 code of the catalog's costs and the budget, for reports
     (``riskcore.plain.money``); default ``"USD"``.
 
-    .. versionadded:: unreleased
+    .. versionadded:: 0.1
     """
 
 

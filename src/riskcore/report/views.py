@@ -14,7 +14,7 @@ human-readable formats need, so the JSON report does not change:
 Numbers for people go through :mod:`riskcore.plain` (the ``money``, ``hours``
 and ``num`` template filters).
 
-.. versionadded:: unreleased
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

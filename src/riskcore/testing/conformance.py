@@ -145,6 +145,14 @@ class ConformanceReport:
     version: str | None = None
     examples: int = 0
     notes: tuple[str, ...] = field(factory=tuple)
+    waived: tuple[Finding, ...] = field(factory=tuple)
+    """Findings of checks waived by name (``check_assessor(waive=...)``);
+    they do not count against :attr:`ok`.
+
+    .. versionadded:: 0.1
+    """
+    waivers: tuple[tuple[str, str], ...] = field(factory=tuple)
+    """``(check, reason)`` of every waiver asked for, printed in the summary."""
 
     @property
     def ok(self) -> bool:
@@ -170,6 +178,14 @@ class ConformanceReport:
             )
         lines = [head]
         lines += [f"  - {f}" for f in self.findings]
+        for check, reason in self.waivers:
+            n = sum(f.count for f in self.waived if f.check == check)
+            seen = (
+                f"{n} finding{'s' if n != 1 else ''} waived"
+                if n
+                else "nothing to waive"
+            )
+            lines.append(f"  waived [{check}] ({seen}): {reason}")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -631,6 +647,49 @@ class _Checker:
                     key=f"missing-{spec.id}-{scale}",
                 )
 
+    def check_skips(self, kind: SubjectKind) -> None:
+        """Each skip of each spec, once, deterministically (not a generated
+        example, so the verdict does not depend on the example count): every
+        item at its lowest code, the gate at the skip's first ``when`` code and
+        the skipped item left out. The engine scores it complete; so must the
+        plugin."""
+        who = _RESPONDENT[kind]
+        for spec in self.specs:
+            for sk in spec.skips:
+                items: dict[str, int | None] = {i.id: i.minimum for i in spec.items}
+                items[sk.gate] = sk.when[0]
+                del items[sk.item]
+                resp = InstrumentResponse(instrument=spec.id, subject=who, items=items)
+                case = Case(
+                    id="conformance",
+                    practice=Practice(id="p"),
+                    professionals=[Professional(id="t-1")],
+                    clients=[Client(id="c-1", clinician="t-1")],
+                    responses=[resp],
+                    synthetic=True,
+                )
+                got = self.assess(case.subject(who), case, _response_text(resp))
+                engine = spec.score(resp)
+                mine = (
+                    {}
+                    if isinstance(got, BaseException)
+                    else self._spec_scores(got, spec)
+                )
+                for scale, value in engine.values.items():
+                    s = mine.get(scale)
+                    if value is not None and (s is None or s.value is None):
+                        self.sink.add(
+                            "missing-data",
+                            f"riskcore_assess left {spec.id}.{scale} unscored for a "
+                            f"correct skip ({_response_text(resp)}): item {sk.item} "
+                            f"is not asked when item {sk.gate} is "
+                            f"{' or '.join(map(str, sk.when))}, and scores "
+                            f"{sk.score}; score with spec.to_scores(response, "
+                            "subject.KIND), which applies InstrumentSpec.skips",
+                            key=f"skip-{spec.id}-{sk.item}",
+                        )
+                        break
+
     def check_invalid(self, ex: _Example) -> None:
         resp = ex.invalid
         assert resp is not None
@@ -695,6 +754,7 @@ def check_assessor(
     name: str | None = None,
     examples: int = 30,
     rule_based: Mapping[str, str] | None = None,
+    waive: Mapping[str, str] | None = None,
 ) -> ConformanceReport:
     """Check an assessor plugin against riskcore's contract.
 
@@ -712,8 +772,14 @@ def check_assessor(
     rule_based:
         ``{instrument id: citation and licence}`` for instruments your assessor
         scores by rules rather than through an
-        :class:`~riskcore.instruments.InstrumentSpec` (no inputs are generated
-        for them).
+        :class:`~riskcore.instruments.InstrumentSpec`: no inputs are generated
+        for them (a note says so), an empty entry is a finding, an id that
+        ``AssessorInfo.instruments`` does not list is a finding, and an id
+        that has a spec is checked through the spec (a note says so).
+    waive:
+        ``{check name: reason}``: the findings of these checks (names from
+        :data:`CHECKS`) are reported under ``waived`` with the reason, printed
+        in the summary, and do not make the report fail. A reason is required.
 
     Returns
     -------
@@ -744,6 +810,7 @@ def check_assessor(
       - [hookimpls] unknown hook 'riskcore_asess' (did you mean 'riskcore_assess'?): ...
     """
     sink = _Sink()
+    waivers = _waivers(waive)
     rule_based = dict(rule_based or {})
     notes: list[str] = []
     dist, version = _distribution(plugin)
@@ -756,9 +823,12 @@ def check_assessor(
     pm = PluginManager(autoload=False, strict=True)
 
     def report(**kw: Any) -> ConformanceReport:
+        found = sink.findings()
         return ConformanceReport(
             plugin=label,
-            findings=sink.findings(),
+            findings=tuple(f for f in found if f.check not in waivers),
+            waived=tuple(f for f in found if f.check in waivers),
+            waivers=tuple(waivers.items()),
             distribution=dist,
             version=version,
             notes=tuple(notes),
@@ -918,6 +988,18 @@ def check_assessor(
                 f"the InstrumentSpec {s.id!r} has no licence note: say what may "
                 "be shipped (e.g. 'public domain; item text not bundled')",
             )
+    for i in sorted(rule_based):
+        if i not in info.instruments:
+            sink.add(
+                "instruments",
+                f"rule_based names {i!r}, which AssessorInfo.instruments does not "
+                f"list: add {i!r} to instruments=, or drop it from rule_based",
+            )
+        elif i in spec_ids:
+            notes.append(
+                f"{i!r} is in rule_based but has an InstrumentSpec: it was checked "
+                "through its spec (rule_based is for instruments without one)"
+            )
     for i in info.instruments:
         if i in spec_ids:
             continue
@@ -945,10 +1027,79 @@ def check_assessor(
     kinds = list(info.subject_kinds) or list(SubjectKind)
     checker = _Checker(pm, label, info, used, threats, sink)
     n = _generate(checker, kinds, used, examples)
+    checker.check_skips(kinds[0])
 
     # 4. columnar agreement ----------------------------------------------------
     _check_columnar(used, sink, notes)
     return report(info=info, instruments=tuple(info.instruments), examples=n)
+
+
+def _boundaries(
+    kinds: Sequence[SubjectKind], specs: Sequence[InstrumentSpec]
+) -> list[_Example]:
+    """Deterministic examples at the edges of every spec (see :func:`_generate`)."""
+    out = []
+    for kind in kinds:
+        who = _RESPONDENT[kind]
+        for pick, spec in enumerate(specs or [None]):
+            for high in (False, True):
+                resps = tuple(
+                    InstrumentResponse(
+                        instrument=s.id,
+                        subject=who,
+                        items={i.id: i.maximum if high else i.minimum for i in s.items},
+                    )
+                    for s in specs
+                )
+                missing = invalid = None
+                if spec is not None:
+                    missing = InstrumentResponse(
+                        instrument=spec.id,
+                        subject=who,
+                        items={i.id: None for i in spec.items},
+                    )
+                    first = spec.items[0]
+                    items = {i.id: i.minimum for i in spec.items}
+                    items[first.id] = first.maximum + 1
+                    invalid = InstrumentResponse(
+                        instrument=spec.id, subject=who, items=items
+                    )
+                out.append(
+                    _Example(
+                        kind=kind,
+                        client=Client(id="c-1", clinician="t-1"),
+                        professional=Professional(id="t-1"),
+                        responses=resps,
+                        alt_protected=ProtectedAttributes(),
+                        alt_languages=(),
+                        pick=pick if spec is not None else 0,
+                        bump=0,
+                        missing=missing,
+                        invalid=invalid,
+                    )
+                )
+    return out
+
+
+def _waivers(waive: Mapping[str, str] | None) -> dict[str, str]:
+    """The waivers asked for, checked: known check names, each with a reason.
+
+    >>> _waivers({"missing-data": "a study convention prorates"})
+    {'missing-data': 'a study convention prorates'}
+    >>> _waivers({"missing": "x"})
+    Traceback (most recent call last):
+    ...
+    ValueError: waive: 'missing' is not a check (one of: hookimpls, metadata, instruments, crash, result, subject, range, unscored, determinism, monotone, missing-data, invalid-input, threats, fairness, columnar)
+    """
+    out: dict[str, str] = {}
+    for check, reason in (waive or {}).items():
+        if check not in CHECKS:
+            msg = f"waive: {check!r} is not a check (one of: {', '.join(CHECKS)})"
+            raise ValueError(msg)
+        if not str(reason).strip():
+            raise ValueError(f"waive[{check!r}]: give the reason for the waiver")
+        out[check] = str(reason).strip()
+    return out
 
 
 def _generate(
@@ -989,6 +1140,13 @@ def _generate(
         )
 
     seen = [0]
+    # The boundaries first, outside Hypothesis: every spec at its lowest and
+    # its highest codes, with every item missing and one answer out of
+    # range, for every spec and subject kind. They run whatever the example
+    # count, so a plugin that fails at a boundary gets the same verdict for
+    # every count (examples=1 included).
+    for ex in _boundaries(kinds, specs):  # not counted: fixed, not generated
+        checker.example(ex)
 
     @settings(
         max_examples=max(1, examples),
@@ -1172,6 +1330,7 @@ def assert_conforms(
     name: str | None = None,
     examples: int = 30,
     rule_based: Mapping[str, str] | None = None,
+    waive: Mapping[str, str] | None = None,
 ) -> ConformanceReport:
     """Like :func:`check_assessor`, but raise :class:`ConformanceError` on findings.
 
@@ -1188,7 +1347,9 @@ def assert_conforms(
     riskcore.testing.conformance.ConformanceError: riskcore plugin 'nameless' does not conform: 1 problem
       - [metadata] riskcore_assessor_info is not implemented: ...
     """
-    report = check_assessor(plugin, name=name, examples=examples, rule_based=rule_based)
+    report = check_assessor(
+        plugin, name=name, examples=examples, rule_based=rule_based, waive=waive
+    )
     if not report.ok:
         raise ConformanceError(str(report))
     return report
