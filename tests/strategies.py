@@ -99,6 +99,8 @@ def _for_type(tp: Any, meta: dict[str, Any]) -> st.SearchStrategy[Any]:
     if tp is str:
         if meta.get("jurisdiction"):
             return st.sampled_from(["US-CO", "us-co", "CO ", "US-NY", "GB-ENG"])
+        if meta.get("pattern") == r"^[A-Z]{3}$":  # a currency code
+            return st.sampled_from(["USD", "EUR", "GBP", "CHF"])
         if "pattern" in meta:
             return ids
         return st.text(max_size=min(meta.get("max_length", 20), 20))

@@ -167,7 +167,7 @@ def riskcore_instruments() -> Iterable[InstrumentSpec] | None:
         def riskcore_instruments():
             return [GAD7]
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
 
@@ -337,5 +337,5 @@ def riskcore_jurisdiction_info() -> JurisdictionInfo | None:
             return JurisdictionInfo(jurisdictions=["US-CO"],
                                     observations=["threat-communicated"])
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.1
     """

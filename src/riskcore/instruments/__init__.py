@@ -11,7 +11,7 @@
 
 ``import riskcore.instruments`` does not import numpy or pandas.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from riskcore.instruments.columnar import ColumnarResult, score_array
@@ -27,6 +27,7 @@ from riskcore.instruments.scoring import (
     InstrumentResult,
     Reach,
     answer_problem,
+    apply_skips,
     reach,
     score,
     score_items,
@@ -42,6 +43,7 @@ from riskcore.instruments.spec import (
     Reliability,
     Scale,
     ScoringMethod,
+    Skip,
     Transform,
     uniform_items,
 )
@@ -60,9 +62,11 @@ __all__ = [
     "ReliableChange",
     "Scale",
     "ScoringMethod",
+    "Skip",
     "Transform",
     "Verdict",
     "answer_problem",
+    "apply_skips",
     "rci_threshold",
     "reach",
     "reliable_change",

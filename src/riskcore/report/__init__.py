@@ -116,7 +116,11 @@ def render(
     )
     env.filters["md"] = escape_markdown
     name = "report.html.j2" if format == "html" else "report.md.j2"
+    from riskcore.report.views import extend_context, filters
+
+    env.filters.update(filters(report.case.practice.currency))
     ctx = build_context(report, identifying=identifying)
+    ctx = extend_context(ctx, report, identifying=identifying)
     return env.get_template(name).render(**ctx)
 
 

@@ -21,7 +21,7 @@ def riskcore_jurisdiction_info() -> JurisdictionInfo:
     >>> riskcore_jurisdiction_info().jurisdictions
     ('US-CO',)
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     return JurisdictionInfo(jurisdictions=(JURISDICTION,), observations=(OBSERVATION,))
 
