@@ -200,10 +200,9 @@ def assessment_frame(a: Assessment) -> pd.DataFrame:
     >>> a = Assessment(case_id="demo", scores=[Score(subject="c-01",
     ...     subject_kind=SubjectKind.CLIENT, instrument="phq9", value=12,
     ...     minimum=0, maximum=27, band="moderate")])
-    >>> assessment_frame(a)[["value", "band"]]
-                             value      band
-    subject instrument scale
-    c-01    phq9       total   12.0  moderate
+    >>> df = assessment_frame(a)
+    >>> list(df.index.names), df.loc[("c-01", "phq9", "total"), "band"]
+    (['subject', 'instrument', 'scale'], 'moderate')
     """
     rows = [
         (
