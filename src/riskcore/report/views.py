@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from riskcore.model.sections import alternative_groups
 from riskcore.plain import hours, money, number
 
 if TYPE_CHECKING:
@@ -146,23 +147,15 @@ def checklist_groups(checklist: Sequence[Mapping[str, Any]]) -> list[dict[str, A
     >>> [(s["kind"], [i["title"] for i in s["items"]]) for s in steps]
     [('do', ['Warn']), ('one-of', ['Police', 'Hospital']), ('do', ['Document'])]
     """
-    by_id = {str(c.get("id")): c for c in checklist}
-    group_of: dict[str, int] = {}
-    steps: list[dict[str, Any]] = []
-    for c in checklist:
-        cid = str(c.get("id"))
-        if cid in group_of:
-            steps[group_of[cid]]["items"].append(c)
-            continue
-        alternatives = [a for a in c.get("any_of") or () if a in by_id]
-        if not alternatives:
-            steps.append({"kind": "do", "items": [c]})
-            continue
-        group_of[cid] = len(steps)
-        for a in alternatives:
-            group_of.setdefault(a, len(steps))
-        steps.append({"kind": "one-of", "items": [c]})
-    return steps
+    # the one grouping rule: riskcore.model.sections.alternative_groups
+    pairs = [(str(c.get("id")), tuple(c.get("any_of") or ())) for c in checklist]
+    return [
+        {
+            "kind": "one-of" if kind == "one-of" else "do",
+            "items": [checklist[i] for i in positions],
+        }
+        for kind, positions in alternative_groups(pairs)
+    ]
 
 
 def _treatment(risk: Any, names: Mapping[str, str], armed: Sequence[str]) -> str:
