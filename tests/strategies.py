@@ -176,6 +176,20 @@ _SPECIAL[m.Mitigation] = from_attrs(m.Mitigation, requires=st.just(()))
 odds_ratios = st.one_of(st.floats(1e-6, 1e3, **finite), distributions(1e-6, 1e3))
 _SPECIAL[m.Evidence] = from_attrs(m.Evidence, odds_ratio=odds_ratios)
 
+_words = st.text(alphabet="abcdefgh ", min_size=1, max_size=12)
+_SPECIAL[m.ChecklistGroup] = st.builds(
+    m.ChecklistGroup,
+    kind=st.sampled_from(["all-of", "one-of"]),
+    items=st.lists(_words, min_size=1, max_size=3),
+)
+_SPECIAL[m.ReportSection] = st.builds(
+    m.ReportSection,
+    key=st.just("x.section"),
+    title=_words.filter(str.strip),
+    paragraphs=st.lists(_words, min_size=1, max_size=2),
+    checklist=st.lists(_SPECIAL[m.ChecklistGroup], max_size=2),
+)
+
 
 @st.composite
 def catalogs(draw: st.DrawFn) -> m.Catalog:

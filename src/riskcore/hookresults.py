@@ -14,7 +14,7 @@ The engine rejects a plugin's whole result for one subject on the first
 problem (fail closed: none of its scores or factors is used); the kit reports
 every problem.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -271,7 +271,7 @@ def riskcore_critical_lifts() -> Mapping[str, Sequence[str]] | None:
         def riskcore_critical_lifts():
             return {"cssrs.": ["self-harm"], "aggression.": ["aggression"]}
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
 

@@ -49,7 +49,8 @@ class ChecklistGroup:
     ('Call the police', 'Hospitalise')
     """
 
-    kind: Literal["all-of", "one-of"] = field()
+    kind: str = field()
+    """``"all-of"`` or ``"one-of"``."""
     items: tuple[str, ...] = field(converter=to_tuple)
 
     def __attrs_post_init__(self) -> None:
