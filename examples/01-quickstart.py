@@ -45,7 +45,7 @@ report.result
 
 # %%
 risks = report.register.to_pandas()
-risks[risks.critical][["id", "inherent_level", "level", "target"]]
+risks[risks.critical][["inherent_level", "level", "target"]]  # indexed by risk id
 
 # %% [markdown]
 # ...and every result plots itself; the functions return the Axes.

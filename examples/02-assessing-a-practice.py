@@ -40,7 +40,9 @@ print("complete:", assessment.complete)
 
 # %%
 scores = assessment.to_pandas()
-scores.pivot_table(index="subject", columns="instrument", values="value").round(1)
+scores.reset_index().pivot_table(
+    index="subject", columns="instrument", values="value"
+).round(1)
 
 # %% [markdown]
 # ## A client's PHQ-9 over check-ins

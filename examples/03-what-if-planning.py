@@ -33,7 +33,7 @@ report.result
 # The plan, one row per mitigation, with why it was chosen:
 
 # %%
-report.result.to_pandas()[["mitigation", "phase", "cost", "reduction", "kind"]]
+report.result.to_pandas()[["phase", "cost", "reduction", "kind"]]
 
 # %% [markdown]
 # The mitigation graph, drawn by phase: a mitigation starts after its
@@ -61,4 +61,4 @@ ax = report.result.plot_frontier()
 half = riskcore.build_plan(case, budget=(case.budget or 0) / 2, n=0)
 print(repr(half.result).splitlines()[0])
 over = half.register.to_pandas().query("not within_tolerance")
-over[["id", "level", "target"]].head(10)
+over[["level", "target"]].head(10)

@@ -93,7 +93,7 @@ case = attrs.evolve(case, responses=(*case.responses, *extra))
 pm = riskcore.PluginManager(plugins=[("mood-check", MoodCheck())])
 assessment = riskcore.assess(case, pm=pm)
 mood = assessment.to_pandas().query("instrument == 'mood-check'")
-mood[["subject", "value", "flags"]]
+mood[["value", "flag_codes"]]
 
 # %% [markdown]
 # The plugin is listed with the others, with its status.
@@ -102,4 +102,4 @@ mood[["subject", "value", "flags"]]
 [(r.name, r.status.value) for r in pm.records() if r.name == "mood-check"]
 
 # %%
-assert mood.set_index("subject").loc["c-01", "flags"] == "mood-check.low"
+assert mood.loc[("c-01", "mood-check", "total"), "flag_codes"] == "mood-check.low"

@@ -99,6 +99,8 @@ def _for_type(tp: Any, meta: dict[str, Any]) -> st.SearchStrategy[Any]:
     if tp is str:
         if meta.get("jurisdiction"):
             return st.sampled_from(["US-CO", "us-co", "CO ", "US-NY", "GB-ENG"])
+        if meta.get("pattern") == r"^[A-Z]{3}$":  # a currency code
+            return st.sampled_from(["USD", "EUR", "GBP", "CHF"])
         if "pattern" in meta:
             return ids
         return st.text(max_size=min(meta.get("max_length", 20), 20))
@@ -173,6 +175,20 @@ _SPECIAL[m.Mitigation] = from_attrs(m.Mitigation, requires=st.just(()))
 # Odds ratios live in [1e-6, 1e6]: a log-normal's support (0, inf) does not fit.
 odds_ratios = st.one_of(st.floats(1e-6, 1e3, **finite), distributions(1e-6, 1e3))
 _SPECIAL[m.Evidence] = from_attrs(m.Evidence, odds_ratio=odds_ratios)
+
+_words = st.text(alphabet="abcdefgh ", min_size=1, max_size=12)
+_SPECIAL[m.ChecklistGroup] = st.builds(
+    m.ChecklistGroup,
+    kind=st.sampled_from(["all-of", "one-of"]),
+    items=st.lists(_words, min_size=1, max_size=3),
+)
+_SPECIAL[m.ReportSection] = st.builds(
+    m.ReportSection,
+    key=st.just("x.section"),
+    title=_words.filter(str.strip),
+    paragraphs=st.lists(_words, min_size=1, max_size=2),
+    checklist=st.lists(_SPECIAL[m.ChecklistGroup], max_size=2),
+)
 
 
 @st.composite

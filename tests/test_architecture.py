@@ -24,6 +24,11 @@ OVER = {
     "instruments/spec.py",
     "io.py",
     "plugins.py",
+    # Grown past 800 by issue #20's branch (h7), which is still committing
+    # to them: split once it has landed, so the re-merges do not conflict.
+    "cli.py",
+    "display.py",
+    "instruments/scoring.py",
 }
 
 
@@ -105,6 +110,7 @@ LONG_FUNCTIONS = {
     "planner/compiled.py:__init__",
     "planner/heuristic.py:_greedy",
     "report/context.py:build_context",
+    "report/views.py:extend_context",
     "testing/conformance.py:check_assessor",
 }
 

@@ -59,14 +59,14 @@ def test_plugins_none(capsys):
 
 
 def test_plugins_strict_fails_with_one_line(install_dist, capsys):
-    """--strict turns a broken plugin into a one-line error and exit 1."""
+    """--strict turns a broken plugin into a one-line error and exit 2."""
     install_dist(
         "riskcore-broken",
         {"broken": "rc_broken_cli3"},
         rc_broken_cli3=toyplugin.BROKEN_IMPORT,
     )
 
-    assert run("plugins", "--strict") == 1
+    assert run("plugins", "--strict") == 2
 
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
@@ -82,7 +82,7 @@ def test_assess_summary_and_output(install_dist, small_case, tmp_path: Path, cap
     case_file = tmp_path / "case.yaml"
     io.dump(small_case, case_file)
 
-    assert run("assess", str(case_file), "--trace") == 0
+    assert run("assess", str(case_file), "--trace") == 3  # incomplete
     captured = capsys.readouterr()
     assert "INCOMPLETE" in captured.out
     assert (
@@ -156,12 +156,12 @@ def test_assess_critical_flags_printed_first(tmp_path: Path, capsys, monkeypatch
         ("{", "invalid JSON"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_1(tmp_path: Path, capsys, content, expected):
-    """Bad input prints one line naming file and path, exit status 1."""
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys, content, expected):
+    """Bad input prints one line naming file and path, exit status 2."""
     f = tmp_path / "case.json"
     f.write_text(content)
 
-    assert run("assess", str(f), "--no-plugins") == 1
+    assert run("assess", str(f), "--no-plugins") == 2
 
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
@@ -182,7 +182,7 @@ def test_catalog_validate_checks_number_labels(tmp_path: Path, capsys):
         "  - {id: t, name: T, category: c, scope: client, base_likelihood: 0.1,\n"
         "     impact: {value: 2}, illustrative: false}\n"
     )
-    assert run("catalog", "validate", str(f)) == 1
+    assert run("catalog", "validate", str(f)) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert "threats[t].base_likelihood, threats[t].impact" in err[0]
@@ -449,7 +449,7 @@ def test_bad_values_are_redacted_unless_show_identifying(tmp_path: Path, capsys)
     )
     # (An item answer that is not a number now loads as an invalid item,
     # issue 14: tests/test_partial_instruments.py; a reference is still an error.)
-    assert run("plan", str(case), "--no-plugins", "--trials", "0", "-q") == 1
+    assert run("plan", str(case), "--no-plugins", "--trials", "0", "-q") == 2
     line = _one_error_line(capsys, str(case))
     assert "555" not in line
     assert "clients[0].clinician: <redacted: a string of 12 characters> is not" in line
@@ -464,7 +464,7 @@ def test_bad_values_are_redacted_unless_show_identifying(tmp_path: Path, capsys)
             "-q",
             "--show-identifying",
         )
-        == 1
+        == 2
     )
     assert "'555-123-4567' is not" in _one_error_line(capsys, str(case))
 
@@ -490,3 +490,157 @@ def test_unexpected_errors_are_one_line_without_their_text(
     monkeypatch.setenv("RISKCORE_TRACEBACK", "1")
     with pytest.raises(ZeroDivisionError):
         run("assess", str(case), "--no-plugins")
+
+
+# ---------------------------------------------------------------- issue 20
+
+EXAMPLE_CASE = Path(__file__).parents[1] / "examples" / "longmont-practice.yaml"
+
+
+def _example_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = EXAMPLE_CASE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "case.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_help_documents_the_exit_statuses(capsys) -> None:
+    for argv in (["--help"], ["plan", "--help"], ["assess", "--help"]):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 0
+        out = capsys.readouterr().out
+        assert "exit status:" in out
+        for line in (
+            "  0   done",
+            "  2   bad input",
+            "  3   done, but",
+            "  70  internal",
+        ):
+            assert line in out
+        if argv != ["--help"]:
+            assert "--allow-incomplete" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (["plna"], "unknown command 'plna' (did you mean 'plan'?)"),
+        (["asess"], "(did you mean 'assess'?)"),
+        (["catalog", "shw"], "unknown action choice 'shw' (did you mean 'show'?)"),
+        (["schema", "--outptu"], "'--outptu' (did you mean '--output'?)"),
+        (["plan", "c.yaml", "--budjet", "3"], "(did you mean '--budget'?)"),
+        (["plan", "c.yaml", "--trails=9"], "(did you mean '--trials'?)"),
+    ],
+)
+def test_a_mistyped_command_or_option_suggests_the_right_one(
+    argv: list[str], hint: str, capsys
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert hint in err[-1]
+
+
+def test_assess_prints_a_score_table_and_each_instrument_problem(
+    tmp_path: Path, capsys
+) -> None:
+    """PHQ-9 item 9 = 7 prints the item, the value and the range under c-04;
+    an unscored instrument says why; the status is 3 (incomplete)."""
+    case = _example_with(
+        tmp_path,
+        "'7': 2, '8': 1, '9': 1}",
+        "'7': 2, '8': 1, '9': 7}",
+    )
+    assert run("assess", str(case)) == 3
+    out = capsys.readouterr().out
+    block = out.split("\nc-04\n", 1)[1].split("\n\n", 1)[0]
+    header = block.splitlines()[0].split()
+    assert header == ["INSTRUMENT", "SCALE", "VALUE", "BAND", "FLAGS"]
+    assert "phq9.total: invalid answer: item 9: 7 is not in [0, 3]" in block
+    [phq] = [line for line in block.splitlines() if line.split()[0] == "phq9"]
+    assert "/ 27 (partial)" in phq
+    assert "phq9.item9-invalid (CRITICAL)" in phq
+    assert "INCOMPLETE assessment" in out
+    # --allow-incomplete: the same output, status 0.
+    assert run("assess", str(case), "--allow-incomplete") == 0
+
+
+def test_assess_says_a_plugin_failed_not_that_nothing_scores_it(
+    install_dist, tmp_path: Path, small_case, capsys
+) -> None:
+    install_dist(
+        "riskcore-crash", {"crash": "rc_crash_cli20"}, rc_crash_cli20=toyplugin.CRASHER
+    )
+    case_file = tmp_path / "case.yaml"
+    io.dump(small_case, case_file)
+    assert run("assess", str(case_file)) == 3
+    out = capsys.readouterr().out
+    c1 = out.split("\nc-1\n", 1)[1].split("\n\n", 1)[0]
+    assert "FAILED crash (riskcore-crash 0.1.0): riskcore_assess on subject c-1" in c1
+    assert "raised RuntimeError" in c1
+
+
+def test_explain_prints_risk_explain(capsys) -> None:
+    from riskcore import build_plan, load_case
+    from riskcore.plugins import PluginManager
+
+    rid = "client-self-harm:c-04"
+    assert run("explain", str(EXAMPLE_CASE), rid) == 0
+    out = capsys.readouterr().out.splitlines()
+    report = build_plan(load_case(EXAMPLE_CASE), n=0, pm=PluginManager())
+    assert out == list(report.register.risk(rid).explain())
+    assert run("explain", str(EXAMPLE_CASE), "client-self-harm:c-4") == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'client-self-harm:c-04'" in err
+
+
+def test_plan_says_it_plans_to_tolerance_without_a_budget(
+    tmp_path: Path, capsys
+) -> None:
+    case = _example_with(tmp_path, "budget: 15000\n", "")
+    out = tmp_path / "r.md"
+    assert run("plan", str(case), "--trials", "0", "-q", "-o", str(out)) == 3
+    err = capsys.readouterr().err
+    assert "no budget given: planning to tolerance" in err
+
+
+def test_an_infeasible_plan_says_what_budget_would_do(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "r.md"
+    argv = ["plan", str(EXAMPLE_CASE), "--trials", "0", "-q", "--budget", "10"]
+    assert run(*argv, "-o", str(out), "--allow-incomplete") == 3  # never 0
+    err = capsys.readouterr().err
+    assert "planning within a budget of $10" in err
+    assert "could not meet: client-self-harm:c-04: critical" in err
+    assert "a budget of at least $1,500 would cover what is required" in err
+
+
+def test_output_into_a_missing_folder_is_one_line(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "nope" / "r.html"
+    assert run("plan", str(EXAMPLE_CASE), "-q", "-o", str(out)) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"riskcore: error: {out}: the folder {out.parent} does not exist"]
+
+
+def test_the_tutorial_commands_show_what_they_claim(tmp_path: Path, capsys) -> None:
+    """docs/plugins/tutorial.md: `assess` prints a score table per subject;
+    `assess -o` writes scores stamped with their plugin; the scaffold's
+    `pytest` runs as many tests as the tutorial shows."""
+    root = Path(__file__).parents[1]
+    tutorial = (root / "docs" / "plugins" / "tutorial.md").read_text()
+    assert "# a score table per subject" in tutorial
+    assert run("assess", str(EXAMPLE_CASE), "--allow-incomplete") == 0
+    assert "INSTRUMENT" in capsys.readouterr().out
+    out = tmp_path / "scores.json"
+    assert run("assess", str(EXAMPLE_CASE), "-o", str(out), "--allow-incomplete") == 0
+    scores = json.loads(out.read_text())["scores"]
+    assert scores
+    assert all(s["plugin"] for s in scores)
+    assert '"plugin": "home-visit"' in tutorial
+    templates = root / "src" / "riskcore" / "scaffold_templates"
+    n = sum(
+        p.read_text().count("\ndef test_") for p in templates.glob("test_*.py.tmpl")
+    )
+    assert f"\n{n} passed\n" in tutorial

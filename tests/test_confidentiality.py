@@ -242,7 +242,7 @@ def test_nothing_leaks_from_the_cli(
     caplog.set_level(logging.DEBUG)
     out = tmp_path / "out"
     args = [a.format(case=seeded, out=out) for a in argv]
-    assert main(args) == 0
+    assert main(args) in (0, 3)  # 3: done, the assessment incomplete
     captured = capsys.readouterr()
     assert_clean(captured.out, "stdout")
     assert_clean(captured.err, "stderr")
@@ -284,7 +284,7 @@ def test_error_paths_do_not_echo_the_seeded_values(
     for text in (str(err.value), repr(err.value), getattr(err.value, "details", str)()):
         assert_clean(text, "the exception")
     for argv in (["plan", str(path), "-q"], ["assess", str(path)]):
-        assert main(argv) == 1
+        assert main(argv) == 2
         captured = capsys.readouterr()
         assert_clean(captured.out + captured.err, "the CLI error")
         assert len(captured.err.strip().splitlines()) == 1
@@ -298,7 +298,7 @@ def test_show_identifying_shows_names_not_free_text(
     (notes, answers, protected attributes) never."""
     out = tmp_path / f"report{suffix}"
     argv = ["plan", str(seeded), "--trials", "0", "-q", "--show-identifying"]
-    assert main([*argv, "-o", str(out)]) == 0
+    assert main([*argv, "-o", str(out)]) in (0, 3)
     text = out.read_text(encoding="utf-8")
     assert NAME in text
     for secret in (DOB, PHONE, FREE, LANGUAGE):

@@ -184,3 +184,22 @@ def test_assessment_failures_never_show_detail():
     assert NAME not in a._repr_html_()
     assert NAME not in repr(a)
     assert "toy: riskcore_assess failed with RuntimeError" in a._repr_html_()
+
+
+def test_the_example_plan_view_is_small_folded_and_labels_its_harm(report):
+    """Issue 20: long sections are folded (details/summary), the example
+    plan's HTML stays under 20 KB, and every harm figure says which it is."""
+    html = report._repr_html_()
+    assert len(html.encode()) < 20_000
+    assert html.count("<details") >= 3
+    assert "<summary>Risk register:" in html
+    assert "(strict" in html
+    for obj in (report.register, report.result):
+        assert "(strict" in obj._repr_html_()
+        assert "(strict" in repr(obj).splitlines()[0]
+    assert "all safeguards" in repr(report.register)
+    assert "harm after (strict)" in report.register._repr_html_()
+    # rows beyond the first ten are folded, not dropped
+    reg = report.register._repr_html_()
+    assert "more rows</summary>" in reg
+    assert reg.count("<tr>") == min(len(report.register.risks), 25) + 2

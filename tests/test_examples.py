@@ -46,7 +46,8 @@ def _uncertainty(ns):
 def _own_assessor(ns):
     mood = ns["mood"]
     assert len(mood) > 0
-    assert set(mood["subject"]) >= {"c-01"}
+    # frames are indexed by their natural id (issue #20): subject is a level
+    assert set(mood.index.get_level_values("subject")) >= {"c-01"}
     (record,) = [r for r in ns["pm"].records() if r.name == "mood-check"]
     assert record.status.value == "active"
 

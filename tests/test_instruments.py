@@ -317,9 +317,9 @@ def test_to_scores() -> None:
 @pytest.mark.parametrize(
     ("items", "item", "problem"),
     [
-        ({"1": 5}, "1", "out of range [0, 3]"),
-        ({"2": -1}, "2", "out of range [0, 3]"),
-        ({"3": 1.5}, "3", "not an integer answer code"),
+        ({"1": 5}, "1", "5 is not in [0, 3]"),
+        ({"2": -1}, "2", "-1 is not in [0, 3]"),
+        ({"3": 1.5}, "3", "1.5 is not an integer answer code"),
         ({"10": 1}, "10", "not an item of this instrument"),
     ],
 )
@@ -327,22 +327,29 @@ def test_bad_answer_invalidates_its_item_not_the_response(
     items: dict[str, float], item: str, problem: str
 ) -> None:
     """Issue 14: a bad answer used to raise and lose the whole instrument; now
-    the item is invalid, named with the kind of problem, never the value."""
+    the item is invalid, named with the problem; issue 20: with the value as
+    ``riskcore.errors.shown`` allows (a small number is shown)."""
     full = {**all_items(PHQ9, 1), **items}
     r = PHQ9.score(InstrumentResponse(instrument="phq9", subject="c-07", items=full))
     assert r.invalid == {item: problem}
     assert not r.complete
-    assert f"item {item} {problem}" in str(r.missing["total"])
-    for value in items.values():
-        assert f" {value} " not in str(r.missing["total"])
+    assert f"item {item}: {problem}" in str(r.missing["total"])
     # The rest is scored under the missing-data rule (PHQ-9: 2 may be missing).
     assert r.total == pytest.approx(9.0)
     assert [f.code for f in r.flags] == ["phq9.item9-positive"]
 
 
+def test_an_invalid_answer_that_could_identify_is_not_shown() -> None:
+    """Issue 20: the value is shown only as ``shown`` allows: a date of birth
+    written as digits stays redacted."""
+    r = score_items(PHQ9, {"1": 19800102}, subject="c-07")
+    assert r.invalid == {"1": "<redacted: a number of 8 digits> is not in [0, 3]"}
+    assert "19800102" not in str(r.missing["total"])
+
+
 def test_bad_input_raw_mapping() -> None:
     r = score_items(PHQ9, {"1": NAN}, subject="c-07")
-    assert r.invalid == {"1": "not a finite number"}
+    assert r.invalid == {"1": "nan is not a finite number"}
     r = score_items(PHQ9, {"1": "2"}, subject="c-07")
     assert r.invalid == {"1": "not a number (a string)"}
     r = score_items(PHQ9, {"1": True}, subject="c-07")
@@ -354,9 +361,9 @@ def test_bad_input_raw_mapping() -> None:
 @pytest.mark.parametrize(
     ("bad", "fragment"),
     [
-        ({"9": 4}, "item 9 out of range [0, 3]"),
-        ({"1": -1}, "item 1 out of range [0, 3]"),
-        ({"3": 1.5}, "item 3 not an integer answer code"),
+        ({"9": 4}, "item 9: 4 is not in [0, 3]"),
+        ({"1": -1}, "item 1: -1 is not in [0, 3]"),
+        ({"3": 1.5}, "item 3: 1.5 is not an integer answer code"),
     ],
 )
 def test_fused_path_gives_the_object_paths_invalid_item(
@@ -376,7 +383,7 @@ def test_fused_path_unknown_or_extra_item() -> None:
     swapped = {**all_items(PHQ9, 1), "10": 1}
     del swapped["9"]
     [s] = PHQ9.to_scores(resp(PHQ9, swapped), SubjectKind.CLIENT)
-    assert "item 10 not an item of this instrument" in str(s.missing_reason)
+    assert "item 10: not an item of this instrument" in str(s.missing_reason)
     assert [f.code for f in s.flags] == ["phq9.item9-unanswered"]
     [s] = PHQ9.to_scores(
         resp(PHQ9, {**all_items(PHQ9, 1), "10": 1}), SubjectKind.CLIENT

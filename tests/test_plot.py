@@ -18,6 +18,7 @@ from riskcore.graph import build_graph  # noqa: E402
 from riskcore.instruments import Reliability, rci_threshold  # noqa: E402
 from riskcore.model import Score, SubjectKind  # noqa: E402
 from riskcore.model.risk import RiskRegister  # noqa: E402
+from riskcore.plain import parameter  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,7 @@ def test_heatmap_one_arrow_per_risk_that_moved(report):
     _, ax2 = plt.subplots()
     assert report.register.plot_heatmap(ax=ax2) is ax2
     ax3 = plot.heatmap(report.register, report.inherent, labels=True)
-    assert len(ax3.texts) == len(moved)
+    assert len([t for t in ax3.texts if t.get_gid() != "count"]) == len(moved)
 
 
 def test_heatmap_of_an_unmitigated_register_has_no_arrows():
@@ -109,7 +110,26 @@ def test_tornado_one_bar_per_entry(report):
     assert len(ax.patches) == min(10, len(sim.sensitivity))
     assert len(plot.tornado(sim, top=3).patches) == 3
     top = ax.get_yticklabels()[-1].get_text()
-    assert top == sim.sensitivity[0].parameter  # largest swing on top
+    # largest swing on top, in words (issue 20: not the parameter id)
+    assert top.replace("\n", " ") == parameter(sim.sensitivity[0].parameter)
+    assert "base_likelihood" not in top
+
+
+def test_tornado_names_parameters_in_words_and_cuts_no_bar(report):
+    """Issue 20: readable names (threat names from the catalog) and an x axis
+    that holds every bar and the mean line with room to spare."""
+    sim = report.simulation
+    names = {t.id: t.name for t in report.catalog.threats}
+    ax = plot.tornado(sim, names=names)
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert all(":" not in lab.split(": ", 1)[0] for lab in labels)
+    assert any(lab.startswith("Secondary traumatic stress (t-0") for lab in labels)
+    lo, hi = ax.get_xlim()
+    for bar in ax.patches:
+        assert lo < bar.get_x()
+        assert bar.get_x() + bar.get_width() < hi
+    assert lo < sim.point_total < hi
+    assert "at the means" in ax.get_xlabel()
 
 
 def test_rci_trajectory():
@@ -156,3 +176,81 @@ def test_missing_matplotlib_gives_a_hint(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", fake)
     with pytest.raises(ImportError, match=r'pip install "riskcore\[plot\]"'):
         plot.frontier([])
+
+
+def test_heatmap_counts_every_cell_and_hides_no_risk(report):
+    """Issue 20: each cell says how many risks it holds before → after, every
+    residual dot has a place of its own, and the legend tells inherent from
+    residual."""
+    from collections import Counter
+
+    ax = report.plot_heatmap()
+    reg, inh = report.register, {r.id: r.inherent for r in report.inherent.risks}
+    bands = reg.matrix
+    li = {b.name: k for k, b in enumerate(bands.likelihood_bands)}
+    im = {b.name: k for k, b in enumerate(bands.impact_bands)}
+    after = Counter(
+        (im[r.residual.impact_band], li[r.residual.likelihood_band]) for r in reg.risks
+    )
+    before = Counter(
+        (im[inh[r.id].impact_band], li[inh[r.id].likelihood_band]) for r in reg.risks
+    )
+    counts = {t.get_text() for t in ax.texts if t.get_gid() == "count"}
+    for cell in set(after) | set(before):
+        a, b = before.get(cell, 0), after.get(cell, 0)
+        assert (f"{a} → {b}" if a != b else f"{b}") in counts
+    dots = [tuple(p) for p in ax.collections[0].get_offsets()]
+    assert len(set(dots)) == len(dots) == len(reg.risks)  # none hides another
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [
+        "residual (after the plan)",
+        "critical",
+        "inherent (before), if it moved",
+    ]
+
+
+def test_dag_arrows_stop_at_the_labels_and_run_level(report):
+    """Issue 20: arrows are clipped at the label boxes and a dependent sits on
+    its prerequisite's row, so no arrow crosses a label."""
+    graph = build_graph(report.catalog, report.register)
+    ax = plot.mitigation_dag(graph, list(report.result.selected))
+    arrows = _arrows(ax)
+    assert arrows
+    for a in arrows:
+        assert a.patchA is not None
+        assert a.patchB is not None
+    row = {t.get_text(): t.get_position()[1] for t in ax.texts}
+    for u, v, rel in graph.edges(data="relation"):
+        if rel == "requires" and u in row and v in row:
+            assert row[u] == row[v], (u, v)
+
+
+def test_rci_never_judges_an_incomplete_score_and_shows_the_range():
+    """Issue 20: a prorated score whose critical item is missing is drawn as
+    "incomplete: not judged", never as an improvement; with the spec, the axis
+    is the full range and the severity bands are behind the points."""
+    from riskcore_safety.instruments import PHQ9
+
+    rel = PHQ9.reliability_for("total")
+
+    def score(v, complete=True):
+        return Score(
+            subject="c-04",
+            subject_kind=SubjectKind.CLIENT,
+            instrument="phq9",
+            value=v,
+            minimum=0,
+            maximum=27,
+            missing_reason=None if complete else "item 9 missing; prorated",
+        )
+
+    ax = plot.rci_trajectory([score(19), score(4, complete=False)], rel, spec=PHQ9)
+    labels = [c.get_label() for c in ax.collections]
+    assert "reliably improved" not in labels
+    assert labels == ["incomplete: not judged", "baseline"]
+    assert ax.get_ylim() == (0.0, 27.0)
+    band_labels = {t.get_text().strip() for t in ax.texts}
+    assert {"minimal", "severe"} <= band_labels
+    # without the spec, the scores' own range
+    ax2 = plot.rci_trajectory([score(19), score(12)], rel)
+    assert ax2.get_ylim() == (0.0, 27.0)

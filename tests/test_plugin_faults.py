@@ -53,7 +53,9 @@ def _failed(
     return {
         (f.plugin, f.subject, f.error_type)
         for f in a.failures
-        if f.plugin != "(none)" and f.hook == hook
+        if f.plugin != "(none)"
+        and f.hook == hook
+        and f.error_type != "UnscoredInstrument"
     }
 
 
@@ -311,7 +313,9 @@ def riskcore_assess(subject):
     case = tmp_path / "case.yaml"
     case.write_text(EXAMPLE.read_text())
     out = tmp_path / "a.json"
-    assert main(["assess", str(case), "-o", str(out)]) == 0
+    assert (
+        main(["assess", str(case), "-o", str(out)]) == 3
+    )  # done; a plugin failed: incomplete
     data = json.loads(out.read_text())
     assert {(f["plugin"], f["error_type"]) for f in data["failures"]} >= {
         ("quitter", "SystemExit")
@@ -732,9 +736,11 @@ def test_failure_text_is_redacted_everywhere(small_case, caplog):
     cat = default_catalog(PluginManager(autoload=False))
     reg = identify(a, cat, small_case, pm=pm)
     failures = [*a.failures, *reg.failures]
-    assert {f.detail for f in failures if f.plugin == "leaky"} == {
-        f"raised ValueError: <redacted: a string of {len(SECRET)} characters>"
-    }
+    assert {
+        f.detail
+        for f in failures
+        if f.plugin == "leaky" and f.error_type != "UnscoredInstrument"
+    } == {f"raised ValueError: <redacted: a string of {len(SECRET)} characters>"}
     texts = [
         dumps(a, indent=2),
         dumps(reg, indent=2),
@@ -782,8 +788,8 @@ def test_cli_outputs_never_carry_the_failure_text(
     case.write_text(EXAMPLE.read_text())
     a_out = tmp_path / "a.json"
     r_out = tmp_path / f"report{suffix}"
-    assert main(["assess", str(case), "-o", str(a_out), "--trace"]) == 0
-    assert main(["plan", str(case), "-o", str(r_out), "--trials", "20"]) == 0
+    assert main(["assess", str(case), "-o", str(a_out), "--trace"]) == 3
+    assert main(["plan", str(case), "-o", str(r_out), "--trials", "20"]) == 3
     captured = capsys.readouterr()
     for text in (
         a_out.read_text(),
@@ -796,3 +802,52 @@ def test_cli_outputs_never_carry_the_failure_text(
         assert "1980-02-03" not in text
         assert "Jane Doe" not in text
     assert "leaky" in a_out.read_text()
+
+
+class _TwoInstruments:
+    """Scores "toy" and "k10"; raises on a K10 answer of 7 (issue 20)."""
+
+    @hookimpl
+    def riskcore_assess(self, subject, case):
+        out = []
+        for r in case.history(subject.id):
+            if r.items.get("1") == 7:
+                raise ValueError("k10 item 1 out of range")
+            out.append(
+                Score(
+                    subject=subject.id,
+                    subject_kind=subject.KIND,
+                    instrument=r.instrument,
+                    value=float(r.items["1"]),
+                )
+            )
+        return out
+
+
+def test_one_bad_instrument_leaves_the_subjects_others_scored() -> None:
+    """Issue 20: the plugin failed on c-1's K10 (it raised for the whole
+    subject); it is called again one instrument at a time, so c-1's toy score
+    is kept, the failure is recorded, and the unscored K10 says the plugin
+    failed instead of "no active plugin scores it"."""
+    from riskcore.model import Client, InstrumentResponse, Practice
+
+    case = Case(
+        id="two",
+        practice=Practice(id="p"),
+        clients=[Client(id="c-1")],
+        responses=[
+            InstrumentResponse(instrument="toy", subject="c-1", items={"1": 2}),
+            InstrumentResponse(instrument="k10", subject="c-1", items={"1": 7}),
+        ],
+        synthetic=True,
+    )
+    a = assess(case, pm=_pm(("two", _TwoInstruments())))
+    assert [(s.instrument, s.value) for s in a.scores] == [("toy", 2.0)]
+    assert not a.complete
+    assert _failed(a) == {("two", "c-1", "ValueError")}
+    reasons = a.incomplete_reasons
+    assert (
+        "c-1: instrument 'k10' was not scored: plugin two failed on this subject"
+        in reasons
+    )
+    assert not any("no active plugin" in why for why in reasons)

@@ -35,7 +35,7 @@ def test_names_are_escaped_in_the_markdown_report(tmp_path: Path) -> None:
     case = _case_with_hostile_names(tmp_path)
     out = tmp_path / "report.md"
     argv = ["plan", str(case), "--trials", "0", "-q", "--show-identifying"]
-    assert main([*argv, "-o", str(out)]) == 0
+    assert main([*argv, "-o", str(out)]) in (0, 3)
     text = out.read_text(encoding="utf-8")
     assert escape_markdown(HOSTILE) in text  # the name is there, escaped
     assert "<img" not in text
@@ -54,7 +54,7 @@ def test_names_are_escaped_in_the_markdown_report(tmp_path: Path) -> None:
 def test_without_show_identifying_no_name_appears(tmp_path: Path) -> None:
     case = _case_with_hostile_names(tmp_path)
     out = tmp_path / "report.md"
-    assert main(["plan", str(case), "--trials", "0", "-q", "-o", str(out)]) == 0
+    assert main(["plan", str(case), "--trials", "0", "-q", "-o", str(out)]) in (0, 3)
     text = out.read_text(encoding="utf-8")
     assert "Jane" not in text
     assert "img" not in text

@@ -48,7 +48,7 @@ def test_cli_new_plugin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert f"created {tmp_path / 'riskcore-demo'}" in out
     assert "pytest" in out
-    assert main(["new-plugin", "demo", "--dir", str(tmp_path)]) == 1
+    assert main(["new-plugin", "demo", "--dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("riskcore: error: ")
     assert "already exists" in err

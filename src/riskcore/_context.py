@@ -1,6 +1,6 @@
 """Context shared by the plugin manager and the instrument engine (internal).
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

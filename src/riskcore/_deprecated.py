@@ -1,6 +1,6 @@
 """Deprecation aliases: the one way riskcore keeps an old name for one release.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ import functools
 import operator
 import weakref
 
+import attrs
+
 from riskcore.errors import AssessmentError
 from riskcore.hookresults import ResultProblem, finite_score, result_items
 from riskcore.hookresults import score_problem as _score_problem
@@ -19,6 +21,7 @@ from riskcore.model import (
     Case,
     PluginProvenance,
     Score,
+    Subject,
 )
 from riskcore.plugins import (
     PluginManager,
@@ -126,6 +129,7 @@ def assess(
 
     scores: list[Score] = []
     scored: dict[str, set[str]] = {}  # by subject, the instruments scored
+    broken: dict[str, list[str]] = {}  # by subject, the plugins that failed on it
     subjects = case.subjects()
     # One hand-over to the plugins' worker for every subject, no HookOutcome
     # per call: (plugin, result, error) per subject, per plugin.
@@ -160,20 +164,39 @@ def assess(
             if why is not None:
                 failed = True
                 fail(*_failure(pm, plugin, sid, why))
+                broken.setdefault(sid, []).append(plugin)
         if failed:  # a rejected result may have left its instruments in done
+            # One bad instrument must not leave the subject's others unscored:
+            # call each failed plugin again, one instrument's responses at a
+            # time. The failure stays recorded (the assessment is incomplete).
+            for plugin in broken[sid]:
+                _one_instrument_at_a_time(pm, case, subject, plugin, scores)
             scored[sid] = {s.instrument for s in scores[first:]}
 
     infos = _infos(pm)
     for r in case.responses:
         if r.instrument not in scored.get(r.subject, ()):
+            # "Not scored" after a plugin that scores it failed says so.
+            culprit = next(
+                (
+                    p
+                    for p in broken.get(r.subject, ())
+                    if p not in infos or r.instrument in infos[p].instruments
+                ),
+                None,
+            )
             fail(
                 AssessorFailure(
-                    plugin="(none)",
+                    plugin=culprit or "(none)",
                     hook="riskcore_assess",
                     error_type="UnscoredInstrument",
                     subject=r.subject,
                     instrument=r.instrument,
-                    detail=f"no active plugin scored instrument {r.instrument!r}",
+                    detail=(
+                        f"plugin {culprit} failed on this subject"
+                        if culprit
+                        else f"no active plugin scored instrument {r.instrument!r}"
+                    ),
                 )
             )
             scored.setdefault(r.subject, set()).add(r.instrument)
@@ -188,6 +211,37 @@ def assess(
 
 
 _HOOK = "riskcore_assess"
+
+
+def _one_instrument_at_a_time(
+    pm: PluginManager, case: Case, subject: Subject, plugin: str, scores: list[Score]
+) -> None:
+    """Call *plugin* on *subject* once per instrument the subject answered, with
+    a case holding only that instrument's responses; keep the scores of the calls
+    that succeed (the whole call failed, so none of its scores were kept)."""
+    instruments = sorted({r.instrument for r in case.responses_for(subject.id)})
+    if len(instruments) < 2:
+        return
+    for instrument in instruments:
+        only = attrs.evolve(
+            case,
+            responses=[
+                r
+                for r in case.responses
+                if r.instrument == instrument or r.subject != subject.id
+            ],
+        )
+        for o in pm.call_each(_HOOK, subject=subject, case=only):
+            if o.plugin != plugin or not o.ok:
+                continue
+            # the one check of a hook's result (riskcore.hookresults), via _take
+            got = result_items(o.result, "Score", "scores")
+            if isinstance(got, ResultProblem):
+                continue
+            if all(isinstance(s, Score) and s.instrument == instrument for s in got):
+                _take(got, subject.id, plugin, scores, set())
+
+
 _instrument = operator.attrgetter("instrument")
 
 

@@ -35,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from html import escape
@@ -162,10 +163,20 @@ def get_options() -> dict[str, Any]:
 Cell = str | tuple[str, str]
 """A table cell: text, or (text, background colour)."""
 
-_STYLE = (
-    "font-family:sans-serif;font-size:12px;border-collapse:collapse;margin:2px 0 6px 0"
+_CSS = (
+    "<style>.riskcore-repr table{font-family:sans-serif;font-size:12px;"
+    "border-collapse:collapse;margin:2px 0 6px 0}"
+    ".riskcore-repr td,.riskcore-repr th{padding:1px 6px;"
+    "border-bottom:1px solid #ddd;text-align:left}"
+    ".riskcore-repr th{border-bottom:2px solid #999}"
+    ".riskcore-repr td.c{color:#fff;font-weight:bold}"
+    ".riskcore-repr summary{cursor:pointer;font-weight:bold;margin-top:4px}</style>"
 )
-_TD = "padding:1px 6px;border-bottom:1px solid #ddd;text-align:left"
+"""One stylesheet per repr (scoped to ``.riskcore-repr``): cells carry no
+inline style, so the example plan's view stays small."""
+
+_VISIBLE = 10
+"""Rows of a table shown before the rest is folded under "… N more"."""
 
 
 def _html_enabled(n_items: int) -> bool:
@@ -181,36 +192,46 @@ def _num(x: float | None, fmt: str = ".3g") -> str:
 def _cell(c: Cell) -> str:
     if isinstance(c, tuple):
         text, colour = c
-        return (
-            f'<td style="{_TD};background:{colour};color:#fff;font-weight:bold">'
-            f"{escape(text)}</td>"
-        )
-    return f'<td style="{_TD}">{escape(c)}</td>'
+        return f'<td class="c" style="background:{colour}">{escape(text)}</td>'
+    return f"<td>{escape(c)}</td>"
 
 
 def _table(columns: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
-    """An HTML table of at most ``max_rows`` rows, with a "more" note."""
+    """An HTML table of at most ``max_rows`` rows, with a "more" note; rows
+    after the first ten are folded (``<details>``) under "… N more rows"."""
     limit = _OPTIONS["max_rows"]
-    head = "".join(
-        f'<th style="{_TD};border-bottom:2px solid #999">{escape(c)}</th>'
-        for c in columns
-    )
-    body = "".join(
-        "<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows[:limit]
-    )
-    more = ""
-    if len(rows) > limit:
-        more = (
-            f'<tr><td colspan="{len(columns)}" style="{_TD};font-style:italic">'
-            f"… and {len(rows) - limit} more (see .to_pandas())</td></tr>"
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+
+    def body(part: Sequence[Sequence[Cell]]) -> str:
+        return "".join(
+            "<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in part
         )
-    return f'<table style="{_STYLE}"><tr>{head}</tr>{body}{more}</table>'
+
+    shown = rows[:limit]
+    table = f"<table><tr>{head}</tr>{body(shown[:_VISIBLE])}</table>"
+    if len(shown) > _VISIBLE:
+        table += (
+            f"<details><summary>… {len(shown) - _VISIBLE} more rows</summary>"
+            f"<table><tr>{head}</tr>{body(shown[_VISIBLE:])}</table></details>"
+        )
+    if len(rows) > limit:
+        table += f"<div><i>… and {len(rows) - limit} more (see .to_pandas())</i></div>"
+    return table
 
 
-def _box(title: str, summary: str, *parts: str) -> str:
+def _fold(title: str, *parts: str, open: bool = False) -> str:
+    """A collapsible section of a repr."""
+    state = " open" if open else ""
+    return (
+        f"<details{state}><summary>{escape(title)}</summary>{''.join(parts)}</details>"
+    )
+
+
+def _box(title: str, summary: str, *parts: str, css: bool = True) -> str:
     return (
         '<div class="riskcore-repr" style="font-family:sans-serif;font-size:12px">'
-        f"<div><b>{escape(title)}</b> {escape(summary)}</div>{''.join(parts)}</div>"
+        + (_CSS if css else "")
+        + f"<div><b>{escape(title)}</b> {escape(summary)}</div>{''.join(parts)}</div>"
     )
 
 
@@ -351,7 +372,8 @@ def _register_summary(reg: RiskRegister) -> str:
     state = "complete" if reg.complete else "INCOMPLETE"
     return (
         f"{len(reg.risks)} risks ({levels or 'none'}), {crit} critical, "
-        f"{over} over tolerance, residual harm {reg.expected_harm():.3g}, {state}"
+        f"{over} over tolerance, residual harm {reg.expected_harm():.3g} (strict; "
+        f"all safeguards {reg.expected_harm('residual_all'):.3g}), {state}"
     )
 
 
@@ -362,7 +384,7 @@ def register_text(reg: RiskRegister) -> str:
     --------
     >>> from riskcore.model.risk import RiskRegister
     >>> register_text(RiskRegister(case_id="demo", method_version="x"))
-    "<RiskRegister 'demo': 0 risks (none), 0 critical, 0 over tolerance, residual harm 0, complete>"
+    "<RiskRegister 'demo': 0 risks (none), 0 critical, 0 over tolerance, residual harm 0 (strict; all safeguards 0), complete>"
     """
     head = f"<RiskRegister {reg.case_id!r}: {_register_summary(reg)}>"
     lines = [
@@ -375,7 +397,7 @@ def register_text(reg: RiskRegister) -> str:
 
 
 def register_html(
-    reg: RiskRegister, inherent: RiskRegister | None = None
+    reg: RiskRegister, inherent: RiskRegister | None = None, *, css: bool = True
 ) -> str | None:
     """HTML table of the risks: critical first, then by level and residual harm.
 
@@ -431,12 +453,12 @@ def register_html(
             "target",
             "in tolerance",
             "harm before",
-            "harm after",
+            "harm after (strict)",
             "data",
         ],
         rows,
     )
-    return _box(f"RiskRegister {reg.case_id}", _register_summary(reg), table)
+    return _box(f"RiskRegister {reg.case_id}", _register_summary(reg), table, css=css)
 
 
 # ------------------------------------------------------------------ plan
@@ -446,8 +468,59 @@ def _plan_summary(res: PlanResult) -> str:
     return (
         f"{res.status} ({res.mode}, {res.method}): {len(res.selected)} mitigations, "
         f"cost {res.cost:,.0f}, {res.hours:,.0f} h, expected harm "
-        f"{res.inherent:.3g} -> {res.residual:.3g}"
+        f"{res.inherent:.3g} -> {res.residual:.3g} (strict)"
     )
+
+
+_NEEDS = re.compile(r"costs (?:at least )?([0-9][0-9.e+]*) > budget")
+
+
+def plan_mode_lines(res: PlanResult, currency: str = "USD") -> list[str]:
+    """What the planner was asked and, when it could not, what would do it.
+
+    A plan without a budget says it plans to tolerance; an infeasible one
+    names each risk it could not bring within tolerance and why, and the
+    budget that would cover what is required, when a budget was the limit.
+
+    Examples
+    --------
+    >>> from riskcore.planner import PlanResult
+    >>> plan_mode_lines(PlanResult(status="optimal", mode="tolerance", method="exact"))
+    ['no budget given: planning to tolerance (the cheapest plan that brings every risk within its tolerance)']
+    >>> plan_mode_lines(PlanResult(status="optimal", mode="budget", method="exact",
+    ...                            budget=15000))
+    ['planning within a budget of $15,000']
+    """
+    from riskcore.plain import money
+
+    if res.mode == "tolerance" and res.budget is None:
+        lines = [
+            "no budget given: planning to tolerance (the cheapest plan that brings "
+            "every risk within its tolerance)"
+        ]
+    elif res.budget is not None:
+        lines = [f"planning within a budget of {money(res.budget, currency)}"]
+    else:
+        lines = [f"planning in {res.mode} mode"]
+    if res.feasible:
+        return lines
+    lines.append("INFEASIBLE: no plan meets the request; nothing was selected")
+    needs = []
+    for i in res.infeasible:
+        who = "the plan" if i.risk == "*" else i.risk
+        lines.append(f"could not meet: {who}: {i.reason}")
+        needs += [float(m) for m in _NEEDS.findall(i.reason)]
+    if needs:
+        lines.append(
+            f"a budget of at least {money(max(needs), currency)} would cover "
+            "what is required"
+        )
+    elif res.mode == "tolerance":
+        lines.append(
+            "no budget would meet it: even every mitigation in the catalog leaves "
+            "these risks above tolerance; add mitigations or review the tolerance"
+        )
+    return lines
 
 
 def plan_result_text(res: PlanResult) -> str:
@@ -457,7 +530,7 @@ def plan_result_text(res: PlanResult) -> str:
     --------
     >>> from riskcore.planner import PlanResult
     >>> plan_result_text(PlanResult(status="optimal", mode="budget", method="exact"))
-    '<PlanResult optimal (budget, exact): 0 mitigations, cost 0, 0 h, expected harm 0 -> 0>'
+    '<PlanResult optimal (budget, exact): 0 mitigations, cost 0, 0 h, expected harm 0 -> 0 (strict)>'
     """
     head = f"<PlanResult {_plan_summary(res)}>"
     lines = [f"INFEASIBLE {i.risk}: {i.reason}" for i in res.infeasible]
@@ -465,7 +538,7 @@ def plan_result_text(res: PlanResult) -> str:
     return _lines(head, lines) if lines else head
 
 
-def plan_result_html(res: PlanResult) -> str | None:
+def plan_result_html(res: PlanResult, *, css: bool = True) -> str | None:
     """HTML view of a plan: infeasibilities first, then the phased mitigations.
 
     Examples
@@ -520,7 +593,7 @@ def plan_result_html(res: PlanResult) -> str | None:
                 rows,
             )
         )
-    return _box("PlanResult", _plan_summary(res), *parts)
+    return _box("PlanResult", _plan_summary(res), *parts, css=css)
 
 
 def _report_summary(rep: PlanReport) -> str:
@@ -528,7 +601,8 @@ def _report_summary(rep: PlanReport) -> str:
     state = "complete" if rep.complete else "INCOMPLETE"
     return (
         f"case {rep.case.id!r}: {len(rep.register.risks)} risks ({crit} critical), "
-        f"{len(rep.armed)} armed responses, plan {rep.result.status}, {state}"
+        f"{len(rep.armed)} armed responses, plan {rep.result.status}, expected harm "
+        f"{rep.result.inherent:.3g} -> {rep.result.residual:.3g} (strict), {state}"
     )
 
 
@@ -568,13 +642,11 @@ def plan_report_html(rep: PlanReport) -> str | None:
                 ],
             )
         )
-    for view in (
-        register_html(rep.register, rep.inherent),
-        plan_result_html(rep.result),
-        simulation_html(rep.simulation) if rep.simulation is not None else None,
-    ):
-        if view is not None:
-            parts.append(view)
+    # nested views show fewer rows: the whole object is one click away
+    # (report.register, report.simulation) and the view stays small
+    with set_options(max_rows=min(_OPTIONS["max_rows"], 15)):
+        views = _report_views(rep)
+    parts += views
     if not rep.complete:
         reasons = list(rep.assessment.incomplete_reasons)
         reasons += [f.summary() for f in rep.register.failures]
@@ -586,6 +658,26 @@ def plan_report_html(rep: PlanReport) -> str | None:
             ),
         )
     return _box("PlanReport", _report_summary(rep), *parts)
+
+
+def _report_views(rep: PlanReport) -> list[str]:
+    parts: list[str] = []
+    for title, view in (
+        (
+            f"Risk register: {_register_summary(rep.register)}",
+            register_html(rep.register, rep.inherent, css=False),
+        ),
+        (f"Plan: {_plan_summary(rep.result)}", plan_result_html(rep.result, css=False)),
+        (
+            "Simulation",
+            simulation_html(rep.simulation, css=False)
+            if rep.simulation is not None
+            else None,
+        ),
+    ):
+        if view is not None:
+            parts.append(_fold(title, view))
+    return parts
 
 
 # ------------------------------------------------------------------ simulation
@@ -606,7 +698,7 @@ def simulation_text(sim: SimulationResult) -> str:
     return _lines(head, lines) if lines else head
 
 
-def simulation_html(sim: SimulationResult) -> str | None:
+def simulation_html(sim: SimulationResult, *, css: bool = True) -> str | None:
     """HTML view: the risks with the largest mean loss first, and the top swings."""
     if not _html_enabled(len(sim.risks)):
         return None
@@ -627,7 +719,7 @@ def simulation_html(sim: SimulationResult) -> str | None:
                 ],
             )
         )
-    return _box("SimulationResult", _simulation_summary(sim), *parts)
+    return _box("SimulationResult", _simulation_summary(sim), *parts, css=css)
 
 
 # ------------------------------------------------------------------ graph

@@ -11,15 +11,19 @@ empty result too:
   level, so ``df.sort_values("level")`` and ``df[df.level >= "high"]`` work;
 * dates are ``datetime64[ns]`` (missing is ``NaT``).
 
-Rows keep the order of the result (register order, score order, phase order);
+Each frame is indexed by its natural id (a score by subject, instrument and
+scale; a risk by ``id``; a mitigation by its id; a simulated risk by
+``risk``), and no column is named like a ``DataFrame`` attribute (``flags``,
+``mean``, ``std``). Rows keep the order of the result (register order, score
+order, phase order);
 nothing identifying is included (subjects by pseudonymous id only).
 
 Examples
 --------
 >>> from riskcore.model import Assessment
 >>> df = assessment_frame(Assessment(case_id="demo"))
->>> list(df.columns)[:4], len(df)
-(['subject', 'subject_kind', 'instrument', 'scale'], 0)
+>>> list(df.index.names), list(df.columns)[:2], len(df)
+(['subject', 'instrument', 'scale'], ['subject_kind', 'value'], 0)
 
 .. versionadded:: 0.1
 """
@@ -39,6 +43,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ASSESSMENT_COLUMNS",
+    "ASSESSMENT_INDEX",
+    "INDEX",
     "PLAN_COLUMNS",
     "REGISTER_COLUMNS",
     "SIMULATION_COLUMNS",
@@ -50,9 +56,9 @@ __all__ = [
 
 ASSESSMENT_COLUMNS: dict[str, str] = {
     "subject": "string",
-    "subject_kind": "string",
     "instrument": "string",
     "scale": "string",
+    "subject_kind": "string",
     "value": "float64",
     "minimum": "float64",
     "maximum": "float64",
@@ -60,13 +66,19 @@ ASSESSMENT_COLUMNS: dict[str, str] = {
     "complete": "bool",
     "measured": "bool",
     "critical": "bool",
-    "flags": "string",
+    "flag_codes": "string",
     "missing_reason": "string",
     "plugin": "string",
 }
 """Columns of :func:`assessment_frame` (``Assessment.to_pandas``), one row per score.
 
-``flags`` joins the flag codes with ``", "`` (``<NA>`` without flags)."""
+``flag_codes`` joins the flag codes with ``", "`` (``<NA>`` without flags; not
+``flags``, which is a ``DataFrame`` attribute). Indexed by
+:data:`ASSESSMENT_INDEX`."""
+
+ASSESSMENT_INDEX = ("subject", "instrument", "scale")
+"""The natural id of a score, the index of :func:`assessment_frame` (a subject
+answering an instrument twice has two rows with the same index)."""
 
 REGISTER_COLUMNS: dict[str, str] = {
     "id": "string",
@@ -100,7 +112,7 @@ REGISTER_COLUMNS: dict[str, str] = {
 ``planned_level`` (once the plan is in place) are the levels shown, lifted to
 the critical floor for critical risks; ``residual_*`` are the strict planned
 figures, ``current_harm`` today's, ``residual_all_harm`` credits every safeguard
-(``docs/crediting.md``)."""
+(``docs/crediting.md``). Indexed by ``id``, the risk id."""
 
 PLAN_COLUMNS: dict[str, str] = {
     "mitigation": "string",
@@ -119,16 +131,21 @@ mitigation in phase order.
 
 ``phase`` counts from 1; ``reduction`` is the expected harm the mitigation
 removes given the rest of the plan, ``ratio`` that per unit cost; ``kind`` is
-``"forced"``, ``"required"`` or ``"marginal"``."""
+``"forced"``, ``"required"`` or ``"marginal"``. Indexed by ``mitigation``."""
 
 SIMULATION_COLUMNS: dict[str, str] = {
     "risk": "string",
-    "mean": "float64",
-    "std": "float64",
+    "mean_harm": "float64",
+    "sd_harm": "float64",
 }
 """Leading columns of :func:`simulation_frame` (``SimulationResult.to_pandas``),
 one row per risk; then one ``float64`` column per requested percentile, named
-``p5``, ``p50``, ``p95``, ``p99`` (the defaults of :func:`riskcore.simulate`)."""
+``p5``, ``p50``, ``p95``, ``p99`` (the defaults of :func:`riskcore.simulate`).
+Indexed by ``risk``; ``mean_harm`` and ``sd_harm``, not ``mean`` and ``std``,
+which are ``DataFrame`` methods."""
+
+INDEX = {"register": ("id",), "plan": ("mitigation",), "simulation": ("risk",)}
+"""The natural id each frame is indexed by (besides :data:`ASSESSMENT_INDEX`)."""
 
 _HINT = 'pandas is needed for to_pandas(): pip install "riskcore[pandas]"'
 
@@ -141,7 +158,9 @@ def _pandas() -> Any:
     return pandas
 
 
-def _frame(columns: dict[str, Any], rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+def _frame(
+    columns: dict[str, Any], rows: Sequence[Sequence[Any]], index: Sequence[str]
+) -> pd.DataFrame:
     pdm = _pandas()
     data = {}
     for k, (name, dtype) in enumerate(columns.items()):
@@ -151,7 +170,7 @@ def _frame(columns: dict[str, Any], rows: Sequence[Sequence[Any]]) -> pd.DataFra
         else:
             data[name] = pdm.Series(values, dtype=dtype)
     out: pd.DataFrame = pdm.DataFrame(data, columns=list(columns))
-    return out
+    return out.set_index(list(index))
 
 
 def _nan(x: float | None) -> float:
@@ -181,16 +200,16 @@ def assessment_frame(a: Assessment) -> pd.DataFrame:
     >>> a = Assessment(case_id="demo", scores=[Score(subject="c-01",
     ...     subject_kind=SubjectKind.CLIENT, instrument="phq9", value=12,
     ...     minimum=0, maximum=27, band="moderate")])
-    >>> assessment_frame(a)[["subject", "instrument", "value", "band"]]
-      subject instrument  value      band
-    0    c-01       phq9   12.0  moderate
+    >>> df = assessment_frame(a)
+    >>> list(df.index.names), df.loc[("c-01", "phq9", "total"), "band"]
+    (['subject', 'instrument', 'scale'], 'moderate')
     """
     rows = [
         (
             s.subject,
-            s.subject_kind.value,
             s.instrument,
             s.scale,
+            s.subject_kind.value,
             _nan(s.value),
             _nan(s.minimum),
             _nan(s.maximum),
@@ -204,7 +223,7 @@ def assessment_frame(a: Assessment) -> pd.DataFrame:
         )
         for s in a.scores
     ]
-    return _frame(ASSESSMENT_COLUMNS, rows)
+    return _frame(ASSESSMENT_COLUMNS, rows, ASSESSMENT_INDEX)
 
 
 def register_frame(
@@ -271,7 +290,7 @@ def register_frame(
                 r.next_review,
             )
         )
-    return _frame(dtypes, rows)
+    return _frame(dtypes, rows, INDEX["register"])
 
 
 def plan_frame(res: PlanResult) -> pd.DataFrame:
@@ -290,7 +309,7 @@ def plan_frame(res: PlanResult) -> pd.DataFrame:
     --------
     >>> from riskcore.planner import PlanResult
     >>> plan_frame(PlanResult(status="optimal", mode="budget", method="exact")).shape
-    (0, 10)
+    (0, 9)
     """
     why = {r.mitigation: r for r in res.reasons}
     phase = {m: k + 1 for k, ids in enumerate(res.phases) for m in ids}
@@ -314,7 +333,7 @@ def plan_frame(res: PlanResult) -> pd.DataFrame:
                 r.text if r else None,
             )
         )
-    return _frame(PLAN_COLUMNS, rows)
+    return _frame(PLAN_COLUMNS, rows, INDEX["plan"])
 
 
 def simulation_frame(sim: SimulationResult) -> pd.DataFrame:
@@ -328,7 +347,8 @@ def simulation_frame(sim: SimulationResult) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``risk``, ``mean``, ``std``, then ``p<q>`` per percentile.
+        Indexed by ``risk``: ``mean_harm``, ``sd_harm``, then ``p<q>`` per
+        percentile.
 
     Examples
     --------
@@ -337,10 +357,10 @@ def simulation_frame(sim: SimulationResult) -> pd.DataFrame:
     ...     credit="strict", risks=(), exceedance=(), sensitivity=(), point_total=0.0,
     ...     total=Summary(mean=0.0, std=0.0, percentiles=((5.0, 0.0), (95.0, 0.0))))
     >>> list(simulation_frame(empty).columns)
-    ['risk', 'mean', 'std', 'p5', 'p95']
+    ['mean_harm', 'sd_harm', 'p5', 'p95']
     """
     qs = [q for q, _ in sim.total.percentiles]
     columns: dict[str, Any] = dict(SIMULATION_COLUMNS)
     columns.update({f"p{q:g}": "float64" for q in qs})
     rows = [(r.risk, r.mean, r.std, *(r.percentile(q) for q in qs)) for r in sim.risks]
-    return _frame(columns, rows)
+    return _frame(columns, rows, INDEX["simulation"])

@@ -1,5 +1,6 @@
-"""The one validation of what plugins return from ``riskcore_assess`` and
-``riskcore_risk_factors``.
+"""The one validation of what plugins return from ``riskcore_assess``,
+``riskcore_risk_factors``, ``riskcore_critical_lifts`` and
+``riskcore_report_sections``.
 
 The engine (:func:`riskcore.assess.assess`, :func:`riskcore.identify.identify`)
 and the conformance kit (:mod:`riskcore.testing.conformance`) both call these
@@ -13,7 +14,7 @@ The engine rejects a plugin's whole result for one subject on the first
 problem (fail closed: none of its scores or factors is used); the kit reports
 every problem.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from typing import Any, Literal
 from attrs import frozen
 
 from riskcore.errors import FieldError
-from riskcore.model import RiskFactor, Score, Subject, Threat
+from riskcore.model import ReportSection, RiskFactor, Score, Subject, Threat
 
 __all__ = [
     "ResultProblem",
     "check_factors",
     "check_lifts",
+    "check_sections",
     "factor_problem",
     "finite_score",
     "result_items",
@@ -262,3 +264,40 @@ def check_lifts(result: object) -> dict[str, tuple[str, ...]] | ResultProblem:
             )
         out[prefix] = got
     return out
+
+
+def check_sections(
+    result: object, taken: Iterable[str] = ()
+) -> list[ReportSection] | ResultProblem:
+    """A ``riskcore_report_sections`` result as a list of sections (``None`` is
+    an empty one), or what is wrong with it: an item that is not a
+    :class:`~riskcore.model.ReportSection`, or a key used twice (*taken*: the
+    keys of sections already in the report).
+
+    Examples
+    --------
+    >>> s = ReportSection(key="x.note", title="Note", paragraphs=["Text."])
+    >>> [x.key for x in check_sections([s])]
+    ['x.note']
+    >>> check_sections(["<h2>Note</h2>"]).text
+    'returned a str, expected ReportSection objects (plain data, no markup)'
+    >>> check_sections([s], taken=["x.note"]).text
+    "returned a section whose key 'x.note' another section has"
+    """
+    got = result_items(result, "ReportSection", "sections")
+    if isinstance(got, ResultProblem):
+        return got
+    seen = set(taken)
+    for s in got:
+        if not isinstance(s, ReportSection):
+            return ResultProblem(
+                "result",
+                f"returned a {type(s).__name__}, expected ReportSection objects "
+                "(plain data, no markup)",
+            )
+        if s.key in seen:
+            return ResultProblem(
+                "result", f"returned a section whose key {s.key!r} another section has"
+            )
+        seen.add(s.key)
+    return got

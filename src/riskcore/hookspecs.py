@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from riskcore.model import Case, Catalog, RiskFactor, Score, Subject
     from riskcore.model.assessment import Assessment, AssessorInfo
     from riskcore.model.obligations import JurisdictionInfo, Obligation
+    from riskcore.model.sections import ReportSection
+    from riskcore.workflow import PlanReport
 
 __all__ = [
     "PROJECT_NAME",
@@ -66,6 +68,7 @@ __all__ = [
     "riskcore_instruments",
     "riskcore_jurisdiction_info",
     "riskcore_obligations",
+    "riskcore_report_sections",
     "riskcore_risk_factors",
 ]
 
@@ -169,7 +172,7 @@ def riskcore_instruments() -> Iterable[InstrumentSpec] | None:
         def riskcore_instruments():
             return [GAD7]
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
 
@@ -270,7 +273,7 @@ def riskcore_critical_lifts() -> Mapping[str, Sequence[str]] | None:
         def riskcore_critical_lifts():
             return {"cssrs.": ["self-harm"], "aggression.": ["aggression"]}
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
 
@@ -388,5 +391,60 @@ def riskcore_jurisdiction_info() -> JurisdictionInfo | None:
             return JurisdictionInfo(jurisdictions=["US-CO"],
                                     observations=["threat-communicated"])
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------------
+# Report hooks: what a plugin adds to the report. Called once per report.
+# -------------------------------------------------------------------------------
+
+
+@hookspec
+def riskcore_report_sections(report: PlanReport) -> Iterable[ReportSection] | None:
+    """Add titled sections to the report (optional).
+
+    Called by :func:`riskcore.build_plan` once per case, for every plugin, each
+    call isolated from the others, after the plan and the legal duties are
+    made. The sections are stored on :attr:`riskcore.PlanReport.sections` and
+    rendered from the report's one context in HTML, Markdown and JSON, after
+    the legal duties, in plugin-name order.
+
+    :param report: the :class:`~riskcore.PlanReport` (case, assessment,
+        register, plan, obligations). Read it; do not edit it.
+    :return: :class:`~riskcore.model.ReportSection` objects (title, key, and
+        paragraphs, a table and/or checklist groups: plain text, never HTML
+        or Markdown, which every format escapes), or ``None``. A section that
+        presents an obligation's checklist names the obligation's id in
+        ``obligations``: the duty list then points to it instead of repeating
+        the checklist. A plugin that raises or returns anything else (checked
+        by :func:`riskcore.hookresults.check_sections`) is recorded in
+        :attr:`riskcore.PlanReport.section_failures`, and the report says
+        that its section is missing; the duty list then shows the checklist
+        itself.
+
+    Example::
+
+        from riskcore.model import ChecklistGroup, ReportSection
+
+        @hookimpl
+        def riskcore_report_sections(report):
+            mine = [o for o in report.obligations.obligations
+                    if o.id == "us-co.duty-to-warn-and-protect"]
+            if not mine:
+                return None
+            return [ReportSection(
+                key="us-co.duty-to-warn",
+                title="Colorado duty to warn: what to do",
+                columns=["Client", "Status"],
+                rows=[[o.subject, o.status.value] for o in mine],
+                checklist=[
+                    ChecklistGroup(kind="all-of", items=["Notify the person threatened"]),
+                    ChecklistGroup(kind="one-of", items=["Notify law enforcement",
+                                                         "Hospitalise the patient"]),
+                ],
+                obligations=["us-co.duty-to-warn-and-protect"],
+            )]
+
+    .. versionadded:: 0.1
     """

@@ -8,7 +8,7 @@ Colours are ordered from the lowest risk level to the highest, then two
 neutral roles: :data:`ACCENT` (highlights) and :data:`MUTED` (incomplete or
 unknown values, reference lines).
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -506,7 +506,7 @@ class PluginManager:
         registered, unregistered or fails, so a caller may cache what it
         derives from the records on the tuple's identity.
 
-        .. versionadded:: 0.2
+        .. versionadded:: 0.1
         """
         if self._sorted is None:
             self._sorted = tuple(sorted(self._records.values(), key=_record_name))
@@ -585,7 +585,7 @@ class PluginManager:
         :class:`~riskcore.testing.HookRecorder`, a subclass), they go through
         ``call_each``, which then sees each of them.
 
-        .. versionadded:: 0.2
+        .. versionadded:: 0.1
         """
         calls = list(calls)
         if self._direct_plan(hook) is None:
@@ -605,7 +605,7 @@ class PluginManager:
         as they do not change, so a caller may cache per-hook answers (of a
         hook called once, such as ``riskcore_assessor_info``) on its identity.
 
-        .. versionadded:: 0.2
+        .. versionadded:: 0.1
         """
         return self._plan(hook)
 

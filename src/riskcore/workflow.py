@@ -22,7 +22,15 @@ from attrs import field, frozen
 from riskcore.assess import assess
 from riskcore.catalog import default_catalog
 from riskcore.identify import apply_controls, identify
-from riskcore.model import ArmedResponse, Assessment, Case, Catalog, Plan
+from riskcore.model import (
+    ArmedResponse,
+    Assessment,
+    AssessorFailure,
+    Case,
+    Catalog,
+    Plan,
+    ReportSection,
+)
 from riskcore.model._fields import to_tuple
 from riskcore.model.obligations import Obligations
 from riskcore.model.risk import RiskRegister
@@ -74,6 +82,12 @@ class PlanReport:
         Every plugin seen, with status and version.
     generated:
         The date the report was made.
+    sections:
+        Sections plugins added (:func:`~riskcore.hookspecs.riskcore_report_sections`),
+        in plugin-name order.
+    section_failures:
+        Plugins whose sections are missing: they raised or returned something
+        invalid. The report says so.
     """
 
     case: Case
@@ -91,6 +105,10 @@ class PlanReport:
     budget: float | None = None
     seed: int = 0
     events: EventResult | None = None
+    sections: tuple[ReportSection, ...] = field(factory=tuple, converter=to_tuple)
+    section_failures: tuple[AssessorFailure, ...] = field(
+        factory=tuple, converter=to_tuple
+    )
 
     @property
     def complete(self) -> bool:
@@ -238,7 +256,7 @@ def build_plan(
         say(f"simulating {n:,} trials")
         simulation = simulate(register, n=n, seed=seed)
         events = _realised(register, n, seed)
-    return PlanReport(
+    report = PlanReport(
         case=case,
         assessment=assessment,
         catalog=catalog,
@@ -255,6 +273,53 @@ def build_plan(
         seed=seed,
         events=events,
     )
+    say("adding plugins' report sections")
+    sections, failures = report_sections(report, pm, strict=strict)
+    return attrs.evolve(report, sections=sections, section_failures=failures)
+
+
+SECTIONS_HOOK = "riskcore_report_sections"
+
+
+def report_sections(
+    report: PlanReport, pm: PluginManager, *, strict: bool = False
+) -> tuple[list[ReportSection], list[AssessorFailure]]:
+    """The sections every plugin of *pm* adds to *report*, and the failures.
+
+    Each plugin is called separately, in plugin-name order; its result is
+    checked by :func:`riskcore.hookresults.check_sections` (the one check,
+    which the conformance kit shares). A plugin that raises or returns
+    something invalid adds no section and is recorded as a failure (with
+    *strict*, :class:`~riskcore.errors.PluginError` is raised).
+    """
+    from riskcore.errors import PluginError
+    from riskcore.hookresults import ResultProblem, check_sections
+    from riskcore.plugins import failure_detail
+
+    sections: list[ReportSection] = []
+    failures: list[AssessorFailure] = []
+    for o in pm.call_each(SECTIONS_HOOK, report=report):
+        if o.error is not None:  # its message may quote the case: redacted
+            error, detail = type(o.error).__name__, failure_detail(o.error)
+        else:
+            got = check_sections(o.result, taken=[s.key for s in sections])
+            if not isinstance(got, ResultProblem):
+                sections += got
+                continue
+            error, detail = "InvalidResult", f"riskcore_report_sections {got.text}"
+        rec = pm.record(o.plugin)
+        failure = AssessorFailure(
+            plugin=o.plugin,
+            hook=SECTIONS_HOOK,
+            error_type=error,
+            distribution=rec.distribution if rec else None,
+            version=rec.version if rec else None,
+            detail=detail,
+        )
+        if strict:
+            raise PluginError(failure.summary()) from o.error
+        failures.append(failure)
+    return sections, failures
 
 
 def _realised(register: RiskRegister, n: int, seed: int | None) -> EventResult | None:

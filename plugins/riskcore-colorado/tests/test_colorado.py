@@ -131,4 +131,5 @@ def test_entry_point_is_registered() -> None:
     assert record.hooks == (
         "riskcore_jurisdiction_info",
         "riskcore_obligations",
+        "riskcore_report_sections",
     )

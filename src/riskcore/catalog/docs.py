@@ -9,7 +9,7 @@ regenerate after editing the catalog::
 
     python -m riskcore.catalog.docs docs/catalog.md
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ sizes. A response's ``time_to_act_hours`` is a policy target, not an estimate.
 :func:`unlabelled_numbers` is the one owner of this rule: ``riskcore catalog
 validate`` and the test-suite both call it.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

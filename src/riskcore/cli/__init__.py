@@ -1,8 +1,22 @@
 """The ``riskcore`` command.
 
 Every sub-command only calls riskcore's public API. Bad input prints one line,
-``riskcore: error: <file>: <path>: <problem>``, and exits with status 1; usage
-errors exit with status 2. Outputs are written atomically.
+``riskcore: error: <file>: <path>: <problem>``, and exits with status 2, as
+usage errors do. Outputs are written atomically.
+
+Exit statuses (also in ``riskcore --help``):
+
+* 0: done, and the assessment is complete;
+* 2: bad input (a usage error, a bad case or catalog file, an output that
+  cannot be written);
+* 3: done, but the assessment is incomplete (an instrument failed or was not
+  scored, answers are missing) or no plan meets the request: the output is
+  written and says why; ``--allow-incomplete`` makes this 0;
+* 70: an internal error (a bug);
+* 130: interrupted.
+
+A mistyped sub-command or option suggests the closest ones
+(``riskcore: error: unknown command 'plna' (did you mean 'plan'?)``).
 
 Outputs are checked before any work is done and never end in a traceback:
 
@@ -25,26 +39,51 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import difflib
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from riskcore import __version__
 
-__all__ = ["MAX_TRIALS", "main"]
+__all__ = [
+    "EXIT_INCOMPLETE",
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "MAX_TRIALS",
+    "main",
+]
 
 Command = Callable[[argparse.Namespace], int]
 
 MAX_TRIALS = 1_000_000
 """The most Monte Carlo trials ``riskcore plan --trials`` accepts."""
 
-EXIT_INPUT = 1
+EXIT_OK = 0
+EXIT_INPUT = 2
+"""Bad input: a case, catalog or option riskcore cannot use (as argparse's usage errors)."""
 EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+"""The work is done but the assessment is incomplete or the plan infeasible."""
 EXIT_INTERNAL = 70  # EX_SOFTWARE
+
+EXIT_CODES_HELP = """\
+exit status:
+  0   done; the assessment is complete (and a plan meets the request)
+  2   bad input: a usage error, a bad case or catalog file, an output that
+      cannot be written (one line on stderr, nothing written)
+  3   done, but the assessment is incomplete or no plan meets the request;
+      the output is written and says why (--allow-incomplete: exit 0 for an
+      incomplete assessment; never for an infeasible plan)
+  70  internal error (a bug; RISKCORE_TRACEBACK=1 shows the traceback)
+"""
 
 
 class OutputError(Exception):
@@ -52,6 +91,62 @@ class OutputError(Exception):
 
 
 # ------------------------------------------------------------------ options
+
+
+def suggest(word: str, choices: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of *choices*, or ``""``.
+
+    >>> suggest("plna", ["plugins", "plan", "assess"])
+    " (did you mean 'plan'?)"
+    >>> suggest("--budjet", ["--budget", "--hours"])
+    " (did you mean '--budget'?)"
+    >>> suggest("zzz", ["plan"])
+    ''
+    """
+    close = difflib.get_close_matches(word, list(choices), n=2, cutoff=0.7)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)$")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with close-match suggestions for mistyped choices and options."""
+
+    def error(self, message: str) -> NoReturn:
+        hit = _INVALID_CHOICE.search(message)
+        if hit:
+            word = hit.group(1)
+            choices = re.findall(r"'([^']*)'", hit.group(2))
+            what = message.split(":", 1)[0].removeprefix("argument ")
+            noun = "command" if what == "COMMAND" else f"{what} choice"
+            message = (
+                f"unknown {noun} {word!r}{suggest(word, choices)}; "
+                f"choose from {', '.join(choices)}"
+            )
+        elif message.startswith("unrecognized arguments: "):
+            words = message.removeprefix("unrecognized arguments: ").split()
+            options = sorted(self._all_options())
+            hints = [
+                f"{w!r}{suggest(w.split('=', 1)[0], options)}"
+                for w in words
+                if w.startswith("-")
+            ]
+            if hints:
+                message = "unrecognized option " + ", ".join(hints)
+        super().error(message)
+
+    def _all_options(self) -> set[str]:
+        out: set[str] = set()
+        for action in self._actions:
+            out.update(action.option_strings)
+            if isinstance(action, argparse._SubParsersAction):
+                for parser in action.choices.values():
+                    if isinstance(parser, _Parser):
+                        out |= parser._all_options()
+        return out
 
 
 def _int_in(lo: int, hi: int) -> Callable[[str], int]:
@@ -273,8 +368,54 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     return 0
 
 
+def _done(args: argparse.Namespace, complete: bool, feasible: bool = True) -> int:
+    """The exit status of work that finished: 3 when the assessment is
+    incomplete (unless ``--allow-incomplete``) or no plan meets the request
+    (always); never 0 with a partial result."""
+    if not feasible:
+        return EXIT_INCOMPLETE
+    if complete or getattr(args, "allow_incomplete", False):
+        return EXIT_OK
+    return EXIT_INCOMPLETE
+
+
+def score_table(assessment: Any, subject: str) -> list[str]:
+    """The lines of one subject's score table: instrument, scale, value, band, flags.
+
+    A score that is missing says so (``missing``), with its reason below it.
+    """
+    rows = [("INSTRUMENT", "SCALE", "VALUE", "BAND", "FLAGS")]
+    notes: list[str] = []
+    for s in assessment.for_subject(subject):
+        if not s.measured:
+            value = "not measured"
+        elif s.value is None:
+            value = "missing"
+        else:
+            value = format(s.value, ".4g")
+            if s.maximum is not None:
+                value += f" / {s.maximum:.4g}"
+        if not s.complete and s.value is not None:
+            value += " (partial)"
+        flags = ", ".join(
+            f.code + (" (CRITICAL)" if f.critical else "") for f in s.flags
+        )
+        rows.append((s.instrument, s.scale, value, s.band or "-", flags or "-"))
+        if not s.complete and s.missing_reason:
+            notes.append(f"{s.instrument}.{s.scale}: {s.missing_reason}")
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = [
+        "  "
+        + "  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True))
+        + "  "
+        + r[4]
+        for r in rows
+    ]
+    return [line.rstrip() for line in lines] + [f"  ! {n}" for n in notes]
+
+
 def cmd_assess(args: argparse.Namespace) -> int:
-    """Assess a case file and print a summary (or write the assessment)."""
+    """Assess a case file and print a score table per subject (or write JSON)."""
     from riskcore import assess
     from riskcore.interop import load_case_file
     from riskcore.io import dump
@@ -286,7 +427,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
         with _writing(args.output):
             dump(assessment, args.output, format="json")  # streamed, atomic
         print(f"wrote {args.output}", file=sys.stderr)
-        return 0
+        return _done(args, assessment.complete)
     print(
         f"case {case.id}: {len(case.subjects())} subjects, {len(assessment.scores)} scores"
     )
@@ -295,11 +436,40 @@ def cmd_assess(args: argparse.Namespace) -> int:
         print("critical flags (act first):")
         for score, flag in crit:
             print(f"  {score.subject}: {flag.code} - {flag.message}")
+    failed: dict[str | None, list[str]] = {}
+    for f in assessment.failures:
+        failed.setdefault(f.subject, []).append(_failure_line(f))
+    for subject in case.subjects():
+        sid = subject.id
+        if not assessment.for_subject(sid) and sid not in failed:
+            continue
+        print(f"\n{sid}")
+        if assessment.for_subject(sid):
+            for line in score_table(assessment, sid):
+                print(line)
+        for line in failed.pop(sid, []):
+            print(f"  FAILED {line}")
+    for lines in failed.values():  # plugins that failed to load
+        for line in lines:
+            print(f"FAILED {line}")
     if not assessment.complete:
-        print("INCOMPLETE assessment (no evidence of safety):")
-        for reason in assessment.incomplete_reasons:
-            print(f"  {reason}")
-    return 0
+        print(
+            f"\nINCOMPLETE assessment (no evidence of safety): "
+            f"{len(assessment.incomplete_reasons)} reason(s) above"
+        )
+    return _done(args, assessment.complete)
+
+
+def _failure_line(f: Any) -> str:
+    """A failure as the console shows it: what failed, and its detail.
+
+    The detail was redacted when it was recorded
+    (:func:`riskcore.plugins.failure_detail`), so it is safe to print.
+    """
+    line = str(f.summary())
+    if f.detail and f.error_type != "UnscoredInstrument":
+        line += f": {f.detail}"
+    return line
 
 
 def _progress(args: argparse.Namespace) -> Callable[[str], None]:
@@ -365,7 +535,39 @@ def cmd_plan(args: argparse.Namespace) -> int:
         + ("" if report.complete else "; INCOMPLETE assessment: see the report"),
         file=sys.stderr,
     )
-    return 0
+    from riskcore.display import plan_mode_lines
+
+    for line in plan_mode_lines(s):
+        print(f"riskcore: {line}", file=sys.stderr)
+    for f in report.assessment.failures:
+        print(f"riskcore: FAILED {_failure_line(f)}", file=sys.stderr)
+    return _done(args, report.complete, s.feasible)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Why a risk has its level: the lines of :meth:`riskcore.model.Risk.explain`."""
+    from riskcore.errors import FieldError
+    from riskcore.interop import load_case_file
+    from riskcore.workflow import build_plan
+
+    case = load_case_file(args.case)
+    report = build_plan(
+        case,
+        n=0,
+        strict=args.strict,
+        pm=_plugin_manager(args),
+        today=report_date(None),
+    )
+    ids = [r.id for r in report.register.risks]
+    if args.risk not in ids:
+        raise FieldError(
+            "risk",
+            args.risk,
+            f"is not a risk of case {case.id}{suggest(args.risk, ids)}",
+        )
+    for line in report.register.risk(args.risk).explain():
+        print(line)
+    return EXIT_OK
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
@@ -487,17 +689,19 @@ def cmd_new_plugin(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs and for tests)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="riskcore",
         description=(
             "Risk-management planning for mental-health practice. "
             "Decision support, not diagnosis."
         ),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--version", action="version", version=f"riskcore {__version__}"
     )
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--no-plugins",
         action="store_true",
@@ -519,7 +723,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fail on any plugin or assessor failure instead of recording it",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     p = sub.add_parser(
         "plugins", parents=[common], help="list plugins and their status"
@@ -527,15 +733,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_plugins)
 
-    p = sub.add_parser("assess", parents=[common], help="assess a case file")
+    done = _Parser(add_help=False)
+    done.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="exit 0 even when the assessment is incomplete (default: exit 3)",
+    )
+    p = sub.add_parser(
+        "assess",
+        parents=[common, done],
+        help="assess a case file: a score table per subject",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("case", help="case file (.yaml, .yml or .json)")
     p.add_argument("-o", "--output", help="write the assessment as JSON to this file")
     p.set_defaults(func=cmd_assess)
 
     p = sub.add_parser(
-        "plan",
+        "explain",
         parents=[common],
+        help="why a risk has its level (factors, layers credited, sources)",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("case", help="case file (.yaml, .yml or .json)")
+    p.add_argument("risk", help="risk id, e.g. client-self-harm:c-04")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser(
+        "plan",
+        parents=[common, done],
         help="plan for a case: the main job",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Assess the case, identify risks, choose and order mitigations, arm "
             "responses and check legal duties; write the report (.html, .md or .json "

@@ -11,7 +11,7 @@
 
 ``import riskcore.instruments`` does not import numpy or pandas.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from riskcore.instruments.columnar import ColumnarResult, score_array
@@ -27,6 +27,7 @@ from riskcore.instruments.scoring import (
     InstrumentResult,
     Reach,
     answer_problem,
+    apply_skips,
     reach,
     reach_sums,
     score,
@@ -43,6 +44,7 @@ from riskcore.instruments.spec import (
     Reliability,
     Scale,
     ScoringMethod,
+    Skip,
     Transform,
     uniform_items,
 )
@@ -61,9 +63,11 @@ __all__ = [
     "ReliableChange",
     "Scale",
     "ScoringMethod",
+    "Skip",
     "Transform",
     "Verdict",
     "answer_problem",
+    "apply_skips",
     "rci_threshold",
     "reach",
     "reach_sums",

@@ -11,7 +11,7 @@ floating-point formula as the object path, so both agree exactly.
 
 numpy (and pandas, for DataFrames) is imported only when a function here runs.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -321,6 +321,8 @@ def score_array(
         msg = f"{spec.id}: expected a 2-D array with {n_items} item columns, got shape {arr.shape}"
         raise InstrumentError(msg)
     p = _plan_arrays(spec)
+    if spec.skips:
+        arr = _apply_skips(spec, arr)
     if arr.dtype.kind not in "iuf":
         # bool, object, string, complex, datetime ...: checked cell by cell,
         # rejecting what the object path rejects (a bool is not a code).
@@ -338,6 +340,37 @@ def score_array(
         if in_range:
             return _score_complete_ints(spec, p, arr, index)
     return _score_general(spec, p, arr.astype(np.float64, copy=False), index, lenient)
+
+
+def _apply_skips(spec: InstrumentSpec, arr: Any) -> Any:
+    """The spec's skip logic on whole columns, as
+    :func:`riskcore.instruments.apply_skips` applies it to one response: an
+    unanswered item (``NaN`` or ``None``) whose gate holds a ``when`` code
+    scores the skip's ``score``. Integer arrays have no unanswered cell."""
+    import numpy as np
+
+    if arr.dtype.kind in "iu":
+        return arr
+    pos = spec._plan.pos
+    out = arr.copy()
+    for sk in spec.skips:
+        j, g = pos[sk.item], pos[sk.gate]
+        if out.dtype.kind == "f":
+            gate = out[:, g]
+            hit = np.isnan(out[:, j]) & np.isin(gate, np.asarray(sk.when, dtype=float))
+            out[hit, j] = sk.score
+            continue
+        for r in range(out.shape[0]):  # object arrays: cell by cell
+            cell, gate_v = out[r, j], out[r, g]
+            empty = cell is None or (isinstance(cell, float) and math.isnan(cell))
+            if (
+                empty
+                and isinstance(gate_v, (int, float, np.integer, np.floating))
+                and not isinstance(gate_v, (bool, np.bool_))
+                and float(gate_v) in sk.when
+            ):
+                out[r, j] = sk.score
+    return out
 
 
 def _finish(

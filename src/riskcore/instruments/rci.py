@@ -7,7 +7,7 @@
 published :class:`~riskcore.instruments.Reliability`, shown with every result;
 no threshold is hard-coded.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

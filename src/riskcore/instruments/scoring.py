@@ -1,6 +1,6 @@
 """The object path: score one respondent's answers, in pure Python.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class InstrumentResult:
     """Each invalid item (or unknown item id) and the kind of problem (never
     the value); see :func:`valid_answers`.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.1
     """
 
     @property
@@ -174,7 +174,7 @@ def score(spec: InstrumentSpec, response: InstrumentResponse) -> InstrumentResul
     >>> r = score(spec, InstrumentResponse(instrument="demo", subject="c-01",
     ...                                    items={1: 5, 2: 1, 3: 0}))
     >>> r.total, r.complete, r.missing["total"]
-    (7.5, False, 'invalid answer: item 1 out of range [0, 4] (the value is not shown; scored as unanswered)')
+    (7.5, False, 'invalid answer: item 1: 5 is not in [0, 4] (scored as unanswered)')
     """
     if response.instrument != spec.id:
         msg = (
@@ -363,24 +363,59 @@ def answer_problem(value: object, lo: int, hi: int) -> str | None:
 
     The one rule for a valid answer, on every path: an integer (an integral
     float counts as its code) within the item's range. The problem names the
-    kind, never the value.
+    value as :func:`riskcore.errors.shown` allows (a small number is shown; a
+    string, a date or a number that could be a phone number is not).
 
     >>> answer_problem(2, 0, 3), answer_problem(1.5, 0, 3), answer_problem(7, 0, 3)
-    (None, 'not an integer answer code', 'out of range [0, 3]')
+    (None, '1.5 is not an integer answer code', '7 is not in [0, 3]')
     >>> answer_problem("2x", 0, 3)
     'not a number (a string)'
     """
     if type(value) is int:
-        return None if lo <= value <= hi else f"out of range [{lo}, {hi}]"
+        return None if lo <= value <= hi else f"{shown(value)} is not in [{lo}, {hi}]"
     if isinstance(value, InvalidAnswer):
         return value.problem
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return InvalidAnswer.of(value).problem
     if not math.isfinite(value):
-        return "not a finite number"
+        return f"{shown(value)} is not a finite number"
     if not float(value).is_integer():
-        return "not an integer answer code"
-    return None if lo <= value <= hi else f"out of range [{lo}, {hi}]"
+        return f"{shown(value)} is not an integer answer code"
+    return None if lo <= value <= hi else f"{shown(value)} is not in [{lo}, {hi}]"
+
+
+def apply_skips(
+    spec: InstrumentSpec, items: Mapping[str, object]
+) -> Mapping[str, object]:
+    """*items* with the spec's skip logic applied: the one rule for every path.
+
+    Each :class:`~riskcore.instruments.Skip` whose gate item was answered with
+    one of its ``when`` codes fills its unanswered item with its ``score``
+    (the K10's items 3 and 6 score 1 when items 2 and 5 were "none of the
+    time"). Nothing else changes; without skips, *items* itself is returned.
+
+    >>> from riskcore.instruments import InstrumentSpec, Skip, uniform_items
+    >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(3, 1, 5),
+    ...                       skips=[Skip(item="2", gate="1", when=[1], score=1)])
+    >>> apply_skips(spec, {"1": 1, "3": 4})
+    {'1': 1, '3': 4, '2': 1}
+    >>> apply_skips(spec, {"1": 2, "3": 4})  # the gate says ask: item 2 is missing
+    {'1': 2, '3': 4}
+    """
+    if not spec.skips:
+        return items
+    out = dict(items)
+    for sk in spec.skips:
+        if out.get(sk.item) is not None:
+            continue
+        gate = out.get(sk.gate)
+        if type(gate) is not int and not (
+            isinstance(gate, float) and gate.is_integer()
+        ):
+            continue
+        if int(gate) in sk.when:
+            out[sk.item] = sk.score
+    return out
 
 
 def valid_answers(
@@ -398,10 +433,11 @@ def valid_answers(
     >>> from riskcore.instruments import InstrumentSpec, uniform_items
     >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(2, 0, 3))
     >>> valid_answers(spec, {"1": 1.0, "2": 9, "3": 0})
-    ({'1': 1, '2': None}, {'2': 'out of range [0, 3]', '3': 'not an item of this instrument'})
+    ({'1': 1, '2': None}, {'2': '9 is not in [0, 3]', '3': 'not an item of this instrument'})
     """
     codes: dict[str, int | None] = {}
     problems: dict[str, str] = {}
+    items = apply_skips(spec, items)
     for k, lo, hi, _ in spec._plan.rows:
         v = items.get(k)
         if v is None:
@@ -430,11 +466,11 @@ def _invalid_note(spec: InstrumentSpec, problems: Mapping[str, str]) -> str:
             name = shown(k)
             if name.startswith("'"):
                 name = name[1:-1]
-        parts.append(f"item {name} {why}")
+        parts.append(f"item {name}: {why}")
     note = "; ".join(parts)
     if len(note) > 300:
         note = f"{len(problems)} invalid answers"
-    return f"invalid answer: {note} (the value is not shown; scored as unanswered)"
+    return f"invalid answer: {note} (scored as unanswered)"
 
 
 def score_items(
@@ -460,9 +496,11 @@ def score_items(
     {'total': 3.0}
     >>> r = score_items(spec, {"1": 1, "2": 7}, subject="c-01")
     >>> r.values, r.complete, r.invalid
-    ({'total': None}, False, {'2': 'out of range [0, 3]'})
+    ({'total': None}, False, {'2': '7 is not in [0, 3]'})
     """
     plan = spec._plan
+    if spec.skips:
+        items = apply_skips(spec, items)
     scored: list[int | None] = []
     append = scored.append
     get = items.get

@@ -25,7 +25,7 @@ Scoring rules, in order, for a scale with ``n`` items of which ``k`` are answere
 A scale is *incomplete* (value ``None`` / NaN) when more than ``max_missing`` of its
 items are unanswered, or none is answered; it never reads as a low score.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ __all__ = [
     "Reliability",
     "Scale",
     "ScoringMethod",
+    "Skip",
     "Transform",
     "uniform_items",
 ]
@@ -293,6 +294,37 @@ class Band:
 
 
 @frozen(kw_only=True)
+class Skip:
+    """Skip logic: *item* is not asked, and scores *score*, when *gate* was
+    answered with one of *when*.
+
+    The K10's items 3 and 6 are not asked when the item before (2 or 5) was
+    "none of the time" (code 1); the skipped item then scores 1 (Andrews &
+    Slade 2001; the ALSWH K10 scoring note). Only an unanswered *item* is
+    filled: an answer given anyway is scored as given. A gate that is
+    unanswered or invalid fills nothing (the item stays missing).
+
+    >>> Skip(item="3", gate="2", when=[1], score=1)
+    Skip(item='3', gate='2', when=(1,), score=1)
+
+    .. versionadded:: 0.1
+    """
+
+    item: str = field(converter=str)
+    gate: str = field(converter=str)
+    when: tuple[int, ...] = field(converter=to_tuple)
+    score: int = field(validator=_v_int)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.when:
+            raise FieldError("when", self.when, "is empty")
+        for code in self.when:
+            _int("when", code)
+        if self.item == self.gate:
+            raise FieldError("gate", self.gate, "is the skipped item itself")
+
+
+@frozen(kw_only=True)
 class CriticalItem:
     """An item whose answer demands action whatever the totals.
 
@@ -325,7 +357,7 @@ class CriticalItem:
     invalid_code: str | None = field(default=None, validator=_v_opt_id)
     """The code of :attr:`invalid_flag` (default derived from ``code``).
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.1
     """
 
     def __attrs_post_init__(self) -> None:
@@ -336,7 +368,7 @@ class CriticalItem:
     def invalid_flag(self) -> Flag:
         """The flag raised by an invalid answer: the worst plausible answer counts.
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.1
         """
         code = self.invalid_code or f"{self.code}-invalid"
         return Flag(
@@ -609,6 +641,13 @@ class InstrumentSpec:
         factory=tuple, converter=to_tuple, validator=_v_instances(Reliability)
     )
     higher_is_worse: bool = field(default=True, validator=_v_bool)
+    skips: tuple[Skip, ...] = field(
+        factory=tuple, converter=to_tuple, validator=_v_instances(Skip)
+    )
+    """Skip logic (:class:`Skip`), honoured by both scoring paths and the kit.
+
+    .. versionadded:: 0.1
+    """
     _plan: _Plan = field(init=False, repr=False, eq=False, hash=False)
     _cache: dict[str, Any] = field(
         init=False, repr=False, eq=False, hash=False, factory=dict
@@ -642,6 +681,26 @@ class InstrumentSpec:
                     )
         lo = tuple(i.minimum for i in self.items)
         hi = tuple(i.maximum for i in self.items)
+        for n_skip, sk in enumerate(self.skips):
+            for name, ref in (("item", sk.item), ("gate", sk.gate)):
+                if ref not in pos:
+                    raise FieldError(
+                        f"skips[{n_skip}].{name}",
+                        ref,
+                        "is not an item of this instrument",
+                    )
+            j, g = pos[sk.item], pos[sk.gate]
+            if not lo[j] <= sk.score <= hi[j]:
+                raise FieldError(
+                    f"skips[{n_skip}].score", sk.score, f"is not in [{lo[j]}, {hi[j]}]"
+                )
+            for gate_code in sk.when:
+                if not lo[g] <= gate_code <= hi[g]:
+                    raise FieldError(
+                        f"skips[{n_skip}].when",
+                        gate_code,
+                        f"is not in [{lo[g]}, {hi[g]}]",
+                    )
         rev_set = set(self.reverse)
         rev = tuple(k in rev_set for k in ids)
         t = self.transform
@@ -948,7 +1007,7 @@ class InstrumentSpec:
         >>> r.low, r.high, r.unanswered
         (2.0, 5.0, 1)
 
-        .. versionadded:: 0.2
+        .. versionadded:: 0.1
         """
         from riskcore.instruments.scoring import reach
 

@@ -66,6 +66,7 @@ from riskcore.model.risk import (
     RiskPoint,
     RiskRegister,
 )
+from riskcore.model.sections import ChecklistGroup, ReportSection
 from riskcore.model.subjects import (
     PROTECTED_FIELDS,
     Client,
@@ -91,6 +92,7 @@ __all__ = [
     "Beta",
     "Case",
     "Catalog",
+    "ChecklistGroup",
     "ChecklistItem",
     "Client",
     "Distribution",
@@ -121,6 +123,7 @@ __all__ = [
     "Practice",
     "Professional",
     "ProtectedAttributes",
+    "ReportSection",
     "Response",
     "Risk",
     "RiskFactor",

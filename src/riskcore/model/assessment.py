@@ -438,8 +438,17 @@ class AssessorFailure:
         ...                 error_type="UnscoredInstrument", subject="c-03",
         ...                 instrument="chs").summary()
         "c-03: instrument 'chs' was not scored (no active plugin scores it)"
+        >>> AssessorFailure(plugin="safety", hook="riskcore_assess",
+        ...                 error_type="UnscoredInstrument", subject="c-03",
+        ...                 instrument="k10").summary()
+        "c-03: instrument 'k10' was not scored: plugin safety failed on this subject"
         """
         if self.error_type == "UnscoredInstrument" and self.instrument:
+            if self.plugin != "(none)":
+                return (
+                    f"{self.subject}: instrument {self.instrument!r} was not scored: "
+                    f"plugin {self.plugin} failed on this subject"
+                )
             return (
                 f"{self.subject}: instrument {self.instrument!r} was not scored "
                 "(no active plugin scores it)"

@@ -50,7 +50,7 @@ class JurisdictionInfo:
     >>> JurisdictionInfo(jurisdictions=["US-CO"], observations=["threat-communicated"])
     JurisdictionInfo(jurisdictions=('US-CO',), observations=('threat-communicated',))
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.1
     """
 
     jurisdictions: tuple[str, ...] = ident_tuple()
@@ -187,7 +187,7 @@ class Obligations:
     practice's jurisdiction has no active jurisdiction plugin, or an
     observation code is not a known one (with a did-you-mean). Non-identifying.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.1
     """
 
     @property
@@ -200,6 +200,6 @@ class Obligations:
     def incomplete_reasons(self) -> tuple[str, ...]:
         """Plugin failures, then :attr:`gaps`.
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.1
         """
         return (*(f.summary() for f in self.failures), *self.gaps)

@@ -42,7 +42,7 @@ class InvalidAnswer:
     >>> InvalidAnswer.of(True) == InvalidAnswer.of("2x")
     True
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.1
     """
 
     kind: str = field(eq=False)

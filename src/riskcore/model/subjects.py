@@ -231,6 +231,21 @@ class Practice:
     """Jurisdiction code for legal duties, e.g. ``"US-CO"``; normalised by
     :func:`normalise_jurisdiction` (``co`` and ``"CO "`` are ``"US-CO"``)."""
     context: tuple[str, ...] = ident_tuple()
+    currency: str = field(
+        default="USD",
+        validator=lambda inst, a, v: _v_currency(v),
+        metadata={"riskcore": {"pattern": r"^[A-Z]{3}$"}},
+    )
+    """ISO 4217 code of the catalog's costs and the budget, for reports
+    (``riskcore.plain.money``); default ``"USD"``.
+
+    .. versionadded:: 0.1
+    """
+
+
+def _v_currency(value: object) -> None:
+    if not (isinstance(value, str) and re.fullmatch(r"[A-Z]{3}", value)):
+        raise FieldError("currency", value, "is not an ISO 4217 code such as 'USD'")
 
 
 Subject: TypeAlias = Client | Professional | Practice

@@ -144,7 +144,11 @@ def stream(
     )
     env.filters["md"] = escape_markdown
     name = "report.html.j2" if format == "html" else "report.md.j2"
+    from riskcore.report.views import extend_context, filters
+
+    env.filters.update(filters(report.case.practice.currency))
     ctx = build_context(report, identifying=identifying)
+    ctx = extend_context(ctx, report, identifying=identifying)
     ctx["since_review"] = since_review
     return env.get_template(name).generate(**ctx)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from riskcore.catalog.labels import Item, label, numbers
 from riskcore.model.obligations import ObligationStatus
 from riskcore.palette import level_colours as _colours
+from riskcore.report.sections import sections_context
 
 if TYPE_CHECKING:
     from riskcore.model.risk import Risk
@@ -152,6 +153,7 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
         )
     duties = [
         {
+            "id": o.id,
             "name": o.name,
             "jurisdiction": o.jurisdiction,
             "subject": who(o.subject),
@@ -329,6 +331,7 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
             "instruments": [{"plugin": p, "instrument": i} for p, i in instruments],
         },
         "disclaimer": DISCLAIMER,
+        **sections_context(report),
     }
 
 

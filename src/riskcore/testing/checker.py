@@ -440,6 +440,49 @@ class _Checker:
                     key=f"missing-{spec.id}-{scale}",
                 )
 
+    def check_skips(self, kind: SubjectKind) -> None:
+        """Each skip of each spec, once, deterministically (not a generated
+        example, so the verdict does not depend on the example count): every
+        item at its lowest code, the gate at the skip's first ``when`` code and
+        the skipped item left out. The engine scores it complete; so must the
+        plugin."""
+        who = _RESPONDENT[kind]
+        for spec in self.specs:
+            for sk in spec.skips:
+                items: dict[str, int | None] = {i.id: i.minimum for i in spec.items}
+                items[sk.gate] = sk.when[0]
+                del items[sk.item]
+                resp = InstrumentResponse(instrument=spec.id, subject=who, items=items)
+                case = Case(
+                    id="conformance",
+                    practice=Practice(id="p"),
+                    professionals=[Professional(id="t-1")],
+                    clients=[Client(id="c-1", clinician="t-1")],
+                    responses=[resp],
+                    synthetic=True,
+                )
+                got = self.assess(case.subject(who), case, _response_text(resp))
+                engine = spec.score(resp)
+                mine = (
+                    {}
+                    if isinstance(got, BaseException)
+                    else self._spec_scores(got, spec)
+                )
+                for scale, value in engine.values.items():
+                    s = mine.get(scale)
+                    if value is not None and (s is None or s.value is None):
+                        self.sink.add(
+                            "missing-data",
+                            f"riskcore_assess left {spec.id}.{scale} unscored for a "
+                            f"correct skip ({_response_text(resp)}): item {sk.item} "
+                            f"is not asked when item {sk.gate} is "
+                            f"{' or '.join(map(str, sk.when))}, and scores "
+                            f"{sk.score}; score with spec.to_scores(response, "
+                            "subject.KIND), which applies InstrumentSpec.skips",
+                            key=f"skip-{spec.id}-{sk.item}",
+                        )
+                        break
+
     def check_invalid(self, ex: _Example) -> None:
         resp = ex.invalid
         assert resp is not None
@@ -484,6 +527,53 @@ class _Checker:
             )
 
 
+def _boundaries(
+    kinds: Sequence[SubjectKind], specs: Sequence[InstrumentSpec]
+) -> list[_Example]:
+    """Deterministic examples at the edges of every spec (see :func:`_generate`)."""
+    out = []
+    for kind in kinds:
+        who = _RESPONDENT[kind]
+        for pick, spec in enumerate(specs or [None]):
+            for high in (False, True):
+                resps = tuple(
+                    InstrumentResponse(
+                        instrument=s.id,
+                        subject=who,
+                        items={i.id: i.maximum if high else i.minimum for i in s.items},
+                    )
+                    for s in specs
+                )
+                missing = invalid = None
+                if spec is not None:
+                    missing = InstrumentResponse(
+                        instrument=spec.id,
+                        subject=who,
+                        items={i.id: None for i in spec.items},
+                    )
+                    first = spec.items[0]
+                    items = {i.id: i.minimum for i in spec.items}
+                    items[first.id] = first.maximum + 1
+                    invalid = InstrumentResponse(
+                        instrument=spec.id, subject=who, items=items
+                    )
+                out.append(
+                    _Example(
+                        kind=kind,
+                        client=Client(id="c-1", clinician="t-1"),
+                        professional=Professional(id="t-1"),
+                        responses=resps,
+                        alt_protected=ProtectedAttributes(),
+                        alt_languages=(),
+                        pick=pick if spec is not None else 0,
+                        bump=0,
+                        missing=missing,
+                        invalid=invalid,
+                    )
+                )
+    return out
+
+
 def _generate(
     checker: _Checker,
     kinds: Sequence[SubjectKind],
@@ -522,6 +612,13 @@ def _generate(
         )
 
     seen = [0]
+    # The boundaries first, outside Hypothesis: every spec at its lowest and
+    # its highest codes, with every item missing and one answer out of
+    # range, for every spec and subject kind. They run whatever the example
+    # count, so a plugin that fails at a boundary gets the same verdict for
+    # every count (examples=1 included).
+    for ex in _boundaries(kinds, specs):  # not counted: fixed, not generated
+        checker.example(ex)
 
     @settings(
         max_examples=max(1, examples),

@@ -113,6 +113,7 @@ def check_assessor(
     name: str | None = None,
     examples: int = 30,
     rule_based: Mapping[str, str] | None = None,
+    waive: Mapping[str, str] | None = None,
 ) -> ConformanceReport:
     """Check an assessor plugin against riskcore's contract.
 
@@ -130,8 +131,14 @@ def check_assessor(
     rule_based:
         ``{instrument id: citation and licence}`` for instruments your assessor
         scores by rules rather than through an
-        :class:`~riskcore.instruments.InstrumentSpec` (no inputs are generated
-        for them).
+        :class:`~riskcore.instruments.InstrumentSpec`: no inputs are generated
+        for them (a note says so), an empty entry is a finding, an id that
+        ``AssessorInfo.instruments`` does not list is a finding, and an id
+        that has a spec is checked through the spec (a note says so).
+    waive:
+        ``{check name: reason}``: the findings of these checks (names from
+        :data:`CHECKS`) are reported under ``waived`` with the reason, printed
+        in the summary, and do not make the report fail. A reason is required.
 
     Returns
     -------
@@ -162,6 +169,7 @@ def check_assessor(
       - [hookimpls] unknown hook 'riskcore_asess' (did you mean 'riskcore_assess'?): ...
     """
     sink = _Sink()
+    waivers = _waivers(waive)
     rule_based = dict(rule_based or {})
     notes: list[str] = []
     dist, version = _distribution(plugin)
@@ -174,9 +182,12 @@ def check_assessor(
     pm = PluginManager(autoload=False, strict=True)
 
     def report(**kw: Any) -> ConformanceReport:
+        found = sink.findings()
         return ConformanceReport(
             plugin=label,
-            findings=sink.findings(),
+            findings=tuple(f for f in found if f.check not in waivers),
+            waived=tuple(f for f in found if f.check in waivers),
+            waivers=tuple(waivers.items()),
             distribution=dist,
             version=version,
             notes=tuple(notes),
@@ -336,6 +347,18 @@ def check_assessor(
                 f"the InstrumentSpec {s.id!r} has no licence note: say what may "
                 "be shipped (e.g. 'public domain; item text not bundled')",
             )
+    for i in sorted(rule_based):
+        if i not in info.instruments:
+            sink.add(
+                "instruments",
+                f"rule_based names {i!r}, which AssessorInfo.instruments does not "
+                f"list: add {i!r} to instruments=, or drop it from rule_based",
+            )
+        elif i in spec_ids:
+            notes.append(
+                f"{i!r} is in rule_based but has an InstrumentSpec: it was checked "
+                "through its spec (rule_based is for instruments without one)"
+            )
     for i in info.instruments:
         if i in spec_ids:
             continue
@@ -363,10 +386,32 @@ def check_assessor(
     kinds = list(info.subject_kinds) or list(SubjectKind)
     checker = _Checker(pm, label, info, used, threats, sink)
     n = _generate(checker, kinds, used, examples)
+    checker.check_skips(kinds[0])
 
     # 4. columnar agreement ----------------------------------------------------
     _check_columnar(used, sink, notes)
     return report(info=info, instruments=tuple(info.instruments), examples=n)
+
+
+def _waivers(waive: Mapping[str, str] | None) -> dict[str, str]:
+    """The waivers asked for, checked: known check names, each with a reason.
+
+    >>> _waivers({"missing-data": "a study convention prorates"})
+    {'missing-data': 'a study convention prorates'}
+    >>> _waivers({"missing": "x"})
+    Traceback (most recent call last):
+    ...
+    ValueError: waive: 'missing' is not a check (one of: hookimpls, metadata, instruments, crash, result, subject, range, unscored, determinism, monotone, missing-data, invalid-input, threats, fairness, columnar)
+    """
+    out: dict[str, str] = {}
+    for check, reason in (waive or {}).items():
+        if check not in CHECKS:
+            msg = f"waive: {check!r} is not a check (one of: {', '.join(CHECKS)})"
+            raise ValueError(msg)
+        if not str(reason).strip():
+            raise ValueError(f"waive[{check!r}]: give the reason for the waiver")
+        out[check] = str(reason).strip()
+    return out
 
 
 def guarded_view(
@@ -435,6 +480,7 @@ def assert_conforms(
     name: str | None = None,
     examples: int = 30,
     rule_based: Mapping[str, str] | None = None,
+    waive: Mapping[str, str] | None = None,
 ) -> ConformanceReport:
     """Like :func:`check_assessor`, but raise :class:`ConformanceError` on findings.
 
@@ -451,7 +497,9 @@ def assert_conforms(
     riskcore.testing.conformance.ConformanceError: riskcore plugin 'nameless' does not conform: 1 problem
       - [metadata] riskcore_assessor_info is not implemented: ...
     """
-    report = check_assessor(plugin, name=name, examples=examples, rule_based=rule_based)
+    report = check_assessor(
+        plugin, name=name, examples=examples, rule_based=rule_based, waive=waive
+    )
     if not report.ok:
         raise ConformanceError(str(report))
     return report

@@ -64,6 +64,14 @@ class ConformanceReport:
     version: str | None = None
     examples: int = 0
     notes: tuple[str, ...] = field(factory=tuple)
+    waived: tuple[Finding, ...] = field(factory=tuple)
+    """Findings of checks waived by name (``check_assessor(waive=...)``);
+    they do not count against :attr:`ok`.
+
+    .. versionadded:: 0.1
+    """
+    waivers: tuple[tuple[str, str], ...] = field(factory=tuple)
+    """``(check, reason)`` of every waiver asked for, printed in the summary."""
 
     @property
     def ok(self) -> bool:
@@ -89,6 +97,14 @@ class ConformanceReport:
             )
         lines = [head]
         lines += [f"  - {f}" for f in self.findings]
+        for check, reason in self.waivers:
+            n = sum(f.count for f in self.waived if f.check == check)
+            seen = (
+                f"{n} finding{'s' if n != 1 else ''} waived"
+                if n
+                else "nothing to waive"
+            )
+            lines.append(f"  waived [{check}] ({seen}): {reason}")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 

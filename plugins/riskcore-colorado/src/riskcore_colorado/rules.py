@@ -27,10 +27,13 @@ Decision support, not legal advice: check the current text of the statute.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from riskcore.model import Case, Source
+from riskcore.model import Case, ReportSection, Source
 from riskcore.model.obligations import ChecklistItem, Obligation, ObligationStatus
+from riskcore.model.sections import checklist_steps
+from riskcore.plain import hours
 
 __all__ = [
     "CHECKLIST",
@@ -41,6 +44,7 @@ __all__ = [
     "JURISDICTION",
     "OBSERVATION",
     "duty_to_warn",
+    "duty_to_warn_section",
 ]
 
 JURISDICTION = "US-CO"
@@ -155,3 +159,54 @@ def duty_to_warn(case: Case) -> list[Obligation]:
             )
         )
     return out
+
+
+SECTION_KEY = "us-co.duty-to-warn"
+"""The key of the report section :func:`duty_to_warn_section` makes."""
+
+
+def duty_to_warn_section(obligations: Iterable[Obligation]) -> ReportSection | None:
+    """The report section of the Colorado duty to warn: which clients it arises
+    or is to be reviewed for, and its checklist once, as "do all of" steps with
+    the alternatives of § 13-21-117(2)(b) as "or one of". ``None`` when no
+    obligation is this rule's.
+
+    Examples
+    --------
+    >>> from riskcore.model import Case, Practice, Client, Observation
+    >>> case = Case(id="x", practice=Practice(id="p", jurisdiction="US-CO"),
+    ...             clients=[Client(id="c-1")],
+    ...             observations=[Observation(subject="c-1", code="threat-communicated",
+    ...                                       qualifiers=list(ELEMENTS))])
+    >>> s = duty_to_warn_section(duty_to_warn(case))
+    >>> s.rows
+    (('c-1', 'arises', '-', 'within 1 hour'),)
+    >>> [g.kind for g in s.checklist]
+    ['all-of', 'one-of', 'all-of']
+    >>> duty_to_warn_section([]) is None
+    True
+    """
+    mine = [o for o in obligations if o.id == DUTY_TO_WARN_ID]
+    if not mine:
+        return None
+    return ReportSection(
+        key=SECTION_KEY,
+        title="Colorado duty to warn and protect: what to do",
+        paragraphs=(
+            f"{CITATION.citation}. {CITATION.note}",
+            "The duty is discharged by reasonable and timely efforts to do every "
+            "step below; for the step with alternatives, one of them is enough.",
+        ),
+        columns=("Client", "Status", "Still to determine", "Act"),
+        rows=[
+            (
+                o.subject,
+                o.status.value,
+                ", ".join(o.missing) or "-",
+                hours(o.time_to_act_hours),
+            )
+            for o in mine
+        ],
+        checklist=checklist_steps(CHECKLIST, detail=True),
+        obligations=(DUTY_TO_WARN_ID,),
+    )

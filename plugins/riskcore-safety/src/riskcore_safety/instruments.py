@@ -299,7 +299,7 @@ CSSRS_ITEM_INVALID: Final = Flag(
 """An invalid answer (or an unknown question id): every C-SSRS question is
 critical, so an invalid one is read as yes where yes is possible (issue 14).
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 _UNANSWERED: Final[dict[str, int | None]] = dict.fromkeys(CSSRS_ITEMS)
