@@ -91,7 +91,7 @@ def test_bad_row_stops_with_its_number_and_column(
         main(
             ["batch", str(tmp_path / "in.parquet"), "-o", str(out), "--chunk-rows", "4"]
         )
-        == 1
+        == 2  # bad input
     )
     err = capsys.readouterr().err.strip()
     assert err == "riskcore: error: row 10: column 'phq9.3': is not a finite number"
@@ -173,7 +173,7 @@ def test_unknown_format_is_one_line(
 ) -> None:
     (tmp_path / "in.json").write_text("{}")
     assert (
-        main(["batch", str(tmp_path / "in.json"), "-o", str(tmp_path / "o.csv")]) == 1
+        main(["batch", str(tmp_path / "in.json"), "-o", str(tmp_path / "o.csv")]) == 2
     )
     assert "expected a .parquet or .csv file" in capsys.readouterr().err
 

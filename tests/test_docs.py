@@ -80,7 +80,10 @@ def test_lazy_names_are_the_public_api():
         assert value is not None
     assert (
         riskcore.evaluate_obligations
-        is importlib.import_module("riskcore.obligations").evaluate
+        is importlib.import_module("riskcore.obligations").evaluate_obligations
+    )
+    assert (
+        riskcore.__version__ == importlib.import_module("riskcore._version").__version__
     )
     assert (
         riskcore.PlanReport is importlib.import_module("riskcore.workflow").PlanReport

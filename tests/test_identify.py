@@ -598,7 +598,7 @@ def test_register_round_trips_through_io() -> None:
     assert io.loads(io.dumps(reg), RiskRegister) == reg
 
 
-def test_a_plugins_declared_lifts_come_before_the_default_table() -> None:
+def test_a_pluginsdeclared_lifts_come_before_the_default_table() -> None:
     """A plugin declares which categories its critical flags lift
     (riskcore_critical_lifts); CRITICAL_MAP is only the default."""
     from riskcore import hookimpl
@@ -625,20 +625,20 @@ def test_a_plugins_declared_lifts_come_before_the_default_table() -> None:
         def riskcore_critical_lifts(self) -> object:
             return {"cssrs.": "self-harm"}
 
-    from riskcore.identify import _declared_lifts
+    from riskcore.identify import declared_lifts
     from riskcore.plugins import PluginManager
 
     failed: list[object] = []
     pm = PluginManager(autoload=False, builtins=False, plugins=[("bad", Bad())])
-    assert _declared_lifts(pm, lambda f, e: failed.append(f)) == {}
+    assert declared_lifts(pm, lambda f, e: failed.append(f)) == {}
     assert [f.hook for f in failed] == ["riskcore_critical_lifts"]  # type: ignore[attr-defined]
 
 
 def test_the_safety_plugin_declares_the_categories_of_its_flags() -> None:
-    from riskcore.identify import _declared_lifts
+    from riskcore.identify import declared_lifts
     from riskcore.plugins import PluginManager
 
     pm = PluginManager(allow=["safety"])
-    declared = _declared_lifts(pm, lambda f, e: None)
+    declared = declared_lifts(pm, lambda f, e: None)
     assert declared["cssrs."] == ("self-harm",)
     assert declared["aggression."] == ("aggression",)

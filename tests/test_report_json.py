@@ -67,7 +67,12 @@ def test_the_json_report_is_data_only(report: PlanReport) -> None:
     assert "heatmap" not in text
     data = json.loads(text)
     assert set(data["levels"]) == {lv.name for lv in report.register.matrix.levels}
-    assert data["sections"] == []
+    # plugins' sections are data too: text, a table and checklist groups
+    (colorado,) = data["sections"]
+    assert colorado["key"] == "us-co.duty-to-warn"
+    assert {g["kind"] for g in colorado["checklist"]} <= {"all-of", "one-of"}
+    assert "<" not in json.dumps(colorado)
+    assert data["missing_sections"] == []
 
 
 def test_names_only_with_the_identifying_opt_in(report: PlanReport) -> None:
@@ -112,7 +117,8 @@ def test_the_example_report_validates_and_loads() -> None:
 def test_plan_writes_a_report_that_validates(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     argv = ["plan", str(EXAMPLE), "--trials", "200", "--seed", "1"]
-    assert main([*argv, "--today", "2026-10-05", "-q", "-o", str(out)]) == 0
+    # the example practice is incomplete on purpose (c-09): exit status 3
+    assert main([*argv, "--today", "2026-10-05", "-q", "-o", str(out)]) == 3
     data = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(report_schema()).validate(data)
     assert riskcore.load_report(out).generated == dt.date(2026, 10, 5)

@@ -21,14 +21,13 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
-from riskcore._version import __version__
-
 # Lazy loading (PEP 562, as Scientific Python's SPEC 1 describes): `import
 # riskcore` imports no submodule; each public name is imported from its module
 # on first use, so the command line and plugins start fast, and heavy
 # dependencies (numpy, scipy, networkx, jinja2) load only when a function that
 # needs them runs.
 _LAZY: dict[str, str] = {
+    "__version__": "riskcore._version",
     "AssessmentError": "riskcore.errors",
     "CatalogError": "riskcore.errors",
     "FieldError": "riskcore.errors",
@@ -133,6 +132,7 @@ sys.modules[__name__].__class__ = _Package
 
 if TYPE_CHECKING:
     from riskcore import instruments
+    from riskcore._version import __version__
     from riskcore.assess import assess
     from riskcore.catalog import default_catalog
     from riskcore.display import set_options

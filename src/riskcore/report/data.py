@@ -33,6 +33,7 @@ from attrs import field, frozen
 
 from riskcore.errors import FieldError
 from riskcore.model._fields import to_tuple
+from riskcore.model.sections import ReportSection
 
 if TYPE_CHECKING:
     from riskcore.workflow import PlanReport
@@ -299,19 +300,12 @@ class Provenance:
 
 
 @frozen(kw_only=True)
-class Section:
-    """A titled section a plugin adds to every report format.
-
-    Filled from the ``sections`` entry of the report context when a plugin
-    contributes one (the ``riskcore_report_sections`` hook): its title, the
-    plugin that wrote it, and its content as paragraphs and list items (text,
-    never markup).
-    """
+class MissingSection:
+    """A plugin whose report sections are missing (its hook failed)."""
 
     plugin: str
-    title: str
-    paragraphs: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
-    items: tuple[str, ...] = field(factory=tuple, converter=to_tuple)
+    error_type: str
+    text: str
 
 
 @frozen(kw_only=True)
@@ -357,8 +351,14 @@ class ReportData:
     """Every risk, critical first, then by level and expected harm."""
     simulation: SimulationData | None
     provenance: Provenance
-    sections: tuple[Section, ...] = field(factory=tuple, converter=to_tuple)
-    """Sections contributed by plugins (empty when none does)."""
+    sections: tuple[ReportSection, ...] = field(factory=tuple, converter=to_tuple)
+    """Sections contributed by plugins (``riskcore_report_sections``; empty when
+    none does): the same :class:`~riskcore.model.sections.ReportSection` data
+    the HTML and Markdown reports show."""
+    missing_sections: tuple[MissingSection, ...] = field(
+        factory=tuple, converter=to_tuple
+    )
+    """Plugins whose sections are missing: the report says so, never hides it."""
     names: tuple[SubjectName, ...] = field(factory=tuple, converter=to_tuple)
     """Subjects' names: empty unless the report was made with *identifying*."""
     since_review: dict[str, Any] | None = None
