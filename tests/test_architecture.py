@@ -26,7 +26,7 @@ OVER = {
     "plugins.py",
     # Grown past 800 by issue #20's branch (h7), which is still committing
     # to them: split once it has landed, so the re-merges do not conflict.
-    "cli.py",
+    "cli/__init__.py",
     "display.py",
     "instruments/scoring.py",
 }

@@ -598,11 +598,11 @@ def test_register_round_trips_through_io() -> None:
     assert io.loads(io.dumps(reg), RiskRegister) == reg
 
 
-def test_a_pluginsdeclared_lifts_come_before_the_default_table() -> None:
+def test_a_plugins_declared_lifts_come_before_the_default_table() -> None:
     """A plugin declares which categories its critical flags lift
     (riskcore_critical_lifts); CRITICAL_MAP is only the default."""
     from riskcore import hookimpl
-    from riskcore.identify import _critical_findings
+    from riskcore.critical import critical_findings as _critical_findings
     from riskcore.model import Score, SubjectKind
 
     flag = Flag(code="cssrs.high-risk", level=FlagLevel.CRITICAL)

@@ -263,7 +263,7 @@ def riskcore_critical_lifts() -> Mapping[str, Sequence[str]] | None:
     :return: flag-code prefix → threat categories (``{"cssrs.": ["self-harm"]}``),
         or ``None``. A critical flag that some plugin's prefix matches lifts
         the categories declared for it; one that no plugin declares falls back
-        to the core's default table, :data:`riskcore.identify.CRITICAL_MAP`. A
+        to the core's default table, :data:`riskcore.critical.CRITICAL_MAP`. A
         result that is not such a mapping is recorded as the plugin's failure
         (the register is incomplete) and its flags fall back to the default.
 

@@ -56,13 +56,13 @@ def known_observation_codes(
     catalog: Catalog | None = None, infos: Iterable[JurisdictionInfo] = ()
 ) -> frozenset[str]:
     """Every observation code something reads: the catalog's triggers and
-    evidence, :data:`riskcore.identify.CRITICAL_MAP` and the jurisdiction
+    evidence, :data:`riskcore.critical.CRITICAL_MAP` and the jurisdiction
     plugins' :class:`~riskcore.model.JurisdictionInfo`.
 
     >>> sorted(known_observation_codes())
     ['threat-communicated']
     """
-    from riskcore.identify import CRITICAL_MAP
+    from riskcore.critical import CRITICAL_MAP
 
     codes = {k.split(":", 1)[1] for k in CRITICAL_MAP if k.startswith("observation:")}
     for info in infos:

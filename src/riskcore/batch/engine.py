@@ -21,11 +21,10 @@ from riskcore.batch.types import (
     BatchContribution,
     BatchView,
 )
+from riskcore.critical import declared_lifts, flag_categories
 from riskcore.errors import BatchError, PluginError
 from riskcore.identify import (
     credits,
-    declared_lifts,
-    flag_categories,
     identify,
     inherent_point,
     risk_id,
