@@ -24,7 +24,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from riskcore.interop._common import RISKCORE_SUBJECT_SYSTEM
-from riskcore.interop.fhir_in import ABOUT_EXTENSION, RISKCORE_QUESTIONNAIRE
+from riskcore.interop.fhir_match import RISKCORE_QUESTIONNAIRE
+from riskcore.interop.fhir_reader import ABOUT_EXTENSION
 from riskcore.model import Case, InstrumentResponse, InvalidAnswer
 
 if TYPE_CHECKING:
@@ -249,25 +250,9 @@ def to_fhir_bundle(report: PlanReport, *, identifying: bool = False) -> Resource
     Clients are referenced as ``Patient``; staff and the practice, which
     R4's RiskAssessment and Observation cannot name as subjects, as ``Group``.
     """
-    from riskcore.interop._common import installed_instruments
-
     case = report.case
     day = case.assessed_on or report.generated
-    names = (
-        {s.id: s.name for s in case.subjects() if s.name is not None}
-        if identifying
-        else {}
-    )
-    clients = {c.id for c in case.clients}
-    staff = {p.id for p in case.professionals}
-
-    def who(sid: str | None, *, loose: bool = False) -> dict[str, Any]:
-        sid = sid or case.practice.id
-        kind = "Patient" if sid in clients else "Group"
-        if loose and sid in staff:
-            kind = "Practitioner"
-        return dict(subject_ref(sid, kind, display=names.get(sid)))
-
+    who = _Who(case, identifying=identifying)
     out: list[Resource] = []
     qrs = responses_to_fhir(case, identifying=identifying)
     out.extend(qrs)
@@ -276,8 +261,56 @@ def to_fhir_bundle(report: PlanReport, *, identifying: bool = False) -> Resource
     for resp, q in zip(case.responses, qrs, strict=True):
         qr_of.setdefault(resp.subject, []).append(q)
         qr_by.setdefault((resp.subject, resp.instrument), []).append(q)
+    observations, obs_by = _score_observations(report, who, day, qr_by)
+    out.extend(observations)
+    out.extend(_flags(report, who, day))
+    out.extend(_risk_assessments(report, who, day, qr_of, obs_by))
+    care = _care_plan(report, who, day)
+    out.append(care)
+    out.extend(_response_tasks(report, who, day, care))
+    out.extend(_duty_resources(report, who, day))
+    return bundle(out, when=report.generated)
 
+
+class _Who:
+    """References to a case's subjects: pseudonymous; named only if identifying."""
+
+    __slots__ = ("clients", "names", "practice", "staff")
+
+    def __init__(self, case: Case, *, identifying: bool) -> None:
+        self.names = (
+            {s.id: s.name for s in case.subjects() if s.name is not None}
+            if identifying
+            else {}
+        )
+        self.clients = {c.id for c in case.clients}
+        self.staff = {p.id for p in case.professionals}
+        self.practice = case.practice.id
+
+    def __call__(self, sid: str | None, *, loose: bool = False) -> dict[str, Any]:
+        """A Reference: ``Patient`` for a client, ``Group`` for anyone else.
+
+        *loose*: for resources that can name a ``Practitioner`` (Flag, Task).
+        """
+        sid = sid or self.practice
+        kind = "Patient" if sid in self.clients else "Group"
+        if loose and sid in self.staff:
+            kind = "Practitioner"
+        return dict(subject_ref(sid, kind, display=self.names.get(sid)))
+
+
+def _score_observations(
+    report: PlanReport,
+    who: _Who,
+    day: dt.date,
+    qr_by: dict[tuple[str, str], list[Resource]],
+) -> tuple[list[Resource], dict[tuple[str, str], Resource]]:
+    """An Observation per score, and the first per (subject, instrument.scale)."""
+    from riskcore.interop._common import installed_instruments
+
+    case = report.case
     specs = installed_instruments()
+    out: list[Resource] = []
     obs_by: dict[tuple[str, str], Resource] = {}
     for n, s in enumerate(report.assessment.scores):
         spec = specs.get(s.instrument)
@@ -317,9 +350,14 @@ def to_fhir_bundle(report: PlanReport, *, identifying: bool = False) -> Resource
             obs["derivedFrom"] = [_ref(q) for q in derived]
         out.append(obs)
         obs_by.setdefault((s.subject, f"{s.instrument}.{s.scale}"), obs)
+    return out, obs_by
 
-    for n, (s, f) in enumerate(report.assessment.critical_flags):
-        flag: Resource = {
+
+def _flags(report: PlanReport, who: _Who, day: dt.date) -> list[Resource]:
+    """A Flag per critical flag of the assessment."""
+    case = report.case
+    return [
+        {
             "resourceType": "Flag",
             "id": fhir_id("flag", case.id, str(n)),
             "status": "active",
@@ -327,11 +365,23 @@ def to_fhir_bundle(report: PlanReport, *, identifying: bool = False) -> Resource
             "subject": who(s.subject, loose=True),
             "period": {"start": day.isoformat()},
         }
-        out.append(flag)
+        for n, (s, f) in enumerate(report.assessment.critical_flags)
+    ]
 
+
+def _risk_assessments(
+    report: PlanReport,
+    who: _Who,
+    day: dt.date,
+    qr_of: dict[str, list[Resource]],
+    obs_by: dict[tuple[str, str], Resource],
+) -> list[Resource]:
+    """A RiskAssessment per risk, its basis the subject's responses and scores."""
+    case = report.case
     reg = report.register
     mitigations = {m.id: m for m in report.catalog.mitigations}
     selected = set(report.result.selected)
+    out: list[Resource] = []
     for r in reg.risks:
         basis = [_ref(q) for q in qr_of.get(r.subject, [])]
         for factor in r.factors:
@@ -384,7 +434,13 @@ def to_fhir_bundle(report: PlanReport, *, identifying: bool = False) -> Resource
                 for reason in (*r.critical_reasons, *r.incomplete_reasons)
             ]
         out.append(ra)
+    return out
 
+
+def _care_plan(report: PlanReport, who: _Who, day: dt.date) -> Resource:
+    """The plan as a CarePlan: one scheduled activity per selected mitigation."""
+    case = report.case
+    mitigations = {m.id: m for m in report.catalog.mitigations}
     res = report.result
     activities = []
     for m in res.selected:
@@ -416,9 +472,16 @@ def to_fhir_bundle(report: PlanReport, *, identifying: bool = False) -> Resource
     }
     if activities:
         care["activity"] = activities
-    out.append(care)
+    return care
 
+
+def _response_tasks(
+    report: PlanReport, who: _Who, day: dt.date, care: Resource
+) -> list[Resource]:
+    """A Task per armed response, based on the plan's CarePlan."""
+    case = report.case
     responses = {x.id: x for x in report.catalog.responses}
+    out: list[Resource] = []
     for n, a in enumerate(report.armed):
         spec_r = responses.get(a.response)
         escalation = spec_r.escalation.value if spec_r else "urgent"
@@ -439,7 +502,13 @@ def to_fhir_bundle(report: PlanReport, *, identifying: bool = False) -> Resource
         if a.reason:
             task["reasonCode"] = {"text": a.reason}
         out.append(task)
+    return out
 
+
+def _duty_resources(report: PlanReport, who: _Who, day: dt.date) -> list[Resource]:
+    """Per legal duty a DetectedIssue and, when the duty arises, its Task."""
+    case = report.case
+    out: list[Resource] = []
     for n, o in enumerate(report.obligations.obligations):
         arises = o.status.value == "arises"
         issue: Resource = {
@@ -454,7 +523,7 @@ def to_fhir_bundle(report: PlanReport, *, identifying: bool = False) -> Resource
             + (f"; missing: {', '.join(o.missing)}" if o.missing else ""),
             "reference": o.citation.url or f"urn:riskcore:duty:{o.id}",
         }
-        if o.subject not in clients:
+        if o.subject not in who.clients:
             del issue["patient"]
         out.append(issue)
         if arises:
@@ -481,7 +550,7 @@ def to_fhir_bundle(report: PlanReport, *, identifying: bool = False) -> Resource
                     ],
                 }
             )
-    return bundle(out, when=report.generated)
+    return out
 
 
 def _slug(text: str) -> str:
