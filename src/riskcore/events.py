@@ -34,26 +34,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 import attrs
-from attrs import field, frozen
+from attrs import define, field, frozen
 
 from riskcore import calculus
 from riskcore.errors import FieldError
+from riskcore.eventmodel import (
+    Bernoulli,
+    Costs,
+    Discrete,
+    EventModel,
+    NegativeBinomial,
+    Occurrence,
+    Poisson,
+    SeverityParam,
+)
 from riskcore.model._fields import to_tuple
 from riskcore.model.catalog import Catalog
-from riskcore.model.distributions import (
-    PERT,
-    Beta,
-    LogNormal,
-    Param,
-    Triangular,
-    Uniform,
-    mean_of,
-)
+from riskcore.model.distributions import mean_of
 from riskcore.model.plan import Plan
 from riskcore.model.risk import RiskRegister
+from riskcore.sampling import _ppf_into, _Work
 from riskcore.simulate import (
     Summary,
     Swing,
@@ -62,14 +65,13 @@ from riskcore.simulate import (
     _exceedance,
     _fill_parts,
     _point_parts,
-    _ppf_into,
     _prepare,
     _rank,
+    _Run,
     _Spec,
     _summary,
     _tornado,
     _uncertain,
-    _Work,
 )
 
 if TYPE_CHECKING:
@@ -87,164 +89,6 @@ __all__ = [
     "RiskEvents",
     "simulate_events",
 ]
-
-
-_DISTS = (PERT, Beta, LogNormal, Triangular, Uniform)
-
-
-def _nonneg_param(name: str, x: object) -> None:
-    if isinstance(x, bool) or not isinstance(x, (int, float, *_DISTS)):
-        raise FieldError(name, x, "is not a number or distribution >= 0")
-    lo = float(x) if isinstance(x, (int, float)) else x.support()[0]
-    if not math.isfinite(mean_of(x)) or lo < 0:
-        raise FieldError(name, x, "is not a number or distribution >= 0")
-
-
-@frozen(kw_only=True)
-class Bernoulli:
-    """At most one event over the horizon, with the risk's likelihood.
-
-    >>> Bernoulli()
-    Bernoulli()
-    """
-
-
-@frozen(kw_only=True)
-class Poisson:
-    """Recurrent events: a Poisson count over the horizon.
-
-    ``rate`` is events per year (a number or distribution); the risk's credited
-    odds ratios (read as rate ratios), modifiers and preventive layers multiply
-    it. Without ``rate`` the mean count is ``-ln(1 - p)``, so that
-    P(at least one) equals the risk's likelihood *p*.
-
-    >>> Poisson(rate=2.0).rate
-    2.0
-    """
-
-    rate: Param | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.rate is not None:
-            _nonneg_param("rate", self.rate)
-
-
-@frozen(kw_only=True)
-class NegativeBinomial:
-    """Over-dispersed recurrent events (variance ``μ + μ²/dispersion``).
-
-    ``rate`` as for :class:`Poisson`; without it the mean ``μ`` is chosen so
-    that P(at least one) equals the likelihood: ``μ = k((1 - p)^(-1/k) - 1)``.
-
-    >>> NegativeBinomial(dispersion=0)
-    Traceback (most recent call last):
-    ...
-    riskcore.errors.FieldError: dispersion: 0 is not a finite number > 0
-    """
-
-    dispersion: float
-    rate: Param | None = None
-
-    def __attrs_post_init__(self) -> None:
-        k: object = self.dispersion
-        if (
-            isinstance(k, bool)
-            or not isinstance(k, (int, float))
-            or not (k > 0 and math.isfinite(k))
-        ):
-            raise FieldError("dispersion", k, "is not a finite number > 0")
-        if self.rate is not None:
-            _nonneg_param("rate", self.rate)
-
-
-Occurrence: TypeAlias = Bernoulli | Poisson | NegativeBinomial
-
-
-@frozen(kw_only=True)
-class Discrete:
-    """A discrete severity scale: each event costs ``values[i]`` with ``probabilities[i]``.
-
-    >>> Discrete(values=[1, 3, 5], probabilities=[0.7, 0.2, 0.1]).mean()
-    1.8
-    >>> Discrete(values=[1, 3], probabilities=[0.7, 0.2])
-    Traceback (most recent call last):
-    ...
-    riskcore.errors.FieldError: probabilities: <redacted: a list of 2 items> do not sum to 1
-    """
-
-    values: tuple[float, ...] = field(converter=to_tuple)
-    probabilities: tuple[float, ...] = field(converter=to_tuple)
-
-    def __attrs_post_init__(self) -> None:
-        if not self.values or len(self.values) != len(self.probabilities):
-            raise FieldError(
-                "probabilities",
-                self.probabilities,
-                "must have one entry per value (and at least one)",
-            )
-        for i, v in enumerate(self.values):
-            if isinstance(v, bool) or not math.isfinite(v) or v < 0:
-                raise FieldError(f"values[{i}]", v, "is not a finite number >= 0")
-        for i, q in enumerate(self.probabilities):
-            if isinstance(q, bool) or not 0 <= q <= 1:
-                raise FieldError(f"probabilities[{i}]", q, "is not in [0, 1]")
-        if abs(math.fsum(self.probabilities) - 1) > 1e-9:
-            raise FieldError("probabilities", self.probabilities, "do not sum to 1")
-
-    def mean(self) -> float:
-        """Expected severity."""
-        return math.fsum(
-            v * q for v, q in zip(self.values, self.probabilities, strict=True)
-        )
-
-
-SeverityParam: TypeAlias = Param | Discrete
-
-
-@frozen(kw_only=True)
-class EventModel:
-    """How one threat's events happen and what each costs (in harm units).
-
-    ``severity`` ``None`` uses the risk's impact (its distribution, drawn per event).
-
-    >>> EventModel(occurrence=Poisson(rate=0.5))
-    EventModel(occurrence=Poisson(rate=0.5), severity=None)
-    """
-
-    occurrence: Occurrence = field(factory=Bernoulli)
-    severity: SeverityParam | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.severity is not None and not isinstance(self.severity, Discrete):
-            _nonneg_param("severity", self.severity)
-
-
-def _sorted_dict(m: Mapping[str, SeverityParam]) -> dict[str, SeverityParam]:
-    return dict(sorted(dict(m).items()))
-
-
-@frozen(kw_only=True)
-class Costs:
-    """A practice's costs per event, in one currency.
-
-    ``per_event`` maps a risk id, threat id or threat category (first match
-    in that order) to the cost of one event (a number, distribution or
-    :class:`Discrete`). In a money run every risk needs a cost: a risk
-    without one would look free, so :func:`simulate_events` refuses.
-
-    >>> Costs(currency="GBP", per_event={"burnout": 12_000.0}).currency
-    'GBP'
-    """
-
-    currency: str
-    per_event: Mapping[str, SeverityParam] = field(converter=_sorted_dict)
-
-    def __attrs_post_init__(self) -> None:
-        if not self.currency or not self.currency.strip():
-            raise FieldError("currency", self.currency, "is empty")
-        for k, v in self.per_event.items():
-            if not isinstance(v, Discrete):
-                _nonneg_param(f"per_event.{k}", v)
 
 
 @frozen(kw_only=True)
@@ -626,18 +470,8 @@ def simulate_events(
     >>> r.unit, round(r.total.mean), round(r.p_any, 3), r.total.percentile(99.5)
     ('harm-units', 10, 0.01, 1000.0)
     """
-    import numpy as np
-
     evmap = dict(events or {})
-    if not _is_count(outer) or outer < 1:
-        raise FieldError("outer", outer, "is not an integer >= 1")
-    if not _is_count(n) or n < 2 or n % outer or n // outer < 2:
-        raise FieldError(
-            "n", n, f"is not a multiple of outer ({outer}) with at least 2 trials each"
-        )
-    lo_b, hi_b = (float(b) for b in band)
-    if not 0 <= lo_b < hi_b <= 100:
-        raise FieldError("band", band, "is not (low, high) with 0 <= low < high <= 100")
+    lo_b, hi_b = _check_shape(n, outer, band)
     register = _credit(register, plan, catalog)
     evs = _compile_events(
         register, [_compile(r, credit) for r in register.risks], evmap, costs
@@ -654,6 +488,58 @@ def simulate_events(
         [e.dims for e in evs],
     )
     reg = run.register
+    unit = _unit(reg, costs)
+    inner = n // outer
+    years = reg.horizon_days / 365.0  # a year is 365 days, as the horizon default
+    qs = run.qs
+    size = chunk if chunk is not None else max(1, 2_000_000 // n)
+    if not _is_count(size) or size < 1:
+        raise FieldError("chunk", chunk, "is not an integer >= 1")
+    tot = _simulate_risks(evs, run, method, outer, inner, years, unit, size)
+    lec, band_rows = _exceedance_band(
+        tot.total, outer, inner, exceedance_points, lo_b, hi_b
+    )
+    tot.expected.sort()
+    swings, t0 = _sensitivity(evs, years)
+    return EventResult(
+        method_version=calculus.METHOD_VERSION,
+        seed=run.seed,
+        n=n,
+        outer=outer,
+        method=method,
+        credit=credit,
+        unit=unit,
+        horizon_days=reg.horizon_days,
+        risks=tot.summaries,
+        total=_summary(tot.total, qs),
+        p_any=float(tot.any_event.mean()),
+        expected_events=float(tot.n_events.mean()),
+        exceedance=lec,
+        band=band_rows,
+        band_percentiles=(lo_b, hi_b),
+        expected=_summary(tot.expected, (5.0, 50.0, 95.0)),
+        sensitivity=swings[:top],
+        point_total=t0,
+        incomplete_reasons=_incomplete(reg),
+    )
+
+
+def _check_shape(n: int, outer: int, band: tuple[float, float]) -> tuple[float, float]:
+    """Check the trial counts and the band; return the band as floats."""
+    if not _is_count(outer) or outer < 1:
+        raise FieldError("outer", outer, "is not an integer >= 1")
+    if not _is_count(n) or n < 2 or n % outer or n // outer < 2:
+        raise FieldError(
+            "n", n, f"is not a multiple of outer ({outer}) with at least 2 trials each"
+        )
+    lo_b, hi_b = (float(b) for b in band)
+    if not 0 <= lo_b < hi_b <= 100:
+        raise FieldError("band", band, "is not (low, high) with 0 <= low < high <= 100")
+    return lo_b, hi_b
+
+
+def _unit(reg: RiskRegister, costs: Costs | None) -> str:
+    """The unit every figure is in: the currency, else the one impact scale."""
     unit = costs.currency if costs is not None else reg.matrix.impact_scale
     if costs is None:
         scales = {r.impact.scale for r in reg.risks}
@@ -665,17 +551,41 @@ def simulate_events(
             )
         if scales:
             unit = scales.pop()
-    inner = n // outer
-    years = reg.horizon_days / 365.0  # a year is 365 days, as the horizon default
-    qs = run.qs
-    size = chunk if chunk is not None else max(1, 2_000_000 // n)
-    if not _is_count(size) or size < 1:
-        raise FieldError("chunk", chunk, "is not an integer >= 1")
-    total = np.zeros(n)
-    any_event = np.zeros(n, dtype=bool)
-    n_events = np.zeros(n, dtype=np.int64)
-    expected = np.zeros(outer)
-    summaries: list[RiskEvents] = []
+    return unit
+
+
+@define
+class _Totals:
+    """What the trials of every risk add up to (mutable: the sums accumulate)."""
+
+    total: NDArray[np.float64]  # realised harm per trial
+    any_event: NDArray[np.bool_]  # whether any risk had an event, per trial
+    n_events: NDArray[np.int64]  # events per trial
+    expected: NDArray[np.float64]  # expected harm per parameter set
+    summaries: list[RiskEvents]
+
+
+def _simulate_risks(
+    evs: Sequence[_Ev],
+    run: _Run,
+    method: str,
+    outer: int,
+    inner: int,
+    years: float,
+    unit: str,
+    size: int,
+) -> _Totals:
+    """Every risk's realised harm per trial, *size* risks at a time, summed."""
+    import numpy as np
+
+    n = outer * inner
+    tot = _Totals(
+        total=np.zeros(n),
+        any_event=np.zeros(n, dtype=bool),
+        n_events=np.zeros(n, dtype=np.int64),
+        expected=np.zeros(outer),
+        summaries=[],
+    )
     w = _Work(outer)
     for a in range(0, len(evs), size):
         b = min(a + size, len(evs))
@@ -695,30 +605,47 @@ def simulate_events(
                 losses[k - a],
                 w,
             )
-            expected += exp_o
-            n_events += counts
-            any_event |= counts > 0
+            tot.expected += exp_o
+            tot.n_events += counts
+            tot.any_event |= counts > 0
             row = losses[k - a]
             mean = float(row.mean())
             if not math.isfinite(mean):  # pragma: no cover - defensive
                 raise FieldError(f"{evs[k].spec.risk}.realised", mean, "is not finite")
             std = float(row.std())
-            total += row
+            tot.total += row
             row.sort()
-            summaries.append(
+            tot.summaries.append(
                 RiskEvents(
                     risk=evs[k].spec.risk,
                     unit=unit,
                     mean=mean,
                     std=std,
-                    percentiles=tuple((q, float(row[_rank(q, n)])) for q in qs),
+                    percentiles=tuple((q, float(row[_rank(q, n)])) for q in run.qs),
                     p_any=float((counts > 0).mean()),
                     expected_events=float(counts.mean()),
                 )
             )
+    return tot
+
+
+def _exceedance_band(
+    total: NDArray[np.float64],
+    outer: int,
+    inner: int,
+    points: int,
+    lo_b: float,
+    hi_b: float,
+) -> tuple[tuple[tuple[float, float], ...], list[tuple[float, float, float]]]:
+    """The loss exceedance curve and its band over parameter sets.
+
+    Sorts *total* in place.
+    """
+    import numpy as np
+
     blocks = np.sort(total.reshape(outer, inner), axis=1)
     total.sort()
-    lec = _exceedance(total, exceedance_points)
+    lec = _exceedance(total, points)
     band_rows = []
     for x, _ in lec:
         ps = (
@@ -728,29 +655,7 @@ def simulate_events(
         band_rows.append(
             (x, float(np.percentile(ps, lo_b)), float(np.percentile(ps, hi_b)))
         )
-    expected.sort()
-    swings, t0 = _sensitivity(evs, years)
-    return EventResult(
-        method_version=calculus.METHOD_VERSION,
-        seed=run.seed,
-        n=n,
-        outer=outer,
-        method=method,
-        credit=credit,
-        unit=unit,
-        horizon_days=reg.horizon_days,
-        risks=summaries,
-        total=_summary(total, qs),
-        p_any=float(any_event.mean()),
-        expected_events=float(n_events.mean()),
-        exceedance=lec,
-        band=band_rows,
-        band_percentiles=(lo_b, hi_b),
-        expected=_summary(expected, (5.0, 50.0, 95.0)),
-        sensitivity=swings[:top],
-        point_total=t0,
-        incomplete_reasons=_incomplete(reg),
-    )
+    return lec, band_rows
 
 
 def _is_count(x: object) -> bool:
