@@ -182,6 +182,8 @@ def test_tolerance_with_budget_names_risks() -> None:
     assert r.status == "infeasible"
     assert [i.risk for i in r.infeasible] == ["c"]
     assert "costs at least 30 > budget 25" in r.infeasible[0].reason
+    # the figure itself, for callers (the CLI says what budget would do)
+    assert r.infeasible[0].needed_budget == pytest.approx(30.0)
     joint = solve(p, tolerance={"c": 1.0}, budget=15)
     assert joint.status == "infeasible"
     assert {i.risk for i in joint.infeasible} == {"a", "b"}
@@ -543,7 +545,7 @@ def test_critical_risk_gets_its_response_and_reasons(practice: PlanningProblem) 
     )
     assert why["policy"].kind == "required"
     assert why["policy"].text.startswith("required by ")
-    assert any(x.kind == "marginal" and "per unit cost" in x.text for x in r.reasons)
+    assert any(x.kind == "marginal" and "per 1,000 spent" in x.text for x in r.reasons)
     assert r.rejected, "the best rejected mitigations are explained"
     assert all("over the remaining budget" in x.text for x in r.rejected)
     assert r.residual_by_risk["aggression"] < 0.3 * 4.0 * 0.5
@@ -568,6 +570,7 @@ def test_forced_over_budget_is_infeasible(practice: PlanningProblem) -> None:
     assert r.infeasible[0].risk == "aggression"
     assert "'duress'" in r.infeasible[0].reason
     assert "costs 30 > budget 10" in r.infeasible[0].reason
+    assert r.infeasible[0].needed_budget == pytest.approx(30.0)
     rh = solve(
         _p(required=["m"], mitigations=[MitigationSpec(id="m", hours=5.0)]), hours=1.0
     )

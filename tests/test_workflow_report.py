@@ -289,3 +289,13 @@ def test_report_renders_in_headless_chromium(report, tmp_path: Path):
         check=True,
     )
     assert shot.stat().st_size > 10_000
+
+
+def test_the_uncertainty_section_names_parameters_in_words(report):
+    """Issue #20: parameter ids (``threat:subject:base_likelihood``) are data,
+    not text for people: the HTML table shows them in words."""
+    assert report.simulation is not None and report.simulation.sensitivity
+    html = render(report, "html")
+    for s in report.simulation.sensitivity[:8]:
+        assert f"<td>{s.parameter}</td>" not in html
+    assert ": base likelihood</td>" in html or ": effect of " in html

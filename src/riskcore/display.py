@@ -35,7 +35,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from html import escape
@@ -472,9 +471,6 @@ def _plan_summary(res: PlanResult) -> str:
     )
 
 
-_NEEDS = re.compile(r"costs (?:at least )?([0-9][0-9.e+]*) > budget")
-
-
 def plan_mode_lines(res: PlanResult, currency: str = "USD") -> list[str]:
     """What the planner was asked and, when it could not, what would do it.
 
@@ -509,7 +505,8 @@ def plan_mode_lines(res: PlanResult, currency: str = "USD") -> list[str]:
     for i in res.infeasible:
         who = "the plan" if i.risk == "*" else i.risk
         lines.append(f"could not meet: {who}: {i.reason}")
-        needs += [float(m) for m in _NEEDS.findall(i.reason)]
+        if i.needed_budget is not None:
+            needs.append(i.needed_budget)
     if needs:
         lines.append(
             f"a budget of at least {money(max(needs), currency)} would cover "

@@ -227,6 +227,7 @@ def _forced_fits(
         over.append(f"takes {_fmt(fh)} hours > {_fmt(hours)} available")
     if not over:
         return None
+    needed = fc if budget is not None and fc > budget * (1 + 1e-12) else None
     items = []
     for rid, risks in sorted(c.required_resp.items()):
         for r in risks:
@@ -239,6 +240,7 @@ def _forced_fits(
                     best_residual=c.h[j],
                     reason=f"critical: its response {rid!r} with what it requires "
                     + " and ".join(over),
+                    needed_budget=needed,
                 )
             )
     if not items:
@@ -248,6 +250,7 @@ def _forced_fits(
                 tolerance=math.inf,
                 best_residual=c.inherent,
                 reason="the required mitigations " + " and ".join(over),
+                needed_budget=needed,
             )
         )
     return _infeasible_result(c, mode, "none", items, budget, hours)

@@ -5,12 +5,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
+from riskcore.plain import number
 from riskcore.planner.compiled import _Compiled
 from riskcore.planner.result import Reason
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.3g}" if abs(x) < 1e4 else f"{x:,.0f}"
+    """A figure in text meant for people: never in scientific notation
+    (:func:`riskcore.plain.number`, the one number format)."""
+    return number(x)
+
+
+def _per_thousand(ratio: float) -> str:
+    """Harm reduced per 1,000 spent: a rate people can read ("0.3 per 1,000
+    spent", not "0.0003 per unit cost")."""
+    return f"{number(ratio * 1000)} per 1,000 spent"
 
 
 def _affected(c: _Compiled, items: Iterable[int]) -> set[int]:
@@ -39,7 +48,7 @@ def _reasons(
         ratio = own / c.cost[i] if c.cost[i] > 0 else math.inf if own > 0 else 0.0
         if own >= 0:
             marginal = f"reduces expected harm by {_fmt(own)}" + (
-                f" ({_fmt(ratio)} per unit cost)" if c.cost[i] > 0 else " at no cost"
+                f" ({_per_thousand(ratio)})" if c.cost[i] > 0 else " at no cost"
             )
         else:
             marginal = (
@@ -153,7 +162,7 @@ def _rejected(
         pre = sorted(c.ids[k] for k in missing if k != i)
         with_pre = f" with {', '.join(pre)}" if pre else ""
         head = f"would reduce expected harm by {_fmt(gain)}{with_pre}"
-        rate = f" ({_fmt(ratio)} per unit cost)" if dc > 0 else ""
+        rate = f" ({_per_thousand(ratio)})" if dc > 0 else ""
         if tol is not None:
             touched = [j for j in c.touch[i] if tol[j] is not None]
             if all(per[j] <= (tol[j] or 0.0) * (1 + 1e-9) for j in touched):

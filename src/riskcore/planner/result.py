@@ -45,6 +45,9 @@ class Infeasibility:
     tolerance: float = field()
     best_residual: float = field()
     reason: str = field()
+    needed_budget: float | None = field(default=None)
+    """The least cost that would meet what this risk requires, when the budget
+    was the limit (``None`` when money was not what stood in the way)."""
 
 
 @frozen(kw_only=True)

@@ -101,7 +101,7 @@ def solve(
     >>> [x.kind for x in r.reasons]
     ['required', 'marginal']
     >>> r.rejected[0].text
-    'would reduce expected harm by 0.12 (0.003 per unit cost) for 40 more, over the remaining budget of 5'
+    'would reduce expected harm by 0.12 (3 per 1,000 spent) for 40 more, over the remaining budget of 5'
     >>> t = solve(p, tolerance=0.3)
     >>> t.mode, t.selected, t.cost
     ('tolerance', ('training', 'deescalation'), 15.0)

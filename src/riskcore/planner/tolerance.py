@@ -106,6 +106,9 @@ def _solve_tolerance(
                     tolerance=t,
                     best_residual=c.h[j],
                     reason="reaching its tolerance " + " and ".join(over_),
+                    needed_budget=need
+                    if budget is not None and need > budget * (1 + 1e-9)
+                    else None,
                 )
             )
     if not items:

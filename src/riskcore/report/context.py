@@ -209,6 +209,11 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
     sim = report.simulation
     simulation = None
     if sim is not None:
+        from riskcore.plain import parameter
+
+        threat_names = {t.id: t.name for t in report.catalog.threats}
+        control_names = {m.id: m.name for m in report.catalog.mitigations}
+        control_names.update({r.id: r.name for r in report.catalog.responses})
         simulation = {
             "n": sim.n,
             "seed": sim.seed,
@@ -221,6 +226,8 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
             "sensitivity": [
                 {
                     "parameter": s.parameter,
+                    # the same parameter in words, for people
+                    "label": parameter(s.parameter, threat_names, control_names),
                     "risk": s.risk,
                     "low": s.low,
                     "high": s.high,

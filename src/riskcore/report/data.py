@@ -243,6 +243,8 @@ class Sensitivity:
     """How much one parameter swings the total (tornado bar)."""
 
     parameter: str
+    label: str = ""
+    """The parameter in words (:func:`riskcore.plain.parameter`)."""
     risk: str | None
     low: float
     high: float
