@@ -294,7 +294,8 @@ def test_report_renders_in_headless_chromium(report, tmp_path: Path):
 def test_the_uncertainty_section_names_parameters_in_words(report):
     """Issue #20: parameter ids (``threat:subject:base_likelihood``) are data,
     not text for people: the HTML table shows them in words."""
-    assert report.simulation is not None and report.simulation.sensitivity
+    assert report.simulation is not None
+    assert report.simulation.sensitivity
     html = render(report, "html")
     for s in report.simulation.sensitivity[:8]:
         assert f"<td>{s.parameter}</td>" not in html
