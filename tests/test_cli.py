@@ -530,7 +530,7 @@ def test_help_documents_the_exit_statuses(capsys) -> None:
         (["asess"], "(did you mean 'assess'?)"),
         (["catalog", "shw"], "unknown action choice 'shw' (did you mean 'show'?)"),
         (["schema", "--outptu"], "'--outptu' (did you mean '--output'?)"),
-        (["plan", "c.yaml", "--budjet", "3"], "(did you mean '--budget'"),
+        (["plan", "c.yaml", "--budjet", "3"], "(did you mean '--budget'?)"),
         (["plan", "c.yaml", "--trails=9"], "(did you mean '--trials'?)"),
     ],
 )

@@ -128,7 +128,7 @@ class _Parser(argparse.ArgumentParser):
             )
         elif message.startswith("unrecognized arguments: "):
             words = message.removeprefix("unrecognized arguments: ").split()
-            options = sorted(self._all_options())
+            options = sorted(self._all_options(self._command))
             hints = [
                 f"{w!r}{suggest(w.split('=', 1)[0], options)}"
                 for w in words
@@ -138,13 +138,25 @@ class _Parser(argparse.ArgumentParser):
                 message = "unrecognized option " + ", ".join(hints)
         super().error(message)
 
-    def _all_options(self) -> set[str]:
+    _command: str | None = None
+    """The sub-command being parsed, once known: suggestions come from its
+    options only (``plan --budjet`` suggests ``--budget``, not another
+    command's ``--subject``)."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        ns, extras = super().parse_known_args(args, namespace)
+        self._command = getattr(ns, "command", None)
+        return ns, extras
+
+    def _all_options(self, command: str | None = None) -> set[str]:
         out: set[str] = set()
         for action in self._actions:
             out.update(action.option_strings)
             if isinstance(action, argparse._SubParsersAction):
-                for parser in action.choices.values():
-                    if isinstance(parser, _Parser):
+                for name, parser in action.choices.items():
+                    if isinstance(parser, _Parser) and command in (None, name):
                         out |= parser._all_options()
         return out
 
