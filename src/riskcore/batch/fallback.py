@@ -5,7 +5,7 @@ Rows are made into one :class:`~riskcore.model.Case` and go through
 per-case functions: the answers are the object path's by construction.
 Internal to :mod:`riskcore.batch`.
 
-.. versionadded:: 0.4
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

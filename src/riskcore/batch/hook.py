@@ -3,7 +3,7 @@ checking what they give back.
 
 Internal to :mod:`riskcore.batch`.
 
-.. versionadded:: 0.4
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ contributions the way the object path does (the same functions of
 :mod:`riskcore.identify`, called once per distinct value). Internal to
 :mod:`riskcore.batch`.
 
-.. versionadded:: 0.4
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Internal to :mod:`riskcore.batch`.
 
-.. versionadded:: 0.4
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ chunk, and every Dask partition, has the same columns); :func:`blank_columns`
 and :func:`to_frame` make and type the output columns. Internal to
 :mod:`riskcore.batch`.
 
-.. versionadded:: 0.4
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
