@@ -322,7 +322,7 @@ def riskcore_batch_factors(batch: BatchView) -> BatchContribution | None:
                 factors=[BatchFactor(threat="burnout", odds_ratio=np.where(high, 2.0, 1.0))]
             )
 
-    .. versionadded:: 0.4
+    .. versionadded:: 0.1
     """
 
 

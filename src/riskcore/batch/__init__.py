@@ -40,7 +40,7 @@ Examples
 >>> result.frame["risk.client-self-harm.level"].tolist()
 ['medium', 'high']
 
-.. versionadded:: 0.4
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

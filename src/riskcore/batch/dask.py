@@ -15,7 +15,7 @@ computed with other plugins would not be the result the client asked for.
 
 Requires ``pip install riskcore[dask]``.
 
-.. versionadded:: 0.4
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

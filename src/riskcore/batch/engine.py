@@ -9,7 +9,7 @@ takes a chunk through its steps, each in its own module:
 :mod:`~riskcore.batch.levels` (the vectorised risk levels) and
 :mod:`~riskcore.batch.fallback` (the object path for the other rows).
 
-.. versionadded:: 0.4
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ silently.
 
 Requires pyarrow for Parquet (``pip install riskcore[batch]``).
 
-.. versionadded:: 0.4
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@
 :class:`BatchFlag`, :class:`BatchBand`) is its answer. Arrays are numpy arrays
 with one entry per row of the chunk.
 
-.. versionadded:: 0.4
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

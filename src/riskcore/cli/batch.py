@@ -1,6 +1,6 @@
 """``riskcore batch``: a cohort file to a file of scores, factors and risk levels.
 
-.. versionadded:: 0.4
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ the file and the location, exit status 2, and no output file is written.
 invalid (so its instrument is scored as incomplete), and lists the issues on
 stderr.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ No FHIR library is needed at run time: resources are plain dicts, mapped by
 hand (the tests validate every exported resource with ``fhir.resources``).
 ``import riskcore`` does not import this package.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from riskcore.interop._common import (

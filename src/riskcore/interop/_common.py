@@ -1,6 +1,6 @@
 """What every importer shares: issues, the instrument registry, the case builder.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ This module reads files and collects results; the walk of one document is
 >>> r.responses[0].administered
 datetime.date(2026, 10, 5)
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

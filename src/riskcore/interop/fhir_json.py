@@ -9,7 +9,7 @@ input appears in a message only when it is shaped like a FHIR name or URL
 >>> [p for p, _ in walk_paths([{"linkId": "g", "item": [{"linkId": "1"}]}], ("item",))]
 [('item', 0), ('item', 0, 'item', 0)]
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@
 >>> m._answer({"valueCoding": {"code": "2"}}, (0, 3), None)
 (2, None)
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

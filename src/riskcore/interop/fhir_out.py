@@ -13,7 +13,7 @@ with system ``urn:riskcore:subject``); names appear only with the explicit
 *identifying* opt-in, as ``Reference.display``. Output is deterministic:
 resource ids are derived from riskcore's own ids, never random.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ collecting results is :mod:`riskcore.interop.fhir_in`'s.
 ...     {"resourceType": "Patient"}, source=None)]
 ['Issue']
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ types are refused with their path.
 >>> m.for_instrument("phq9").items
 {'q9': '9'}
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

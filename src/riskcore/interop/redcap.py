@@ -31,7 +31,7 @@ instance of a repeating instrument), with codes, not labels.
 
 Every issue names the file, the row and the column.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

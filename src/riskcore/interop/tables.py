@@ -24,7 +24,7 @@ semicolon-separated export is recognised and refused with the fix).
 >>> r.responses[0].items, r.responses[0].administered
 ({'9': 1}, datetime.date(2026, 10, 5))
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

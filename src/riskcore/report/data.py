@@ -17,7 +17,7 @@ path) and dumping (``riskcore.dumps(report)`` writes this form).
 >>> report_schema()["properties"]["schema_version"]
 {'const': 1}
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
