@@ -56,6 +56,7 @@ from riskcore.model.catalog import Catalog
 from riskcore.model.distributions import mean_of
 from riskcore.model.plan import Plan
 from riskcore.model.risk import RiskRegister
+from riskcore.plain import number
 from riskcore.sampling import _ppf_into, _Work
 from riskcore.simulate import (
     Summary,
@@ -238,19 +239,21 @@ def _article(word: str) -> str:
 
 
 def _num(x: float) -> str:
-    if x == 0:
-        return "0"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    return f"{x:.3g}"
+    """A figure in a sentence: :func:`riskcore.plain.number`, never "1.2e-05"."""
+    return number(x)
 
 
 def _pct(p: float) -> str:
+    """A probability in a sentence, as a percentage people read.
+
+    >>> _pct(0.000012), _pct(0.25), _pct(0.997)
+    ('0.0012 %', '25 %', 'more than 99 %')
+    """
     v = 100 * p
     if 99.5 <= v < 100:
         return "more than 99 %"
     if 0 < v < 1:
-        return f"{v:.2g} %"
+        return f"{number(v, digits=2)} %"
     return f"{v:.0f} %"
 
 
