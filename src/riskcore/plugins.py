@@ -600,6 +600,17 @@ class PluginManager:
                 row.append((name, result, error))
         return out
 
+    def implementers(self, hook: str) -> tuple[str, ...]:
+        """The names of the plugins that implement *hook*, sorted.
+
+        >>> pm = get_plugin_manager()
+        >>> isinstance(pm.implementers("riskcore_assess"), tuple)
+        True
+
+        .. versionadded:: 0.1
+        """
+        return tuple(name for name, *_ in self._plan(hook))
+
     def hook_state(self, hook: str) -> object:
         """A token for the implementations of *hook*: the same object as long
         as they do not change, so a caller may cache per-hook answers (of a

@@ -123,8 +123,8 @@ def schema_for(
                 f"column {name!r}: {item!r} is not an item of instrument {inst!r}"
             )
         items.setdefault(inst, []).append((item, name))
-    hooked = {name for name, *_ in pm._plan(HOOK)}
-    assessors = {name for h in _ASSESSOR_HOOKS for name, *_ in pm._plan(h)}
+    hooked = set(pm.implementers(HOOK))
+    assessors = {name for h in _ASSESSOR_HOOKS for name in pm.implementers(h)}
     object_plugins = tuple(
         sorted(
             p
