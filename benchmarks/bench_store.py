@@ -36,7 +36,7 @@ import riskcore
 from riskcore.plugins import get_plugin_manager
 from riskcore.store import open_store
 from riskcore.store import schema as db
-from riskcore.store.core import _reliabilities, _run_rows
+from riskcore.store.rows import reliabilities, run_rows
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "longmont-practice.yaml"
 INSTRUMENTS = ("phq9", "gad7", "pcl5", "cssrs-screener", "wemwbs")
@@ -59,9 +59,9 @@ def bench_record(folder: Path, repeat: int) -> tuple[str, float]:
     store = open_store(str(folder / "record.db"))
     raw_path = folder / "raw.db"
     open_store(str(raw_path)).close()  # the same schema, migrated
-    rows = _run_rows(
+    rows = run_rows(
         report,
-        _reliabilities(pm),
+        reliabilities(pm),
         case.assessed_on or report.generated,
         identifying=False,
     )
