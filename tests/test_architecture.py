@@ -105,9 +105,6 @@ LONG_FUNCTIONS = {
     "instruments/scoring.py:score_items",
     "planner/compiled.py:__init__",
     "planner/heuristic.py:_greedy",
-    "report/context.py:build_context",
-    "report/views.py:extend_context",
-    "testing/conformance.py:check_assessor",
 }
 
 
