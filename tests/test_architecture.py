@@ -25,9 +25,7 @@ OVER = {
     "io.py",
     "plugins.py",
     # Grown past 800 by issue #20's branch (h7), which is still committing
-    # to them: split once it has landed, so the re-merges do not conflict.
-    "cli/__init__.py",
-    "display.py",
+    # to it: split once it has landed, so the re-merges do not conflict.
     "instruments/scoring.py",
 }
 
@@ -101,17 +99,12 @@ MAX_FUNCTION = 120
 # Functions over MAX_FUNCTION lines of code (docstring excluded), each named
 # with its reason on docs/architecture.md. The list may only shrink.
 LONG_FUNCTIONS = {
-    "cli/__init__.py:build_parser",
-    "cli/store.py:add_parsers",
     "store/migrations/versions/0001_register.py:upgrade",
     "identify.py:identify",
     "instruments/spec.py:_compile",
     "instruments/scoring.py:score_items",
     "planner/compiled.py:__init__",
     "planner/heuristic.py:_greedy",
-    "report/context.py:build_context",
-    "report/views.py:extend_context",
-    "testing/conformance.py:check_assessor",
 }
 
 

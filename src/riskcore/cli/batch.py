@@ -71,7 +71,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run :func:`riskcore.batch.stream.run_file` and say what it did."""
     from riskcore.batch.stream import rejects_file, run_file
-    from riskcore.cli import _plugin_manager, _writing, check_output
+    from riskcore.cli.common import _plugin_manager, _writing, check_output
 
     check_output(args.output, args.input)
     if args.rejects is not None:

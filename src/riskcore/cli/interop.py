@@ -36,7 +36,7 @@ EXIT_REFUSED = 2
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add ``import`` and ``export`` to the ``riskcore`` command's sub-parsers."""
-    from riskcore.cli import _date, _float_in, _int_in
+    from riskcore.cli.common import _date, _float_in, _int_in
 
     p = sub.add_parser(
         "import",
@@ -102,7 +102,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _refused(exc: InteropError) -> int:
-    from riskcore.cli import _one_line
+    from riskcore.cli.common import _one_line
 
     print(f"riskcore: error: {_one_line(str(exc))}", file=sys.stderr)
     return EXIT_REFUSED
@@ -110,7 +110,7 @@ def _refused(exc: InteropError) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import FHIR, REDCap or CSV data into a case file."""
-    from riskcore.cli import _plugin_manager, _write_or_print, check_output
+    from riskcore.cli.common import _plugin_manager, _write_or_print, check_output
     from riskcore.errors import LoadError
     from riskcore.interop import load_mapping, read_csv, read_fhir, read_redcap
     from riskcore.io import dumps, load_case
@@ -164,7 +164,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Plan for a case and write the plan as a FHIR R4 Bundle."""
-    from riskcore.cli import (
+    from riskcore.cli.common import (
         _plugin_manager,
         _progress,
         _write_or_print,

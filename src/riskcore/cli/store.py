@@ -15,7 +15,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from riskcore.cli import (
+from riskcore.cli.common import (
     _date,
     _float_in,
     _int_in,
@@ -230,7 +230,23 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add the register's sub-commands to the ``riskcore`` parser."""
+    """Add the register's sub-commands to the ``riskcore`` parser.
+
+    One builder per group, sharing the parent parsers of
+    :func:`_parent_options`: recording, the questions asked of the register,
+    and its upkeep.
+    """
+    db, out, corr = _parent_options()
+    _add_recording(sub, common, db, corr)
+    _add_questions(sub, db, out)
+    _add_upkeep(sub, db)
+
+
+def _parent_options() -> tuple[
+    argparse.ArgumentParser, argparse.ArgumentParser, argparse.ArgumentParser
+]:
+    """The register's shared options: ``--db``/``--today``, the output format
+    and file, and ``--corrects``."""
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument(
         "--db",
@@ -253,7 +269,16 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="RECORD",
         help="this record corrects record RECORD (nothing is edited in place)",
     )
+    return db, out, corr
 
+
+def _add_recording(
+    sub: Any,
+    common: argparse.ArgumentParser,
+    db: argparse.ArgumentParser,
+    corr: argparse.ArgumentParser,
+) -> None:
+    """``record``, ``decide``, ``incident`` and ``review``: what the register keeps."""
     p = sub.add_parser(
         "record",
         parents=[common, db],
@@ -305,6 +330,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--note", default="")
     p.set_defaults(func=cmd_review)
 
+
+def _add_questions(
+    sub: Any, db: argparse.ArgumentParser, out: argparse.ArgumentParser
+) -> None:
+    """``due``, ``history``, ``diff``, ``incidents``, ``learn`` and ``runs``."""
     p = sub.add_parser(
         "due", parents=[db, out], help="reviews, acceptances, check-ins and duties due"
     )
@@ -354,6 +384,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("runs", parents=[db, out], help="list recorded runs")
     p.set_defaults(func=cmd_runs)
 
+
+def _add_upkeep(sub: Any, db: argparse.ArgumentParser) -> None:
+    """``forget`` and ``audit verify``: erasure and the audit trail."""
     p = sub.add_parser(
         "forget", parents=[db], help="erase a subject's identifying fields"
     )

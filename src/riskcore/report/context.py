@@ -10,6 +10,7 @@ JSON output all read the same context, so the three formats cannot disagree.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +20,17 @@ from riskcore.palette import level_colours as _colours
 from riskcore.report.sections import sections_context
 
 if TYPE_CHECKING:
+    from riskcore.model.case import Case
     from riskcore.model.risk import Risk
     from riskcore.workflow import PlanReport
 
-__all__ = ["DISCLAIMER", "FLAG_FALLBACK", "build_context", "heatmap_svg"]
+__all__ = [
+    "DISCLAIMER",
+    "FLAG_FALLBACK",
+    "build_context",
+    "heatmap_svg",
+    "subject_namer",
+]
 
 DISCLAIMER = (
     "riskcore is decision support, not diagnosis. Every figure comes from the "
@@ -46,13 +54,88 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
     instruction (``Flag.escalation``, e.g. "do not leave the client alone"), for
     the report's *Act first* section. They are the instrument's fixed text, never
     the case's notes.
+
+    Each part of the context is built by its own helper below (risks, armed
+    responses, flag actions, duties, phases, simulation, summary, provenance);
+    this function only puts them together, in the order the formats show them.
     """
     case = report.case
     reg = report.register
-    matrix = reg.matrix
-    levels = [lv.name for lv in matrix.levels]
-    rank = {name: i for i, name in enumerate(levels)}
+    levels = [lv.name for lv in reg.matrix.levels]
     colour = _colours(levels)
+    who = subject_namer(case, identifying=identifying)
+    rows = _risk_rows(report, who, colour)
+    armed = _armed(report, who)
+    res = report.result
+    return {
+        "title": f"Risk-management plan: {case.id}",
+        "case_id": case.id,
+        "practice": who(case.practice.id),
+        "synthetic": case.synthetic,
+        "description": case.description,
+        "generated": report.generated.isoformat(),
+        "assessed_on": case.assessed_on.isoformat() if case.assessed_on else "",
+        "horizon_days": case.horizon_days,
+        "identifying": identifying,
+        "complete": report.complete,
+        "levels": [{"name": n, "colour": colour[n]} for n in levels],
+        "summary": _summary(report, levels),
+        "flag_actions": _flag_actions(report, who),
+        "critical": [r for r in rows if r["critical"]],
+        # Each plugin's net odds ratio on each critical risk (issue #14).
+        "plugin_effects": [
+            {"risk": r.id, "plugin": name, "net": net}
+            for r in reg.risks
+            if r.critical
+            for name, net in r.plugin_effects()
+        ],
+        "armed": armed,
+        "urgent_armed": [
+            a for a in armed if a["escalation"] in {"emergency", "urgent"}
+        ],
+        "duties": _duties(report, who),
+        "incomplete": _incomplete(report),
+        "phases": _phases(report),
+        "rejected": [
+            {
+                "id": r.mitigation,
+                "name": _mitigation_names(report).get(r.mitigation, r.mitigation),
+                "reason": r.text,
+            }
+            for r in res.rejected
+        ],
+        "infeasible": [{"risk": i.risk, "reason": i.reason} for i in res.infeasible],
+        "frontier": [
+            {"cost": p.cost, "residual": p.residual, "n": len(p.selected)}
+            for p in res.frontier
+        ],
+        "risks": rows,
+        "heatmap_svg": heatmap_svg(report),
+        "simulation": _simulation(report),
+        "provenance": _provenance(report),
+        "disclaimer": DISCLAIMER,
+        **sections_context(report),
+    }
+
+
+def subject_namer(case: Case, *, identifying: bool) -> Callable[[str | None], str]:
+    """How the reports name a subject (the one rule for every format).
+
+    Its pseudonymous id; with *identifying*, its name in brackets when the case
+    has one; ``None`` (a practice-wide item) is "practice-wide".
+
+    Examples
+    --------
+    >>> from riskcore.model import Case, Client, Practice
+    >>> case = Case(id="d", practice=Practice(id="p"),
+    ...             clients=[Client(id="c-1", name="Jane Doe")])
+    >>> subject_namer(case, identifying=False)("c-1")
+    'c-1'
+    >>> subject_namer(case, identifying=True)("c-1")
+    'c-1 (Jane Doe)'
+    >>> subject_namer(case, identifying=True)(None)
+    'practice-wide'
+    """
     names = (
         {s.id: s.name for s in case.subjects() if s.name is not None}
         if identifying
@@ -64,11 +147,16 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
             return "practice-wide"
         return f"{sid} ({names[sid]})" if sid in names else sid
 
+    return who
+
+
+def _risk_rows(
+    report: PlanReport, who: Callable[[str | None], str], colour: dict[str, str]
+) -> list[dict[str, Any]]:
+    """One row per risk: critical first, then by level, then by inherent harm."""
+    reg = report.register
+    rank = {lv.name: i for i, lv in enumerate(reg.matrix.levels)}
     inherent = {r.id: r for r in report.inherent.risks}
-    mit_name = {m.id: m.name for m in report.catalog.mitigations}
-    mit_owner = {m.id: m.owner or "practice lead" for m in report.catalog.mitigations}
-    mit_days = {m.id: m.duration_days for m in report.catalog.mitigations}
-    resp = {r.id: r for r in report.catalog.responses}
 
     def risk_row(r: Risk) -> dict[str, Any]:
         before = inherent.get(r.id, r)
@@ -112,8 +200,14 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
         reg.risks,
         key=lambda r: (not r.critical, -rank[r.level], -before(r), r.id),
     )
-    rows = [risk_row(r) for r in risks]
+    return [risk_row(r) for r in risks]
 
+
+def _armed(
+    report: PlanReport, who: Callable[[str | None], str]
+) -> list[dict[str, Any]]:
+    """The armed responses, each with its catalog steps and escalation."""
+    resp = {r.id: r for r in report.catalog.responses}
     armed = []
     for a in report.armed:
         spec = resp.get(a.response)
@@ -131,9 +225,16 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
                 else [],
             }
         )
-    # The critical flags' own instructions ("do not leave the client alone"),
-    # per subject: fixed instrument text and codes, never the case's free text.
-    position = {s.id: i for i, s in enumerate(case.subjects())}
+    return armed
+
+
+def _flag_actions(
+    report: PlanReport, who: Callable[[str | None], str]
+) -> list[dict[str, Any]]:
+    """The critical flags' own instructions ("do not leave the client alone"),
+    per subject in the case's order: fixed instrument text and codes, never the
+    case's free text."""
+    position = {s.id: i for i, s in enumerate(report.case.subjects())}
     flag_actions: list[dict[str, Any]] = []
     seen_flags: set[tuple[str, str]] = set()
     for score, flag in sorted(
@@ -151,7 +252,14 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
                 "instruction": flag.escalation or FLAG_FALLBACK,
             }
         )
-    duties = [
+    return flag_actions
+
+
+def _duties(
+    report: PlanReport, who: Callable[[str | None], str]
+) -> list[dict[str, Any]]:
+    """The legal duties checked, with their status, citation and checklist."""
+    return [
         {
             "id": o.id,
             "name": o.name,
@@ -173,75 +281,120 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
         for o in report.obligations.obligations
     ]
 
+
+def _mitigation_names(report: PlanReport) -> dict[str, str]:
+    return {m.id: m.name for m in report.catalog.mitigations}
+
+
+def _phases(report: PlanReport) -> list[dict[str, Any]]:
+    """The plan's phases, each mitigation with its owner, timing, cost and reason."""
     res = report.result
-    phases = []
+    mitigations = report.catalog.mitigations
+    mit_name = _mitigation_names(report)
+    mit_owner = {m.id: m.owner or "practice lead" for m in mitigations}
+    mit_days = {m.id: m.duration_days for m in mitigations}
     why = {r.mitigation: r for r in res.reasons}
-    for k, ids in enumerate(res.phases):
-        phases.append(
-            {
-                "number": k + 1,
-                "items": [
-                    {
-                        "id": m,
-                        "name": mit_name.get(m, m),
-                        "owner": mit_owner.get(m, "practice lead"),
-                        "start_day": res.start_day.get(m, 0.0),
-                        "duration_days": mit_days.get(m, 0.0),
-                        "cost": why[m].cost if m in why else 0.0,
-                        "reason": why[m].text if m in why else "",
-                    }
-                    for m in ids
-                ],
-            }
-        )
-    rejected = [
+    return [
         {
-            "id": r.mitigation,
-            "name": mit_name.get(r.mitigation, r.mitigation),
-            "reason": r.text,
+            "number": k + 1,
+            "items": [
+                {
+                    "id": m,
+                    "name": mit_name.get(m, m),
+                    "owner": mit_owner.get(m, "practice lead"),
+                    "start_day": res.start_day.get(m, 0.0),
+                    "duration_days": mit_days.get(m, 0.0),
+                    "cost": why[m].cost if m in why else 0.0,
+                    "reason": why[m].text if m in why else "",
+                }
+                for m in ids
+            ],
         }
-        for r in res.rejected
+        for k, ids in enumerate(res.phases)
     ]
 
-    inh_counts = Counter(r.inherent_level for r in reg.risks)
-    now_counts = Counter(r.level for r in reg.risks)
-    res_counts = Counter(r.planned_level for r in reg.risks)
+
+def _simulation(report: PlanReport) -> dict[str, Any] | None:
+    """The Monte Carlo summary, sensitivity in words and realised harm (or None)."""
     sim = report.simulation
-    simulation = None
-    if sim is not None:
-        from riskcore.plain import parameter
+    if sim is None:
+        return None
+    from riskcore.plain import parameter
 
-        threat_names = {t.id: t.name for t in report.catalog.threats}
-        control_names = {m.id: m.name for m in report.catalog.mitigations}
-        control_names.update({r.id: r.name for r in report.catalog.responses})
-        simulation = {
-            "n": sim.n,
-            "seed": sim.seed,
-            "method": sim.method,
-            "credit": sim.credit,
-            "method_version": sim.method_version,
-            "mean": sim.total.mean,
-            "percentiles": [{"p": p, "value": v} for p, v in sim.total.percentiles],
-            "point": sim.point_total,
-            "sensitivity": [
-                {
-                    "parameter": s.parameter,
-                    # the same parameter in words, for people
-                    "label": parameter(s.parameter, threat_names, control_names),
-                    "risk": s.risk,
-                    "low": s.low,
-                    "high": s.high,
-                    "swing": abs(s.high - s.low),
-                }
-                for s in sim.sensitivity[:8]
-            ],
-            # realised harm in plain words (riskcore.events owns the sentences)
-            "realised": list(report.events.plain_words()) if report.events else [],
-        }
+    threat_names = {t.id: t.name for t in report.catalog.threats}
+    control_names = {m.id: m.name for m in report.catalog.mitigations}
+    control_names.update({r.id: r.name for r in report.catalog.responses})
+    return {
+        "n": sim.n,
+        "seed": sim.seed,
+        "method": sim.method,
+        "credit": sim.credit,
+        "method_version": sim.method_version,
+        "mean": sim.total.mean,
+        "percentiles": [{"p": p, "value": v} for p, v in sim.total.percentiles],
+        "point": sim.point_total,
+        "sensitivity": [
+            {
+                "parameter": s.parameter,
+                # the same parameter in words, for people
+                "label": parameter(s.parameter, threat_names, control_names),
+                "risk": s.risk,
+                "low": s.low,
+                "high": s.high,
+                "swing": abs(s.high - s.low),
+            }
+            for s in sim.sensitivity[:8]
+        ],
+        # realised harm in plain words (riskcore.events owns the sentences)
+        "realised": list(report.events.plain_words()) if report.events else [],
+    }
 
+
+def _incomplete(report: PlanReport) -> list[str]:
+    """Why the report is incomplete: assessment, register and duties, in order."""
     incomplete = list(report.assessment.incomplete_reasons)
     incomplete += [f.summary() for f in report.register.failures]
     incomplete += list(report.obligations.incomplete_reasons)
+    return incomplete
+
+
+def _summary(report: PlanReport, levels: list[str]) -> dict[str, Any]:
+    """The figures of the summary: counts per level, harm, cost, the plan's status."""
+    reg = report.register
+    res = report.result
+    inh_counts = Counter(r.inherent_level for r in reg.risks)
+    now_counts = Counter(r.level for r in reg.risks)
+    res_counts = Counter(r.planned_level for r in reg.risks)
+    return {
+        "risks": len(reg.risks),
+        "subjects": len(report.case.subjects()),
+        "critical": sum(1 for r in reg.risks if r.critical),
+        "incomplete_risks": sum(1 for r in reg.risks if r.incomplete),
+        "inherent_counts": [
+            {"level": n, "count": inh_counts.get(n, 0)} for n in levels
+        ],
+        "now_counts": [{"level": n, "count": now_counts.get(n, 0)} for n in levels],
+        "residual_counts": [
+            {"level": n, "count": res_counts.get(n, 0)} for n in levels
+        ],
+        "harm_inherent": report.inherent.expected_harm("inherent"),
+        "harm_residual": reg.expected_harm("residual"),
+        "harm_residual_all": reg.expected_harm("residual_all"),
+        "over_tolerance": sum(1 for r in reg.risks if not r.within_tolerance),
+        "cost": res.cost,
+        "hours": res.hours,
+        "budget": report.budget,
+        "status": res.status,
+        "mode": res.mode,
+        "method": res.method,
+        "gap": res.gap,
+        "selected": len(res.selected),
+    }
+
+
+def _provenance(report: PlanReport) -> dict[str, Any]:
+    """Versions, seed, matrix, catalog, plugins and instruments, and how many of
+    the catalog's numbers are sourced or illustrative."""
     # Numbers, not items: every number is either sourced or illustrative
     # (riskcore.catalog.labels owns the rule); responses count too.
     cat = report.catalog
@@ -252,93 +405,27 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
     instruments = sorted(
         {(p.name, i) for p in report.assessment.provenance for i in p.instruments}
     )
-
     return {
-        "title": f"Risk-management plan: {case.id}",
-        "case_id": case.id,
-        "practice": who(case.practice.id),
-        "synthetic": case.synthetic,
-        "description": case.description,
-        "generated": report.generated.isoformat(),
-        "assessed_on": case.assessed_on.isoformat() if case.assessed_on else "",
-        "horizon_days": case.horizon_days,
-        "identifying": identifying,
-        "complete": report.complete,
-        "levels": [{"name": n, "colour": colour[n]} for n in levels],
-        "summary": {
-            "risks": len(reg.risks),
-            "subjects": len(case.subjects()),
-            "critical": sum(1 for r in reg.risks if r.critical),
-            "incomplete_risks": sum(1 for r in reg.risks if r.incomplete),
-            "inherent_counts": [
-                {"level": n, "count": inh_counts.get(n, 0)} for n in levels
-            ],
-            "now_counts": [{"level": n, "count": now_counts.get(n, 0)} for n in levels],
-            "residual_counts": [
-                {"level": n, "count": res_counts.get(n, 0)} for n in levels
-            ],
-            "harm_inherent": report.inherent.expected_harm("inherent"),
-            "harm_residual": reg.expected_harm("residual"),
-            "harm_residual_all": reg.expected_harm("residual_all"),
-            "over_tolerance": sum(1 for r in reg.risks if not r.within_tolerance),
-            "cost": res.cost,
-            "hours": res.hours,
-            "budget": report.budget,
-            "status": res.status,
-            "mode": res.mode,
-            "method": res.method,
-            "gap": res.gap,
-            "selected": len(res.selected),
-        },
-        "flag_actions": flag_actions,
-        "critical": [r for r in rows if r["critical"]],
-        # Each plugin's net odds ratio on each critical risk (issue #14).
-        "plugin_effects": [
-            {"risk": r.id, "plugin": name, "net": net}
-            for r in reg.risks
-            if r.critical
-            for name, net in r.plugin_effects()
+        "riskcore_version": report.assessment.riskcore_version,
+        "risk_method": report.register.method_version,
+        "plan_method": report.plan.method_version,
+        "seed": report.seed,
+        "matrix": report.register.matrix.name,
+        "catalog": cat.name,
+        "illustrative_numbers": illustrative,
+        "sourced_numbers": sourced,
+        "unlabelled_numbers": len(labels) - illustrative - sourced,
+        "plugins": [
+            {
+                "name": p.name,
+                "distribution": p.distribution
+                or ("riskcore (built-in)" if p.builtin else "-"),
+                "version": p.version or "-",
+                "status": p.status.value,
+            }
+            for p in report.plugins
         ],
-        "armed": armed,
-        "urgent_armed": [
-            a for a in armed if a["escalation"] in {"emergency", "urgent"}
-        ],
-        "duties": duties,
-        "incomplete": incomplete,
-        "phases": phases,
-        "rejected": rejected,
-        "infeasible": [{"risk": i.risk, "reason": i.reason} for i in res.infeasible],
-        "frontier": [
-            {"cost": p.cost, "residual": p.residual, "n": len(p.selected)}
-            for p in res.frontier
-        ],
-        "risks": rows,
-        "heatmap_svg": heatmap_svg(report),
-        "simulation": simulation,
-        "provenance": {
-            "riskcore_version": report.assessment.riskcore_version,
-            "risk_method": reg.method_version,
-            "plan_method": report.plan.method_version,
-            "seed": report.seed,
-            "matrix": matrix.name,
-            "catalog": report.catalog.name,
-            "illustrative_numbers": illustrative,
-            "sourced_numbers": sourced,
-            "unlabelled_numbers": len(labels) - illustrative - sourced,
-            "plugins": [
-                {
-                    "name": p.name,
-                    "distribution": p.distribution
-                    or ("riskcore (built-in)" if p.builtin else "-"),
-                    "version": p.version or "-",
-                    "status": p.status.value,
-                }
-                for p in report.plugins
-            ],
-            "instruments": [{"plugin": p, "instrument": i} for p, i in instruments],
-        },
-        "disclaimer": DISCLAIMER,
-        **sections_context(report),
+        "instruments": [{"plugin": p, "instrument": i} for p, i in instruments],
     }
 
 

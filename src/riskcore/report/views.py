@@ -20,11 +20,12 @@ and ``num`` template filters).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from riskcore.model.sections import alternative_groups
 from riskcore.plain import hours, money, number
+from riskcore.report.context import subject_namer
 
 if TYPE_CHECKING:
     from riskcore.workflow import PlanReport
@@ -222,26 +223,46 @@ def extend_context(
     treatment names the planned controls and armed responses, or says it is
     tolerated (within tolerance) or must be escalated.
     """
-    case = report.case
-    names = (
-        {s.id: s.name for s in case.subjects() if s.name is not None}
-        if identifying
-        else {}
-    )
-
-    def who(sid: str | None) -> str:
-        if sid is None:
-            return "practice-wide"
-        return f"{sid} ({names[sid]})" if sid in names else sid
-
     cat = report.catalog
     control_name = {m.id: m.name for m in cat.mitigations}
     control_name.update({r.id: r.name for r in cat.responses})
-    owner_of = {m.id: m.owner for m in cat.mitigations if m.owner}
     threat_names = {t.id: t.name for t in cat.threats}
-    clinician = {c.id: c.clinician for c in case.clients if c.clinician}
+    per_risk = _per_risk(ctx, report, control_name)
+    out = dict(ctx)
+    out["register_groups"] = _register_groups(ctx, per_risk, control_name)
+    out["subjects"] = _subject_views(
+        ctx,
+        report,
+        per_risk,
+        subject_namer(report.case, identifying=identifying),
+        control_name,
+        threat_names,
+    )
+    out["glossary"] = [{"term": t, "text": x} for t, x in GLOSSARY]
+    out["currency"] = report.case.practice.currency
+    for d, o in zip(out["duties"], report.obligations.obligations, strict=True):
+        ids = {c.id: c.any_of for c in o.checklist}
+        d["steps"] = checklist_groups(
+            [
+                {**c, "id": cid, "any_of": ids[cid]}
+                for c, cid in zip(d["checklist"], ids, strict=True)
+            ]
+        )
+    for a in out["armed"]:
+        a["trigger"] = trigger_words(a["reason"], threat_names)
+    for a in out["urgent_armed"]:
+        a["trigger"] = trigger_words(a["reason"], threat_names)
+    return out
+
+
+def _per_risk(
+    ctx: Mapping[str, Any], report: PlanReport, control_name: Mapping[str, str]
+) -> dict[str, dict[str, Any]]:
+    """Each risk's context row with its owner, treatment, controls and the
+    responses armed for it."""
+    owner_of = {m.id: m.owner for m in report.catalog.mitigations if m.owner}
+    clinician = {c.id: c.clinician for c in report.case.clients if c.clinician}
     rows = {row["id"]: row for row in ctx["risks"]}
-    risks = report.register.risks
 
     def owner(r: Any) -> str:
         if r.subject in clinician:
@@ -262,10 +283,8 @@ def extend_context(
             and (a.response in wanted or f"level:{r.threat}>=" in a.reason)
         ]
 
-    groups: dict[str, dict[str, Any]] = {}
     per_risk: dict[str, dict[str, Any]] = {}
-    for r in risks:
-        row = rows[r.id]
+    for r in report.register.risks:
         armed_here = responses(r)
         extra = {
             "owner": owner(r),
@@ -274,7 +293,18 @@ def extend_context(
             "responses": armed_here,
             "subject_id": r.subject,
         }
-        per_risk[r.id] = {**row, **extra}
+        per_risk[r.id] = {**rows[r.id], **extra}
+    return per_risk
+
+
+def _register_groups(
+    ctx: Mapping[str, Any],
+    per_risk: Mapping[str, dict[str, Any]],
+    control_name: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """The register grouped by threat, in the register's order: its subjects
+    with the same levels on one line, its owners and what the plan does."""
+    groups: dict[str, dict[str, Any]] = {}
     for row_id in (row["id"] for row in ctx["risks"]):  # the register's order
         row = per_risk[row_id]
         g = groups.setdefault(
@@ -293,12 +323,30 @@ def extend_context(
         g["critical"] = g["critical"] or row["critical"]
         if row["owner"] not in g["owners"]:
             g["owners"].append(row["owner"])
+    for g in groups.values():
+        g["levels"] = _same_levels(g["entries"])
+        g["treatments"] = _group_treatment(g["entries"], control_name)
+        clinicians = [o.removeprefix("clinician ") for o in g["owners"]]
+        if len(clinicians) > 1 and all(o.startswith("clinician ") for o in g["owners"]):
+            g["owners"] = [f"each client's clinician ({', '.join(sorted(clinicians))})"]
+    return list(groups.values())
 
+
+def _subject_views(
+    ctx: Mapping[str, Any],
+    report: PlanReport,
+    per_risk: Mapping[str, dict[str, Any]],
+    who: Callable[[str | None], str],
+    control_name: Mapping[str, str],
+    threat_names: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """One view per subject with anything to show: scores, risks, legal duties
+    and armed responses, in the case's order."""
     subjects = []
     scores_of: dict[str, list[Any]] = {}
     for s in report.assessment.scores:
         scores_of.setdefault(s.subject, []).append(s)
-    for subject in case.subjects():
+    for subject in report.case.subjects():
         sid = subject.id
         mine = [
             per_risk[row["id"]]
@@ -325,21 +373,7 @@ def extend_context(
             for a in report.armed
             if a.subject == sid
         ]
-        scores = [
-            {
-                "instrument": s.instrument,
-                "scale": s.scale,
-                "value": "missing"
-                if s.value is None
-                else number(s.value)
-                + (f" of {number(s.maximum)}" if s.maximum is not None else ""),
-                "band": s.band or "",
-                "flags": [f.code for f in s.flags],
-                "complete": s.complete,
-                "missing_reason": s.missing_reason or "",
-            }
-            for s in scores_of.get(sid, [])
-        ]
+        scores = [_score_row(s) for s in scores_of.get(sid, [])]
         if not (mine or scores or duties or armed):
             continue
         subjects.append(
@@ -354,28 +388,20 @@ def extend_context(
                 "critical": any(r["critical"] for r in mine),
             }
         )
+    return subjects
 
-    for g in groups.values():
-        g["levels"] = _same_levels(g["entries"])
-        g["treatments"] = _group_treatment(g["entries"], control_name)
-        clinicians = [o.removeprefix("clinician ") for o in g["owners"]]
-        if len(clinicians) > 1 and all(o.startswith("clinician ") for o in g["owners"]):
-            g["owners"] = [f"each client's clinician ({', '.join(sorted(clinicians))})"]
-    out = dict(ctx)
-    out["register_groups"] = list(groups.values())
-    out["subjects"] = subjects
-    out["glossary"] = [{"term": t, "text": x} for t, x in GLOSSARY]
-    out["currency"] = case.practice.currency
-    for d, o in zip(out["duties"], report.obligations.obligations, strict=True):
-        ids = {c.id: c.any_of for c in o.checklist}
-        d["steps"] = checklist_groups(
-            [
-                {**c, "id": cid, "any_of": ids[cid]}
-                for c, cid in zip(d["checklist"], ids, strict=True)
-            ]
-        )
-    for a in out["armed"]:
-        a["trigger"] = trigger_words(a["reason"], threat_names)
-    for a in out["urgent_armed"]:
-        a["trigger"] = trigger_words(a["reason"], threat_names)
-    return out
+
+def _score_row(s: Any) -> dict[str, Any]:
+    """A score as the subject view shows it (``12 of 27``, or ``missing``)."""
+    return {
+        "instrument": s.instrument,
+        "scale": s.scale,
+        "value": "missing"
+        if s.value is None
+        else number(s.value)
+        + (f" of {number(s.maximum)}" if s.maximum is not None else ""),
+        "band": s.band or "",
+        "flags": [f.code for f in s.flags],
+        "complete": s.complete,
+        "missing_reason": s.missing_reason or "",
+    }

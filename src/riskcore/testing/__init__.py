@@ -28,7 +28,9 @@ Fixtures (defined when pytest is installed):
 
 Strategies: :mod:`riskcore.testing.strategies`. The conformance check:
 :func:`check_assessor` and :func:`assert_conforms` (see
-``docs/plugins/testing.md``).
+``docs/plugins/testing.md``). The tests every plugin's suite has, one line
+each (:mod:`riskcore.testing.suite`): :func:`assert_active`,
+:func:`assert_light_import`, :func:`assert_paths_agree`, :func:`factor_risks`.
 
 The kit raises its own readable errors, so pytest's assertion rewriting is off
 for it (PYTEST_DONT_REWRITE): you may import it before pytest registers it.
@@ -52,6 +54,12 @@ from riskcore.testing.conformance import (
     paths_disagree,
 )
 from riskcore.testing.recorder import HookCall, HookRecorder
+from riskcore.testing.suite import (
+    assert_active,
+    assert_light_import,
+    assert_paths_agree,
+    factor_risks,
+)
 
 __all__ = [
     "CHECKS",
@@ -61,8 +69,12 @@ __all__ = [
     "HookCall",
     "HookRecorder",
     "RegisterPlugin",
+    "assert_active",
     "assert_conforms",
+    "assert_light_import",
+    "assert_paths_agree",
     "check_assessor",
+    "factor_risks",
     "guarded_view",
     "paths_disagree",
 ]

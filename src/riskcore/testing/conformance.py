@@ -59,6 +59,7 @@ from riskcore.model import (
     Case,
     RiskFactor,
     SubjectKind,
+    Threat,
 )
 from riskcore.plugins import ENTRY_POINT_GROUP, PluginManager
 from riskcore.testing.checker import _call, _Checker, _generate
@@ -194,7 +195,40 @@ def check_assessor(
             **kw,
         )
 
-    # 1. hookimpls ----------------------------------------------------------
+    # 1. hookimpls
+    hooks = _check_hookimpls(plugin, pm, label, sink)
+    if hooks is None:
+        return report()
+    # 2. metadata (the label becomes AssessorInfo.name when no name was given)
+    info = _assessor_info(pm, label, sink)
+    if info is None:
+        return report()
+    if name is None and info.name != label:
+        pm.unregister(label)
+        label = info.name
+        pm.register(plugin, name=label)
+    threats = _check_metadata(pm, info, label, name, hooks, sink)
+    specs = _check_instruments(pm, label, info, rule_based, sink, notes)
+    if sink.findings() and any(f.check == "hookimpls" for f in sink.findings()):
+        return report(info=info, instruments=tuple(info.instruments))
+
+    # 3. behaviour on generated inputs
+    used = [s for s in specs if s.id in info.instruments]
+    kinds = list(info.subject_kinds) or list(SubjectKind)
+    checker = _Checker(pm, label, info, used, threats, sink)
+    n = _generate(checker, kinds, used, examples)
+    checker.check_skips(kinds[0])
+
+    # 4. columnar agreement
+    _check_columnar(used, sink, notes)
+    return report(info=info, instruments=tuple(info.instruments), examples=n)
+
+
+def _check_hookimpls(
+    plugin: object, pm: PluginManager, label: str, sink: _Sink
+) -> set[str] | None:
+    """Register *plugin* and check its hookimpls; the hooks it implements, or
+    ``None`` when it could not be registered at all."""
     try:
         pm.register(plugin, name=label)
     except PluginError as exc:
@@ -203,7 +237,7 @@ def check_assessor(
             f"{exc}: give every riskcore_* function the name of a hook and only "
             f"the arguments its spec lists ({_HOOKS_DOC})",
         )
-        return report()
+        return None
     for attr in _unregistered(plugin, pm):
         sink.add(
             "hookimpls",
@@ -225,10 +259,12 @@ def check_assessor(
             "the plugin does not implement riskcore_assess, so it is not an "
             f"assessor: add @hookimpl def riskcore_assess(subject, case) ({_HOOKS_DOC})",
         )
+    return hooks
 
-    # 2. metadata -----------------------------------------------------------
+
+def _assessor_info(pm: PluginManager, label: str, sink: _Sink) -> AssessorInfo | None:
+    """What ``riskcore_assessor_info`` returns, or ``None`` with a finding."""
     o = _call(pm, "riskcore_assessor_info", label)
-    info: AssessorInfo | None = None
     if o is None:
         sink.add(
             "metadata",
@@ -249,14 +285,21 @@ def check_assessor(
             "riskcore.model.AssessorInfo",
         )
     else:
-        info = o.result
-    if info is None:
-        return report()
-    if name is None and info.name != label:
-        pm.unregister(label)
-        label = info.name
-        pm.register(plugin, name=label)
-    elif info.name != label:
+        return o.result
+    return None
+
+
+def _check_metadata(
+    pm: PluginManager,
+    info: AssessorInfo,
+    label: str,
+    name: str | None,
+    hooks: set[str],
+    sink: _Sink,
+) -> dict[str, Threat]:
+    """Check the AssessorInfo's name, summary, kinds and threats; the catalog's
+    threats by id (empty when the catalog could not be built)."""
+    if name is not None and info.name != label:
         sink.add(
             "metadata",
             f"AssessorInfo.name is {info.name!r} but the plugin is registered as "
@@ -281,6 +324,7 @@ def check_assessor(
             "riskcore_risk_factors is implemented but AssessorInfo.threats is "
             "empty: list every threat id your factors may move",
         )
+    threats: dict[str, Threat]
     try:
         from riskcore.catalog import default_catalog
 
@@ -300,8 +344,12 @@ def check_assessor(
                 "catalog: fix the id (see `riskcore catalog`) or contribute the "
                 "threat through riskcore_catalog",
             )
+    return threats
 
-    # instruments ------------------------------------------------------------
+
+def _declared_specs(pm: PluginManager, label: str, sink: _Sink) -> list[InstrumentSpec]:
+    """The InstrumentSpecs ``riskcore_instruments`` returns (anything else is a
+    finding)."""
     specs: list[InstrumentSpec] = []
     o = _call(pm, "riskcore_instruments", label)
     if o is not None and o.error is not None:
@@ -327,6 +375,20 @@ def check_assessor(
                     f"riskcore_instruments returned a {type(s).__name__}: return "
                     "only riskcore.instruments.InstrumentSpec objects",
                 )
+    return specs
+
+
+def _check_instruments(
+    pm: PluginManager,
+    label: str,
+    info: AssessorInfo,
+    rule_based: Mapping[str, str],
+    sink: _Sink,
+    notes: list[str],
+) -> list[InstrumentSpec]:
+    """Check every instrument is declared, cited and licensed (or rule-based
+    with a citation); the plugin's specs."""
+    specs = _declared_specs(pm, label, sink)
     spec_ids = {s.id for s in specs}
     for s in specs:
         if s.id not in info.instruments:
@@ -378,19 +440,7 @@ def check_assessor(
             "licence, or, for an instrument scored by rules, pass "
             f"rule_based={{{i!r}: '<citation; licence>'}} to check_assessor",
         )
-    if sink.findings() and any(f.check == "hookimpls" for f in sink.findings()):
-        return report(info=info, instruments=tuple(info.instruments))
-
-    # 3. behaviour on generated inputs ----------------------------------------
-    used = [s for s in specs if s.id in info.instruments]
-    kinds = list(info.subject_kinds) or list(SubjectKind)
-    checker = _Checker(pm, label, info, used, threats, sink)
-    n = _generate(checker, kinds, used, examples)
-    checker.check_skips(kinds[0])
-
-    # 4. columnar agreement ----------------------------------------------------
-    _check_columnar(used, sink, notes)
-    return report(info=info, instruments=tuple(info.instruments), examples=n)
+    return specs
 
 
 def _waivers(waive: Mapping[str, str] | None) -> dict[str, str]:
