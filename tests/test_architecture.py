@@ -22,7 +22,6 @@ MAX_LINES = 800
 # (docs/architecture.md says why). The list may only shrink.
 OVER = {
     "instruments/spec.py",
-    "io.py",
     # Grown past 800 by issue #20's branch (h7), which is still committing
     # to them: split once it has landed, so the re-merges do not conflict.
     "cli/__init__.py",
