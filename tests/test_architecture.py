@@ -25,7 +25,6 @@ OVER = {
     # to them: split once it has landed, so the re-merges do not conflict.
     "cli/__init__.py",
     "display.py",
-    "instruments/scoring.py",
 }
 
 
@@ -102,7 +101,6 @@ LONG_FUNCTIONS = {
     "cli/store.py:add_parsers",
     "store/migrations/versions/0001_register.py:upgrade",
     "identify.py:identify",
-    "instruments/scoring.py:score_items",
     "planner/compiled.py:__init__",
     "planner/heuristic.py:_greedy",
     "report/context.py:build_context",
