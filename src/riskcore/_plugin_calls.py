@@ -23,6 +23,7 @@ from attrs import frozen
 
 from riskcore._context import current_plugin
 from riskcore.errors import FieldError, PluginTimeoutError, shown
+from riskcore.model.assessment import AssessorFailure
 
 _CallPlan = tuple[
     tuple[
@@ -197,3 +198,45 @@ def _call_in_turn(
 
 def _plugin_name(impl: pluggy.HookImpl) -> str:
     return impl.plugin_name
+
+
+def assessor_failure(
+    plugin: str,
+    hook: str,
+    why: BaseException | str,
+    distribution: str | None,
+    version: str | None,
+    *,
+    error_type: str | None = None,
+    subject: str | None = None,
+    instrument: str | None = None,
+) -> AssessorFailure:
+    """The :class:`~riskcore.model.AssessorFailure` of *plugin*'s call of
+    *hook*: it raised *why*, or *why* says what was wrong with its result.
+
+    Called only by :meth:`riskcore.plugins.PluginManager.failure`, which looks
+    up the plugin's distribution and version: the one rule for every failure
+    a pipeline stage records. An exception gives the error type (its class
+    name) and a detail redacted by :func:`failure_detail`; a text is an
+    ``"InvalidResult"`` with that text. *error_type* overrides the type.
+
+    >>> f = assessor_failure("toy", "riskcore_assess", KeyError("c-01"), "toy-dist", "1.0")
+    >>> f.error_type, f.detail, f.distribution
+    ('KeyError', 'raised KeyError: <redacted: a string of 6 characters>', 'toy-dist')
+    >>> assessor_failure("toy", "riskcore_assess", "not a list", None, None).error_type
+    'InvalidResult'
+    """
+    if isinstance(why, BaseException):
+        kind, detail = type(why).__name__, failure_detail(why)
+    else:
+        kind, detail = "InvalidResult", why
+    return AssessorFailure(
+        plugin=plugin,
+        hook=hook,
+        error_type=error_type or kind,
+        distribution=distribution,
+        version=version,
+        subject=subject,
+        detail=detail,
+        instrument=instrument,
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib.metadata import EntryPoint
 from types import MappingProxyType
 
@@ -95,3 +95,18 @@ def _timeout(value: float | None) -> float:
             f"{source} must be a positive number of seconds, not {value!r}"
         )
     return float(value)
+
+
+def _in_order(
+    eps: Iterable[EntryPoint],
+) -> tuple[list[EntryPoint], dict[str, list[str]]]:
+    """*eps* sorted by name, a built-in's own distribution first for its name
+    (wherever it is on ``sys.path``, so that a look-alike is the one refused);
+    and, per name, the distributions that genuinely claim it."""
+    ordered = sorted(eps, key=lambda e: e.name)
+    ordered.sort(key=lambda e: (e.name, not _is_genuine(e)))
+    claimants: dict[str, list[str]] = {}
+    for ep in ordered:
+        if _is_genuine(ep):
+            claimants.setdefault(ep.name, []).append(_dist_name(ep))
+    return ordered, claimants

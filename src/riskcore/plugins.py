@@ -68,20 +68,22 @@ from riskcore._plugin_calls import (
     _plugin_name,
     _shape,
     _Worker,
+    assessor_failure,
     failure_detail,
 )
 from riskcore._plugin_settings import (
     BUILTIN_DISTRIBUTIONS,
     DEFAULT_TIMEOUT,
     _csv_env,
-    _dist_name,
     _env_flag,
+    _in_order,
     _is_genuine,
     _timeout,
 )
 from riskcore._plugin_views import _plugin_view, readonly_case
 from riskcore.errors import PluginError, PluginTimeoutError
 from riskcore.model._fields import to_tuple
+from riskcore.model.assessment import AssessorFailure
 
 __all__ = [
     "BUILTIN_DISTRIBUTIONS",
@@ -244,14 +246,7 @@ class PluginManager:
 
     def _load_entry_points(self) -> None:
         seen: set[str] = set()
-        eps = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
-        # A built-in's own distribution comes first for its name, wherever it
-        # is on sys.path, so that a look-alike is the one refused.
-        eps.sort(key=lambda e: (e.name, not _is_genuine(e)))
-        claimants: dict[str, list[str]] = {}
-        for ep in eps:
-            if _is_genuine(ep):
-                claimants.setdefault(ep.name, []).append(_dist_name(ep))
+        eps, claimants = _in_order(entry_points(group=ENTRY_POINT_GROUP))
         for ep in eps:
             dist = getattr(ep, "dist", None)
             dist_name = dist.name if dist is not None else None
@@ -486,6 +481,28 @@ class PluginManager:
     def record(self, name: str) -> PluginRecord | None:
         """The record of one plugin, or ``None``."""
         return self._records.get(name)
+
+    def failure(
+        self,
+        plugin: str | PluginRecord,
+        hook: str,
+        why: BaseException | str,
+        **where: str | None,
+    ) -> AssessorFailure:
+        """The :class:`~riskcore.model.AssessorFailure` of *plugin* (a name, or
+        the record of one that failed to load) on *hook*, which raised *why* or
+        whose result *why* describes; *where*: ``subject``, ``instrument``,
+        ``error_type``. The one place a failure gets its plugin's distribution
+        and version (:func:`riskcore._plugin_calls.assessor_failure`).
+
+        >>> pm = PluginManager(autoload=False)
+        >>> pm.failure("toy", "riskcore_assess", "not a list", subject="c-1").summary()
+        'toy: riskcore_assess on subject c-1 failed with InvalidResult'
+        """
+        rec = plugin if isinstance(plugin, PluginRecord) else self.record(plugin)
+        name = plugin.name if isinstance(plugin, PluginRecord) else plugin
+        dist, version = (rec.distribution, rec.version) if rec else (None, None)
+        return assessor_failure(name, hook, why, dist, version, **where)
 
     # ----------------------------------------------------------------- calls
 
