@@ -21,7 +21,6 @@ import attrs
 import pluggy
 from attrs import frozen
 
-from riskcore._context import current_plugin
 from riskcore.errors import FieldError, PluginTimeoutError, shown
 from riskcore.model.assessment import AssessorFailure
 
@@ -176,7 +175,6 @@ def _call_in_turn(
                 )
                 put((None, err, 0.0))
                 continue
-            current_plugin.set(name)
             start = perf_counter()
             try:
                 result = function(*args)

@@ -15,7 +15,6 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from riskcore._context import current_plugin
 from riskcore.model.assessment import _KNOWN_IDS, Score, _checked, _checked_id
 
 if TYPE_CHECKING:
@@ -71,7 +70,6 @@ def _fast_source(spec: InstrumentSpec) -> tuple[str, dict[str, Any]]:
         "ID": spec.id,
         "checked_id": _checked_id,
         "known": _KNOWN_IDS,
-        "current_plugin": current_plugin,
         "Score": Score,
         "checked": _checked,
         "bisect_right": bisect_right,
@@ -97,8 +95,6 @@ def _fast_source(spec: InstrumentSpec) -> tuple[str, dict[str, Any]]:
         "        return None  # score_items marks the item invalid",
         "    if type(subject) is not str or subject not in known:",
         '        subject = checked_id("subject", subject)',
-        "    if plugin is None:",
-        "        plugin = current_plugin.get()",
         "    flags = []",
     ]
     for c, (j, threshold, flag, _) in enumerate(plan.critical):

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 from attrs import field, frozen
 
-from riskcore._context import current_plugin
 from riskcore.errors import FieldError, InstrumentError
 from riskcore.instruments.answers import (
     _invalid_note,
@@ -23,7 +22,7 @@ from riskcore.instruments.answers import (
 from riskcore.instruments.fast import _FastPlan
 from riskcore.instruments.reach import Reach, reach, reach_sums
 from riskcore.model._fields import to_tuple
-from riskcore.model.assessment import Flag, Score, _checked_id
+from riskcore.model.assessment import Flag, Score, _checked, _checked_id
 
 if TYPE_CHECKING:
     from riskcore.instruments.compile import _Plan
@@ -120,11 +119,9 @@ class InstrumentResult:
         # Everything a Score validator would check is checked here once per call
         # (the subject, the flags, the reasons) or comes from the validated spec
         # (instrument and scale ids, minimum, maximum), so the scores skip the
-        # per-field validators; Score._trusted still converts and checks each
+        # per-field validators; Score.fast still converts and checks each
         # value (a number, not NaN, within minimum and maximum, or a reason).
         subject = _checked_id("subject", subject or self.subject)
-        if plugin is None:
-            plugin = current_plugin.get()
         flags: tuple[Flag, ...] = self.flags
         if type(flags) is not tuple:
             flags = to_tuple(flags)  # what Score's converter does
@@ -132,13 +129,14 @@ class InstrumentResult:
         for reason in missing.values():
             if reason is not None and (type(reason) is not str or len(reason) > 500):
                 raise FieldError("missing_reason", reason, "is not a short string")
-        trusted = Score._trusted
+        fast = _checked  # Score.fast, the one fast constructor
         instrument = self.spec.id
         out = []
         for sp in self.spec._plan.scales:
             name = sp.name
             out.append(
-                trusted(
+                fast(
+                    Score,
                     subject,
                     subject_kind,
                     instrument,
@@ -150,6 +148,7 @@ class InstrumentResult:
                     flags,
                     missing[name],
                     plugin,
+                    True,
                 )
             )
             flags = ()
