@@ -19,7 +19,9 @@ Cases, catalogs and plans are read from and written to JSON or YAML through
 
 YAML is read with libyaml's C parser when PyYAML has it (:data:`YAML_LOADER`),
 under the same strict composer as the pure-Python parser, so both refuse the
-same documents with the same messages.
+same documents with the same messages. A plain document (the usual case) is
+built straight from libyaml's events, without the composer's node tree; the
+strict composer parses anything else again and words every refusal.
 
 Writing is atomic: a file is either fully written or left untouched, and no
 temporary file is left behind when writing fails. JSON is streamed to the file
@@ -510,6 +512,17 @@ def _parse_yaml(
     kind = loader_kind or YAML_LOADER
     loader: Any = None
     if kind == "c":
+        try:
+            # A plain document is built from libyaml's events directly; the
+            # strict composer below judges (and words) everything else.
+            loader = _io_strict._CStrictLoader(text)
+            return _io_strict.fast_yaml(loader)
+        except Exception:
+            pass
+        finally:
+            if loader is not None:
+                loader.dispose()
+                loader = None
         try:
             loader = _io_strict._CStrictLoader(text)
             return loader.get_single_data()
