@@ -84,7 +84,12 @@ from riskcore._io_strict import (
     _RefusedError,
     _StrictLoader,
 )
-from riskcore._io_write import STALE_TEMP_SECONDS, atomic_path, write_atomic
+from riskcore._io_write import (
+    STALE_TEMP_SECONDS,
+    atomic_path,
+    iter_indented_json,
+    write_atomic,
+)
 from riskcore.errors import FieldError, LoadError, shown
 from riskcore.model import Case, Catalog, Plan
 from riskcore.model._fields import to_tuple
@@ -683,6 +688,8 @@ def iter_json(obj: Any, *, indent: int | None = None) -> Iterator[str]:
 
     .. versionadded:: 0.1
     """
+    if indent is not None:  # the standard library's encoder is pure Python then
+        return iter_indented_json(unstructure(obj), indent)
     encoder = json.JSONEncoder(ensure_ascii=False, indent=indent)
     return encoder.iterencode(unstructure(obj))
 
