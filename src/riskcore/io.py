@@ -103,6 +103,7 @@ __all__ = [
     "STALE_TEMP_SECONDS",
     "Format",
     "atomic_path",
+    "collector_paused",
     "converter",
     "dump",
     "dumps",
@@ -583,12 +584,28 @@ def loads(
     counting), and its full collections made loading a large case
     superlinear (a 3,000-client YAML case: 8.8 s with it, 5.2 s without).
     """
-    with _collector_paused():
+    with collector_paused():
         return structure(_parse(text, format, source), cls, source=source)
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block (the one rule for
+    riskcore's bulk steps: :func:`loads`, :func:`dump`, :func:`riskcore.assess`).
+
+    They make millions of short-lived, acyclic objects, freed by reference
+    counting, while a large case is alive: each full collection walks every
+    live object, which made them superlinear (assess on 10,000 clients: 4.2 to
+    6.8 s with the collector, 2.1 s without). Nothing else changes; the
+    collector is enabled again after the block if it was before.
+
+    >>> import gc
+    >>> with collector_paused():
+    ...     gc.isenabled()
+    False
+
+    .. versionadded:: 0.1
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -704,7 +721,8 @@ def dump(
     """
     p = Path(path)
     fmt = _format_for(p, format)
-    if fmt == "json":
-        write_atomic(p, itertools.chain(iter_json(obj, indent=2), ("\n",)))
-    else:
-        write_atomic(p, dumps(obj, fmt, indent=2))
+    with collector_paused():
+        if fmt == "json":
+            write_atomic(p, itertools.chain(iter_json(obj, indent=2), ("\n",)))
+        else:
+            write_atomic(p, dumps(obj, fmt, indent=2))
