@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
+import math
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 
 def write_atomic(
@@ -132,3 +135,160 @@ def _running(pid: int) -> bool:
     except (PermissionError, OverflowError, OSError):
         return True  # another user's process (or not a pid we can ask about)
     return True
+
+
+def _floatstr(o: float) -> str:
+    # json.encoder's rule (allow_nan=True)
+    if o != o:
+        return "NaN"
+    if o == math.inf:
+        return "Infinity"
+    if o == -math.inf:
+        return "-Infinity"
+    return float.__repr__(o)
+
+
+def _json_key(key: object) -> str:
+    # json.encoder's rule for dict keys, in its order (skipkeys=False)
+    if isinstance(key, str):
+        return key
+    if isinstance(key, float):
+        return _floatstr(key)
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(
+        f"keys must be str, int, float, bool or None, not {key.__class__.__name__}"
+    )
+
+
+_FLAT = frozenset({str, int, float, bool, type(None), dict, list, tuple})
+
+
+def _c_encoder(item_separator: str) -> Any:
+    """The standard library's C encoder with *item_separator* (``None`` when
+    the C accelerator is missing): a mapping of scalars comes out as the
+    Python encoder would indent it, between its braces."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython without _json
+        return None
+    return make(
+        None,
+        None,
+        json.encoder.encode_basestring,
+        None,
+        ": ",
+        item_separator,
+        False,
+        False,
+        True,
+    )
+
+
+def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
+    """The text of ``json.JSONEncoder(ensure_ascii=False, indent=indent)
+    .iterencode(data)``, in larger pieces and several times faster.
+
+    The standard library encodes with its C encoder only without ``indent``;
+    with it, every value is a step of a Python generator. Here the containers
+    of the first two levels are streamed (a large assessment's scores one by
+    one) and each value below them is built as one string, with the standard
+    library's rules: its string escaping (``ensure_ascii=False``), ``repr`` of
+    floats and ints, ``NaN``/``Infinity``, its key conversions and errors.
+    Data is plain (what :func:`riskcore.io.unstructure` returns): no cycles.
+
+    >>> data = {"a": [1, 2.5, None, True], "b": {}, "c": [{"d": "é\\n"}], 1: []}
+    >>> import json
+    >>> "".join(iter_indented_json(data, 2)) == json.dumps(
+    ...     data, ensure_ascii=False, indent=2)
+    True
+    """
+    pad = " " * indent
+    enc = json.encoder.encode_basestring
+    flat: dict[str, Any] = {}
+
+    def value(o: Any, nl: str) -> str:
+        t = type(o)
+        if t is str:
+            return enc(o)
+        if o is None:
+            return "null"
+        if o is True:
+            return "true"
+        if o is False:
+            return "false"
+        if t is float:
+            return _floatstr(o)
+        if t is int:
+            return int.__repr__(o)
+        if t is dict:
+            if not o:
+                return "{}"
+            inner = nl + pad
+            for v in o.values():
+                tv = type(v)
+                if tv not in _FLAT or (v and (tv is dict or tv is list or tv is tuple)):
+                    break
+            else:  # only scalars and empty containers: the C encoder, same text
+                c = flat.get(inner)
+                if c is None:
+                    c = flat[inner] = _c_encoder("," + inner)
+                if c is not None:
+                    return "{" + inner + "".join(c(o, 0))[1:-1] + nl + "}"
+            parts = [enc(_json_key(k)) + ": " + value(v, inner) for k, v in o.items()]
+            return "{" + inner + ("," + inner).join(parts) + nl + "}"
+        if t is list or t is tuple:
+            if not o:
+                return "[]"
+            inner = nl + pad
+            return (
+                "["
+                + inner
+                + ("," + inner).join([value(v, inner) for v in o])
+                + nl
+                + "]"
+            )
+        return other(o, nl)
+
+    def other(o: Any, nl: str) -> str:  # subclasses, in json.encoder's order
+        if isinstance(o, str):
+            return enc(o)
+        if isinstance(o, int):
+            return int.__repr__(o)
+        if isinstance(o, float):
+            return _floatstr(o)
+        if isinstance(o, (list, tuple)):
+            return value(list(o), nl)
+        if isinstance(o, dict):
+            return value(dict(o), nl)
+        raise TypeError(
+            f"Object of type {o.__class__.__name__} is not JSON serializable"
+        )
+
+    def stream(o: Any, nl: str, depth: int) -> Iterator[str]:
+        t = type(o)
+        if depth >= 2 or not o or not (t is dict or t is list or t is tuple):
+            yield value(o, nl)
+            return
+        inner = nl + pad
+        if t is dict:
+            sep = "{" + inner
+            for k, v in o.items():
+                yield sep + enc(_json_key(k)) + ": "
+                sep = "," + inner
+                yield from stream(v, inner, depth + 1)
+            yield nl + "}"
+        else:
+            sep = "[" + inner
+            for v in o:
+                yield sep
+                sep = "," + inner
+                yield from stream(v, inner, depth + 1)
+            yield nl + "]"
+
+    return stream(data, "\n", 0)

@@ -14,6 +14,7 @@ import attrs
 from riskcore.errors import AssessmentError
 from riskcore.hookresults import ResultProblem, finite_score, result_items
 from riskcore.hookresults import score_problem as _score_problem
+from riskcore.io import collector_paused
 from riskcore.model import (
     Assessment,
     AssessorFailure,
@@ -106,7 +107,11 @@ def assess(
     >>> a.complete, a.scores
     (True, ())
     """
-    pm = pm or get_plugin_manager()
+    with collector_paused():  # millions of acyclic objects: see collector_paused
+        return _assess(case, pm or get_plugin_manager(), strict)
+
+
+def _assess(case: Case, pm: PluginManager, strict: bool) -> Assessment:
     failures: list[AssessorFailure] = []
 
     def fail(f: AssessorFailure, exc: BaseException | None = None) -> None:

@@ -15,7 +15,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from riskcore.model.assessment import _KNOWN_IDS, Score, _checked, _checked_id
+from riskcore.model._fields import _KNOWN_IDS, _checked_id
+from riskcore.model.assessment import Score, _checked
 
 if TYPE_CHECKING:
     from riskcore.instruments.spec import InstrumentSpec

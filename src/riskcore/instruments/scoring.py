@@ -21,8 +21,8 @@ from riskcore.instruments.answers import (
 )
 from riskcore.instruments.fast import _FastPlan
 from riskcore.instruments.reach import Reach, reach, reach_sums
-from riskcore.model._fields import to_tuple
-from riskcore.model.assessment import Flag, Score, _checked, _checked_id
+from riskcore.model._fields import _checked_id, to_tuple
+from riskcore.model.assessment import Flag, Score, _checked
 
 if TYPE_CHECKING:
     from riskcore.instruments.compile import _Plan

@@ -14,7 +14,14 @@ import attrs
 from attrs import field, frozen
 
 from riskcore.errors import FieldError
-from riskcore.model._fields import check_id, ident, ident_tuple, text, to_tuple
+from riskcore.model._fields import (
+    _KNOWN_IDS,
+    check_id,
+    ident,
+    ident_tuple,
+    text,
+    to_tuple,
+)
 from riskcore.model.subjects import SubjectKind
 
 __all__ = [
@@ -271,21 +278,6 @@ class Score:
 
 
 _new = object.__new__
-
-_KNOWN_IDS: set[str] = set()
-"""Strings :func:`check_id` accepted (str is immutable, so they stay valid)."""
-
-
-def _checked_id(name: str, value: object) -> str:
-    """``check_id(name, value)``, remembered for exact strings (internal)."""
-    if type(value) is str and value in _KNOWN_IDS:
-        return value
-    checked = check_id(name, value)
-    if type(value) is str:
-        if len(_KNOWN_IDS) > 4096:
-            _KNOWN_IDS.clear()
-        _KNOWN_IDS.add(value)
-    return checked
 
 
 def _remember_ids(subject: object, instrument: object, scale: object) -> None:
