@@ -133,3 +133,26 @@ def test_the_deterioration_check_searches_an_index_not_the_whole_table(
             ]
     assert any("USING INDEX ix_scores_subject_date" in p for p in plan), plan
     assert not any(p.startswith("SCAN scores") for p in plan), plan
+
+
+def test_compiled_inserts_are_dropped_with_their_engine(tmp_path: Path) -> None:
+    """The statement cache holds no engine alive: a long process opening many
+    registers does not grow it without bound."""
+    import gc
+    import weakref
+
+    from riskcore.store import write
+
+    md = sa.MetaData()
+    t = sa.Table("t", md, sa.Column("x", sa.Integer))
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    md.create_all(engine)
+    with engine.begin() as conn:
+        insert_rows(conn, t, [{"x": 1}, {"x": 2}])
+        assert conn.execute(sa.select(sa.func.sum(t.c.x))).scalar() == 3
+    assert engine.dialect in write._CACHE
+    gone = weakref.ref(engine.dialect)
+    engine.dispose()
+    del engine, conn
+    gc.collect()
+    assert gone() is None  # the cache did not keep the engine's dialect alive

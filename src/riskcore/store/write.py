@@ -16,6 +16,7 @@ own work (issue #17). Other engines (PostgreSQL) go through
 from __future__ import annotations
 
 import operator
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,15 +25,18 @@ import sqlalchemy as sa
 __all__ = ["insert_rows"]
 
 _Prepared = tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]]
-_CACHE: dict[tuple[int, str, tuple[str, ...]], tuple[sa.Dialect, _Prepared]] = {}
+_CACHE: weakref.WeakKeyDictionary[
+    sa.Dialect, dict[tuple[sa.Table, tuple[str, ...]], _Prepared]
+] = weakref.WeakKeyDictionary()
+"""Compiled INSERTs per dialect (an engine's; dropped with it), table and columns."""
 
 
 def _prepared(dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...]) -> _Prepared:
     """The compiled INSERT of *keys* into *table*, its parameter order and processors."""
-    key = (id(dialect), table.name, keys)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is dialect:
-        return hit[1]
+    mine = _CACHE.setdefault(dialect, {})
+    hit = mine.get((table, keys))
+    if hit is not None:
+        return hit
     compiled = table.insert().compile(dialect=dialect, column_keys=list(keys))
     order = tuple(compiled.positiontup or ())
     procs = tuple(
@@ -40,7 +44,7 @@ def _prepared(dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...]) -> _P
         for name in order
     )
     prepared = (compiled.string, order, procs)
-    _CACHE[key] = (dialect, prepared)
+    mine[(table, keys)] = prepared
     return prepared
 
 
