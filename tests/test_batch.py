@@ -311,3 +311,27 @@ def test_default_catalog_comes_from_the_given_plugins() -> None:
     pm = PluginManager(autoload=False, builtins=False)
     got = riskcore.batch.run(pd.DataFrame({"subject": ["a"]}), pm=pm)
     assert [c for c in got.frame.columns if c.startswith("risk.")] == []
+
+
+def test_output_columns_share_no_memory(builtin_pm: PluginManager) -> None:
+    """The frame holds the engine's arrays without copying them, so a mask used
+    by two columns (a threat's incomplete rows, a critical category) must
+    still be two arrays: writing one column never changes another, nor the
+    input table."""
+    table = _complete_table("client", n=20)
+    table.insert(0, "subject", [f"s-{i}" for i in range(20)])
+    frame = riskcore.batch.run(table, pm=builtin_pm).frame
+    arrays = [
+        frame[c].to_numpy() for c in frame.columns if frame[c].dtype.kind in "bfi"
+    ]
+    for i, a in enumerate(arrays):
+        for b in arrays[i + 1 :]:
+            assert not np.shares_memory(a, b)
+    frame.loc[0, "incomplete"] = True
+    frame.loc[0, "subject"] = "changed"
+    assert not frame.loc[1:, "incomplete"].any()
+    assert table.loc[0, "subject"] == "s-0"
+    levels = [
+        c for c in frame.columns if c.startswith("risk.") and c.endswith(".incomplete")
+    ]
+    assert not frame[levels].to_numpy().any()

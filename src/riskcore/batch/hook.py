@@ -49,6 +49,8 @@ def batch_view(
             return None
         if inst not in answers:
             raw, values = read[inst][0], read[inst][1]
+            if values is None:  # all integers (reading._read_items)
+                values = raw.astype(np.float64)
             if raw.dtype.kind in "iu" and bool(results[inst].valid.all()):
                 answers[inst] = values  # integers all in range: all valid
             else:

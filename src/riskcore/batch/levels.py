@@ -142,27 +142,52 @@ def _reason_strings(reasons: Sequence[tuple[str, Any]], n: int) -> Any:
     distinct combination of reasons."""
     names = sorted({why for why, _ in reasons})
     if not names:
-        return np.full(n, "", dtype=object)
+        return _strings([""], np.zeros(n, dtype=np.intp))
     pos = {why: i for i, why in enumerate(names)}
-    bits = np.zeros((n, len(names)), dtype=bool)
-    for why, mask in reasons:
-        bits[:, pos[why]] |= mask
-    if len(names) <= 63:  # one integer per row: a 1-D unique is much faster
-        weights = np.left_shift(np.uint64(1), np.arange(len(names), dtype=np.uint64))
-        keys = (bits * weights).sum(axis=1, dtype=np.uint64)
+    if len(names) <= 63:  # one integer per row, its bits the reasons: a 1-D unique
+        keys = np.zeros(n, dtype=np.uint64)
+        for why, mask in reasons:
+            np.bitwise_or(
+                keys, np.uint64(1) << np.uint64(pos[why]), out=keys, where=mask
+            )
+        if not keys.any():  # no row has a reason (complete answers)
+            return _strings([""], np.zeros(n, dtype=np.intp))
         inverse, uniq_keys = pd.factorize(keys)  # hashing: no sort
         rows = [[j for j in range(len(names)) if int(k) >> j & 1] for k in uniq_keys]
     else:
+        bits = np.zeros((n, len(names)), dtype=bool)
+        for why, mask in reasons:
+            bits[:, pos[why]] |= mask
         uniq, inverse = np.unique(bits, axis=0, return_inverse=True)
         rows = [list(np.flatnonzero(row)) for row in uniq]
-    text = np.array(["; ".join(names[j] for j in row) for row in rows], dtype=object)
-    return text[inverse.reshape(-1)]
+    return _strings(["; ".join(names[j] for j in row) for row in rows], inverse)
+
+
+def _strings(text: list[str], inverse: Any) -> Any:
+    """``text[inverse]`` as the frame's string column (Arrow ``take``: no
+    Python string per row), or pandas' own conversion where its ``string``
+    dtype is not Arrow-backed.
+
+    >>> import numpy as np
+    >>> list(_strings(["", "a"], np.array([1, 0, 1])))
+    ['a', '', 'a']
+    """
+    want = pd.StringDtype()
+    codes = np.asarray(inverse).reshape(-1)
+    if want.storage == "pyarrow":
+        import pyarrow as pa
+
+        out = pd.array(pa.array(text, pa.large_string()).take(codes), dtype=want)
+        if out.dtype == want:
+            return out
+    return pd.array(np.array(text, dtype=object)[codes], dtype=want)  # pragma: no cover
 
 
 def _levels(schema: Schema, t: Any, rid: str, k: Any, crit: Any) -> tuple[Any, Any]:
     """Likelihood and shown level per row, from the combined odds ratio *k*:
     the object path's functions, called once per distinct *k*."""
-    inverse, uniq = pd.factorize(k)  # hashing: no sort
+    uniform = len(k) > 0 and bool((k == k[0]).all())  # often: no factor
+    inverse, uniq = (None, k[:1]) if uniform else pd.factorize(k)  # hashing: no sort
     lik = np.empty(len(uniq))
     plain = np.empty(len(uniq), dtype=np.int16)
     lifted = np.empty(len(uniq), dtype=np.int16)
@@ -172,4 +197,7 @@ def _levels(schema: Schema, t: Any, rid: str, k: Any, crit: Any) -> tuple[Any, A
         lik[j] = point.likelihood
         plain[j] = rank[shown_level(point.level, False, schema.matrix)]
         lifted[j] = rank[shown_level(point.level, True, schema.matrix)]
-    return lik[inverse], np.where(crit, lifted[inverse], plain[inverse])
+    if inverse is None:  # one value: no gather
+        return np.full(len(k), lik[0]), np.where(crit, lifted[0], plain[0])
+    table = np.stack([plain, lifted], axis=1).reshape(-1)  # row j: plain, lifted
+    return lik[inverse], table[inverse * 2 + crit]

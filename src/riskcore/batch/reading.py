@@ -31,8 +31,10 @@ def _read_items(
 ) -> tuple[Any, Any, Any, Any]:
     """``(raw, values, administered, nonfinite)`` of one instrument's columns.
 
-    *raw* is what the engine and the object path read (numbers as float64,
-    or objects); *values* float64 (NaN: unanswered or not a number);
+    *raw* is what the engine and the object path read (integers as they
+    are, other numbers as float64, or objects); *values* float64 (NaN:
+    unanswered or not a number), or None when *raw* is all integers (then it
+    is ``raw.astype(float64)``, made only when a plugin asks for it);
     *nonfinite* flags rows holding an infinite number (the object path
     rejects those). Item columns the table lacks are unanswered.
     """
@@ -58,8 +60,8 @@ def _read_items(
         raw = (
             np.column_stack([s.to_numpy() for s in cols]) if cols else np.empty((n, 0))
         )
-        values = raw.astype(np.float64)
-        return raw, values, np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+        # values: None, as float64 only if a plugin asks (hook.batch_view)
+        return raw, None, np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     if numeric:
         raw = np.full((n, len(ids)), np.nan)
         for j, s in enumerate(cols):
@@ -109,9 +111,18 @@ def read_rows(
     if schema.id_column is not None:
         ids_series = df[schema.id_column].astype("string")
         reject(~_id_ok(ids_series), schema.id_column, "is not a valid identifier")
-        ids = ids_series.to_numpy(dtype=object)
-        shown_ids: Any = ids_series.array  # the output column, without a copy
-        dup = pd.Series(ids, dtype=object).duplicated().to_numpy() & ~bad
+        # The ids stay an Arrow string array (the output column, without a
+        # copy): Python str objects only for the rows the object path takes.
+        ids: Any = ids_series.array
+        shown_ids: Any = ids
+        # Repeats, from one hashing pass (integer codes; only if there are any
+        # repeats, their positions from the codes): cheaper than duplicated()
+        # on the strings.
+        codes, uniques = pd.factorize(ids_series)
+        if len(uniques) == int((codes >= 0).sum()):
+            dup = np.zeros(n_in, dtype=bool)
+        else:
+            dup = pd.Series(codes).duplicated().to_numpy(dtype=bool) & ~bad
         if repeated is not None:
             dup |= np.asarray(repeated, dtype=bool) & ~bad
         reject(dup, schema.id_column, "repeats a subject id of an earlier row")
@@ -141,7 +152,12 @@ def read_rows(
         ids = ids[keep]
         shown_ids = shown_ids[keep]
         read = {
-            i: (raw[keep], values[keep], adm[keep], nf[keep])
+            i: (
+                raw[keep],
+                None if values is None else values[keep],
+                adm[keep],
+                nf[keep],
+            )
             for i, (raw, values, adm, nf) in read.items()
         }
     return ids, shown_ids, read, rejects

@@ -162,6 +162,13 @@ def schema_for(
     )
 
 
+def _constant(n: int, value: Any, dtype: Any = np.float64) -> Any:
+    """*n* copies of *value* as a read-only view of one element: a column the
+    vectorised path replaces costs nothing; :func:`to_frame` and the object
+    path (which writes rows) make their own copy of any column still blank."""
+    return np.broadcast_to(np.array(value, dtype=dtype), (n,))
+
+
 def blank_columns(schema: Schema, n: int) -> dict[str, Any]:
     """The output columns of *n* rows, before any is computed."""
     cols: dict[str, Any] = {"subject": np.empty(n, dtype=object)}
@@ -169,37 +176,58 @@ def blank_columns(schema: Schema, n: int) -> dict[str, Any]:
         spec = schema.specs[inst]
         cols[f"{inst}.administered"] = np.zeros(n, dtype=bool)
         for name in spec.scale_names:
-            cols[f"{inst}.{name}"] = np.full(n, np.nan)
+            cols[f"{inst}.{name}"] = _constant(n, np.nan)
             cols[f"{inst}.{name}.complete"] = np.zeros(n, dtype=bool)
             if spec.scale(name).labels:
-                cols[f"{inst}.{name}.band"] = np.full(n, -1, dtype=np.int16)
+                cols[f"{inst}.{name}.band"] = _constant(n, -1, np.int16)
         for code in schema.flag_codes[inst]:
             cols[f"flag.{code}"] = np.zeros(n, dtype=bool)
     for t in schema.threats:
-        cols[f"factor.{t.id}"] = np.ones(n)
-        cols[f"risk.{t.id}.likelihood"] = np.full(n, np.nan)
-        cols[f"risk.{t.id}.level"] = np.full(n, -1, dtype=np.int16)
+        cols[f"factor.{t.id}"] = _constant(n, 1.0)
+        cols[f"risk.{t.id}.likelihood"] = _constant(n, np.nan)
+        cols[f"risk.{t.id}.level"] = _constant(n, -1, np.int16)
         cols[f"risk.{t.id}.critical"] = np.zeros(n, dtype=bool)
         cols[f"risk.{t.id}.incomplete"] = np.zeros(n, dtype=bool)
     cols["incomplete"] = np.zeros(n, dtype=bool)
-    cols["incomplete.reasons"] = np.full(n, "", dtype=object)
+    cols["incomplete.reasons"] = _constant(n, "", object)
     cols["path"] = np.zeros(n, dtype=np.int8)  # 0 vectorised, 1 object
     return cols
 
 
 def to_frame(schema: Schema, cols: dict[str, Any]) -> pd.DataFrame:
-    """*cols* as a frame: bands, levels and the path as ordered categoricals."""
+    """*cols* as a frame: bands, levels and the path as ordered categoricals.
+
+    The frame holds the column arrays themselves (no copy, no consolidation
+    into 2-D blocks), except where that would share memory: a read-only
+    array (a blank column, a view the plugins were shown), an array already
+    holding another column (a mask used twice), and an extension array
+    (it may be the input table's own column) are copied.
+    """
     out: dict[str, Any] = {}
+    held: set[int] = set()
     for name, v in cols.items():
+        if isinstance(v, np.ndarray):
+            root = v
+            while isinstance(root.base, np.ndarray):
+                root = root.base
+            if not v.flags.writeable or id(root) in held:
+                v = v.copy()
+                root = v
+            held.add(id(root))
+        elif isinstance(v, pd.api.extensions.ExtensionArray):
+            v = v.copy()
         if name.endswith(".band"):
             inst, _, rest = name.partition(".")
             labels = schema.specs[inst].scale(rest[: -len(".band")]).labels
             out[name] = pd.Categorical.from_codes(
-                v, categories=pd.Index(list(labels)), ordered=True
+                v, categories=pd.Index(list(labels)), ordered=True, validate=False
             )
         elif name.startswith("risk.") and name.endswith(".level"):
             out[name] = pd.Categorical.from_codes(
-                v, categories=pd.Index(list(schema.levels)), ordered=True
+                v,
+                categories=pd.Index(list(schema.levels)),
+                ordered=True,
+                validate=False,
             )
         elif name in ("subject", "incomplete.reasons"):
             out[name] = (
@@ -209,8 +237,10 @@ def to_frame(schema: Schema, cols: dict[str, Any]) -> pd.DataFrame:
             )
         elif name == "path":
             out[name] = pd.Categorical.from_codes(
-                v.astype(np.int8), categories=pd.Index(["vectorised", "object"])
+                v.astype(np.int8),
+                categories=pd.Index(["vectorised", "object"]),
+                validate=False,
             )
         else:
             out[name] = v
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)

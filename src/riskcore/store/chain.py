@@ -21,10 +21,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["GENESIS", "canonical", "digest", "record_hash", "row_hash", "value_digest"]
+__all__ = [
+    "GENESIS",
+    "canonical",
+    "digest",
+    "record_hash",
+    "row_hash",
+    "row_hashes",
+    "value_digest",
+]
 
 GENESIS = "0" * 64
 """The previous hash of the first record."""
@@ -60,10 +68,40 @@ def row_hash(table: str, row: Mapping[str, Any] | Any, skip: Iterable[str] = ())
     >>> row_hash("t", {"x": 2}) == row_hash("t", {"x": 3})
     False
     """
+    return row_hashes(table, [row], skip)[0]
+
+
+def row_hashes(
+    table: str, rows: Sequence[Mapping[str, Any] | Any], skip: Iterable[str] = ()
+) -> list[str]:
+    """:func:`row_hash` of each of *rows*, the same hashes, computed together.
+
+    The rows' canonical forms come from one encoding of the list of rows, cut
+    at the ``},{`` between rows; when a value itself contains ``},{`` the
+    cuts are ambiguous and each row is encoded on its own instead.
+
+    >>> rows = [{"x": 1, "s": "},{"}, {"x": 2, "s": "a"}]
+    >>> row_hashes("t", rows) == [row_hash("t", r) for r in rows]
+    True
+    >>> row_hashes("t", [])
+    []
+    """
     left_out = {"id", "row_hash", *skip}
-    return _sha(
-        table + "|" + canonical({k: v for k, v in row.items() if k not in left_out})
-    )
+    contents = [
+        row
+        if type(row) is dict and left_out.isdisjoint(row)
+        else {k: v for k, v in row.items() if k not in left_out}
+        for row in rows
+    ]
+    if not contents:
+        return []
+    parts = _ENCODER.encode(contents)[2:-2].split("},{")
+    if len(parts) == len(contents):  # every cut is a boundary between rows
+        texts = ["{" + part + "}" for part in parts]
+    else:
+        texts = [canonical(content) for content in contents]
+    prefix = table + "|"
+    return [_sha(prefix + text) for text in texts]
 
 
 def digest(hashes: Iterable[tuple[str, str]]) -> str:

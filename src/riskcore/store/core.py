@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ from riskcore.store.rows import (
     to_json,
 )
 from riskcore.store.vocab import DECISIONS, REVIEW_OUTCOMES
+from riskcore.store.write import insert_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -175,17 +177,22 @@ class Store:
             hashes: list[tuple[str, str]] = []
             counts: dict[str, int] = {}
             for table, items in rows.items():
-                skip = db.ERASABLE.get(table.name, ())
+                if not items:
+                    continue
                 floats = _float_columns(table)
                 for row in items:
                     for name in floats:  # hash what the database will give back
-                        if row.get(name) is not None:
-                            row[name] = float(row[name])
+                        value = row.get(name)
+                        if value is not None and type(value) is not float:
+                            row[name] = float(value)
                     row["record"] = seq
-                    row["row_hash"] = chain.row_hash(table.name, row, skip)
-                    hashes.append((table.name, row["row_hash"]))
-                if items:
-                    counts[table.name] = len(items)
+                skip = db.ERASABLE.get(table.name, ())
+                for row, h in zip(
+                    items, chain.row_hashes(table.name, items, skip), strict=True
+                ):
+                    row["row_hash"] = h
+                    hashes.append((table.name, h))
+                counts[table.name] = len(items)
             entry = {
                 "seq": seq,
                 "kind": kind,
@@ -196,10 +203,9 @@ class Store:
                 "prev_hash": prev,
             }
             entry["hash"] = chain.record_hash(**entry)  # type: ignore[arg-type]
-            conn.execute(db.ledger.insert(), entry)
+            insert_rows(conn, db.ledger, [entry])
             for table, items in rows.items():
-                if items:
-                    conn.execute(table.insert(), items)
+                insert_rows(conn, table, items)
         return seq
 
     def _check_corrects(self, conn: sa.Connection, kind: str, seq: int) -> None:
@@ -663,6 +669,7 @@ def open_store(
 # ---------------------------------------------------------------- helpers
 
 
+@functools.cache
 def _float_columns(table: sa.Table) -> tuple[str, ...]:
     return tuple(c.name for c in table.c if isinstance(c.type, sa.Float))
 

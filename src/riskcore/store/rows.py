@@ -285,18 +285,26 @@ def deterioration_armed(
     if not candidates:
         return []
     c = db.scores.c
-    keys = sorted({(n["subject"], n["instrument"], n["scale"]) for n in candidates})
+    keys = {(n["subject"], n["instrument"], n["scale"]) for n in candidates}
     history: dict[tuple[str, str, str], list[Any]] = {}
-    for row in conn.execute(  # one query: every earlier score of these scales
+    # One query: every earlier score of these subjects, instruments and scales.
+    # Separate INs on the columns of ix_scores_subject_date (not a row-value IN,
+    # which SQLite answers by scanning the whole table: issue #17); the pairs
+    # that were not asked for are dropped here.
+    for row in conn.execute(
         sa.select(c.subject, c.instrument, c.scale, c.value, c.administered)
         .where(
-            sa.tuple_(c.subject, c.instrument, c.scale).in_(keys),
+            c.subject.in_(sorted({k[0] for k in keys})),
+            c.instrument.in_(sorted({k[1] for k in keys})),
+            c.scale.in_(sorted({k[2] for k in keys})),
             c.value.is_not(None),
             c.administered < max(n["administered"] for n in candidates),
         )
         .order_by(c.administered.desc(), c.record.desc())
     ):
-        history.setdefault((row.subject, row.instrument, row.scale), []).append(row)
+        key = (row.subject, row.instrument, row.scale)
+        if key in keys:
+            history.setdefault(key, []).append(row)
     for new in candidates:
         key = (new["subject"], new["instrument"], new["scale"])
         before = next(
