@@ -158,7 +158,7 @@ class _Skeleton:
     ) -> None:
         by_key: dict[str, list[int]] = {}
         for a, (_, _, keys) in enumerate(ls):
-            for k in keys:
+            for k in sorted(keys):
                 by_key.setdefault(k, []).append(a)
         seen: set[tuple[int, ...]] = set()
         for members in by_key.values():
