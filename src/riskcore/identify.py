@@ -605,12 +605,26 @@ def apply_controls(
                 )
             )
     matrix = register.matrix
-    out = []
+    cands = []
     for risk in register.risks:
         cand = list(candidates.get(risk.threat, ()))
         cand += by_subject.get((risk.threat, risk.subject), [])
-        notes = list(unmet.get((risk.threat, risk.subject), []))
-        out.append(_residual(risk, cand, notes, matrix, register.assessed_on))
+        cands.append(cand)
+    risks = register.risks
+    planned = _credits(risks, [[c[0] for c in cand] for cand in cands])
+    now = _credits(risks, [[c[0] for c in cand if c[2] <= 0.0] for cand in cands])
+    out = [
+        _residual(
+            risk,
+            cand,
+            unmet.get((risk.threat, risk.subject), []),
+            matrix,
+            register.assessed_on,
+            planned[k],
+            now[k],
+        )
+        for k, (risk, cand) in enumerate(zip(risks, cands, strict=True))
+    ]
     return attrs.evolve(
         register,
         risks=out,
@@ -624,18 +638,37 @@ def _eff_mean(value: Param, who: str) -> float:
     return calculus.check_effectiveness(mean_of(value), field=f"{who}.effectiveness")
 
 
+def _credits(
+    risks: Sequence[Risk], layers: Sequence[list[calculus.LayerInput]]
+) -> list[calculus.Credit]:
+    """:func:`riskcore.calculus.credit` of each risk with its *layers*.
+
+    Risks with equal layers (one threat across many subjects) are credited
+    together by :func:`riskcore.calculus.credit_shared`: the rule decides
+    once, and each risk's figures are exactly what ``credit`` gives it.
+    """
+    groups: dict[tuple[calculus.LayerInput, ...], list[int]] = {}
+    for k, lays in enumerate(layers):
+        groups.setdefault(tuple(lays), []).append(k)
+    out: dict[int, calculus.Credit] = {}
+    for shared, ks in groups.items():
+        figures = [(risks[k].inherent.likelihood, risks[k].inherent.impact) for k in ks]
+        ids = [risks[k].id for k in ks]
+        got = calculus.credit_shared(figures, shared, risks=ids)
+        out.update(zip(ks, got, strict=True))
+    return [out[k] for k in range(len(risks))]
+
+
 def _residual(
     risk: Risk,
     cand: Sequence[tuple[calculus.LayerInput, Param, float]],
     notes: Sequence[str],
     matrix: RiskMatrix,
     assessed_on: dt.date | None,
+    planned: calculus.Credit,
+    now: calculus.Credit,
 ) -> Risk:
     rid = risk.id
-    p0, i0 = risk.inherent.likelihood, risk.inherent.impact
-    planned = calculus.credit(p0, i0, [c[0] for c in cand], risk=rid)
-    now_idx = [k for k, c in enumerate(cand) if c[2] <= 0.0]
-    now = calculus.credit(p0, i0, [cand[k][0] for k in now_idx], risk=rid)
     layers = tuple(
         Layer(
             id=lay.id,

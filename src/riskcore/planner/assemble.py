@@ -37,14 +37,12 @@ def _prune(c: _Compiled, chosen: set[int]) -> set[int]:
             touched = set(c.touch[i])
             for k in c.inst_of[i]:
                 touched.update(c.insts[k].risks)
-            has = chosen.__contains__
-            for j in touched:
-                if j not in cur:
-                    cur[j] = c.risk_harm(j, has)
+            todo = [j for j in touched if j not in cur]
+            cur.update(c.harms_of(todo, chosen.__contains__))
             if any(cur[j] > 0.0 for j in c.solid[i]):
                 continue  # an unconflicted layer is always credited: needed
             without = chosen - {i}
-            new = {j: c.risk_harm(j, without.__contains__) for j in touched}
+            new = c.harms_of(touched, without.__contains__)
             if all(new[j] <= cur[j] * (1 + 1e-12) + 1e-15 for j in touched):
                 chosen = without
                 cur.update(new)

@@ -51,10 +51,7 @@ def _greedy(
     def has(i: int) -> bool:
         return in_s[i] == 1
 
-    if per_risk is None:
-        cur = [c.risk_harm(j, has) for j in range(len(c.h))]
-    else:
-        cur = per_risk
+    cur = c.harm_by_risk(chosen) if per_risk is None else per_risk
     harm = sum(cur)
     surv = c.surv(chosen)
     cost, hrs = c.totals(chosen)
@@ -136,7 +133,7 @@ def _greedy(
             touched = _affected(c, missing)
             for k in missing:
                 in_s[k] = 1
-            after = {j: c.risk_harm(j, has) for j in touched}
+            after = c.harms_of(touched, has)
             for k in missing:
                 in_s[k] = 0
             g = sum(cur[j] - v for j, v in after.items())
@@ -237,9 +234,8 @@ def _local_improve(
             start = best - {i}
             # the start's per-risk harm: best's, except where i acted
             per = list(best_per)
-            has = start.__contains__
-            for j in _affected(c, [i]):
-                per[j] = c.risk_harm(j, has)
+            for j, v in c.harms_of(_affected(c, [i]), start.__contains__).items():
+                per[j] = v
             trial = _greedy(c, budget, hours, start=start, per_risk=per)
             h = sum(per)
             if h < best_harm * (1 - 1e-12):
