@@ -23,6 +23,7 @@ path) and dumping (``riskcore.dumps(report)`` writes this form).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -386,20 +387,25 @@ def _pick(cls: type[Any], data: Any) -> Any:
     """Keep only the keys *cls* declares, recursively (the context has more)."""
     if not isinstance(data, dict):
         return data
-    hints = attrs.resolve_types(cls)
     out: dict[str, Any] = {}
-    for a in attrs.fields(hints):
-        if a.name not in data:
+    for name, inner in _declared(cls):
+        if name not in data:
             continue
-        value = data[a.name]
-        inner = _attrs_in(a.type)
+        value = data[name]
         if inner is not None:
             if isinstance(value, (list, tuple)):
                 value = [_pick(inner, v) for v in value]
             else:
                 value = _pick(inner, value)
-        out[a.name] = value
+        out[name] = value
     return out
+
+
+@functools.cache
+def _declared(cls: type[Any]) -> tuple[tuple[str, type[Any] | None], ...]:
+    """*cls*'s field names, each with the attrs class it holds (if any)."""
+    hints = attrs.resolve_types(cls)
+    return tuple((a.name, _attrs_in(a.type)) for a in attrs.fields(hints))
 
 
 def _attrs_in(tp: Any) -> type[Any] | None:
