@@ -23,7 +23,6 @@ path) and dumping (``riskcore.dumps(report)`` writes this form).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -401,11 +400,17 @@ def _pick(cls: type[Any], data: Any) -> Any:
     return out
 
 
-@functools.cache
+_DECLARED: dict[type[Any], tuple[tuple[str, type[Any] | None], ...]] = {}
+
+
 def _declared(cls: type[Any]) -> tuple[tuple[str, type[Any] | None], ...]:
     """*cls*'s field names, each with the attrs class it holds (if any)."""
-    hints = attrs.resolve_types(cls)
-    return tuple((a.name, _attrs_in(a.type)) for a in attrs.fields(hints))
+    out = _DECLARED.get(cls)
+    if out is None:
+        hints = attrs.resolve_types(cls)
+        out = tuple((a.name, _attrs_in(a.type)) for a in attrs.fields(hints))
+        _DECLARED[cls] = out
+    return out
 
 
 def _attrs_in(tp: Any) -> type[Any] | None:
