@@ -288,7 +288,7 @@ class _Model:
         has = chosen.__contains__
         out = []
         for r, members in enumerate(self.members):
-            harm = math.fsum(self.c.risk_harm(j, has) for j in members)
+            harm = math.fsum(self.c.harms_of(members, has).values())
             y = math.log(harm / self.hsum[r]) if harm > 0 else self.ymin[r]
             out.append(max(y, self.ymin[r]))
         return out
