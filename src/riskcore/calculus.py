@@ -166,11 +166,25 @@ def protect(
     0.06
     """
     out = check_probability(p, risk=risk)
-    for i, e in enumerate(effectivenesses):
-        out *= 1.0 - check_effectiveness(
-            e, risk=risk, field=f"layers[{i}].effectiveness"
-        )
-    return out
+    es = [
+        check_effectiveness(e, risk=risk, field=f"layers[{i}].effectiveness")
+        for i, e in enumerate(effectivenesses)
+    ]
+    return _survive(out, es)
+
+
+def _survive(x: float, effectivenesses: Iterable[float]) -> float:
+    """``x × Π (1 - e)``, in order: the arithmetic of :func:`protect` and
+    :func:`reduce_impact` (their inputs already checked)."""
+    for e in effectivenesses:
+        x *= 1.0 - e
+    return x
+
+
+def _check_impact(impact: object, risk: str | None) -> float:
+    if not _is_number(impact) or not (0 <= impact < math.inf):  # type: ignore[operator]
+        raise FieldError(_path(risk, "impact"), impact, "is not a finite number >= 0")
+    return float(impact)  # type: ignore[arg-type]
 
 
 def reduce_impact(
@@ -183,14 +197,12 @@ def reduce_impact(
     >>> reduce_impact(4.0, [0.25])
     3.0
     """
-    if not _is_number(impact) or not (0 <= impact < math.inf):
-        raise FieldError(_path(risk, "impact"), impact, "is not a finite number >= 0")
-    out = float(impact)
-    for i, e in enumerate(effectivenesses):
-        out *= 1.0 - check_effectiveness(
-            e, risk=risk, field=f"recovery[{i}].effectiveness"
-        )
-    return out
+    out = _check_impact(impact, risk)
+    es = [
+        check_effectiveness(e, risk=risk, field=f"recovery[{i}].effectiveness")
+        for i, e in enumerate(effectivenesses)
+    ]
+    return _survive(out, es)
 
 
 def lopa_frequency(
@@ -498,10 +510,13 @@ def harms_shared(
         raise ValueError("harms_shared: one risk id per (likelihood, impact)")
     if not figures:
         return []
-    sides = _decide(layers, ids[0])[0]
+    sides = _decide(layers, ids[0])[0]  # checks every effectiveness once
     lik, imp = sides["likelihood"][0], sides["impact"][0]
     return [
-        expected_harm(protect(p, lik, risk=rid), reduce_impact(i, imp, risk=rid))
+        expected_harm(
+            _survive(check_probability(p, risk=rid), lik),
+            _survive(_check_impact(i, rid), imp),
+        )
         for (p, i), rid in zip(figures, ids, strict=True)
     ]
 
