@@ -91,8 +91,23 @@ def _finish(
     objective_value = residual if mode == "budget" else cost
     bound = min(bound, objective_value)
     g = _rel_gap(objective_value, bound)
-    reasons = _reasons(c, chosen, order, per) if detail else ()
-    rejected = _rejected(c, chosen, per, budget, hours, tol, explain) if detail else ()
+    if not detail:  # a frontier point: its cost, residual and selection only
+        return PlanResult(
+            status=status if g > 0.0 or status == "optimal" else "optimal",
+            mode=mode,
+            method=method,
+            selected=tuple(c.ids[i] for i in order),
+            cost=cost,
+            hours=hrs,
+            inherent=c.inherent,
+            residual=residual,
+            bound=bound,
+            gap=g,
+            budget=budget,
+            hours_budget=hours,
+        )
+    reasons = _reasons(c, chosen, order, per)
+    rejected = _rejected(c, chosen, per, budget, hours, tol, explain)
     ph, start = _phases(c, chosen)
     responses, armed = _responses(c, chosen)
     return PlanResult(
