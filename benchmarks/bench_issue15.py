@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import statistics
 import sys
 import time
@@ -73,12 +74,13 @@ def planner_section(row: Callable[..., None], exact_seconds: float) -> None:
     p = make_problem()
     budget = 0.1 * sum(mm.cost for mm in p.mitigations)
     solve(make_problem(30, 10, 1), budget=100.0)  # warm-up: lazy imports
-    digests, times = [], []
+    digests, times, cpu = [], [], []
     res = None
     for _ in range(3):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         res = solve(p, budget=budget)
         times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
         import attrs
 
         digests.append(
@@ -93,7 +95,8 @@ def planner_section(row: Callable[..., None], exact_seconds: float) -> None:
     row(
         "planner 2,000 mitigations, default solve (median of 3)",
         fmt(statistics.median(times)),
-        f"method {res.method}, residual {res.residual:.3f}, LP bound {res.bound:.3f}, gap {res.gap:.2%}",
+        f"CPU {fmt(statistics.median(cpu))}; method {res.method}, residual "
+        f"{res.residual:.3f}, LP bound {res.bound:.3f}, gap {res.gap:.2%}",
     )
     row(
         "planner: three runs byte-identical (result and plan)",
@@ -128,7 +131,7 @@ def main() -> None:
     ap.add_argument(
         "--planner-only",
         action="store_true",
-        help="run only part 3 (the planner) and print its rows; writes no file",
+        help="run only part 3 (the planner); writes benchmarks/results/issue15-planner.md",
     )
     args = ap.parse_args()
     warnings.simplefilter("ignore")
@@ -140,6 +143,17 @@ def main() -> None:
 
     if args.planner_only:
         planner_section(row, args.exact_seconds)
+        out = Path("benchmarks/results/issue15-planner.md")
+        out.write_text(
+            "# Issue 15 benchmark, part 3 only: the planner\n\n"
+            "Command (shared 2-core machine, other jobs running):\n\n"
+            "    python benchmarks/bench_issue15.py --planner-only "
+            f"--exact-seconds {args.exact_seconds:g}\n\n"
+            f"Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f} "
+            "at the end.\n\n| figure | value | note |\n|---|---|---|\n"
+            + "".join(f"| {a} | {b} | {c} |\n" for a, b, c in rows)
+        )
+        print(f"wrote {out}")
         return
     # ------------------------------------------------ 1. realised vs expected
     n = 100_000
