@@ -7,7 +7,7 @@ shared by every method and both modes.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal
 
 from riskcore.model.plan import ArmedResponse
 from riskcore.planner.compiled import _Compiled
@@ -91,45 +91,33 @@ def _finish(
     objective_value = residual if mode == "budget" else cost
     bound = min(bound, objective_value)
     g = _rel_gap(objective_value, bound)
+    common: dict[str, Any] = {
+        "status": status if g > 0.0 or status == "optimal" else "optimal",
+        "mode": mode,
+        "method": method,
+        "selected": tuple(c.ids[i] for i in order),
+        "cost": cost,
+        "hours": hrs,
+        "inherent": c.inherent,
+        "residual": residual,
+        "bound": bound,
+        "gap": g,
+        "budget": budget,
+        "hours_budget": hours,
+    }
     if not detail:  # a frontier point: its cost, residual and selection only
-        return PlanResult(
-            status=status if g > 0.0 or status == "optimal" else "optimal",
-            mode=mode,
-            method=method,
-            selected=tuple(c.ids[i] for i in order),
-            cost=cost,
-            hours=hrs,
-            inherent=c.inherent,
-            residual=residual,
-            bound=bound,
-            gap=g,
-            budget=budget,
-            hours_budget=hours,
-        )
-    reasons = _reasons(c, chosen, order, per)
-    rejected = _rejected(c, chosen, per, budget, hours, tol, explain)
+        return PlanResult(**common)
     ph, start = _phases(c, chosen)
     responses, armed = _responses(c, chosen)
     return PlanResult(
-        status=status if g > 0.0 or status == "optimal" else "optimal",
-        mode=mode,
-        method=method,
-        selected=tuple(c.ids[i] for i in order),
-        cost=cost,
-        hours=hrs,
-        inherent=c.inherent,
-        residual=residual,
-        bound=bound,
-        gap=g,
+        **common,
         residual_by_risk={r: per[j] for j, r in enumerate(c.risk_ids)},
         responses=responses,
         armed=armed,
-        reasons=reasons,
-        rejected=rejected,
+        reasons=_reasons(c, chosen, order, per),
+        rejected=_rejected(c, chosen, per, budget, hours, tol, explain),
         phases=ph,
         start_day=start,
-        budget=budget,
-        hours_budget=hours,
     )
 
 
