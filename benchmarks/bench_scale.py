@@ -10,7 +10,7 @@ its peak resident memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``):
   loader is libyaml's parser under riskcore's strict composer when available);
 * **assess**: ``riskcore assess CASE.json -o OUT.json`` (load, assess, streamed
   JSON output);
-* **plan**: ``riskcore plan CASE.json -o OUT.json --trials 0 -q`` (load,
+* **plan**: ``riskcore plan CASE.json -o OUT.json --trials 0 -q --allow-incomplete`` (load,
   assess, identify, plan with its 8-point Pareto frontier, responses, duties,
   streamed JSON report; the Monte Carlo step is measured by
   ``bench_simulate.py``, so it is skipped here).
@@ -21,6 +21,15 @@ linear is 10x. Run::
     python benchmarks/bench_scale.py                 # 100, 1,000, 10,000; writes results
     python benchmarks/bench_scale.py --sizes 100 1000 --no-write
     python benchmarks/bench_scale.py --sizes 100000  # if you have a few minutes
+
+``--baseline DIR`` also runs the chosen *--steps* with the code of another
+source tree (``git archive main src | tar -x -C /tmp/old``; ``DIR`` is
+``/tmp/old/src``, put first on ``PYTHONPATH`` of the child), each right after
+the new code's figure, and reports the ratio (old time / new time) measured
+in the same run::
+
+    python benchmarks/bench_scale.py --sizes 1000 10000 --steps plan \
+        --baseline /tmp/old/src
 """
 
 from __future__ import annotations
@@ -54,7 +63,7 @@ def child(step: str, case: str, out: str) -> None:
         argv = (
             ["assess", case, "-o", out]
             if step == "assess"
-            else ["plan", case, "-o", out, "--trials", "0", "-q"]
+            else ["plan", case, "-o", out, "--trials", "0", "-q", "--allow-incomplete"]
         )
         status = main(argv)
         # 3: done and written, but incomplete (a generated practice has
@@ -66,12 +75,18 @@ def child(step: str, case: str, out: str) -> None:
     print(json.dumps({"seconds": seconds, "peak": peak}))
 
 
-def measure(step: str, case: Path, out: Path) -> dict[str, float]:
+def measure(
+    step: str, case: Path, out: Path, src: str | None = None
+) -> dict[str, float]:
+    env = None
+    if src is not None:
+        env = {**os.environ, "PYTHONPATH": src}
     got = subprocess.run(
         [sys.executable, __file__, "--child", step, str(case), str(out)],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     return dict(json.loads(got.stdout.strip().splitlines()[-1]))
 
@@ -86,6 +101,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--child", nargs=3, metavar=("STEP", "CASE", "OUT"))
+    ap.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS))
+    ap.add_argument("--baseline", metavar="DIR", help="old code's src folder")
     args = ap.parse_args()
     if args.child:
         child(*args.child)
@@ -95,7 +112,9 @@ def main() -> None:
     from riskcore.testing.practice import generate_practice
 
     template = load_case(EXAMPLE)
+    steps = [s for s in STEPS if s in args.steps]
     rows: dict[int, dict[str, dict[str, float]]] = {}
+    old: dict[int, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             case = generate_practice(template, n, seed=args.seed)
@@ -106,39 +125,62 @@ def main() -> None:
             dump(case, files["json"])
             dump(case, files["yaml"])
             del case
-            rows[n] = {}
-            for step in STEPS:
+            rows[n], old[n] = {}, {}
+            for step in steps:
                 src = files["yaml"] if step == "load YAML" else files["json"]
-                rows[n][step] = measure(step, src, Path(tmp) / "out.json")
-                r = rows[n][step]
-                print(
-                    f"{n:>7,} clients  {step:<9}  {r['seconds']:8.2f} s  {_mib(r['peak'])}",
-                    file=sys.stderr,
-                    flush=True,
-                )
+                runs = [("new", rows[n], None)]
+                if args.baseline:
+                    runs.append(("old", old[n], args.baseline))
+                for tag, into, code in runs:
+                    into[step] = measure(step, src, Path(tmp) / "out.json", code)
+                    r = into[step]
+                    print(
+                        f"{n:>7,} clients  {step:<9} {tag}  {r['seconds']:8.2f} s  "
+                        f"{_mib(r['peak'])}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
     lines = [
         "# Scale benchmark",
         "",
         "Command: `python benchmarks/bench_scale.py --sizes "
         + " ".join(str(n) for n in args.sizes)
+        + ("" if steps == list(STEPS) else " --steps " + " ".join(steps))
+        + (f" --baseline {args.baseline}" if args.baseline else "")
         + f"` (2 shared cores, load average {os.getloadavg()[0]:.1f} at the end). "
         "Generated practices (copies of the example's clients, seed "
         f"{args.seed}); each figure is one fresh process: wall-clock time and "
         "peak resident memory.",
         "",
-        "| clients | " + " | ".join(STEPS) + " |",
-        "|---|" + "---|" * len(STEPS),
+        "| clients | " + " | ".join(steps) + " |",
+        "|---|" + "---|" * len(steps),
     ]
     for n, r in rows.items():
-        cells = [f"{r[s]['seconds']:.2f} s, {_mib(r[s]['peak'])}" for s in STEPS]
+        cells = [f"{r[s]['seconds']:.2f} s, {_mib(r[s]['peak'])}" for s in steps]
         lines.append(f"| {n:,} | " + " | ".join(cells) + " |")
+    if args.baseline:
+        lines += [
+            "",
+            f"The same steps with the code in `{args.baseline}`, each run right "
+            "after the new code's (ratio: old time / new time):",
+            "",
+            "| clients | " + " | ".join(steps) + " |",
+            "|---|" + "---|" * len(steps),
+        ]
+        for n, r in old.items():
+            cells = [
+                f"{r[s]['seconds']:.2f} s, {_mib(r[s]['peak'])} "
+                f"({r[s]['seconds'] / rows[n][s]['seconds']:.1f}x)"
+                for s in steps
+            ]
+            lines.append(f"| {n:,} | " + " | ".join(cells) + " |")
     sizes = list(rows)
     if len(sizes) > 1:
         lines += ["", "Growth (time at the larger size / time at the smaller):", ""]
         for a, b in itertools.pairwise(sizes):
             ratios = ", ".join(
                 f"{s} {rows[b][s]['seconds'] / rows[a][s]['seconds']:.1f}x"
-                for s in STEPS
+                for s in steps
             )
             lines.append(f"- {a:,} -> {b:,} clients ({b / a:g}x): {ratios}")
     text = "\n".join(lines) + "\n"

@@ -166,11 +166,25 @@ def protect(
     0.06
     """
     out = check_probability(p, risk=risk)
-    for i, e in enumerate(effectivenesses):
-        out *= 1.0 - check_effectiveness(
-            e, risk=risk, field=f"layers[{i}].effectiveness"
-        )
-    return out
+    es = [
+        check_effectiveness(e, risk=risk, field=f"layers[{i}].effectiveness")
+        for i, e in enumerate(effectivenesses)
+    ]
+    return _survive(out, es)
+
+
+def _survive(x: float, effectivenesses: Iterable[float]) -> float:
+    """``x × Π (1 - e)``, in order: the arithmetic of :func:`protect` and
+    :func:`reduce_impact` (their inputs already checked)."""
+    for e in effectivenesses:
+        x *= 1.0 - e
+    return x
+
+
+def _check_impact(impact: object, risk: str | None) -> float:
+    if not _is_number(impact) or not (0 <= impact < math.inf):  # type: ignore[operator]
+        raise FieldError(_path(risk, "impact"), impact, "is not a finite number >= 0")
+    return float(impact)  # type: ignore[arg-type]
 
 
 def reduce_impact(
@@ -183,14 +197,12 @@ def reduce_impact(
     >>> reduce_impact(4.0, [0.25])
     3.0
     """
-    if not _is_number(impact) or not (0 <= impact < math.inf):
-        raise FieldError(_path(risk, "impact"), impact, "is not a finite number >= 0")
-    out = float(impact)
-    for i, e in enumerate(effectivenesses):
-        out *= 1.0 - check_effectiveness(
-            e, risk=risk, field=f"recovery[{i}].effectiveness"
-        )
-    return out
+    out = _check_impact(impact, risk)
+    es = [
+        check_effectiveness(e, risk=risk, field=f"recovery[{i}].effectiveness")
+        for i, e in enumerate(effectivenesses)
+    ]
+    return _survive(out, es)
 
 
 def lopa_frequency(
@@ -423,6 +435,102 @@ def credit(
     >>> round(c.harm, 4), c.groups[1]
     (0.56, ('alarm', 'check-in'))
     """
+    return _apply(likelihood, impact, _decide(layers, risk), risk)
+
+
+def credit_shared(
+    figures: Sequence[tuple[float, float]],
+    layers: Sequence[LayerInput],
+    *,
+    risks: Sequence[str | None] | None = None,
+) -> list[Credit]:
+    """:func:`credit` of several risks that have the same layers, decided once.
+
+    Which layers the rule credits depends only on the layers, never on a
+    risk's likelihood or impact, so risks that share every layer (one threat
+    across many subjects) share the decision; each risk's figures are then
+    computed exactly as :func:`credit` computes them, so
+    ``credit_shared(fs, ls)[k] == credit(*fs[k], ls)`` for every *k*.
+
+    Parameters
+    ----------
+    figures:
+        ``(likelihood, impact)`` of each risk.
+    layers:
+        The layers in force, shared by every risk, in a stable order.
+    risks:
+        The risk ids, for error paths (default: none).
+
+    Examples
+    --------
+    >>> a = LayerInput(id="alarm", on="likelihood", effectiveness=0.6,
+    ...                depends_on=dependency_keys("alarm", ["alarm"], ["phone"]))
+    >>> b = LayerInput(id="check-in", on="likelihood", effectiveness=0.6,
+    ...                depends_on=dependency_keys("check-in", ["check-in"], ["phone"]))
+    >>> shared = credit_shared([(0.7, 2.0), (0.3, 1.0)], [a, b])
+    >>> shared == [credit(0.7, 2.0, [a, b]), credit(0.3, 1.0, [a, b])]
+    True
+
+    .. versionadded:: 0.1
+    """
+    ids = list(risks) if risks is not None else [None] * len(figures)
+    if len(ids) != len(figures):
+        raise ValueError("credit_shared: one risk id per (likelihood, impact)")
+    if not figures:
+        return []
+    decision = _decide(layers, ids[0])
+    return [
+        _apply(lik, imp, decision, rid)
+        for (lik, imp), rid in zip(figures, ids, strict=True)
+    ]
+
+
+def harms_shared(
+    figures: Sequence[tuple[float, float]],
+    layers: Sequence[LayerInput],
+    *,
+    risks: Sequence[str | None] | None = None,
+) -> list[float]:
+    """The strict harm (:attr:`Credit.harm`) of each risk of :func:`credit_shared`.
+
+    The same figures, without building a :class:`Credit` per risk: for the
+    planner, which asks for many risks under many plans.
+
+    Examples
+    --------
+    >>> a = LayerInput(id="alarm", on="likelihood", effectiveness=0.5)
+    >>> harms_shared([(0.4, 2.0), (0.2, 1.0)], [a]) == [
+    ...     c.harm for c in credit_shared([(0.4, 2.0), (0.2, 1.0)], [a])]
+    True
+
+    .. versionadded:: 0.1
+    """
+    ids = list(risks) if risks is not None else [None] * len(figures)
+    if len(ids) != len(figures):
+        raise ValueError("harms_shared: one risk id per (likelihood, impact)")
+    if not figures:
+        return []
+    sides = _decide(layers, ids[0])[0]  # checks every effectiveness once
+    lik, imp = sides["likelihood"][0], sides["impact"][0]
+    return [
+        expected_harm(
+            _survive(check_probability(p, risk=rid), lik),
+            _survive(_check_impact(i, rid), imp),
+        )
+        for (p, i), rid in zip(figures, ids, strict=True)
+    ]
+
+
+_Decision = tuple[
+    dict[str, tuple[list[float], list[float]]],
+    list[bool],
+    list[tuple[str, ...]],
+    list[str],
+]
+
+
+def _decide(layers: Sequence[LayerInput], risk: str | None) -> _Decision:
+    """The rule of :func:`credit`: which layers count, on each side."""
     for lay in layers:
         if lay.on not in ("likelihood", "impact"):
             raise FieldError(
@@ -471,6 +579,14 @@ def credit(
                         "only the best layer of the group is credited"
                     )
         figures[side] = (strict_e, all_e)
+    return figures, credited, groups_out, reasons
+
+
+def _apply(
+    likelihood: float, impact: float, decision: _Decision, risk: str | None
+) -> Credit:
+    """One risk's figures under a decision of :func:`_decide`."""
+    figures, credited, groups_out, reasons = decision
     lik, imp = figures["likelihood"], figures["impact"]
     return Credit(
         likelihood=protect(likelihood, lik[0], risk=risk),

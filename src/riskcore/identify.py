@@ -581,12 +581,27 @@ def apply_controls(
                 )
             )
     matrix = register.matrix
-    out = []
+    cands = []
     for risk in register.risks:
         cand = list(candidates.get(risk.threat, ()))
         cand += by_subject.get((risk.threat, risk.subject), [])
-        notes = list(unmet.get((risk.threat, risk.subject), []))
-        out.append(_residual(risk, cand, notes, matrix, register.assessed_on))
+        cands.append(cand)
+    risks = register.risks
+    planned = _credits(risks, [[c[0] for c in cand] for cand in cands])
+    now = _credits(risks, [[c[0] for c in cand if c[2] <= 0.0] for cand in cands])
+    memo = _Memo(matrix)
+    out = [
+        _residual(
+            risk,
+            cand,
+            unmet.get((risk.threat, risk.subject), []),
+            memo,
+            register.assessed_on,
+            planned[k],
+            now[k],
+        )
+        for k, (risk, cand) in enumerate(zip(risks, cands, strict=True))
+    ]
     return attrs.evolve(
         register,
         risks=out,
@@ -600,38 +615,90 @@ def _eff_mean(value: Param, who: str) -> float:
     return calculus.check_effectiveness(mean_of(value), field=f"{who}.effectiveness")
 
 
+def _credits(
+    risks: Sequence[Risk], layers: Sequence[list[calculus.LayerInput]]
+) -> list[calculus.Credit]:
+    """:func:`riskcore.calculus.credit` of each risk with its *layers*.
+
+    Risks with equal layers (one threat across many subjects) are credited
+    together by :func:`riskcore.calculus.credit_shared`: the rule decides
+    once, and each risk's figures are exactly what ``credit`` gives it.
+    """
+    groups: dict[tuple[calculus.LayerInput, ...], list[int]] = {}
+    for k, lays in enumerate(layers):
+        groups.setdefault(tuple(lays), []).append(k)
+    out: dict[int, calculus.Credit] = {}
+    for shared, ks in groups.items():
+        figures = [(risks[k].inherent.likelihood, risks[k].inherent.impact) for k in ks]
+        ids = [risks[k].id for k in ks]
+        got = calculus.credit_shared(figures, shared, risks=ids)
+        out.update(zip(ks, got, strict=True))
+    return [out[k] for k in range(len(risks))]
+
+
+class _Memo:
+    """What :func:`apply_controls` builds once and shares between risks.
+
+    A matrix point is a pure function of its two figures (the risk id only
+    names an error, and equal figures raise equally), and the layers of risks
+    with the same candidate entries (one threat's mitigations) are equal:
+    both are immutable, so equal ones are one object.
+    """
+
+    def __init__(self, matrix: RiskMatrix) -> None:
+        self.matrix = matrix
+        self.points: dict[tuple[str, str], RiskPoint] = {}
+        self.layers: dict[tuple[int, ...], tuple[Layer, ...]] = {}
+
+    def point(self, p: float, i: float, rid: str, prefix: str) -> RiskPoint:
+        key = (float(p).hex(), float(i).hex())  # -0.0 is not 0.0 in the output
+        out = self.points.get(key)
+        if out is None:
+            out = self.matrix.point(p, i, risk=rid, prefix=prefix)
+            self.points[key] = out
+        return out
+
+    def layers_of(
+        self,
+        cand: Sequence[tuple[calculus.LayerInput, Param, float]],
+        planned: calculus.Credit,
+    ) -> tuple[Layer, ...]:
+        # the same entries give the same layers and the same decision
+        key = tuple(id(c) for c in cand)
+        out = self.layers.get(key)
+        if out is None:
+            out = tuple(
+                Layer(
+                    id=lay.id,
+                    kind=lay.kind,
+                    on=EffectTarget(lay.on),
+                    effectiveness=param,
+                    credited=planned.credited[k],
+                    group=planned.groups[k],
+                    reason=planned.reasons[k],
+                    in_force_day=day,
+                )
+                for k, (lay, param, day) in enumerate(cand)
+            )
+            self.layers[key] = out
+        return out
+
+
 def _residual(
     risk: Risk,
     cand: Sequence[tuple[calculus.LayerInput, Param, float]],
     notes: Sequence[str],
-    matrix: RiskMatrix,
+    memo: _Memo,
     assessed_on: dt.date | None,
+    planned: calculus.Credit,
+    now: calculus.Credit,
 ) -> Risk:
     rid = risk.id
-    p0, i0 = risk.inherent.likelihood, risk.inherent.impact
-    planned = calculus.credit(p0, i0, [c[0] for c in cand], risk=rid)
-    now_idx = [k for k, c in enumerate(cand) if c[2] <= 0.0]
-    now = calculus.credit(p0, i0, [cand[k][0] for k in now_idx], risk=rid)
-    layers = tuple(
-        Layer(
-            id=lay.id,
-            kind=lay.kind,
-            on=EffectTarget(lay.on),
-            effectiveness=param,
-            credited=planned.credited[k],
-            group=planned.groups[k],
-            reason=planned.reasons[k],
-            in_force_day=day,
-        )
-        for k, (lay, param, day) in enumerate(cand)
-    )
-    strict = matrix.point(
-        planned.likelihood, planned.impact, risk=rid, prefix="residual."
-    )
-    allp = matrix.point(
-        planned.likelihood_all, planned.impact_all, risk=rid, prefix="residual_all."
-    )
-    current = matrix.point(now.likelihood, now.impact, risk=rid, prefix="current.")
+    matrix = memo.matrix
+    layers = memo.layers_of(cand, planned)
+    strict = memo.point(planned.likelihood, planned.impact, rid, "residual.")
+    allp = memo.point(planned.likelihood_all, planned.impact_all, rid, "residual_all.")
+    current = memo.point(now.likelihood, now.impact, rid, "current.")
     level = shown_level(current.level, risk.critical, matrix)
     planned_level = shown_level(strict.level, risk.critical, matrix)
     days = matrix.get(level).review_days

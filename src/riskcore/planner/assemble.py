@@ -7,7 +7,7 @@ shared by every method and both modes.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal
 
 from riskcore.model.plan import ArmedResponse
 from riskcore.planner.compiled import _Compiled
@@ -37,14 +37,12 @@ def _prune(c: _Compiled, chosen: set[int]) -> set[int]:
             touched = set(c.touch[i])
             for k in c.inst_of[i]:
                 touched.update(c.insts[k].risks)
-            has = chosen.__contains__
-            for j in touched:
-                if j not in cur:
-                    cur[j] = c.risk_harm(j, has)
+            todo = [j for j in touched if j not in cur]
+            cur.update(c.harms_of(todo, chosen.__contains__))
             if any(cur[j] > 0.0 for j in c.solid[i]):
                 continue  # an unconflicted layer is always credited: needed
             without = chosen - {i}
-            new = {j: c.risk_harm(j, without.__contains__) for j in touched}
+            new = c.harms_of(touched, without.__contains__)
             if all(new[j] <= cur[j] * (1 + 1e-12) + 1e-15 for j in touched):
                 chosen = without
                 cur.update(new)
@@ -93,30 +91,33 @@ def _finish(
     objective_value = residual if mode == "budget" else cost
     bound = min(bound, objective_value)
     g = _rel_gap(objective_value, bound)
-    reasons = _reasons(c, chosen, order, per) if detail else ()
-    rejected = _rejected(c, chosen, per, budget, hours, tol, explain) if detail else ()
+    common: dict[str, Any] = {
+        "status": status if g > 0.0 or status == "optimal" else "optimal",
+        "mode": mode,
+        "method": method,
+        "selected": tuple(c.ids[i] for i in order),
+        "cost": cost,
+        "hours": hrs,
+        "inherent": c.inherent,
+        "residual": residual,
+        "bound": bound,
+        "gap": g,
+        "budget": budget,
+        "hours_budget": hours,
+    }
+    if not detail:  # a frontier point: its cost, residual and selection only
+        return PlanResult(**common)
     ph, start = _phases(c, chosen)
     responses, armed = _responses(c, chosen)
     return PlanResult(
-        status=status if g > 0.0 or status == "optimal" else "optimal",
-        mode=mode,
-        method=method,
-        selected=tuple(c.ids[i] for i in order),
-        cost=cost,
-        hours=hrs,
-        inherent=c.inherent,
-        residual=residual,
-        bound=bound,
-        gap=g,
+        **common,
         residual_by_risk={r: per[j] for j, r in enumerate(c.risk_ids)},
         responses=responses,
         armed=armed,
-        reasons=reasons,
-        rejected=rejected,
+        reasons=_reasons(c, chosen, order, per),
+        rejected=_rejected(c, chosen, per, budget, hours, tol, explain),
         phases=ph,
         start_day=start,
-        budget=budget,
-        hours_budget=hours,
     )
 
 

@@ -239,6 +239,7 @@ class _Compiled:
         for inst in self.insts:
             inst.risks = sorted(set(inst.risks))
         self._collapse()
+        self._classes()
         forced_roots: list[int] = []
         self.forced_why: dict[int, str] = {}
         for inst in self.insts:
@@ -420,18 +421,62 @@ class _Compiled:
         inst = self.insts[~owner]
         return inst.const or all(has(k) for k in inst.req)
 
-    def credit(self, j: int, has: Callable[[int], bool]) -> calculus.Credit:
-        """:func:`riskcore.calculus.credit` of risk *j* with the layers in force.
+    def _classes(self) -> None:
+        """Risks with the same layers in force under any plan form one class.
 
-        Memoised on the set of layers in force (the rule is a pure function
-        of them), so the heuristics can ask again cheaply.
+        Two risks are in one class when their layers are equal in order and
+        each pair comes and goes with the same choices (one mitigation, or
+        one response whose subjects differ but whose requirements are the
+        same). The crediting rule decides which layers count from the layers alone,
+        so a class is credited once per set of layers in force
+        (:func:`riskcore.calculus.credit_shared`), and every member's figure
+        is the one :func:`riskcore.calculus.credit` gives it: exact, the same
+        bytes. One threat across many subjects is one class.
         """
+        index: dict[tuple[tuple[object, calculus.LayerInput], ...], int] = {}
+        self.cls: list[int] = []
+        """The class of each risk."""
+        self.pos: list[int] = []
+        """Each risk's place among its class's members."""
+        self.cls_members: list[list[int]] = []
+
+        def when(o: int) -> object:
+            # what decides whether owner o's layers are in force: a
+            # mitigation itself; an instance (one response for one subject)
+            # always, or once its requirements are all in the plan
+            if o >= 0:
+                return o
+            inst = self.insts[~o]
+            return -1 if inst.const else tuple(inst.req)
+
+        for j, layers in enumerate(self.layers):
+            key = tuple((when(o), li) for o, li in layers)
+            g = index.setdefault(key, len(self.cls_members))
+            if g == len(self.cls_members):
+                self.cls_members.append([])
+            self.cls.append(g)
+            self.pos.append(len(self.cls_members[g]))
+            self.cls_members[g].append(j)
+        self._cls_memo: dict[tuple[int, int], list[float]] = {}
+
+    def _mask(
+        self, j: int, has: Callable[[int], bool]
+    ) -> tuple[int, list[calculus.LayerInput]]:
         mask = 0
         layers = []
         for k, (o, li) in enumerate(self.layers[j]):
             if self.present(o, has):
                 mask |= 1 << k
                 layers.append(li)
+        return mask, layers
+
+    def credit(self, j: int, has: Callable[[int], bool]) -> calculus.Credit:
+        """:func:`riskcore.calculus.credit` of risk *j* with the layers in force.
+
+        Memoised on the set of layers in force (the rule is a pure function
+        of them), so the heuristics can ask again cheaply.
+        """
+        mask, layers = self._mask(j, has)
         key = (j, mask)
         out = self._memo.get(key)
         if out is None:
@@ -441,14 +486,43 @@ class _Compiled:
             self._memo[key] = out
         return out
 
+    def _class_harms(
+        self, g: int, mask: int, layers: list[calculus.LayerInput]
+    ) -> list[float]:
+        key = (g, mask)
+        out = self._cls_memo.get(key)
+        if out is None:
+            ms = self.cls_members[g]
+            out = calculus.harms_shared(
+                [(self.lik[i], self.imp[i]) for i in ms],
+                layers,
+                risks=[self.risk_ids[i] for i in ms],
+            )
+            self._cls_memo[key] = out
+        return out
+
     def risk_harm(self, j: int, has: Callable[[int], bool]) -> float:
-        """Strict residual expected harm of risk *j*."""
-        return self.credit(j, has).harm
+        """Strict residual expected harm of risk *j* (its class, credited once)."""
+        mask, layers = self._mask(j, has)
+        return self._class_harms(self.cls[j], mask, layers)[self.pos[j]]
+
+    def harms_of(
+        self, js: Iterable[int], has: Callable[[int], bool]
+    ) -> dict[int, float]:
+        """:meth:`risk_harm` of each of *js*, in their order; one mask per class."""
+        seen: dict[int, list[float]] = {}
+        out: dict[int, float] = {}
+        for j in js:
+            g = self.cls[j]
+            harms = seen.get(g)
+            if harms is None:
+                harms = seen[g] = self._class_harms(g, *self._mask(j, has))
+            out[j] = harms[self.pos[j]]
+        return out
 
     def harm_by_risk(self, chosen: Collection[int]) -> list[float]:
         """Strict residual expected harm of every risk with *chosen* in place."""
-        has = chosen.__contains__
-        return [self.risk_harm(j, has) for j in range(len(self.h))]
+        return list(self.harms_of(range(len(self.h)), chosen.__contains__).values())
 
     def harm(self, chosen: Collection[int]) -> float:
         """Strict residual expected harm, summed over the risks."""

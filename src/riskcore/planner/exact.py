@@ -16,11 +16,17 @@ from riskcore.planner.outer import _Model
 from riskcore.planner.result import Infeasibility
 
 NODES = 5_000
-"""Branch-and-bound nodes each exact MILP may use: the deterministic stop.
+"""Default branch-and-bound nodes each exact MILP may use: the deterministic stop.
 
-With the round limits of each method this bounds the work; the wall-clock
+:func:`riskcore.planner.solve` takes it as its ``nodes`` argument. With the
+round limits of each method this bounds the work; the wall-clock
 ``time_limit`` of :func:`riskcore.planner.solve` is only an outer safety net,
 and a result it cut short says so (``PlanResult.time_limited``)."""
+
+_NODES: contextvars.ContextVar[int] = contextvars.ContextVar(
+    "riskcore_planner_nodes", default=NODES
+)
+"""The node budget of the current :func:`riskcore.planner.solve` call."""
 
 _FIRED: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "riskcore_planner_time_limited", default=None
@@ -45,7 +51,7 @@ def _solve_milp(
     model: _Model, obj: object, deadline: float, gap: float, where: str
 ) -> object:
     """One MILP under the node budget; notes when the time safety net stopped it."""
-    res = model.milp(obj, deadline - time.perf_counter(), gap, NODES)
+    res = model.milp(obj, deadline - time.perf_counter(), gap, _NODES.get())
     if getattr(res, "status", None) == 1 and time.perf_counter() >= deadline:
         _fired(where)
     return res

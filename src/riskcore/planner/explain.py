@@ -40,9 +40,8 @@ def _reasons(
         by = tuple(sorted(c.ids[k] for k in c.dependents[i] if k in chosen))
         # its own effect on the strict figure: the plan without it, minus the plan
         without = chosen - {i}
-        own = sum(
-            c.risk_harm(j, without.__contains__) - per[j] for j in _affected(c, [i])
-        )
+        after = c.harms_of(_affected(c, [i]), without.__contains__)
+        own = sum(v - per[j] for j, v in after.items())
         if abs(own) <= 1e-15 + 1e-12 * c.inherent:
             own = 0.0
         ratio = own / c.cost[i] if c.cost[i] > 0 else math.inf if own > 0 else 0.0
@@ -146,9 +145,8 @@ def _rejected(
     cands: list[tuple[float, float, int, float, float, float, list[int]]] = []
     for _, i, missing in ranked[: 4 * explain + 20]:
         trial = chosen | set(missing)
-        gain = sum(
-            per[j] - c.risk_harm(j, trial.__contains__) for j in _affected(c, missing)
-        )
+        after = c.harms_of(_affected(c, missing), trial.__contains__)
+        gain = sum(per[j] - v for j, v in after.items())
         if gain <= 1e-15 + 1e-12 * c.inherent:
             continue
         dc = sum(c.cost[k] for k in missing)

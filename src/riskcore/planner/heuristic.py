@@ -24,6 +24,7 @@ def _greedy(
     hours: float | None,
     start: set[int] | None = None,
     trace: list[tuple[float, float, float, list[int]]] | None = None,
+    per_risk: list[float] | None = None,
 ) -> set[int]:
     """Lazy greedy on harm reduction per (normalised) closure cost.
 
@@ -36,6 +37,10 @@ def _greedy(
     is never taken. Missing closure costs are kept exact incrementally
     (buying a prerequisite lowers them for every dependent, which is
     re-queued).
+
+    *per_risk*, if given, holds the strict harm of each risk with *start*
+    in place (the caller knows it; it saves evaluating every risk again) and
+    is updated in place to the returned plan's.
     """
     n = len(c.ids)
     chosen = set(c.forced if start is None else start)
@@ -46,7 +51,7 @@ def _greedy(
     def has(i: int) -> bool:
         return in_s[i] == 1
 
-    cur = [c.risk_harm(j, has) for j in range(len(c.h))]
+    cur = c.harm_by_risk(chosen) if per_risk is None else per_risk
     harm = sum(cur)
     surv = c.surv(chosen)
     cost, hrs = c.totals(chosen)
@@ -82,6 +87,14 @@ def _greedy(
             return _estimate(c, has, surv, cands[a][0])
         # the same, inlined for the common case without armed responses
         missing = [k for k in cands[a][0] if not in_s[k]]
+        if len(missing) == 1:
+            # one mitigation: its factors are one per risk, so the product
+            # over the closure is the factor itself (same sum, same order)
+            return (
+                sum(hvec[j] * surv[j] * (1.0 - f) for j, f in effs[missing[0]]),
+                missing,
+                [],
+            )
         prod: dict[int, float] = {}
         for k in missing:
             for j, f in effs[k]:
@@ -120,7 +133,7 @@ def _greedy(
             touched = _affected(c, missing)
             for k in missing:
                 in_s[k] = 1
-            after = {j: c.risk_harm(j, has) for j in touched}
+            after = c.harms_of(touched, has)
             for k in missing:
                 in_s[k] = 0
             g = sum(cur[j] - v for j, v in after.items())
@@ -188,12 +201,14 @@ def _local_improve(
         dc, dh = c.totals(missing)
         if fc + dc <= inf_b and fh + dh <= inf_h and gain > single_gain:
             best_single, single_gain = cl, gain
+    best_per = c.harm_by_risk(best)
     if best_single is not None and left > 0:
         left -= 1
-        trial = _greedy(c, budget, hours, start=forced | best_single)
-        h = c.harm(trial)
+        per = c.harm_by_risk(forced | best_single)
+        trial = _greedy(c, budget, hours, start=forced | best_single, per_risk=per)
+        h = sum(per)
         if h < best_harm * (1 - 1e-12):
-            best, best_harm = trial, h
+            best, best_harm, best_per = trial, h, per
     improved = True
     while improved and left > 0:
         improved = False
@@ -216,9 +231,14 @@ def _local_improve(
             if left <= 0:
                 break
             left -= 1
-            trial = _greedy(c, budget, hours, start=best - {i})
-            h = c.harm(trial)
+            start = best - {i}
+            # the start's per-risk harm: best's, except where i acted
+            per = list(best_per)
+            for j, v in c.harms_of(_affected(c, [i]), start.__contains__).items():
+                per[j] = v
+            trial = _greedy(c, budget, hours, start=start, per_risk=per)
+            h = sum(per)
             if h < best_harm * (1 - 1e-12):
-                best, best_harm, improved = trial, h, True
+                best, best_harm, best_per, improved = trial, h, per, True
                 break
     return best

@@ -158,7 +158,7 @@ class _Skeleton:
     ) -> None:
         by_key: dict[str, list[int]] = {}
         for a, (_, _, keys) in enumerate(ls):
-            for k in keys:
+            for k in sorted(keys):
                 by_key.setdefault(k, []).append(a)
         seen: set[tuple[int, ...]] = set()
         for members in by_key.values():
@@ -288,7 +288,7 @@ class _Model:
         has = chosen.__contains__
         out = []
         for r, members in enumerate(self.members):
-            harm = math.fsum(self.c.risk_harm(j, has) for j in members)
+            harm = math.fsum(self.c.harms_of(members, has).values())
             y = math.log(harm / self.hsum[r]) if harm > 0 else self.ymin[r]
             out.append(max(y, self.ymin[r]))
         return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+import attrs
 from attrs import field, frozen
 
 from riskcore.errors import PlanError
@@ -104,9 +105,21 @@ class PlanResult:
     budget: float | None = field(default=None)
     hours_budget: float | None = field(default=None)
     seconds: float = field(default=0.0)
+    """Wall-clock seconds :func:`~riskcore.planner.solve` took: the only
+    field that differs between runs on the same input. It stays in memory
+    for the caller and is never serialised: ``riskcore.dumps`` of a result,
+    :meth:`to_plan` and every report leave it out."""
     time_limited: tuple[str, ...] = field(default=())
     """Where the wall-clock safety net stopped a search (empty: the result
     depends only on the input, not on machine speed)."""
+
+    def __riskcore_document__(self) -> dict[str, Any]:
+        """What ``riskcore.dumps`` writes: every field but :attr:`seconds`."""
+        return {
+            a.name: getattr(self, a.name)
+            for a in attrs.fields(type(self))
+            if a.name != "seconds"
+        }
 
     @property
     def feasible(self) -> bool:

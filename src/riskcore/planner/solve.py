@@ -9,7 +9,7 @@ from typing import Any
 from riskcore.errors import PlanError
 from riskcore.planner.budget import _solve_budget
 from riskcore.planner.compiled import _compile, _Compiled
-from riskcore.planner.exact import _FIRED
+from riskcore.planner.exact import _FIRED, _NODES, NODES
 from riskcore.planner.frontier import _path_from_trace, pareto_frontier
 from riskcore.planner.heuristic import _greedy
 from riskcore.planner.problem import (
@@ -33,6 +33,7 @@ def solve(
     gap: float = 1e-4,
     time_limit: float = 30.0,
     explain: int = 5,
+    nodes: int = NODES,
 ) -> PlanResult:
     """Choose a dependency-closed set of mitigations for *problem*.
 
@@ -63,11 +64,19 @@ def solve(
     time_limit : float
         Outer safety net, in seconds, for each exact solve (all rounds of one
         MILP with its cuts). Results are bounded by work budgets instead
-        (rounds, :data:`riskcore.planner.exact.NODES` branch-and-bound nodes,
-        local moves), so the same input gives the same plan on any machine;
-        if the safety net fires, ``PlanResult.time_limited`` says where.
+        (rounds, *nodes*, local moves), so the same input gives the same plan
+        on any machine; if the safety net fires, ``PlanResult.time_limited``
+        says where.
     explain : int
         How many of the best rejected mitigations to explain.
+    nodes : int
+        Branch-and-bound nodes each exact MILP may use (default
+        :data:`riskcore.planner.exact.NODES`, 5,000): the deterministic stop
+        of the exact method and of the auto polish. More nodes can prove more
+        plans optimal and take longer; the same *nodes* gives the same plan
+        on any machine.
+
+        .. versionadded:: 0.1
 
     Returns
     -------
@@ -123,9 +132,13 @@ def solve(
         raise PlanError(f"objective {objective!r} is neither 'harm' nor 'cost'")
     if method not in ("auto", "exact", "heuristic"):
         raise PlanError(f"method {method!r} is not 'auto', 'exact' or 'heuristic'")
+    nodes_ok: object = nodes
+    if type(nodes_ok) is not int or nodes < 1:
+        raise PlanError(f"nodes {nodes!r} is not a positive whole number")
     c = _compile(problem)
     fired: list[str] = []
     token = _FIRED.set(fired)
+    nodes_token = _NODES.set(nodes)
     try:
         result = _solve(
             c,
@@ -142,6 +155,7 @@ def solve(
         )
     finally:
         _FIRED.reset(token)
+        _NODES.reset(nodes_token)
     if fired:
         result = _evolve(result, time_limited=tuple(fired))
     return _evolve(result, seconds=time.perf_counter() - t0)

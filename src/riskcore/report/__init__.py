@@ -129,7 +129,14 @@ def stream(
         from riskcore.report.data import report_data
 
         data = report_data(report, identifying=identifying, since_review=since_review)
-        return itertools.chain(iter_json(data, indent=2), ("\n",))
+        # the encoder yields millions of tiny pieces on a large practice:
+        # joined a few thousand at a time, the writer loops far less
+        pieces = iter_json(data, indent=2)
+        joined = (
+            "".join(batch)
+            for batch in iter(lambda: list(itertools.islice(pieces, 4096)), [])
+        )
+        return itertools.chain(joined, ("\n",))
     import jinja2
 
     env = jinja2.Environment(

@@ -386,19 +386,30 @@ def _pick(cls: type[Any], data: Any) -> Any:
     """Keep only the keys *cls* declares, recursively (the context has more)."""
     if not isinstance(data, dict):
         return data
-    hints = attrs.resolve_types(cls)
     out: dict[str, Any] = {}
-    for a in attrs.fields(hints):
-        if a.name not in data:
+    for name, inner in _declared(cls):
+        if name not in data:
             continue
-        value = data[a.name]
-        inner = _attrs_in(a.type)
+        value = data[name]
         if inner is not None:
             if isinstance(value, (list, tuple)):
                 value = [_pick(inner, v) for v in value]
             else:
                 value = _pick(inner, value)
-        out[a.name] = value
+        out[name] = value
+    return out
+
+
+_DECLARED: dict[type[Any], tuple[tuple[str, type[Any] | None], ...]] = {}
+
+
+def _declared(cls: type[Any]) -> tuple[tuple[str, type[Any] | None], ...]:
+    """*cls*'s field names, each with the attrs class it holds (if any)."""
+    out = _DECLARED.get(cls)
+    if out is None:
+        hints = attrs.resolve_types(cls)
+        out = tuple((a.name, _attrs_in(a.type)) for a in attrs.fields(hints))
+        _DECLARED[cls] = out
     return out
 
 
