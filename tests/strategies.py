@@ -245,7 +245,12 @@ def catalogs(draw: st.DrawFn) -> m.Catalog:
                 applies_to=st.just(m.EvidenceTarget.SUBJECT),
             ),
             max_size=3,
-            unique_by=lambda e: e.id,
+            # a catalog refuses two rules for the same observation on one
+            # threat (Catalog._check_evidence), so a valid catalog has neither
+            unique_by=(
+                lambda e: e.id,
+                lambda e: (e.code, e.qualifiers, e.min_value, e.threat, e.applies_to),
+            ),
         )
     )
     return m.Catalog(

@@ -1,8 +1,9 @@
 """The object path's fast paths keep the guarantees of the validated ones.
 
-Engine scores are built without re-running the identifier validators, stamped
-with the plugin at construction, copied (not re-validated) when stamped by
-``assess``; assessor infos and provenance are cached per manager; responses are
+Engine scores are built by the one fast constructor, ``Score.fast``, without
+re-running the identifier validators, with the plugin name the caller passes
+(never read from the surroundings), copied (not re-validated) when ``assess``
+stamps them with another; assessor infos and provenance are cached per manager; responses are
 indexed per case. Each test checks a result equals the slow path's or that a
 check still fires.
 """
@@ -20,7 +21,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskcore import AssessmentError, PluginManager, assess, hookimpl
-from riskcore._context import current_plugin
 from riskcore.errors import FieldError
 from riskcore.instruments import (
     Band,
@@ -456,16 +456,44 @@ def test_derived_still_validates(change, match):
         Score.derived(**{**DERIVED, **change})
 
 
-def test_derived_is_stamped_inside_a_hook():
+def test_derived_takes_the_plugin_explicitly_never_from_the_call():
+    """No ambient context (issue #19): inside a hook call a score says the
+    plugin it was given, and assess stamps the registered name on the rest."""
+
     class Deriver:
         @hookimpl
         def riskcore_assess(self, subject):
-            return [Score.derived(**{**DERIVED, "subject": subject.id})]
+            return [
+                Score.derived(**{**DERIVED, "subject": subject.id}),
+                Score.derived(
+                    **{**DERIVED, "subject": subject.id, "scale": "b"},
+                    plugin="deriver",
+                ),
+            ]
 
     pm = PluginManager(autoload=False, builtins=False, plugins=[("deriver", Deriver())])
     [o] = pm.call_each("riskcore_assess", subject=Client(id="c-01"))
-    assert [s.plugin for s in o.result] == ["deriver"]
+    assert [s.plugin for s in o.result] == [None, "deriver"]
     assert Score.derived(**DERIVED).plugin is None
+    a = assess(_case(), pm=pm)
+    assert {s.plugin for s in a.scores} == {"deriver"}
+
+
+def test_fast_is_the_one_constructor_of_every_path():
+    """Score.fast is the generated checked builder that the engine, its
+    generated fast path and derived all call."""
+    from riskcore.instruments import fast as fast_module
+    from riskcore.instruments import scoring
+    from riskcore.model import assessment
+
+    assert Score.fast.__func__ is assessment._checked
+    assert scoring._checked is assessment._checked
+    assert fast_module._checked is assessment._checked
+    s = Score.fast(
+        "c-1", SubjectKind.CLIENT, "fast", "total", 2, 0, 9, None, (), None, "p", True
+    )
+    assert s == _validated(s)
+    assert s.plugin == "p"
 
 
 def test_score_items_result_equals_keyword_construction():
@@ -507,14 +535,14 @@ def _toy(subject, value=1, instrument="toy", **kw):
 
 
 class Stamped:
-    """Engine scores, stamped inside the hook: taken in assess's own loop."""
+    """Engine scores given the plugin's name: taken in assess's own loop."""
 
     @hookimpl
     def riskcore_assess(self, subject, case):
         return [
             s
             for r in case.responses_for(subject.id)
-            for s in SPEC.score(r).to_scores(subject.KIND)
+            for s in SPEC.score(r).to_scores(subject.KIND, plugin="a-stamped")
         ]
 
 
@@ -553,7 +581,11 @@ class Lying:
         if subject.id != "c-1":
             return []
         valid = Score.derived(
-            subject=subject.id, subject_kind=subject.KIND, instrument="fast", value=1
+            subject=subject.id,
+            subject_kind=subject.KIND,
+            instrument="fast",
+            value=1,
+            plugin="e-lying",
         )
         assert valid.plugin == "e-lying"
         return [valid, _toy(Client(id="c-2"))]
@@ -708,14 +740,13 @@ def test_plan_says_which_functions_take_the_hook_arguments_in_order():
     assert pick["d-nothing"](kw) == ()
 
 
-def test_plugins_interrupt_is_its_failure_and_resets_the_current_plugin():
+def test_plugins_interrupt_is_its_failure():
     """A KeyboardInterrupt *raised by a plugin* is that plugin's failure (issue
     #14; a real Ctrl-C is tested in test_plugin_faults)."""
 
     class Interrupted:
         @hookimpl
         def riskcore_assess(self, subject):
-            assert current_plugin.get() == "stop"
             raise KeyboardInterrupt
 
     pm = PluginManager(
@@ -731,7 +762,6 @@ def test_plugins_interrupt_is_its_failure_and_resets_the_current_plugin():
     assert ("stop", "KeyboardInterrupt") in {
         (f.plugin, f.error_type) for f in a.failures
     }
-    assert current_plugin.get() is None
 
 
 def test_strict_chains_the_plugins_exception():

@@ -101,6 +101,34 @@ def test_poisson_with_a_rate_per_year() -> None:
     assert any("182.5-day period" in s for s in half.plain_words())
 
 
+def test_poisson_counts_are_independent_poisson_counts_per_trial() -> None:
+    # each parameter set's events are one Poisson(inner x mu) total spread
+    # uniformly over its trials: every trial's count must be Poisson(mu), and
+    # neighbouring trials independent
+    from scipy import stats
+
+    from riskcore.events import _event_trials
+
+    mu = np.array([0.5, 3.0])
+    inner = 100_000
+    trial = _event_trials(Poisson(), mu, mu, np.random.default_rng(0), inner)
+    counts = np.bincount(trial, minlength=2 * inner).reshape(2, inner)
+    for row, m in zip(counts, mu, strict=True):
+        freq = np.bincount(row, minlength=12)[:12] / inner
+        pmf = stats.poisson(m).pmf(np.arange(12))
+        assert np.all(np.abs(freq - pmf) <= 5 * np.sqrt(pmf * (1 - pmf) / inner))
+        assert abs(np.corrcoef(row[:-1], row[1:])[0, 1]) < 0.02
+    # severity 1 a time: the realised total's percentiles are Poisson(3)'s
+    r = simulate_events(
+        _one(p=0.5, impact=1.0),
+        events={"t0": EventModel(occurrence=Poisson(rate=3.0))},
+        n=100_000,
+        seed=3,
+        percentiles=(50, 90, 99),
+    )
+    assert r.total.percentiles == ((50.0, 3.0), (90.0, 5.0), (99.0, 8.0))
+
+
 def test_rate_is_scaled_by_preventive_layers_and_severity_by_recovery() -> None:
     mit = (
         Mitigation(

@@ -399,8 +399,6 @@ def test_fused_path_unknown_or_extra_item() -> None:
 
 
 def test_fused_path_scores_equal_the_object_paths() -> None:
-    from riskcore._context import current_plugin
-
     cases = [
         (PHQ9, all_items(PHQ9, 3)),  # critical item and top band
         (PHQ9, {**all_items(PHQ9, 0), "9": None}),  # unanswered critical item
@@ -410,17 +408,15 @@ def test_fused_path_scores_equal_the_object_paths() -> None:
         (PSS10, {str(i): (i * 3) % 5 for i in range(1, 11)}),
         (WHO5, all_items(WHO5, 5)),  # factor
     ]
-    token = current_plugin.set("from-context")
-    try:
-        for spec, items in cases:
-            r = resp(spec, items)
-            expected = spec.score(r).to_scores(SubjectKind.CLIENT, subject="t-09")
-            got = spec.to_scores(r, SubjectKind.CLIENT, subject="t-09")
-            assert got == expected, spec.id
-            assert {s.plugin for s in got} == {"from-context"}
-            assert {s.subject for s in got} == {"t-09"}
-    finally:
-        current_plugin.reset(token)
+    for spec, items in cases:
+        r = resp(spec, items)
+        expected = spec.score(r).to_scores(
+            SubjectKind.CLIENT, subject="t-09", plugin="explicit"
+        )
+        got = spec.to_scores(r, SubjectKind.CLIENT, subject="t-09", plugin="explicit")
+        assert got == expected, spec.id
+        assert {s.plugin for s in got} == {"explicit"}
+        assert {s.subject for s in got} == {"t-09"}
     (s,) = PHQ9.to_scores(resp(PHQ9, all_items(PHQ9, 3)), SubjectKind.CLIENT)
     assert (s.value, s.band, [f.code for f in s.flags], s.plugin) == (
         27.0,

@@ -339,6 +339,9 @@ def test_exceedance_curve() -> None:
         PERT(low=0, mode=1, high=1, gamma=2),
         Beta(alpha=2, beta=8),
         Beta(alpha=0.5, beta=0.7, low=1, high=3),
+        Beta(alpha=0.93, beta=3.8, low=1e4, high=5e5),  # tabulated from exact nodes
+        Beta(alpha=2, beta=0.3),
+        Beta(alpha=5, beta=0.05),  # the table would miss: exact betaincinv
         Triangular(low=0, mode=3, high=6),
         Uniform(low=0.2, high=0.4),
         LogNormal(low=1, high=100),
@@ -371,6 +374,16 @@ def test_inverse_cdfs_against_scipy(dist: Any) -> None:
     scale = (hi - lo) if np.isfinite(hi) else want[-2]
     assert np.max(np.abs(got - want)[:-1]) < 1e-4 * scale
     assert np.all(np.diff(got[:-3]) >= -1e-12)
+
+
+def test_a_shape_below_one_is_tabulated_only_where_the_table_is_accurate() -> None:
+    from riskcore.sampling import _beta_table
+
+    # a table from exact nodes where interpolation is accurate (fast) ...
+    assert len(_beta_table(0.93, 3.8)) == 5
+    assert len(_beta_table(2.0, 0.3)) == 5
+    # ... and none where it would miss by more than 5e-5 in the tail
+    assert _beta_table(5.0, 0.05) == ()
 
 
 def test_plan_credits_its_mitigations() -> None:

@@ -14,6 +14,7 @@ import attrs
 from riskcore.errors import AssessmentError
 from riskcore.hookresults import ResultProblem, finite_score, result_items
 from riskcore.hookresults import score_problem as _score_problem
+from riskcore.io import collector_paused
 from riskcore.model import (
     Assessment,
     AssessorFailure,
@@ -26,7 +27,6 @@ from riskcore.model import (
 from riskcore.plugins import (
     PluginManager,
     PluginRecord,
-    failure_detail,
     get_plugin_manager,
 )
 
@@ -107,7 +107,11 @@ def assess(
     >>> a.complete, a.scores
     (True, ())
     """
-    pm = pm or get_plugin_manager()
+    with collector_paused():  # millions of acyclic objects: see collector_paused
+        return _assess(case, pm or get_plugin_manager(), strict)
+
+
+def _assess(case: Case, pm: PluginManager, strict: bool) -> Assessment:
     failures: list[AssessorFailure] = []
 
     def fail(f: AssessorFailure, exc: BaseException | None = None) -> None:
@@ -116,16 +120,8 @@ def assess(
         failures.append(f)
 
     for rec in pm.failures:
-        fail(
-            AssessorFailure(
-                plugin=rec.name,
-                hook="load",
-                error_type=(rec.error or "Error").split(":", 1)[0],
-                distribution=rec.distribution,
-                version=rec.version,
-                detail=rec.error or "",
-            )
-        )
+        error_type = (rec.error or "Error").split(":", 1)[0]
+        fail(pm.failure(rec, "load", rec.error or "", error_type=error_type))
 
     scores: list[Score] = []
     scored: dict[str, set[str]] = {}  # by subject, the instruments scored
@@ -186,17 +182,15 @@ def assess(
                 None,
             )
             fail(
-                AssessorFailure(
-                    plugin=culprit or "(none)",
-                    hook="riskcore_assess",
+                pm.failure(
+                    culprit or "(none)",
+                    _HOOK,
+                    f"plugin {culprit} failed on this subject"
+                    if culprit
+                    else f"no active plugin scored instrument {r.instrument!r}",
                     error_type="UnscoredInstrument",
                     subject=r.subject,
                     instrument=r.instrument,
-                    detail=(
-                        f"plugin {culprit} failed on this subject"
-                        if culprit
-                        else f"no active plugin scored instrument {r.instrument!r}"
-                    ),
                 )
             )
             scored.setdefault(r.subject, set()).add(r.instrument)
@@ -250,20 +244,8 @@ def _failure(
 ) -> tuple[AssessorFailure, BaseException | None]:
     """The failure of *plugin* on *subject*: it raised *why*, or *why* says
     what is wrong with its result. With the exception to chain to it."""
-    known = pm.record(plugin)
     error = why if isinstance(why, BaseException) else None
-    return (
-        AssessorFailure(
-            plugin=plugin,
-            hook=_HOOK,
-            error_type="InvalidResult" if error is None else type(error).__name__,
-            distribution=known.distribution if known is not None else None,
-            version=known.version if known is not None else None,
-            subject=subject,
-            detail=failure_detail(error) if error is not None else str(why),
-        ),
-        error,
-    )
+    return pm.failure(plugin, _HOOK, why, subject=subject), error
 
 
 _PROVENANCE: weakref.WeakKeyDictionary[

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from riskcore.hookresults import ResultProblem, check_lifts
 from riskcore.model.assessment import Assessment, AssessorFailure
 from riskcore.model.case import Case
-from riskcore.plugins import PluginManager, failure_detail
+from riskcore.plugins import PluginManager
 
 __all__ = [
     "CRITICAL_MAP",
@@ -113,21 +113,9 @@ def declared_lifts(
             for prefix, cats in lifts.items():
                 declared[prefix] = (*declared.get(prefix, ()), *cats)
             continue
-        rec = pm.record(o.plugin)
         error = lifts if isinstance(lifts, BaseException) else None
-        fail(
-            AssessorFailure(
-                plugin=o.plugin,
-                hook=LIFTS_HOOK,
-                error_type="InvalidResult" if error is None else type(error).__name__,
-                detail=lifts.text
-                if isinstance(lifts, ResultProblem)
-                else failure_detail(lifts),
-                distribution=rec.distribution if rec else None,
-                version=rec.version if rec else None,
-            ),
-            error,
-        )
+        why = lifts.text if isinstance(lifts, ResultProblem) else lifts
+        fail(pm.failure(o.plugin, LIFTS_HOOK, why), error)
     return declared
 
 

@@ -167,8 +167,8 @@ class EventResult:
         u = _unit_words(self.unit)
         out = [
             f"Chance of at least one event in {_article(per)} {per}: "
-            f"{_pct(self.p_any)} ({_num(self.expected_events)} events expected).",
-            f"Average realised harm: {_num(self.total.mean)} {u} a {per}.",
+            f"{_pct(self.p_any)} ({number(self.expected_events)} events expected).",
+            f"Average realised harm: {number(self.total.mean)} {u} a {per}.",
         ]
         for q, v in self.total.percentiles:
             if q < 90 or q >= 100:
@@ -177,7 +177,7 @@ class EventResult:
             if abs(k - round(k)) > 1e-9:
                 continue
             out.append(
-                f"A 1 in {round(k)} {per} could bring {_num(v)} {u} or more."
+                f"A 1 in {round(k)} {per} could bring {number(v)} {u} or more."
                 if v > 0
                 else f"Even a 1 in {round(k)} {per} brings no event."
             )
@@ -186,7 +186,7 @@ class EventResult:
         if lo and hi:
             out.append(
                 f"Parameter uncertainty alone (5th to 95th percentile) moves the "
-                f"expected harm between {_num(lo[0])} and {_num(hi[0])} {u}."
+                f"expected harm between {number(lo[0])} and {number(hi[0])} {u}."
             )
         if self.incomplete_reasons:
             out.append(
@@ -236,11 +236,6 @@ def _period(days: float) -> str:
 
 def _article(word: str) -> str:
     return "an" if word[0] in "aeiou8" else "a"
-
-
-def _num(x: float) -> str:
-    """A figure in a sentence: :func:`riskcore.plain.number`, never "1.2e-05"."""
-    return number(x)
 
 
 def _pct(p: float) -> str:
@@ -301,22 +296,81 @@ def _sev_mean(sev: SeverityParam) -> float:
     return sev.mean() if isinstance(sev, Discrete) else mean_of(sev)
 
 
+class _EventBuf:
+    """Buffers for one run's event draws, grown as needed and reused across risks.
+
+    A fresh array per risk would be filled page by page by the kernel; reusing
+    these keeps the severity draws (the bulk of the work) in warm memory.
+    """
+
+    def __init__(self) -> None:
+        self.work: _Work | None = None
+        self.sev: NDArray[np.float64] | None = None
+
+    def get(self, m: int) -> tuple[_Work, NDArray[np.float64]]:
+        """A work area and an output array of exactly *m* entries (views)."""
+        import numpy as np
+
+        if self.work is None or self.sev is None or self.work.n < m:
+            cap = max(m, 2 * (self.work.n if self.work is not None else 0))
+            self.work, self.sev = _Work(cap), np.empty(cap)
+        return self.work.head(m), self.sev[:m]
+
+
 def _draw_severity(
-    sev: SeverityParam, gen: np.random.Generator, m: int
+    sev: SeverityParam, gen: np.random.Generator, m: int, buf: _EventBuf
 ) -> NDArray[np.float64]:
+    """*m* severities of *sev* (a view into *buf*: valid until the next call)."""
     import numpy as np
 
+    w, out = buf.get(m)
     if isinstance(sev, (int, float)):
-        return np.full(m, float(sev))
-    u = gen.random(m)
+        out.fill(float(sev))
+        return out
+    u = w.u
+    gen.random(out=u)
     if isinstance(sev, Discrete):
         cum = np.cumsum(sev.probabilities)
         cum[-1] = 1.0
         idx = np.searchsorted(cum, u, side="right")
-        return np.asarray(sev.values, dtype=float)[np.minimum(idx, len(cum) - 1)]
-    out = np.empty(m)
-    _ppf_into(sev, u, out, _Work(m))  # u is scratch: no copy
+        np.minimum(idx, len(cum) - 1, out=idx)
+        np.take(np.asarray(sev.values, dtype=float), idx, out=out)
+        return out
+    _ppf_into(sev, u, out, w)  # u is scratch: no copy
     return out
+
+
+def _event_trials(
+    occ: Occurrence,
+    p_o: NDArray[np.float64],
+    mu: NDArray[np.float64],
+    egen: np.random.Generator,
+    inner: int,
+) -> NDArray[np.intp]:
+    """The trial of every event (an event per entry; a trial may repeat).
+
+    Bernoulli: a trial has an event with its parameter set's likelihood.
+    Poisson: each parameter set's total over its *inner* trials is one
+    Poisson(inner x mu) draw, and each of those events falls in one of the
+    set's trials uniformly at random; this gives the trials independent
+    Poisson(mu) counts (Poisson splitting) with one draw per event instead of
+    a Poisson draw per trial. Negative binomial: a gamma-mixed rate per trial,
+    then a Poisson count per trial.
+    """
+    import numpy as np
+
+    outer = p_o.shape[0]
+    n = outer * inner
+    if isinstance(occ, Poisson):
+        per_set = egen.poisson(mu * inner)
+        trial = egen.integers(0, inner, size=int(per_set.sum()), dtype=np.intp)
+        trial += np.repeat(np.arange(0, n, inner, dtype=np.intp), per_set)
+        return trial
+    if isinstance(occ, Bernoulli):
+        return np.flatnonzero(egen.random(n) < np.repeat(p_o, inner))
+    k = occ.dispersion
+    lam = egen.gamma(k, np.repeat(mu, inner) / k)
+    return np.repeat(np.arange(n, dtype=np.intp), egen.poisson(lam))
 
 
 def _risk_losses(
@@ -330,6 +384,7 @@ def _risk_losses(
     years: float,
     loss: NDArray[np.float64],
     w: _Work,
+    buf: _EventBuf,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Realised loss per trial into *loss*; returns (counts, expected loss per parameter set)."""
     import numpy as np
@@ -353,20 +408,12 @@ def _risk_losses(
                 "gives no finite event rate; give the occurrence a rate",
             )
     mu = np.asarray(_mean_events(ev.occurrence, p_o, years), dtype=float)
-    occ = ev.occurrence
-    if isinstance(occ, Bernoulli):
-        counts = (egen.random(n) < np.repeat(p_o, inner)).astype(np.int64)
-    elif isinstance(occ, Poisson):
-        counts = egen.poisson(np.repeat(mu, inner))
-    else:
-        k = occ.dispersion
-        lam = egen.gamma(k, np.repeat(mu, inner) / k)
-        counts = egen.poisson(lam)
-    trial = np.repeat(np.arange(n), counts)
-    sev = _draw_severity(ev.severity, egen, trial.shape[0])
+    trial = _event_trials(ev.occurrence, p_o, mu, egen, inner)
+    sev = _draw_severity(ev.severity, egen, trial.shape[0], buf)
     if i_used or ci != 1.0:  # recovery layers scale each event
         sev *= i_o[trial // inner]
     loss[:] = np.bincount(trial, weights=sev, minlength=n)
+    counts = np.bincount(trial, minlength=n)
     return counts, mu * i_o * _sev_mean(ev.severity)
 
 
@@ -590,6 +637,9 @@ def _simulate_risks(
         summaries=[],
     )
     w = _Work(outer)
+    buf = _EventBuf()
+    ranks = [_rank(q, n) for q in run.qs]
+    kth = sorted(set(ranks))
     for a in range(0, len(evs), size):
         b = min(a + size, len(evs))
         losses = np.empty((b - a, n))
@@ -607,6 +657,7 @@ def _simulate_risks(
                 years,
                 losses[k - a],
                 w,
+                buf,
             )
             tot.expected += exp_o
             tot.n_events += counts
@@ -617,14 +668,17 @@ def _simulate_risks(
                 raise FieldError(f"{evs[k].spec.risk}.realised", mean, "is not finite")
             std = float(row.std())
             tot.total += row
-            row.sort()
+            if kth:  # the order statistics of the percentiles, as a sort gives them
+                row.partition(kth)
             tot.summaries.append(
                 RiskEvents(
                     risk=evs[k].spec.risk,
                     unit=unit,
                     mean=mean,
                     std=std,
-                    percentiles=tuple((q, float(row[_rank(q, n)])) for q in run.qs),
+                    percentiles=tuple(
+                        (q, float(row[r])) for q, r in zip(run.qs, ranks, strict=True)
+                    ),
                     p_any=float((counts > 0).mean()),
                     expected_events=float(counts.mean()),
                 )

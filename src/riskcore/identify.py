@@ -49,7 +49,7 @@ from riskcore.model.risk import (
     RiskRegister,
 )
 from riskcore.model.subjects import Subject
-from riskcore.plugins import PluginManager, failure_detail, get_plugin_manager
+from riskcore.plugins import PluginManager, get_plugin_manager
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -282,39 +282,15 @@ def identify(
     ]
     for s, outcomes in zip(subjects, pm.call_many(HOOK, calls), strict=True):
         for o in outcomes:
-            rec = pm.record(o.plugin)
-            meta = {
-                "distribution": rec.distribution if rec else None,
-                "version": rec.version if rec else None,
-            }
             if o.error is not None:
-                fail(
-                    AssessorFailure(
-                        plugin=o.plugin,
-                        hook=HOOK,
-                        error_type=type(o.error).__name__,
-                        subject=s.id,
-                        detail=failure_detail(o.error),
-                        **meta,
-                    ),
-                    o.error,
-                )
+                fail(pm.failure(o.plugin, HOOK, o.error, subject=s.id), o.error)
                 continue
             # the one check of a plugin's factors, shared with the conformance kit
             got = check_factors(o.result, s, threats, plugin=o.plugin)
             if isinstance(got, ResultProblem):
                 if strict and got.error is not None:
                     raise got.error
-                fail(
-                    AssessorFailure(
-                        plugin=o.plugin,
-                        hook=HOOK,
-                        error_type="InvalidResult",
-                        subject=s.id,
-                        detail=got.text,
-                        **meta,
-                    )
-                )
+                fail(pm.failure(o.plugin, HOOK, got.text, subject=s.id))
                 continue
             for f in got:
                 factors.setdefault((f.threat, s.id), []).append(

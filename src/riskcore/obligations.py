@@ -38,20 +38,6 @@ HOOK = "riskcore_obligations"
 INFO_HOOK = "riskcore_jurisdiction_info"
 
 
-def _failure(
-    pm: PluginManager, plugin: str, error: str, detail: str
-) -> AssessorFailure:
-    rec = pm.record(plugin)
-    return AssessorFailure(
-        plugin=plugin,
-        hook=HOOK,
-        error_type=error,
-        distribution=rec.distribution if rec else None,
-        version=rec.version if rec else None,
-        detail=detail,
-    )
-
-
 def known_observation_codes(
     catalog: Catalog | None = None, infos: Iterable[JurisdictionInfo] = ()
 ) -> frozenset[str]:
@@ -184,8 +170,11 @@ def evaluate_obligations(
             infos[outcome.plugin] = info
         elif outcome.error is not None or info is not None:
             error = type(outcome.error).__name__ if outcome.error else "InvalidResult"
-            failure = _failure(
-                pm, outcome.plugin, error, "riskcore_jurisdiction_info failed"
+            failure = pm.failure(
+                outcome.plugin,
+                HOOK,
+                "riskcore_jurisdiction_info failed",
+                error_type=error,
             )
             if strict:
                 raise PluginError(failure.summary()) from outcome.error
@@ -193,7 +182,7 @@ def evaluate_obligations(
     for outcome in pm.call_each(HOOK, case=case, assessment=assessment):
         err: BaseException | None = outcome.error
         if err is not None:
-            failure = _failure(pm, outcome.plugin, type(err).__name__, str(err))
+            failure = pm.failure(outcome.plugin, HOOK, err)
         elif outcome.result is None:
             continue
         else:
@@ -201,16 +190,15 @@ def evaluate_obligations(
                 items = _as_obligations(outcome.result)
             except Exception as exc:  # a generator that raises while iterated
                 err = exc
-                failure = _failure(pm, outcome.plugin, type(exc).__name__, str(exc))
+                failure = pm.failure(outcome.plugin, HOOK, exc)
             else:
                 if items is not None:
                     found.extend(items)
                     continue
                 err = None
-                failure = _failure(
-                    pm,
+                failure = pm.failure(
                     outcome.plugin,
-                    "InvalidResult",
+                    HOOK,
                     f"expected Obligation objects, got {type(outcome.result).__name__}",
                 )
         if strict:
@@ -218,7 +206,9 @@ def evaluate_obligations(
         failures.append(failure)
     for rec in pm.failures:
         # A plugin that failed to load may be a jurisdiction: its duties are unknown.
-        failures.append(_failure(pm, rec.name, "LoadFailure", rec.error or ""))
+        failures.append(
+            pm.failure(rec, HOOK, rec.error or "", error_type="LoadFailure")
+        )
     # Built from a mapping: the attrs plugin cannot type the tuple converter.
     gaps = _gaps(case, pm, infos, found, catalog)
     fields: dict[str, Any] = {"obligations": found, "failures": failures, "gaps": gaps}

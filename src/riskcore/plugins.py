@@ -42,34 +42,48 @@ arguments or results, which may hold case data.
 from __future__ import annotations
 
 import contextvars
-import copy
 import difflib
 import enum
 import functools
 import importlib
 import logging
 import math
-import operator
-import os
-import queue
-import re
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib.metadata import EntryPoint, entry_points
-from time import perf_counter
-from types import MappingProxyType, MemberDescriptorType
-from typing import Any, cast
+from typing import Any
 
-import attrs
 import pluggy
 from attrs import field, frozen
 
 from riskcore import hookspecs
-from riskcore._context import current_plugin
-from riskcore.errors import FieldError, PluginError, PluginTimeoutError, shown
+from riskcore._plugin_calls import (
+    HookOutcome,
+    _call_in_turn,
+    _CallPlan,
+    _describe,
+    _outcome,
+    _picker,
+    _plugin_name,
+    _shape,
+    _Worker,
+    assessor_failure,
+    failure_detail,
+)
+from riskcore._plugin_settings import (
+    BUILTIN_DISTRIBUTIONS,
+    DEFAULT_TIMEOUT,
+    _csv_env,
+    _env_flag,
+    _in_order,
+    _is_genuine,
+    _timeout,
+)
+from riskcore._plugin_views import _plugin_view, readonly_case
+from riskcore.errors import PluginError, PluginTimeoutError
 from riskcore.model._fields import to_tuple
-from riskcore.model.case import Case
+from riskcore.model.assessment import AssessorFailure
 
 __all__ = [
     "BUILTIN_DISTRIBUTIONS",
@@ -94,44 +108,7 @@ ENTRY_POINT_GROUP = "riskcore"
 BUILTIN_PLUGINS: tuple[str, ...] = ("riskcore.catalog.builtin",)
 """Modules inside riskcore registered as plugins before any entry point."""
 
-BUILTIN_DISTRIBUTIONS: Mapping[str, str] = MappingProxyType(
-    {
-        "colorado": "riskcore-colorado",
-        "cultural": "riskcore-cultural",
-        "ei": "riskcore-ei",
-        "safety": "riskcore-safety",
-        "trauma": "riskcore-trauma",
-        "wellbeing": "riskcore-wellbeing",
-    }
-)
-"""The built-in plugins shipped with riskcore (the distributions under
-``plugins/``): entry-point name -> distribution name. The one list of
-"built-in" names: an entry point with one of these names from any other
-distribution is refused (recorded as failed, never loaded) unless the user
-names it in ``override=`` / ``RISKCORE_OVERRIDE_PLUGINS``."""
-
-DEFAULT_TIMEOUT = 30.0
-"""Seconds one plugin's hook call may take before it is recorded as timed out
-(``timeout=`` / ``RISKCORE_PLUGIN_TIMEOUT``). Generous on purpose: a working
-plugin takes milliseconds; the limit only turns a *hung* plugin into a recorded
-failure, which makes the result incomplete, never a different figure."""
-
 _PREFIX = "riskcore_"
-
-_CallPlan = tuple[
-    tuple[
-        str,
-        Callable[..., Any],
-        tuple[str, ...],
-        Callable[[dict[str, Any]], tuple[Any, ...]],
-        bool,
-    ],
-    ...,
-]
-"""``(plugin, function, argnames, pick, full)`` per implementation, sorted by
-plugin name. ``pick(kwargs)`` is the tuple of the arguments it declares, in
-order; ``full`` says it declares every argument of the hook's spec, in the
-spec's order, so a caller may pass them positionally."""
 
 
 class PluginStatus(enum.Enum):
@@ -155,29 +132,6 @@ class PluginRecord:
     builtin: bool = False
     error: str | None = None
     """Why the plugin failed (exception type and message); ``None`` otherwise."""
-
-
-@frozen(kw_only=True)
-class HookOutcome:
-    """The result of one plugin's implementation of one hook call."""
-
-    plugin: str
-    result: Any = None
-    error: BaseException | None = None
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True if the implementation returned without raising."""
-        return self.error is None
-
-
-def _csv_env(name: str) -> list[str]:
-    return [n.strip() for n in os.environ.get(name, "").split(",") if n.strip()]
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() not in {"", "0", "false", "no"}
 
 
 class PluginManager:
@@ -292,14 +246,7 @@ class PluginManager:
 
     def _load_entry_points(self) -> None:
         seen: set[str] = set()
-        eps = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
-        # A built-in's own distribution comes first for its name, wherever it
-        # is on sys.path, so that a look-alike is the one refused.
-        eps.sort(key=lambda e: (e.name, not _is_genuine(e)))
-        claimants: dict[str, list[str]] = {}
-        for ep in eps:
-            if _is_genuine(ep):
-                claimants.setdefault(ep.name, []).append(_dist_name(ep))
+        eps, claimants = _in_order(entry_points(group=ENTRY_POINT_GROUP))
         for ep in eps:
             dist = getattr(ep, "dist", None)
             dist_name = dist.name if dist is not None else None
@@ -535,6 +482,28 @@ class PluginManager:
         """The record of one plugin, or ``None``."""
         return self._records.get(name)
 
+    def failure(
+        self,
+        plugin: str | PluginRecord,
+        hook: str,
+        why: BaseException | str,
+        **where: str | None,
+    ) -> AssessorFailure:
+        """The :class:`~riskcore.model.AssessorFailure` of *plugin* (a name, or
+        the record of one that failed to load) on *hook*, which raised *why* or
+        whose result *why* describes; *where*: ``subject``, ``instrument``,
+        ``error_type``. The one place a failure gets its plugin's distribution
+        and version (:func:`riskcore._plugin_calls.assessor_failure`).
+
+        >>> pm = PluginManager(autoload=False)
+        >>> pm.failure("toy", "riskcore_assess", "not a list", subject="c-1").summary()
+        'toy: riskcore_assess on subject c-1 failed with InvalidResult'
+        """
+        rec = plugin if isinstance(plugin, PluginRecord) else self.record(plugin)
+        name = plugin.name if isinstance(plugin, PluginRecord) else plugin
+        dist, version = (rec.distribution, rec.version) if rec else (None, None)
+        return assessor_failure(name, hook, why, dist, version, **where)
+
     # ----------------------------------------------------------------- calls
 
     def call_each(self, hook: str, /, **kwargs: Any) -> Iterator[HookOutcome]:
@@ -705,33 +674,8 @@ class PluginManager:
         hung = frozenset(self._hung)
 
         def job() -> None:
-            put = got.append  # atomic; the caller only reads its length
-            try:
-                for _, name, function, args in items[pos:]:
-                    if name in hung:
-                        err = PluginTimeoutError(
-                            f"plugin {name!r} was not called: it timed out earlier"
-                        )
-                        put((None, err, 0.0))
-                        continue
-                    current_plugin.set(name)
-                    start = perf_counter()
-                    try:
-                        result = function(*args)
-                        if (
-                            result is not None
-                            and type(result) is not list
-                            and type(result) is not tuple
-                            and isinstance(result, Iterable)
-                            and not isinstance(result, (str, bytes, Mapping))
-                        ):
-                            result = list(result)  # run a generator here
-                        error: BaseException | None = None
-                    except BaseException as exc:  # the plugin's (see the docstring)
-                        result, error = None, exc
-                    put((result, error, perf_counter() - start))
-            finally:
-                done.set()
+            # got.append is atomic; the caller only reads got's length
+            _call_in_turn(items[pos:], hung, got.append, done)
 
         worker = self._worker_for_thread()
         worker.jobs.put(functools.partial(ctx.run, job))
@@ -824,224 +768,12 @@ class PluginManager:
             yield _outcome(name, result, error, seconds)
 
 
-class _Worker:
-    """A daemon thread that runs plugin calls (see
-    :meth:`PluginManager.run_guarded`)."""
-
-    def __init__(self) -> None:
-        self.jobs: queue.SimpleQueue[Callable[[], object] | None] = queue.SimpleQueue()
-        self.thread = threading.Thread(
-            target=self._run, name="riskcore-plugin-call", daemon=True
-        )
-        self.thread.start()
-
-    def _run(self) -> None:
-        while (job := self.jobs.get()) is not None:
-            job()  # never raises: the job catches what the plugin raises
-
-    def stop(self) -> None:
-        self.jobs.put(None)
-
-
-def _plugin_view(value: object) -> object:
-    return readonly_case(value) if type(value) is Case else value
-
-
-_VIEWS: dict[int, tuple[weakref.ref[Case], Case]] = {}
-
-
-def readonly_case(case: Case) -> Case:
-    """A view of *case* whose mappings are read-only, made once per case.
-
-    What plugins receive: the same frozen objects, except that each instrument
-    response's ``items`` and ``answers`` are :class:`types.MappingProxyType`
-    views of copies, so a plugin that edits them in place gets a
-    ``TypeError`` (recorded as its failure) and can change neither the case
-    nor what other plugins see.
-
-    >>> from riskcore.model import Client, InstrumentResponse, Practice
-    >>> case = Case(id="c", practice=Practice(id="p"), clients=[Client(id="c-1")],
-    ...             responses=[InstrumentResponse(instrument="phq9", subject="c-1",
-    ...                                           items={9: 2})])
-    >>> view = readonly_case(case)
-    >>> view.responses[0].items["9"] = 0
-    Traceback (most recent call last):
-    ...
-    TypeError: 'mappingproxy' object does not support item assignment
-    >>> case.responses[0].items, view is readonly_case(case), view == case
-    ({'9': 2}, True, True)
-    """
-    key = id(case)
-    entry = _VIEWS.get(key)
-    if entry is not None and entry[0]() is case:
-        return entry[1]
-    responses = case.responses
-    if all(_is_readonly(r.items) and _is_readonly(r.answers) for r in responses):
-        return case  # already a view
-    view = copy.copy(case)
-    object.__setattr__(view, "responses", tuple(map(_readonly_response, responses)))
-
-    def forget(ref: weakref.ref[Case]) -> None:
-        if _VIEWS.get(key, (None,))[0] is ref:
-            del _VIEWS[key]
-
-    _VIEWS[key] = (weakref.ref(case, forget), view)
-    return view
-
-
-def _is_readonly(mapping: object) -> bool:
-    return type(mapping) is MappingProxyType
-
-
-def _readonly_response(r: Any) -> Any:
-    view = copy.copy(r)
-    object.__setattr__(view, "items", MappingProxyType(dict(r.items)))
-    object.__setattr__(view, "answers", MappingProxyType(dict(r.answers)))
-    return view
-
-
 _CALL_EACH = PluginManager.call_each
 """The original :meth:`PluginManager.call_each`, to tell when it was replaced."""
 
 
-def _picker(argnames: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    """``lambda kwargs: tuple(kwargs[a] for a in argnames)``, made faster."""
-    if len(argnames) > 1:
-        return cast(
-            "Callable[[dict[str, Any]], tuple[Any, ...]]",
-            operator.itemgetter(*argnames),
-        )
-    if argnames:
-        (name,) = argnames
-        return lambda kwargs: (kwargs[name],)
-    return lambda kwargs: ()
-
-
-def _slot_setter(name: str) -> Callable[[HookOutcome, Any], None]:
-    slot = HookOutcome.__dict__.get(name)
-    if type(slot) is MemberDescriptorType:
-        return cast("Callable[[HookOutcome, Any], None]", slot.__set__)
-    return lambda obj, value: object.__setattr__(obj, name, value)
-
-
-_set_plugin = _slot_setter("plugin")
-_set_result = _slot_setter("result")
-_set_error = _slot_setter("error")
-_set_seconds = _slot_setter("seconds")
-if {a.name for a in attrs.fields(HookOutcome)} != {
-    "plugin",
-    "result",
-    "error",
-    "seconds",
-}:  # pragma: no cover - a new field must be set in _outcome
-    raise AssertionError("HookOutcome fields changed: update _outcome")
-
-
-def _outcome(
-    plugin: str, result: Any, error: BaseException | None, seconds: float
-) -> HookOutcome:
-    """``HookOutcome(...)`` as its generated ``__init__`` builds it (it has no
-    validators), without the keyword-argument overhead: one per hook call."""
-    out: HookOutcome = object.__new__(HookOutcome)
-    _set_plugin(out, plugin)
-    _set_result(out, result)
-    _set_error(out, error)
-    _set_seconds(out, seconds)
-    return out
-
-
 def _record_name(record: PluginRecord) -> str:
     return record.name
-
-
-def _plugin_name(impl: pluggy.HookImpl) -> str:
-    return impl.plugin_name
-
-
-def _shape(result: object) -> str:
-    if result is None:
-        return "None"
-    if isinstance(result, (list, tuple)):
-        return f"{len(result)} results"
-    return type(result).__name__
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
-
-
-def failure_detail(exc: BaseException) -> str:
-    """What a record of a plugin's failure says about the exception *exc*.
-
-    Its type, and its message only as :func:`riskcore.errors.shown` allows: a
-    plugin's message may quote the case (a name, a phone number, a note), so
-    it is redacted unless the user opted in (``--show-identifying``, i.e.
-    :func:`riskcore.errors.showing_values`). riskcore's own
-    :class:`~riskcore.errors.FieldError` and
-    :class:`~riskcore.errors.PluginTimeoutError` messages are redacted when built
-    and are kept.
-
-    >>> failure_detail(ValueError("call 555-123-4567"))
-    'raised ValueError: <redacted: a string of 17 characters>'
-    >>> failure_detail(SystemExit(3)), failure_detail(KeyboardInterrupt())
-    ("raised SystemExit: '3'", 'raised KeyboardInterrupt')
-    """
-    name = type(exc).__name__
-    text = str(exc)
-    if not text:
-        return f"raised {name}"
-    if not isinstance(exc, (FieldError, PluginTimeoutError)):
-        text = shown(text)
-    return f"raised {name}: {text}"
-
-
-def _normal(dist: str) -> str:
-    return re.sub(r"[-_.]+", "-", dist).lower()
-
-
-def _dist_name(ep: EntryPoint) -> str:
-    dist = getattr(ep, "dist", None)
-    return dist.name if dist is not None else "?"
-
-
-def _is_genuine(ep: EntryPoint) -> bool:
-    """False only for an entry point named like a built-in
-    (:data:`BUILTIN_DISTRIBUTIONS`) that another distribution provides."""
-    owner = BUILTIN_DISTRIBUTIONS.get(ep.name)
-    if owner is None:
-        return True
-    dist = getattr(ep, "dist", None)
-    return dist is not None and _normal(dist.name) == owner
-
-
-def _timeout(value: float | None) -> float:
-    """The plugin timeout: *value*, else ``RISKCORE_PLUGIN_TIMEOUT``, else
-    :data:`DEFAULT_TIMEOUT`; a positive number of seconds (``inf`` allowed).
-
-    >>> _timeout(0.5), _timeout(math.inf)
-    (0.5, inf)
-    >>> _timeout(0)
-    Traceback (most recent call last):
-    ...
-    riskcore.errors.PluginError: the plugin timeout must be a positive number of seconds, not 0
-    """
-    source = "the plugin timeout"
-    if value is None:
-        env = os.environ.get("RISKCORE_PLUGIN_TIMEOUT", "").strip()
-        if not env:
-            return DEFAULT_TIMEOUT
-        source = "RISKCORE_PLUGIN_TIMEOUT"
-        try:
-            value = float(env)
-        except ValueError:
-            raise PluginError(
-                "RISKCORE_PLUGIN_TIMEOUT must be a positive number of seconds"
-            ) from None
-    if isinstance(value, bool) or not value > 0:  # also NaN
-        raise PluginError(
-            f"{source} must be a positive number of seconds, not {value!r}"
-        )
-    return float(value)
 
 
 @functools.cache

@@ -10,11 +10,14 @@ engine of :mod:`scipy.stats.qmc` with one dimension per parameter, at most
 :data:`SOBOL_MAX_DIM`; columns generated on demand) or ``"random"``.
 
 Uniforms go through inverse CDFs (:func:`ppf`): closed forms for uniform,
-triangular and log-normal; for PERT and beta with both shapes ≥ 1 a tabulated
-inverse (8192 cells built from the integrated density, linear within a cell;
-the outer 16 cells at each end use log-scale tail tables computed with exact
-:func:`scipy.special.betaincinv`; quantile error below 1e-4 of the range,
-checked against scipy in the tests), otherwise the exact ``betaincinv``.
+triangular and log-normal; for PERT and beta a tabulated inverse (8192 cells,
+linear within a cell, built from the integrated density when both shapes are
+≥ 1 and from exact :func:`scipy.special.betaincinv` nodes otherwise; the outer
+16 cells at each end use log-scale tail tables computed with exact
+``betaincinv``; quantile error below 1e-4 of the range, checked against scipy
+in the tests). A table from exact nodes is checked against ``betaincinv``
+between its nodes when it is built; where it misses by more than 5e-5 of the
+range (very small shapes) the exact ``betaincinv`` is used instead.
 
 numpy and scipy are imported inside the functions: ``import riskcore`` does
 not load them.
@@ -60,28 +63,39 @@ def _pert_shapes(d: PERT) -> tuple[float, float]:
 _TAIL = 16  # cells at each end of the table handled by the tail tables
 _T = 64  # nodes of each tail table
 _TMIN = -60 * math.log(2)  # log of the smallest tail probability tabulated
+_CHECK = 5e-5  # largest interpolation error (of the range) of a table from exact nodes
 
 
 @functools.lru_cache(maxsize=4096)
 def _beta_table(a: float, b: float) -> tuple[NDArray[np.float64], ...]:
-    """Tables of the Beta(a, b) inverse CDF, for a, b >= 1.
+    """Tables of the Beta(a, b) inverse CDF, or ``()`` where they are not accurate.
 
-    The body is a uniform grid of ``_K`` cells built by integrating the density
-    (trapezoid rule on ``_M`` nodes) and inverting it; each tail
+    The body is a uniform grid of ``_K`` cells; each tail
     (``u < _TAIL/_K`` or ``u > 1 - _TAIL/_K``) is a table of
     ``log Q`` (resp. ``log(1 - Q)``) against ``log u`` (resp. ``log(1 - u)``),
     nearly linear there, computed with exact :func:`scipy.special.betaincinv`.
+    For a, b >= 1 the body is built by integrating the density (trapezoid
+    rule on ``_M`` nodes) and inverting it. If a shape is below 1 the density
+    is infinite at an end: the body nodes are exact ``betaincinv`` values and
+    the tables are checked against it at the midpoints between their nodes;
+    if they miss by more than ``_CHECK`` of the range anywhere, ``()`` tells
+    the caller to use the exact inverse.
     """
     import numpy as np
     from scipy import special
 
-    x = np.linspace(0.0, 1.0, _M)
-    dens = np.power(x, a - 1.0) * np.power(1.0 - x, b - 1.0)
-    cdf = np.empty(_M)
-    cdf[0] = 0.0
-    np.cumsum((dens[1:] + dens[:-1]) * 0.5, out=cdf[1:])
-    cdf /= cdf[-1]
-    tab = np.interp(np.linspace(0.0, 1.0, _K + 1), cdf, x)
+    grid = np.linspace(0.0, 1.0, _K + 1)
+    exact_nodes = a < 1 or b < 1
+    if exact_nodes:
+        tab = special.betaincinv(a, b, grid)
+    else:
+        x = np.linspace(0.0, 1.0, _M)
+        dens = np.power(x, a - 1.0) * np.power(1.0 - x, b - 1.0)
+        cdf = np.empty(_M)
+        cdf[0] = 0.0
+        np.cumsum((dens[1:] + dens[:-1]) * 0.5, out=cdf[1:])
+        cdf /= cdf[-1]
+        tab = np.interp(grid, cdf, x)
     slope = np.append(np.diff(tab), 0.0)
     t = np.linspace(_TMIN, math.log(_TAIL / _K), _T)
     s = np.exp(t)
@@ -91,6 +105,13 @@ def _beta_table(a: float, b: float) -> tuple[NDArray[np.float64], ...]:
     out = (tab, slope, t, low, high)
     for arr in out:
         arr.flags.writeable = False
+    if exact_nodes:
+        st = np.exp((t[1:] + t[:-1]) / 2)
+        u = np.concatenate([grid[_TAIL:-_TAIL] + 0.5 / _K, st, 1.0 - st])
+        got = np.empty(u.shape[0])
+        _table_into(out, u.copy(), got, _Work(u.shape[0]))
+        if np.max(np.abs(got - special.betaincinv(a, b, u))) > _CHECK:
+            return ()
     return out
 
 
@@ -109,6 +130,15 @@ class _Work:
         self._perm: NDArray[np.float64] | None = None
         self._arange: NDArray[np.float64] | None = None
 
+    def head(self, m: int) -> _Work:
+        """A work area of size *m* (<= ``n``) on the first *m* entries of these buffers."""
+        w = _Work.__new__(_Work)
+        w.n = m
+        w.u, w.tmp, w.imp = self.u[:m], self.tmp[:m], self.imp[:m]
+        w.idx, w.mask = self.idx[:m], self.mask[:m]
+        w._perm = w._arange = None
+        return w
+
     def permutation(self, gen: np.random.Generator) -> NDArray[np.float64]:
         """A random permutation of 0..n-1 as floats, in a reused buffer."""
         import numpy as np
@@ -125,13 +155,25 @@ def _beta_into(
     a: float, b: float, u: NDArray[np.float64], out: NDArray[np.float64], w: _Work
 ) -> None:
     """Beta(a, b) quantiles of *u* into *out* (*u* is overwritten)."""
-    import numpy as np
     from scipy import special
 
-    if a < 1 or b < 1:
+    tables = _beta_table(a, b)
+    if not tables:
         special.betaincinv(a, b, u, out=out)
         return
-    tab, slope, t, low, high = _beta_table(a, b)
+    _table_into(tables, u, out, w)
+
+
+def _table_into(
+    tables: tuple[NDArray[np.float64], ...],
+    u: NDArray[np.float64],
+    out: NDArray[np.float64],
+    w: _Work,
+) -> None:
+    """Quantiles of *u* from :func:`_beta_table`'s *tables* into *out* (*u* is overwritten)."""
+    import numpy as np
+
+    tab, slope, t, low, high = tables
     i = w.idx
     np.multiply(u, _K, out=u)
     np.copyto(i, u, casting="unsafe")  # floor, as u >= 0

@@ -294,28 +294,20 @@ def report_sections(
     """
     from riskcore.errors import PluginError
     from riskcore.hookresults import ResultProblem, check_sections
-    from riskcore.plugins import failure_detail
 
     sections: list[ReportSection] = []
     failures: list[AssessorFailure] = []
     for o in pm.call_each(SECTIONS_HOOK, report=report):
+        why: BaseException | str
         if o.error is not None:  # its message may quote the case: redacted
-            error, detail = type(o.error).__name__, failure_detail(o.error)
+            why = o.error
         else:
             got = check_sections(o.result, taken=[s.key for s in sections])
             if not isinstance(got, ResultProblem):
                 sections += got
                 continue
-            error, detail = "InvalidResult", f"riskcore_report_sections {got.text}"
-        rec = pm.record(o.plugin)
-        failure = AssessorFailure(
-            plugin=o.plugin,
-            hook=SECTIONS_HOOK,
-            error_type=error,
-            distribution=rec.distribution if rec else None,
-            version=rec.version if rec else None,
-            detail=detail,
-        )
+            why = f"riskcore_report_sections {got.text}"
+        failure = pm.failure(o.plugin, SECTIONS_HOOK, why)
         if strict:
             raise PluginError(failure.summary()) from o.error
         failures.append(failure)

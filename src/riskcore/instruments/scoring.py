@@ -5,9 +5,6 @@
 
 from __future__ import annotations
 
-import math
-import operator
-from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from types import MemberDescriptorType
 from typing import TYPE_CHECKING, Any, cast
@@ -15,13 +12,20 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 from attrs import field, frozen
 
-from riskcore._context import current_plugin
-from riskcore.errors import FieldError, InstrumentError, shown
-from riskcore.model._fields import to_tuple
-from riskcore.model.assessment import _KNOWN_IDS, Flag, Score, _checked, _checked_id
-from riskcore.model.observations import InvalidAnswer
+from riskcore.errors import FieldError, InstrumentError
+from riskcore.instruments.answers import (
+    _invalid_note,
+    answer_problem,
+    apply_skips,
+    valid_answers,
+)
+from riskcore.instruments.fast import _FastPlan
+from riskcore.instruments.reach import Reach, reach, reach_sums
+from riskcore.model._fields import _checked_id, to_tuple
+from riskcore.model.assessment import Flag, Score, _checked
 
 if TYPE_CHECKING:
+    from riskcore.instruments.compile import _Plan
     from riskcore.instruments.spec import InstrumentSpec
     from riskcore.model.observations import InstrumentResponse
     from riskcore.model.subjects import SubjectKind
@@ -30,6 +34,7 @@ __all__ = [
     "InstrumentResult",
     "Reach",
     "answer_problem",
+    "apply_skips",
     "reach",
     "reach_sums",
     "score",
@@ -114,11 +119,9 @@ class InstrumentResult:
         # Everything a Score validator would check is checked here once per call
         # (the subject, the flags, the reasons) or comes from the validated spec
         # (instrument and scale ids, minimum, maximum), so the scores skip the
-        # per-field validators; Score._trusted still converts and checks each
+        # per-field validators; Score.fast still converts and checks each
         # value (a number, not NaN, within minimum and maximum, or a reason).
         subject = _checked_id("subject", subject or self.subject)
-        if plugin is None:
-            plugin = current_plugin.get()
         flags: tuple[Flag, ...] = self.flags
         if type(flags) is not tuple:
             flags = to_tuple(flags)  # what Score's converter does
@@ -126,13 +129,14 @@ class InstrumentResult:
         for reason in missing.values():
             if reason is not None and (type(reason) is not str or len(reason) > 500):
                 raise FieldError("missing_reason", reason, "is not a short string")
-        trusted = Score._trusted
+        fast = _checked  # Score.fast, the one fast constructor
         instrument = self.spec.id
         out = []
         for sp in self.spec._plan.scales:
             name = sp.name
             out.append(
-                trusted(
+                fast(
+                    Score,
                     subject,
                     subject_kind,
                     instrument,
@@ -144,6 +148,7 @@ class InstrumentResult:
                     flags,
                     missing[name],
                     plugin,
+                    True,
                 )
             )
             flags = ()
@@ -234,245 +239,6 @@ def score_to_scores(
     return got
 
 
-class _FastPlan:
-    """The compiled fast path of :func:`score_to_scores` for one spec (internal).
-
-    ``scores(items, subject, kind, plugin)`` is a function generated from the
-    spec, as attrs generates ``__init__`` methods: one local per item, the
-    type and range checks unrolled, each scale's sum written out with its
-    reverse keying, then :func:`score_items`' formula with the count equal to
-    the number of items. It returns ``None`` unless every item is answered by
-    an ``int`` in range; the caller then falls back to :func:`score_items`.
-    Only identifiers and integers from the validated spec appear in the source
-    (:attr:`source`, kept for inspection); every other constant is bound by
-    name.
-    """
-
-    __slots__ = ("scores", "source")
-
-    scores: Callable[
-        [Mapping[str, object], str, SubjectKind, str | None],
-        list[Score] | None,
-    ]
-    source: str
-
-    def __init__(self, spec: InstrumentSpec) -> None:
-        self.source, namespace = _fast_source(spec)
-        code = compile(self.source, f"<riskcore fast path for {spec.id}>", "exec")
-        exec(code, namespace)
-        self.scores = namespace["scores"]
-
-    def __reduce__(self) -> tuple[Callable[[], None], tuple[()]]:
-        # A generated function does not pickle: an unpickled spec rebuilds it.
-        return (_unbuilt, ())
-
-
-def _unbuilt() -> None:
-    return None
-
-
-def _fast_source(spec: InstrumentSpec) -> tuple[str, dict[str, Any]]:
-    """The source of :class:`_FastPlan`'s function for *spec*, and its globals."""
-    plan = spec._plan
-    n = len(plan.ids)
-    lo = [int(x) for x in plan.lo]
-    hi = [int(x) for x in plan.hi]
-    a = [f"a{j}" for j in range(n)]
-    ns: dict[str, Any] = {
-        "ID": spec.id,
-        "checked_id": _checked_id,
-        "known": _KNOWN_IDS,
-        "current_plugin": current_plugin,
-        "Score": Score,
-        "checked": _checked,
-        "bisect_right": bisect_right,
-    }
-    if n == 1:
-        ns["KEY"] = plan.ids[0]
-        fetch = "        a0 = items[KEY]"
-    else:
-        ns["fetch"] = operator.itemgetter(*plan.ids)
-        fetch = f"        {', '.join(a)} = fetch(items)"
-    checks = " and ".join(f"{lo[j]} <= a{j} <= {hi[j]}" for j in range(n))
-    lines = [
-        "def scores(items, subject, kind, plugin):",
-        f"    if len(items) != {n}:",
-        "        return None",
-        "    try:",
-        fetch,
-        "    except KeyError:",
-        "        return None",
-        "    if " + " or ".join(f"type({x}) is not int" for x in a) + ":",
-        "        return None  # unanswered, or a float: score_items",
-        f"    if not ({checks}):",
-        "        return None  # score_items marks the item invalid",
-        "    if type(subject) is not str or subject not in known:",
-        '        subject = checked_id("subject", subject)',
-        "    if plugin is None:",
-        "        plugin = current_plugin.get()",
-        "    flags = []",
-    ]
-    for c, (j, threshold, flag, _) in enumerate(plan.critical):
-        ns[f"THRESHOLD{c}"], ns[f"CRITICAL{c}"] = threshold, flag
-        lines += [f"    if a{j} >= THRESHOLD{c}:", f"        flags.append(CRITICAL{c})"]
-    if plan.intercept is not None:
-        ns["INTERCEPT"], ns["SLOPE"] = plan.intercept, plan.slope
-    made = []
-    for k, sp in enumerate(plan.scales):
-        terms = [
-            f"({lo[j] + hi[j]} - a{j})" if plan.rev[j] else f"a{j}" for j in sp.index
-        ]
-        lines.append(f"    s{k} = " + " + ".join(terms))
-        if plan.intercept is None:
-            lines.append(f"    v{k} = float(s{k})")
-        else:
-            lines.append(f"    v{k} = INTERCEPT * {sp.n} + SLOPE * s{k}")
-        if sp.mean:
-            lines.append(f"    v{k} = v{k} / {sp.n}")
-        if sp.factor != 1.0:
-            ns[f"FACTOR{k}"] = sp.factor
-            lines.append(f"    v{k} = v{k} * FACTOR{k}")
-        band = "None"
-        if sp.labels:
-            ns[f"CUTS{k}"], ns[f"LABELS{k}"] = sp.cuts, sp.labels
-            lines.append(f"    b{k} = bisect_right(CUTS{k}, v{k})")
-            band = f"LABELS{k}[b{k}]"
-            if sp.flags:
-                ns[f"BAND_FLAGS{k}"] = sp.flags
-                lines += [
-                    f"    if BAND_FLAGS{k}[b{k}] is not None:",
-                    f"        flags.append(BAND_FLAGS{k}[b{k}])",
-                ]
-        ns[f"SCALE{k}"], ns[f"MIN{k}"], ns[f"MAX{k}"] = sp.name, sp.minimum, sp.maximum
-        made.append(f"SCALE{k}, v{k}, MIN{k}, MAX{k}, {band}")
-    # Critical-item flags first, then band flags in scale order (as score_items):
-    # the critical ones were appended before any scale was computed.
-    lines.append("    first = tuple(flags)")
-    lines.append("    return [")
-    for k, args in enumerate(made):
-        flags = "first" if k == 0 else "()"
-        lines.append(
-            f"        checked(Score, subject, kind, ID, {args}, {flags}, None, plugin, True),"
-        )
-    lines.append("    ]")
-    return "\n".join(lines) + "\n", ns
-
-
-def answer_problem(value: object, lo: int, hi: int) -> str | None:
-    """Why *value* is not a valid answer code in ``[lo, hi]`` (``None``: it is).
-
-    The one rule for a valid answer, on every path: an integer (an integral
-    float counts as its code) within the item's range. The problem names the
-    value as :func:`riskcore.errors.shown` allows (a small number is shown; a
-    string, a date or a number that could be a phone number is not).
-
-    >>> answer_problem(2, 0, 3), answer_problem(1.5, 0, 3), answer_problem(7, 0, 3)
-    (None, '1.5 is not an integer answer code', '7 is not in [0, 3]')
-    >>> answer_problem("2x", 0, 3)
-    'not a number (a string)'
-    """
-    if type(value) is int:
-        return None if lo <= value <= hi else f"{shown(value)} is not in [{lo}, {hi}]"
-    if isinstance(value, InvalidAnswer):
-        return value.problem
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return InvalidAnswer.of(value).problem
-    if not math.isfinite(value):
-        return f"{shown(value)} is not a finite number"
-    if not float(value).is_integer():
-        return f"{shown(value)} is not an integer answer code"
-    return None if lo <= value <= hi else f"{shown(value)} is not in [{lo}, {hi}]"
-
-
-def apply_skips(
-    spec: InstrumentSpec, items: Mapping[str, object]
-) -> Mapping[str, object]:
-    """*items* with the spec's skip logic applied: the one rule for every path.
-
-    Each :class:`~riskcore.instruments.Skip` whose gate item was answered with
-    one of its ``when`` codes fills its unanswered item with its ``score``
-    (the K10's items 3 and 6 score 1 when items 2 and 5 were "none of the
-    time"). Nothing else changes; without skips, *items* itself is returned.
-
-    >>> from riskcore.instruments import InstrumentSpec, Skip, uniform_items
-    >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(3, 1, 5),
-    ...                       skips=[Skip(item="2", gate="1", when=[1], score=1)])
-    >>> apply_skips(spec, {"1": 1, "3": 4})
-    {'1': 1, '3': 4, '2': 1}
-    >>> apply_skips(spec, {"1": 2, "3": 4})  # the gate says ask: item 2 is missing
-    {'1': 2, '3': 4}
-    """
-    if not spec.skips:
-        return items
-    out = dict(items)
-    for sk in spec.skips:
-        if out.get(sk.item) is not None:
-            continue
-        gate = out.get(sk.gate)
-        if type(gate) is not int and not (
-            isinstance(gate, float) and gate.is_integer()
-        ):
-            continue
-        if int(gate) in sk.when:
-            out[sk.item] = sk.score
-    return out
-
-
-def valid_answers(
-    spec: InstrumentSpec, items: Mapping[str, object]
-) -> tuple[dict[str, int | None], dict[str, str]]:
-    """The answers the engine scores, and the problem of every invalid one.
-
-    Every item of *spec* maps to its code, or ``None`` when unanswered *or
-    invalid* (:func:`answer_problem`); the second mapping gives each invalid
-    item's problem, and each unknown item id ("not an item of this
-    instrument"). An invalid answer invalidates its item, never the whole
-    response: :func:`score_items`, :func:`reach` and plugins read answers
-    through this one function.
-
-    >>> from riskcore.instruments import InstrumentSpec, uniform_items
-    >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(2, 0, 3))
-    >>> valid_answers(spec, {"1": 1.0, "2": 9, "3": 0})
-    ({'1': 1, '2': None}, {'2': '9 is not in [0, 3]', '3': 'not an item of this instrument'})
-    """
-    codes: dict[str, int | None] = {}
-    problems: dict[str, str] = {}
-    items = apply_skips(spec, items)
-    for k, lo, hi, _ in spec._plan.rows:
-        v = items.get(k)
-        if v is None:
-            codes[k] = None
-            continue
-        why = answer_problem(v, lo, hi)
-        if why is None:
-            codes[k] = int(cast("float", v))
-        else:
-            codes[k] = None
-            problems[k] = why
-    pos = spec._plan.pos
-    for k in items:
-        if k not in pos:
-            problems[str(k)] = "not an item of this instrument"
-    return codes, problems
-
-
-def _invalid_note(spec: InstrumentSpec, problems: Mapping[str, str]) -> str:
-    """The reason an invalid answer gives a scale (item ids, problem kinds)."""
-    pos = spec._plan.pos
-    parts = []
-    for k, why in problems.items():
-        name = k
-        if k not in pos:  # an id from the case, not the spec: redacted as needed
-            name = shown(k)
-            if name.startswith("'"):
-                name = name[1:-1]
-        parts.append(f"item {name}: {why}")
-    note = "; ".join(parts)
-    if len(note) > 300:
-        note = f"{len(problems)} invalid answers"
-    return f"invalid answer: {note} (scored as unanswered)"
-
-
 def score_items(
     spec: InstrumentSpec,
     items: Mapping[str, object],
@@ -501,6 +267,34 @@ def score_items(
     plan = spec._plan
     if spec.skips:
         items = apply_skips(spec, items)
+    scored, unanswered, problems = _read_answers(plan, items)
+    values: dict[str, float | None] = {}
+    bands: dict[str, str | None] = {}
+    missing: dict[str, str | None] = {}
+    raised = _score_scales(spec, scored, unanswered, problems, values, bands, missing)
+    flags = _critical_flags(plan, scored, problems)
+    if raised is not None:
+        flags += raised
+    # InstrumentResult(...) as its generated __init__ builds it (no validators,
+    # no converters), without the keyword-argument overhead.
+    out: InstrumentResult = _new(InstrumentResult)
+    _set_spec(out, spec)
+    _set_subject(out, subject)
+    _set_values(out, values)
+    _set_bands(out, bands)
+    _set_missing(out, missing)
+    _set_flags(out, tuple(flags))
+    _set_answered(out, len(scored) - unanswered)
+    _set_invalid(out, {} if problems is None else problems)
+    return out
+
+
+def _read_answers(
+    plan: _Plan, items: Mapping[str, object]
+) -> tuple[list[int | None], int, dict[str, str] | None]:
+    """Each item's (reverse-keyed) code in spec order, ``None`` when
+    unanswered or invalid; how many are ``None``; and each invalid item's
+    problem (``None`` when there is none), unknown item ids included."""
     scored: list[int | None] = []
     append = scored.append
     get = items.get
@@ -532,12 +326,24 @@ def score_items(
         for k in items:
             if k not in plan.pos:
                 problems[str(k)] = "not an item of this instrument"
+    return scored, unanswered, problems
+
+
+def _score_scales(
+    spec: InstrumentSpec,
+    scored: list[int | None],
+    unanswered: int,
+    problems: dict[str, str] | None,
+    values: dict[str, float | None],
+    bands: dict[str, str | None],
+    missing: dict[str, str | None],
+) -> list[Flag] | None:
+    """Fill *values*, *bands* and *missing* for each scale (scoring rules 2-5
+    and the missing-data rule); the band flags raised, in scale order
+    (``None``: none)."""
+    plan = spec._plan
     intercept, slope = plan.intercept, plan.slope
-    values: dict[str, float | None] = {}
-    bands: dict[str, str | None] = {}
-    missing: dict[str, str | None] = {}
-    raised: list[Flag] | None = None  # band flags, after the critical items'
-    ids = plan.ids
+    raised: list[Flag] | None = None
     for sp in plan.scales:
         n = sp.n
         picked = sp.pick(scored)
@@ -597,6 +403,16 @@ def score_items(
                 raised.append(sp.flags[b])  # type: ignore[arg-type]
         else:
             bands[name] = None
+    return raised
+
+
+def _critical_flags(
+    plan: _Plan, scored: list[int | None], problems: dict[str, str] | None
+) -> list[Flag]:
+    """The critical items' flags, in spec order: an invalid answer raises the
+    item's invalid flag, an unanswered one its unanswered flag (if any), an
+    answer at or over the threshold its flag."""
+    ids = plan.ids
     flags: list[Flag] = []
     for (j, threshold, flag, unanswered_flag), invalid_flag in zip(
         plan.critical, plan.invalid_flags, strict=True
@@ -610,197 +426,7 @@ def score_items(
                 flags.append(unanswered_flag)
         elif (plan.lo[j] + plan.hi[j] - a if plan.rev[j] else a) >= threshold:
             flags.append(flag)
-    if raised is not None:
-        flags += raised
-    # InstrumentResult(...) as its generated __init__ builds it (no validators,
-    # no converters), without the keyword-argument overhead.
-    out: InstrumentResult = _new(InstrumentResult)
-    _set_spec(out, spec)
-    _set_subject(out, subject)
-    _set_values(out, values)
-    _set_bands(out, bands)
-    _set_missing(out, missing)
-    _set_flags(out, tuple(flags))
-    _set_answered(out, len(scored) - unanswered)
-    _set_invalid(out, {} if problems is None else problems)
-    return out
-
-
-@frozen(kw_only=True)
-class Reach:
-    """What one scale could still be once its unanswered items are answered.
-
-    Built by :func:`reach`. ``low`` and ``high`` are the scale's value (as the
-    engine scores a complete response) with every unanswered item at the end
-    of its range that makes the value lowest or highest (reverse keying and a
-    negative :class:`~riskcore.instruments.Transform` slope accounted for);
-    the answered items keep their answers. ``bands`` are the labels of the
-    bands some completion falls in, in band order (empty if the scale has no
-    bands); ``unanswered`` counts the scale's unanswered items.
-
-    This is the fail-closed reading of an incomplete scale: a scale the
-    missing-data rule cannot score has no value and no band, but if it
-    *could* reach a band that moves a risk, the plugin adds that band's
-    factor, saying so with :meth:`reason`.
-
-    >>> from riskcore.instruments import Band, InstrumentSpec, uniform_items
-    >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(4, 0, 4),
-    ...     bands=[Band(label="below", lower=0, upper=10), Band(label="above", lower=10)])
-    >>> r = spec.reach({"1": 3, "2": 2, "3": None, "4": None})
-    >>> r.low, r.high, r.bands, r.worst
-    (5.0, 13.0, ('below', 'above'), 'above')
-    >>> r.reason("above")
-    "demo total could reach band 'above' with 2 unanswered items (possible 5 to 13; fail closed)"
-    """
-
-    instrument: str
-    scale: str
-    low: float
-    high: float
-    unanswered: int
-    bands: tuple[str, ...]
-    higher_is_worse: bool
-
-    @property
-    def complete(self) -> bool:
-        """True if every item of the scale is answered (``low == high``)."""
-        return self.unanswered == 0
-
-    @property
-    def worst(self) -> str | None:
-        """The worst band some completion reaches: the highest if higher is
-        worse on this scale, else the lowest (``None`` without bands)."""
-        if not self.bands:
-            return None
-        return self.bands[-1] if self.higher_is_worse else self.bands[0]
-
-    def could_reach(self, band: str) -> bool:
-        """True if some completion of the answers falls in *band*."""
-        return band in self.bands
-
-    def reason(self, band: str) -> str:
-        """The reason of a fail-closed factor for *band* (no answers shown).
-
-        >>> Reach(instrument="pcl5", scale="total", low=20, high=40, unanswered=1,
-        ...       bands=("below-cutoff", "probable-ptsd"), higher_is_worse=True
-        ...       ).reason("probable-ptsd")
-        "pcl5 total could reach band 'probable-ptsd' with 1 unanswered item (possible 20 to 40; fail closed)"
-        """
-        items = "item" if self.unanswered == 1 else "items"
-        return (
-            f"{self.instrument} {self.scale} could reach band {band!r} with "
-            f"{self.unanswered} unanswered {items} (possible {self.low:g} to "
-            f"{self.high:g}; fail closed)"
-        )
-
-
-def reach(
-    spec: InstrumentSpec,
-    items: Mapping[str, object],
-    scale: str = "total",
-    *,
-    subject: str = "-",
-) -> Reach:
-    """The values and bands *scale* could still reach once every unanswered
-    item is answered: the one rule every plugin uses to fail closed on an
-    incomplete instrument.
-
-    The answers are read as :func:`score_items` reads them
-    (:func:`valid_answers`): an invalid answer counts as unanswered, so the
-    reach spans every answer it could have been. The value of each completion is computed with the engine's own
-    formula for a complete response, so a band is reached exactly when some
-    completion would be scored in it. The value is monotone in the sum of the
-    (reverse-keyed) codes, so each band is found by bisection, not by trying
-    every completion.
-
-    Raises
-    ------
-    KeyError
-        *scale* is not a scale of *spec*.
-
-    Examples
-    --------
-    >>> from riskcore.instruments import Band, InstrumentSpec, uniform_items
-    >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(3, 0, 4),
-    ...     reverse=["3"], bands=[Band(label="low", lower=0, upper=6),
-    ...                           Band(label="high", lower=6)])
-    >>> r = reach(spec, {"1": 1, "2": 0, "3": None})  # item 3 keyed 4 - x
-    >>> r.low, r.high, r.worst
-    (1.0, 5.0, 'low')
-    >>> reach(spec, {"1": 4, "2": 2, "3": 4}).bands  # complete: its own band
-    ('high',)
-    """
-    sp = spec.scale(scale)
-    codes, _ = valid_answers(spec, items)
-    plan = spec._plan
-    known = 0
-    free_lo = 0
-    free_hi = 0
-    unanswered = 0
-    for j in sp.index:
-        v = codes[plan.ids[j]]
-        lo, hi = plan.lo[j], plan.hi[j]
-        if v is None:
-            unanswered += 1
-            free_lo += lo  # a reverse-keyed item also scores within [lo, hi]
-            free_hi += hi
-            continue
-        known += lo + hi - v if plan.rev[j] else v
-    return reach_sums(spec, scale, known + free_lo, known + free_hi, unanswered)
-
-
-def reach_sums(
-    spec: InstrumentSpec, scale: str, first: int, last: int, unanswered: int
-) -> Reach:
-    """:func:`reach` from the lowest and highest (reverse-keyed) code sums of
-    the scale's completions and the number of unanswered items: the part of
-    the rule that does not read answers, which the cohort path
-    (:mod:`riskcore.batch`) calls once per distinct ``(first, last,
-    unanswered)``.
-
-    >>> from riskcore.instruments import Band, InstrumentSpec, uniform_items
-    >>> spec = InstrumentSpec(id="demo", name="Demo", items=uniform_items(3, 0, 4),
-    ...     bands=[Band(label="low", lower=0, upper=6), Band(label="high", lower=6)])
-    >>> reach_sums(spec, "total", 3, 7, 1).bands
-    ('low', 'high')
-    """
-    sp = spec.scale(scale)
-    n, t = sp.n, spec.transform
-
-    def value(code_sum: int) -> float:
-        return spec._value(n, code_sum, n, sp.mean, t) * sp.factor
-
-    a, b = value(first), value(last)
-    bands: tuple[str, ...] = ()
-    if sp.labels:
-        cuts = sp.cuts
-        up = a <= b  # the value rises with the code sum unless the slope < 0
-        span = last - first
-
-        def band(step: int) -> int:  # non-decreasing in step
-            return bisect_right(cuts, value(first + step if up else last - step))
-
-        found = []
-        for k in range(band(0), band(span) + 1):
-            lo_s, hi_s = 0, span  # the first step whose band is >= k
-            while lo_s < hi_s:
-                mid = (lo_s + hi_s) // 2
-                if band(mid) >= k:
-                    hi_s = mid
-                else:
-                    lo_s = mid + 1
-            if band(lo_s) == k:
-                found.append(sp.labels[k])
-        bands = tuple(found)
-    return Reach(
-        instrument=spec.id,
-        scale=sp.name,
-        low=min(a, b),
-        high=max(a, b),
-        unanswered=unanswered,
-        bands=bands,
-        higher_is_worse=sp.higher_is_worse,
-    )
+    return flags
 
 
 def _result_setter(name: str) -> Callable[[InstrumentResult, Any], None]:

@@ -72,6 +72,22 @@ def check_id(name: str, value: object) -> str:
     return value
 
 
+_KNOWN_IDS: set[str] = set()
+"""Strings :func:`check_id` accepted (str is immutable, so they stay valid)."""
+
+
+def _checked_id(name: str, value: object) -> str:
+    """``check_id(name, value)``, remembered for exact strings (internal)."""
+    if type(value) is str and value in _KNOWN_IDS:
+        return value
+    checked = check_id(name, value)
+    if type(value) is str:
+        if len(_KNOWN_IDS) > 4096:
+            _KNOWN_IDS.clear()
+        _KNOWN_IDS.add(value)
+    return checked
+
+
 def check_text(name: str, value: str, *, sensitive: bool = False) -> str:
     """Return *value* if it can be written out as UTF-8, else raise :class:`FieldError`.
 

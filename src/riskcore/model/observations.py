@@ -13,7 +13,14 @@ import attrs
 from attrs import field, frozen
 
 from riskcore.errors import FieldError
-from riskcore.model._fields import check_id, ident, ident_tuple, text, to_tuple
+from riskcore.model._fields import (
+    _KNOWN_IDS,
+    _checked_id,
+    ident,
+    ident_tuple,
+    text,
+    to_tuple,
+)
 
 __all__ = [
     "Answer",
@@ -120,9 +127,14 @@ def _validate_items(
 ) -> None:
     if not isinstance(value, dict):
         raise FieldError(attribute.name, value, "is not a mapping of item id to answer")
+    known = _KNOWN_IDS
     for key, answer in value.items():
-        check_id(f"{attribute.name}.key", key)
-        if answer is None or isinstance(answer, InvalidAnswer):
+        if type(key) is not str or key not in known:
+            _checked_id(f"{attribute.name}.key", key)
+        kind = type(answer)
+        if answer is None or kind is int or (kind is float and math.isfinite(answer)):
+            continue  # the usual answers, as the checks below accept them
+        if isinstance(answer, InvalidAnswer):
             continue
         if isinstance(answer, bool) or not isinstance(answer, (int, float)):
             raise FieldError(
@@ -147,14 +159,19 @@ def _answers(value: object) -> object:
     not the instrument, is invalid. Non-finite numbers stay errors (the
     validator), as everywhere in a document."""
     if isinstance(value, dict):
-        return {
-            str(k): v
-            if v is None
-            or isinstance(v, InvalidAnswer)
-            or (isinstance(v, (int, float)) and not isinstance(v, bool))
-            else InvalidAnswer.of(v)
-            for k, v in value.items()
-        }
+        out: dict[str, object] = {}
+        for k, v in value.items():
+            kind = type(v)
+            if not (
+                v is None
+                or kind is int
+                or kind is float
+                or isinstance(v, InvalidAnswer)
+                or (isinstance(v, (int, float)) and not isinstance(v, bool))
+            ):
+                v = InvalidAnswer.of(v)
+            out[k if type(k) is str else str(k)] = v
+        return out
     return value
 
 

@@ -61,6 +61,12 @@ _INTERPRETER = Flag(
 )
 
 
+PLUGIN = "cultural"
+"""The name this plugin is registered under (its entry point): passed to
+the scores it builds, so that :func:`riskcore.assess` need not copy them
+to stamp them."""
+
+
 @hookimpl
 def riskcore_assessor_info() -> AssessorInfo:
     """Describe the cultural assessor."""
@@ -88,6 +94,7 @@ def _language_fit(client: Client, clinician: Professional) -> Score:
     shared = shares_language(client.protected.languages, clinician.languages)
     if shared is None:
         return Score.derived(
+            plugin=PLUGIN,
             subject=client.id,
             subject_kind=SubjectKind.CLIENT,
             instrument=LANGUAGE_FIT_ID,
@@ -97,6 +104,7 @@ def _language_fit(client: Client, clinician: Professional) -> Score:
             missing_reason="client or clinician languages not recorded",
         )
     return Score.derived(
+        plugin=PLUGIN,
         subject=client.id,
         subject_kind=SubjectKind.CLIENT,
         instrument=LANGUAGE_FIT_ID,
@@ -118,6 +126,7 @@ def _client_scores(client: Client, case: Case) -> list[Score]:
     cfi = any(r.instrument == CFI_ID for r in responses)
     out.append(
         Score.derived(
+            plugin=PLUGIN,
             subject=client.id,
             subject_kind=SubjectKind.CLIENT,
             instrument=CFI_ID,
@@ -137,6 +146,7 @@ def _client_scores(client: Client, case: Case) -> list[Score]:
         n = check_chs_items(r.items, client.id)
         out.append(
             Score.derived(
+                plugin=PLUGIN,
                 subject=client.id,
                 subject_kind=SubjectKind.CLIENT,
                 instrument=CHS_ID,
@@ -160,6 +170,7 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
         if hours is None:
             return [
                 Score.derived(
+                    plugin=PLUGIN,
                     subject=subject.id,
                     subject_kind=SubjectKind.PROFESSIONAL,
                     instrument=PREPARATION_ID,
@@ -170,6 +181,7 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
             ]
         return [
             Score.derived(
+                plugin=PLUGIN,
                 subject=subject.id,
                 subject_kind=SubjectKind.PROFESSIONAL,
                 instrument=PREPARATION_ID,

@@ -65,6 +65,12 @@ RULES: tuple[tuple[str, str, float], ...] = (
 """Illustrative odds ratios; only the strongest rule per threat applies."""
 
 
+PLUGIN = "ei"
+"""The name this plugin is registered under (its entry point): passed to
+the scores it builds, so that :func:`riskcore.assess` need not copy them
+to stamp them."""
+
+
 @hookimpl
 def riskcore_assessor_info() -> AssessorInfo:
     """Describe the emotional-intelligence assessor."""
@@ -122,6 +128,7 @@ def _domains(subject: Subject, values: dict[str, float | None]) -> list[Score]:
             )
         out.append(
             Score.derived(
+                plugin=PLUGIN,
                 subject=subject.id,
                 subject_kind=subject.KIND,
                 instrument=DOMAIN_INSTRUMENT,
@@ -144,7 +151,7 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """WLEIS subscales and total, then the inferred domain scores."""
     out: list[Score] = []
     for r in case.history(subject.id, _IDS):  # oldest first
-        scores = WLEIS.to_scores(r, subject.KIND)
+        scores = WLEIS.to_scores(r, subject.KIND, plugin=PLUGIN)
         out += scores
         out += _domains(subject, {s.scale: s.value for s in scores})
     return out

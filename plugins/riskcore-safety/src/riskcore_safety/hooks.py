@@ -112,6 +112,12 @@ _AGGRESSION_ODDS = {"high": 3.0, "elevated": 1.5}
 """Illustrative odds ratios of an aggression finding on in-session-aggression."""
 
 
+PLUGIN = "safety"
+"""The name this plugin is registered under (its entry point): passed to
+the scores it builds, so that :func:`riskcore.assess` need not copy them
+to stamp them."""
+
+
 @hookimpl
 def riskcore_assessor_info() -> AssessorInfo:
     """Describe the safety assessor."""
@@ -152,6 +158,7 @@ def _cssrs_score(subject: Subject, r: InstrumentResponse) -> Score:
     t = triage_cssrs(r.items, subject.id)
     if t.complete:
         return Score.derived(
+            plugin=PLUGIN,
             subject=subject.id,
             subject_kind=subject.KIND,
             instrument=CSSRS_ID,
@@ -163,6 +170,7 @@ def _cssrs_score(subject: Subject, r: InstrumentResponse) -> Score:
             flags=t.flags,
         )
     return Score.derived(
+        plugin=PLUGIN,
         subject=subject.id,
         subject_kind=subject.KIND,
         instrument=CSSRS_ID,
@@ -182,12 +190,13 @@ def _aggression_score(subject: Subject, r: InstrumentResponse) -> Score:
     ``aggression.high``) or 3 or more factors are present, even if others are
     unanswered (then ``aggression.high`` is added here).
     """
-    [total] = AGGRESSION.to_scores(r, subject.KIND)
+    [total] = AGGRESSION.to_scores(r, subject.KIND, plugin=PLUGIN)
     # Threats made, or its answer invalid (the worst plausible answer counts).
     threats = any(f.code in _THREATS_CODES for f in total.flags)
     if not threats and not _aggression_high(list(r.items.values()).count(1)):
         return total  # the spec's band stands
     return Score.derived(
+        plugin=PLUGIN,
         subject=total.subject,
         subject_kind=total.subject_kind,
         instrument=total.instrument,
@@ -216,7 +225,7 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
         elif r.instrument == AGGRESSION.id:
             out.append(_aggression_score(subject, r))
         else:
-            out += _BY_ID[r.instrument].to_scores(r, subject.KIND)
+            out += _BY_ID[r.instrument].to_scores(r, subject.KIND, plugin=PLUGIN)
     return out
 
 

@@ -53,6 +53,12 @@ _ILLUSTRATIVE = Source(
 )
 
 
+PLUGIN = "trauma"
+"""The name this plugin is registered under (its entry point): passed to
+the scores it builds, so that :func:`riskcore.assess` need not copy them
+to stamp them."""
+
+
 @hookimpl
 def riskcore_assessor_info() -> AssessorInfo:
     """Describe the trauma assessor."""
@@ -73,6 +79,7 @@ def riskcore_instruments() -> tuple[InstrumentSpec, ...]:
 
 def _binary(subject: Subject, scale: str, value: bool | None, reason: str) -> Score:
     return Score.derived(
+        plugin=PLUGIN,
         subject=subject.id,
         subject_kind=subject.KIND,
         instrument=PCL5.id,
@@ -86,7 +93,7 @@ def _binary(subject: Subject, scale: str, value: bool | None, reason: str) -> Sc
 
 def _pcl5(subject: Subject, r: InstrumentResponse) -> list[Score]:
     # "total" (PCL5_FLAG, total >= 33, is raised by its band), then the clusters
-    scores = PCL5.to_scores(r, subject.KIND)
+    scores = PCL5.to_scores(r, subject.KIND, plugin=PLUGIN)
     total = scores[0].value
     why = "the PCL-5 has no prorating rule: all 20 items are needed"
     scores.append(
@@ -117,7 +124,9 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
         if r.instrument == PCL5.id:
             out += _pcl5(subject, r)
         else:
-            out += ACE.to_scores(r, subject.KIND)  # ACE_FLAG: raised by its band
+            out += ACE.to_scores(
+                r, subject.KIND, plugin=PLUGIN
+            )  # ACE_FLAG: raised by its band
     return out
 
 

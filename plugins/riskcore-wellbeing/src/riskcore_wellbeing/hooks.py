@@ -87,6 +87,12 @@ Cohen's.
 """
 
 
+PLUGIN = "wellbeing"
+"""The name this plugin is registered under (its entry point): passed to
+the scores it builds, so that :func:`riskcore.assess` need not copy them
+to stamp them."""
+
+
 @hookimpl
 def riskcore_assessor_info() -> AssessorInfo:
     """Describe the wellbeing assessor."""
@@ -110,7 +116,7 @@ def riskcore_assess(subject: Subject, case: Case) -> list[Score] | None:
     """Score every ProQOL 5, CBI, PSS-10 and WHO-5 response of the subject."""
     out: list[Score] = []
     for r in case.history(subject.id, _IDS):  # oldest first
-        scores = _BY_ID[r.instrument].to_scores(r, subject.KIND)
+        scores = _BY_ID[r.instrument].to_scores(r, subject.KIND, plugin=PLUGIN)
         if r.instrument == WHO5.id:
             # An invalid answer counts as unanswered (issue 14).
             scores = _who5_item_rule(scores, valid_answers(WHO5, r.items)[0])

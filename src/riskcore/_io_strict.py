@@ -1,0 +1,363 @@
+"""Strict parsing of YAML and JSON text: riskcore's YAML loaders and JSON checks.
+
+Internal to :mod:`riskcore.io` (which re-exports :data:`~riskcore.io.MAX_DEPTH`
+and chooses the loader, :data:`~riskcore.io.YAML_LOADER`): the rules a document
+must meet while it is parsed (no key twice, no alias, at most
+:data:`MAX_DEPTH` levels, real dates), the same for libyaml's C parser and
+PyYAML's Python one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+
+from riskcore.errors import shown
+
+MAX_DEPTH = 64
+"""The deepest nesting of lists and mappings a document may have. riskcore's own
+documents need fewer than 10 levels; deeper input is refused with a message
+instead of exhausting Python's recursion limit."""
+
+
+def _join(path: str, name: str | int) -> str:
+    if isinstance(name, int):
+        return f"{path}[{name}]"
+    return f"{path}.{name}" if path else name
+
+
+class _RefusedError(Exception):
+    """A document refused while parsing (duplicate key, too deep, alias)."""
+
+
+def _at(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+class _Strict:
+    """The strict rules of riskcore's YAML loaders (one owner for both).
+
+    * a key given twice in one mapping is refused, naming both lines; ``9`` and
+      ``'9'`` are the same key (item ids are strings), as are ``1`` and ``1.0``;
+    * nesting deeper than :data:`MAX_DEPTH` is refused while composing, before
+      Python's recursion limit is near;
+    * aliases (``*name``) are refused: riskcore's documents never need them and
+      they let a small file expand into a huge one;
+    * an impossible date (``2026-02-30``) is kept as its text, so that the date
+      field rejects it with its path instead of the loader crashing.
+
+    The composer (building nodes from events) and the constructor are
+    PyYAML's Python ones in both loaders, so the rules above run on the same
+    code; only the scanner and parser (text to events) differ: libyaml's C
+    one when it is available (:data:`YAML_LOADER`), else PyYAML's Python one.
+    With libyaml, a plain document (no alias, anchor, tag, merge key or repeated
+    key) is first built straight from its events by :func:`fast_yaml` (about
+    4x faster); anything else, and any error, goes through this composer.
+    """
+
+    def _strict_init(self) -> None:
+        self._depth = 0
+        self._path: list[str | int] = []
+        self._paths: dict[int, str] = {}
+
+    def _mark(self) -> Any:
+        return self.peek_event().start_mark  # type: ignore[attr-defined]
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
+            raise _RefusedError(
+                f"{_at(self._mark())}: YAML aliases (*name) are "
+                "not accepted; write the value out"
+            )
+        if self._depth >= MAX_DEPTH:
+            raise _RefusedError(
+                f"{_at(self._mark())}: nested more than {MAX_DEPTH} levels deep"
+            )
+        step: str | int | None = None
+        if isinstance(index, int) and not isinstance(index, bool):
+            step = index
+        elif isinstance(index, yaml.ScalarNode):
+            step = index.value
+        elif isinstance(index, yaml.Node):
+            step = "?"
+        self._depth += 1
+        if step is not None:
+            self._path.append(step)
+        try:
+            node = super().compose_node(parent, index)  # type: ignore[misc]
+            if isinstance(node, yaml.MappingNode):
+                self._paths[id(node)] = _path_text(self._path)
+            return node
+        finally:
+            self._depth -= 1
+            if step is not None:
+                self._path.pop()
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)  # type: ignore[attr-defined]
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)  # type: ignore[attr-defined]
+                for form in _key_forms(key):
+                    if form in seen:
+                        first = seen[form]
+                        where = self._paths.get(id(node)) or "(document)"
+                        raise _RefusedError(
+                            f"{where}: duplicate key {shown(key)} at "
+                            f"{_at(key_node.start_mark)} (first at "
+                            f"{_at(first.start_mark)})"
+                        )
+                for form in _key_forms(key):
+                    seen[form] = key_node
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)  # type: ignore[attr-defined]
+
+
+class _StrictLoader(_Strict, yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader with riskcore's strict rules."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        self._strict_init()
+
+
+_StrictLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    _StrictLoader.construct_yaml_timestamp,  # type: ignore[type-var]
+)
+
+_CParser: Any
+try:
+    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+
+
+if _CParser is not None:
+
+    class _CStrictLoader(
+        _Strict,
+        yaml.composer.Composer,
+        _CParser,  # type: ignore[misc]
+        yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):
+        """libyaml's C scanner and parser under the same strict composer and
+        constructor as :class:`_StrictLoader` (several times faster)."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._strict_init()
+
+    _CStrictLoader.add_constructor(
+        "tag:yaml.org,2002:timestamp",
+        _CStrictLoader.construct_yaml_timestamp,  # type: ignore[type-var]
+    )
+
+
+def _key_forms(key: Any) -> list[Any]:
+    # Python equality (1 == 1.0 == True) and the item-id view (9 is '9').
+    forms: list[Any] = []
+    try:
+        hash(key)
+    except TypeError:
+        return forms  # the safe loader itself refuses an unhashable key
+    forms.append(("value", key))
+    if isinstance(key, (int, float)) and not isinstance(key, bool):
+        forms.append(("text", str(key)))
+    elif isinstance(key, str):
+        forms.append(("text", key))
+    return forms
+
+
+def _path_text(steps: list[str | int]) -> str:
+    path = ""
+    for step in steps:
+        path = _join(path, step)
+    return path
+
+
+class _DuplicateJSONKeyError(Exception):
+    pass
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateJSONKeyError(key)
+        out[key] = value
+    return out
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+
+
+def _json_duplicate(text: str) -> str:
+    """Locate the first duplicate key of a JSON text (only run after one was found).
+
+    >>> _json_duplicate('{"items": {"9": 1,\\n "9": 0}}')
+    "items: duplicate key '9' at line 2, column 2 (first at line 1, column 12)"
+    """
+    stack: list[dict[str, Any]] = []
+
+    def here() -> str:
+        if not stack:
+            return ""
+        top = stack[-1]
+        step = top["key"] if top["object"] else top["index"]
+        return _join(top["path"], step)
+
+    def at(pos: int) -> str:
+        line = text.count("\n", 0, pos) + 1
+        return f"line {line}, column {pos - text.rfind(chr(10), 0, pos)}"
+
+    for m in _JSON_TOKEN.finditer(text):
+        tok = m.group()
+        top = stack[-1] if stack else None
+        if tok in ("{", "["):
+            path = here()
+            stack.append(
+                {"object": tok == "{", "path": path, "keys": {}, "index": 0}
+                | {"key": None, "expect_key": tok == "{"}
+            )
+        elif tok in ("}", "]"):
+            if stack:
+                stack.pop()
+        elif tok == ",":
+            if top is not None:
+                top["index"] += 1
+                top["expect_key"] = top["object"]
+        elif tok != ":" and top is not None and top["expect_key"]:
+            key = json.loads(tok)
+            top["expect_key"] = False
+            if key in top["keys"]:
+                where = top["path"] or "(document)"
+                return (
+                    f"{where}: duplicate key {shown(key)} at {at(m.start())} "
+                    f"(first at {at(top['keys'][key])})"
+                )
+            top["keys"][key] = m.start()
+            top["key"] = key
+    return "(document): duplicate key"  # pragma: no cover - found by the decoder
+
+
+def _depth_ok(data: Any) -> bool:
+    # Iterative: a deep document must not exhaust the recursion limit here.
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return True
+
+
+class _IrregularError(Exception):
+    """The document needs the strict composer (internal to :func:`fast_yaml`)."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def fast_yaml(loader: Any) -> Any:
+    """The data of a plain YAML document, built straight from libyaml's events.
+
+    What :class:`_CStrictLoader` ``.get_single_data()`` returns, without its
+    Python composer and node tree: each scalar is resolved and constructed by
+    the loader's own resolver and constructors (the same types, the same
+    impossible-date rule), mappings and sequences become dicts and lists, with
+    an explicit stack (no recursion). It raises :class:`_IrregularError` at the
+    first thing the strict composer must judge or word itself: an alias or
+    anchor, an explicit tag, a merge or non-scalar key, a key given twice (in
+    any of its forms, :func:`_key_forms`), nesting near :data:`MAX_DEPTH`, an
+    empty stream or a second document; and any error propagates. The caller
+    then parses the text again with the strict loader, so every refusal keeps
+    its one message.
+    """
+    get = loader.get_event
+    resolve = loader.resolve
+    constructors = loader.yaml_constructors
+    scalar_node = yaml.ScalarNode
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    scalar_event = yaml.ScalarEvent
+    if type(get()) is not yaml.StreamStartEvent or (
+        type(get()) is not yaml.DocumentStartEvent
+    ):
+        raise _IrregularError
+    # stack entries: [container, pending key or _NO_KEY, seen key forms]
+    stack: list[list[Any]] = []
+    root: Any = _NO_KEY
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is scalar_event:
+            if event.anchor is not None or event.tag not in (None, "!"):
+                raise _IrregularError
+            value = event.value
+            tag = resolve(scalar_node, value, event.implicit)
+            if tag == _STR_TAG:
+                item: Any = value
+            else:
+                construct = constructors.get(tag)
+                if construct is None or tag == "tag:yaml.org,2002:merge":
+                    raise _IrregularError
+                item = construct(
+                    loader,
+                    scalar_node(tag, value, event.start_mark, event.end_mark),
+                )
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None or event.tag not in (None, "!"):
+                raise _IrregularError
+            if len(stack) >= MAX_DEPTH - 2:
+                raise _IrregularError
+            top = stack[-1] if stack else None
+            if top is not None and type(top[0]) is dict and top[1] is _NO_KEY:
+                raise _IrregularError  # a mapping or sequence as a key
+            stack.append([{} if kind is mapping_start else [], _NO_KEY, set()])
+            continue
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            item = stack.pop()[0]
+        else:  # an alias, or anything unexpected
+            raise _IrregularError
+        if not stack:
+            root = item
+            break
+        top = stack[-1]
+        container = top[0]
+        if type(container) is list:
+            container.append(item)
+        elif top[1] is _NO_KEY:
+            seen = top[2]
+            for form in _key_forms(item):
+                if form in seen:
+                    raise _IrregularError  # the strict composer names both lines
+                seen.add(form)
+            top[1] = item
+        else:
+            container[top[1]] = item
+            top[1] = _NO_KEY
+    if (
+        type(get()) is not yaml.DocumentEndEvent
+        or type(get()) is not yaml.StreamEndEvent
+    ):
+        raise _IrregularError
+    return root
+
+
+_NO_KEY: Any = object()

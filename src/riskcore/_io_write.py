@@ -1,0 +1,294 @@
+"""Atomic writes: a file is fully written or left untouched.
+
+Internal to :mod:`riskcore.io`, which re-exports :func:`~riskcore.io.write_atomic`,
+:func:`~riskcore.io.atomic_path` and :data:`~riskcore.io.STALE_TEMP_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+
+def write_atomic(
+    path: str | os.PathLike[str], data: str | bytes | Iterable[str | bytes]
+) -> None:
+    """Write *data* to *path* so that readers see the old file or the new one,
+    never half of it (temporary file in the same folder, then ``os.replace``).
+
+    *data* is text (written as UTF-8), bytes, or an iterable of either, written
+    piece by piece as it is produced (a streamed JSON document or report); an
+    exception while producing it leaves the old file untouched, as any other.
+
+    The file is readable and writable by its owner only (mode 0600): riskcore's
+    outputs may hold clinical data. Widen it deliberately if you must share it.
+
+    If writing fails the temporary file is removed and the exception (an
+    :class:`OSError`) propagates; the old file, if any, is untouched. A process
+    that is *killed* cannot clean up, so temporary files are named
+    ``.<name>.<pid>.<random>.riskcore.tmp`` and the next write to the same
+    path removes those whose process is no longer running (and that are more
+    than :data:`STALE_TEMP_SECONDS` old, in case the folder is shared with
+    another machine, whose process ids mean nothing here). On Windows, where no
+    process can be probed safely, stale files are left for the user.
+    """
+    pieces = (data,) if isinstance(data, (str, bytes)) else data
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        buffer: list[bytes] = []
+        size = 0
+        for piece in pieces:
+            chunk = piece.encode("utf-8") if isinstance(piece, str) else piece
+            buffer.append(chunk)
+            size += len(chunk)
+            if size >= _WRITE_CHUNK:  # iterencode yields tiny pieces: batch them
+                fh.write(b"".join(buffer))
+                buffer.clear()
+                size = 0
+        fh.write(b"".join(buffer))
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path next to *path*, renamed to *path* when the block ends
+    without an exception, removed otherwise: :func:`write_atomic` for a writer
+    that streams into a file (a Parquet writer, chunk by chunk).
+
+    The temporary file exists (empty, mode 0600) when the block starts; it is
+    flushed to disk before the rename. Same naming and clean-up of stale
+    temporary files as :func:`write_atomic`.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with atomic_path(out) as tmp:
+    ...     _ = tmp.write_text("done")
+    ...     out.exists()
+    False
+    >>> out.read_text()
+    'done'
+    """
+    p = Path(path)
+    _remove_stale_temps(p)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{p.name}.{os.getpid()}.", suffix=_TEMP_SUFFIX, dir=p.parent
+    )
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+_TEMP_SUFFIX = ".riskcore.tmp"
+_WRITE_CHUNK = 1 << 20
+
+STALE_TEMP_SECONDS = 60.0
+"""A temporary file of a process that is not running is removed only once it is
+this old (seconds)."""
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Remove temporary files that killed writers of *target* left behind."""
+    if os.name == "nt":  # pragma: no cover - os.kill(pid, 0) is not a probe there
+        return
+    pattern = re.compile(
+        rf"\.{re.escape(target.name)}\.(\d+)\.[A-Za-z0-9_]+{re.escape(_TEMP_SUFFIX)}"
+    )
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return  # the write itself will report the folder
+    now = dt.datetime.now(dt.UTC).timestamp()
+    for entry in entries:
+        m = pattern.fullmatch(entry.name)
+        if m is None or _running(int(m.group(1))):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if entry.is_file(follow_symlinks=False) and (
+                now - info.st_mtime >= STALE_TEMP_SECONDS
+            ):
+                os.unlink(entry.path)
+        except OSError:
+            continue  # another run removed it first, or it is not ours to remove
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's process (or not a pid we can ask about)
+    return True
+
+
+def _floatstr(o: float) -> str:
+    # json.encoder's rule (allow_nan=True)
+    if o != o:
+        return "NaN"
+    if o == math.inf:
+        return "Infinity"
+    if o == -math.inf:
+        return "-Infinity"
+    return float.__repr__(o)
+
+
+def _json_key(key: object) -> str:
+    # json.encoder's rule for dict keys, in its order (skipkeys=False)
+    if isinstance(key, str):
+        return key
+    if isinstance(key, float):
+        return _floatstr(key)
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(
+        f"keys must be str, int, float, bool or None, not {key.__class__.__name__}"
+    )
+
+
+_FLAT = frozenset({str, int, float, bool, type(None), dict, list, tuple})
+
+
+def _c_encoder(item_separator: str) -> Any:
+    """The standard library's C encoder with *item_separator* (``None`` when
+    the C accelerator is missing): a mapping of scalars comes out as the
+    Python encoder would indent it, between its braces."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython without _json
+        return None
+    return make(
+        None,
+        None,
+        json.encoder.encode_basestring,
+        None,
+        ": ",
+        item_separator,
+        False,
+        False,
+        True,
+    )
+
+
+def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
+    """The text of ``json.JSONEncoder(ensure_ascii=False, indent=indent)
+    .iterencode(data)``, in larger pieces and several times faster.
+
+    The standard library encodes with its C encoder only without ``indent``;
+    with it, every value is a step of a Python generator. Here the containers
+    of the first two levels are streamed (a large assessment's scores one by
+    one) and each value below them is built as one string, with the standard
+    library's rules: its string escaping (``ensure_ascii=False``), ``repr`` of
+    floats and ints, ``NaN``/``Infinity``, its key conversions and errors.
+    Data is plain (what :func:`riskcore.io.unstructure` returns): no cycles.
+
+    >>> data = {"a": [1, 2.5, None, True], "b": {}, "c": [{"d": "é\\n"}], 1: []}
+    >>> import json
+    >>> "".join(iter_indented_json(data, 2)) == json.dumps(
+    ...     data, ensure_ascii=False, indent=2)
+    True
+    """
+    pad = " " * indent
+    enc = json.encoder.encode_basestring
+    flat: dict[str, Any] = {}
+
+    def value(o: Any, nl: str) -> str:
+        t = type(o)
+        if t is str:
+            return enc(o)
+        if o is None:
+            return "null"
+        if o is True:
+            return "true"
+        if o is False:
+            return "false"
+        if t is float:
+            return _floatstr(o)
+        if t is int:
+            return int.__repr__(o)
+        if t is dict:
+            if not o:
+                return "{}"
+            inner = nl + pad
+            for v in o.values():
+                tv = type(v)
+                if tv not in _FLAT or (v and (tv is dict or tv is list or tv is tuple)):
+                    break
+            else:  # only scalars and empty containers: the C encoder, same text
+                c = flat.get(inner)
+                if c is None:
+                    c = flat[inner] = _c_encoder("," + inner)
+                if c is not None:
+                    return "{" + inner + "".join(c(o, 0))[1:-1] + nl + "}"
+            parts = [enc(_json_key(k)) + ": " + value(v, inner) for k, v in o.items()]
+            return "{" + inner + ("," + inner).join(parts) + nl + "}"
+        if t is list or t is tuple:
+            if not o:
+                return "[]"
+            inner = nl + pad
+            return (
+                "["
+                + inner
+                + ("," + inner).join([value(v, inner) for v in o])
+                + nl
+                + "]"
+            )
+        return other(o, nl)
+
+    def other(o: Any, nl: str) -> str:  # subclasses, in json.encoder's order
+        if isinstance(o, str):
+            return enc(o)
+        if isinstance(o, int):
+            return int.__repr__(o)
+        if isinstance(o, float):
+            return _floatstr(o)
+        if isinstance(o, (list, tuple)):
+            return value(list(o), nl)
+        if isinstance(o, dict):
+            return value(dict(o), nl)
+        raise TypeError(
+            f"Object of type {o.__class__.__name__} is not JSON serializable"
+        )
+
+    def stream(o: Any, nl: str, depth: int) -> Iterator[str]:
+        t = type(o)
+        if depth >= 2 or not o or not (t is dict or t is list or t is tuple):
+            yield value(o, nl)
+            return
+        inner = nl + pad
+        if t is dict:
+            sep = "{" + inner
+            for k, v in o.items():
+                yield sep + enc(_json_key(k)) + ": "
+                sep = "," + inner
+                yield from stream(v, inner, depth + 1)
+            yield nl + "}"
+        else:
+            sep = "[" + inner
+            for v in o:
+                yield sep
+                sep = "," + inner
+                yield from stream(v, inner, depth + 1)
+            yield nl + "]"
+
+    return stream(data, "\n", 0)

@@ -1,0 +1,71 @@
+"""The read-only view of a case that plugins receive.
+
+Internal to :mod:`riskcore.plugins`, which re-exports
+:func:`~riskcore.plugins.readonly_case`.
+"""
+
+from __future__ import annotations
+
+import copy
+import weakref
+from types import MappingProxyType
+from typing import Any
+
+from riskcore.model.case import Case
+
+
+def _plugin_view(value: object) -> object:
+    return readonly_case(value) if type(value) is Case else value
+
+
+_VIEWS: dict[int, tuple[weakref.ref[Case], Case]] = {}
+
+
+def readonly_case(case: Case) -> Case:
+    """A view of *case* whose mappings are read-only, made once per case.
+
+    What plugins receive: the same frozen objects, except that each instrument
+    response's ``items`` and ``answers`` are :class:`types.MappingProxyType`
+    views of copies, so a plugin that edits them in place gets a
+    ``TypeError`` (recorded as its failure) and can change neither the case
+    nor what other plugins see.
+
+    >>> from riskcore.model import Client, InstrumentResponse, Practice
+    >>> case = Case(id="c", practice=Practice(id="p"), clients=[Client(id="c-1")],
+    ...             responses=[InstrumentResponse(instrument="phq9", subject="c-1",
+    ...                                           items={9: 2})])
+    >>> view = readonly_case(case)
+    >>> view.responses[0].items["9"] = 0
+    Traceback (most recent call last):
+    ...
+    TypeError: 'mappingproxy' object does not support item assignment
+    >>> case.responses[0].items, view is readonly_case(case), view == case
+    ({'9': 2}, True, True)
+    """
+    key = id(case)
+    entry = _VIEWS.get(key)
+    if entry is not None and entry[0]() is case:
+        return entry[1]
+    responses = case.responses
+    if all(_is_readonly(r.items) and _is_readonly(r.answers) for r in responses):
+        return case  # already a view
+    view = copy.copy(case)
+    object.__setattr__(view, "responses", tuple(map(_readonly_response, responses)))
+
+    def forget(ref: weakref.ref[Case]) -> None:
+        if _VIEWS.get(key, (None,))[0] is ref:
+            del _VIEWS[key]
+
+    _VIEWS[key] = (weakref.ref(case, forget), view)
+    return view
+
+
+def _is_readonly(mapping: object) -> bool:
+    return type(mapping) is MappingProxyType
+
+
+def _readonly_response(r: Any) -> Any:
+    view = copy.copy(r)
+    object.__setattr__(view, "items", MappingProxyType(dict(r.items)))
+    object.__setattr__(view, "answers", MappingProxyType(dict(r.answers)))
+    return view

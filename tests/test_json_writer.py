@@ -1,0 +1,77 @@
+"""The indented JSON writer (issue #16) writes what the standard library writes.
+
+``riskcore._io_write.iter_indented_json`` replaces
+``json.JSONEncoder(ensure_ascii=False, indent=...).iterencode`` (pure Python
+with an indent) in :func:`riskcore.io.dump`; files must stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from riskcore._io_write import iter_indented_json
+
+_KEYS = st.one_of(
+    st.text(max_size=6),
+    st.integers(-5, 5),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.none(),
+)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(),
+)
+_DATA = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(_KEYS, inner, max_size=4),
+    ),
+    max_leaves=40,
+)
+
+
+def _stdlib(data: object, indent: int) -> str:
+    return "".join(json.JSONEncoder(ensure_ascii=False, indent=indent).iterencode(data))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=_DATA, indent=st.sampled_from([0, 1, 2, 4]))
+def test_same_text_as_the_standard_library(data, indent):
+    assert "".join(iter_indented_json(data, indent)) == _stdlib(data, indent)
+
+
+class _Str(str):
+    pass
+
+
+class _Int(int):
+    pass
+
+
+def test_subclasses_are_written_as_their_base():
+    data = {
+        "s": _Str("x"),
+        "i": _Int(3),
+        "d": collections.OrderedDict(a=[1, {"b": ()}]),
+        "deep": [[{"k": _Int(1), "e": {}}]],
+    }
+    assert "".join(iter_indented_json(data, 2)) == _stdlib(data, 2)
+
+
+@pytest.mark.parametrize("bad", [{"k": object()}, {(1, 2): 1}, [[[{1, 2}]]]])
+def test_unserialisable_values_raise_type_error(bad):
+    with pytest.raises(TypeError):
+        _stdlib(bad, 2)
+    with pytest.raises(TypeError):
+        "".join(iter_indented_json(bad, 2))
