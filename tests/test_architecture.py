@@ -43,7 +43,7 @@ def test_the_planner_is_a_package_of_small_modules_reexporting_its_names() -> No
         assert len(p.read_text(encoding="utf-8").splitlines()) <= MAX_LINES, p
     for name in planner.__all__:
         assert getattr(planner, name).__module__.startswith("riskcore.planner.")
-    assert {"plan", "solve", "PlanResult", "PlanningProblem"} <= set(planner.__all__)
+    assert {"plan", "solve", "Solution", "PlanningProblem"} <= set(planner.__all__)
 
 
 def test_the_palette_imports_nothing_from_riskcore() -> None:
@@ -86,6 +86,26 @@ def test_obligations_evaluate_is_a_warning_alias_of_evaluate_obligations() -> No
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         obligations.evaluate_obligations(case, Assessment(case_id="c"), pm=pm)
+
+
+def test_plan_result_is_a_warning_alias_of_solution() -> None:
+    import riskcore.planner as planner
+
+    with pytest.warns(
+        DeprecationWarning, match=r"PlanResult is deprecated: use Solution"
+    ):
+        old = planner.PlanResult  # type: ignore[attr-defined]
+    assert old is planner.Solution
+    with pytest.warns(DeprecationWarning, match="removed in riskcore 0.3"):
+        from riskcore.planner import PlanResult  # noqa: F401
+    assert "PlanResult" not in planner.__all__
+    with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
+        planner.Nothing  # type: ignore[attr-defined]  # noqa: B018
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = planner.Solution(status="optimal", mode="budget", method="x")
+        assert res.feasible
+        assert repr(res).startswith("<Solution optimal")
 
 
 MAX_FUNCTION = 120

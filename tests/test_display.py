@@ -13,7 +13,7 @@ from riskcore.display import GraphView, get_options, set_options
 from riskcore.graph import build_graph
 from riskcore.model import Assessment, Score, SubjectKind
 from riskcore.model.risk import RiskRegister
-from riskcore.planner import Infeasibility, PlanResult
+from riskcore.planner import Infeasibility, Solution
 from riskcore.simulate import SimulationResult, Summary
 
 NAME = "Zelda Quux-Marlowe"
@@ -56,7 +56,7 @@ def _objects(report):
 EMPTY = {
     "assessment": Assessment(case_id="demo"),
     "register": RiskRegister(case_id="demo", method_version="x"),
-    "result": PlanResult(status="optimal", mode="budget", method="exact"),
+    "result": Solution(status="optimal", mode="budget", method="exact"),
     "simulation": _empty_sim(),
     "graph": GraphView(nx.DiGraph()),
 }
@@ -146,7 +146,7 @@ def test_options_are_validated():
 
 
 def test_infeasible_plan_and_failures_show_first():
-    res = PlanResult(
+    res = Solution(
         status="infeasible",
         mode="tolerance",
         method="exact",

@@ -13,7 +13,7 @@ import riskcore  # noqa: E402
 from riskcore import frames  # noqa: E402
 from riskcore.model import Assessment  # noqa: E402
 from riskcore.model.risk import RiskRegister  # noqa: E402
-from riskcore.planner import PlanResult  # noqa: E402
+from riskcore.planner import Solution  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "notebooks.md"
 
@@ -75,7 +75,7 @@ def test_plan_frame(report):
     assert df["phase"].is_monotonic_increasing
     assert df["phase"].min() == 1
     assert df["cost"].sum() == pytest.approx(report.result.cost)
-    empty = PlanResult(status="optimal", mode="budget", method="x", selected=("a",))
+    empty = Solution(status="optimal", mode="budget", method="x", selected=("a",))
     row = empty.to_pandas().iloc[0]  # selected without phases or reasons
     assert row["phase"] == 0
     assert pd.isna(row["cost"])

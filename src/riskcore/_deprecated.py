@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import ParamSpec, TypeVar
 
-__all__ = ["renamed"]
+__all__ = ["renamed", "renamed_names"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -48,3 +48,43 @@ def renamed(new: Callable[P, R], old: str) -> Callable[P, R]:
     alias.__qualname__ = alias.__name__
     alias.__doc__ = f"Deprecated alias of :func:`{new.__qualname__}`: {message}."
     return alias
+
+
+def renamed_names(
+    module: str, aliases: Mapping[str, object]
+) -> Callable[[str], object]:
+    """A module ``__getattr__`` serving old names of classes (or constants).
+
+    A class cannot be wrapped as :func:`renamed` wraps a function (``isinstance``
+    and annotations need the class itself), so the module answers for its old
+    name: the same object, after a :class:`DeprecationWarning` naming the new one.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> class Solution: ...
+    >>> getattr_ = renamed_names("riskcore.example", {"Result": Solution})
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     getattr_("Result") is Solution, str(w[0].message)
+    (True, 'riskcore.example.Result is deprecated: use Solution (removed in riskcore 0.3)')
+    >>> getattr_("Other")
+    Traceback (most recent call last):
+    ...
+    AttributeError: module 'riskcore.example' has no attribute 'Other'
+    """
+
+    def __getattr__(name: str) -> object:  # noqa: N807 (a module's __getattr__)
+        if name not in aliases:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        new = aliases[name]
+        warnings.warn(
+            f"{module}.{name} is deprecated: use "
+            f"{getattr(new, '__qualname__', repr(new))} (removed in riskcore "
+            f"{REMOVED_IN})",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return new
+
+    return __getattr__

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from riskcore.model.assessment import Assessment
     from riskcore.model.risk import RiskRegister
-    from riskcore.planner import PlanResult
+    from riskcore.planner import Solution
     from riskcore.simulate import SimulationResult
 
 __all__ = [
@@ -126,7 +126,7 @@ PLAN_COLUMNS: dict[str, str] = {
     "required_by": "string",
     "reason": "string",
 }
-"""Columns of :func:`plan_frame` (``PlanResult.to_pandas``), one row per chosen
+"""Columns of :func:`plan_frame` (``Solution.to_pandas``), one row per chosen
 mitigation in phase order.
 
 ``phase`` counts from 1; ``reduction`` is the expected harm the mitigation
@@ -293,12 +293,12 @@ def register_frame(
     return _frame(dtypes, rows, INDEX["register"])
 
 
-def plan_frame(res: PlanResult) -> pd.DataFrame:
+def plan_frame(res: Solution) -> pd.DataFrame:
     """One row per chosen mitigation, in phase order (see :data:`PLAN_COLUMNS`).
 
     Parameters
     ----------
-    res : PlanResult
+    res : Solution
         The planner's result.
 
     Returns
@@ -307,8 +307,8 @@ def plan_frame(res: PlanResult) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from riskcore.planner import PlanResult
-    >>> plan_frame(PlanResult(status="optimal", mode="budget", method="exact")).shape
+    >>> from riskcore.planner import Solution
+    >>> plan_frame(Solution(status="optimal", mode="budget", method="exact")).shape
     (0, 9)
     """
     why = {r.mitigation: r for r in res.reasons}

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from riskcore.instruments.spec import InstrumentSpec, Reliability
     from riskcore.model.assessment import Score
     from riskcore.model.risk import RiskMatrix, RiskPoint, RiskRegister
-    from riskcore.planner import FrontierPoint, PlanResult
+    from riskcore.planner import FrontierPoint, Solution
     from riskcore.simulate import SimulationResult
 
 __all__ = [
@@ -421,7 +421,7 @@ def _layer_order(
 
 
 def frontier(
-    result: PlanResult | Sequence[FrontierPoint],
+    result: Solution | Sequence[FrontierPoint],
     *,
     ax: Axes | None = None,
 ) -> Axes:
@@ -429,7 +429,7 @@ def frontier(
 
     Parameters
     ----------
-    result : PlanResult or sequence of FrontierPoint
+    result : Solution or sequence of FrontierPoint
         The planner's result (plan with ``frontier > 0``), or its points.
     ax : matplotlib.axes.Axes, optional
         Where to draw.

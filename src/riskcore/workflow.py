@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from riskcore.events import EventResult
-    from riskcore.planner import PlanResult
+    from riskcore.planner import Solution
     from riskcore.report.data import ReportData
     from riskcore.simulate import SimulationResult
 
@@ -95,7 +95,7 @@ class PlanReport:
     catalog: Catalog
     inherent: RiskRegister
     register: RiskRegister
-    result: PlanResult
+    result: Solution
     plan: Plan
     armed: tuple[ArmedResponse, ...] = field(converter=to_tuple)
     obligations: Obligations

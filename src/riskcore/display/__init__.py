@@ -1,7 +1,7 @@
 """Notebook views: compact HTML tables and text summaries of riskcore results.
 
 Every result a notebook user meets — :class:`~riskcore.model.Assessment`,
-:class:`~riskcore.model.risk.RiskRegister`, :class:`~riskcore.planner.PlanResult`,
+:class:`~riskcore.model.risk.RiskRegister`, :class:`~riskcore.planner.Solution`,
 :class:`~riskcore.workflow.PlanReport`,
 :class:`~riskcore.simulate.SimulationResult` and the mitigation graph — renders
 as a small table with levels coloured (the palette of the HTML report) and

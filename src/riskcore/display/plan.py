@@ -1,4 +1,4 @@
-"""Views of a :class:`~riskcore.planner.PlanResult`, and the lines that say
+"""Views of a :class:`~riskcore.planner.Solution`, and the lines that say
 how it was planned (``riskcore plan`` prints them).
 
 .. versionadded:: 0.1
@@ -21,12 +21,12 @@ from riskcore.display.tables import (
 from riskcore.palette import PALETTE as _PALETTE
 
 if TYPE_CHECKING:
-    from riskcore.planner import PlanResult
+    from riskcore.planner import Solution
 
 __all__ = ["plan_mode_lines", "plan_result_html", "plan_result_text"]
 
 
-def _plan_summary(res: PlanResult) -> str:
+def _plan_summary(res: Solution) -> str:
     return (
         f"{res.status} ({res.mode}, {res.method}): {len(res.selected)} mitigations, "
         f"cost {res.cost:,.0f}, {res.hours:,.0f} h, expected harm "
@@ -34,7 +34,7 @@ def _plan_summary(res: PlanResult) -> str:
     )
 
 
-def plan_mode_lines(res: PlanResult, currency: str = "USD") -> list[str]:
+def plan_mode_lines(res: Solution, currency: str = "USD") -> list[str]:
     """What the planner was asked and, when it could not, what would do it.
 
     A plan without a budget says it plans to tolerance; an infeasible one
@@ -43,10 +43,10 @@ def plan_mode_lines(res: PlanResult, currency: str = "USD") -> list[str]:
 
     Examples
     --------
-    >>> from riskcore.planner import PlanResult
-    >>> plan_mode_lines(PlanResult(status="optimal", mode="tolerance", method="exact"))
+    >>> from riskcore.planner import Solution
+    >>> plan_mode_lines(Solution(status="optimal", mode="tolerance", method="exact"))
     ['no budget given: planning to tolerance (the cheapest plan that brings every risk within its tolerance)']
-    >>> plan_mode_lines(PlanResult(status="optimal", mode="budget", method="exact",
+    >>> plan_mode_lines(Solution(status="optimal", mode="budget", method="exact",
     ...                            budget=15000))
     ['planning within a budget of $15,000']
     """
@@ -83,28 +83,28 @@ def plan_mode_lines(res: PlanResult, currency: str = "USD") -> list[str]:
     return lines
 
 
-def plan_result_text(res: PlanResult) -> str:
+def plan_result_text(res: Solution) -> str:
     """Short text view: status line, infeasibilities, then phases.
 
     Examples
     --------
-    >>> from riskcore.planner import PlanResult
-    >>> plan_result_text(PlanResult(status="optimal", mode="budget", method="exact"))
-    '<PlanResult optimal (budget, exact): 0 mitigations, cost 0, 0 h, expected harm 0 -> 0 (strict)>'
+    >>> from riskcore.planner import Solution
+    >>> plan_result_text(Solution(status="optimal", mode="budget", method="exact"))
+    '<Solution optimal (budget, exact): 0 mitigations, cost 0, 0 h, expected harm 0 -> 0 (strict)>'
     """
-    head = f"<PlanResult {_plan_summary(res)}>"
+    head = f"<Solution {_plan_summary(res)}>"
     lines = [f"INFEASIBLE {i.risk}: {i.reason}" for i in res.infeasible]
     lines += [f"phase {k + 1}: {', '.join(ids)}" for k, ids in enumerate(res.phases)]
     return _lines(head, lines) if lines else head
 
 
-def plan_result_html(res: PlanResult, *, css: bool = True) -> str | None:
+def plan_result_html(res: Solution, *, css: bool = True) -> str | None:
     """HTML view of a plan: infeasibilities first, then the phased mitigations.
 
     Examples
     --------
-    >>> from riskcore.planner import PlanResult
-    >>> "optimal" in plan_result_html(PlanResult(status="optimal", mode="budget", method="exact"))
+    >>> from riskcore.planner import Solution
+    >>> "optimal" in plan_result_html(Solution(status="optimal", mode="budget", method="exact"))
     True
     """
     if not _html_enabled(len(res.selected) + len(res.infeasible)):
@@ -153,4 +153,4 @@ def plan_result_html(res: PlanResult, *, css: bool = True) -> str | None:
                 rows,
             )
         )
-    return _box("PlanResult", _plan_summary(res), *parts, css=css)
+    return _box("Solution", _plan_summary(res), *parts, css=css)

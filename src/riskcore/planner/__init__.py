@@ -20,7 +20,7 @@ risk that requires them (with what they require), or armed by a trigger and
 in force once what they require is in the plan. Every plan contains the
 closure of what it chooses.
 
-Methods (recorded in :attr:`PlanResult.method` with the optimality gap):
+Methods (recorded in :attr:`Solution.method` with the optimality gap):
 
 * ``"milp-oa"`` (exact, budget mode): outer approximation. ``harm_r =
   h_r × exp(y_r)`` with ``y_r = Σ log f_l · z_l`` is convex in *y*, so
@@ -65,6 +65,7 @@ catalog).
 
 from __future__ import annotations
 
+from riskcore._deprecated import renamed_names
 from riskcore.planner.adapter import plan, problem_from_catalog
 from riskcore.planner.frontier import pareto_frontier
 from riskcore.planner.problem import (
@@ -80,21 +81,30 @@ from riskcore.planner.problem import (
 from riskcore.planner.problem import (
     Objective as Objective,
 )
-from riskcore.planner.result import FrontierPoint, Infeasibility, PlanResult, Reason
+from riskcore.planner.result import FrontierPoint, Infeasibility, Reason, Solution
 from riskcore.planner.solve import solve
 
 __all__ = [
     "FrontierPoint",
     "Infeasibility",
     "MitigationSpec",
-    "PlanResult",
     "PlanningProblem",
     "Reason",
     "ResponseSpec",
     "RiskEffect",
     "RiskSpec",
+    "Solution",
     "pareto_frontier",
     "plan",
     "problem_from_catalog",
     "solve",
 ]
+
+
+_old_names = renamed_names("riskcore.planner", {"PlanResult": Solution})
+
+
+def __getattr__(name: str) -> object:
+    """``PlanResult``, the old name of :class:`Solution`, with a
+    :class:`DeprecationWarning` (removed in riskcore 0.3)."""
+    return _old_names(name)

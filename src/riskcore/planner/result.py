@@ -1,4 +1,4 @@
-"""What planning returns: :class:`PlanResult` and the records it carries."""
+"""What planning returns: :class:`Solution` and the records it carries."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ class FrontierPoint:
 
 
 @frozen(kw_only=True)
-class PlanResult:
+class Solution:
     """The outcome of planning.
 
     ``status`` is ``"optimal"`` (proved within ``gap``), ``"feasible"`` (a
@@ -126,7 +126,7 @@ class PlanResult:
         """False if the request could not be met."""
         return self.status != "infeasible"
 
-    def raise_if_infeasible(self) -> PlanResult:
+    def raise_if_infeasible(self) -> Solution:
         """Return self, or raise :class:`PlanError` naming the unreachable risks."""
         if self.feasible:
             return self
@@ -219,3 +219,9 @@ class PlanResult:
         from riskcore.plot import frontier
 
         return frontier(self, ax=ax)
+
+
+# The planner's own modules still import the old name from here (riskcore
+# renames them once the planner work in progress has landed); the public
+# name, riskcore.planner.PlanResult, warns (riskcore.planner.__getattr__).
+PlanResult = Solution
