@@ -18,7 +18,7 @@ from riskcore.planner.problem import (
     RiskSpec,
     _armed,
 )
-from riskcore.planner.result import PlanResult
+from riskcore.planner.result import Solution
 from riskcore.planner.solve import solve
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -213,7 +213,7 @@ def plan(
     time_limit: float = 30.0,
     explain: int = 5,
     armed: Iterable[Any] = (),
-) -> PlanResult:
+) -> Solution:
     """Plan mitigations for a risk register (or a ready :class:`PlanningProblem`).
 
     Parameters
@@ -236,7 +236,7 @@ def plan(
 
     Returns
     -------
-    PlanResult
+    Solution
 
     Raises
     ------

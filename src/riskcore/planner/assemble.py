@@ -1,4 +1,4 @@
-"""Turning a chosen set into a :class:`~riskcore.planner.result.PlanResult`.
+"""Turning a chosen set into a :class:`~riskcore.planner.result.Solution`.
 
 Pruning, forced responses, phases, the gap and the infeasible result:
 shared by every method and both modes.
@@ -12,7 +12,7 @@ from typing import Any, Literal
 from riskcore.model.plan import ArmedResponse
 from riskcore.planner.compiled import _Compiled
 from riskcore.planner.explain import _fmt, _reasons, _rejected
-from riskcore.planner.result import Infeasibility, PlanResult
+from riskcore.planner.result import Infeasibility, Solution
 
 
 def _prune(c: _Compiled, chosen: set[int]) -> set[int]:
@@ -63,7 +63,7 @@ def _finish(
     tol: list[float | None] | None,
     explain: int,
     detail: bool = True,
-) -> PlanResult:
+) -> Solution:
     chosen = _prune(c, c.closure_of(chosen) | c.forced)
     order = [i for i in c.order if i in chosen]
     cost, hrs = c.totals(chosen)
@@ -106,10 +106,10 @@ def _finish(
         "hours_budget": hours,
     }
     if not detail:  # a frontier point: its cost, residual and selection only
-        return PlanResult(**common)
+        return Solution(**common)
     ph, start = _phases(c, chosen)
     responses, armed = _responses(c, chosen)
-    return PlanResult(
+    return Solution(
         **common,
         residual_by_risk={r: per[j] for j, r in enumerate(c.risk_ids)},
         responses=responses,
@@ -198,9 +198,9 @@ def _infeasible_result(
     items: list[Infeasibility],
     budget: float | None,
     hours: float | None,
-) -> PlanResult:
+) -> Solution:
     responses, armed = _responses(c, None)
-    return PlanResult(
+    return Solution(
         status="infeasible",
         mode=mode,
         method=method,
@@ -219,7 +219,7 @@ def _forced_fits(
     budget: float | None,
     hours: float | None,
     mode: Literal["budget", "tolerance"],
-) -> PlanResult | None:
+) -> Solution | None:
     fc, fh = c.totals(c.forced)
     over = []
     if budget is not None and fc > budget * (1 + 1e-12):

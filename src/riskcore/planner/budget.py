@@ -11,7 +11,7 @@ from riskcore.planner.compiled import _Compiled
 from riskcore.planner.exact import _FIRED, _fired, _oa_milp
 from riskcore.planner.heuristic import _greedy, _local_improve
 from riskcore.planner.problem import Method
-from riskcore.planner.result import PlanResult
+from riskcore.planner.result import Solution
 
 _EXACT_MAX = 60
 """``method="auto"`` uses the exact MILP up to this many mitigations."""
@@ -43,7 +43,7 @@ def _solve_budget(
     trace: list[tuple[float, float, float, list[int]]] | None = None,
     bound: bool = True,
     detail: bool = True,
-) -> PlanResult:
+) -> Solution:
     """Budget mode; large instances: greedy, local moves, LP bound, exact polish.
 
     With ``method="auto"`` above :data:`_EXACT_MAX` mitigations, the

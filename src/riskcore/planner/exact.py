@@ -21,7 +21,7 @@ NODES = 5_000
 :func:`riskcore.planner.solve` takes it as its ``nodes`` argument. With the
 round limits of each method this bounds the work; the wall-clock
 ``time_limit`` of :func:`riskcore.planner.solve` is only an outer safety net,
-and a result it cut short says so (``PlanResult.time_limited``)."""
+and a result it cut short says so (``Solution.time_limited``)."""
 
 _NODES: contextvars.ContextVar[int] = contextvars.ContextVar(
     "riskcore_planner_nodes", default=NODES

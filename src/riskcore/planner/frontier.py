@@ -13,13 +13,13 @@ from riskcore.planner.problem import (
     Method,
     PlanningProblem,
 )
-from riskcore.planner.result import FrontierPoint, PlanResult
+from riskcore.planner.result import FrontierPoint, Solution
 
 
 def _path_from_trace(
     c: _Compiled,
     trace: list[tuple[float, float, float, list[int]]],
-    result: PlanResult,
+    result: Solution,
     max_points: int = 50,
 ) -> tuple[FrontierPoint, ...]:
     """The greedy path up to the plan (at most *max_points* + 2 points).
@@ -123,7 +123,7 @@ def pareto_frontier(
     useful = [i for i in range(len(c.ids)) if c.eff_list[i]]
     lo = c.totals(c.forced)[0]
     hi = c.totals(c.closure_of(useful) | c.forced)[0]
-    solved: list[tuple[float, PlanResult]] = []
+    solved: list[tuple[float, Solution]] = []
     prev: set[int] | None = None
     for k in range(points):
         b = lo + (hi - lo) * k / (points - 1)

@@ -219,9 +219,3 @@ class Solution:
         from riskcore.plot import frontier
 
         return frontier(self, ax=ax)
-
-
-# The planner's own modules still import the old name from here (riskcore
-# renames them once the planner work in progress has landed); the public
-# name, riskcore.planner.PlanResult, warns (riskcore.planner.__getattr__).
-PlanResult = Solution

@@ -17,7 +17,7 @@ from riskcore.planner.problem import (
     Objective,
     PlanningProblem,
 )
-from riskcore.planner.result import PlanResult
+from riskcore.planner.result import Solution
 from riskcore.planner.tolerance import _solve_tolerance
 
 
@@ -34,7 +34,7 @@ def solve(
     time_limit: float = 30.0,
     explain: int = 5,
     nodes: int = NODES,
-) -> PlanResult:
+) -> Solution:
     """Choose a dependency-closed set of mitigations for *problem*.
 
     Parameters
@@ -65,7 +65,7 @@ def solve(
         Outer safety net, in seconds, for each exact solve (all rounds of one
         MILP with its cuts). Results are bounded by work budgets instead
         (rounds, *nodes*, local moves), so the same input gives the same plan
-        on any machine; if the safety net fires, ``PlanResult.time_limited``
+        on any machine; if the safety net fires, ``Solution.time_limited``
         says where.
     explain : int
         How many of the best rejected mitigations to explain.
@@ -80,7 +80,7 @@ def solve(
 
     Returns
     -------
-    PlanResult
+    Solution
 
     Raises
     ------
@@ -173,7 +173,7 @@ def _solve(
     gap: float,
     time_limit: float,
     explain: int,
-) -> PlanResult:
+) -> Solution:
     trace: list[tuple[float, float, float, list[int]]] = []
     if objective == "cost":
         tol = _tolerances(c, problem, tolerance)
@@ -197,7 +197,7 @@ def _solve(
     return result
 
 
-def _evolve(r: PlanResult, **kw: Any) -> PlanResult:
+def _evolve(r: Solution, **kw: Any) -> Solution:
     import attrs
 
     return attrs.evolve(r, **kw)

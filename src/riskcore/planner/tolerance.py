@@ -10,7 +10,7 @@ from riskcore.planner.compiled import _Compiled
 from riskcore.planner.exact import _tol_milp, _unreachable
 from riskcore.planner.explain import _fmt
 from riskcore.planner.problem import Method
-from riskcore.planner.result import Infeasibility, PlanResult
+from riskcore.planner.result import Infeasibility, Solution
 
 
 def _solve_tolerance(
@@ -22,7 +22,7 @@ def _solve_tolerance(
     gap: float,
     time_limit: float,
     explain: int,
-) -> PlanResult:
+) -> Solution:
     bad = _forced_fits(c, budget, hours, "tolerance")
     if bad is not None:
         return bad
