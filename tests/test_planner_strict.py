@@ -667,3 +667,35 @@ def test_a_plan_over_tolerance_by_the_strict_figure_is_never_feasible(
     assert r.status == "infeasible"
     assert r.infeasible[0].best_residual == pytest.approx(0.56)
     assert "by the strict figure" in r.infeasible[0].reason
+
+
+def test_a_plan_exactly_at_its_tolerance_within_the_budget_is_found() -> None:
+    """Regression (found by Hypothesis): the tolerance MILP subtracted a margin
+    from each tolerance, so it was tighter than the strict check it is a
+    relaxation of. A plan whose residual is exactly the tolerance (0.025 x 0.4;
+    m2 and m3 share m0's common-cause group, so only the best of them counts)
+    was then "proved" infeasible within a budget that pays for it."""
+
+    def mit(
+        i: str, cost: float, req: tuple[str, ...] = (), e: float = 0.0
+    ) -> MitigationSpec:
+        eff = (RiskEffect(risk="r0", effectiveness=e, on="likelihood"),) if e else ()
+        return MitigationSpec(
+            id=i, cost=cost, hours=0.0, duration_days=0.0, requires=req, effects=eff
+        )
+
+    p = PlanningProblem(
+        risks=(RiskSpec(id="r0", likelihood=0.05, impact=0.5, tolerance=0.01),),
+        mitigations=(
+            mit("m0", 1.0, e=0.3),
+            mit("m1", 0.0),
+            mit("m2", 0.0, ("m0",), 0.6),
+            mit("m3", 1.0, ("m0",), 0.6),
+        ),
+    )
+    assert brute_tolerance(p, 1.0) == pytest.approx(1.0)
+    for budget in (1.0, None):
+        r = solve(p, tolerance=True, budget=budget)
+        assert r.status == "optimal", r.infeasible
+        assert r.selected == ("m0", "m2")
+        assert r.cost == pytest.approx(1.0)

@@ -328,7 +328,12 @@ class _Model:
                 col: (floor if col in self.ypos[r] else coef)
                 for col, coef in self.yrow[r].items()
             }
-            self.rows.append((row, -math.inf, target - 1e-9))
+            # a hair looser than the tolerance, never tighter: the MILP must
+            # stay a relaxation, so that "infeasible" is proved; its plan is
+            # then checked against the tolerance by the strict figure (with
+            # the same 1e-9 relative slack, _tol_milp). A plan exactly at its
+            # tolerance was refused when this margin was subtracted.
+            self.rows.append((row, -math.inf, target + 1e-10))
 
     def separate(self, v: Sequence[float]) -> int:
         """Add a cut for each pair of credited layers the strict rule groups.
