@@ -113,9 +113,6 @@ MAX_FUNCTION = 120
 # with its reason on docs/architecture.md. The list may only shrink.
 LONG_FUNCTIONS = {
     "store/migrations/versions/0001_register.py:upgrade",
-    "identify.py:identify",
-    "planner/compiled.py:__init__",
-    "planner/heuristic.py:_greedy",
 }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -275,6 +275,64 @@ def identify(
             if s.KIND is t.scope:
                 keys[(t.id, s.id)] = (t, s)
 
+    factors = _plugin_factors(pm, assessment, case, subjects, threats, fail, strict)
+    # Recorded facts (the catalog's evidence table) are factors like any other.
+    for key, got in observation_factors(case, catalog).items():
+        factors.setdefault(key, []).extend(got)
+
+    # an explicit table replaces the plugins' declarations too
+    declared = declared_lifts(pm, fail) if critical_map is None else {}
+    findings = critical_findings(assessment, case, cmap, declared)
+    mods = tuple(modifiers)
+    for i, m in enumerate(mods):
+        if m.threat not in threats:
+            raise FieldError(
+                f"modifiers[{i}].threat", m.threat, "is not a threat in the catalog"
+            )
+
+    screened = {(sc.subject, sc.instrument) for sc in assessment.scores}
+    risks = [
+        _risk(
+            t,
+            s,
+            [*everyone, *per_subject.get(sid, [])],
+            factors.get((tid, sid), []),
+            [(r, code) for cat, r, code in findings.get(sid, []) if cat == t.category],
+            catalog=catalog,
+            modifiers=mods,
+            matrix=matrix,
+            screened=screened,
+        )
+        for (tid, sid), (t, s) in keys.items()
+    ]
+    reg = RiskRegister(
+        case_id=case.id,
+        risks=risks,
+        method_version=calculus.METHOD_VERSION,
+        matrix=matrix,
+        horizon_days=case.horizon_days,
+        assessed_on=case.assessed_on,
+        failures=failures,
+    )
+    if strict and not assessment.complete:
+        raise AssessmentError("; ".join(assessment.incomplete_reasons))
+    return apply_controls(reg, catalog, mitigations=mitigations, responses=responses)
+
+
+def _plugin_factors(
+    pm: PluginManager,
+    assessment: Assessment,
+    case: Case,
+    subjects: Sequence[Subject],
+    threats: Mapping[str, Threat],
+    fail: Callable[..., None],
+    strict: bool,
+) -> dict[tuple[str, str], list[RiskFactor]]:
+    """Each subject's factors from the plugins, by ``(threat, subject)``.
+
+    A plugin that raised, or returned what :func:`riskcore.hookresults.check_factors`
+    refuses, is recorded through *fail* (which raises in strict mode).
+    """
     factors: dict[tuple[str, str], list[RiskFactor]] = {}
     calls = [
         {"subject": s, "scores": assessment.for_subject(s.id), "case": case}
@@ -296,119 +354,119 @@ def identify(
                 factors.setdefault((f.threat, s.id), []).append(
                     attrs.evolve(f, plugin=o.plugin)
                 )
-    # Recorded facts (the catalog's evidence table) are factors like any other.
-    for key, got in observation_factors(case, catalog).items():
-        factors.setdefault(key, []).extend(got)
+    return factors
 
-    # an explicit table replaces the plugins' declarations too
-    declared = declared_lifts(pm, fail) if critical_map is None else {}
-    findings = critical_findings(assessment, case, cmap, declared)
-    mods = tuple(modifiers)
-    for i, m in enumerate(mods):
-        if m.threat not in threats:
-            raise FieldError(
-                f"modifiers[{i}].threat", m.threat, "is not a threat in the catalog"
-            )
 
-    screened = {(sc.subject, sc.instrument) for sc in assessment.scores}
-    risks: list[Risk] = []
-    for (tid, sid), (t, s) in keys.items():
-        rid = risk_id(tid, sid)
-        incomplete = [*everyone, *per_subject.get(sid, [])]
-        applied = []
-        if t.screened_by and not any((sid, i) in screened for i in t.screened_by):
-            incomplete.append(
-                f"not screened for {tid}: no score from " + " or ".join(t.screened_by)
-            )
-            unscreened = unscreened_odds_ratio(t)
-            if unscreened > 1.0:
-                applied.append(
-                    AppliedFactor(
-                        odds_ratio=unscreened,
-                        reason="not screened: counted as a positive screen until "
-                        "one is given (fail closed)",
-                        plugin=UNSCREENED,
-                        source=t.source,
-                    )
-                )
-        for f in factors.get((tid, sid), []):
-            credited = credits(f.odds_ratio, bool(incomplete))
-            note = "" if credited else "protective factor from an incomplete assessment"
+def _applied(
+    t: Threat,
+    sid: str,
+    incomplete: list[str],
+    factors: Sequence[RiskFactor],
+    screened: Collection[tuple[str, str]],
+) -> list[AppliedFactor]:
+    """The factors applied to one risk; appends to *incomplete* when unscreened.
+
+    An unscreened threat counts as a positive screen (fail closed); a
+    protective factor from an incomplete assessment is shown but not credited.
+    """
+    applied = []
+    if t.screened_by and not any((sid, i) in screened for i in t.screened_by):
+        incomplete.append(
+            f"not screened for {t.id}: no score from " + " or ".join(t.screened_by)
+        )
+        unscreened = unscreened_odds_ratio(t)
+        if unscreened > 1.0:
             applied.append(
                 AppliedFactor(
-                    odds_ratio=f.odds_ratio,
-                    reason=f.reason,
-                    plugin=f.plugin,
-                    source=f.source,
-                    score=f.score,
-                    credited=credited,
-                    note=note,
+                    odds_ratio=unscreened,
+                    reason="not screened: counted as a positive screen until "
+                    "one is given (fail closed)",
+                    plugin=UNSCREENED,
+                    source=t.source,
                 )
             )
-        hits = [
-            (reason, code)
-            for cat, reason, code in findings.get(sid, [])
-            if cat == t.category
-        ]
-        crit = [reason for reason, _ in hits]
-        required: list[str] = []
-        if crit:
-            codes = {code for _, code in hits} - {""}
-            required = sorted(
-                r.id for r in catalog.responses if _required_for(r, tid, codes)
-            )
-        rmods = tuple(m for m in mods if m.threat == tid and m.subject in (None, sid))
-        point = inherent_point(
-            t,
-            [f.odds_ratio for f in applied if f.credited],
-            matrix,
-            risk=rid,
-            modifiers=rmods,
-        )
-        risks.append(
-            Risk(
-                id=rid,
-                threat=tid,
-                threat_name=t.name,
-                category=t.category,
-                subject=sid,
-                subject_kind=s.KIND,
-                base_likelihood=t.base_likelihood,
-                base_source=_base_source(t),
-                illustrative=t.illustrative,
-                impact=t.impact,
-                guarded=t.guarded,
-                factors=applied,
-                modifiers=rmods,
-                inherent=point,
-                residual=point,
-                residual_all=point,
-                current=point,
-                inherent_level=shown_level(point.level, bool(crit), matrix),
-                level=point.level,
-                planned_level=point.level,
-                target=matrix.tolerance,
-                within_tolerance=True,
-                critical=bool(crit),
-                critical_reasons=tuple(dict.fromkeys(crit)),
-                response_required=bool(crit),
-                required_responses=required,
-                incomplete=bool(incomplete),
-                incomplete_reasons=tuple(dict.fromkeys(incomplete)),
+    for f in factors:
+        credited = credits(f.odds_ratio, bool(incomplete))
+        note = "" if credited else "protective factor from an incomplete assessment"
+        applied.append(
+            AppliedFactor(
+                odds_ratio=f.odds_ratio,
+                reason=f.reason,
+                plugin=f.plugin,
+                source=f.source,
+                score=f.score,
+                credited=credited,
+                note=note,
             )
         )
-    reg = RiskRegister(
-        case_id=case.id,
-        risks=risks,
-        method_version=calculus.METHOD_VERSION,
-        matrix=matrix,
-        horizon_days=case.horizon_days,
-        assessed_on=case.assessed_on,
-        failures=failures,
+    return applied
+
+
+def _risk(
+    t: Threat,
+    s: Subject,
+    incomplete: list[str],
+    factors: Sequence[RiskFactor],
+    hits: Sequence[tuple[str, str]],
+    *,
+    catalog: Catalog,
+    modifiers: tuple[Modifier, ...],
+    matrix: RiskMatrix,
+    screened: Collection[tuple[str, str]],
+) -> Risk:
+    """One threat's risk for one subject, before controls.
+
+    *hits* are the subject's critical findings on the threat's category, as
+    ``(reason, flag code)`` pairs.
+    """
+    sid = s.id
+    rid = risk_id(t.id, sid)
+    applied = _applied(t, sid, incomplete, factors, screened)
+    crit = [reason for reason, _ in hits]
+    required: list[str] = []
+    if crit:
+        codes = {code for _, code in hits} - {""}
+        required = sorted(
+            r.id for r in catalog.responses if _required_for(r, t.id, codes)
+        )
+    rmods = tuple(m for m in modifiers if m.threat == t.id and m.subject in (None, sid))
+    point = inherent_point(
+        t,
+        [f.odds_ratio for f in applied if f.credited],
+        matrix,
+        risk=rid,
+        modifiers=rmods,
     )
-    if strict and not assessment.complete:
-        raise AssessmentError("; ".join(assessment.incomplete_reasons))
-    return apply_controls(reg, catalog, mitigations=mitigations, responses=responses)
+    return Risk(
+        id=rid,
+        threat=t.id,
+        threat_name=t.name,
+        category=t.category,
+        subject=sid,
+        subject_kind=s.KIND,
+        base_likelihood=t.base_likelihood,
+        base_source=_base_source(t),
+        illustrative=t.illustrative,
+        impact=t.impact,
+        guarded=t.guarded,
+        factors=applied,
+        modifiers=rmods,
+        inherent=point,
+        residual=point,
+        residual_all=point,
+        current=point,
+        inherent_level=shown_level(point.level, bool(crit), matrix),
+        level=point.level,
+        planned_level=point.level,
+        target=matrix.tolerance,
+        within_tolerance=True,
+        critical=bool(crit),
+        critical_reasons=tuple(dict.fromkeys(crit)),
+        response_required=bool(crit),
+        required_responses=required,
+        incomplete=bool(incomplete),
+        incomplete_reasons=tuple(dict.fromkeys(incomplete)),
+    )
 
 
 def _impact(value: Param, matrix: RiskMatrix, scale: str, rid: str) -> float:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from riskcore import calculus
 from riskcore.errors import GraphError, PlanError
-from riskcore.planner.problem import PlanningProblem, RiskEffect
+from riskcore.planner.problem import PlanningProblem, ResponseSpec, RiskEffect
 
 if TYPE_CHECKING:  # pragma: no cover
     from riskcore.planner.outer import _Skeleton
@@ -67,6 +67,30 @@ class _Compiled:
     """
 
     def __init__(self, p: PlanningProblem) -> None:
+        self._index(p)
+        self._mitigation_figures(p)
+        checked = [
+            [self._check(f"mitigation {m.id!r}", e) for e in m.effects]
+            for m in p.mitigations
+        ]
+        self.order = self._toposort()
+        self._all_closures: list[frozenset[int]] | None = None
+        self._memo: dict[tuple[int, int], calculus.Credit] = {}
+        self.skeletons: dict[tuple[tuple[int, ...], bool], _Skeleton] = {}
+        closures = self.closures()
+        responses = self._instances(p, closures)
+        self._layers(p, checked, closures, responses)
+        self._collapse()
+        self._classes()
+        self._forced_plan(p)
+        n = len(self.ids)
+        self.dependents: list[list[int]] = [[] for _ in range(n)]
+        for i in range(n):
+            for j in self.req[i]:
+                self.dependents[j].append(i)
+
+    def _index(self, p: PlanningProblem) -> None:
+        """Ids, indices and the checked figures of the risks."""
         self.ids = [m.id for m in p.mitigations]
         self.index: dict[str, int] = {}
         for i, m in enumerate(p.mitigations):
@@ -95,6 +119,9 @@ class _Compiled:
         """Inherent expected harm of each risk (no layer credited)."""
         self.inherent = sum(self.h)
         self.tolerance = [r.tolerance for r in p.risks]
+
+    def _mitigation_figures(self, p: PlanningProblem) -> None:
+        """Each mitigation's cost, hours, duration and requirements, checked."""
         n = len(self.ids)
         self.cost = [0.0] * n
         self.hours = [0.0] * n
@@ -120,15 +147,12 @@ class _Compiled:
                         f"{m.id!r} requires {req!r}, which is not a mitigation (dangling reference)"
                     )
                 self.req[i].append(self.index[req])
-        checked = [
-            [self._check(f"mitigation {m.id!r}", e) for e in m.effects]
-            for m in p.mitigations
-        ]
-        self.order = self._toposort()
-        self._all_closures: list[frozenset[int]] | None = None
-        self._memo: dict[tuple[int, int], calculus.Credit] = {}
-        self.skeletons: dict[tuple[tuple[int, ...], bool], _Skeleton] = {}
-        closures = self.closures()
+
+    def _instances(
+        self, p: PlanningProblem, closures: list[frozenset[int]]
+    ) -> dict[str, ResponseSpec]:
+        """Response instances: forced by a critical risk of their subject, or armed."""
+        n = len(self.ids)
         # responses, per (response, subject): a critical risk forces its
         # subject's, with what they require; triggers arm the others
         responses = {r.id: r for r in p.responses}
@@ -192,6 +216,16 @@ class _Compiled:
         for k in self.dyn:
             for i in self.insts[k].req:
                 self.inst_of[i].append(k)
+        return responses
+
+    def _layers(
+        self,
+        p: PlanningProblem,
+        checked: list[list[int]],
+        closures: list[frozenset[int]],
+        responses: dict[str, ResponseSpec],
+    ) -> None:
+        """Each risk's layers: mitigations' effects, then instances' for their subject."""
         # layers, per risk: (owner, LayerInput), in a stable order
         self.layers: list[list[tuple[int, calculus.LayerInput]]] = [[] for _ in p.risks]
         for i, m in enumerate(p.mitigations):
@@ -238,8 +272,9 @@ class _Compiled:
                 inst.risks.append(j)
         for inst in self.insts:
             inst.risks = sorted(set(inst.risks))
-        self._collapse()
-        self._classes()
+
+    def _forced_plan(self, p: PlanningProblem) -> None:
+        """What the plan must contain (critical risks' responses, the request), and why."""
         forced_roots: list[int] = []
         self.forced_why: dict[int, str] = {}
         for inst in self.insts:
@@ -268,10 +303,6 @@ class _Compiled:
                 self.forced_why[k] = (
                     f"required by {self.ids[dep]!r} ({self.forced_why[dep]})"
                 )
-        self.dependents: list[list[int]] = [[] for _ in range(n)]
-        for i in range(n):
-            for j in self.req[i]:
-                self.dependents[j].append(i)
 
     def _check(self, who: str, e: RiskEffect) -> int:
         if e.risk not in self.rindex:

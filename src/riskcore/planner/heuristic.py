@@ -42,51 +42,69 @@ def _greedy(
     in place (the caller knows it; it saves evaluating every risk again) and
     is updated in place to the returned plan's.
     """
-    n = len(c.ids)
-    chosen = set(c.forced if start is None else start)
-    in_s = bytearray(n)
-    for i in chosen:
-        in_s[i] = 1
+    return _Greedy(c, budget, hours, start, per_risk).run(trace)
 
-    def has(i: int) -> bool:
-        return in_s[i] == 1
 
-    cur = c.harm_by_risk(chosen) if per_risk is None else per_risk
-    harm = sum(cur)
-    surv = c.surv(chosen)
-    cost, hrs = c.totals(chosen)
-    wc, wh = _norm(c, budget, hours)
-    if wc == 0.0 and wh == 0.0:
-        wc = 1.0
-    inf_b = math.inf if budget is None else budget * (1 + 1e-12)
-    inf_h = math.inf if hours is None else hours * (1 + 1e-12)
-    cands = c.candidates()
-    nc = len(cands)
-    ccost, chours = c.cost, c.hours
-    cand_of: list[list[int]] = [[] for _ in range(n)]
-    for a, (cl, _) in enumerate(cands):
-        for k in cl:
-            cand_of[k].append(a)
-    dcost = [0.0] * nc
-    dhrs = [0.0] * nc
-    gain_ub = [0.0] * nc
-    version = [0] * nc
-    pending: dict[int, tuple[list[int], list[int], dict[int, float]]] = {}
-    epoch = 0
-    heap: list[tuple[float, int, int, int, bool]] = []
-    thresh = 1e-15 + 1e-12 * c.inherent
+class _Greedy:
+    """The state of one :func:`_greedy` run: the plan so far, its totals, the
+    candidates' missing costs and the lazy queue of their gains."""
 
-    def done(a: int) -> bool:
-        owner = cands[a][1]
-        return in_s[owner] == 1 if owner >= 0 else c.present(owner, has)
+    def __init__(
+        self,
+        c: _Compiled,
+        budget: float | None,
+        hours: float | None,
+        start: set[int] | None,
+        per_risk: list[float] | None,
+    ) -> None:
+        self.c = c
+        n = len(c.ids)
+        self.chosen = set(c.forced if start is None else start)
+        self.in_s = bytearray(n)
+        for i in self.chosen:
+            self.in_s[i] = 1
+        self.cur = c.harm_by_risk(self.chosen) if per_risk is None else per_risk
+        self.harm = sum(self.cur)
+        self.surv = c.surv(self.chosen)
+        self.cost, self.hrs = c.totals(self.chosen)
+        wc, wh = _norm(c, budget, hours)
+        if wc == 0.0 and wh == 0.0:
+            wc = 1.0
+        self.wc, self.wh = wc, wh
+        self.inf_b = math.inf if budget is None else budget * (1 + 1e-12)
+        self.inf_h = math.inf if hours is None else hours * (1 + 1e-12)
+        self.cands = c.candidates()
+        nc = len(self.cands)
+        self.cand_of: list[list[int]] = [[] for _ in range(n)]
+        for a, (cl, _) in enumerate(self.cands):
+            for k in cl:
+                self.cand_of[k].append(a)
+        self.dcost = [0.0] * nc
+        self.dhrs = [0.0] * nc
+        self.gain_ub = [0.0] * nc
+        self.version = [0] * nc
+        self.pending: dict[int, tuple[list[int], list[int], dict[int, float]]] = {}
+        self.epoch = 0
+        self.heap: list[tuple[float, int, int, int, bool]] = []
+        self.thresh = 1e-15 + 1e-12 * c.inherent
+        self.armed_any = bool(c.dyn)
 
-    effs, hvec, armed_any = c.eff_list, c.h, bool(c.dyn)
+    def has(self, i: int) -> bool:
+        return self.in_s[i] == 1
 
-    def estimate(a: int) -> tuple[float, list[int], list[int]]:
-        if armed_any:
-            return _estimate(c, has, surv, cands[a][0])
+    def done(self, a: int) -> bool:
+        owner = self.cands[a][1]
+        return self.in_s[owner] == 1 if owner >= 0 else self.c.present(owner, self.has)
+
+    def estimate(self, a: int) -> tuple[float, list[int], list[int]]:
+        """All-safeguards gain of candidate *a*, its missing mitigations and
+        the response instances it would bring into force."""
+        c, surv = self.c, self.surv
+        if self.armed_any:
+            return _estimate(c, self.has, surv, self.cands[a][0])
         # the same, inlined for the common case without armed responses
-        missing = [k for k in cands[a][0] if not in_s[k]]
+        in_s, effs, hvec = self.in_s, c.eff_list, c.h
+        missing = [k for k in self.cands[a][0] if not in_s[k]]
         if len(missing) == 1:
             # one mitigation: its factors are one per risk, so the product
             # over the closure is the factor itself (same sum, same order)
@@ -101,47 +119,69 @@ def _greedy(
                 prod[j] = prod.get(j, 1.0) * f
         return sum(hvec[j] * surv[j] * (1.0 - q) for j, q in prod.items()), missing, []
 
-    def push(a: int, g: float, ep: int, verified: bool) -> None:
-        version[a] += 1
+    def push(self, a: int, g: float, ep: int, verified: bool) -> None:
+        self.version[a] += 1
         if not verified:
-            gain_ub[a] = g
-        if g <= 0.0 or cost + dcost[a] > inf_b or hrs + dhrs[a] > inf_h:
+            self.gain_ub[a] = g
+        dcost, dhrs = self.dcost[a], self.dhrs[a]
+        if g <= 0.0 or self.cost + dcost > self.inf_b or self.hrs + dhrs > self.inf_h:
             return
-        w = wc * dcost[a] + wh * dhrs[a]
+        w = self.wc * dcost + self.wh * dhrs
         key = -(g / w) if w > 0 else -math.inf
-        heapq.heappush(heap, (key, a, version[a], ep, verified))
+        heapq.heappush(self.heap, (key, a, self.version[a], ep, verified))
 
-    for a, (cl, _) in enumerate(cands):
-        if done(a):
-            continue
-        for k in cl:
-            if not in_s[k]:
-                dcost[a] += ccost[k]
-                dhrs[a] += chours[k]
-        push(a, estimate(a)[0], epoch, False)
-    while heap:
-        _, a, ver, ep, verified = heapq.heappop(heap)
-        if done(a) or ver != version[a]:
-            continue
-        if ep != epoch:  # stale: re-estimate, let the heap decide
-            push(a, estimate(a)[0], epoch, False)
-            continue
-        if cost + dcost[a] > inf_b or hrs + dhrs[a] > inf_h:  # pragma: no cover
-            continue
-        if not verified:
-            _, missing, new = estimate(a)
-            touched = _affected(c, missing)
-            for k in missing:
-                in_s[k] = 1
-            after = c.harms_of(touched, has)
-            for k in missing:
-                in_s[k] = 0
-            g = sum(cur[j] - v for j, v in after.items())
-            if g > thresh:
-                pending[a] = (missing, new, after)
-                push(a, g, epoch, True)
-            continue
-        missing, new, after = pending.pop(a)
+    def run(
+        self, trace: list[tuple[float, float, float, list[int]]] | None
+    ) -> set[int]:
+        ccost, chours, in_s = self.c.cost, self.c.hours, self.in_s
+        for a, (cl, _) in enumerate(self.cands):
+            if self.done(a):
+                continue
+            for k in cl:
+                if not in_s[k]:
+                    self.dcost[a] += ccost[k]
+                    self.dhrs[a] += chours[k]
+            self.push(a, self.estimate(a)[0], self.epoch, False)
+        heap, version = self.heap, self.version
+        while heap:
+            _, a, ver, ep, verified = heapq.heappop(heap)
+            if self.done(a) or ver != version[a]:
+                continue
+            if ep != self.epoch:  # stale: re-estimate, let the heap decide
+                self.push(a, self.estimate(a)[0], self.epoch, False)
+                continue
+            if (
+                self.cost + self.dcost[a] > self.inf_b
+                or self.hrs + self.dhrs[a] > self.inf_h
+            ):  # pragma: no cover
+                continue
+            if not verified:
+                self.verify(a)
+            else:
+                self.take(a, trace)
+        return self.chosen
+
+    def verify(self, a: int) -> None:
+        """Evaluate *a* on the strict figure and re-queue it with that gain."""
+        c, in_s, cur = self.c, self.in_s, self.cur
+        _, missing, new = self.estimate(a)
+        touched = _affected(c, missing)
+        for k in missing:
+            in_s[k] = 1
+        after = c.harms_of(touched, self.has)
+        for k in missing:
+            in_s[k] = 0
+        g = sum(cur[j] - v for j, v in after.items())
+        if g > self.thresh:
+            self.pending[a] = (missing, new, after)
+            self.push(a, g, self.epoch, True)
+
+    def take(
+        self, a: int, trace: list[tuple[float, float, float, list[int]]] | None
+    ) -> None:
+        """Buy candidate *a* (verified on top): update the plan and re-rate."""
+        c, in_s, surv, cur = self.c, self.in_s, self.surv, self.cur
+        missing, new, after = self.pending.pop(a)
         for k in missing:
             in_s[k] = 1
             for j, f in c.eff_list[k]:
@@ -150,26 +190,25 @@ def _greedy(
             for j, f in c.inst_eff[q]:
                 surv[j] *= f
         for j, v in after.items():
-            harm += v - cur[j]
+            self.harm += v - cur[j]
             cur[j] = v
-        chosen.update(missing)
-        cost += dcost[a]
-        hrs += dhrs[a]
-        epoch += 1
+        self.chosen.update(missing)
+        self.cost += self.dcost[a]
+        self.hrs += self.dhrs[a]
+        self.epoch += 1
         if trace is not None:
-            trace.append((cost, hrs, harm, missing))
+            trace.append((self.cost, self.hrs, self.harm, missing))
         # prerequisites just bought make their dependents cheaper: re-rate now
         changed: set[int] = set()
         for k in missing:
-            ck, hk = ccost[k], chours[k]
-            for d in cand_of[k]:
-                if d != a and not done(d):
-                    dcost[d] -= ck
-                    dhrs[d] -= hk
+            ck, hk = c.cost[k], c.hours[k]
+            for d in self.cand_of[k]:
+                if d != a and not self.done(d):
+                    self.dcost[d] -= ck
+                    self.dhrs[d] -= hk
                     changed.add(d)
         for d in changed:
-            push(d, gain_ub[d], -1, False)
-    return chosen
+            self.push(d, self.gain_ub[d], -1, False)
 
 
 def _local_improve(
