@@ -409,14 +409,21 @@ class _Checker:
                     key=f"monotone-{spec.id}-{scale}",
                 )
 
-    def check_missing(self, ex: _Example) -> None:
-        resp = ex.missing
-        assert resp is not None
+    def _assess_alone(
+        self, ex: _Example, resp: InstrumentResponse
+    ) -> tuple[InstrumentSpec, list[Score] | BaseException]:
+        """Assess *resp*'s subject with *resp* in place of the example's own
+        response to that instrument; the spec and what the plugin returned."""
         spec = self.by_id[resp.instrument]
         others = [r for r in ex.responses if r.instrument != spec.id]
         case = ex.case(*others, resp)
         subject = case.subject(resp.subject)
-        got = self.assess(subject, case, _response_text(resp))
+        return spec, self.assess(subject, case, _response_text(resp))
+
+    def check_missing(self, ex: _Example) -> None:
+        resp = ex.missing
+        assert resp is not None
+        spec, got = self._assess_alone(ex, resp)
         if isinstance(got, BaseException):
             self.sink.add(
                 "missing-data",
@@ -486,11 +493,7 @@ class _Checker:
     def check_invalid(self, ex: _Example) -> None:
         resp = ex.invalid
         assert resp is not None
-        spec = self.by_id[resp.instrument]
-        others = [r for r in ex.responses if r.instrument != spec.id]
-        case = ex.case(*others, resp)
-        subject = case.subject(resp.subject)
-        got = self.assess(subject, case, _response_text(resp))
+        spec, got = self._assess_alone(ex, resp)
         if isinstance(got, BaseException):
             self.sink.add(
                 "invalid-input",

@@ -143,6 +143,16 @@ def factor_risks(case: Case, name: str) -> list[Risk]:
     The core's fail-closed factor for an unscreened subject
     (:data:`riskcore.identify.UNSCREENED`) is not a plugin's, so the risks it
     alone moves are left out.
+
+    A plugin's test asserts which risks its factors reach (here the safety
+    plugin, on the example practice, whose client c-04 screens positive on
+    PHQ-9 item 9):
+
+    >>> from riskcore import load_case
+    >>> case = load_case("examples/longmont-practice.yaml")
+    >>> moved = factor_risks(case, "safety")
+    >>> sorted(r.threat for r in moved if r.subject == "c-04")
+    ['client-self-harm']
     """
     from riskcore.assess import assess
     from riskcore.catalog import default_catalog
