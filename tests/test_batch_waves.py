@@ -329,3 +329,21 @@ def test_one_row_per_subject_tables_are_unchanged(builtin_pm: PluginManager) -> 
     plain = riskcore.batch.run(table.drop(columns="date"), pm=builtin_pm).frame
     dated = riskcore.batch.run(table, administered_column="date", pm=builtin_pm).frame
     pd.testing.assert_frame_equal(plain, dated, check_exact=True)
+
+
+def test_latest_only_is_each_subjects_latest_row(builtin_pm: PluginManager) -> None:
+    """latest_only keeps each subject's row latest in history order (by date,
+    the same day in table order, undated oldest), nothing else changed."""
+    table = pd.DataFrame(
+        {
+            "subject": ["s-1", "s-2", "s-1", "s-1", "s-2"],
+            "date": ["2026-03-01", None, "2026-03-01", "2026-01-01", None],
+            **{f"gad7.{i}": [0, 1, 2, 3, 0] for i in range(1, 8)},
+        }
+    )
+    kw = {"administered_column": "date", "pm": builtin_pm}
+    every = riskcore.batch.run(table, **kw).frame
+    latest = riskcore.batch.run(table, latest_only=True, **kw).frame
+    pd.testing.assert_frame_equal(latest, every.iloc[[2, 4]].reset_index(drop=True))
+    with pytest.raises(BatchError, match="latest_only needs administered_column"):
+        riskcore.batch.run(table.drop_duplicates("subject"), latest_only=True)

@@ -143,6 +143,7 @@ def run(
     force_object: bool = False,
     offset: int = 0,
     administered_column: str | None = None,
+    latest_only: bool = False,
 ) -> BatchResult:
     """Scores, flags, factors and risk levels of every row of *table*.
 
@@ -184,6 +185,9 @@ def run(
         path's for a case holding the subject's rows up to and including it
         (by date, undated first, the same day in table order). A cell that
         is not a date is a bad row. Without it, one row per subject.
+    latest_only:
+        With *administered_column*: only each subject's latest row (as of
+        its last administration), in table order.
 
     Examples
     --------
@@ -200,11 +204,18 @@ def run(
     [[27.0, 4.5], [0.0, 1.0], [9.0, 3.0]]
     >>> out["risk.client-self-harm.critical"].tolist()
     [True, True, True]
+    >>> latest = riskcore.batch.run(waves, administered_column="date", latest_only=True)
+    >>> latest.frame[["subject", "phq9.total"]].to_numpy().tolist()
+    [['s-1', 0.0], ['s-2', 9.0]]
     """
     import pandas as pd
 
     from riskcore.batch.engine import run_chunk, schema_for
 
+    if latest_only and administered_column is None:
+        from riskcore.errors import BatchError
+
+        raise BatchError("latest_only needs administered_column (one row per subject)")
     df = _pandas(table)
     schema = schema_for(
         list(df.columns),
@@ -230,8 +241,11 @@ def run(
             "problem": [p for _, _, p in chunk.rejects],
         }
     )
+    out = chunk.frame
+    if latest_only:
+        out = out.iloc[chunk.latest].reset_index(drop=True)
     return BatchResult(
-        frame=chunk.frame,
+        frame=out,
         rejects=rejects,
         vectorised=chunk.vectorised,
         object_plugins=schema.object_plugins,

@@ -55,6 +55,7 @@ class Chunk:
     fallback: dict[str, int]
     failures: list[str]
     vectorised: tuple[str, ...]
+    latest: Any = None  # one row per administration: each subject's latest row
 
 
 def run_chunk(

@@ -95,6 +95,18 @@ class History:
         """Per row, whether *mask* holds on any row of its subject up to it."""
         return self.latest(mask) >= 0
 
+    def last(self) -> Any:
+        """Each subject's last row in history order (its latest
+        administration), in table order.
+
+        >>> History(np.array([0, 1, 0]), np.array([9, 1, 3])).last().tolist()
+        [0, 1]
+        """
+        n = len(self.order)
+        end = np.ones(n, dtype=bool)
+        end[:-1] = self.start[1:] != self.start[:-1]
+        return np.sort(self.order[end])
+
     def upto(self, row: int) -> Any:
         """The rows of *row*'s subject up to and including it, in history order."""
         p = int(self.position[row])
@@ -215,6 +227,7 @@ def run_waves(
         fallback=counts,
         failures=list(dict.fromkeys(failures)),
         vectorised=tuple(ran),
+        latest=history.last(),
     )
 
 
