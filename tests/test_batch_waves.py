@@ -17,42 +17,18 @@ from riskcore.errors import BatchError
 from riskcore.identify import identify, risk_id
 from riskcore.model import Case, Client, InstrumentResponse, Practice, Professional
 from riskcore.plugins import PluginManager
+from tests.test_batch import (  # the same fixtures and answer cells
+    CLIENT_INSTRUMENTS,
+    PROFESSIONAL_INSTRUMENTS,
+    _cell,
+    builtin_pm,
+    catalog,
+    specs,
+)
 
-CLIENT_INSTRUMENTS = ("phq9", "gad7", "aggression-screen", "pcl5", "ace")
-PROFESSIONAL_INSTRUMENTS = ("proqol5", "cbi", "pss10", "who5", "wleis", "pcl5")
+__all__ = ["builtin_pm", "catalog", "specs"]  # fixtures, used by name
+
 DAYS = [None, "2026-01-05", "2026-03-01", "2026-06-20", "2026-06-20"]
-
-
-@pytest.fixture(scope="module")
-def builtin_pm() -> PluginManager:
-    """Every built-in plugin, without the example third-party plugin."""
-    return PluginManager(block=["lone-working"])
-
-
-@pytest.fixture(scope="module")
-def catalog():  # type: ignore[no-untyped-def]
-    from riskcore.catalog import default_catalog
-
-    return default_catalog()
-
-
-@pytest.fixture(scope="module")
-def specs(builtin_pm: PluginManager) -> dict[str, object]:
-    out = {}
-    for o in builtin_pm.call_each("riskcore_instruments"):
-        for s in o.result or ():
-            out[s.id] = s
-    return out
-
-
-def _cell(lo: int, hi: int) -> st.SearchStrategy[object]:
-    return st.one_of(
-        st.integers(min_value=lo, max_value=hi),  # a valid code, most often
-        st.integers(min_value=lo, max_value=hi),
-        st.integers(min_value=lo, max_value=hi),
-        st.none(),  # unanswered
-        st.sampled_from([hi + 1, 0.5]),  # invalid
-    )
 
 
 @st.composite

@@ -72,19 +72,7 @@ def run_chunk(
 
     *repeated* marks rows whose subject id an earlier chunk had (bad rows).
     """
-    if schema.administered_column is not None:
-        from riskcore.batch.waves import run_waves
-
-        return run_waves(
-            df,
-            schema,
-            offset=offset,
-            lenient=lenient,
-            strict=strict,
-            force_object=force_object,
-            repeated=repeated,
-        )
-    ids, shown_ids, read, rejects, _ = read_rows(
+    ids, shown_ids, read, rejects, days = read_rows(
         df, schema, offset=offset, lenient=lenient, repeated=repeated
     )
     n = len(ids)
@@ -92,10 +80,23 @@ def run_chunk(
     cols["subject"] = shown_ids
     failures: list[str] = []
     route = Route(n, schema, force_object=force_object)
-    results, administered, contributions, ran = vectorised_pass(
-        schema, n, read, route, strict=strict, failures=failures
-    )
-    vectorised_columns(schema, cols, results, administered, contributions)
+    own = vectorised_pass(schema, n, read, route, strict=strict, failures=failures)
+    if schema.administered_column is not None:  # one row per administration
+        from riskcore.batch.waves import waves_chunk
+
+        return waves_chunk(
+            schema,
+            cols,
+            ids=ids,
+            days=days,
+            read=read,
+            rejects=rejects,
+            route=route,
+            own=own,
+            failures=failures,
+            strict=strict,
+        )
+    vectorised_columns(schema, cols, own.results, own.administered, own.contributions)
     if route.to_object.any():
         idx = np.flatnonzero(route.to_object)
         object_rows(schema, cols, idx, ids, read, strict=strict)
@@ -105,5 +106,5 @@ def run_chunk(
         rejects=rejects,
         fallback=route.counts,
         failures=failures,
-        vectorised=tuple(ran),
+        vectorised=tuple(own.ran),
     )

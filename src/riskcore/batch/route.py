@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from attrs import frozen
 
 from riskcore.batch.hook import batch_view, call_hook
 from riskcore.batch.schema import HOOK, Schema
@@ -21,7 +22,7 @@ from riskcore.batch.types import BatchContribution
 from riskcore.instruments import score_array
 from riskcore.instruments.columnar import ColumnarResult
 
-__all__ = ["Route", "vectorised_pass"]
+__all__ = ["Pass", "Route", "vectorised_pass"]
 
 
 class Route:
@@ -66,6 +67,17 @@ def _score_specs(
     return results, administered
 
 
+@frozen(kw_only=True, eq=False)
+class Pass:
+    """What :func:`vectorised_pass` computed: the spec scores, which rows took
+    each instrument, each plugin's hook answer, and the plugins that answered."""
+
+    results: dict[str, ColumnarResult]
+    administered: dict[str, Any]
+    contributions: list[tuple[str, BatchContribution]]
+    ran: list[str]
+
+
 def vectorised_pass(
     schema: Schema,
     n: int,
@@ -74,13 +86,8 @@ def vectorised_pass(
     *,
     strict: bool,
     failures: list[str],
-) -> tuple[
-    dict[str, ColumnarResult],
-    dict[str, Any],
-    list[tuple[str, BatchContribution]],
-    list[str],
-]:
-    """``(results, administered, contributions, ran)`` of *n* rows read by
+) -> Pass:
+    """The vectorised pass over *n* rows read by
     :func:`riskcore.batch.reading.read_rows`: the spec scores, and each
     plugin's hook answer (not called when every row goes to the object path)."""
     results, administered = _score_specs(schema, read, route)
@@ -91,4 +98,6 @@ def vectorised_pass(
         contributions, ran = call_hook(
             schema, view, strict=strict, send=route.send, failures=failures
         )
-    return results, administered, contributions, ran
+    return Pass(
+        results=results, administered=administered, contributions=contributions, ran=ran
+    )

@@ -42,13 +42,13 @@ from riskcore.batch.fallback import (
     subjects_case,
 )
 from riskcore.batch.levels import Own, own_columns, risk_columns
-from riskcore.batch.reading import UNDATED, read_rows
-from riskcore.batch.route import Route, vectorised_pass
+from riskcore.batch.reading import UNDATED
+from riskcore.batch.route import Pass, Route, vectorised_pass
 from riskcore.batch.schema import Schema, blank_columns, to_frame
 from riskcore.errors import PluginError
 from riskcore.identify import identify
 
-__all__ = ["History", "run_waves"]
+__all__ = ["History", "waves_chunk"]
 
 _AS_OF = ("incomplete", "incomplete.reasons")
 _EARLIER = "an earlier administration of the subject went to the object path"
@@ -150,30 +150,25 @@ def _as_of(
     return out
 
 
-def run_waves(
-    df: pd.DataFrame,
+def waves_chunk(
     schema: Schema,
+    cols: dict[str, Any],
     *,
-    offset: int,
-    lenient: bool,
+    ids: Any,
+    days: Any,
+    read: Mapping[str, tuple[Any, Any, Any, Any]],
+    rejects: list[tuple[int, str, str]],
+    route: Route,
+    own: Pass,
+    failures: list[str],
     strict: bool,
-    force_object: bool,
-    repeated: Any,
 ) -> Chunk:
-    """The output columns of *df*, one row per administration (see the module)."""
-    ids, shown_ids, read, rejects, days = read_rows(
-        df, schema, offset=offset, lenient=lenient, repeated=repeated
-    )
+    """The output columns, one row per administration (see the module), from
+    :func:`riskcore.batch.engine.run_chunk`'s reading of the rows and its
+    vectorised pass over each row's own answers (*own*)."""
     n = len(ids)
-    cols = blank_columns(schema, n)
-    cols["subject"] = shown_ids
-    failures: list[str] = []
-    # Each row by its own answers: the score, band and flag columns.
-    route = Route(n, schema, force_object=force_object)
-    results, administered, contributions, ran = vectorised_pass(
-        schema, n, read, route, strict=strict, failures=failures
-    )
-    own = own_columns(schema, cols, results, administered, contributions)
+    ran = list(own.ran)
+    mine = own_columns(schema, cols, own.results, own.administered, own.contributions)
     alone = np.flatnonzero(route.to_object)
     if alone.size:  # each row its own subject
         names = np.empty(n, dtype=object)
@@ -193,20 +188,22 @@ def run_waves(
         m = len(rows)
         read2 = _as_of(read, history, rows)
         route2 = Route(m, schema)
-        results2, adm2, contributions2, ran2 = vectorised_pass(
+        then = vectorised_pass(
             schema, m, read2, route2, strict=strict, failures=failures
         )
-        ran += [p for p in ran2 if p not in ran]
+        ran += [p for p in then.ran if p not in ran]
         scratch = blank_columns(schema, m)
         scratch["subject"] = np.empty(m, dtype=object)
-        latest = own_columns(schema, scratch, results2, adm2, contributions2)
+        latest = own_columns(
+            schema, scratch, then.results, then.administered, then.contributions
+        )
         risk_columns(
             schema,
             scratch,
             Own(
-                reasons=[(why, history.ever(mk)[rows]) for why, mk in own.reasons],
-                critical={c: history.ever(mk)[rows] for c, mk in own.critical.items()},
-                present={i: history.ever(mk)[rows] for i, mk in own.present.items()},
+                reasons=[(why, history.ever(mk)[rows]) for why, mk in mine.reasons],
+                critical={c: history.ever(mk)[rows] for c, mk in mine.critical.items()},
+                present={i: history.ever(mk)[rows] for i, mk in mine.present.items()},
                 by_threat=latest.by_threat,
             ),
         )
