@@ -185,3 +185,76 @@ def test_output_over_input_is_refused(
     p = str(tmp_path / "in.parquet")
     assert main(["batch", p, "-o", p]) == 2
     assert "refusing to write over the input" in capsys.readouterr().err
+
+
+def _waves(n: int = 30, seed: int = 5) -> pd.DataFrame:
+    """Subjects with 1-4 administrations each, their rows together, dates in
+    no particular order; some rows with a C-SSRS screen (object path)."""
+    rng = np.random.default_rng(seed)
+    subjects: list[str] = []
+    i = 0
+    while len(subjects) < n:
+        subjects += [f"s-{i}"] * int(rng.integers(1, 5))
+        i += 1
+    subjects = subjects[:n]
+    days = ["", "2026-01-05", "2026-03-01", "2026-03-01", "2026-06-20"]
+    d: dict[str, object] = {
+        "subject": subjects,
+        "date": [days[int(k)] for k in rng.integers(0, 5, n)],
+    }
+    for j in range(1, 10):
+        col = rng.integers(0, 4, n).astype(float)
+        col[rng.random(n) < 0.2] = np.nan
+        d[f"phq9.{j}"] = col
+    d["cssrs-screener.6"] = [1.0 if k % 7 == 3 else np.nan for k in range(n)]
+    return pd.DataFrame(d)
+
+
+def test_waves_streamed_in_chunks_equal_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One row per administration, streamed in chunks of 4 rows (a subject's
+    rows cross chunk boundaries): every row equals one in-memory run."""
+    table = _waves()
+    table.to_csv(tmp_path / "in.csv", index=False)
+    args = ["batch", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.parquet")]
+    args += ["--chunk-rows", "4", "--administered-column", "date"]
+    assert main([*args, "--block", "lone-working"]) == 0
+    got = pd.read_parquet(tmp_path / "out.parquet")
+    want = riskcore.batch.run(
+        table.replace({"date": {"": None}}),
+        pm=PluginManager(block=["lone-working"]),
+        administered_column="date",
+    ).frame
+    pd.testing.assert_frame_equal(got, want, check_categorical=False)
+    assert set(got["path"]) == {"vectorised", "object"}
+    _no_temp_files(tmp_path)
+
+
+def test_waves_file_must_hold_a_subjects_rows_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A subject whose rows other subjects' rows separate: strict, one line
+    naming the row and column; lenient, the later rows are rejected."""
+    text = "subject,date,gad7.1\ns-1,2026-01-01,1\ns-2,2026-01-01,2\ns-3,,0\ns-1,2026-02-01,3\n"
+    (tmp_path / "in.csv").write_text(text)
+    args = ["batch", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv")]
+    args += ["--administered-column", "date", "--chunk-rows", "2"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(
+        "riskcore: error: row 4: column 'subject': repeats the subject"
+    )
+    assert main([*args, "--lenient"]) == 0
+    rejects = pd.read_csv(tmp_path / "out.rejects.csv")
+    assert rejects["row"].tolist() == [4]
+    assert pd.read_csv(tmp_path / "out.csv")["subject"].tolist() == [
+        "s-1",
+        "s-2",
+        "s-3",
+    ]
+    (tmp_path / "in.csv").write_text(
+        text.replace("s-3,,0\n", "s-3,,0\ns-2,2026-05-01,1\n")
+    )
+    assert main(args[:-2]) == 2  # one chunk: the same check within it
+    assert "row 4: column 'subject'" in capsys.readouterr().err

@@ -114,3 +114,45 @@ def test_dask_needs_an_id_column(client: Any) -> None:
     table = _cohort(10).drop(columns="subject")
     with pytest.raises(BatchError, match="needs a subject id column"):
         run_dask(dd.from_pandas(table, npartitions=2))
+
+
+def _waves(n: int = 60) -> pd.DataFrame:
+    rng = np.random.default_rng(11)
+    d: dict[str, Any] = {
+        "subject": [f"s-{i % 20}" for i in range(n)],
+        "date": [f"2026-0{1 + i % 7}-{10 + i % 3}" for i in range(n)],
+    }
+    for i in range(1, 10):
+        d[f"phq9.{i}"] = rng.integers(0, 4, n)
+    return pd.DataFrame(d)
+
+
+def test_waves_indexed_by_subject_equal_one_run(client: Any) -> None:
+    """One row per administration on Dask: indexed by the subject ids (every
+    row of a subject in one partition), the rows equal run()'s."""
+    import dask.dataframe as dd
+
+    from riskcore.batch.dask import run_dask
+
+    table = _waves()
+    pm = PluginManager(block=["lone-working"])
+    ddf = dd.from_pandas(table, npartitions=3).set_index("subject")
+    got = run_dask(ddf, pm=pm, administered_column="date").compute()
+    want = riskcore.batch.run(table, pm=pm, administered_column="date").frame
+    assert len(got) == len(want)
+    key = ["subject", "phq9.total", "factor.client-self-harm", "incomplete"]
+    key += ["risk.client-self-harm.level"]
+
+    def rows(f: pd.DataFrame) -> list[tuple[object, ...]]:
+        return sorted(map(tuple, f.reset_index(drop=True)[key].astype(str).to_numpy()))
+
+    assert rows(got) == rows(want)
+
+
+def test_waves_need_every_row_of_a_subject_in_one_partition() -> None:
+    dd = _need("dask.dataframe")
+    from riskcore.batch.dask import run_dask
+
+    ddf = dd.from_pandas(_waves(), npartitions=3)
+    with pytest.raises(BatchError, match=r"index the frame by 'subject' first"):
+        run_dask(ddf, administered_column="date")

@@ -142,6 +142,8 @@ def run(
     strict: bool = False,
     force_object: bool = False,
     offset: int = 0,
+    administered_column: str | None = None,
+    latest_only: bool = False,
 ) -> BatchResult:
     """Scores, flags, factors and risk levels of every row of *table*.
 
@@ -149,13 +151,14 @@ def run(
     ----------
     table:
         A pandas DataFrame, pyarrow Table or polars DataFrame: one row per
-        subject, item columns named ``<instrument>.<item>``.
+        subject (or per administration, with *administered_column*), item
+        columns named ``<instrument>.<item>``.
     kind:
         ``"client"`` (default) or ``"professional"``: what every row is.
     id_column:
         The column of subject ids (default ``"subject"``; absent: rows are
         named ``row-<n>``). An id that is not a valid identifier, or repeats
-        an earlier row's, is a bad row.
+        an earlier row's (without *administered_column*), is a bad row.
     pm, catalog, matrix:
         Plugin manager, catalog and risk matrix (defaults as in
         :func:`riskcore.identify`).
@@ -173,11 +176,46 @@ def run(
         Compute every row through the object path (for comparisons).
     offset:
         Number of the first row (row numbers in messages and ``row-<n>`` ids).
+    administered_column:
+        The column of administration dates (``YYYY-MM-DD`` text, dates or
+        datetimes; empty: undated), for a table with one row per
+        administration: a subject id may then repeat. Each output row holds
+        its own answers' scores, bands and flags, and its subject's
+        ``incomplete``, factor and risk columns **as of** it: the object
+        path's for a case holding the subject's rows up to and including it
+        (by date, undated first, the same day in table order). A cell that
+        is not a date is a bad row. Without it, one row per subject.
+    latest_only:
+        With *administered_column*: only each subject's latest row (as of
+        its last administration), in table order.
+
+    Examples
+    --------
+    Two survey waves of one respondent, then a second respondent: the
+    factor follows the latest PHQ-9, and the critical finding of the first
+    wave (item 9 endorsed) holds over the subject's history:
+
+    >>> import pandas as pd, riskcore.batch
+    >>> waves = pd.DataFrame({"subject": ["s-1", "s-1", "s-2"],
+    ...                       "date": ["2026-01-05", "2026-04-02", "2026-02-01"],
+    ...                       **{f"phq9.{i}": [3, 0, 1] for i in range(1, 10)}})
+    >>> out = riskcore.batch.run(waves, administered_column="date").frame
+    >>> out[["phq9.total", "factor.client-self-harm"]].to_numpy().tolist()
+    [[27.0, 4.5], [0.0, 1.0], [9.0, 3.0]]
+    >>> out["risk.client-self-harm.critical"].tolist()
+    [True, True, True]
+    >>> latest = riskcore.batch.run(waves, administered_column="date", latest_only=True)
+    >>> latest.frame[["subject", "phq9.total"]].to_numpy().tolist()
+    [['s-1', 0.0], ['s-2', 9.0]]
     """
     import pandas as pd
 
     from riskcore.batch.engine import run_chunk, schema_for
 
+    if latest_only and administered_column is None:
+        from riskcore.errors import BatchError
+
+        raise BatchError("latest_only needs administered_column (one row per subject)")
     df = _pandas(table)
     schema = schema_for(
         list(df.columns),
@@ -186,6 +224,7 @@ def run(
         catalog=catalog,
         matrix=matrix,
         id_column=id_column,
+        administered_column=administered_column,
     )
     chunk = run_chunk(
         df,
@@ -202,8 +241,11 @@ def run(
             "problem": [p for _, _, p in chunk.rejects],
         }
     )
+    out = chunk.frame
+    if latest_only:
+        out = out.iloc[chunk.latest].reset_index(drop=True)
     return BatchResult(
-        frame=chunk.frame,
+        frame=out,
         rejects=rejects,
         vectorised=chunk.vectorised,
         object_plugins=schema.object_plugins,

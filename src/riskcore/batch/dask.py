@@ -106,9 +106,12 @@ def partition(
     fingerprint: Fingerprint,
     catalog: Catalog | None = None,
     matrix: RiskMatrix | None = None,
+    administered_column: str | None = None,
+    ids_in_index: bool = False,
 ) -> Any:
     """:func:`riskcore.batch.run`'s frame of one partition, in a worker whose
-    plugin set must be the client's (*fingerprint*)."""
+    plugin set must be the client's (*fingerprint*); with *ids_in_index*, the
+    subject ids are the partition's index."""
     import riskcore.batch
 
     pm = _worker_manager(switches)
@@ -126,7 +129,13 @@ def partition(
             switches, default_catalog(pm)
         )
     out = riskcore.batch.run(
-        df, kind=kind, id_column=id_column, pm=pm, catalog=catalog, matrix=matrix
+        df.reset_index() if ids_in_index else df,
+        kind=kind,
+        id_column=id_column,
+        pm=pm,
+        catalog=catalog,
+        matrix=matrix,
+        administered_column=administered_column,
     ).frame
     out.index = df.index  # strict: every row is kept, in order
     return out
@@ -140,6 +149,7 @@ def run_dask(
     pm: PluginManager | None = None,
     catalog: Catalog | None = None,
     matrix: RiskMatrix | None = None,
+    administered_column: str | None = None,
 ) -> Any:
     """:func:`riskcore.batch.run` over every partition of *ddf*, lazily.
 
@@ -153,6 +163,12 @@ def run_dask(
         The client's plugin manager (default: the process-wide one): each
         worker loads its own with the same switches and must find the same
         plugin set.
+    administered_column:
+        One row per administration, as for :func:`riskcore.batch.run`: every
+        row of a subject must be in one partition, so *ddf* must be indexed
+        by the subject ids with known divisions
+        (``ddf.set_index("subject")``), or have one partition; otherwise
+        :class:`~riskcore.errors.BatchError`.
     kind, id_column, catalog, matrix:
         As for :func:`riskcore.batch.run`.
 
@@ -174,17 +190,30 @@ def run_dask(
 
     pm = pm or get_plugin_manager()
     k = parse_kind(kind).value
-    if id_column not in ddf.columns:
+    by_index = administered_column is not None and ddf.index.name == id_column
+    in_index = by_index and id_column not in ddf.columns
+    if id_column not in ddf.columns and not by_index:
         raise BatchError(
             f"a Dask run needs a subject id column: {id_column!r} is not a column"
         )
+    if (
+        administered_column is not None
+        and ddf.npartitions > 1
+        and not (by_index and ddf.known_divisions)
+    ):
+        raise BatchError(
+            "one row per administration on Dask needs every row of a subject in "
+            f"one partition: index the frame by {id_column!r} first "
+            f"(ddf.set_index({id_column!r}), known divisions)"
+        )
     meta = schema_for(
-        list(ddf.columns),
+        [id_column, *ddf.columns] if in_index else list(ddf.columns),
         kind=k,
         pm=pm,
         catalog=catalog,
         matrix=matrix,
         id_column=id_column,
+        administered_column=administered_column,
     ).empty_frame()
     return ddf.map_partitions(
         partition,
@@ -194,6 +223,8 @@ def run_dask(
         fingerprint=plugin_fingerprint(pm),
         catalog=catalog,
         matrix=matrix,
+        administered_column=administered_column,
+        ids_in_index=in_index,
         meta=meta,
         align_dataframes=False,
     )

@@ -14,7 +14,6 @@ takes a chunk through its steps, each in its own module:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -22,9 +21,9 @@ import pandas as pd
 from attrs import frozen
 
 from riskcore.batch.fallback import fill_from_objects, object_case, object_rows
-from riskcore.batch.hook import batch_view, call_hook
 from riskcore.batch.levels import vectorised_columns
 from riskcore.batch.reading import read_rows
+from riskcore.batch.route import Route, vectorised_pass
 from riskcore.batch.schema import (
     HOOK,
     Schema,
@@ -33,9 +32,6 @@ from riskcore.batch.schema import (
     schema_for,
     to_frame,
 )
-from riskcore.batch.types import BatchContribution
-from riskcore.instruments import score_array
-from riskcore.instruments.columnar import ColumnarResult
 
 __all__ = [
     "HOOK",
@@ -59,43 +55,7 @@ class Chunk:
     fallback: dict[str, int]
     failures: list[str]
     vectorised: tuple[str, ...]
-
-
-class _Route:
-    """Which rows go to the object path, and why (a row counted once, under
-    the first reason that sent it)."""
-
-    def __init__(self, n: int) -> None:
-        self.to_object = np.zeros(n, dtype=bool)
-        self.counts: dict[str, int] = {}
-
-    def send(self, mask: Any, why: str) -> None:
-        count = int((mask & ~self.to_object).sum())
-        if count:
-            self.counts[why] = self.counts.get(why, 0) + count
-        self.to_object[mask] = True
-
-
-def _score_specs(
-    schema: Schema,
-    read: Mapping[str, tuple[Any, Any, Any, Any]],
-    route: _Route,
-) -> tuple[dict[str, ColumnarResult], dict[str, Any]]:
-    """``(results, administered)``: the columnar scores of the instruments a
-    vectorised plugin declares as specs; rows answering any other instrument
-    go to the object path. *administered* is read-only (plugins see it)."""
-    results: dict[str, ColumnarResult] = {}
-    administered: dict[str, Any] = {}
-    for inst, (raw, _, adm, _) in read.items():
-        administered[inst] = adm
-        spec = schema.specs.get(inst)
-        if spec is None or schema.owner[inst] not in schema.vectorised:
-            route.send(adm, f"instrument {inst} is scored by rules, not a spec")
-            continue
-        results[inst] = score_array(spec, raw, lenient=True)
-    for arr in administered.values():
-        arr.flags.writeable = False
-    return results, administered
+    latest: Any = None  # one row per administration: each subject's latest row
 
 
 def run_chunk(
@@ -112,27 +72,31 @@ def run_chunk(
 
     *repeated* marks rows whose subject id an earlier chunk had (bad rows).
     """
-    ids, shown_ids, read, rejects = read_rows(
+    ids, shown_ids, read, rejects, days = read_rows(
         df, schema, offset=offset, lenient=lenient, repeated=repeated
     )
     n = len(ids)
     cols = blank_columns(schema, n)
     cols["subject"] = shown_ids
     failures: list[str] = []
-    route = _Route(n)
-    if force_object:
-        route.send(np.ones(n, dtype=bool), "forced")
-    for p in schema.object_plugins:
-        route.send(np.ones(n, dtype=bool), f"plugin {p} has no {HOOK}")
-    results, administered = _score_specs(schema, read, route)
-    view = batch_view(schema, n, read, results, administered)
-    contributions: list[tuple[str, BatchContribution]] = []
-    ran: list[str] = []
-    if not route.to_object.all():
-        contributions, ran = call_hook(
-            schema, view, strict=strict, send=route.send, failures=failures
+    route = Route(n, schema, force_object=force_object)
+    own = vectorised_pass(schema, n, read, route, strict=strict, failures=failures)
+    if schema.administered_column is not None:  # one row per administration
+        from riskcore.batch.waves import waves_chunk
+
+        return waves_chunk(
+            schema,
+            cols,
+            ids=ids,
+            days=days,
+            read=read,
+            rejects=rejects,
+            route=route,
+            own=own,
+            failures=failures,
+            strict=strict,
         )
-    vectorised_columns(schema, cols, results, administered, contributions)
+    vectorised_columns(schema, cols, own.results, own.administered, own.contributions)
     if route.to_object.any():
         idx = np.flatnonzero(route.to_object)
         object_rows(schema, cols, idx, ids, read, strict=strict)
@@ -142,5 +106,5 @@ def run_chunk(
         rejects=rejects,
         fallback=route.counts,
         failures=failures,
-        vectorised=tuple(ran),
+        vectorised=tuple(own.ran),
     )

@@ -10,6 +10,7 @@ Internal to :mod:`riskcore.batch`.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -31,7 +32,14 @@ from riskcore.model import (
 )
 from riskcore.model.risk import RiskRegister
 
-__all__ = ["fill_from_objects", "object_case", "object_rows"]
+__all__ = [
+    "fill_from_objects",
+    "item_ids",
+    "object_case",
+    "object_rows",
+    "response",
+    "subjects_case",
+]
 
 
 def _answer(v: object) -> object:
@@ -53,29 +61,57 @@ def object_case(
 ) -> Case:
     """The rows as one :class:`~riskcore.model.Case`: one subject per row (no
     clinician), one response per instrument a row answered."""
-    subject_type = Client if schema.kind is SubjectKind.CLIENT else Professional
-    subjects = [subject_type(id=str(s)) for s in ids]
     responses = []
     for inst, raw in raws.items():
-        spec = schema.specs.get(inst)
-        item_ids = (
-            spec.item_ids
-            if spec is not None
-            else tuple(i for i, _ in schema.items[inst])
-        )
         for row, sid in enumerate(ids):
-            items = {k: _answer(v) for k, v in zip(item_ids, raw[row], strict=True)}
-            if any(v is not None for v in items.values()):
-                responses.append(
-                    InstrumentResponse(instrument=inst, subject=str(sid), items=items)
-                )
+            r = response(schema, inst, raw[row], str(sid))
+            if r is not None:
+                responses.append(r)
+    return subjects_case(schema, ids, responses)
+
+
+def item_ids(schema: Schema, inst: str) -> tuple[str, ...]:
+    """The item ids of *inst* in the order of its columns' answers."""
+    spec = schema.specs.get(inst)
+    return (
+        spec.item_ids if spec is not None else tuple(i for i, _ in schema.items[inst])
+    )
+
+
+def response(
+    schema: Schema,
+    inst: str,
+    answers: Any,
+    subject: str,
+    administered: dt.date | None = None,
+) -> InstrumentResponse | None:
+    """One row's answers to *inst* as a response (``None``: not taken)."""
+    items = {
+        k: _answer(v) for k, v in zip(item_ids(schema, inst), answers, strict=True)
+    }
+    if not any(v is not None for v in items.values()):
+        return None
+    return InstrumentResponse(
+        instrument=inst, subject=subject, items=items, administered=administered
+    )
+
+
+def subjects_case(
+    schema: Schema, ids: Sequence[str], responses: Sequence[InstrumentResponse]
+) -> Case:
+    """A case of one subject of the schema's kind per id (no clinician)."""
+    subject_type = Client if schema.kind is SubjectKind.CLIENT else Professional
+    subjects = [subject_type(id=str(s)) for s in ids]
     kw: dict[str, Any] = (
         {"clients": subjects}
         if schema.kind is SubjectKind.CLIENT
         else {"professionals": subjects}
     )
     return Case(
-        id="batch", practice=Practice(id="batch-practice"), responses=responses, **kw
+        id="batch",
+        practice=Practice(id="batch-practice"),
+        responses=list(responses),
+        **kw,
     )
 
 
@@ -107,8 +143,11 @@ def fill_from_objects(
     sub_ids: Sequence[str],
     assessment: Any,
     register: RiskRegister,
+    *,
+    own: bool = True,
 ) -> None:
-    """Write the object path's answers for subjects *sub_ids* into rows *idx*."""
+    """Write the object path's answers for subjects *sub_ids* into rows *idx*
+    (without *own*, only ``incomplete``, the factor and the risk columns)."""
     for name, v in cols.items():  # own, writable arrays (some are shared views)
         cols[name] = np.array(v, copy=True)
     by_subject: dict[str, list[Any]] = {}
@@ -138,23 +177,8 @@ def fill_from_objects(
         why += [
             f"{s.instrument}.{s.scale} incomplete" for s in scores if not s.complete
         ]
-        for inst in schema.present_specs:
-            owner = schema.owner[inst]
-            mine = [s for s in scores if s.instrument == inst and s.plugin == owner]
-            cols[f"{inst}.administered"][row] = bool(mine)
-            codes = {f.code for s in mine for f in s.flags}
-            for code in schema.flag_codes[inst]:
-                cols[f"flag.{code}"][row] = code in codes
-            spec = schema.specs[inst]
-            for s in mine:
-                if s.scale not in spec.scale_names:
-                    continue
-                cols[f"{inst}.{s.scale}"][row] = np.nan if s.value is None else s.value
-                cols[f"{inst}.{s.scale}.complete"][row] = s.complete
-                name = f"{inst}.{s.scale}.band"
-                if name in cols:
-                    labels = spec.scale(s.scale).labels
-                    cols[name][row] = -1 if s.band is None else labels.index(s.band)
+        if own:
+            _fill_own(schema, cols, row, scores)
         for t in schema.threats:
             r = risks[risk_id(t.id, sid)]
             k = 1.0
@@ -168,3 +192,24 @@ def fill_from_objects(
             cols[f"risk.{t.id}.incomplete"][row] = r.incomplete
         cols["incomplete"][row] = bool(why)
         cols["incomplete.reasons"][row] = "; ".join(sorted(set(why)))
+
+
+def _fill_own(schema: Schema, cols: dict[str, Any], row: int, scores: Any) -> None:
+    """The score, band and flag columns of *row* from its subject's *scores*."""
+    for inst in schema.present_specs:
+        owner = schema.owner[inst]
+        mine = [s for s in scores if s.instrument == inst and s.plugin == owner]
+        cols[f"{inst}.administered"][row] = bool(mine)
+        codes = {f.code for s in mine for f in s.flags}
+        for code in schema.flag_codes[inst]:
+            cols[f"flag.{code}"][row] = code in codes
+        spec = schema.specs[inst]
+        for s in mine:
+            if s.scale not in spec.scale_names:
+                continue
+            cols[f"{inst}.{s.scale}"][row] = np.nan if s.value is None else s.value
+            cols[f"{inst}.{s.scale}.complete"][row] = s.complete
+            name = f"{inst}.{s.scale}.band"
+            if name in cols:
+                labels = spec.scale(s.scale).labels
+                cols[name][row] = -1 if s.band is None else labels.index(s.band)

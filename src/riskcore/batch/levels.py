@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from attrs import frozen
 
 from riskcore.batch.schema import Schema
 from riskcore.batch.types import BatchContribution
@@ -30,7 +31,20 @@ from riskcore.instruments import InstrumentSpec
 from riskcore.instruments.columnar import ColumnarResult
 from riskcore.model import FlagLevel
 
-__all__ = ["vectorised_columns"]
+__all__ = ["Own", "own_columns", "risk_columns", "vectorised_columns"]
+
+
+@frozen(kw_only=True, eq=False)
+class Own:
+    """What a row's own answers give, before the risk figures: the reasons it
+    is incomplete (``(why, mask)``), its critical findings by category, the
+    instruments it was screened with (masks), and each threat's factor
+    columns in the object path's order."""
+
+    reasons: list[tuple[str, Any]]
+    critical: dict[str, Any]
+    present: dict[str, Any]
+    by_threat: dict[str, list[Any]]
 
 
 def vectorised_columns(
@@ -41,6 +55,19 @@ def vectorised_columns(
     contributions: Sequence[tuple[str, BatchContribution]],
 ) -> None:
     """Fill *cols* from the instrument *results* and the plugins' *contributions*."""
+    own = own_columns(schema, cols, results, administered, contributions)
+    risk_columns(schema, cols, own)
+
+
+def own_columns(
+    schema: Schema,
+    cols: dict[str, Any],
+    results: Mapping[str, ColumnarResult],
+    administered: Mapping[str, Any],
+    contributions: Sequence[tuple[str, BatchContribution]],
+) -> Own:
+    """Fill the score, band and flag columns of *cols*; the rest for
+    :func:`risk_columns`."""
     n = len(cols["subject"])
     reasons: list[tuple[str, Any]] = [
         (why, np.ones(n, dtype=bool)) for why in schema.load_failures
@@ -93,6 +120,15 @@ def vectorised_columns(
                 cols[name] = np.where(b.rows, pos, cols[name]).astype(np.int16)
         for f in c.factors:
             by_threat.setdefault(f.threat, []).append(f.odds_ratio)
+    return Own(reasons=reasons, critical=critical, present=present, by_threat=by_threat)
+
+
+def risk_columns(schema: Schema, cols: dict[str, Any], own: Own) -> None:
+    """Fill ``incomplete``, the factor and the risk columns of *cols* from
+    *own* (a row's own answers, or a subject's history as of the row)."""
+    n = len(cols["subject"])
+    reasons, critical, present = own.reasons, own.critical, own.present
+    by_threat = own.by_threat
     incomplete = np.zeros(n, dtype=bool)
     for _, mask in reasons:
         incomplete |= mask

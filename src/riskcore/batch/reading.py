@@ -7,7 +7,9 @@ Internal to :mod:`riskcore.batch`.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -18,7 +20,70 @@ from riskcore.errors import BatchError
 from riskcore.instruments.columnar import _from_objects
 from riskcore.model._fields import ID_PATTERN
 
-__all__ = ["read_rows"]
+__all__ = ["UNDATED", "read_days", "read_rows"]
+
+UNDATED = 0
+"""The day number of an undated administration: before every date (the
+object path's order: undated first, :meth:`riskcore.model.Case.history`)."""
+
+_SCATTERED = (
+    "repeats the subject id of earlier rows that other subjects' rows followed "
+    "(a file must hold each subject's rows together: sort it by subject)"
+)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _day(value: object) -> int | None:
+    """The day number (:meth:`datetime.date.toordinal`) of one cell,
+    :data:`UNDATED` for an empty one, ``None`` if it is not a date.
+
+    A date, a datetime (its day) or text ``YYYY-MM-DD``, as the case loaders
+    read ``administered``; a number is not a date (never guessed).
+
+    >>> _day("2026-03-01") == dt.date(2026, 3, 1).toordinal(), _day(None), _day("01/03/2026")
+    (True, 0, None)
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return UNDATED
+    if isinstance(value, float) and math.isnan(value):
+        return UNDATED
+    if isinstance(value, dt.datetime):
+        return value.date().toordinal()
+    if isinstance(value, dt.date):
+        return value.toordinal()
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return UNDATED
+        if _ISO_DAY.fullmatch(text):
+            try:
+                return dt.date.fromisoformat(text).toordinal()
+            except ValueError:
+                return None
+    return None
+
+
+def read_days(s: pd.Series) -> tuple[Any, Any]:
+    """``(days, bad)``: each row's day number (int64, :data:`UNDATED` when
+    empty) and which rows hold something that is not a date. Each distinct
+    value is read once."""
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_localize(None)
+    if s.dtype.kind == "M":
+        day = s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        nat = np.isnat(day)
+        days = np.where(nat, UNDATED, day.astype(np.int64) + _EPOCH)
+        return days.astype(np.int64), np.zeros(len(s), dtype=bool)
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
+    read = [_day(v) for v in uniques]
+    table = np.array([UNDATED if d is None else d for d in read], dtype=np.int64)
+    wrong = np.array([d is None for d in read], dtype=bool)
+    days = np.where(
+        codes >= 0, table[np.maximum(codes, 0)] if len(table) else 0, UNDATED
+    )
+    bad = (codes >= 0) & (wrong[np.maximum(codes, 0)] if len(wrong) else False)
+    return days.astype(np.int64), np.asarray(bad, dtype=bool)
 
 
 def _id_ok(s: pd.Series) -> Any:
@@ -88,12 +153,16 @@ def read_rows(
     offset: int,
     lenient: bool,
     repeated: Any,
-) -> tuple[Any, Any, dict[str, tuple[Any, Any, Any, Any]], list[tuple[int, str, str]]]:
-    """``(ids, shown_ids, read, rejects)`` of the good rows of *df*.
+) -> tuple[
+    Any, Any, dict[str, tuple[Any, Any, Any, Any]], list[tuple[int, str, str]], Any
+]:
+    """``(ids, shown_ids, read, rejects, days)`` of the good rows of *df*.
 
     A row is bad if its subject id is not a valid identifier or repeats an
-    earlier row's (*repeated* marks rows whose id an earlier chunk had), or
-    if it holds an infinite answer. The first bad row, in row order, raises
+    earlier row's (*repeated* marks rows whose id an earlier chunk had; with
+    the schema's ``administered_column`` ids may repeat), if its
+    administration date is not a date (*days*: :func:`read_days`, or
+    ``None`` without that column), or if it holds an infinite answer. The first bad row, in row order, raises
     :class:`~riskcore.errors.BatchError` unless *lenient*; then bad rows are
     left out and listed in *rejects* as ``(row in chunk, column, problem)``.
     *read* maps each instrument to :func:`_read_items` of the kept rows.
@@ -118,17 +187,30 @@ def read_rows(
         # Repeats, from one hashing pass (integer codes; only if there are any
         # repeats, their positions from the codes): cheaper than duplicated()
         # on the strings.
-        codes, uniques = pd.factorize(ids_series)
-        if len(uniques) == int((codes >= 0).sum()):
+        if schema.administered_column is not None:  # one row per administration
             dup = np.zeros(n_in, dtype=bool)
         else:
-            dup = pd.Series(codes).duplicated().to_numpy(dtype=bool) & ~bad
+            codes, uniques = pd.factorize(ids_series)
+            if len(uniques) == int((codes >= 0).sum()):
+                dup = np.zeros(n_in, dtype=bool)
+            else:
+                dup = pd.Series(codes).duplicated().to_numpy(dtype=bool) & ~bad
         if repeated is not None:
             dup |= np.asarray(repeated, dtype=bool) & ~bad
-        reject(dup, schema.id_column, "repeats a subject id of an earlier row")
+        reject(
+            dup,
+            schema.id_column,
+            "repeats a subject id of an earlier row"
+            if schema.administered_column is None
+            else _SCATTERED,
+        )
     else:
         ids = np.array([f"row-{offset + i}" for i in range(n_in)], dtype=object)
         shown_ids = ids
+    days = None
+    if schema.administered_column is not None:
+        days, not_day = read_days(df[schema.administered_column])
+        reject(not_day, schema.administered_column, "is not a date as YYYY-MM-DD")
     read = {inst: _read_items(df, schema, inst) for inst in schema.items}
     for inst, (_, _, _, nonfinite) in read.items():
         if nonfinite.any():
@@ -151,6 +233,7 @@ def read_rows(
         keep = np.flatnonzero(~bad)
         ids = ids[keep]
         shown_ids = shown_ids[keep]
+        days = None if days is None else days[keep]
         read = {
             i: (
                 raw[keep],
@@ -160,4 +243,4 @@ def read_rows(
             )
             for i, (raw, values, adm, nf) in read.items()
         }
-    return ids, shown_ids, read, rejects
+    return ids, shown_ids, read, rejects, days

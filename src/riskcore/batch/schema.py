@@ -63,6 +63,7 @@ class Schema:
     pm: PluginManager = field(repr=False)
     catalog: Catalog = field(repr=False)
     matrix: RiskMatrix = field(repr=False)
+    administered_column: str | None = None  # one row per administration
 
     @property
     def present_specs(self) -> list[str]:
@@ -82,9 +83,11 @@ def schema_for(
     catalog: Catalog | None,
     matrix: RiskMatrix | None,
     id_column: str | None,
+    administered_column: str | None = None,
 ) -> Schema:
     """Read the meaning of *columns*: ``<instrument>.<item>`` columns of every
-    instrument an active plugin declares or assesses, the id column, and the
+    instrument an active plugin declares or assesses, the id column, the
+    column of administration dates (one row per administration), and the
     rest (ignored, and listed). Defaults: the process-wide plugin manager, its
     default catalog, the default matrix."""
     from riskcore.catalog import default_catalog
@@ -111,8 +114,16 @@ def schema_for(
     names = [str(c) for c in columns]
     if id_column is not None and id_column not in names:
         id_column = None
+    if administered_column is not None:
+        if administered_column not in names:
+            raise BatchError(
+                f"column {administered_column!r} (the administration dates) is not "
+                "in the table"
+            )
+        if id_column is None:
+            raise BatchError("one row per administration needs a column of subject ids")
     for name in names:
-        if name == id_column:
+        if name in (id_column, administered_column):
             continue
         inst, dot, item = name.partition(".")
         if not dot or inst not in known:
@@ -159,6 +170,7 @@ def schema_for(
         pm=pm,
         catalog=catalog,
         matrix=matrix,
+        administered_column=administered_column,
     )
 
 

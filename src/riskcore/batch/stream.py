@@ -138,6 +138,44 @@ def _numbers(df: Any, id_column: str | None) -> Any:
     return df
 
 
+def _together(chunks: Iterator[Any], id_column: str) -> Iterator[Any]:
+    """The chunks again, each subject's rows in one of them: the rows of the
+    chunk's last subject are held back and put before the next chunk (a file
+    holds each subject's rows together; :func:`_scattered` checks it)."""
+    import pandas as pd
+
+    carry = None
+    for df in chunks:
+        df = df.reset_index(drop=True)
+        if carry is not None:
+            df = pd.concat([carry, df], ignore_index=True)
+        ids = df[id_column].astype("string")
+        tail = len(df)
+        if len(df) and not pd.isna(ids.iloc[-1]):
+            same = (ids == ids.iloc[-1]).fillna(False).to_numpy(dtype=bool)[::-1]
+            tail = len(df) - int(same.argmin() if not same.all() else len(df))
+        carry = df.iloc[tail:]
+        if tail:
+            yield df.iloc[:tail]
+    if carry is not None and len(carry):
+        yield carry
+
+
+def _scattered(ids: Any) -> Any:
+    """Rows whose subject id other subjects' rows separate from its first rows
+    in this chunk (one row per administration: a subject's rows together)."""
+    import numpy as np
+    import pandas as pd
+
+    codes = pd.factorize(ids.astype("string"))[0]
+    n = len(codes)
+    new = np.ones(n, dtype=bool)
+    new[1:] = codes[1:] != codes[:-1]
+    run = np.cumsum(new)  # the run of equal ids each row is in
+    first = pd.Series(run).groupby(codes).transform("min").to_numpy()
+    return (run != first) & (codes >= 0)
+
+
 class _Seen:
     """Subject ids of earlier chunks, as 64-bit hashes (bounded memory: 8 bytes
     per row). A repeat across chunks is found; two different ids with the same
@@ -229,6 +267,7 @@ def run_file(
     strict: bool = False,
     chunk_rows: int = CHUNK_ROWS,
     progress: bool | None = None,
+    administered_column: str | None = None,
 ) -> StreamSummary:
     """Compute :func:`riskcore.batch.run`'s columns for every row of *input*
     and write them to *output* (``.parquet`` or ``.csv``), chunk by chunk.
@@ -246,6 +285,13 @@ def run_file(
         Rows per chunk: the memory bound.
     progress:
         A progress line on stderr; default: when stderr is a terminal.
+    administered_column:
+        One row per administration (see :func:`riskcore.batch.run`). The
+        file must hold each subject's rows together (any order of dates
+        within them; sorted by subject will do): a subject's rows are kept
+        in one chunk, those of the chunk's last subject held back for the
+        next, and a row whose subject's earlier rows other subjects' rows
+        followed is a bad row.
     kind, id_column, pm, catalog, matrix, strict:
         As for :func:`riskcore.batch.run`.
 
@@ -278,6 +324,7 @@ def run_file(
         catalog=catalog,
         matrix=matrix,
         id_column=id_column,
+        administered_column=administered_column,
     )
     show = progress if progress is not None else sys.stderr.isatty()
     bar = _bar(_total(input, fin), sys.stderr) if show else None
@@ -291,9 +338,15 @@ def run_file(
         writer = _Writer(tmp, fout)
         stack.callback(writer.close)
         rejects_header = True
-        for df in _chunks(input, fin, chunk_rows, schema.id_column):
+        chunks = _chunks(input, fin, chunk_rows, schema.id_column)
+        waves = schema.administered_column is not None and schema.id_column
+        if waves:
+            chunks = _together(chunks, str(schema.id_column))
+        for df in chunks:
             df = df.reset_index(drop=True)
             repeated = seen.repeated(df[schema.id_column]) if seen is not None else None
+            if waves:
+                repeated = repeated | _scattered(df[schema.id_column])
             chunk = run_chunk(
                 df,
                 schema,

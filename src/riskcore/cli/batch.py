@@ -19,7 +19,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="score a cohort file (Parquet or CSV) to risk levels, in chunks",
         description=(
-            "Read INPUT (.parquet or .csv; one row per subject, columns "
+            "Read INPUT (.parquet or .csv; one row per subject, or per "
+            "administration with --administered-column; columns "
             "<instrument>.<item>) in chunks, and write each row's scores, bands, "
             "flags, factors and risk levels to OUTPUT (.parquet or .csv), the same "
             "figures as `riskcore assess` and the register. OUTPUT is written under "
@@ -41,6 +42,15 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         "--id-column",
         default="subject",
         help="column of subject ids (default: subject; without it rows are row-<n>)",
+    )
+    p.add_argument(
+        "--administered-column",
+        metavar="COLUMN",
+        help=(
+            "column of administration dates (YYYY-MM-DD): one row per "
+            "administration, each subject's rows together in the file; each row "
+            "gets its own scores and its subject's risks as of it"
+        ),
     )
     p.add_argument(
         "--lenient",
@@ -88,6 +98,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             strict=args.strict,
             chunk_rows=args.chunk_rows,
             progress=args.progress,
+            administered_column=args.administered_column,
         )
     print(
         f"wrote {args.output}: {s.written:,} rows "
