@@ -257,20 +257,20 @@ def _score_rows(
     for s in report.assessment.scores:
         sd, r_, source, hiw = rel.get((s.instrument, s.scale), (None, None, None, None))
         rows.append(
-            {
-                "subject": s.subject,
-                "instrument": s.instrument,
-                "scale": s.scale,
-                "value": s.value,
-                "band": s.band,
+            {  # keys in sorted order: the row hash sorts them, faster when sorted
                 "administered": administered.get(
                     (s.subject, s.instrument), assessed_on
                 ),
+                "band": s.band,
                 "flags": to_json(sorted(f.code for f in s.flags)) if s.flags else "[]",
-                "rel_sd": sd,
-                "rel_r": r_,
-                "rel_source": source,
                 "higher_is_worse": hiw,
+                "instrument": s.instrument,
+                "rel_r": r_,
+                "rel_sd": sd,
+                "rel_source": source,
+                "scale": s.scale,
+                "subject": s.subject,
+                "value": s.value,
             }
         )
     return rows
@@ -279,22 +279,22 @@ def _score_rows(
 def _risk_rows(report: PlanReport) -> list[dict[str, Any]]:
     """The ``risks`` rows: levels, review interval and the credited factors."""
     return [
-        {
-            "risk_id": k.id,
-            "threat": k.threat,
-            "subject": k.subject,
-            "inherent_level": k.inherent_level,
-            "level": k.level,
-            "planned_level": k.planned_level,
+        {  # keys in sorted order: the row hash sorts them, faster when sorted
             "critical": k.critical,
-            "review_days": float(k.review_days),
-            "likelihood": k.current.likelihood,
-            "impact": k.current.impact,
             "factors": to_json(
                 sorted(
                     [f.reason, round(f.odds_ratio, 6)] for f in k.factors if f.credited
                 )
             ),
+            "impact": k.current.impact,
+            "inherent_level": k.inherent_level,
+            "level": k.level,
+            "likelihood": k.current.likelihood,
+            "planned_level": k.planned_level,
+            "review_days": float(k.review_days),
+            "risk_id": k.id,
+            "subject": k.subject,
+            "threat": k.threat,
         }
         for k in report.register.risks
     ]
