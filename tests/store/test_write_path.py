@@ -278,3 +278,26 @@ def test_reliabilities_are_asked_once_per_plugin_set_and_again_after_a_failure()
     pm.register(Other(), "other")
     assert reliabilities(pm) == first
     assert calls["n"] == 4  # another plugin: both asked again
+
+
+def test_a_response_row_stores_an_invalid_answer_as_invalid(report1: Any) -> None:
+    """The items' fast path (all numbers) and the slow one give the same text."""
+    import attrs
+
+    from riskcore.model.observations import InvalidAnswer
+    from riskcore.store.rows import _response_rows
+
+    case = report1.case
+    first = case.responses[0]
+    bad = attrs.evolve(
+        first, items={**first.items, "zz": InvalidAnswer.of("2x"), "yy": None}
+    )
+    report = attrs.evolve(
+        report1, case=attrs.evolve(case, responses=[bad, *case.responses[1:]])
+    )
+    rows = _response_rows(report, dt.date(2026, 10, 5))
+    want = {**first.items, "zz": "invalid", "yy": None}
+    assert rows[0]["items"] == json.dumps(want, sort_keys=True, separators=(",", ":"))
+    assert rows[1]["items"] == json.dumps(
+        dict(case.responses[1].items), sort_keys=True, separators=(",", ":")
+    )

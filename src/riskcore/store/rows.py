@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 import secrets
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -223,14 +224,20 @@ def _subject_rows(report: PlanReport) -> list[dict[str, Any]]:
     ]
 
 
+_ITEM_TYPES = (int, float, type(None))
+"""An item answer kept as it is; anything else is stored as ``"invalid"``."""
+
+
 def _response_rows(report: PlanReport, assessed_on: dt.date) -> list[dict[str, Any]]:
     """The ``responses`` rows; a response without a date counts as ``assessed_on``."""
     rows = []
     for r in report.case.responses:
-        items = {
-            k: (v if v is None or isinstance(v, (int, float)) else "invalid")
-            for k, v in r.items.items()
-        }
+        items: Mapping[str, object] = r.items
+        if not all(map(isinstance, items.values(), itertools.repeat(_ITEM_TYPES))):
+            items = {
+                k: (v if v is None or isinstance(v, (int, float)) else "invalid")
+                for k, v in items.items()
+            }
         rows.append(
             {
                 "subject": r.subject,

@@ -94,7 +94,7 @@ def insert_rows(
         conn.execute(table.insert(), list(rows))
         return
     keys = tuple(rows[0])
-    if any(tuple(row) != keys for row in rows):  # pragma: no cover - builders agree
+    if not all(map(keys.__eq__, map(tuple, rows))):  # pragma: no cover - builders agree
         conn.execute(table.insert(), list(rows))
         return
     sql, order, procs = _prepared(dialect, table, keys)
@@ -106,7 +106,8 @@ def insert_rows(
     convert = [
         (i, proc, stored)
         for i, (proc, stored) in enumerate(procs)
-        if proc is not None and not {type(values[i]) for values in params} <= stored
+        if proc is not None
+        and not set(map(type, map(operator.itemgetter(i), params))) <= stored
     ]
     if convert:
         for n, values in enumerate(params):
