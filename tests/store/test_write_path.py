@@ -68,7 +68,8 @@ def test_row_hashes_with_a_row_separator_inside_a_value() -> None:
     assert chain.row_hashes("t", rows[1:]) == want[1:]
 
 
-def test_insert_rows_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
+def _twin_tables() -> tuple[Any, Any]:
+    """Two tables with the same nullable date, boolean, float and text columns."""
     md = sa.MetaData()
 
     def cols() -> list[Any]:
@@ -79,8 +80,12 @@ def test_insert_rows_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
             sa.Column("s", sa.String(20), nullable=True),
         ]
 
-    ours = sa.Table("ours", md, *cols())
-    theirs = sa.Table("theirs", md, *cols())
+    return sa.Table("ours", md, *cols()), sa.Table("theirs", md, *cols())
+
+
+def test_insert_rows_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
+    ours, theirs = _twin_tables()
+    md = ours.metadata
     rows = [
         {"d": dt.date(2026, 1, 2), "b": True, "f": 1.25, "s": "a"},
         {"d": None, "b": False, "f": 3, "s": None},
@@ -169,17 +174,8 @@ def test_insert_rows_stores_iso_text_dates_and_exact_types_as_sqlalchemy_does(
     class Wide(float):
         pass
 
-    md = sa.MetaData()
-
-    def cols() -> list[Any]:
-        return [
-            sa.Column("d", sa.Date, nullable=True),
-            sa.Column("b", sa.Boolean, nullable=True),
-            sa.Column("f", sa.Float, nullable=True),
-        ]
-
-    ours = sa.Table("ours", md, *cols())
-    theirs = sa.Table("theirs", md, *cols())
+    ours, theirs = _twin_tables()
+    md = ours.metadata
     dates = [dt.date(2026, 1, 2), None, dt.date(1999, 12, 31)]
     bools = [True, False, None]
     floats = [1.25, Wide(2.5), None]
@@ -211,7 +207,7 @@ def test_insert_rows_stores_iso_text_dates_and_exact_types_as_sqlalchemy_does(
         got = conn.execute(sa.select(ours)).all()
     engine.dispose()
     assert raw_got == raw_want
-    assert got[0] == (dt.date(2026, 1, 2), True, 1.25)
+    assert got[0] == (dt.date(2026, 1, 2), True, 1.25, None)
 
 
 def test_to_json_is_the_standard_encoders_text() -> None:
