@@ -700,6 +700,8 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
 def dumps(obj: Any, format: Format = "json", *, indent: int | None = None) -> str:
     """Serialise a domain object to JSON or YAML text."""
     if format == "json":
+        if indent is None:  # one ``encode``: the C encoder (iterencode is Python)
+            return json.JSONEncoder(ensure_ascii=False).encode(unstructure(obj))
         return "".join(iter_json(obj, indent=indent))
     data = unstructure(obj)
     # allow_unicode=False: PyYAML writes some code points (U+0085) raw, which YAML

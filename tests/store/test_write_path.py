@@ -68,7 +68,8 @@ def test_row_hashes_with_a_row_separator_inside_a_value() -> None:
     assert chain.row_hashes("t", rows[1:]) == want[1:]
 
 
-def test_insert_rows_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
+def _twin_tables() -> tuple[Any, Any]:
+    """Two tables with the same nullable date, boolean, float and text columns."""
     md = sa.MetaData()
 
     def cols() -> list[Any]:
@@ -79,8 +80,12 @@ def test_insert_rows_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
             sa.Column("s", sa.String(20), nullable=True),
         ]
 
-    ours = sa.Table("ours", md, *cols())
-    theirs = sa.Table("theirs", md, *cols())
+    return sa.Table("ours", md, *cols()), sa.Table("theirs", md, *cols())
+
+
+def test_insert_rows_stores_what_sqlalchemy_stores(tmp_path: Path) -> None:
+    ours, theirs = _twin_tables()
+    md = ours.metadata
     rows = [
         {"d": dt.date(2026, 1, 2), "b": True, "f": 1.25, "s": "a"},
         {"d": None, "b": False, "f": 3, "s": None},
@@ -156,3 +161,139 @@ def test_compiled_inserts_are_dropped_with_their_engine(tmp_path: Path) -> None:
     del engine, conn
     gc.collect()
     assert gone() is None  # the cache did not keep the engine's dialect alive
+
+
+def test_insert_rows_stores_iso_text_dates_and_exact_types_as_sqlalchemy_does(
+    tmp_path: Path,
+) -> None:
+    """The store passes dates as their ISO text and floats and bools as they are
+    (issue #17: no bind processor runs for them); SQLite holds the same values
+    as SQLAlchemy storing the date objects, and float subclasses still go
+    through the processor."""
+
+    class Wide(float):
+        pass
+
+    ours, theirs = _twin_tables()
+    md = ours.metadata
+    dates = [dt.date(2026, 1, 2), None, dt.date(1999, 12, 31)]
+    bools = [True, False, None]
+    floats = [1.25, Wide(2.5), None]
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    md.create_all(engine)
+    with engine.begin() as conn:
+        insert_rows(
+            conn,
+            ours,
+            [
+                {"d": d.isoformat() if d else None, "b": b, "f": f}
+                for d, b, f in zip(dates, bools, floats, strict=True)
+            ],
+        )
+        conn.execute(
+            theirs.insert(),
+            [
+                {"d": d, "b": b, "f": float(f) if f is not None else None}
+                for d, b, f in zip(dates, bools, floats, strict=True)
+            ],
+        )
+    with engine.connect() as conn:
+        raw_got = conn.exec_driver_sql(
+            "SELECT d, typeof(d), b, typeof(b), f, typeof(f) FROM ours"
+        ).all()
+        raw_want = conn.exec_driver_sql(
+            "SELECT d, typeof(d), b, typeof(b), f, typeof(f) FROM theirs"
+        ).all()
+        got = conn.execute(sa.select(ours)).all()
+    engine.dispose()
+    assert raw_got == raw_want
+    assert got[0] == (dt.date(2026, 1, 2), True, 1.25, None)
+
+
+def test_to_json_is_the_standard_encoders_text() -> None:
+    from riskcore.store.rows import to_json
+
+    values: list[Any] = [
+        {"b": [1.5, None, True], "a": "é ☃", "c": {"z": 1e-7, "y": -0.0}},
+        ["x", 2, 3.0, float("inf"), float("nan")],
+        [],
+        {},
+        "},{",
+        0.1 + 0.2,
+    ]
+    for value in values:
+        assert to_json(value) == json.dumps(
+            value, sort_keys=True, separators=(",", ":")
+        )
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        to_json({"d": dt.date(2026, 1, 2)})
+    assert to_json([1]) == "[1]"  # a failed encoding leaves nothing behind
+
+
+def test_reliabilities_are_asked_once_per_plugin_set_and_again_after_a_failure() -> (
+    None
+):
+    """A record no longer calls every plugin's ``riskcore_instruments`` (issue
+    #17); a plugin that failed is asked again, so a transient failure never
+    sticks as missing reliabilities (which would silence reliable change)."""
+    from riskcore.hookspecs import hookimpl
+    from riskcore.instruments import InstrumentSpec
+    from riskcore.plugins import PluginManager, get_plugin_manager
+    from riskcore.store.rows import reliabilities
+
+    spec = next(
+        s
+        for o in get_plugin_manager().call_each("riskcore_instruments")
+        if o.ok and o.result
+        for s in o.result
+        if isinstance(s, InstrumentSpec) and s.reliability
+    )
+    calls = {"n": 0, "fail": True}
+
+    class Flaky:
+        @hookimpl
+        def riskcore_instruments(self) -> list[InstrumentSpec]:
+            calls["n"] += 1
+            if calls["fail"]:
+                raise RuntimeError("not yet")
+            return [spec]
+
+    pm = PluginManager(autoload=False, builtins=False, plugins=[("flaky", Flaky())])
+    assert reliabilities(pm) == {}
+    calls["fail"] = False
+    first = reliabilities(pm)
+    assert (spec.id, spec.reliability[0].scale) in first
+    assert reliabilities(pm) is first
+    assert calls["n"] == 2  # the failure was not kept; the answer was
+
+    class Other:
+        @hookimpl
+        def riskcore_instruments(self) -> None:
+            calls["n"] += 1
+
+    pm.register(Other(), "other")
+    assert reliabilities(pm) == first
+    assert calls["n"] == 4  # another plugin: both asked again
+
+
+def test_a_response_row_stores_an_invalid_answer_as_invalid(report1: Any) -> None:
+    """The items' fast path (all numbers) and the slow one give the same text."""
+    import attrs
+
+    from riskcore.model.observations import InvalidAnswer
+    from riskcore.store.rows import _response_rows
+
+    case = report1.case
+    first = case.responses[0]
+    bad = attrs.evolve(
+        first, items={**first.items, "zz": InvalidAnswer.of("2x"), "yy": None}
+    )
+    report = attrs.evolve(
+        report1, case=attrs.evolve(case, responses=[bad, *case.responses[1:]])
+    )
+    rows = _response_rows(report, dt.date(2026, 10, 5))
+    want = {**first.items, "zz": "invalid", "yy": None}
+    assert rows[0]["items"] == json.dumps(want, sort_keys=True, separators=(",", ":"))
+    assert rows[1]["items"] == json.dumps(
+        dict(case.responses[1].items), sort_keys=True, separators=(",", ":")
+    )

@@ -95,13 +95,13 @@ def row_hashes(
     ]
     if not contents:
         return []
-    parts = _ENCODER.encode(contents)[2:-2].split("},{")
-    if len(parts) == len(contents):  # every cut is a boundary between rows
-        texts = ["{" + part + "}" for part in parts]
-    else:
-        texts = [canonical(content) for content in contents]
-    prefix = table + "|"
-    return [_sha(prefix + text) for text in texts]
+    # ensure_ascii: the text is ASCII, so its UTF-8 bytes are cut as the text.
+    parts = _ENCODER.encode(contents)[2:-2].encode("ascii").split(b"},{")
+    if len(parts) != len(contents):  # a value holds "},{": cut row by row
+        parts = [canonical(content)[1:-1].encode("ascii") for content in contents]
+    head = (table + "|{").encode("utf-8")
+    sha = hashlib.sha256
+    return [sha(head + part + b"}").hexdigest() for part in parts]
 
 
 def digest(hashes: Iterable[tuple[str, str]]) -> str:

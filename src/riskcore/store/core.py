@@ -167,25 +167,18 @@ class Store:
             if corrects is not None:
                 self._check_corrects(conn, kind, corrects)
             rows = build(conn)
-            last = conn.execute(
-                sa.select(db.ledger.c.seq, db.ledger.c.hash)
-                .order_by(db.ledger.c.seq.desc())
-                .limit(1)
-            ).first()
+            last = conn.execute(_last_entry()).first()
             seq = last.seq + 1 if last else 1
             prev = last.hash if last else chain.GENESIS
             hashes: list[tuple[str, str]] = []
             counts: dict[str, int] = {}
+            iso: dict[dt.date, str] | None = (
+                {} if conn.dialect.name == "sqlite" else None
+            )
             for table, items in rows.items():
                 if not items:
                     continue
-                floats = _float_columns(table)
-                for row in items:
-                    for name in floats:  # hash what the database will give back
-                        value = row.get(name)
-                        if value is not None and type(value) is not float:
-                            row[name] = float(value)
-                    row["record"] = seq
+                _stored_forms(table, items, seq, iso)
                 skip = db.ERASABLE.get(table.name, ())
                 for row, h in zip(
                     items, chain.row_hashes(table.name, items, skip), strict=True
@@ -672,6 +665,54 @@ def open_store(
 @functools.cache
 def _float_columns(table: sa.Table) -> tuple[str, ...]:
     return tuple(c.name for c in table.c if isinstance(c.type, sa.Float))
+
+
+@functools.cache
+def _date_columns(table: sa.Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.c if isinstance(c.type, sa.Date))
+
+
+@functools.cache
+def _last_entry() -> sa.Select[Any]:
+    """The newest ledger entry's sequence number and hash (built once)."""
+    return (
+        sa.select(db.ledger.c.seq, db.ledger.c.hash)
+        .order_by(db.ledger.c.seq.desc())
+        .limit(1)
+    )
+
+
+def _stored_forms(
+    table: sa.Table,
+    items: list[dict[str, Any]],
+    seq: int,
+    iso: dict[dt.date, str] | None,
+) -> None:
+    """Put each row of *table* in the form the database gives back, before it
+    is hashed: numbers of float columns as floats, and the record number.
+
+    With *iso* (SQLite), dates become their ISO text, which is what SQLite
+    stores and what the row hash writes for a date (:func:`chain.canonical`),
+    so the hash encoder and the insert convert nothing: the same hashes and the
+    same stored values, converted once (issue #17). *iso* caches each date's
+    text within the record.
+    """
+    floats = _float_columns(table)
+    dates = _date_columns(table) if iso is not None else ()
+    texts = iso if iso is not None else {}
+    for row in items:
+        for name in floats:  # hash what the database will give back
+            value = row.get(name)
+            if value is not None and type(value) is not float:
+                row[name] = float(value)
+        for name in dates:
+            value = row.get(name)
+            if type(value) is dt.date:
+                text = texts.get(value)
+                if text is None:
+                    text = texts[value] = value.isoformat()
+                row[name] = text
+        row["record"] = seq
 
 
 def _checked_id(name: str, value: str) -> str:

@@ -11,8 +11,12 @@ register's own history) and obligations.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import json
 import secrets
+import weakref
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -30,20 +34,89 @@ Rows = dict[sa.Table, list[dict[str, Any]]]
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
 
-def to_json(value: object) -> str:
-    return _ENCODER.encode(value)
+def one_shot(encoder: json.JSONEncoder) -> Callable[[object], str]:
+    """*encoder*'s ``encode``, made once: the standard library's C encoder with
+    the encoder's settings, as ``encode`` itself builds on every call.
+
+    ``JSONEncoder.encode`` makes a new C encoder each time it is called, which
+    costs more than encoding a small value; a record encodes hundreds of them
+    (issue #17). Without the C accelerator (not CPython, or an *indent*), it is
+    ``encoder.encode``. The text is the same; only a circular value fails
+    differently (``RecursionError``, not ``ValueError``: no markers are kept
+    between calls, since an encoding that fails would leave its own behind).
+
+    >>> enc = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+    >>> value = {"b": [1.5, None, "é"], "a": True}
+    >>> one_shot(enc)(value) == enc.encode(value)
+    True
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    indent: object = encoder.indent  # None unless set (typeshed omits None)
+    if make is None or indent is not None:  # pragma: no cover - CPython
+        return encoder.encode
+    c_encoder = make(
+        None,
+        encoder.default,
+        json.encoder.encode_basestring_ascii
+        if encoder.ensure_ascii
+        else json.encoder.encode_basestring,
+        None,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+
+    def encode(value: object) -> str:
+        return "".join(c_encoder(value, 0))
+
+    return encode
+
+
+to_json = one_shot(_ENCODER)
+"""A JSON column's text: sorted keys, no spaces, ASCII (``json.dumps`` with
+``sort_keys=True, separators=(",", ":")``)."""
 
 
 Reliabilities = dict[tuple[str, str], tuple[float, float, str, bool]]
 
 
+_RELIABILITIES: weakref.WeakKeyDictionary[
+    PluginManager, tuple[object, Reliabilities]
+] = weakref.WeakKeyDictionary()
+
+
 def reliabilities(pm: PluginManager) -> Reliabilities:
-    """``(instrument, scale) -> (sd, r, source, higher_is_worse)`` from every plugin."""
+    """``(instrument, scale) -> (sd, r, source, higher_is_worse)`` from every plugin.
+
+    ``riskcore_instruments`` is called once per plugin manager (its hookspec):
+    the answer is kept per manager for as long as the same implementations are
+    registered (:meth:`~riskcore.plugins.PluginManager.hook_state`), unless a
+    plugin failed, which is asked again next time (issue #17: a record no
+    longer hands a call to the plugins' worker thread).
+    """
+    state = pm.hook_state("riskcore_instruments")
+    cached = _RELIABILITIES.get(pm)
+    if cached is not None and cached[0] is state:
+        return cached[1]
+    out, complete = _reliabilities(pm)
+    if complete:
+        _RELIABILITIES[pm] = (state, out)
+    return out
+
+
+def _reliabilities(pm: PluginManager) -> tuple[Reliabilities, bool]:
+    """The reliabilities of every plugin's instruments, and whether all answered."""
     from riskcore.instruments import InstrumentSpec
 
     out: Reliabilities = {}
+    complete = True
     for outcome in pm.call_each("riskcore_instruments"):
-        if not outcome.ok or outcome.result is None:
+        if not outcome.ok:
+            complete = False
+            continue
+        if outcome.result is None:
             continue
         for spec in outcome.result:
             if not isinstance(spec, InstrumentSpec):
@@ -53,7 +126,7 @@ def reliabilities(pm: PluginManager) -> Reliabilities:
                     (spec.id, r.scale),
                     (r.sd, r.r, r.source, spec.scale(r.scale).higher_is_worse),
                 )
-    return out
+    return out, complete
 
 
 def identity_rows(report: PlanReport) -> list[dict[str, Any]]:
@@ -151,14 +224,20 @@ def _subject_rows(report: PlanReport) -> list[dict[str, Any]]:
     ]
 
 
+_ITEM_TYPES = (int, float, type(None))
+"""An item answer kept as it is; anything else is stored as ``"invalid"``."""
+
+
 def _response_rows(report: PlanReport, assessed_on: dt.date) -> list[dict[str, Any]]:
     """The ``responses`` rows; a response without a date counts as ``assessed_on``."""
     rows = []
     for r in report.case.responses:
-        items = {
-            k: (v if v is None or isinstance(v, (int, float)) else "invalid")
-            for k, v in r.items.items()
-        }
+        items: Mapping[str, object] = r.items
+        if not all(map(isinstance, items.values(), itertools.repeat(_ITEM_TYPES))):
+            items = {
+                k: (v if v is None or isinstance(v, (int, float)) else "invalid")
+                for k, v in items.items()
+            }
         rows.append(
             {
                 "subject": r.subject,
@@ -185,20 +264,20 @@ def _score_rows(
     for s in report.assessment.scores:
         sd, r_, source, hiw = rel.get((s.instrument, s.scale), (None, None, None, None))
         rows.append(
-            {
-                "subject": s.subject,
-                "instrument": s.instrument,
-                "scale": s.scale,
-                "value": s.value,
-                "band": s.band,
+            {  # keys in sorted order: the row hash sorts them, faster when sorted
                 "administered": administered.get(
                     (s.subject, s.instrument), assessed_on
                 ),
-                "flags": to_json(sorted(f.code for f in s.flags)),
-                "rel_sd": sd,
-                "rel_r": r_,
-                "rel_source": source,
+                "band": s.band,
+                "flags": to_json(sorted(f.code for f in s.flags)) if s.flags else "[]",
                 "higher_is_worse": hiw,
+                "instrument": s.instrument,
+                "rel_r": r_,
+                "rel_sd": sd,
+                "rel_source": source,
+                "scale": s.scale,
+                "subject": s.subject,
+                "value": s.value,
             }
         )
     return rows
@@ -207,22 +286,22 @@ def _score_rows(
 def _risk_rows(report: PlanReport) -> list[dict[str, Any]]:
     """The ``risks`` rows: levels, review interval and the credited factors."""
     return [
-        {
-            "risk_id": k.id,
-            "threat": k.threat,
-            "subject": k.subject,
-            "inherent_level": k.inherent_level,
-            "level": k.level,
-            "planned_level": k.planned_level,
+        {  # keys in sorted order: the row hash sorts them, faster when sorted
             "critical": k.critical,
-            "review_days": float(k.review_days),
-            "likelihood": k.current.likelihood,
-            "impact": k.current.impact,
             "factors": to_json(
                 sorted(
                     [f.reason, round(f.odds_ratio, 6)] for f in k.factors if f.credited
                 )
             ),
+            "impact": k.current.impact,
+            "inherent_level": k.inherent_level,
+            "level": k.level,
+            "likelihood": k.current.likelihood,
+            "planned_level": k.planned_level,
+            "review_days": float(k.review_days),
+            "risk_id": k.id,
+            "subject": k.subject,
+            "threat": k.threat,
         }
         for k in report.register.risks
     ]
@@ -261,6 +340,29 @@ DETERIORATION = "reliable-deterioration"
 """Flag code suffix of a reliably worse score: ``phq9.reliable-deterioration``."""
 
 
+@functools.cache
+def _earlier_scores() -> sa.Select[Any]:
+    """Every earlier score of some subjects, instruments and scales, newest first.
+
+    One query, built once (its parameters expand per record). Separate INs on
+    the columns of ix_scores_subject_date (not a row-value IN, which SQLite
+    answers by scanning the whole table: issue #17); the pairs that were not
+    asked for are dropped by the caller.
+    """
+    c = db.scores.c
+    return (
+        sa.select(c.subject, c.instrument, c.scale, c.value, c.administered)
+        .where(
+            c.subject.in_(sa.bindparam("subjects", expanding=True)),
+            c.instrument.in_(sa.bindparam("instruments", expanding=True)),
+            c.scale.in_(sa.bindparam("scales", expanding=True)),
+            c.value.is_not(None),
+            c.administered < sa.bindparam("before"),
+        )
+        .order_by(c.administered.desc(), c.record.desc())
+    )
+
+
 def deterioration_armed(
     conn: sa.Connection, report: PlanReport, rows: Rows
 ) -> list[dict[str, Any]]:
@@ -284,23 +386,16 @@ def deterioration_armed(
     ]
     if not candidates:
         return []
-    c = db.scores.c
     keys = {(n["subject"], n["instrument"], n["scale"]) for n in candidates}
     history: dict[tuple[str, str, str], list[Any]] = {}
-    # One query: every earlier score of these subjects, instruments and scales.
-    # Separate INs on the columns of ix_scores_subject_date (not a row-value IN,
-    # which SQLite answers by scanning the whole table: issue #17); the pairs
-    # that were not asked for are dropped here.
     for row in conn.execute(
-        sa.select(c.subject, c.instrument, c.scale, c.value, c.administered)
-        .where(
-            c.subject.in_(sorted({k[0] for k in keys})),
-            c.instrument.in_(sorted({k[1] for k in keys})),
-            c.scale.in_(sorted({k[2] for k in keys})),
-            c.value.is_not(None),
-            c.administered < max(n["administered"] for n in candidates),
-        )
-        .order_by(c.administered.desc(), c.record.desc())
+        _earlier_scores(),
+        {
+            "subjects": sorted({k[0] for k in keys}),
+            "instruments": sorted({k[1] for k in keys}),
+            "scales": sorted({k[2] for k in keys}),
+            "before": max(n["administered"] for n in candidates),
+        },
     ):
         key = (row.subject, row.instrument, row.scale)
         if key in keys:

@@ -4,7 +4,9 @@
 On SQLite it sends the INSERT, compiled once per table and column set by
 SQLAlchemy for the connection's dialect, straight to the driver's
 ``executemany``, with each value passed through the column type's own bind
-processor (dates to ISO text, booleans to integers, as SQLAlchemy would): the
+processor (dates to ISO text, booleans to integers, as SQLAlchemy would),
+except where the driver stores the value exactly as the processor would have
+it (a float in a float column, a bool, a date already as its ISO text): the
 same rows and the same SQL as ``conn.execute(table.insert(), rows)``, without
 SQLAlchemy's per-row parameter handling, which cost more than the database's
 own work (issue #17). Other engines (PostgreSQL) go through
@@ -24,7 +26,8 @@ import sqlalchemy as sa
 
 __all__ = ["insert_rows"]
 
-_Prepared = tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]]
+_Processor = tuple[Callable[[Any], Any] | None, frozenset[type]]
+_Prepared = tuple[str, tuple[str, ...], tuple[_Processor, ...]]
 _CACHE: weakref.WeakKeyDictionary[
     sa.Dialect, dict[tuple[sa.Table, tuple[str, ...]], _Prepared]
 ] = weakref.WeakKeyDictionary()
@@ -40,12 +43,31 @@ def _prepared(dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...]) -> _P
     compiled = table.insert().compile(dialect=dialect, column_keys=list(keys))
     order = tuple(compiled.positiontup or ())
     procs = tuple(
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        (
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect),
+            _stored_as_is(table.c[name].type),
+        )
         for name in order
     )
     prepared = (compiled.string, order, procs)
     mine[(table, keys)] = prepared
     return prepared
+
+
+def _stored_as_is(column_type: sa.types.TypeEngine[Any]) -> frozenset[type]:
+    """The Python types SQLite's driver stores exactly as the column type's bind
+    processor would have it, so the processor can be skipped for them: ``None``;
+    a ``float`` in a float column (the processor is ``float``); a ``bool`` in a
+    boolean column (the driver stores ``True`` as 1, the processor's ``int``);
+    text in a date column, which is the ISO date the processor writes for a
+    date (the store passes a date that way, :func:`Store._append`)."""
+    if isinstance(column_type, sa.Float):
+        return frozenset({type(None), float})
+    if isinstance(column_type, sa.Boolean):
+        return frozenset({type(None), bool})
+    if isinstance(column_type, sa.Date):
+        return frozenset({type(None), str})
+    return frozenset({type(None)})
 
 
 def insert_rows(
@@ -72,21 +94,26 @@ def insert_rows(
         conn.execute(table.insert(), list(rows))
         return
     keys = tuple(rows[0])
-    if any(tuple(row) != keys for row in rows):  # pragma: no cover - builders agree
+    if not all(map(keys.__eq__, map(tuple, rows))):  # pragma: no cover - builders agree
         conn.execute(table.insert(), list(rows))
         return
     sql, order, procs = _prepared(dialect, table, keys)
     get = operator.itemgetter(*order)
-    convert = [(i, proc) for i, proc in enumerate(procs) if proc is not None]
     if len(order) == 1:  # pragma: no cover - every table has record and row_hash
         params: list[Any] = [(get(row),) for row in rows]
     else:
         params = [get(row) for row in rows]
+    convert = [
+        (i, proc, stored)
+        for i, (proc, stored) in enumerate(procs)
+        if proc is not None
+        and not set(map(type, map(operator.itemgetter(i), params))) <= stored
+    ]
     if convert:
         for n, values in enumerate(params):
             changed = list(values)
-            for i, proc in convert:
-                if changed[i] is not None:
+            for i, proc, stored in convert:
+                if type(changed[i]) not in stored:
                     changed[i] = proc(changed[i])
             params[n] = tuple(changed)
     conn.exec_driver_sql(sql, params)
