@@ -137,15 +137,139 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _floatstr(o: float) -> str:
-    # json.encoder's rule (allow_nan=True)
-    if o != o:
-        return "NaN"
-    if o == math.inf:
-        return "Infinity"
-    if o == -math.inf:
-        return "-Infinity"
-    return float.__repr__(o)
+class _Raw(str):
+    """JSON text already written (a nested container, indented): the C
+    encoder's string hook passes it through instead of quoting it."""
+
+    __slots__ = ()
+
+
+def _not_serialisable(o: object) -> Any:
+    # json.JSONEncoder.default's error, word for word
+    raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
+
+
+def _c_encoder(item_separator: str, string: Any) -> Any:
+    """The standard library's C encoder (``ensure_ascii=False``,
+    ``allow_nan=True``, no key sorting) with *item_separator* and *string* as
+    its string encoder; ``None`` when the C accelerator is missing."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython without _json
+        return None
+    return make(
+        None,
+        _not_serialisable,
+        string,
+        None,
+        ": ",
+        item_separator,
+        False,
+        False,
+        True,
+    )
+
+
+def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
+    """The text of ``json.JSONEncoder(ensure_ascii=False, indent=indent)
+    .iterencode(data)``, in larger pieces and many times faster.
+
+    The standard library encodes with its C encoder only without ``indent``;
+    with it, every value is a step of a Python generator. Here the containers
+    of the first two levels are streamed (a large assessment's scores one by
+    one) and each value below them is written by the C encoder, one call per
+    container: its item separator carries the newline and indentation of the
+    container's level, and a nested non-empty container, written first at its
+    own level, goes in as finished text (a private ``str`` subclass that the
+    encoder's string hook passes through unquoted). So the standard library's
+    own rules apply throughout: its string escaping, ``repr`` of floats and
+    ints, ``NaN``/``Infinity``, its key conversions and errors. Data is plain
+    (what :func:`riskcore.io.unstructure` returns): no cycles.
+
+    >>> data = {"a": [1, 2.5, None, True], "b": {}, "c": [{"d": "é\\n"}], 1: []}
+    >>> import json
+    >>> "".join(iter_indented_json(data, 2)) == json.dumps(
+    ...     data, ensure_ascii=False, indent=2)
+    True
+    """
+    if getattr(json.encoder, "c_make_encoder", None) is None:  # pragma: no cover
+        yield from json.JSONEncoder(ensure_ascii=False, indent=indent).iterencode(data)
+        return
+    pad = " " * indent
+    enc = json.encoder.encode_basestring
+
+    def passthrough(s: str) -> str:
+        return s if type(s) is _Raw else enc(s)
+
+    flat: dict[str, Any] = {}  # newline + indent -> C encoder (plain strings)
+    mixed: dict[str, Any] = {}  # the same, passing finished text through
+
+    def text(o: Any, nl: str) -> str:
+        """*o* (any JSON value) as indented text, its first line not indented
+        and its later lines after *nl* (newline and the indent of its level)."""
+        if isinstance(o, dict):
+            if not o:
+                return "{}"
+            inner = nl + pad
+            sub: Any = None
+            for k, v in o.items():
+                if type(v) in _SCALAR or not isinstance(v, _NESTED) or not v:
+                    continue
+                if sub is None:
+                    sub = dict(o)
+                sub[k] = _Raw(text(v, inner))
+        elif isinstance(o, (list, tuple)):
+            if not o:
+                return "[]"
+            inner = nl + pad
+            sub = None
+            for i, v in enumerate(o):
+                if type(v) in _SCALAR or not isinstance(v, _NESTED) or not v:
+                    continue
+                if sub is None:
+                    sub = list(o)
+                sub[i] = _Raw(text(v, inner))
+        else:  # a scalar (or something the encoder refuses)
+            return "".join(_encoder(flat, "\n", enc)(o, 0))
+        if sub is None:
+            body = "".join(_encoder(flat, inner, enc)(o, 0))
+        else:
+            body = "".join(_encoder(mixed, inner, passthrough)(sub, 0))
+        return body[0] + inner + body[1:-1] + nl + body[-1]
+
+    def stream(o: Any, nl: str, depth: int) -> Iterator[str]:
+        t = type(o)
+        if depth >= 2 or not o or not (t is dict or t is list or t is tuple):
+            yield text(o, nl)
+            return
+        inner = nl + pad
+        if t is dict:
+            sep = "{" + inner
+            for k, v in o.items():
+                yield sep + passthrough(_json_key(k)) + ": "
+                sep = "," + inner
+                yield from stream(v, inner, depth + 1)
+            yield nl + "}"
+        else:
+            sep = "[" + inner
+            for v in o:
+                yield sep
+                sep = "," + inner
+                yield from stream(v, inner, depth + 1)
+            yield nl + "]"
+
+    yield from stream(data, "\n", 0)
+
+
+_SCALAR = frozenset({str, int, float, bool, type(None)})
+_NESTED = (dict, list, tuple)
+
+
+def _encoder(cache: dict[str, Any], inner: str, string: Any) -> Any:
+    """The C encoder whose items are separated by ``,`` + *inner* (cached)."""
+    c = cache.get(inner)
+    if c is None:
+        c = cache[inner] = _c_encoder("," + inner, string)
+    return c
 
 
 def _json_key(key: object) -> str:
@@ -167,128 +291,12 @@ def _json_key(key: object) -> str:
     )
 
 
-_FLAT = frozenset({str, int, float, bool, type(None), dict, list, tuple})
-
-
-def _c_encoder(item_separator: str) -> Any:
-    """The standard library's C encoder with *item_separator* (``None`` when
-    the C accelerator is missing): a mapping of scalars comes out as the
-    Python encoder would indent it, between its braces."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # pragma: no cover - CPython without _json
-        return None
-    return make(
-        None,
-        None,
-        json.encoder.encode_basestring,
-        None,
-        ": ",
-        item_separator,
-        False,
-        False,
-        True,
-    )
-
-
-def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
-    """The text of ``json.JSONEncoder(ensure_ascii=False, indent=indent)
-    .iterencode(data)``, in larger pieces and several times faster.
-
-    The standard library encodes with its C encoder only without ``indent``;
-    with it, every value is a step of a Python generator. Here the containers
-    of the first two levels are streamed (a large assessment's scores one by
-    one) and each value below them is built as one string, with the standard
-    library's rules: its string escaping (``ensure_ascii=False``), ``repr`` of
-    floats and ints, ``NaN``/``Infinity``, its key conversions and errors.
-    Data is plain (what :func:`riskcore.io.unstructure` returns): no cycles.
-
-    >>> data = {"a": [1, 2.5, None, True], "b": {}, "c": [{"d": "é\\n"}], 1: []}
-    >>> import json
-    >>> "".join(iter_indented_json(data, 2)) == json.dumps(
-    ...     data, ensure_ascii=False, indent=2)
-    True
-    """
-    pad = " " * indent
-    enc = json.encoder.encode_basestring
-    flat: dict[str, Any] = {}
-
-    def value(o: Any, nl: str) -> str:
-        t = type(o)
-        if t is str:
-            return enc(o)
-        if o is None:
-            return "null"
-        if o is True:
-            return "true"
-        if o is False:
-            return "false"
-        if t is float:
-            return _floatstr(o)
-        if t is int:
-            return int.__repr__(o)
-        if t is dict:
-            if not o:
-                return "{}"
-            inner = nl + pad
-            for v in o.values():
-                tv = type(v)
-                if tv not in _FLAT or (v and (tv is dict or tv is list or tv is tuple)):
-                    break
-            else:  # only scalars and empty containers: the C encoder, same text
-                c = flat.get(inner)
-                if c is None:
-                    c = flat[inner] = _c_encoder("," + inner)
-                if c is not None:
-                    return "{" + inner + "".join(c(o, 0))[1:-1] + nl + "}"
-            parts = [enc(_json_key(k)) + ": " + value(v, inner) for k, v in o.items()]
-            return "{" + inner + ("," + inner).join(parts) + nl + "}"
-        if t is list or t is tuple:
-            if not o:
-                return "[]"
-            inner = nl + pad
-            return (
-                "["
-                + inner
-                + ("," + inner).join([value(v, inner) for v in o])
-                + nl
-                + "]"
-            )
-        return other(o, nl)
-
-    def other(o: Any, nl: str) -> str:  # subclasses, in json.encoder's order
-        if isinstance(o, str):
-            return enc(o)
-        if isinstance(o, int):
-            return int.__repr__(o)
-        if isinstance(o, float):
-            return _floatstr(o)
-        if isinstance(o, (list, tuple)):
-            return value(list(o), nl)
-        if isinstance(o, dict):
-            return value(dict(o), nl)
-        raise TypeError(
-            f"Object of type {o.__class__.__name__} is not JSON serializable"
-        )
-
-    def stream(o: Any, nl: str, depth: int) -> Iterator[str]:
-        t = type(o)
-        if depth >= 2 or not o or not (t is dict or t is list or t is tuple):
-            yield value(o, nl)
-            return
-        inner = nl + pad
-        if t is dict:
-            sep = "{" + inner
-            for k, v in o.items():
-                yield sep + enc(_json_key(k)) + ": "
-                sep = "," + inner
-                yield from stream(v, inner, depth + 1)
-            yield nl + "}"
-        else:
-            sep = "[" + inner
-            for v in o:
-                yield sep
-                sep = "," + inner
-                yield from stream(v, inner, depth + 1)
-            yield nl + "]"
-
-    return stream(data, "\n", 0)
+def _floatstr(o: float) -> str:
+    # json.encoder's rule (allow_nan=True)
+    if o != o:
+        return "NaN"
+    if o == math.inf:
+        return "Infinity"
+    if o == -math.inf:
+        return "-Infinity"
+    return float.__repr__(o)
