@@ -137,29 +137,22 @@ def _running(pid: int) -> bool:
     return True
 
 
-class _Raw(str):
-    """JSON text already written (a nested container, indented): the C
-    encoder's string hook passes it through instead of quoting it."""
-
-    __slots__ = ()
-
-
 def _not_serialisable(o: object) -> Any:
     # json.JSONEncoder.default's error, word for word
     raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
 
 
-def _c_encoder(item_separator: str, string: Any) -> Any:
+def _c_encoder(item_separator: str) -> Any:
     """The standard library's C encoder (``ensure_ascii=False``,
-    ``allow_nan=True``, no key sorting) with *item_separator* and *string* as
-    its string encoder; ``None`` when the C accelerator is missing."""
+    ``allow_nan=True``, no key sorting) with *item_separator*; ``None`` when
+    the C accelerator is missing."""
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # pragma: no cover - CPython without _json
         return None
     return make(
         None,
         _not_serialisable,
-        string,
+        json.encoder.encode_basestring,
         None,
         ": ",
         item_separator,
@@ -178,12 +171,14 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
     of the first two levels are streamed (a large assessment's scores one by
     one) and each value below them is written by the C encoder, one call per
     container: its item separator carries the newline and indentation of the
-    container's level, and a nested non-empty container, written first at its
-    own level, goes in as finished text (a private ``str`` subclass that the
-    encoder's string hook passes through unquoted). So the standard library's
-    own rules apply throughout: its string escaping, ``repr`` of floats and
-    ints, ``NaN``/``Infinity``, its key conversions and errors. Data is plain
-    (what :func:`riskcore.io.unstructure` returns): no cycles.
+    container's level. A nested non-empty container is written first, at its
+    own level; the C encoder writes ``null`` in its place, and that item is
+    found by splitting on the separator, which is exact: a raw newline is never
+    part of an encoded string, key or number, only of a separator. So the
+    standard library's own rules apply throughout: its string escaping,
+    ``repr`` of floats and ints, ``NaN``/``Infinity``, its key conversions and
+    errors. Data is plain (what :func:`riskcore.io.unstructure` returns): no
+    cycles.
 
     >>> data = {"a": [1, 2.5, None, True], "b": {}, "c": [{"d": "é\\n"}], 1: []}
     >>> import json
@@ -196,12 +191,7 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
         return
     pad = " " * indent
     enc = json.encoder.encode_basestring
-
-    def passthrough(s: str) -> str:
-        return s if type(s) is _Raw else enc(s)
-
-    flat: dict[str, Any] = {}  # newline + indent -> C encoder (plain strings)
-    mixed: dict[str, Any] = {}  # the same, passing finished text through
+    encoders: dict[str, Any] = {}  # newline + indent -> its C encoder
 
     def text(o: Any, nl: str) -> str:
         """*o* (any JSON value) as indented text, its first line not indented
@@ -209,32 +199,38 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
         if isinstance(o, dict):
             if not o:
                 return "{}"
-            inner = nl + pad
-            sub: Any = None
-            for k, v in o.items():
-                if type(v) in _SCALAR or not isinstance(v, _NESTED) or not v:
-                    continue
-                if sub is None:
-                    sub = dict(o)
-                sub[k] = _Raw(text(v, inner))
+            values: Any = o.values()
         elif isinstance(o, (list, tuple)):
             if not o:
                 return "[]"
-            inner = nl + pad
-            sub = None
-            for i, v in enumerate(o):
-                if type(v) in _SCALAR or not isinstance(v, _NESTED) or not v:
-                    continue
-                if sub is None:
-                    sub = list(o)
-                sub[i] = _Raw(text(v, inner))
+            values = o
         else:  # a scalar (or something the encoder refuses)
-            return "".join(_encoder(flat, "\n", enc)(o, 0))
-        if sub is None:
-            body = "".join(_encoder(flat, inner, enc)(o, 0))
+            return "".join(_encoder(encoders, "\n")(o, 0))
+        inner = nl + pad
+        c = _encoder(encoders, inner)
+        nested: dict[int, str] = {}
+        if not _SCALAR.issuperset(map(type, values)):
+            for i, v in enumerate(values):
+                if type(v) not in _SCALAR and isinstance(v, _NESTED) and v:
+                    nested[i] = text(v, inner)
+        if not nested:
+            body = "".join(c(o, 0))
+            return "".join((body[0], inner, body[1:-1], nl, body[-1]))
+        if isinstance(o, dict):
+            copy: Any = dict(o)
+            keys = list(copy)
+            for i in nested:
+                copy[keys[i]] = None
         else:
-            body = "".join(_encoder(mixed, inner, passthrough)(sub, 0))
-        return body[0] + inner + body[1:-1] + nl + body[-1]
+            copy = list(o)
+            for i in nested:
+                copy[i] = None
+        body = "".join(c(copy, 0))
+        sep = "," + inner
+        items = body[1:-1].split(sep)
+        for i, t in nested.items():
+            items[i] = items[i][:-4] + t  # "null" -> the container's text
+        return "".join((body[0], inner, sep.join(items), nl, body[-1]))
 
     def stream(o: Any, nl: str, depth: int) -> Iterator[str]:
         t = type(o)
@@ -245,7 +241,7 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
         if t is dict:
             sep = "{" + inner
             for k, v in o.items():
-                yield sep + passthrough(_json_key(k)) + ": "
+                yield sep + enc(_json_key(k)) + ": "
                 sep = "," + inner
                 yield from stream(v, inner, depth + 1)
             yield nl + "}"
@@ -264,11 +260,11 @@ _SCALAR = frozenset({str, int, float, bool, type(None)})
 _NESTED = (dict, list, tuple)
 
 
-def _encoder(cache: dict[str, Any], inner: str, string: Any) -> Any:
+def _encoder(cache: dict[str, Any], inner: str) -> Any:
     """The C encoder whose items are separated by ``,`` + *inner* (cached)."""
     c = cache.get(inner)
     if c is None:
-        c = cache[inner] = _c_encoder("," + inner, string)
+        c = cache[inner] = _c_encoder("," + inner)
     return c
 
 
