@@ -5,7 +5,8 @@ practice (JSON), builds its plan (``build_plan(n=0)``: no Monte Carlo, as
 ``bench_scale.py``'s ``plan`` step) and writes the report with
 :func:`riskcore.report.write`, *repeats* times; it reports the CPU time
 (``time.process_time``: steadier than wall-clock time on a shared machine) of
-the load, the plan and the fastest write, and their sum ("plan in process").
+the load, the plan and the fastest write, their sum ("plan in process") and
+the process's peak resident memory.
 With ``--baseline DIR`` (``git archive main src plugins | tar -x -C /tmp/old``;
 ``DIR`` is the old tree's root, whose ``src`` and ``plugins/*/src`` go first on
 the child's ``PYTHONPATH``) the old code runs right after the new, *rounds*
@@ -22,6 +23,7 @@ import argparse
 import filecmp
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "longmont-practice.yaml"
 OUT = ROOT / "benchmarks" / "results" / "report.md"
 PARTS = ("load", "plan", "write", "total")
+"""CPU seconds of each part; the child also reports its peak memory."""
 
 
 def child(case: str, out: str, repeats: int) -> None:
@@ -51,9 +54,11 @@ def child(case: str, out: str, repeats: int) -> None:
         write(report, out)
         writes.append(time.process_time() - t)
     load, plan, best = loaded_at - start, planned_at - loaded_at, min(writes)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    total = load + plan + best
     print(
         json.dumps(
-            {"load": load, "plan": plan, "write": best, "total": load + plan + best}
+            {"load": load, "plan": plan, "write": best, "total": total, "peak": peak}
         )
     )
 
@@ -103,8 +108,8 @@ def main() -> None:
         + "`. CPU seconds in one process per figure (median of the rounds; "
         "the write is the fastest of the repeats), new and old alternated.",
         "",
-        "| clients | code | " + " | ".join(PARTS) + " |",
-        "|---|---|" + "---|" * len(PARTS),
+        "| clients | code | " + " | ".join(PARTS) + " | peak memory |",
+        "|---|---|" + "---|" * (len(PARTS) + 1),
     ]
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
@@ -118,20 +123,23 @@ def main() -> None:
                     runs[tag].append(measure(case, out, args.repeats, tree))
                     print(n, tag, runs[tag][-1], file=sys.stderr, flush=True)
             med = {
-                tag: {p: statistics.median(r[p] for r in rs) for p in PARTS}
+                tag: {p: statistics.median(r[p] for r in rs) for p in (*PARTS, "peak")}
                 for tag, rs in runs.items()
                 if rs
             }
             for tag, m in med.items():
                 cells = [f"{m[p]:.2f} s" for p in PARTS]
+                cells.append(f"{m['peak'] / 2**20:,.0f} MiB")
                 lines.append(f"| {n:,} | {tag} | " + " | ".join(cells) + " |")
             if "old" in med:
-                ratios = [f"{med['old'][p] / med['new'][p]:.2f}x" for p in PARTS]
+                ratios = [
+                    f"{med['old'][p] / med['new'][p]:.2f}x" for p in (*PARTS, "peak")
+                ]
                 lines.append(f"| {n:,} | old / new | " + " | ".join(ratios) + " |")
                 same = filecmp.cmp(
                     Path(tmp) / "new.json", Path(tmp) / "old.json", shallow=False
                 )
-                lines.append(f"| {n:,} | same bytes | {same} |" + " |" * 3)
+                lines.append(f"| {n:,} | same bytes | {same} |" + " |" * 4)
     lines += ["", f"Load average at the end: {os.getloadavg()[0]:.1f} (2 cores)."]
     text = "\n".join(lines) + "\n"
     print(text)
