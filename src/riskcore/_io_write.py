@@ -137,6 +137,36 @@ def _running(pid: int) -> bool:
     return True
 
 
+def _floatstr(o: float) -> str:
+    # json.encoder's rule (allow_nan=True)
+    if o != o:
+        return "NaN"
+    if o == math.inf:
+        return "Infinity"
+    if o == -math.inf:
+        return "-Infinity"
+    return float.__repr__(o)
+
+
+def _json_key(key: object) -> str:
+    # json.encoder's rule for dict keys, in its order (skipkeys=False)
+    if isinstance(key, str):
+        return key
+    if isinstance(key, float):
+        return _floatstr(key)
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(
+        f"keys must be str, int, float, bool or None, not {key.__class__.__name__}"
+    )
+
+
 def _not_serialisable(o: object) -> Any:
     # json.JSONEncoder.default's error, word for word
     raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
@@ -164,7 +194,7 @@ def _c_encoder(item_separator: str) -> Any:
 
 def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
     """The text of ``json.JSONEncoder(ensure_ascii=False, indent=indent)
-    .iterencode(data)``, in larger pieces and many times faster.
+    .iterencode(data)``, in larger pieces and faster.
 
     The standard library encodes with its C encoder only without ``indent``;
     with it, every value is a step of a Python generator. Here the containers
@@ -266,33 +296,3 @@ def _encoder(cache: dict[str, Any], inner: str) -> Any:
     if c is None:
         c = cache[inner] = _c_encoder("," + inner)
     return c
-
-
-def _json_key(key: object) -> str:
-    # json.encoder's rule for dict keys, in its order (skipkeys=False)
-    if isinstance(key, str):
-        return key
-    if isinstance(key, float):
-        return _floatstr(key)
-    if key is True:
-        return "true"
-    if key is False:
-        return "false"
-    if key is None:
-        return "null"
-    if isinstance(key, int):
-        return int.__repr__(key)
-    raise TypeError(
-        f"keys must be str, int, float, bool or None, not {key.__class__.__name__}"
-    )
-
-
-def _floatstr(o: float) -> str:
-    # json.encoder's rule (allow_nan=True)
-    if o != o:
-        return "NaN"
-    if o == math.inf:
-        return "Infinity"
-    if o == -math.inf:
-        return "-Infinity"
-    return float.__repr__(o)

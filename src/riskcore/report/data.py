@@ -504,8 +504,12 @@ def report_plain(
 
     Parameters
     ----------
-    report, identifying, since_review:
-        As for :func:`report_data`.
+    report:
+        The output of :func:`riskcore.build_plan`.
+    identifying:
+        Add the subjects' names (``names``), as :func:`report_data` does.
+    since_review:
+        The register's "since the last review" section, or ``None``.
 
     Examples
     --------
