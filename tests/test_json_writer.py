@@ -16,6 +16,15 @@ from hypothesis import strategies as st
 
 from riskcore._io_write import iter_indented_json
 
+
+class _Str(str):
+    pass
+
+
+class _Int(int):
+    pass
+
+
 _KEYS = st.one_of(
     st.text(max_size=6),
     st.integers(-5, 5),
@@ -41,6 +50,31 @@ _DATA = st.recursive(
 )
 
 
+class _Float(float):
+    pass
+
+
+_ODD_SCALARS = st.one_of(
+    st.text(max_size=5).map(lambda s: _Str(s)),
+    st.integers().map(lambda i: _Int(i)),
+    st.floats(allow_nan=True).map(lambda f: _Float(f)),
+    # text that looks like JSON (or like finished text) is still quoted
+    st.sampled_from(["[1, 2]", '{"a": 1}', '"x"', "null", "\n  ", "é\u2028"]),
+)
+_DEEP = st.recursive(
+    st.one_of(_SCALARS, _ODD_SCALARS),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(_KEYS, inner, max_size=5),
+        st.dictionaries(st.text(max_size=3), inner, max_size=3).map(
+            collections.OrderedDict
+        ),
+    ),
+    max_leaves=120,
+)
+
+
 def _stdlib(data: object, indent: int) -> str:
     return "".join(json.JSONEncoder(ensure_ascii=False, indent=indent).iterencode(data))
 
@@ -51,12 +85,13 @@ def test_same_text_as_the_standard_library(data, indent):
     assert "".join(iter_indented_json(data, indent)) == _stdlib(data, indent)
 
 
-class _Str(str):
-    pass
-
-
-class _Int(int):
-    pass
+@settings(max_examples=300, deadline=None)
+@given(data=_DEEP, indent=st.sampled_from([0, 2, 3]))
+def test_deep_values_and_subclasses_as_the_standard_library(data, indent):
+    """Containers nested deeper than the streamed levels (written by the C
+    encoder, inner ones passed in as finished text), subclasses of the JSON
+    types, and strings that look like JSON: the same text, piece for piece."""
+    assert "".join(iter_indented_json(data, indent)) == _stdlib(data, indent)
 
 
 def test_subclasses_are_written_as_their_base():

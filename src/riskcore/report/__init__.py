@@ -125,13 +125,15 @@ def stream(
     .. versionadded:: 0.1
     """
     if format == "json":
-        from riskcore.io import iter_json
-        from riskcore.report.data import report_data
+        from riskcore._io_write import iter_indented_json
+        from riskcore.report.data import report_plain
 
-        data = report_data(report, identifying=identifying, since_review=since_review)
-        # the encoder yields millions of tiny pieces on a large practice:
-        # joined a few thousand at a time, the writer loops far less
-        pieces = iter_json(data, indent=2)
+        # plain data straight from the context (no ReportData objects made
+        # and taken apart again); the same text as dumps(report_data(...))
+        data = report_plain(report, identifying=identifying, since_review=since_review)
+        # one piece per value of the second level (a risk row) on a large
+        # practice: joined a few thousand at a time, the writer loops less
+        pieces = iter_indented_json(data, 2)
         joined = (
             "".join(batch)
             for batch in iter(lambda: list(itertools.islice(pieces, 4096)), [])
@@ -182,14 +184,15 @@ def write(
     since_review: Mapping[str, Any] | None = None,
 ) -> None:
     """Render *report* in the format its suffix implies and write it atomically."""
-    from riskcore.io import write_atomic
+    from riskcore.io import collector_paused, write_atomic
 
-    write_atomic(
-        path,
-        stream(
-            report,
-            format_for(path),
-            identifying=identifying,
-            since_review=since_review,
-        ),
-    )
+    with collector_paused():  # a large practice's rows: millions of objects
+        write_atomic(
+            path,
+            stream(
+                report,
+                format_for(path),
+                identifying=identifying,
+                since_review=since_review,
+            ),
+        )

@@ -23,6 +23,7 @@ path) and dumping (``riskcore.dumps(report)`` writes this form).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -44,6 +45,7 @@ __all__ = [
     "load_report",
     "loads_report",
     "report_data",
+    "report_plain",
     "report_schema",
 ]
 
@@ -425,26 +427,13 @@ def _attrs_in(tp: Any) -> type[Any] | None:
     return None
 
 
-def report_data(
+def _json_context(
     report: PlanReport,
-    *,
-    identifying: bool = False,
-    since_review: Mapping[str, Any] | None = None,
-) -> ReportData:
-    """The JSON report of *report* as a typed object.
-
-    Parameters
-    ----------
-    report:
-        The output of :func:`riskcore.build_plan`.
-    identifying:
-        Add the subjects' names (``names``). Off by default: the report
-        then holds pseudonymous ids only.
-    since_review:
-        The register's "since the last review" section
-        (:meth:`riskcore.store.Store.since_last_review`), or ``None``.
-    """
-    from riskcore.io import structure
+    identifying: bool,
+    since_review: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The report context (:func:`~riskcore.report.context.build_context`) with
+    the JSON report's own keys: level names, version, names, ``since_review``."""
     from riskcore.report.context import build_context
 
     ctx = build_context(report, identifying=False)
@@ -468,7 +457,251 @@ def report_data(
 
         # the register's section as JSON data (dates as ISO text)
         ctx["since_review"] = json.loads(json.dumps(since_review, default=str))
+    return ctx
+
+
+def report_data(
+    report: PlanReport,
+    *,
+    identifying: bool = False,
+    since_review: Mapping[str, Any] | None = None,
+) -> ReportData:
+    """The JSON report of *report* as a typed object.
+
+    Parameters
+    ----------
+    report:
+        The output of :func:`riskcore.build_plan`.
+    identifying:
+        Add the subjects' names (``names``). Off by default: the report
+        then holds pseudonymous ids only.
+    since_review:
+        The register's "since the last review" section
+        (:meth:`riskcore.store.Store.since_last_review`), or ``None``.
+    """
+    from riskcore.io import structure
+
+    ctx = _json_context(report, identifying, since_review)
     return structure(_pick(ReportData, ctx), ReportData, source="report")
+
+
+def report_plain(
+    report: PlanReport,
+    *,
+    identifying: bool = False,
+    since_review: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JSON report of *report* as plain data: what the JSON report file
+    holds, equal to ``riskcore.io.unstructure(report_data(...))``.
+
+    Built from the context in one pass, field by field as the classes above
+    declare them, without making the :class:`ReportData` objects and taking
+    them apart again. A value the fast pass does not take as it is (a number
+    of the wrong type, a non-finite float, a missing field, a type it was not
+    written for) sends the whole report through :func:`report_data`, so the
+    result and every error are that path's (a non-finite harm is refused,
+    never written).
+
+    Parameters
+    ----------
+    report:
+        The output of :func:`riskcore.build_plan`.
+    identifying:
+        Add the subjects' names (``names``), as :func:`report_data` does.
+    since_review:
+        The register's "since the last review" section, or ``None``.
+
+    Examples
+    --------
+    >>> import riskcore
+    >>> from riskcore.io import unstructure
+    >>> from riskcore.model import Case, Client, Practice
+    >>> case = Case(id="d", practice=Practice(id="p"), clients=[Client(id="c-1")])
+    >>> plan = riskcore.build_plan(case, n=0)
+    >>> data = report_plain(plan)
+    >>> list(data)[:3], data["title"]
+    (['schema_version', 'title', 'case_id'], 'Risk-management plan: d')
+    >>> data == unstructure(report_data(plan))
+    True
+
+    .. versionadded:: 0.1
+    """
+    ctx = _json_context(report, identifying, since_review)
+    try:
+        return _plain(ReportData)(ctx)  # type: ignore[no-any-return]
+    except _NotFastError:
+        from riskcore.io import structure, unstructure
+
+        data = structure(_pick(ReportData, ctx), ReportData, source="report")
+        return unstructure(data)  # type: ignore[no-any-return]
+
+
+class _NotFastError(Exception):
+    """The fast pass of :func:`report_plain` cannot vouch for a value."""
+
+
+_ABSENT: Any = object()
+_PLAIN: dict[Any, Any] = {}
+
+
+def _plain(tp: Any) -> Any:
+    """A function from a context value to the plain JSON value that
+    ``unstructure(structure(value, tp))`` would give, for the types of this
+    module's classes (cached per type); it raises :class:`_NotFastError` for any
+    value it is not sure of."""
+    fn = _PLAIN.get(tp)
+    if fn is None:
+        fn = _PLAIN[tp] = _make_plain(tp)
+    return fn
+
+
+def _make_plain(tp: Any) -> Any:
+    import types
+    from typing import get_args, get_origin
+
+    if tp in _SCALARS:
+        return _SCALARS[tp]
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is types.UnionType and len(args) == 2 and type(None) in args:
+        inner = _plain(args[0] if args[1] is type(None) else args[1])
+        return lambda v: None if v is None else inner(v)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _plain(args[0])
+
+        def sequence(v: Any) -> list[Any]:
+            if type(v) is not list and type(v) is not tuple:
+                raise _NotFastError
+            return [item(x) for x in v]
+
+        return sequence
+    if tp == dict[str, Any]:
+        return _str_mapping
+    if isinstance(tp, type) and attrs.has(tp) and tp.__module__ == __name__:
+        return _record(tp)
+    return lambda v: _round_trip(tp, v)  # not ours (a plugin's section): cattrs
+
+
+def _record(cls: type[Any]) -> Any:
+    """The fast pass for one of this module's attrs classes: its fields in
+    order, each converted by its type, a missing one given its default."""
+    hints = attrs.resolve_types(cls)
+    fields = []
+    for a in attrs.fields(hints):
+        default = a.default
+        if a.validator is not None or a.converter not in (None, to_tuple):
+            _no_fast_pass(cls, a.name)  # pragma: no cover - none such
+        if default is attrs.NOTHING:
+            missing = _ABSENT
+        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            missing = _list_default(cls, a.name, default.factory)
+        else:
+            missing = (lambda d: lambda: d)(default)
+        # a str, bool or int already of its exact type is taken as it is
+        same = a.type if a.type in (str, bool, int) else None
+        fields.append((a.name, same, _plain(a.type), missing))
+    frozen_fields = tuple(fields)
+
+    def record(v: Any) -> dict[str, Any]:
+        if type(v) is not dict:
+            raise _NotFastError
+        out = {}
+        get = v.get
+        for name, same, conv, missing in frozen_fields:
+            x = get(name, _ABSENT)
+            if type(x) is same:
+                out[name] = x
+            elif x is not _ABSENT:
+                out[name] = conv(x)
+            elif missing is not _ABSENT:
+                out[name] = missing()
+            else:
+                raise _NotFastError
+        if cls is ReportData and out["schema_version"] != REPORT_SCHEMA_VERSION:
+            raise _NotFastError
+        return out
+
+    return record
+
+
+def _list_default(cls: type[Any], name: str, factory: Any) -> Any:
+    if factory is not tuple:  # pragma: no cover - none such
+        _no_fast_pass(cls, name)
+    return list
+
+
+def _no_fast_pass(cls: type[Any], name: str) -> None:  # pragma: no cover
+    # a field with a validator, converter or default this pass does not
+    # reproduce: a programming error in this module, caught by its tests
+    raise TypeError(f"{cls.__name__}.{name}: no fast pass for this field")
+
+
+def _round_trip(tp: Any, v: Any) -> Any:
+    from riskcore.io import structure, unstructure
+
+    try:
+        return unstructure(structure(_pick(tp, v), tp))
+    except Exception:
+        raise _NotFastError from None
+
+
+def _str_mapping(v: Any) -> dict[str, Any]:
+    # since_review: JSON data already (json.loads in _json_context)
+    if type(v) is not dict or not all(type(k) is str for k in v):
+        raise _NotFastError
+    return dict(v)
+
+
+def _fast_str(v: Any) -> str:
+    if type(v) is str:
+        return v
+    raise _NotFastError
+
+
+def _fast_bool(v: Any) -> bool:
+    if type(v) is bool:
+        return v
+    raise _NotFastError
+
+
+def _fast_int(v: Any) -> int:
+    if type(v) is int:
+        return v
+    raise _NotFastError
+
+
+def _fast_float(v: Any) -> float:
+    # riskcore.io's strict float: a finite number, an int made a float
+    t = type(v)
+    if t is float:
+        if math.isfinite(v):
+            return v  # type: ignore[no-any-return]
+        raise _NotFastError
+    if t is int:
+        try:
+            return float(v)
+        except OverflowError:
+            raise _NotFastError from None
+    raise _NotFastError
+
+
+def _fast_date(v: Any) -> str:
+    # the context writes dates as ISO text; the document holds them as dates
+    if type(v) is str:
+        try:
+            if dt.date.fromisoformat(v).isoformat() == v:
+                return v
+        except ValueError:
+            pass
+    raise _NotFastError
+
+
+_SCALARS: dict[Any, Any] = {
+    str: _fast_str,
+    bool: _fast_bool,
+    int: _fast_int,
+    float: _fast_float,
+    dt.date: _fast_date,
+}
 
 
 def loads_report(text: str, *, source: str | None = None) -> ReportData:

@@ -1,0 +1,185 @@
+"""The JSON report's plain data, built in one pass (issue #16).
+
+:func:`riskcore.report.data.report_plain` takes the report context straight to
+what the JSON report file holds, without making the :class:`ReportData`
+objects and unstructuring them again. It must give exactly
+``unstructure(report_data(...))`` (types included: ``1`` is not ``1.0`` in a
+JSON file), and anything its fast pass cannot vouch for must go the old way,
+so every error is the old one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import riskcore
+from riskcore import io
+from riskcore.errors import LoadError
+from riskcore.report import data as rd
+from riskcore.workflow import PlanReport, build_plan
+
+from .test_report_json import EXAMPLE
+
+
+def _text(data: Any) -> str:
+    """Type-exact comparison: the JSON text (``1 == 1.0`` in Python)."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=True)
+
+
+@pytest.fixture(scope="module")
+def report() -> PlanReport:
+    case = riskcore.load_case(EXAMPLE)
+    named = attrs.evolve(case.clients[0], name="Zelda Quintanilla")
+    case = attrs.evolve(case, clients=(named, *case.clients[1:]))
+    return build_plan(case, seed=3, n=300, today=dt.date(2026, 10, 5))
+
+
+@pytest.mark.parametrize("identifying", [False, True])
+@pytest.mark.parametrize(
+    "since",
+    [None, {"since": dt.date(2026, 9, 1), "new": ["r-1"], "n": 2, "x": 0.5}],
+)
+def test_the_plain_report_is_the_report_data_unstructured(
+    report: PlanReport, identifying: bool, since: dict[str, Any] | None
+) -> None:
+    fast = rd.report_plain(report, identifying=identifying, since_review=since)
+    slow = io.unstructure(
+        rd.report_data(report, identifying=identifying, since_review=since)
+    )
+    assert _text(fast) == _text(slow)
+    assert list(fast) == [a.name for a in attrs.fields(rd.ReportData)]
+    # ... and the fast pass made it: no fallback on a real report
+    ctx = rd._json_context(report, identifying, since)
+    assert _text(rd._plain(rd.ReportData)(ctx)) == _text(slow)
+
+
+def test_a_non_finite_figure_is_refused_as_before(
+    report: PlanReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fail closed: a NaN harm is never written; the old path's error, with
+    its field path, is raised."""
+    import riskcore.report.context as context
+
+    real = context.build_context
+
+    def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        ctx = real(*args, **kwargs)
+        ctx["risks"][1]["harm"] = math.nan
+        return ctx
+
+    monkeypatch.setattr(context, "build_context", broken)
+    with pytest.raises(LoadError, match=r"risks\[1\]\.harm: expected a finite") as e:
+        rd.report_plain(report)
+    with pytest.raises(LoadError) as old:
+        rd.report_data(report)
+    assert str(e.value) == str(old.value)
+
+
+# --- the fast pass against cattrs, one class at a time -----------------------
+
+_ANY = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.integers(10**308, 10**309),  # too large for a float
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=4),
+    st.sampled_from(["2026-10-05", "20261005", "2026-02-30"]),
+    st.lists(st.text(max_size=3), max_size=3),
+    st.lists(st.text(max_size=3), max_size=2).map(tuple),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+_CLASSES = [
+    rd.RiskRow,
+    rd.Summary,
+    rd.LevelCount,
+    rd.Sensitivity,
+    rd.SimulationData,
+    rd.ArmedRow,
+    rd.Duty,
+    rd.Phase,
+    rd.Provenance,
+]
+
+
+def _valid(tp: Any) -> st.SearchStrategy[Any]:
+    """Values of type *tp* as a real context holds them."""
+    from typing import get_args, get_origin
+
+    scalars: dict[Any, st.SearchStrategy[Any]] = {
+        str: st.text(max_size=4),
+        float: st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False), st.integers(-9, 9)
+        ),
+        int: st.integers(-9, 9),
+        bool: st.booleans(),
+        dt.date: st.dates().map(dt.date.isoformat),
+    }
+    if tp in scalars:
+        return scalars[tp]
+    args = get_args(tp)
+    if type(None) in args:
+        inner = args[0] if args[1] is type(None) else args[1]
+        return st.one_of(st.none(), _valid(inner))
+    if get_origin(tp) is tuple:
+        return st.lists(_valid(args[0]), max_size=2)
+    if attrs.has(tp):
+        return _records(tp, noise=0)
+    return _ANY
+
+
+@st.composite
+def _records(
+    draw: st.DrawFn, cls: type[Any], noise: int | None = None
+) -> dict[str, Any]:
+    """A context-like dict for *cls*: its fields of their own types (as a real
+    context gives them), but with *noise* in 100 (drawn if not given) absent
+    or anything else; sometimes an extra key (the context has more)."""
+    if noise is None:
+        noise = draw(st.sampled_from([0, 0, 2, 10, 50]))
+    out: dict[str, Any] = {}
+    for a in attrs.fields(attrs.resolve_types(cls)):
+        how = draw(st.integers(0, 99)) if noise else 99
+        if how < noise // 2:
+            continue  # absent
+        out[a.name] = draw(_ANY if how < noise else _valid(a.type))
+    if draw(st.booleans()):
+        out["extra_colour"] = "#fff"
+    return out
+
+
+def _slow(cls: type[Any], value: dict[str, Any]) -> Any:
+    return io.unstructure(io.structure(rd._pick(cls, value), cls))
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), cls=st.sampled_from(_CLASSES))
+def test_the_fast_pass_agrees_with_cattrs_or_steps_aside(
+    data: st.DataObject, cls: type[Any]
+) -> None:
+    value = data.draw(_records(cls))
+    try:
+        fast = rd._plain(cls)(value)
+    except rd._NotFastError:
+        return  # report_plain then goes the old way: same result by construction
+    assert _text(fast) == _text(_slow(cls, value))
+
+
+def test_the_fast_pass_takes_well_typed_rows() -> None:
+    """It must not step aside for what a real context holds (an int where a
+    float is declared is made a float, as cattrs does)."""
+    row = {"level": "high", "count": 3}
+    assert rd._plain(rd.LevelCount)(row) == {"level": "high", "count": 3}
+    s = {"parameter": "p", "risk": None, "low": 1, "high": 2.5, "swing": 1.5}
+    out = rd._plain(rd.Sensitivity)(s)
+    assert _text(out) == _text(_slow(rd.Sensitivity, s))
+    assert out["label"] == ""
+    assert type(out["low"]) is float
