@@ -1,0 +1,54 @@
+"""Fast paths for large cases (issue #16) keep what the general code does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+from attrs import frozen
+
+from riskcore.model import Case, Client, InstrumentResponse, Practice
+from riskcore.plugins import readonly_case
+
+
+@frozen(kw_only=True)
+class _Response(InstrumentResponse):
+    extra: int = 0
+
+
+def test_the_plugins_view_of_a_response_is_a_full_copy():
+    responses = [
+        InstrumentResponse(
+            instrument="phq9",
+            subject="c-1",
+            items={1: 2, 9: None, 3: "2x"},
+            about="c-1",
+            administered=dt.date(2026, 1, 2),
+            answers={"q": "free text"},
+        ),
+        _Response(instrument="gad7", subject="c-1", items={1: 1}, extra=3),
+    ]
+    case = Case(
+        id="c",
+        practice=Practice(id="p"),
+        clients=[Client(id="c-1")],
+        responses=responses,
+    )
+    view = readonly_case(case)
+    for original, seen in zip(case.responses, view.responses, strict=True):
+        assert type(seen) is type(original)
+        assert seen is not original
+        assert seen == original
+        assert (
+            attrs.asdict(seen, recurse=False).keys()
+            == attrs.asdict(original, recurse=False).keys()
+        )
+        for a in attrs.fields(type(original)):
+            if a.name in ("items", "answers"):
+                assert dict(getattr(seen, a.name)) == getattr(original, a.name)
+                with pytest.raises(TypeError):
+                    getattr(seen, a.name)["1"] = 0
+            else:
+                assert getattr(seen, a.name) is getattr(original, a.name)
+    assert view.responses[1].extra == 3
