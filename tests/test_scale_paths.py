@@ -52,3 +52,33 @@ def test_the_plugins_view_of_a_response_is_a_full_copy():
             else:
                 assert getattr(seen, a.name) is getattr(original, a.name)
     assert view.responses[1].extra == 3
+
+
+def test_ids_of_a_large_case_are_matched_once(monkeypatch):
+    # Identifiers already accepted are remembered (_KNOWN_IDS); at 4,096 the
+    # memory was emptied again and again by a case of more subjects, and
+    # every id was matched against the pattern once per object.
+    from riskcore.io import structure
+    from riskcore.model import _fields
+
+    data = {
+        "schema_version": 1,
+        "id": "big",
+        "practice": {"id": "p"},
+        "clients": [{"id": f"c-{i}"} for i in range(5000)],
+        "responses": [
+            {"instrument": "phq9", "subject": f"c-{i}", "items": {"1": 1}}
+            for i in range(5000)
+        ],
+    }
+    structure(data, Case)
+    calls = []
+    real = _fields.check_id
+    monkeypatch.setattr(
+        _fields,
+        "check_id",
+        lambda name, value: calls.append(value) or real(name, value),
+    )
+    case = structure(data, Case)
+    assert len(case.responses) == 5000
+    assert calls == []

@@ -74,6 +74,7 @@ from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter as _make_json_converter
 
 from riskcore import _io_strict
+from riskcore._io_responses import responses_hook
 from riskcore._io_rows import rows_text
 from riskcore._io_strict import (
     MAX_DEPTH,
@@ -97,7 +98,7 @@ from riskcore.errors import FieldError, LoadError, shown
 from riskcore.model import Assessment, Case, Catalog, Plan, Score
 from riskcore.model._fields import to_tuple
 from riskcore.model.distributions import DISTRIBUTIONS, Distribution, Param
-from riskcore.model.observations import InvalidAnswer
+from riskcore.model.observations import InstrumentResponse, InvalidAnswer
 
 __all__ = [
     "INVALID_ANSWER_MARK",
@@ -353,6 +354,13 @@ def make_converter() -> cattrs.Converter:
     for cls in get_args(Distribution):
         conv.register_unstructure_hook(cls, unstructure_param)
         conv.register_structure_hook(cls, structure_tagged(cls))
+    # A case's responses (most of a large case): the plain ones built directly.
+    responses = tuple[InstrumentResponse, ...]
+    fast = responses_hook(
+        conv.get_structure_hook(responses),
+        conv.get_structure_hook(InstrumentResponse),
+    )
+    conv.register_structure_hook_func(lambda t: t == responses, fast)
     return conv
 
 
