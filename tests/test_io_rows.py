@@ -130,14 +130,14 @@ def test_a_later_chunk_written_otherwise_goes_the_general_way(monkeypatch):
         )
         for v in (1, 2, 3)
     ]
-    real = _io_rows._row_texts
+    real = _io_rows._rows
     calls = []
 
-    def flaky(objs, cls, conv, nl, indent):
+    def flaky(objs, cls, conv, nl, indent, sep):
         calls.append(cls)
-        return None if len(calls) == 2 else real(objs, cls, conv, nl, indent)
+        return None if len(calls) == 2 else real(objs, cls, conv, nl, indent, sep)
 
-    monkeypatch.setattr(_io_rows, "_row_texts", flaky)
+    monkeypatch.setattr(_io_rows, "_rows", flaky)
     a = _assessment(scores)
     assert "".join(iter_json(a, indent=2)) == _general(a, 2)
     assert len(calls) == 3

@@ -137,6 +137,20 @@ def _row_texts(
     """The text of ``unstructure(o)`` (as a *cls*) for each of *objs*, at a line
     indentation of *nl*; ``None`` if *cls* is not written as a mapping of its
     fields in order (its first object is written the general way to check)."""
+    got = _rows(objs, cls, conv, nl, indent, None)
+    return None if got is None else list(got)
+
+
+def _rows(
+    objs: Sequence[Any],
+    cls: type[Any],
+    conv: cattrs.Converter,
+    nl: str,
+    indent: int,
+    sep: str | None,
+) -> list[str] | str | None:
+    """:func:`_row_texts`, or with *sep* the texts joined by *sep* (one join
+    of the columns interleaved with the keys: no string per object)."""
     fields = _fields(cls, conv)  # type: ignore[arg-type]  # a class is hashable
     row_nl = nl + " " * indent
     columns = [
@@ -150,20 +164,24 @@ def _row_texts(
         )
         for name, kind, extra in fields
     ]
-    template = (
-        "{"
-        + ",".join(
-            row_nl + _encode_str(name).replace("%", "%%") + ": %s"
-            for name, *_ in fields
-        )
-        + nl
-        + "}"
-    )
-    rows = list(map(template.__mod__, zip(*columns, strict=True)))
+    keys = [row_nl + _encode_str(name) + ": " for name, *_ in fields]
+    close = nl + "}"
+    first = "{" + ",".join(k + c[0] for k, c in zip(keys, columns, strict=True))
     general = "".join(iter_indented_json(conv.unstructure(objs[0], cls), indent))
-    if rows[0] != general.replace("\n", nl):
+    if first + close != general.replace("\n", nl):
         return None
-    return rows
+    if sep is None:
+        template = "{" + ",".join(k.replace("%", "%%") + "%s" for k in keys) + close
+        return list(map(template.__mod__, zip(*columns, strict=True)))
+    n = len(objs)
+    width = 2 * len(keys)
+    flat: list[str] = [""] * (width * n)
+    for i, (key, column) in enumerate(zip(keys, columns, strict=True)):
+        flat[2 * i :: width] = [(close + sep + "{" if i == 0 else ",") + key] * n
+        flat[2 * i + 1 :: width] = column
+    flat[0] = "{" + keys[0]
+    flat.append(close)
+    return "".join(flat)
 
 
 def rows_text(
@@ -186,14 +204,15 @@ def rows_text(
     if not objs:
         return iter(["[]"])
     inner = nl + " " * indent
-    first = _row_texts(objs[:CHUNK], cls, conv, inner, indent)
+    first = _rows(objs[:CHUNK], cls, conv, inner, indent, "," + inner)
     if first is None:
         return None
+    assert isinstance(first, str)
     return _pieces(first, objs, cls, conv, nl, indent)
 
 
 def _pieces(
-    first: list[str],
+    first: str,
     objs: Sequence[Any],
     cls: type[Any],
     conv: cattrs.Converter,
@@ -202,13 +221,14 @@ def _pieces(
 ) -> Iterator[str]:
     inner = nl + " " * indent
     sep = "," + inner
-    yield "[" + inner + sep.join(first)
+    yield "[" + inner + first
     for start in itertools.count(CHUNK, CHUNK):
         if start >= len(objs):
             break
-        rows = _row_texts(objs[start : start + CHUNK], cls, conv, inner, indent)
+        chunk = objs[start : start + CHUNK]
+        rows = _rows(chunk, cls, conv, inner, indent, sep)
         if rows is None:  # this chunk's first object is not written as checked
-            plain = [conv.unstructure(o, cls) for o in objs[start : start + CHUNK]]
-            rows = _texts(plain, inner, indent)
-        yield sep + sep.join(rows)
+            plain = [conv.unstructure(o, cls) for o in chunk]
+            rows = sep.join(_texts(plain, inner, indent))
+        yield sep + "".join(rows)
     yield nl + "]"

@@ -323,8 +323,11 @@ def fast_json(text: str) -> Any:
     if containers is None:
         return None
     keys = sum(len(c) for c in containers if type(c) is dict)
+    colons = text.count(":")
+    if colons == keys:  # no string has a colon (a single-character count)
+        return data
     after = sum(text.count(c + ":") for c in _BEFORE_KEY_COLON)
-    if after == keys:  # the usual document: no string has one of these
+    if after == keys:  # no string has a colon after a quote or a space
         return data
     strings: list[str] = [data] if type(data) is str else []
     for c in containers:
@@ -334,7 +337,7 @@ def fast_json(text: str) -> Any:
         else:
             strings += [v for v in c if type(v) is str]
     escaped = text.count("\\u003a") + text.count("\\u003A")
-    if text.count(":") + escaped == keys + "".join(strings).count(":"):
+    if colons + escaped == keys + "".join(strings).count(":"):
         return data
     return None
 

@@ -497,7 +497,13 @@ same documents with the same messages (``tests/test_badinputs.py``)."""
 def _parse(text: str, fmt: Format, source: str | None) -> Any:
     if len(text) > MAX_INPUT_BYTES:
         raise LoadError([_too_large()], source=source)
-    data = _parse_json(text, source) if fmt == "json" else _parse_yaml(text, source)
+    if fmt == "json":
+        data = _io_strict.fast_json(text)  # the usual document, at C speed
+        if data is not None:
+            return data  # its depth is checked
+        data = _parse_json_strict(text, source)
+    else:
+        data = _parse_yaml(text, source)
     if not _depth_ok(data):
         raise LoadError(
             [f"(document): nested more than {MAX_DEPTH} levels deep"], source=source
@@ -516,6 +522,10 @@ def _parse_json(text: str, source: str | None) -> Any:
     data = _io_strict.fast_json(text)  # the usual document, at C speed
     if data is not None:
         return data
+    return _parse_json_strict(text, source)
+
+
+def _parse_json_strict(text: str, source: str | None) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_json_pairs)
     except json.JSONDecodeError as exc:
