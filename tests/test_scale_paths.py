@@ -82,3 +82,30 @@ def test_ids_of_a_large_case_are_matched_once(monkeypatch):
     case = structure(data, Case)
     assert len(case.responses) == 5000
     assert calls == []
+
+
+def test_the_command_line_reads_larger_cases_when_asked(tmp_path, monkeypatch, capsys):
+    # A 100,000-client practice is about 220 MiB of JSON: over the 64 MiB
+    # default bound, which --max-input-mib raises for one run.
+    from riskcore import io
+    from riskcore.cli import main
+
+    monkeypatch.setattr(io, "MAX_INPUT_BYTES", io.MAX_INPUT_BYTES)  # restored after
+    case = tmp_path / "case.json"
+    io.dump(
+        Case(
+            id="c",
+            practice=Practice(id="p"),
+            clients=[Client(id=f"c-{i}") for i in range(6000)],
+        ),
+        case,
+    )
+    assert 1 << 20 < case.stat().st_size < 2 << 20
+    monkeypatch.setattr(io, "MAX_INPUT_BYTES", 1 << 20)
+    assert main(["assess", str(case), "--no-plugins"]) == 2
+    assert "larger than 1 MiB" in capsys.readouterr().err
+    assert main(["assess", str(case), "--no-plugins", "--max-input-mib", "2"]) == 0
+    assert io.MAX_INPUT_BYTES == 2 << 20
+    with pytest.raises(SystemExit):
+        main(["assess", str(case), "--max-input-mib", "0"])
+    assert "invalid positive integer value" in capsys.readouterr().err
