@@ -48,14 +48,15 @@ _FLAGS = st.lists(
 def _scores(draw: st.DrawFn) -> Score:
     measured = draw(st.booleans())
     value = draw(st.one_of(st.none(), _NUMBER)) if measured else None
+    same = None if value is None else float(value)  # the value as Score keeps it
     return Score.fast(
         draw(_IDS),
         draw(st.sampled_from(list(SubjectKind))),
         draw(_IDS),
         draw(_IDS),
         value,
-        draw(st.sampled_from([None, value, -(10**21), -1e21])),
-        draw(st.sampled_from([None, value, 10**21, 1e21])),
+        draw(st.sampled_from([None, same, -(10**21), -1e21])),
+        draw(st.sampled_from([None, same, 10**21, 1e21])),
         draw(st.one_of(st.none(), _TEXT)),
         draw(_FLAGS),
         draw(st.one_of(st.none(), _TEXT)) if value is not None else "no answer",

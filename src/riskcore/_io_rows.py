@@ -230,5 +230,6 @@ def _pieces(
         if rows is None:  # this chunk's first object is not written as checked
             plain = [conv.unstructure(o, cls) for o in chunk]
             rows = sep.join(_texts(plain, inner, indent))
-        yield sep + "".join(rows)
+        assert isinstance(rows, str)  # joined: a sep was given
+        yield sep + rows
     yield nl + "]"
