@@ -109,3 +109,33 @@ def test_the_command_line_reads_larger_cases_when_asked(tmp_path, monkeypatch, c
     with pytest.raises(SystemExit):
         main(["assess", str(case), "--max-input-mib", "0"])
     assert "invalid positive integer value" in capsys.readouterr().err
+
+
+def test_structure_and_loads_json_pause_the_collector(monkeypatch):
+    # The command line reads a JSON case through loads_json and structure
+    # (riskcore.interop.load_case_file): both are bulk steps, like loads.
+    import gc
+    import json
+
+    from riskcore import io
+
+    seen = []
+    real = json.loads
+
+    def spy_loads(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(json, "loads", spy_loads)
+    hook = io.converter.get_structure_hook(Practice)
+
+    def spy_hook(value, tp):
+        seen.append(gc.isenabled())
+        return hook(value, tp)
+
+    monkeypatch.setattr(io.converter, "structure", lambda d, t: spy_hook(d, t))
+    assert gc.isenabled()
+    io.loads_json('{"id": "p"}')
+    io.structure({"id": "p"}, Practice)
+    assert seen == [False, False]
+    assert gc.isenabled()

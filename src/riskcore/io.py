@@ -433,7 +433,8 @@ def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
     if cls in _VERSIONED:
         _check_version(data, cls, source)
     try:
-        return converter.structure(data, cls)
+        with collector_paused():  # a case is ~10 objects per client
+            return converter.structure(data, cls)
     except (ClassValidationError, IterableValidationError, FieldError) as exc:
         raise LoadError(list(_problems(exc)), source=source) from None
     except (TypeError, ValueError, KeyError) as exc:
@@ -627,7 +628,8 @@ def loads(
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the block (the one rule for
-    riskcore's bulk steps: :func:`loads`, :func:`dump`, :func:`riskcore.assess`).
+    riskcore's bulk steps: :func:`loads`, :func:`loads_json`, :func:`structure`,
+    :func:`dump`, :func:`riskcore.assess`).
 
     They make millions of short-lived, acyclic objects, freed by reference
     counting, while a large case is alive: each full collection walks every
@@ -690,11 +692,12 @@ def loads_json(
     deeper than Python's recursion limit is still refused): for a caller that
     bounds nesting itself while it walks the data.
     """
-    if depth_checked:
-        return _parse(text, "json", source)
-    if len(text) > MAX_INPUT_BYTES:
-        raise LoadError([_too_large()], source=source)
-    return _parse_json(text, source)
+    with collector_paused():  # as loads
+        if depth_checked:
+            return _parse(text, "json", source)
+        if len(text) > MAX_INPUT_BYTES:
+            raise LoadError([_too_large()], source=source)
+        return _parse_json(text, source)
 
 
 def load_case(path: str | os.PathLike[str]) -> Case:
