@@ -166,3 +166,27 @@ def test_dumps_of_an_assessment_is_unchanged():
     )
     assert dumps(a, indent=2) == _general(a, 2)
     assert dumps(a) == json.dumps(unstructure(a), ensure_ascii=False)
+
+
+def test_scores_not_written_by_columns_go_the_general_way(monkeypatch):
+    monkeypatch.setattr(_io_rows, "rows_text", lambda *args: None)
+    a = _assessment(
+        [
+            Score.fast(
+                "c-1",
+                SubjectKind.CLIENT,
+                "x",
+                "total",
+                v,
+                0,
+                9,
+                None,
+                (),
+                None,
+                "p",
+                True,
+            )
+            for v in (1, 2)
+        ]
+    )
+    assert "".join(iter_json(a, indent=2)) == _general(a, 2)

@@ -1,9 +1,10 @@
 """Indented JSON of many objects of one attrs class, a column at a time.
 
-Internal to :mod:`riskcore.io`: :func:`riskcore.io.iter_json` writes a large
-assessment's scores through :func:`rows_text` instead of unstructuring each
-score into a dict and encoding the dicts one value at a time. The text is the
-same, byte for byte (``tests/test_io_rows.py``).
+Internal to :mod:`riskcore.io`: :func:`riskcore.io.iter_json` writes an
+assessment through :func:`iter_assessment`, its scores through
+:func:`rows_text`, instead of unstructuring each score into a dict and
+encoding the dicts one value at a time. The text is the same, byte for byte
+(``tests/test_io_rows.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import cattrs
 from cattrs.fns import identity
 
 from riskcore._io_write import iter_indented_json
+from riskcore.model.assessment import Assessment, Score
 
 _encode_str = json.encoder.encode_basestring
 _SCALARS = frozenset({int, float, bool, type(None)})
@@ -233,3 +235,28 @@ def _pieces(
         assert isinstance(rows, str)  # joined: a sep was given
         yield sep + rows
     yield nl + "]"
+
+
+def iter_assessment(
+    a: Assessment, conv: cattrs.Converter, indent: int
+) -> Iterator[str]:
+    """``iter_indented_json(conv.unstructure(a), indent)``, the scores written
+    a column at a time (:func:`rows_text`): about half the time at 141,728
+    scores, and no dict per score."""
+    rest = conv.unstructure(
+        Assessment._trusted(a.case_id, (), a.failures, a.provenance, a.riskcore_version)
+    )
+    pad = "\n" + " " * indent
+    scores = rows_text(a.scores, Score, conv, pad, indent)
+    sep = "{" + pad
+    for key, value in rest.items():
+        yield sep + _encode_str(key) + ": "
+        sep = "," + pad
+        if key == "scores" and scores is not None:
+            yield from scores
+        else:
+            if key == "scores":  # not written by columns: the general way
+                value = conv.unstructure(a.scores, tuple[Score, ...])
+            for piece in iter_indented_json(value, indent):
+                yield piece.replace("\n", pad)
+    yield "\n}"
