@@ -54,8 +54,9 @@ STEPS = ("load YAML", "load JSON", "assess", "plan")
 def child(step: str, case: str, out: str) -> None:
     start = time.perf_counter()
     if step in ("load YAML", "load JSON"):
-        from riskcore import load_case
+        from riskcore import io, load_case
 
+        io.MAX_INPUT_BYTES = max(io.MAX_INPUT_BYTES, os.path.getsize(case) + 1)
         load_case(case)
     else:
         from riskcore.cli import main
@@ -65,6 +66,9 @@ def child(step: str, case: str, out: str) -> None:
             if step == "assess"
             else ["plan", case, "-o", out, "--trials", "0", "-q", "--allow-incomplete"]
         )
+        size = os.path.getsize(case)
+        if size > 64 << 20:  # over the default bound (a 100,000-client case)
+            argv += ["--max-input-mib", str((size >> 20) + 1)]
         status = main(argv)
         # 3: done and written, but incomplete (a generated practice has
         # unanswered items) or infeasible: a finished run all the same.

@@ -255,17 +255,91 @@ def _json_duplicate(text: str) -> str:
 
 
 def _depth_ok(data: Any) -> bool:
-    # Iterative: a deep document must not exhaust the recursion limit here.
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return False
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return True
+    """True if *data* nests at most :data:`MAX_DEPTH` levels (a scalar is one).
+
+    Level by level, and iterative: a deep document must not exhaust the
+    recursion limit here.
+
+    >>> _depth_ok([[1]]), _depth_ok(1), _depth_ok([[]] * 3)
+    (True, True, True)
+    """
+    return _containers(data) is not None
+
+
+def _containers(data: Any) -> list[Any] | None:
+    """Every list and mapping of *data*, level by level (``None`` if it nests
+    more than :data:`MAX_DEPTH` levels: an item below a non-empty list or
+    mapping at level :data:`MAX_DEPTH`)."""
+    level = [data] if isinstance(data, (dict, list)) else []
+    out: list[Any] = []
+    depth = 1
+    while level:
+        if depth >= MAX_DEPTH and any(level):
+            return None
+        out += level
+        below: list[Any] = []
+        for item in level:
+            values = item.values() if isinstance(item, dict) else item
+            below += [v for v in values if isinstance(v, (dict, list))]
+        level = below
+        depth += 1
+    return out
+
+
+_BEFORE_KEY_COLON = ('"', " ", "\t", "\n", "\r")
+"""What may precede the colon after a key in JSON text: its closing quote, or
+JSON's white space."""
+
+
+def fast_json(text: str) -> Any:
+    """The data of a JSON *text* that meets the loader's rules, parsed by the
+    standard library's C decoder alone, or ``None`` when it may not (the
+    caller then parses it with :func:`_json_pairs`, which finds and words
+    the problem).
+
+    The rules are checked on the result: at most :data:`MAX_DEPTH` levels,
+    and no key twice in a mapping. The decoder keeps the last of two equal
+    keys, so a duplicate shows as one key fewer than the text has. Outside
+    strings, a colon follows each key of the text (after its closing quote
+    and maybe white space) and nothing else. So the text's keys are at most
+    its colons that follow a quote or white space; and at most its colons
+    minus those inside its strings, which are at least the decoded strings'
+    colons minus the text's ``\\u003a`` escapes (the one other way to write
+    a colon). Either bound equal to the number of decoded keys proves that no
+    key was dropped.
+
+    >>> fast_json('{"a": {"b": "c:d"}}')
+    {'a': {'b': 'c:d'}}
+    >>> fast_json('{"a": "b\\\\": c", "d": 1}')  # a quote and a colon in a string
+    {'a': 'b": c', 'd': 1}
+    >>> fast_json('{"a": 1, "a": 2}') is None, fast_json('[') is None
+    (True, True)
+    """
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    containers = _containers(data)
+    if containers is None:
+        return None
+    keys = sum(len(c) for c in containers if type(c) is dict)
+    colons = text.count(":")
+    if colons == keys:  # no string has a colon (a single-character count)
+        return data
+    after = sum(text.count(c + ":") for c in _BEFORE_KEY_COLON)
+    if after == keys:  # no string has a colon after a quote or a space
+        return data
+    strings: list[str] = [data] if type(data) is str else []
+    for c in containers:
+        if type(c) is dict:
+            strings += c
+            strings += [v for v in c.values() if type(v) is str]
+        else:
+            strings += [v for v in c if type(v) is str]
+    escaped = text.count("\\u003a") + text.count("\\u003A")
+    if colons + escaped == keys + "".join(strings).count(":"):
+        return data
+    return None
 
 
 class _IrregularError(Exception):

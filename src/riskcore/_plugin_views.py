@@ -11,7 +11,10 @@ import weakref
 from types import MappingProxyType
 from typing import Any
 
+import attrs
+
 from riskcore.model.case import Case
+from riskcore.model.observations import InstrumentResponse
 
 
 def _plugin_view(value: object) -> object:
@@ -65,7 +68,22 @@ def _is_readonly(mapping: object) -> bool:
 
 
 def _readonly_response(r: Any) -> Any:
-    view = copy.copy(r)
-    object.__setattr__(view, "items", MappingProxyType(dict(r.items)))
-    object.__setattr__(view, "answers", MappingProxyType(dict(r.answers)))
+    if type(r) is InstrumentResponse:  # copy.copy, without pickle's protocol
+        view = _new(InstrumentResponse)
+        for name in _PLAIN:
+            _set(view, name, getattr(r, name))
+    else:
+        view = copy.copy(r)
+    _set(view, "items", MappingProxyType(dict(r.items)))
+    _set(view, "answers", MappingProxyType(dict(r.answers)))
     return view
+
+
+_new = object.__new__
+_set = object.__setattr__  # as the generated __init__ of a frozen class
+_PLAIN = tuple(
+    a.name
+    for a in attrs.fields(InstrumentResponse)
+    if a.name not in ("items", "answers")
+)
+"""The fields of a response a view shares with it (internal)."""

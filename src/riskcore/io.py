@@ -74,6 +74,8 @@ from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter as _make_json_converter
 
 from riskcore import _io_strict
+from riskcore._io_responses import responses_hook
+from riskcore._io_rows import iter_assessment
 from riskcore._io_strict import (
     MAX_DEPTH,
     _at,
@@ -93,10 +95,10 @@ from riskcore._io_write import (
     write_atomic,
 )
 from riskcore.errors import FieldError, LoadError, shown
-from riskcore.model import Case, Catalog, Plan
+from riskcore.model import Assessment, Case, Catalog, Plan
 from riskcore.model._fields import to_tuple
 from riskcore.model.distributions import DISTRIBUTIONS, Distribution, Param
-from riskcore.model.observations import InvalidAnswer
+from riskcore.model.observations import InstrumentResponse, InvalidAnswer
 
 __all__ = [
     "INVALID_ANSWER_MARK",
@@ -352,6 +354,13 @@ def make_converter() -> cattrs.Converter:
     for cls in get_args(Distribution):
         conv.register_unstructure_hook(cls, unstructure_param)
         conv.register_structure_hook(cls, structure_tagged(cls))
+    # A case's responses (most of a large case): the plain ones built directly.
+    responses = tuple[InstrumentResponse, ...]
+    fast = responses_hook(
+        conv.get_structure_hook(responses),
+        conv.get_structure_hook(InstrumentResponse),
+    )
+    conv.register_structure_hook_func(lambda t: t == responses, fast)
     return conv
 
 
@@ -424,7 +433,8 @@ def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
     if cls in _VERSIONED:
         _check_version(data, cls, source)
     try:
-        return converter.structure(data, cls)
+        with collector_paused():  # a case is ~10 objects per client
+            return converter.structure(data, cls)
     except (ClassValidationError, IterableValidationError, FieldError) as exc:
         raise LoadError(list(_problems(exc)), source=source) from None
     except (TypeError, ValueError, KeyError) as exc:
@@ -488,7 +498,13 @@ same documents with the same messages (``tests/test_badinputs.py``)."""
 def _parse(text: str, fmt: Format, source: str | None) -> Any:
     if len(text) > MAX_INPUT_BYTES:
         raise LoadError([_too_large()], source=source)
-    data = _parse_json(text, source) if fmt == "json" else _parse_yaml(text, source)
+    if fmt == "json":
+        data = _io_strict.fast_json(text)  # the usual document, at C speed
+        if data is not None:
+            return data  # its depth is checked
+        data = _parse_json_strict(text, source)
+    else:
+        data = _parse_yaml(text, source)
     if not _depth_ok(data):
         raise LoadError(
             [f"(document): nested more than {MAX_DEPTH} levels deep"], source=source
@@ -504,6 +520,13 @@ def _too_large() -> str:
 
 
 def _parse_json(text: str, source: str | None) -> Any:
+    data = _io_strict.fast_json(text)  # the usual document, at C speed
+    if data is not None:
+        return data
+    return _parse_json_strict(text, source)
+
+
+def _parse_json_strict(text: str, source: str | None) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_json_pairs)
     except json.JSONDecodeError as exc:
@@ -605,7 +628,8 @@ def loads(
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the block (the one rule for
-    riskcore's bulk steps: :func:`loads`, :func:`dump`, :func:`riskcore.assess`).
+    riskcore's bulk steps: :func:`loads`, :func:`loads_json`, :func:`structure`,
+    :func:`dump`, :func:`riskcore.assess`).
 
     They make millions of short-lived, acyclic objects, freed by reference
     counting, while a large case is alive: each full collection walks every
@@ -668,11 +692,12 @@ def loads_json(
     deeper than Python's recursion limit is still refused): for a caller that
     bounds nesting itself while it walks the data.
     """
-    if depth_checked:
-        return _parse(text, "json", source)
-    if len(text) > MAX_INPUT_BYTES:
-        raise LoadError([_too_large()], source=source)
-    return _parse_json(text, source)
+    with collector_paused():  # as loads
+        if depth_checked:
+            return _parse(text, "json", source)
+        if len(text) > MAX_INPUT_BYTES:
+            raise LoadError([_too_large()], source=source)
+        return _parse_json(text, source)
 
 
 def load_case(path: str | os.PathLike[str]) -> Case:
@@ -722,6 +747,8 @@ def iter_json(obj: Any, *, indent: int | None = None) -> Iterator[str]:
     .. versionadded:: 0.1
     """
     if indent is not None:  # the standard library's encoder is pure Python then
+        if type(obj) is Assessment and len(obj.scores) > 1:
+            return iter_assessment(obj, converter, indent)
         return iter_indented_json(unstructure(obj), indent)
     encoder = json.JSONEncoder(ensure_ascii=False, indent=indent)
     return encoder.iterencode(unstructure(obj))

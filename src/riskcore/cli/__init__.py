@@ -101,6 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger = logging.getLogger("riskcore.plugins")
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
+    if getattr(args, "max_input_mib", None) is not None:  # this process's bound
+        from riskcore import io
+
+        io.MAX_INPUT_BYTES = args.max_input_mib * 1024 * 1024
     show = showing_values() if getattr(args, "show_identifying", False) else None
     try:
         with show or contextlib.nullcontext():

@@ -95,7 +95,26 @@ def common_options() -> argparse.ArgumentParser:
         action="store_true",
         help="fail on any plugin or assessor failure instead of recording it",
     )
+    common.add_argument(
+        "--max-input-mib",
+        type=_positive_int,
+        metavar="N",
+        help="read case files of up to N MiB (default 64; a 100,000-client "
+        "practice is about 220 MiB of JSON)",
+    )
     return common
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise ValueError(text)
+    return value
+
+
+_positive_int.__name__ = (
+    "positive integer"  # argparse: "invalid positive integer value"
+)
 
 
 def done_options() -> argparse.ArgumentParser:

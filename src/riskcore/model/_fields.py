@@ -73,7 +73,15 @@ def check_id(name: str, value: object) -> str:
 
 
 _KNOWN_IDS: set[str] = set()
-"""Strings :func:`check_id` accepted (str is immutable, so they stay valid)."""
+"""Strings :func:`check_id` accepted (str is immutable, so they stay valid);
+emptied when it holds more than :data:`_KNOWN_IDS_LIMIT`."""
+
+_KNOWN_IDS_LIMIT = 1 << 18
+"""The most identifiers :data:`_KNOWN_IDS` remembers: every subject of a
+100,000-client practice, its instruments and scales (at most about 34 MiB of
+80-character ids). At 4,096, a case of more than 4,000 subjects emptied it
+again and again, and each id was matched against :data:`ID_PATTERN` once per
+response and per score (issue #16)."""
 
 
 def _checked_id(name: str, value: object) -> str:
@@ -82,7 +90,7 @@ def _checked_id(name: str, value: object) -> str:
         return value
     checked = check_id(name, value)
     if type(value) is str:
-        if len(_KNOWN_IDS) > 4096:
+        if len(_KNOWN_IDS) > _KNOWN_IDS_LIMIT:
             _KNOWN_IDS.clear()
         _KNOWN_IDS.add(value)
     return checked
@@ -115,7 +123,7 @@ def check_text(name: str, value: str, *, sensitive: bool = False) -> str:
 
 
 def _validate_id(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_id(attribute.name, value)
+    _checked_id(attribute.name, value)
 
 
 def _validate_ids(

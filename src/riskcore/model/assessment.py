@@ -16,6 +16,7 @@ from attrs import field, frozen
 from riskcore.errors import FieldError
 from riskcore.model._fields import (
     _KNOWN_IDS,
+    _KNOWN_IDS_LIMIT,
     check_id,
     ident,
     ident_tuple,
@@ -284,7 +285,7 @@ def _remember_ids(subject: object, instrument: object, scale: object) -> None:
     check_id("subject", subject)
     check_id("instrument", instrument)
     check_id("scale", scale)
-    if len(_KNOWN_IDS) > 4096:  # bounded: subject ids come and go
+    if len(_KNOWN_IDS) > _KNOWN_IDS_LIMIT:  # bounded: subject ids come and go
         _KNOWN_IDS.clear()
     # Only exact str: a str subclass may compare equal to a valid id.
     _KNOWN_IDS.update(x for x in (subject, instrument, scale) if type(x) is str)

@@ -1,0 +1,124 @@
+"""A case's instrument responses, structured without cattrs' generic machinery.
+
+Internal to :mod:`riskcore.io`, which registers :func:`responses_hook` for
+``tuple[InstrumentResponse, ...]`` (a case's ``responses``): a 10,000-client
+practice has about 48,000 of them, each a mapping of a few keys and an
+``items`` mapping of 5 to 25 answers (issue #16).
+
+A response is built directly only when it is *plain*: a mapping of known keys,
+identifiers already accepted once (:data:`riskcore.model._fields._KNOWN_IDS`),
+answers that are integers, finite floats or null under item ids already
+accepted, ``administered`` null or an ISO date, ``about`` null or a string,
+``answers`` a mapping with string keys. Its fields are then exactly what
+cattrs and ``InstrumentResponse(...)`` would make of it (copies of the
+mappings, the date parsed by the same function). Any other response goes
+through the general hook, and if any fails there, the whole list is
+structured the general way again: every error keeps its message and its path
+(``tests/test_io_responses.py`` checks both on random input).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from riskcore.model._fields import _KNOWN_IDS
+from riskcore.model.observations import InstrumentResponse
+
+_FIELDS = frozenset(
+    {"instrument", "subject", "items", "about", "administered", "answers"}
+)
+if {a.name for a in attrs.fields(InstrumentResponse)} != _FIELDS or hasattr(
+    InstrumentResponse, "__attrs_post_init__"
+):  # pragma: no cover - a changed InstrumentResponse must be handled in _plain
+    raise AssertionError("InstrumentResponse changed: update riskcore._io_responses")
+
+_new = object.__new__
+_set = object.__setattr__  # as the generated __init__ of a frozen class
+_ANSWER_TYPES = frozenset({int, float, type(None)})
+_STR = frozenset({str})
+_isfinite = math.isfinite
+_fromisoformat = dt.date.fromisoformat
+
+
+def _plain(d: object) -> InstrumentResponse | None:
+    """*d* as a response if it is plain (see the module), else ``None``."""
+    if type(d) is not dict or not d.keys() <= _FIELDS:
+        return None
+    known = _KNOWN_IDS
+    instrument = d.get("instrument")
+    subject = d.get("subject")
+    if (
+        type(instrument) is not str
+        or type(subject) is not str
+        or instrument not in known
+        or subject not in known
+    ):
+        return None
+    items = d.get("items", {})
+    if type(items) is not dict:
+        return None
+    if items:
+        kinds = set(map(type, items.values()))
+        if not kinds <= _ANSWER_TYPES or set(map(type, items)) != _STR:
+            return None
+        if not known.issuperset(items):
+            return None
+        if float in kinds:
+            for v in items.values():
+                if type(v) is float and not _isfinite(v):
+                    return None
+    about = d.get("about")
+    if about is not None and not isinstance(about, str):
+        return None
+    administered = d.get("administered")
+    if administered is not None:
+        if type(administered) is str:
+            try:
+                administered = _fromisoformat(administered)
+            except ValueError:
+                return None
+        elif type(administered) is not dt.date:
+            return None
+    answers = d.get("answers", {})
+    if type(answers) is not dict or (answers and set(map(type, answers)) != _STR):
+        return None
+    r = _new(InstrumentResponse)
+    _set(r, "instrument", instrument)
+    _set(r, "subject", subject)
+    _set(r, "items", dict(items))
+    _set(r, "about", about)
+    _set(r, "administered", administered)
+    _set(r, "answers", dict(answers))
+    return r
+
+
+def responses_hook(
+    slow: Callable[[Any, Any], Any], item: Callable[[Any, Any], Any]
+) -> Callable[[Any, Any], Any]:
+    """The structure hook of ``tuple[InstrumentResponse, ...]``: plain responses
+    built directly, the others by *item* (the general hook of one response);
+    the whole list by *slow* (the general hook of the tuple) when it is not a
+    list or when one of its responses fails.
+    """
+
+    def hook(value: Any, tp: Any) -> Any:
+        if type(value) is not list:
+            return slow(value, tp)
+        out = []
+        for d in value:
+            r = _plain(d)
+            if r is None:
+                try:
+                    r = item(d, InstrumentResponse)
+                except Exception:
+                    return slow(value, tp)  # every problem, with its index
+            out.append(r)
+        return tuple(out)
+
+    hook.slow = slow  # type: ignore[attr-defined]  # for the tests
+    return hook

@@ -1,0 +1,128 @@
+"""JSON is parsed by the C decoder alone when the text meets the rules (issue #16).
+
+:func:`riskcore._io_strict.fast_json` accepts a text only when it can prove
+that no key was given twice and the nesting is within ``MAX_DEPTH``; anything
+else goes the strict way (``object_pairs_hook``), which words the problem. So
+every document loads to the same data, and every refusal keeps its message.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from riskcore._io_strict import (
+    MAX_DEPTH,
+    _depth_ok,
+    _DuplicateJSONKeyError,
+    _json_pairs,
+    fast_json,
+)
+from riskcore.errors import LoadError
+from riskcore.io import loads_json
+
+_CHARS = 'ab:" \\\n\té'
+_STRINGS = st.text(alphabet=_CHARS, max_size=4)
+_WS = st.sampled_from(["", " ", "\n", "\t ", "\r\n"])
+
+
+def _string(draw: st.DrawFn, s: str) -> str:
+    # Each character literal (escaped where JSON must) or as a \\u escape:
+    # the same key may be written two ways ("a" and "\\u0061").
+    out = []
+    for ch in s:
+        if draw(st.booleans()):
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(json.dumps(ch, ensure_ascii=False)[1:-1])
+    return '"' + "".join(out) + '"'
+
+
+@st.composite
+def _texts(draw: st.DrawFn, depth: int = 0) -> str:
+    """JSON text, written by hand: keys may repeat within a mapping."""
+    kind = draw(
+        st.sampled_from(
+            ["scalar", "string", "list", "map"] if depth < 4 else ["scalar", "string"]
+        )
+    )
+    ws = draw(_WS)
+    if kind == "scalar":
+        return draw(st.sampled_from(["1", "-2.5", "null", "true", "1e3"]))
+    if kind == "string":
+        return _string(draw, draw(_STRINGS))
+    n = draw(st.integers(0, 3))
+    if kind == "list":
+        return "[" + ws + ",".join(draw(_texts(depth + 1)) for _ in range(n)) + "]"
+    pairs = []
+    for _ in range(n):
+        key = _string(draw, draw(st.sampled_from(["a", "b", "a:", ':"', ""])))
+        pairs.append(key + draw(_WS) + ":" + draw(_WS) + draw(_texts(depth + 1)))
+    return "{" + ws + ("," + ws).join(pairs) + "}"
+
+
+def _strict(text: str) -> object:
+    data = json.loads(text, object_pairs_hook=_json_pairs)
+    if not _depth_ok(data):
+        raise RecursionError
+    return data
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_texts())
+def test_accepts_only_what_the_strict_parser_accepts(text):
+    try:
+        strict = _strict(text)
+    except _DuplicateJSONKeyError:
+        assert fast_json(text) is None
+    else:
+        got = fast_json(text)
+        assert got is None or got == strict
+
+
+_DATA = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), _STRINGS
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(_STRINGS, inner, max_size=3)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=_DATA, indent=st.sampled_from([None, 0, 2]))
+def test_a_written_document_takes_the_fast_path(data, indent):
+    # json.dumps never writes a key twice nor a colon as an escape: proved.
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    assert fast_json(text) == data
+
+
+def _nested(levels: int, leaf: object) -> object:
+    data: object = leaf
+    for i in range(levels):
+        data = [data] if i % 2 else {"k": data}
+    return data
+
+
+@pytest.mark.parametrize("leaf", [[], 1, {}])
+def test_the_depth_limit_is_where_it_was(leaf):
+    # A scalar is one level; an empty list or mapping is one level too.
+    for levels in (MAX_DEPTH - 2, MAX_DEPTH - 1, MAX_DEPTH):
+        data = _nested(levels, leaf)
+        expected = levels + 1 <= MAX_DEPTH
+        assert _depth_ok(data) is expected
+        text = json.dumps(data)
+        assert (fast_json(text) is not None) is expected
+        if not expected:
+            with pytest.raises(LoadError, match="nested more than"):
+                loads_json(text)
+
+
+def test_a_duplicate_key_keeps_its_message():
+    with pytest.raises(LoadError, match=r"a: duplicate key 'b' at line 1"):
+        loads_json('{"x": "1:2", "a": {"b": 1, "\\u0062": 2}}')

@@ -1,0 +1,192 @@
+"""A large assessment is written a column at a time (issue #16): the same bytes.
+
+:func:`riskcore.io.iter_json` writes an :class:`~riskcore.model.Assessment`'s
+scores through :func:`riskcore._io_rows.rows_text` (each field of every score
+at once) instead of unstructuring each score and encoding it value by value.
+The text must be what the general writer gives, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from riskcore import _io_rows
+from riskcore._io_write import iter_indented_json
+from riskcore.io import converter, dumps, iter_json, unstructure
+from riskcore.model import (
+    Assessment,
+    AssessorFailure,
+    Flag,
+    FlagLevel,
+    PluginProvenance,
+    Score,
+    SubjectKind,
+)
+
+_IDS = st.sampled_from(["c-1", "t-2", "phq9", "total", "x.y:z"])
+# Escapes, non-ASCII, quotes, "%" (the row template's marker) and ", " (the
+# separator the number columns are split at).
+_TEXT = st.text(alphabet='ab"\\\n%, é\u2028\x00:{}', max_size=8)
+_NUMBER = st.one_of(st.integers(-(10**20), 10**20), st.floats(-1e20, 1e20))
+_FLAGS = st.lists(
+    st.builds(
+        Flag,
+        code=_IDS,
+        level=st.sampled_from(list(FlagLevel)),
+        message=_TEXT,
+        escalation=st.one_of(st.none(), _TEXT),
+    ),
+    max_size=3,
+).map(tuple)
+
+
+@st.composite
+def _scores(draw: st.DrawFn) -> Score:
+    measured = draw(st.booleans())
+    value = draw(st.one_of(st.none(), _NUMBER)) if measured else None
+    same = None if value is None else float(value)  # the value as Score keeps it
+    return Score.fast(
+        draw(_IDS),
+        draw(st.sampled_from(list(SubjectKind))),
+        draw(_IDS),
+        draw(_IDS),
+        value,
+        draw(st.sampled_from([None, same, -(10**21), -1e21])),
+        draw(st.sampled_from([None, same, 10**21, 1e21])),
+        draw(st.one_of(st.none(), _TEXT)),
+        draw(_FLAGS),
+        draw(st.one_of(st.none(), _TEXT)) if value is not None else "no answer",
+        draw(st.one_of(st.none(), _IDS)),
+        measured,
+    )
+
+
+def _assessment(scores: list[Score]) -> Assessment:
+    return Assessment(
+        case_id="case-1",
+        scores=scores,
+        failures=[AssessorFailure(plugin="p", hook="riskcore_assess", error_type="E")],
+        provenance=[PluginProvenance(name="p", instruments=["phq9"])],
+        riskcore_version="0.1",
+    )
+
+
+def _general(obj: object, indent: int) -> str:
+    return "".join(iter_indented_json(unstructure(obj), indent))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    scores=st.lists(_scores(), max_size=12),
+    indent=st.sampled_from([0, 2, 3]),
+    chunk=st.sampled_from([1, 2, 5, 4096]),
+)
+def test_the_same_text_as_the_general_writer(scores, indent, chunk):
+    a = _assessment(scores)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_io_rows, "CHUNK", chunk)
+        text = "".join(iter_json(a, indent=indent))
+    assert text == _general(a, indent)
+    assert text == json.dumps(unstructure(a), ensure_ascii=False, indent=indent)
+
+
+def test_a_non_member_is_written_as_the_converter_writes_it():
+    # Score.fast does not check subject_kind: an enum's value where the member
+    # should be fails in the converter's hook, the same way on both paths.
+    good = Score.fast(
+        "c-1", SubjectKind.CLIENT, "phq9", "total", 1, 0, 3, None, (), None, "p", True
+    )
+    bad = Score.fast(
+        "c-1", "client", "phq9", "total", 1, 0, 3, None, (), None, "p", True
+    )
+    with pytest.raises(AttributeError):
+        _general(_assessment([good, bad]), 2)
+    with pytest.raises(AttributeError):
+        "".join(iter_json(_assessment([good, bad]), indent=2))
+
+
+def test_a_class_written_otherwise_goes_the_general_way(monkeypatch):
+    # A class whose unstructured form is not the mapping of its fields in
+    # order (a hook of its own) is not written by columns.
+    conv = _io_rows.cattrs.Converter()
+    conv.register_unstructure_hook(Flag, lambda f: f.code)
+    flags = [Flag(code="a"), Flag(code="b")]
+    assert _io_rows.rows_text(flags, Flag, conv, "\n", 2) is None
+    assert "".join(_io_rows.rows_text(flags, Flag, converter, "\n", 2) or []) == (
+        json.dumps(unstructure(flags), indent=2)
+    )
+
+
+def test_a_later_chunk_written_otherwise_goes_the_general_way(monkeypatch):
+    # Each chunk's first object is checked against the general writer; one
+    # that differs is written the general way (here: the check is forced off).
+    monkeypatch.setattr(_io_rows, "CHUNK", 1)
+    scores = [
+        Score.fast(
+            "c-1", SubjectKind.CLIENT, "x", "total", v, 0, 9, None, (), None, "p", True
+        )
+        for v in (1, 2, 3)
+    ]
+    real = _io_rows._rows
+    calls = []
+
+    def flaky(objs, cls, conv, nl, indent, sep):
+        calls.append(cls)
+        return None if len(calls) == 2 else real(objs, cls, conv, nl, indent, sep)
+
+    monkeypatch.setattr(_io_rows, "_rows", flaky)
+    a = _assessment(scores)
+    assert "".join(iter_json(a, indent=2)) == _general(a, 2)
+    assert len(calls) == 3
+
+
+def test_dumps_of_an_assessment_is_unchanged():
+    a = _assessment(
+        [
+            Score.fast(
+                "c-1",
+                SubjectKind.CLIENT,
+                "phq9",
+                "total",
+                12,
+                0,
+                27,
+                "moderate",
+                (Flag(code="phq9.item9-positive", level=FlagLevel.CRITICAL),),
+                None,
+                "safety",
+                True,
+            )
+        ]
+        * 3
+    )
+    assert dumps(a, indent=2) == _general(a, 2)
+    assert dumps(a) == json.dumps(unstructure(a), ensure_ascii=False)
+
+
+def test_scores_not_written_by_columns_go_the_general_way(monkeypatch):
+    monkeypatch.setattr(_io_rows, "rows_text", lambda *args: None)
+    a = _assessment(
+        [
+            Score.fast(
+                "c-1",
+                SubjectKind.CLIENT,
+                "x",
+                "total",
+                v,
+                0,
+                9,
+                None,
+                (),
+                None,
+                "p",
+                True,
+            )
+            for v in (1, 2)
+        ]
+    )
+    assert "".join(iter_json(a, indent=2)) == _general(a, 2)

@@ -1,0 +1,141 @@
+"""Fast paths for large cases (issue #16) keep what the general code does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+from attrs import frozen
+
+from riskcore.model import Case, Client, InstrumentResponse, Practice
+from riskcore.plugins import readonly_case
+
+
+@frozen(kw_only=True)
+class _Response(InstrumentResponse):
+    extra: int = 0
+
+
+def test_the_plugins_view_of_a_response_is_a_full_copy():
+    responses = [
+        InstrumentResponse(
+            instrument="phq9",
+            subject="c-1",
+            items={1: 2, 9: None, 3: "2x"},
+            about="c-1",
+            administered=dt.date(2026, 1, 2),
+            answers={"q": "free text"},
+        ),
+        _Response(instrument="gad7", subject="c-1", items={1: 1}, extra=3),
+    ]
+    case = Case(
+        id="c",
+        practice=Practice(id="p"),
+        clients=[Client(id="c-1")],
+        responses=responses,
+    )
+    view = readonly_case(case)
+    for original, seen in zip(case.responses, view.responses, strict=True):
+        assert type(seen) is type(original)
+        assert seen is not original
+        assert seen == original
+        assert (
+            attrs.asdict(seen, recurse=False).keys()
+            == attrs.asdict(original, recurse=False).keys()
+        )
+        for a in attrs.fields(type(original)):
+            if a.name in ("items", "answers"):
+                assert dict(getattr(seen, a.name)) == getattr(original, a.name)
+                with pytest.raises(TypeError):
+                    getattr(seen, a.name)["1"] = 0
+            else:
+                assert getattr(seen, a.name) is getattr(original, a.name)
+    assert view.responses[1].extra == 3
+
+
+def test_ids_of_a_large_case_are_matched_once(monkeypatch):
+    # Identifiers already accepted are remembered (_KNOWN_IDS); at 4,096 the
+    # memory was emptied again and again by a case of more subjects, and
+    # every id was matched against the pattern once per object.
+    from riskcore.io import structure
+    from riskcore.model import _fields
+
+    data = {
+        "schema_version": 1,
+        "id": "big",
+        "practice": {"id": "p"},
+        "clients": [{"id": f"c-{i}"} for i in range(5000)],
+        "responses": [
+            {"instrument": "phq9", "subject": f"c-{i}", "items": {"1": 1}}
+            for i in range(5000)
+        ],
+    }
+    structure(data, Case)
+    calls = []
+    real = _fields.check_id
+    monkeypatch.setattr(
+        _fields,
+        "check_id",
+        lambda name, value: calls.append(value) or real(name, value),
+    )
+    case = structure(data, Case)
+    assert len(case.responses) == 5000
+    assert calls == []
+
+
+def test_the_command_line_reads_larger_cases_when_asked(tmp_path, monkeypatch, capsys):
+    # A 100,000-client practice is about 220 MiB of JSON: over the 64 MiB
+    # default bound, which --max-input-mib raises for one run.
+    from riskcore import io
+    from riskcore.cli import main
+
+    monkeypatch.setattr(io, "MAX_INPUT_BYTES", io.MAX_INPUT_BYTES)  # restored after
+    case = tmp_path / "case.json"
+    io.dump(
+        Case(
+            id="c",
+            practice=Practice(id="p"),
+            clients=[Client(id=f"c-{i}") for i in range(6000)],
+        ),
+        case,
+    )
+    assert 1 << 20 < case.stat().st_size < 2 << 20
+    monkeypatch.setattr(io, "MAX_INPUT_BYTES", 1 << 20)
+    assert main(["assess", str(case), "--no-plugins"]) == 2
+    assert "larger than 1 MiB" in capsys.readouterr().err
+    assert main(["assess", str(case), "--no-plugins", "--max-input-mib", "2"]) == 0
+    assert io.MAX_INPUT_BYTES == 2 << 20
+    with pytest.raises(SystemExit):
+        main(["assess", str(case), "--max-input-mib", "0"])
+    assert "invalid positive integer value" in capsys.readouterr().err
+
+
+def test_structure_and_loads_json_pause_the_collector(monkeypatch):
+    # The command line reads a JSON case through loads_json and structure
+    # (riskcore.interop.load_case_file): both are bulk steps, like loads.
+    import gc
+    import json
+
+    from riskcore import io
+
+    seen = []
+    real = json.loads
+
+    def spy_loads(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(json, "loads", spy_loads)
+    hook = io.converter.get_structure_hook(Practice)
+
+    def spy_hook(value, tp):
+        seen.append(gc.isenabled())
+        return hook(value, tp)
+
+    monkeypatch.setattr(io.converter, "structure", lambda d, t: spy_hook(d, t))
+    assert gc.isenabled()
+    io.loads_json('{"id": "p"}')
+    io.structure({"id": "p"}, Practice)
+    assert seen == [False, False]
+    assert gc.isenabled()
