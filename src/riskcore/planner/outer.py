@@ -66,8 +66,17 @@ class _Skeleton:
         self.const_perfect: list[bool] = []
         self.const_harm = 0.0
         self.groups: list[list[tuple[int | None, int | None, frozenset[str]]]] = []
+        # a class whose layers have no armed instance has one key for all
+        # its members (their instances are constants); armed instances are
+        # columns of their own, so those members' keys are read one by one
+        key_of: dict[int, tuple[object, ...]] = {}
         for j in risks:
-            layers = self._layers_key(c, j)
+            g = c.cls[j]
+            layers = key_of.get(g)
+            if layers is None:
+                layers = self._layers_key(c, j)
+                if c.cls_static[g]:
+                    key_of[g] = layers
             if c.h[j] > 0.0:
                 r = group_of.get(layers)
                 if r is not None:
@@ -125,6 +134,12 @@ class _Skeleton:
             self.ypos.append(perfect)
             self.const_perfect.append(cperf)
         self.ncol = ncol
+        self.members_a: list[Any] = []
+        """The members of each row group as index arrays (vector mode)."""
+        if c.vector:
+            import numpy as np
+
+            self.members_a = [np.array(m, dtype=np.intp) for m in self.members]
         self.ymin = [
             k + sum(min(v, 0.0) for v in r.values())
             for k, r in zip(self.yconst, self.yrow, strict=True)
@@ -228,6 +243,7 @@ class _Model:
         self.rows: list[tuple[dict[int, float], float, float]] = []
         self.risks = sk.risks
         self.members = sk.members
+        self.members_a = sk.members_a
         self.hsum = sk.hsum
         self.yrow = sk.yrow
         self.yconst = sk.yconst
@@ -286,9 +302,14 @@ class _Model:
         risks' survivals are equal whenever the strict rule credits them alike).
         """
         has = chosen.__contains__
+        c = self.c
+        per = c.per_risk(has) if c.vector else None
         out = []
         for r, members in enumerate(self.members):
-            harm = math.fsum(self.c.harms_of(members, has).values())
+            if per is not None:  # math.fsum is exact: any order, the same float
+                harm = math.fsum(per[self.members_a[r]].tolist())
+            else:
+                harm = math.fsum(c.harms_of(members, has).values())
             y = math.log(harm / self.hsum[r]) if harm > 0 else self.ymin[r]
             out.append(max(y, self.ymin[r]))
         return out
