@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import pytest
@@ -60,6 +60,9 @@ def _both(p: PlanningProblem, **kw: Any) -> Iterator[str]:
             yield _bytes(solve(p, **kw))
 
 
+SIDES: tuple[Literal["likelihood", "impact"], ...] = ("likelihood", "impact")
+
+
 def _cohort(
     n: int = 30, threats: int = 10, copies: int = 25, seed: int = 5
 ) -> PlanningProblem:
@@ -85,10 +88,7 @@ def _cohort(
     for i in range(n):
         req = rng.sample(range(i), k=min(i, rng.choice((0, 1, 2))))
         picks = rng.sample(range(threats), k=rng.randint(1, 3))
-        effs = [
-            (j, rng.uniform(0.05, 0.7), rng.choice(("likelihood", "impact")))
-            for j in picks
-        ]
+        effs = [(j, rng.uniform(0.05, 0.7), rng.choice(SIDES)) for j in picks]
         mits.append(
             MitigationSpec(
                 id=f"m{i}",
