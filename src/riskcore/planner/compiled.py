@@ -236,20 +236,28 @@ class _Compiled(_Figures):
         # layers, per risk: (owner, LayerInput), in a stable order
         self.layers: list[list[tuple[int, calculus.LayerInput]]] = [[] for _ in p.risks]
         # equal layers are one object (a threat's effect on each of its
-        # subjects' risks), so classes are found by identity
-        shared: dict[tuple[object, ...], calculus.LayerInput] = {}
+        # subjects' risks), and each (owner's presence, layer) has a code:
+        # a risk's codes are its class key (_classes)
+        self._codes: list[list[int]] = [[] for _ in p.risks]
+        codes: dict[tuple[object, int], int] = {}
+        shared: dict[
+            tuple[object, ...], tuple[tuple[int, calculus.LayerInput], int]
+        ] = {}
         for i, m in enumerate(p.mitigations):
             deps = calculus.dependency_keys(
                 m.id, [self.ids[k] for k in sorted(closures[i])], m.resources
             )
             for e, j in zip(m.effects, checked[i], strict=True):
                 eff = float(e.effectiveness)
-                li = shared.get((i, e.on, eff))
-                if li is None:
-                    li = shared[(i, e.on, eff)] = calculus.LayerInput(
+                got = shared.get((i, e.on, eff))
+                if got is None:
+                    li = calculus.LayerInput(
                         id=m.id, on=e.on, effectiveness=eff, depends_on=deps
                     )
-                self.layers[j].append((i, li))
+                    got = shared[(i, e.on, eff)] = ((i, li), len(codes))
+                    codes[(i, id(li))] = got[1]
+                self.layers[j].append(got[0])
+                self._codes[j].append(got[1])
         # a response's effects, checked once and grouped by the subject of the
         # risk, so each instance reads only its own subject's (not every risk)
         effects_of: dict[str, dict[str | None, list[tuple[RiskEffect, int]]]] = {}
@@ -261,19 +269,26 @@ class _Compiled(_Figures):
                     by_subject.setdefault(self.subject[j], []).append((e, j))
                 effects_of[inst.rid] = by_subject
         for k, inst in enumerate(self.insts):
+            # what puts the instance in force: nothing (a constant) or the
+            # mitigations it requires, the same for every subject
+            when: object = -1 if inst.const else tuple(inst.req)
             # a response acts only for the subject it is for
             for e, j in effects_of[inst.rid].get(inst.subject, ()):
                 eff = float(e.effectiveness)
-                li = shared.get((inst.rid, e.on, eff))
-                if li is None:
-                    li = shared[(inst.rid, e.on, eff)] = calculus.LayerInput(
+                got = shared.get((inst.rid, e.on, eff))
+                if got is None:
+                    li = calculus.LayerInput(
                         id=inst.rid,
                         on=e.on,
                         effectiveness=eff,
                         depends_on=inst.keys,
                         kind="response",
                     )
+                    got = shared[(inst.rid, e.on, eff)] = ((~k, li), -1)
+                li = got[0][1]
+                code = codes.setdefault((when, id(li)), len(codes))
                 self.layers[j].append((~k, li))
+                self._codes[j].append(code)
                 inst.risks.append(j)
         for inst in self.insts:
             inst.risks = sorted(set(inst.risks))
@@ -502,31 +517,24 @@ class _Compiled(_Figures):
         is the one :func:`riskcore.calculus.credit` gives it: exact, the same
         bytes. One threat across many subjects is one class.
         """
-        index: dict[tuple[tuple[object, int], ...], int] = {}
+        index: dict[tuple[int, ...], int] = {}
         self.cls: list[int] = []
         """The class of each risk."""
         self.pos: list[int] = []
         """Each risk's place among its class's members."""
         self.cls_members: list[list[int]] = []
-
-        def when(o: int) -> object:
-            # what decides whether owner o's layers are in force: a
-            # mitigation itself; an instance (one response for one subject)
-            # always, or once its requirements are all in the plan
-            if o >= 0:
-                return o
-            inst = self.insts[~o]
-            return -1 if inst.const else tuple(inst.req)
-
-        for j, layers in enumerate(self.layers):
-            # equal layers are one object (_layers): identity is equality
-            key = tuple((when(o), id(li)) for o, li in layers)
+        # a risk's codes (_layers): each layer (equal layers are one object)
+        # with what decides whether it is in force: a mitigation itself; an
+        # instance (one response for one subject) always, or once its
+        # requirements are all in the plan
+        for j, key in enumerate(map(tuple, self._codes)):
             g = index.setdefault(key, len(self.cls_members))
             if g == len(self.cls_members):
                 self.cls_members.append([])
             self.cls.append(g)
             self.pos.append(len(self.cls_members[g]))
             self.cls_members[g].append(j)
+        del self._codes
         self._cls_memo: dict[tuple[int, int], list[float]] = {}
         self.cls_static = [
             all(o >= 0 or self.insts[~o].const for o, _ in self.layers[m[0]])
