@@ -267,14 +267,17 @@ def plan(
     else:
         if catalog is None:
             raise PlanError("plan() needs a catalog unless given a PlanningProblem")
+        from riskcore.io import collector_paused
+
         risks = getattr(register, "risks", register)
-        problem = problem_from_catalog(
-            catalog,
-            risks,
-            in_place=getattr(register, "mitigations", ()) or (),
-            matrix=getattr(register, "matrix", None),
-            armed=armed,
-        )
+        with collector_paused():  # one spec per risk: see solve
+            problem = problem_from_catalog(
+                catalog,
+                risks,
+                in_place=getattr(register, "mitigations", ()) or (),
+                matrix=getattr(register, "matrix", None),
+                armed=armed,
+            )
     return solve(
         problem,
         budget=budget,
