@@ -87,13 +87,7 @@ def _estimate(
     if c.vector:  # the same terms in the same order, as arrays
         idx, left = c.gain_terms(missing, new)
         return sum((c.h_a[idx] * surv[idx] * left).tolist()), missing, new
-    prod: dict[int, float] = {}
-    for k in missing:
-        for j, f in c.eff_list[k]:
-            prod[j] = prod.get(j, 1.0) * f
-    for q in new:
-        for j, f in c.inst_eff[q]:
-            prod[j] = prod.get(j, 1.0) * f
+    prod = c.products(missing, new)
     gain = sum(c.h[j] * surv[j] * (1.0 - p) for j, p in prod.items())
     return gain, missing, new
 

@@ -284,6 +284,19 @@ class _Figures:
             self._remember(self._order_memo, key, got, len(out))
         return got
 
+    def products(self, missing: Sequence[int], new: Sequence[int]) -> dict[int, float]:
+        """``Π f`` per risk of the all-safeguards factors of *missing*
+        mitigations, then of *new* instances, multiplied in that order; the
+        risks in the order they first appear."""
+        prod: dict[int, float] = {}
+        for k in missing:
+            for j, f in self.eff_list[k]:
+                prod[j] = prod.get(j, 1.0) * f
+        for q in new:
+            for j, f in self.inst_eff[q]:
+                prod[j] = prod.get(j, 1.0) * f
+        return prod
+
     def gain_terms(self, missing: Sequence[int], new: Sequence[int]) -> Any:
         """The risks and ``1 − Π f`` of an all-safeguards estimate (vector mode).
 
@@ -296,13 +309,7 @@ class _Figures:
         key = (tuple(missing), tuple(new))
         got = self._terms_memo.get(key)
         if got is None:
-            prod: dict[int, float] = {}
-            for k in missing:
-                for j, f in self.eff_list[k]:
-                    prod[j] = prod.get(j, 1.0) * f
-            for q in new:
-                for j, f in self.inst_eff[q]:
-                    prod[j] = prod.get(j, 1.0) * f
+            prod = self.products(missing, new)
             got = (
                 np.fromiter(prod, dtype=np.intp, count=len(prod)),
                 np.fromiter(
