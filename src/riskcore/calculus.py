@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from attrs import field, frozen
 
@@ -519,6 +519,51 @@ def harms_shared(
         )
         for (p, i), rid in zip(figures, ids, strict=True)
     ]
+
+
+def harms_shared_array(
+    likelihood: Any,
+    impact: Any,
+    layers: Sequence[LayerInput],
+    *,
+    risks: Sequence[str | None] | None = None,
+) -> Any:
+    """:func:`harms_shared` over numpy arrays of likelihoods and impacts.
+
+    The same rule (decided once) and the same arithmetic (:func:`_survive`,
+    :func:`expected_harm`, element by element), so each figure is the same
+    float as :func:`harms_shared`'s; for the planner's classes of thousands
+    of risks. Figures outside their range raise as :func:`harms_shared` does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = LayerInput(id="alarm", on="likelihood", effectiveness=0.5)
+    >>> harms_shared_array(np.array([0.4, 0.2]), np.array([2.0, 1.0]), [a]).tolist() == (
+    ...     harms_shared([(0.4, 2.0), (0.2, 1.0)], [a]))
+    True
+
+    .. versionadded:: 0.1
+    """
+    import numpy as np
+
+    p = np.array(likelihood, dtype=float)  # copies: _survive works in place
+    i = np.array(impact, dtype=float)
+    if p.shape != i.shape or p.ndim != 1:
+        raise ValueError("harms_shared_array: one impact per likelihood")
+    if not len(p):
+        return p
+    ok = bool(((p >= 0.0) & (p <= 1.0)).all() and ((i >= 0.0) & (i < math.inf)).all())
+    if not ok:  # the per-risk checks say which figure is wrong
+        harms_shared(
+            list(zip(p.tolist(), i.tolist(), strict=True)), layers, risks=risks
+        )
+    first = risks[0] if risks else None
+    sides = _decide(layers, first)[0]
+    return expected_harm(
+        _survive(p, sides["likelihood"][0]),  # type: ignore[arg-type]
+        _survive(i, sides["impact"][0]),  # type: ignore[arg-type]
+    )
 
 
 _Decision = tuple[

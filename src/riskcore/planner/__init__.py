@@ -49,8 +49,9 @@ plan is re-checked with :func:`~riskcore.calculus.credit`: never
 numpy and scipy are imported inside the functions that need them.
 
 The package holds one idea per module: :mod:`~riskcore.planner.problem` (the
-problem types), :mod:`~riskcore.planner.compiled` (the index and the strict
-residual), :mod:`~riskcore.planner.solve` (the entry point),
+problem types), :mod:`~riskcore.planner.compiled` (the index, layers and
+classes), :mod:`~riskcore.planner.figures` (the strict residual, risk by risk
+or class by class), :mod:`~riskcore.planner.solve` (the entry point),
 :mod:`~riskcore.planner.budget` and :mod:`~riskcore.planner.tolerance` (the two
 modes), :mod:`~riskcore.planner.heuristic` (greedy and local search),
 :mod:`~riskcore.planner.outer`, :mod:`~riskcore.planner.exact` and

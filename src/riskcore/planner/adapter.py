@@ -45,7 +45,11 @@ def _tolerance_from_matrix(risk: Any, matrix: Any) -> float | None:
     return min(p_max, 1.0) * impact
 
 
-def _risk_spec(r: Any, matrix: Any) -> RiskSpec:
+def _risk_spec(
+    r: Any, matrix: Any, limits: dict[tuple[Any, float], float | None] | None = None
+) -> RiskSpec:
+    """A register risk as a :class:`RiskSpec`; *limits* remembers the matrix
+    tolerance of each (target, impact), shared by many risks."""
     from riskcore.model.distributions import mean_of
 
     point = getattr(r, "inherent", None)
@@ -55,11 +59,16 @@ def _risk_spec(r: Any, matrix: Any) -> RiskSpec:
         likelihood, impact = float(mean_of(r.likelihood)), float(mean_of(r.impact))
     tol = getattr(r, "tolerance", None)
     if not isinstance(tol, (int, float)) or isinstance(tol, bool):
-        tol = (
-            _tolerance_from_matrix(r, matrix)
-            if matrix is not None and point is not None
-            else None
-        )
+        if matrix is not None and point is not None:
+            key = (getattr(r, "target", None), float(point.impact))
+            if limits is None or key not in limits:
+                tol = _tolerance_from_matrix(r, matrix)
+                if limits is not None:
+                    limits[key] = tol
+            else:
+                tol = limits[key]
+        else:
+            tol = None
     responses = tuple(
         getattr(r, "required_responses", None) or getattr(r, "responses", ()) or ()
     )
@@ -154,20 +163,20 @@ def problem_from_catalog(
     else:
         specs = []
         of_threat = {}
+        limits: dict[tuple[Any, float], float | None] = {}
         for r in risks:
-            specs.append(_risk_spec(r, matrix))
+            specs.append(_risk_spec(r, matrix, limits))
             of_threat.setdefault(str(r.threat), []).append(str(r.id))
 
     def effects(effs: Iterable[Any]) -> list[RiskEffect]:
-        return [
-            RiskEffect(
-                risk=rid,
-                effectiveness=mean_of(e.effectiveness),
-                on=e.on.value,
+        out: list[RiskEffect] = []
+        for e in effs:  # one effect of a threat on each of its risks
+            eff, on = mean_of(e.effectiveness), e.on.value
+            out.extend(
+                RiskEffect(risk=rid, effectiveness=eff, on=on)
+                for rid in of_threat.get(e.threat, ())
             )
-            for e in effs
-            for rid in of_threat.get(e.threat, ())
-        ]
+        return out
 
     done = set(in_place)
     return PlanningProblem(
@@ -258,14 +267,17 @@ def plan(
     else:
         if catalog is None:
             raise PlanError("plan() needs a catalog unless given a PlanningProblem")
+        from riskcore.io import collector_paused
+
         risks = getattr(register, "risks", register)
-        problem = problem_from_catalog(
-            catalog,
-            risks,
-            in_place=getattr(register, "mitigations", ()) or (),
-            matrix=getattr(register, "matrix", None),
-            armed=armed,
-        )
+        with collector_paused():  # one spec per risk: see solve
+            problem = problem_from_catalog(
+                catalog,
+                risks,
+                in_place=getattr(register, "mitigations", ()) or (),
+                matrix=getattr(register, "matrix", None),
+                armed=armed,
+            )
     return solve(
         problem,
         budget=budget,

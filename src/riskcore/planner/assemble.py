@@ -25,7 +25,7 @@ def _prune(c: _Compiled, chosen: set[int]) -> set[int]:
     cost, so every method's plan is pruned before it is reported.
     """
     chosen = set(chosen)
-    cur: dict[int, float] = {}
+    cur = c.per_risk(chosen.__contains__)
     changed = True
     while changed:
         changed = False
@@ -34,18 +34,17 @@ def _prune(c: _Compiled, chosen: set[int]) -> set[int]:
                 continue
             if any(d in chosen for d in c.dependents[i]):
                 continue
-            touched = set(c.touch[i])
-            for k in c.inst_of[i]:
-                touched.update(c.insts[k].risks)
-            todo = [j for j in touched if j not in cur]
-            cur.update(c.harms_of(todo, chosen.__contains__))
-            if any(cur[j] > 0.0 for j in c.solid[i]):
+            if c.vector:
+                solid = bool((cur[c.solid_a[i]] > 0.0).any())
+            else:
+                solid = any(cur[j] > 0.0 for j in c.solid[i])
+            if solid:
                 continue  # an unconflicted layer is always credited: needed
             without = chosen - {i}
-            new = c.harms_of(touched, without.__contains__)
-            if all(new[j] <= cur[j] * (1 + 1e-12) + 1e-15 for j in touched):
+            after = c.change([i], without.__contains__)
+            if after.no_rise(cur):
                 chosen = without
-                cur.update(new)
+                after.apply(cur)
                 changed = True
     return chosen
 
@@ -67,7 +66,8 @@ def _finish(
     chosen = _prune(c, c.closure_of(chosen) | c.forced)
     order = [i for i in c.order if i in chosen]
     cost, hrs = c.totals(chosen)
-    per = c.harm_by_risk(chosen)
+    per_h = c.per_risk(chosen.__contains__)
+    per = c.as_list(per_h)
     residual = sum(per)
     if tol is not None:
         over = [
@@ -114,8 +114,8 @@ def _finish(
         residual_by_risk={r: per[j] for j, r in enumerate(c.risk_ids)},
         responses=responses,
         armed=armed,
-        reasons=_reasons(c, chosen, order, per),
-        rejected=_rejected(c, chosen, per, budget, hours, tol, explain),
+        reasons=_reasons(c, chosen, order, per_h),
+        rejected=_rejected(c, chosen, per, per_h, budget, hours, tol, explain),
         phases=ph,
         start_day=start,
     )

@@ -1,7 +1,8 @@
-"""The compiled index of a problem: validation, closures and the strict residual.
+"""The compiled index of a problem: validation, closures, layers and classes.
 
-Every residual the planner reports goes through :meth:`_Compiled.credit`,
-which calls :func:`riskcore.calculus.credit`, the one crediting rule.
+Every residual the planner reports goes through the evaluation half,
+:class:`riskcore.planner.figures._Figures`, which calls
+:func:`riskcore.calculus.credit`'s rule, the one crediting rule.
 """
 
 # ruff: noqa: N806  (matrices and graphs keep their mathematical names)
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from riskcore import calculus
 from riskcore.errors import GraphError, PlanError
+from riskcore.planner import figures
+from riskcore.planner.figures import _Figures
 from riskcore.planner.problem import PlanningProblem, ResponseSpec, RiskEffect
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,7 +58,7 @@ class _Instance:
         self.risks: list[int] = []
 
 
-class _Compiled:
+class _Compiled(_Figures):
     """Index-based form of a problem, with validation.
 
     Layers: every effect of a mitigation, or of a response for one subject
@@ -80,9 +83,13 @@ class _Compiled:
         closures = self.closures()
         responses = self._instances(p, closures)
         self._layers(p, checked, closures, responses)
-        self._collapse()
         self._classes()
+        self._collapse()
         self._forced_plan(p)
+        self.vector = len(self.h) >= figures.VECTOR_MIN
+        """Per-risk figures are numpy arrays filled class by class (else lists)."""
+        if self.vector:
+            self._vectors()
         n = len(self.ids)
         self.dependents: list[list[int]] = [[] for _ in range(n)]
         for i in range(n):
@@ -228,22 +235,29 @@ class _Compiled:
         """Each risk's layers: mitigations' effects, then instances' for their subject."""
         # layers, per risk: (owner, LayerInput), in a stable order
         self.layers: list[list[tuple[int, calculus.LayerInput]]] = [[] for _ in p.risks]
+        # equal layers are one object (a threat's effect on each of its
+        # subjects' risks), and each (owner's presence, layer) has a code:
+        # a risk's codes are its class key (_classes)
+        self._codes: list[list[int]] = [[] for _ in p.risks]
+        codes: dict[tuple[object, int], int] = {}
+        shared: dict[
+            tuple[object, ...], tuple[tuple[int, calculus.LayerInput], int]
+        ] = {}
         for i, m in enumerate(p.mitigations):
             deps = calculus.dependency_keys(
                 m.id, [self.ids[k] for k in sorted(closures[i])], m.resources
             )
             for e, j in zip(m.effects, checked[i], strict=True):
-                self.layers[j].append(
-                    (
-                        i,
-                        calculus.LayerInput(
-                            id=m.id,
-                            on=e.on,
-                            effectiveness=float(e.effectiveness),
-                            depends_on=deps,
-                        ),
+                eff = float(e.effectiveness)
+                got = shared.get((i, e.on, eff))
+                if got is None:
+                    li = calculus.LayerInput(
+                        id=m.id, on=e.on, effectiveness=eff, depends_on=deps
                     )
-                )
+                    got = shared[(i, e.on, eff)] = ((i, li), len(codes))
+                    codes[(i, id(li))] = got[1]
+                self.layers[j].append(got[0])
+                self._codes[j].append(got[1])
         # a response's effects, checked once and grouped by the subject of the
         # risk, so each instance reads only its own subject's (not every risk)
         effects_of: dict[str, dict[str | None, list[tuple[RiskEffect, int]]]] = {}
@@ -255,20 +269,26 @@ class _Compiled:
                     by_subject.setdefault(self.subject[j], []).append((e, j))
                 effects_of[inst.rid] = by_subject
         for k, inst in enumerate(self.insts):
+            # what puts the instance in force: nothing (a constant) or the
+            # mitigations it requires, the same for every subject
+            when: object = -1 if inst.const else tuple(inst.req)
             # a response acts only for the subject it is for
             for e, j in effects_of[inst.rid].get(inst.subject, ()):
-                self.layers[j].append(
-                    (
-                        ~k,
-                        calculus.LayerInput(
-                            id=inst.rid,
-                            on=e.on,
-                            effectiveness=float(e.effectiveness),
-                            depends_on=inst.keys,
-                            kind="response",
-                        ),
+                eff = float(e.effectiveness)
+                got = shared.get((inst.rid, e.on, eff))
+                if got is None:
+                    li = calculus.LayerInput(
+                        id=inst.rid,
+                        on=e.on,
+                        effectiveness=eff,
+                        depends_on=inst.keys,
+                        kind="response",
                     )
-                )
+                    got = shared[(inst.rid, e.on, eff)] = ((~k, li), -1)
+                li = got[0][1]
+                code = codes.setdefault((when, id(li)), len(codes))
+                self.layers[j].append((~k, li))
+                self._codes[j].append(code)
                 inst.risks.append(j)
         for inst in self.insts:
             inst.risks = sorted(set(inst.risks))
@@ -328,50 +348,90 @@ class _Compiled:
         *conflicted* if it shares a dependency key with another candidate
         layer on the same side of the same risk; an unconflicted layer is
         credited whenever it is present.
+
+        The members of a class (:meth:`_classes`) have equal layers, so their
+        rows are the first member's, with each response instance replaced by
+        the member's own (one per response and subject): computed once per
+        class, not once per risk.
         """
+        nr = len(self.layers)
         # per risk: (owner, side, effectiveness, keys, conflicted)
-        self.cl: list[list[tuple[int, str, float, frozenset[str], bool]]] = []
+        self.cl: list[list[tuple[int, str, float, frozenset[str], bool]]] = [
+            [] for _ in range(nr)
+        ]
         self.conflicts = False
-        touch: dict[int, set[int]] = {}
-        for j, layers in enumerate(self.layers):
-            best: dict[tuple[int, str], tuple[float, frozenset[str]]] = {}
-            for o, li in layers:
-                key = (o, li.on)
-                keys = li.depends_on | {f"self:{li.id}"}
-                e = float(li.effectiveness)
-                if key not in best or e > best[key][0]:
-                    best[key] = (e, keys)
-                touch.setdefault(o, set()).add(j)
-            count: dict[tuple[str, str], int] = {}
-            for (_, side), (_, keys) in best.items():
-                for k in keys:
-                    count[(side, k)] = count.get((side, k), 0) + 1
-            row = []
-            for (o, side), (e, keys) in best.items():
-                conf = any(count[(side, k)] > 1 for k in keys)
-                self.conflicts |= conf
-                row.append((o, side, e, keys, conf))
-            self.cl.append(row)
         n = len(self.ids)
+        touch: dict[int, list[int]] = {}
+        solid: dict[int, list[int]] = {}
+        effs: dict[int, list[tuple[int, float]]] = {}
+        for members in self.cls_members:
+            j0 = members[0]
+            row0, factors = self._collapse_row(self.layers[j0])
+            self.conflicts |= any(conf for *_, conf in row0)
+            owners = dict.fromkeys(o for o, _ in self.layers[j0])
+            per_member = any(o < 0 for o in owners)
+            for o in owners:
+                if o >= 0:
+                    touch.setdefault(o, []).extend(members)
+            for o, _, e, _, conf in row0:
+                if o >= 0 and e > 0.0 and not conf:
+                    solid.setdefault(o, []).extend(members)
+            for j in members:
+                if per_member:  # the member's own response instances
+                    own = dict(
+                        zip(
+                            (o for o, _ in self.layers[j0]),
+                            (o for o, _ in self.layers[j]),
+                            strict=True,
+                        )
+                    )
+                    self.cl[j] = [(own[o], sd, e, ks, cf) for o, sd, e, ks, cf in row0]
+                    for o, v in factors:
+                        effs.setdefault(own[o], []).append((j, v))
+                else:
+                    self.cl[j] = row0
+            if not per_member:
+                for o, v in factors:
+                    effs.setdefault(o, []).extend((j, v) for j in members)
         self.touch = [sorted(touch.get(i, ())) for i in range(n)]
         """Risks on which each mitigation has a layer."""
-        self.solid: list[list[int]] = [[] for _ in range(n)]
+        self.solid: list[list[int]] = [sorted(solid.get(i, ())) for i in range(n)]
         """Risks on which a mitigation has an unconflicted layer that reduces it."""
-        for j, row in enumerate(self.cl):
-            for o, _, e, _, conf in row:
-                if o >= 0 and e > 0.0 and not conf:
-                    self.solid[o].append(j)
         # ranking factors (own best per side, every owner credited): the
-        # all-safeguards figure, used only to rank candidates
-        self.eff_list: list[list[tuple[int, float]]] = [[] for _ in range(n)]
-        self.inst_eff: list[list[tuple[int, float]]] = [[] for _ in self.insts]
-        for j, row in enumerate(self.cl):
-            f: dict[int, float] = {}
-            for o, _, e, _, _ in row:
-                f[o] = f.get(o, 1.0) * (1.0 - e)
-            for o, v in f.items():
-                if v < 1.0:
-                    (self.eff_list[o] if o >= 0 else self.inst_eff[~o]).append((j, v))
+        # all-safeguards figure, used only to rank candidates; in risk order
+        self.eff_list: list[list[tuple[int, float]]] = [
+            sorted(effs.get(i, ())) for i in range(n)
+        ]
+        self.inst_eff: list[list[tuple[int, float]]] = [
+            sorted(effs.get(~k, ())) for k in range(len(self.insts))
+        ]
+
+    @staticmethod
+    def _collapse_row(
+        layers: list[tuple[int, calculus.LayerInput]],
+    ) -> tuple[
+        list[tuple[int, str, float, frozenset[str], bool]], list[tuple[int, float]]
+    ]:
+        """One risk's collapsed layers and each owner's all-safeguards factor."""
+        best: dict[tuple[int, str], tuple[float, frozenset[str]]] = {}
+        for o, li in layers:
+            key = (o, li.on)
+            keys = li.depends_on | {f"self:{li.id}"}
+            e = float(li.effectiveness)
+            if key not in best or e > best[key][0]:
+                best[key] = (e, keys)
+        count: dict[tuple[str, str], int] = {}
+        for (_, side), (_, keys) in best.items():
+            for k in keys:
+                count[(side, k)] = count.get((side, k), 0) + 1
+        row = []
+        for (o, side), (e, keys) in best.items():
+            conf = any(count[(side, k)] > 1 for k in keys)
+            row.append((o, side, e, keys, conf))
+        f: dict[int, float] = {}
+        for o, _, e, _, _ in row:
+            f[o] = f.get(o, 1.0) * (1.0 - e)
+        return row, [(o, v) for o, v in f.items() if v < 1.0]
 
     def _toposort(self) -> list[int]:
         n = len(self.ids)
@@ -445,13 +505,6 @@ class _Compiled:
 
     # -- the one evaluation path: riskcore.calculus.credit
 
-    def present(self, owner: int, has: Callable[[int], bool]) -> bool:
-        """Whether *owner*'s layers are in force when *has* says what is chosen."""
-        if owner >= 0:
-            return has(owner)
-        inst = self.insts[~owner]
-        return inst.const or all(has(k) for k in inst.req)
-
     def _classes(self) -> None:
         """Risks with the same layers in force under any plan form one class.
 
@@ -464,113 +517,31 @@ class _Compiled:
         is the one :func:`riskcore.calculus.credit` gives it: exact, the same
         bytes. One threat across many subjects is one class.
         """
-        index: dict[tuple[tuple[object, calculus.LayerInput], ...], int] = {}
+        index: dict[tuple[int, ...], int] = {}
         self.cls: list[int] = []
         """The class of each risk."""
         self.pos: list[int] = []
         """Each risk's place among its class's members."""
         self.cls_members: list[list[int]] = []
-
-        def when(o: int) -> object:
-            # what decides whether owner o's layers are in force: a
-            # mitigation itself; an instance (one response for one subject)
-            # always, or once its requirements are all in the plan
-            if o >= 0:
-                return o
-            inst = self.insts[~o]
-            return -1 if inst.const else tuple(inst.req)
-
-        for j, layers in enumerate(self.layers):
-            key = tuple((when(o), li) for o, li in layers)
+        # a risk's codes (_layers): each layer (equal layers are one object)
+        # with what decides whether it is in force: a mitigation itself; an
+        # instance (one response for one subject) always, or once its
+        # requirements are all in the plan
+        for j, key in enumerate(map(tuple, self._codes)):
             g = index.setdefault(key, len(self.cls_members))
             if g == len(self.cls_members):
                 self.cls_members.append([])
             self.cls.append(g)
             self.pos.append(len(self.cls_members[g]))
             self.cls_members[g].append(j)
+        del self._codes
         self._cls_memo: dict[tuple[int, int], list[float]] = {}
-
-    def _mask(
-        self, j: int, has: Callable[[int], bool]
-    ) -> tuple[int, list[calculus.LayerInput]]:
-        mask = 0
-        layers = []
-        for k, (o, li) in enumerate(self.layers[j]):
-            if self.present(o, has):
-                mask |= 1 << k
-                layers.append(li)
-        return mask, layers
-
-    def credit(self, j: int, has: Callable[[int], bool]) -> calculus.Credit:
-        """:func:`riskcore.calculus.credit` of risk *j* with the layers in force.
-
-        Memoised on the set of layers in force (the rule is a pure function
-        of them), so the heuristics can ask again cheaply.
-        """
-        mask, layers = self._mask(j, has)
-        key = (j, mask)
-        out = self._memo.get(key)
-        if out is None:
-            out = calculus.credit(
-                self.lik[j], self.imp[j], layers, risk=self.risk_ids[j]
-            )
-            self._memo[key] = out
-        return out
-
-    def _class_harms(
-        self, g: int, mask: int, layers: list[calculus.LayerInput]
-    ) -> list[float]:
-        key = (g, mask)
-        out = self._cls_memo.get(key)
-        if out is None:
-            ms = self.cls_members[g]
-            out = calculus.harms_shared(
-                [(self.lik[i], self.imp[i]) for i in ms],
-                layers,
-                risks=[self.risk_ids[i] for i in ms],
-            )
-            self._cls_memo[key] = out
-        return out
-
-    def risk_harm(self, j: int, has: Callable[[int], bool]) -> float:
-        """Strict residual expected harm of risk *j* (its class, credited once)."""
-        mask, layers = self._mask(j, has)
-        return self._class_harms(self.cls[j], mask, layers)[self.pos[j]]
-
-    def harms_of(
-        self, js: Iterable[int], has: Callable[[int], bool]
-    ) -> dict[int, float]:
-        """:meth:`risk_harm` of each of *js*, in their order; one mask per class."""
-        seen: dict[int, list[float]] = {}
-        out: dict[int, float] = {}
-        for j in js:
-            g = self.cls[j]
-            harms = seen.get(g)
-            if harms is None:
-                harms = seen[g] = self._class_harms(g, *self._mask(j, has))
-            out[j] = harms[self.pos[j]]
-        return out
-
-    def harm_by_risk(self, chosen: Collection[int]) -> list[float]:
-        """Strict residual expected harm of every risk with *chosen* in place."""
-        return list(self.harms_of(range(len(self.h)), chosen.__contains__).values())
-
-    def harm(self, chosen: Collection[int]) -> float:
-        """Strict residual expected harm, summed over the risks."""
-        return sum(self.harm_by_risk(chosen))
-
-    def surv(self, chosen: Collection[int]) -> list[float]:
-        """All-safeguards survival of each risk: for ranking candidates only."""
-        s = [1.0] * len(self.h)
-        for i in chosen:
-            for j, f in self.eff_list[i]:
-                s[j] *= f
-        has = chosen.__contains__
-        for k in range(len(self.insts)):
-            if self.present(~k, has):
-                for j, f in self.inst_eff[k]:
-                    s[j] *= f
-        return s
+        self.cls_static = [
+            all(o >= 0 or self.insts[~o].const for o, _ in self.layers[m[0]])
+            for m in self.cls_members
+        ]
+        """Whether a class's layers are the same owners for every member
+        (no armed instance, whose column is its subject's own)."""
 
     def totals(self, chosen: Iterable[int]) -> tuple[float, float]:
         ch = list(chosen)

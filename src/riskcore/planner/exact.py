@@ -148,9 +148,10 @@ def _tol_milp(
         last = model.selection(res.x)
         if model.separate(res.x):
             continue
-        has = last.__contains__
+        harms = c.harms_for(targets, last.__contains__)
         if all(
-            c.risk_harm(j, has) <= (tol[j] or 0.0) * (1 + 1e-9) + 1e-15 for j in targets
+            v <= (tol[j] or 0.0) * (1 + 1e-9) + 1e-15
+            for j, v in zip(targets, harms, strict=True)
         ):
             lb = (
                 float(res.mip_dual_bound)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from riskcore.plain import number
 from riskcore.planner.compiled import _Compiled
@@ -22,26 +23,16 @@ def _per_thousand(ratio: float) -> str:
     return f"{number(ratio * 1000)} per 1,000 spent"
 
 
-def _affected(c: _Compiled, items: Iterable[int]) -> set[int]:
-    """Risks whose strict figure can change when *items* come or go."""
-    out: set[int] = set()
-    for i in items:
-        out.update(c.touch[i])
-        for k in c.inst_of[i]:
-            out.update(c.insts[k].risks)
-    return out
-
-
 def _reasons(
-    c: _Compiled, chosen: set[int], order: list[int], per: list[float]
+    c: _Compiled, chosen: set[int], order: list[int], per: Any
 ) -> tuple[Reason, ...]:
+    """Why each of *order* is in the plan; *per* is :meth:`_Compiled.per_risk`'s."""
     out: list[Reason] = []
     for i in order:
         by = tuple(sorted(c.ids[k] for k in c.dependents[i] if k in chosen))
         # its own effect on the strict figure: the plan without it, minus the plan
         without = chosen - {i}
-        after = c.harms_of(_affected(c, [i]), without.__contains__)
-        own = sum(v - per[j] for j, v in after.items())
+        own = c.change([i], without.__contains__).loss(per)
         if abs(own) <= 1e-15 + 1e-12 * c.inherent:
             own = 0.0
         ratio = own / c.cost[i] if c.cost[i] > 0 else math.inf if own > 0 else 0.0
@@ -83,7 +74,7 @@ def _reasons(
 def _estimate(
     c: _Compiled,
     has: Callable[[int], bool],
-    surv: list[float],
+    surv: Any,
     closure: Iterable[int],
 ) -> tuple[float, list[int], list[int]]:
     """All-safeguards gain of adding *closure*: for ranking only.
@@ -92,14 +83,11 @@ def _estimate(
     bring into force.
     """
     missing = [k for k in closure if not has(k)]
-    prod: dict[int, float] = {}
-    for k in missing:
-        for j, f in c.eff_list[k]:
-            prod[j] = prod.get(j, 1.0) * f
     new = _newly(c, has, missing)
-    for q in new:
-        for j, f in c.inst_eff[q]:
-            prod[j] = prod.get(j, 1.0) * f
+    if c.vector:  # the same terms in the same order, as arrays
+        idx, left = c.gain_terms(missing, new)
+        return sum((c.h_a[idx] * surv[idx] * left).tolist()), missing, new
+    prod = c.products(missing, new)
     gain = sum(c.h[j] * surv[j] * (1.0 - p) for j, p in prod.items())
     return gain, missing, new
 
@@ -121,6 +109,7 @@ def _rejected(
     c: _Compiled,
     chosen: set[int],
     per: list[float],
+    per_h: Any,
     budget: float | None,
     hours: float | None,
     tol: list[float | None] | None,
@@ -145,8 +134,7 @@ def _rejected(
     cands: list[tuple[float, float, int, float, float, float, list[int]]] = []
     for _, i, missing in ranked[: 4 * explain + 20]:
         trial = chosen | set(missing)
-        after = c.harms_of(_affected(c, missing), trial.__contains__)
-        gain = sum(per[j] - v for j, v in after.items())
+        gain = c.change(missing, trial.__contains__).gain(per_h)
         if gain <= 1e-15 + 1e-12 * c.inherent:
             continue
         dc = sum(c.cost[k] for k in missing)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import heapq
 import math
+from typing import Any
 
 from riskcore.planner.compiled import _Compiled
-from riskcore.planner.explain import _affected, _estimate
+from riskcore.planner.explain import _estimate
+from riskcore.planner.figures import _Change
 
 
 def _norm(
@@ -24,7 +26,7 @@ def _greedy(
     hours: float | None,
     start: set[int] | None = None,
     trace: list[tuple[float, float, float, list[int]]] | None = None,
-    per_risk: list[float] | None = None,
+    per_risk: Any = None,
 ) -> set[int]:
     """Lazy greedy on harm reduction per (normalised) closure cost.
 
@@ -55,7 +57,7 @@ class _Greedy:
         budget: float | None,
         hours: float | None,
         start: set[int] | None,
-        per_risk: list[float] | None,
+        per_risk: Any,
     ) -> None:
         self.c = c
         n = len(c.ids)
@@ -63,8 +65,10 @@ class _Greedy:
         self.in_s = bytearray(n)
         for i in self.chosen:
             self.in_s[i] = 1
-        self.cur = c.harm_by_risk(self.chosen) if per_risk is None else per_risk
-        self.harm = sum(self.cur)
+        self.cur = (
+            c.per_risk(self.chosen.__contains__) if per_risk is None else per_risk
+        )
+        self.harm = c.total(self.cur)
         self.surv = c.surv(self.chosen)
         self.cost, self.hrs = c.totals(self.chosen)
         wc, wh = _norm(c, budget, hours)
@@ -83,7 +87,7 @@ class _Greedy:
         self.dhrs = [0.0] * nc
         self.gain_ub = [0.0] * nc
         self.version = [0] * nc
-        self.pending: dict[int, tuple[list[int], list[int], dict[int, float]]] = {}
+        self.pending: dict[int, tuple[list[int], list[int], _Change]] = {}
         self.epoch = 0
         self.heap: list[tuple[float, int, int, int, bool]] = []
         self.thresh = 1e-15 + 1e-12 * c.inherent
@@ -100,9 +104,9 @@ class _Greedy:
         """All-safeguards gain of candidate *a*, its missing mitigations and
         the response instances it would bring into force."""
         c, surv = self.c, self.surv
-        if self.armed_any:
+        if self.armed_any or c.vector:
             return _estimate(c, self.has, surv, self.cands[a][0])
-        # the same, inlined for the common case without armed responses
+        # the same, inlined for small problems without armed responses
         in_s, effs, hvec = self.in_s, c.eff_list, c.h
         missing = [k for k in self.cands[a][0] if not in_s[k]]
         if len(missing) == 1:
@@ -165,13 +169,12 @@ class _Greedy:
         """Evaluate *a* on the strict figure and re-queue it with that gain."""
         c, in_s, cur = self.c, self.in_s, self.cur
         _, missing, new = self.estimate(a)
-        touched = _affected(c, missing)
         for k in missing:
             in_s[k] = 1
-        after = c.harms_of(touched, self.has)
+        after = c.change(missing, self.has)
         for k in missing:
             in_s[k] = 0
-        g = sum(cur[j] - v for j, v in after.items())
+        g = after.gain(cur)
         if g > self.thresh:
             self.pending[a] = (missing, new, after)
             self.push(a, g, self.epoch, True)
@@ -184,14 +187,18 @@ class _Greedy:
         missing, new, after = self.pending.pop(a)
         for k in missing:
             in_s[k] = 1
-            for j, f in c.eff_list[k]:
-                surv[j] *= f
+            if c.vector:
+                surv[c.eff_idx[k]] *= c.eff_f[k]
+            else:
+                for j, f in c.eff_list[k]:
+                    surv[j] *= f
         for q in new:
-            for j, f in c.inst_eff[q]:
-                surv[j] *= f
-        for j, v in after.items():
-            self.harm += v - cur[j]
-            cur[j] = v
+            if c.vector:
+                surv[c.inst_idx[q]] *= c.inst_f[q]
+            else:
+                for j, f in c.inst_eff[q]:
+                    surv[j] *= f
+        self.harm = after.apply(cur, self.harm)
         self.chosen.update(missing)
         self.cost += self.dcost[a]
         self.hrs += self.dhrs[a]
@@ -240,18 +247,18 @@ def _local_improve(
         dc, dh = c.totals(missing)
         if fc + dc <= inf_b and fh + dh <= inf_h and gain > single_gain:
             best_single, single_gain = cl, gain
-    best_per = c.harm_by_risk(best)
+    best_per = c.per_risk(best.__contains__)
     if best_single is not None and left > 0:
         left -= 1
-        per = c.harm_by_risk(forced | best_single)
+        per = c.per_risk((forced | best_single).__contains__)
         trial = _greedy(c, budget, hours, start=forced | best_single, per_risk=per)
-        h = sum(per)
+        h = c.total(per)
         if h < best_harm * (1 - 1e-12):
             best, best_harm, best_per = trial, h, per
     improved = True
     while improved and left > 0:
         improved = False
-        surv = c.surv(best)
+        surv = c.as_list(c.surv(best))
         # leaves: chosen, not forced, nothing chosen requires them
         leaves = [
             i
@@ -272,11 +279,10 @@ def _local_improve(
             left -= 1
             start = best - {i}
             # the start's per-risk harm: best's, except where i acted
-            per = list(best_per)
-            for j, v in c.harms_of(_affected(c, [i]), start.__contains__).items():
-                per[j] = v
+            per = c.copy(best_per)
+            c.change([i], start.__contains__).apply(per)
             trial = _greedy(c, budget, hours, start=start, per_risk=per)
-            h = sum(per)
+            h = c.total(per)
             if h < best_harm * (1 - 1e-12):
                 best, best_harm, best_per, improved = trial, h, per, True
                 break

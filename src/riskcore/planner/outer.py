@@ -66,8 +66,17 @@ class _Skeleton:
         self.const_perfect: list[bool] = []
         self.const_harm = 0.0
         self.groups: list[list[tuple[int | None, int | None, frozenset[str]]]] = []
+        # a class whose layers have no armed instance has one key for all
+        # its members (their instances are constants); armed instances are
+        # columns of their own, so those members' keys are read one by one
+        key_of: dict[int, tuple[object, ...]] = {}
         for j in risks:
-            layers = self._layers_key(c, j)
+            g = c.cls[j]
+            layers = key_of.get(g)
+            if layers is None:
+                layers = self._layers_key(c, j)
+                if c.cls_static[g]:
+                    key_of[g] = layers
             if c.h[j] > 0.0:
                 r = group_of.get(layers)
                 if r is not None:
@@ -125,6 +134,12 @@ class _Skeleton:
             self.ypos.append(perfect)
             self.const_perfect.append(cperf)
         self.ncol = ncol
+        self.members_a: list[Any] = []
+        """The members of each row group as index arrays (vector mode)."""
+        if c.vector:
+            import numpy as np
+
+            self.members_a = [np.array(m, dtype=np.intp) for m in self.members]
         self.ymin = [
             k + sum(min(v, 0.0) for v in r.values())
             for k, r in zip(self.yconst, self.yrow, strict=True)
@@ -228,6 +243,7 @@ class _Model:
         self.rows: list[tuple[dict[int, float], float, float]] = []
         self.risks = sk.risks
         self.members = sk.members
+        self.members_a = sk.members_a
         self.hsum = sk.hsum
         self.yrow = sk.yrow
         self.yconst = sk.yconst
@@ -241,6 +257,7 @@ class _Model:
         self.nvar = ncol + self.nt
         self.ymin = sk.ymin
         self.cuts: list[tuple[int, float]] = []
+        self._yflat: tuple[list[Any], list[Any], Any] | None = None
         self.cost = [*c.cost, *([0.0] * (self.nvar - n))]
         self.hrs = [*c.hours, *([0.0] * (self.nvar - n))]
         self.budget_row = -1
@@ -286,9 +303,14 @@ class _Model:
         risks' survivals are equal whenever the strict rule credits them alike).
         """
         has = chosen.__contains__
+        c = self.c
+        per = c.per_risk(has) if c.vector else None
         out = []
         for r, members in enumerate(self.members):
-            harm = math.fsum(self.c.harms_of(members, has).values())
+            if per is not None:  # math.fsum is exact: any order, the same float
+                harm = math.fsum(per[self.members_a[r]].tolist())
+            else:
+                harm = math.fsum(c.harms_of(members, has).values())
             y = math.log(harm / self.hsum[r]) if harm > 0 else self.ymin[r]
             out.append(max(y, self.ymin[r]))
         return out
@@ -385,13 +407,13 @@ class _Model:
                     added += 1
         return added
 
-    def _matrix(
-        self, extra: list[tuple[dict[int, float], float, float]]
-    ) -> tuple[Any, Any, Any]:
+    def _matrix(self, tangents: bool) -> tuple[Any, Any, Any]:
+        """The constraint matrix: the shared rows, this model's, then (with
+        *tangents*) one row per tangent (:meth:`_tangents`)."""
         import numpy as np
         from scipy import sparse
 
-        all_rows = self.base + self.rows + extra
+        all_rows = self.base + self.rows
         ri: list[int] = []
         ci: list[int] = []
         vals: list[float] = []
@@ -404,24 +426,57 @@ class _Model:
                 vals.append(val)
             lo.append(a)
             hi.append(b)
-        A = sparse.csr_matrix(
-            (
-                np.array(vals, dtype=float),
-                (np.array(ri, dtype=np.int64), np.array(ci, dtype=np.int64)),
-            ),
-            shape=(len(all_rows), self.nvar),
-        )
-        return A, np.array(lo), np.array(hi)
+        rows_a = np.array(ri, dtype=np.int64)
+        cols_a = np.array(ci, dtype=np.int64)
+        vals_a = np.array(vals, dtype=float)
+        lo_a, hi_a = np.array(lo), np.array(hi)
+        nrows = len(all_rows)
+        if tangents and self.cuts:
+            t_rows, t_cols, t_vals, t_lo = self._tangents()
+            rows_a = np.concatenate([rows_a, t_rows + nrows])
+            cols_a = np.concatenate([cols_a, t_cols])
+            vals_a = np.concatenate([vals_a, t_vals])
+            lo_a = np.concatenate([lo_a, t_lo])
+            hi_a = np.concatenate([hi_a, np.full(len(t_lo), math.inf)])
+            nrows += len(t_lo)
+        A = sparse.csr_matrix((vals_a, (rows_a, cols_a)), shape=(nrows, self.nvar))
+        return A, lo_a, hi_a
 
-    def _tangent_rows(self) -> list[tuple[dict[int, float], float, float]]:
-        """``t_r ≥ h e^{y0} (1 + y_r − y0)``, one row per tangent."""
-        out = []
+    def _tangents(self) -> tuple[Any, Any, Any, Any]:
+        """``t_r ≥ h e^{y0} (1 + y_r − y0)``, one row per tangent, as
+        (row, column, value) triplets in row order and each row's lower side.
+
+        Row *k* holds ``−a·coef`` for each column of ``y_r`` (in its order)
+        and 1 for ``t_r``, with ``a = H_r·e^{y0}`` (``math.exp``, per cut);
+        its lower side is ``a·(1 − y0 + const_r)``: the figures of a row built
+        one coefficient at a time, as arrays.
+        """
+        import numpy as np
+
+        if self._yflat is None:
+            per_cols = [[*row, self.nx + r] for r, row in enumerate(self.yrow)]
+            per_coefs = [[*row.values(), 0.0] for row in self.yrow]
+            self._yflat = (
+                [np.array(c, dtype=np.int64) for c in per_cols],
+                [np.array(c, dtype=float) for c in per_coefs],
+                np.array([len(c) for c in per_cols], dtype=np.int64),
+            )
+        ycols, ycoefs, ylen = self._yflat
+        neg: list[float] = []
+        lo: list[float] = []
         for r, y0 in self.cuts:
             a = self.hsum[r] * math.exp(y0)
-            row = {col: -a * coef for col, coef in self.yrow[r].items()}
-            row[self.nx + r] = 1.0
-            out.append((row, a * (1.0 - y0 + self.yconst[r]), math.inf))
-        return out
+            neg.append(-a)
+            lo.append(a * (1.0 - y0 + self.yconst[r]))
+        rs = np.array([r for r, _ in self.cuts], dtype=np.int64)
+        lens = ylen[rs]
+        rows = np.repeat(np.arange(len(rs), dtype=np.int64), lens)
+        cols = np.concatenate([ycols[r] for r, _ in self.cuts])
+        vals = np.repeat(np.array(neg), lens) * np.concatenate(
+            [ycoefs[r] for r, _ in self.cuts]
+        )
+        vals[np.cumsum(lens) - 1] = 1.0  # t_r
+        return rows, cols, vals, np.array(lo)
 
     def objective(self, kind: str, r: int = 0) -> Any:
         import numpy as np
@@ -443,7 +498,7 @@ class _Model:
         import numpy as np
         from scipy.optimize import Bounds, LinearConstraint, milp
 
-        A, lo, hi = self._matrix(self._tangent_rows() if self.nt else [])
+        A, lo, hi = self._matrix(self.nt > 0)
         cons = [LinearConstraint(A, lo, hi)] if A.shape[0] else []
         return milp(
             obj,
@@ -469,7 +524,7 @@ class _Model:
         from scipy import sparse
         from scipy.optimize import linprog
 
-        A, lo, hi = self._matrix(self._tangent_rows())
+        A, lo, hi = self._matrix(True)
         # linprog takes A_ub x <= b_ub: split the two-sided rows
         up = np.isfinite(hi)
         down = np.isfinite(lo)

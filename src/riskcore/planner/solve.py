@@ -135,24 +135,29 @@ def solve(
     nodes_ok: object = nodes
     if type(nodes_ok) is not int or nodes < 1:
         raise PlanError(f"nodes {nodes!r} is not a positive whole number")
-    c = _compile(problem)
+    from riskcore.io import collector_paused
+
     fired: list[str] = []
     token = _FIRED.set(fired)
     nodes_token = _NODES.set(nodes)
+    # a problem of many risks is many short-lived acyclic objects: the one
+    # rule for bulk steps pauses the cyclic collector (nothing else changes)
     try:
-        result = _solve(
-            c,
-            problem,
-            budget,
-            hours,
-            tolerance,
-            objective,
-            method,
-            frontier,
-            gap,
-            time_limit,
-            explain,
-        )
+        with collector_paused():
+            c = _compile(problem)
+            result = _solve(
+                c,
+                problem,
+                budget,
+                hours,
+                tolerance,
+                objective,
+                method,
+                frontier,
+                gap,
+                time_limit,
+                explain,
+            )
     finally:
         _FIRED.reset(token)
         _NODES.reset(nodes_token)

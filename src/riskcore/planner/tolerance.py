@@ -67,16 +67,14 @@ def _solve_tolerance(
             **kw,
         )
     if status == "unknown":
-        has = sel.__contains__
-        over = [
-            j for j in targets if c.risk_harm(j, has) > (tol[j] or 0.0) * (1 + 1e-9)
-        ]
+        harm = dict(zip(targets, c.harms_for(targets, sel.__contains__), strict=True))
+        over = [j for j in targets if harm[j] > (tol[j] or 0.0) * (1 + 1e-9)]
         for j in over or targets:
             items.append(
                 Infeasibility(
                     risk=c.risk_ids[j],
                     tolerance=tol[j] or 0.0,
-                    best_residual=c.risk_harm(j, has),
+                    best_residual=harm[j],
                     reason="no plan found within the time limit brings it within "
                     "tolerance by the strict figure (one layer per common-cause "
                     "group, docs/crediting.md); not proved impossible",
