@@ -11,6 +11,7 @@ crediting the uncontrolled one gives, field for field and type for type.
 from __future__ import annotations
 
 import gc
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,14 @@ from hypothesis import strategies as st
 
 import riskcore._controls as controls_module
 from riskcore import PluginManager, assess, default_catalog, hookimpl, load_case
+from riskcore.errors import FieldError
 from riskcore.identify import apply_controls, identify
 from riskcore.model import Assessment, Case, Practice, Professional
 from riskcore.model.risk import Risk, RiskRegister
 from riskcore.plugins import get_plugin_manager
 
+# the module (riskcore.identify, the attribute, is the function)
+identify_module = importlib.import_module("riskcore.identify")
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = [a.name for a in attrs.fields(Risk)]
 
@@ -48,9 +52,14 @@ def _same(a: RiskRegister, b: RiskRegister) -> None:
 
 class _Counts:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.init = self.fast = self.copied = 0
+        self.init = self.fast = self.copied = self.per_subject = 0
         init, fast = Risk.__init__, Risk.fast.__func__  # type: ignore[attr-defined]
         copy = controls_module.with_controls
+        per_subject = identify_module._per_subject
+
+        def counted_per_subject(risk: Risk, *values: Any) -> Risk:
+            self.per_subject += 1
+            return per_subject(risk, *values)
 
         def counted_init(risk: Risk, **kw: Any) -> None:
             self.init += 1
@@ -67,6 +76,7 @@ class _Counts:
         monkeypatch.setattr(Risk, "__init__", counted_init)
         monkeypatch.setattr(Risk, "fast", classmethod(counted_fast))
         monkeypatch.setattr(controls_module, "with_controls", counted_copy)
+        monkeypatch.setattr(identify_module, "_per_subject", counted_per_subject)
 
 
 def test_identify_builds_each_risk_once(example, monkeypatch) -> None:
@@ -74,7 +84,9 @@ def test_identify_builds_each_risk_once(example, monkeypatch) -> None:
     counts = _Counts(monkeypatch)
     again = identify(assess(case), catalog, case)
     assert again == reg
-    assert counts.fast == len(reg.risks) > 90
+    # each threat's first risk checked whole, the others from it
+    assert counts.fast == len({r.threat for r in reg.risks})
+    assert counts.fast + counts.per_subject == len(reg.risks) > 90
     assert counts.init == 0  # never attrs' __init__, never attrs.evolve
     assert counts.copied == 0  # no control: no copy
 
@@ -155,6 +167,22 @@ def test_a_risk_whose_control_fields_disagree_is_recomputed(example) -> None:
         for name in NAMES:
             assert getattr(got, name) == getattr(risk, name)
             assert type(getattr(got, name)) is type(getattr(risk, name))
+
+
+def test_a_later_subject_is_checked_as_the_first(example) -> None:
+    # the threat's own fields are checked once; a subject's are checked for
+    # every subject: an id too long for the second subject's risk is refused
+    case = Case(
+        id="c",
+        practice=Practice(id="p"),
+        professionals=[Professional(id="t-1"), Professional(id="t-" + "9" * 76)],
+    )
+    pm = PluginManager(autoload=False)
+    catalog = default_catalog(pm)
+    with pytest.raises(FieldError, match=r"^id: .* is not a valid identifier"):
+        identify(Assessment(case_id="c"), catalog, case, pm=pm)
+    ok = attrs.evolve(case, professionals=case.professionals[:1])
+    assert identify(Assessment(case_id="c"), catalog, ok, pm=pm).risks
 
 
 class _Spy:

@@ -288,6 +288,7 @@ def identify(
 
         screened = {(sc.subject, sc.instrument) for sc in assessment.scores}
         memo = _controls.Memo(matrix, case.assessed_on)
+        first: dict[str, Risk] = {}  # each threat's first risk
         risks = [
             _risk(
                 t,
@@ -303,6 +304,7 @@ def identify(
                 modifiers=mods,
                 memo=memo,
                 screened=screened,
+                first=first,
             )
             for (tid, sid), (t, s) in keys.items()
         ]
@@ -419,14 +421,18 @@ def _risk(
     modifiers: tuple[Modifier, ...],
     memo: _controls.Memo,
     screened: Collection[tuple[str, str]],
+    first: dict[str, Risk],
 ) -> Risk:
     """One threat's risk for one subject, with no control credited.
 
     *hits* are the subject's critical findings on the threat's category, as
-    ``(reason, flag code)`` pairs. Built once, by :meth:`Risk.fast`: with no
-    control, its residual, all-safeguards and current figures are its
-    inherent ones (what :func:`apply_controls` gives a risk no control
-    reaches, which then keeps it as it is).
+    ``(reason, flag code)`` pairs. Built once: with no control, its residual,
+    all-safeguards and current figures are its inherent ones (what
+    :func:`apply_controls` gives a risk no control reaches, which then keeps it
+    as it is). The threat's first risk (kept in *first*) is built by
+    :meth:`Risk.fast`, every field checked; the others by :func:`_per_subject`
+    from it, checking the fields that differ (the threat's own fields are the
+    same objects, checked once).
     """
     sid = s.id
     rid = risk_id(t.id, sid)
@@ -448,7 +454,33 @@ def _risk(
     level, planned_level, within, days, due = memo.shown(
         point.level, point.level, bool(crit)
     )
-    return Risk.fast(
+    template = first.get(t.id)
+    if template is not None:
+        return _per_subject(
+            template,
+            rid,
+            sid,
+            s.KIND,
+            applied,
+            rmods,
+            point,
+            point,
+            point,
+            point,
+            level,
+            level,
+            planned_level,
+            within,
+            bool(crit),
+            tuple(dict.fromkeys(crit)),
+            bool(crit),
+            required,
+            bool(incomplete),
+            tuple(dict.fromkeys(incomplete)),
+            days,
+            due,
+        )
+    first[t.id] = risk = Risk.fast(
         rid,
         t.id,
         t.name,
@@ -482,6 +514,39 @@ def _risk(
         days,
         due,
     )
+    return risk
+
+
+_per_subject: Callable[..., Risk] = replacer(
+    Risk,
+    [
+        "id",
+        "subject",
+        "subject_kind",
+        "factors",
+        "modifiers",
+        "inherent",
+        "residual",
+        "residual_all",
+        "current",
+        "inherent_level",
+        "level",
+        "planned_level",
+        "within_tolerance",
+        "critical",
+        "critical_reasons",
+        "response_required",
+        "required_responses",
+        "incomplete",
+        "incomplete_reasons",
+        "review_days",
+        "next_review",
+    ],
+)
+"""A risk of the threat of a (checked) *template* risk for another subject:
+the fields that depend on the subject replaced and checked, the threat's
+own (its id, name, category, base likelihood and its source, impact, target)
+copied (see :func:`riskcore.model._fast.replacer`)."""
 
 
 def _impact(value: Param, matrix: RiskMatrix, scale: str, rid: str) -> float:
