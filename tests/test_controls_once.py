@@ -218,3 +218,16 @@ def test_points_are_shared_per_matrix_and_bounded(example, monkeypatch) -> None:
     # without the shared points the same register comes out, as new objects
     out = apply_controls(reg, catalog)
     _same(out, reg)
+
+
+def test_points_of_other_numbers_are_made_not_shared(example) -> None:
+    _, _, reg = example
+    memo = controls_module.Memo(reg.matrix, None)
+    ints = memo.point(1, 3, "r", "residual.")
+    assert type(ints.likelihood) is int  # written "1", not "1.0": not shared
+    assert ints == reg.matrix.point(1, 3)
+    assert memo.point(1.0, 3.0, "r", "x.") is memo.point(1.0, 3.0, "r", "y.")
+    assert type(memo.point(1.0, 3.0, "r", "x.").likelihood) is float
+    zero, minus = memo.point(0.0, 2.0, "r", "x."), memo.point(-0.0, 2.0, "r", "x.")
+    assert zero is not minus  # equal floats, different output
+    assert minus.likelihood.hex() == "-0x0.0p+0"

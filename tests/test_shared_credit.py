@@ -56,8 +56,7 @@ def test_shared_credit_is_credit_float_for_float() -> None:
         assert harms_shared(figures, layers) == [c.harm for c in one_by_one]
         floats = credit_figures(figures, layers)
         assert list(floats.figures) == [
-            (c.likelihood, c.impact, c.likelihood_all, c.impact_all)
-            for c in one_by_one
+            (c.likelihood, c.impact, c.likelihood_all, c.impact_all) for c in one_by_one
         ]
         assert (floats.credited, floats.groups, floats.reasons) == (
             one_by_one[0].credited,

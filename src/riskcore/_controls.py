@@ -43,7 +43,7 @@ from riskcore.model.risk import Layer, Risk, RiskMatrix, RiskPoint, with_control
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Controls", "controls", "credited", "points_of", "shown_level"]
+__all__ = ["Controls", "Memo", "controls", "credited", "points_of", "shown_level"]
 
 Entry = tuple[calculus.LayerInput, Param, float]
 """A candidate layer: its crediting input, its effectiveness as given (shown
