@@ -640,14 +640,13 @@ def apply_controls(
     >>> round(r.current.likelihood, 4), round(r.inherent.likelihood, 4)
     (0.14, 0.2)
     """
-    ctl = _controls.controls(catalog, mitigations, responses, in_place)
-    memo = _controls.Memo(register.matrix, register.assessed_on)
-    with collector_paused():
-        risks = _controls.credited(register.risks, ctl, memo)
-    return attrs.evolve(
-        register,
-        risks=risks,
-        mitigations=ctl.mids,
-        in_place=ctl.placed,
-        responses=ctl.responses,
-    )
+    with collector_paused():  # bulk work (the one rule: riskcore.io)
+        ctl = _controls.controls(catalog, mitigations, responses, in_place)
+        memo = _controls.Memo(register.matrix, register.assessed_on)
+        return attrs.evolve(
+            register,
+            risks=_controls.credited(register.risks, ctl, memo),
+            mitigations=ctl.mids,
+            in_place=ctl.placed,
+            responses=ctl.responses,
+        )
