@@ -12,7 +12,13 @@ import random
 import pytest
 
 from riskcore import calculus
-from riskcore.calculus import LayerInput, credit, credit_shared, harms_shared
+from riskcore.calculus import (
+    LayerInput,
+    credit,
+    credit_figures,
+    credit_shared,
+    harms_shared,
+)
 
 
 def _layers(rng: random.Random) -> list[LayerInput]:
@@ -48,6 +54,15 @@ def test_shared_credit_is_credit_float_for_float() -> None:
         ]
         assert shared == one_by_one
         assert harms_shared(figures, layers) == [c.harm for c in one_by_one]
+        floats = credit_figures(figures, layers)
+        assert list(floats.figures) == [
+            (c.likelihood, c.impact, c.likelihood_all, c.impact_all) for c in one_by_one
+        ]
+        assert (floats.credited, floats.groups, floats.reasons) == (
+            one_by_one[0].credited,
+            one_by_one[0].groups,
+            one_by_one[0].reasons,
+        )
 
 
 def test_shared_credit_checks_its_arguments() -> None:
@@ -57,6 +72,13 @@ def test_shared_credit_checks_its_arguments() -> None:
         credit_shared([(0.1, 1.0)], [], risks=["a", "b"])
     with pytest.raises(ValueError, match="one risk id"):
         harms_shared([(0.1, 1.0)], [], risks=[])
+    with pytest.raises(ValueError, match="one risk id"):
+        credit_figures([(0.1, 1.0)], [], risks=[])
+    assert credit_figures([], []).figures == ()
+    with pytest.raises(calculus.FieldError, match=r"second\.likelihood"):
+        credit_figures([(0.1, 1.0), (1.5, 1.0)], [], risks=["first", "second"])
+    with pytest.raises(calculus.FieldError, match=r"first\.impact"):
+        credit_figures([(0.1, -1.0)], [], risks=["first"])
     bad = LayerInput(id="x", on="likelihood", effectiveness=1.5)
     with pytest.raises(calculus.FieldError, match="first"):
         credit_shared([(0.1, 1.0), (0.2, 1.0)], [bad], risks=["first", "second"])

@@ -43,11 +43,14 @@ __all__ = [
     "METHOD_VERSION",
     "Credit",
     "LayerInput",
+    "SharedCredit",
     "check_effectiveness",
     "check_probability",
     "combine_odds",
     "common_cause_groups",
     "credit",
+    "credit_figures",
+    "credit_shared",
     "dependency_keys",
     "expected_harm",
     "lopa_frequency",
@@ -438,6 +441,79 @@ def credit(
     return _apply(likelihood, impact, _decide(layers, risk), risk)
 
 
+@frozen(kw_only=True)
+class SharedCredit:
+    """What :func:`credit_figures` decided for risks that share their layers.
+
+    ``credited``, ``groups`` and ``reasons`` are the decision, per input layer,
+    as in :class:`Credit`; ``figures`` has one
+    ``(likelihood, impact, likelihood_all, impact_all)`` per risk, the very
+    floats the :class:`Credit` of that risk holds.
+    """
+
+    credited: tuple[bool, ...] = field()
+    groups: tuple[tuple[str, ...], ...] = field()
+    reasons: tuple[str, ...] = field()
+    figures: tuple[tuple[float, float, float, float], ...] = field()
+
+
+def credit_figures(
+    figures: Sequence[tuple[float, float]],
+    layers: Sequence[LayerInput],
+    *,
+    risks: Sequence[str | None] | None = None,
+) -> SharedCredit:
+    """:func:`credit` of several risks that have the same layers, decided once,
+    as four floats per risk.
+
+    Which layers the rule credits depends only on the layers, never on a
+    risk's likelihood or impact, so risks that share every layer (one threat
+    across many subjects) share the decision; each risk's figures are then
+    computed exactly as :func:`credit` computes them (its likelihood and
+    impact checked once, then ``x × Π (1 − e)`` on each side, in order).
+    :func:`credit_shared` gives the same as one :class:`Credit` per risk;
+    :func:`riskcore.identify.apply_controls` reads the floats.
+
+    Parameters
+    ----------
+    figures:
+        ``(likelihood, impact)`` of each risk.
+    layers:
+        The layers in force, shared by every risk, in a stable order.
+    risks:
+        The risk ids, for error paths (default: none).
+
+    Examples
+    --------
+    >>> a = LayerInput(id="alarm", on="likelihood", effectiveness=0.6)
+    >>> b = LayerInput(id="callback", on="impact", effectiveness=0.5)
+    >>> got = credit_figures([(0.5, 2.0), (0.25, 4.0)], [a, b])
+    >>> got.figures
+    ((0.2, 1.0, 0.2, 1.0), (0.1, 2.0, 0.1, 2.0))
+    >>> c = credit(0.5, 2.0, [a, b])
+    >>> got.figures[0] == (c.likelihood, c.impact, c.likelihood_all, c.impact_all)
+    True
+    >>> got.credited == c.credited and got.reasons == c.reasons
+    True
+
+    .. versionadded:: 0.1
+    """
+    ids = list(risks) if risks is not None else [None] * len(figures)
+    if len(ids) != len(figures):
+        raise ValueError("credit_figures: one risk id per (likelihood, impact)")
+    decision = _decide(layers, ids[0] if ids else None)
+    sides, credited, groups, reasons = decision
+    return SharedCredit(
+        credited=tuple(credited),
+        groups=tuple(groups),
+        reasons=tuple(reasons),
+        figures=tuple(
+            _figures(lik, imp, sides, rid)
+            for (lik, imp), rid in zip(figures, ids, strict=True)
+        ),
+    )
+
+
 def credit_shared(
     figures: Sequence[tuple[float, float]],
     layers: Sequence[LayerInput],
@@ -450,7 +526,9 @@ def credit_shared(
     risk's likelihood or impact, so risks that share every layer (one threat
     across many subjects) share the decision; each risk's figures are then
     computed exactly as :func:`credit` computes them, so
-    ``credit_shared(fs, ls)[k] == credit(*fs[k], ls)`` for every *k*.
+    ``credit_shared(fs, ls)[k] == credit(*fs[k], ls)`` for every *k*
+    (:func:`credit_figures` gives the same floats without a :class:`Credit`
+    per risk).
 
     Parameters
     ----------
@@ -478,10 +556,18 @@ def credit_shared(
         raise ValueError("credit_shared: one risk id per (likelihood, impact)")
     if not figures:
         return []
-    decision = _decide(layers, ids[0])
+    got = credit_figures(figures, layers, risks=ids)
     return [
-        _apply(lik, imp, decision, rid)
-        for (lik, imp), rid in zip(figures, ids, strict=True)
+        Credit(
+            likelihood=lik,
+            impact=imp,
+            likelihood_all=lik_all,
+            impact_all=imp_all,
+            credited=got.credited,
+            groups=got.groups,
+            reasons=got.reasons,
+        )
+        for lik, imp, lik_all, imp_all in got.figures
     ]
 
 
@@ -627,17 +713,37 @@ def _decide(layers: Sequence[LayerInput], risk: str | None) -> _Decision:
     return figures, credited, groups_out, reasons
 
 
+def _figures(
+    likelihood: float,
+    impact: float,
+    sides: Mapping[str, tuple[list[float], list[float]]],
+    risk: str | None,
+) -> tuple[float, float, float, float]:
+    """One risk's strict and all-safeguards figures under a decision of
+    :func:`_decide`: the arithmetic of :func:`protect` and
+    :func:`reduce_impact`, the effectivenesses already checked by the decision."""
+    p = check_probability(likelihood, risk=risk)
+    i = _check_impact(impact, risk)
+    lik, imp = sides["likelihood"], sides["impact"]
+    return (
+        _survive(p, lik[0]),
+        _survive(i, imp[0]),
+        _survive(p, lik[1]),
+        _survive(i, imp[1]),
+    )
+
+
 def _apply(
     likelihood: float, impact: float, decision: _Decision, risk: str | None
 ) -> Credit:
     """One risk's figures under a decision of :func:`_decide`."""
-    figures, credited, groups_out, reasons = decision
-    lik, imp = figures["likelihood"], figures["impact"]
+    sides, credited, groups_out, reasons = decision
+    lik, imp, lik_all, imp_all = _figures(likelihood, impact, sides, risk)
     return Credit(
-        likelihood=protect(likelihood, lik[0], risk=risk),
-        impact=reduce_impact(impact, imp[0], risk=risk),
-        likelihood_all=protect(likelihood, lik[1], risk=risk),
-        impact_all=reduce_impact(impact, imp[1], risk=risk),
+        likelihood=lik,
+        impact=imp,
+        likelihood_all=lik_all,
+        impact_all=imp_all,
         credited=tuple(credited),
         groups=tuple(groups_out),
         reasons=tuple(reasons),

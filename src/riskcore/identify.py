@@ -14,14 +14,14 @@ chosen mitigations and responses give residual figures
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from riskcore import calculus
+from riskcore import _controls, calculus
+from riskcore._controls import shown_level
 from riskcore.catalog.labels import label
 from riskcore.critical import (
     CRITICAL_MAP,
@@ -33,15 +33,16 @@ from riskcore.critical import (
 from riskcore.errors import AssessmentError, FieldError, PluginError
 from riskcore.evidence import observation_factors
 from riskcore.hookresults import ResultProblem, check_factors
+from riskcore.io import collector_paused
+from riskcore.model._fast import replacer
 from riskcore.model.assessment import Assessment, AssessorFailure
 from riskcore.model.case import Case
-from riskcore.model.catalog import Catalog, EffectTarget, Response, Threat
+from riskcore.model.catalog import Catalog, Response, Threat
 from riskcore.model.distributions import Param, mean_of
 from riskcore.model.factors import RiskFactor
-from riskcore.model.plan import ArmedResponse, armed_pairs
+from riskcore.model.plan import ArmedResponse
 from riskcore.model.risk import (
     AppliedFactor,
-    Layer,
     Modifier,
     Risk,
     RiskMatrix,
@@ -50,9 +51,6 @@ from riskcore.model.risk import (
 )
 from riskcore.model.subjects import Subject
 from riskcore.plugins import PluginManager, get_plugin_manager
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 __all__ = [
     "CRITICAL_MAP",
@@ -135,28 +133,24 @@ def inherent_point(
     credited *odds_ratios* (:func:`riskcore.calculus.combine_odds`) and the
     *modifiers*, at the threat's impact (the one formula, used by
     :func:`identify` and :mod:`riskcore.batch`)."""
+    p, i = _inherent_figures(t, odds_ratios, matrix, risk, modifiers)
+    return matrix.point(p, i, risk=risk, prefix="inherent.")
+
+
+def _inherent_figures(
+    t: Threat,
+    odds_ratios: Sequence[float],
+    matrix: RiskMatrix,
+    risk: str,
+    modifiers: Sequence[Modifier],
+) -> tuple[float, float]:
+    """The likelihood and impact of :func:`inherent_point`."""
     p = calculus.combine_odds(mean_of(t.base_likelihood), odds_ratios, risk=risk)
     for j, m in enumerate(modifiers):
         p *= calculus.check_probability(
             mean_of(m.probability), risk=risk, field=f"modifiers[{j}].probability"
         )
-    return matrix.point(
-        p,
-        _impact(t.impact.value, matrix, t.impact.scale, risk),
-        risk=risk,
-        prefix="inherent.",
-    )
-
-
-def shown_level(level: str, critical: bool, matrix: RiskMatrix) -> str:
-    """The level a risk shows: a critical risk never below the matrix's
-    critical floor.
-
-    >>> m = RiskMatrix.default()
-    >>> shown_level("low", True, m), shown_level("low", False, m)
-    ('high', 'low')
-    """
-    return matrix.at_least(level, matrix.critical_floor) if critical else level
+    return p, _impact(t.impact.value, matrix, t.impact.scale, risk)
 
 
 def _required_for(response: Response, threat: str, codes: set[str]) -> bool:
@@ -253,70 +247,86 @@ def identify(
     >>> r.inherent.likelihood, r.level, reg.method_version
     (0.2, 'high', 'riskcore-calculus/2')
     """
-    pm = pm or get_plugin_manager()
-    matrix = matrix or RiskMatrix.default()
-    cmap = CRITICAL_MAP if critical_map is None else critical_map
-    threats = {t.id: t for t in catalog.threats}
-    failures: list[AssessorFailure] = []
-    everyone, per_subject = _subject_incomplete(assessment)
-    per_subject = {k: list(v) for k, v in per_subject.items()}
+    # bulk work: many short-lived objects (the one rule: riskcore.io)
+    with collector_paused():
+        pm = pm or get_plugin_manager()
+        matrix = matrix or RiskMatrix.default()
+        cmap = CRITICAL_MAP if critical_map is None else critical_map
+        threats = {t.id: t for t in catalog.threats}
+        failures: list[AssessorFailure] = []
+        everyone, per_subject = _subject_incomplete(assessment)
+        per_subject = {k: list(v) for k, v in per_subject.items()}
 
-    def fail(f: AssessorFailure, exc: BaseException | None = None) -> None:
-        if strict:
-            raise PluginError(f.summary()) from exc
-        failures.append(f)
-        if f.subject is not None:
-            per_subject.setdefault(f.subject, []).append(f.summary())
+        def fail(f: AssessorFailure, exc: BaseException | None = None) -> None:
+            if strict:
+                raise PluginError(f.summary()) from exc
+            failures.append(f)
+            if f.subject is not None:
+                per_subject.setdefault(f.subject, []).append(f.summary())
 
-    subjects = case.subjects()
-    keys: dict[tuple[str, str], tuple[Threat, Subject]] = {}
-    for t in catalog.threats:
-        for s in subjects:
-            if s.KIND is t.scope:
-                keys[(t.id, s.id)] = (t, s)
+        subjects = case.subjects()
+        keys: dict[tuple[str, str], tuple[Threat, Subject]] = {}
+        for t in catalog.threats:
+            for s in subjects:
+                if s.KIND is t.scope:
+                    keys[(t.id, s.id)] = (t, s)
 
-    factors = _plugin_factors(pm, assessment, case, subjects, threats, fail, strict)
-    # Recorded facts (the catalog's evidence table) are factors like any other.
-    for key, got in observation_factors(case, catalog).items():
-        factors.setdefault(key, []).extend(got)
+        factors = _plugin_factors(pm, assessment, case, subjects, threats, fail, strict)
+        # Recorded facts (the catalog's evidence table) are factors like any other.
+        for key, got in observation_factors(case, catalog).items():
+            factors.setdefault(key, []).extend(got)
 
-    # an explicit table replaces the plugins' declarations too
-    declared = declared_lifts(pm, fail) if critical_map is None else {}
-    findings = critical_findings(assessment, case, cmap, declared)
-    mods = tuple(modifiers)
-    for i, m in enumerate(mods):
-        if m.threat not in threats:
-            raise FieldError(
-                f"modifiers[{i}].threat", m.threat, "is not a threat in the catalog"
+        # an explicit table replaces the plugins' declarations too
+        declared = declared_lifts(pm, fail) if critical_map is None else {}
+        findings = critical_findings(assessment, case, cmap, declared)
+        mods = tuple(modifiers)
+        for i, m in enumerate(mods):
+            if m.threat not in threats:
+                raise FieldError(
+                    f"modifiers[{i}].threat", m.threat, "is not a threat in the catalog"
+                )
+
+        screened = {(sc.subject, sc.instrument) for sc in assessment.scores}
+        memo = _controls.Memo(matrix, case.assessed_on)
+        first: dict[str, Risk] = {}  # each threat's first risk
+        risks = [
+            _risk(
+                t,
+                s,
+                [*everyone, *per_subject.get(sid, [])],
+                factors.get((tid, sid), []),
+                [
+                    (r, code)
+                    for cat, r, code in findings.get(sid, [])
+                    if cat == t.category
+                ],
+                catalog=catalog,
+                modifiers=mods,
+                memo=memo,
+                screened=screened,
+                first=first,
             )
-
-    screened = {(sc.subject, sc.instrument) for sc in assessment.scores}
-    risks = [
-        _risk(
-            t,
-            s,
-            [*everyone, *per_subject.get(sid, [])],
-            factors.get((tid, sid), []),
-            [(r, code) for cat, r, code in findings.get(sid, []) if cat == t.category],
-            catalog=catalog,
-            modifiers=mods,
+            for (tid, sid), (t, s) in keys.items()
+        ]
+        reg = RiskRegister(
+            case_id=case.id,
+            risks=risks,
+            method_version=calculus.METHOD_VERSION,
             matrix=matrix,
-            screened=screened,
+            horizon_days=case.horizon_days,
+            assessed_on=case.assessed_on,
+            failures=failures,
         )
-        for (tid, sid), (t, s) in keys.items()
-    ]
-    reg = RiskRegister(
-        case_id=case.id,
-        risks=risks,
-        method_version=calculus.METHOD_VERSION,
-        matrix=matrix,
-        horizon_days=case.horizon_days,
-        assessed_on=case.assessed_on,
-        failures=failures,
-    )
-    if strict and not assessment.complete:
-        raise AssessmentError("; ".join(assessment.incomplete_reasons))
-    return apply_controls(reg, catalog, mitigations=mitigations, responses=responses)
+        if strict and not assessment.complete:
+            raise AssessmentError("; ".join(assessment.incomplete_reasons))
+        return apply_controls(
+            reg, catalog, mitigations=mitigations, responses=responses
+        )
+
+
+_stamped: Callable[[RiskFactor, str], RiskFactor] = replacer(RiskFactor, ["plugin"])
+"""``attrs.evolve(factor, plugin=name)``, generated: ``plugin`` has no
+validator, and the other fields were checked when the factor was built."""
 
 
 def _plugin_factors(
@@ -351,9 +361,7 @@ def _plugin_factors(
                 fail(pm.failure(o.plugin, HOOK, got.text, subject=s.id))
                 continue
             for f in got:
-                factors.setdefault((f.threat, s.id), []).append(
-                    attrs.evolve(f, plugin=o.plugin)
-                )
+                factors.setdefault((f.threat, s.id), []).append(_stamped(f, o.plugin))
     return factors
 
 
@@ -411,13 +419,20 @@ def _risk(
     *,
     catalog: Catalog,
     modifiers: tuple[Modifier, ...],
-    matrix: RiskMatrix,
+    memo: _controls.Memo,
     screened: Collection[tuple[str, str]],
+    first: dict[str, Risk],
 ) -> Risk:
-    """One threat's risk for one subject, before controls.
+    """One threat's risk for one subject, with no control credited.
 
     *hits* are the subject's critical findings on the threat's category, as
-    ``(reason, flag code)`` pairs.
+    ``(reason, flag code)`` pairs. Built once: with no control, its residual,
+    all-safeguards and current figures are its inherent ones (what
+    :func:`apply_controls` gives a risk no control reaches, which then keeps it
+    as it is). The threat's first risk (kept in *first*) is built by
+    :meth:`Risk.fast`, every field checked; the others by :func:`_per_subject`
+    from it, checking the fields that differ (the threat's own fields are the
+    same objects, checked once).
     """
     sid = s.id
     rid = risk_id(t.id, sid)
@@ -430,43 +445,108 @@ def _risk(
             r.id for r in catalog.responses if _required_for(r, t.id, codes)
         )
     rmods = tuple(m for m in modifiers if m.threat == t.id and m.subject in (None, sid))
-    point = inherent_point(
-        t,
-        [f.odds_ratio for f in applied if f.credited],
-        matrix,
-        risk=rid,
-        modifiers=rmods,
+    matrix = memo.matrix
+    p, i = _inherent_figures(
+        t, [f.odds_ratio for f in applied if f.credited], matrix, rid, rmods
     )
-    return Risk(
-        id=rid,
-        threat=t.id,
-        threat_name=t.name,
-        category=t.category,
-        subject=sid,
-        subject_kind=s.KIND,
-        base_likelihood=t.base_likelihood,
-        base_source=_base_source(t),
-        illustrative=t.illustrative,
-        impact=t.impact,
-        guarded=t.guarded,
-        factors=applied,
-        modifiers=rmods,
-        inherent=point,
-        residual=point,
-        residual_all=point,
-        current=point,
-        inherent_level=shown_level(point.level, bool(crit), matrix),
-        level=point.level,
-        planned_level=point.level,
-        target=matrix.tolerance,
-        within_tolerance=True,
-        critical=bool(crit),
-        critical_reasons=tuple(dict.fromkeys(crit)),
-        response_required=bool(crit),
-        required_responses=required,
-        incomplete=bool(incomplete),
-        incomplete_reasons=tuple(dict.fromkeys(incomplete)),
+    point = memo.point(p, i, rid, "inherent.")
+    # the fields apply_controls sets, for no control (one owner: _controls)
+    level, planned_level, within, days, due = memo.shown(
+        point.level, point.level, bool(crit)
     )
+    template = first.get(t.id)
+    if template is not None:
+        return _per_subject(
+            template,
+            rid,
+            sid,
+            s.KIND,
+            applied,
+            rmods,
+            point,
+            point,
+            point,
+            point,
+            level,
+            level,
+            planned_level,
+            within,
+            bool(crit),
+            tuple(dict.fromkeys(crit)),
+            bool(crit),
+            required,
+            bool(incomplete),
+            tuple(dict.fromkeys(incomplete)),
+            days,
+            due,
+        )
+    first[t.id] = risk = Risk.fast(
+        rid,
+        t.id,
+        t.name,
+        t.category,
+        sid,
+        s.KIND,
+        t.base_likelihood,
+        _base_source(t),
+        t.illustrative,
+        t.impact,
+        t.guarded,
+        applied,
+        rmods,
+        (),  # layers
+        point,  # inherent
+        point,  # residual
+        point,  # residual_all
+        point,  # current
+        level,  # inherent_level: shown, as the level
+        level,
+        planned_level,
+        matrix.tolerance,  # target
+        within,
+        bool(crit),
+        tuple(dict.fromkeys(crit)),
+        bool(crit),  # response_required
+        required,
+        bool(incomplete),
+        tuple(dict.fromkeys(incomplete)),
+        (),  # control_notes
+        days,
+        due,
+    )
+    return risk
+
+
+_per_subject: Callable[..., Risk] = replacer(
+    Risk,
+    [
+        "id",
+        "subject",
+        "subject_kind",
+        "factors",
+        "modifiers",
+        "inherent",
+        "residual",
+        "residual_all",
+        "current",
+        "inherent_level",
+        "level",
+        "planned_level",
+        "within_tolerance",
+        "critical",
+        "critical_reasons",
+        "response_required",
+        "required_responses",
+        "incomplete",
+        "incomplete_reasons",
+        "review_days",
+        "next_review",
+    ],
+)
+"""A risk of the threat of a (checked) *template* risk for another subject:
+the fields that depend on the subject replaced and checked, the threat's
+own (its id, name, category, base likelihood and its source, impact, target)
+copied (see :func:`riskcore.model._fast.replacer`)."""
 
 
 def _impact(value: Param, matrix: RiskMatrix, scale: str, rid: str) -> float:
@@ -487,16 +567,6 @@ def _mean(value: Param, rid: str, field: str) -> float:
     if not math.isfinite(m):
         raise FieldError(f"{rid}.{field}", value, "has no finite mean")
     return m
-
-
-def _graph_closure(
-    catalog: Catalog,
-) -> tuple[dict[str, frozenset[str]], nx.DiGraph]:
-    """Each mitigation with everything it requires, transitively (itself included)."""
-    from riskcore.graph import build_graph, closure
-
-    g = build_graph(catalog, validate=False)
-    return {m.id: frozenset(closure(g, m.id)) for m in catalog.mitigations}, g
 
 
 ResponseArming = ArmedResponse | tuple[str, str | None]
@@ -570,210 +640,13 @@ def apply_controls(
     >>> round(r.current.likelihood, 4), round(r.inherent.likelihood, 4)
     (0.14, 0.2)
     """
-    from riskcore.graph import schedule
-
-    mids = tuple(dict.fromkeys(mitigations))
-    placed = tuple(dict.fromkeys(in_place))
-    pairs = armed_pairs(responses)
-    mit = {m.id: m for m in catalog.mitigations}
-    resp = {r.id: r for r in catalog.responses}
-    for name, ids in (("mitigations", mids), ("in_place", placed)):
-        for i, m in enumerate(ids):
-            if m not in mit:
-                raise FieldError(
-                    f"{name}[{i}]", m, "is not a mitigation in the catalog"
-                )
-    for i, (r, _) in enumerate(pairs):
-        if r not in resp:
-            raise FieldError(f"responses[{i}]", r, "is not a response in the catalog")
-    closure, graph = _graph_closure(catalog)
-    chosen = set(mids) | set(placed)
-    plan_closure = set().union(*(closure[m] for m in chosen)) if chosen else set()
-    durations = {m: 0.0 if m in placed else mit[m].duration_days for m in plan_closure}
-    finish = dict(schedule(graph, sorted(plan_closure), durations).finish)
-    candidates: dict[str, list[tuple[calculus.LayerInput, Param, float]]] = {}
-    for m in (*mids, *(p for p in placed if p not in mids)):
-        deps = calculus.dependency_keys(m, closure[m], mit[m].resources)
-        for e in mit[m].reduces:
-            candidates.setdefault(e.threat, []).append(
-                (
-                    calculus.LayerInput(
-                        id=m,
-                        on=e.on.value,
-                        effectiveness=_eff_mean(e.effectiveness, m),
-                        depends_on=deps,
-                    ),
-                    e.effectiveness,
-                    finish.get(m, 0.0),
-                )
-            )
-    by_subject: dict[
-        tuple[str, str | None], list[tuple[calculus.LayerInput, Param, float]]
-    ] = {}
-    unmet: dict[tuple[str, str | None], list[str]] = {}
-    for r, subject in pairs:
-        need = resp[r].requires
-        missing = [x for x in need if x not in plan_closure]
-        if missing:
-            for e in resp[r].recovers:
-                unmet.setdefault((e.threat, subject), []).append(
-                    f"response {r} is armed but not credited: it requires "
-                    f"{', '.join(missing)}, which the plan does not include"
-                )
-            continue
-        req = set().union(*(closure[x] for x in need)) if need else set()
-        deps = calculus.dependency_keys(r, req, kind="response")
-        day = max((finish.get(x, 0.0) for x in req), default=0.0)
-        for e in resp[r].recovers:
-            by_subject.setdefault((e.threat, subject), []).append(
-                (
-                    calculus.LayerInput(
-                        id=r,
-                        on=e.on.value,
-                        effectiveness=_eff_mean(e.effectiveness, r),
-                        depends_on=deps,
-                        kind="response",
-                    ),
-                    e.effectiveness,
-                    day,
-                )
-            )
-    matrix = register.matrix
-    cands = []
-    for risk in register.risks:
-        cand = list(candidates.get(risk.threat, ()))
-        cand += by_subject.get((risk.threat, risk.subject), [])
-        cands.append(cand)
-    risks = register.risks
-    planned = _credits(risks, [[c[0] for c in cand] for cand in cands])
-    now = _credits(risks, [[c[0] for c in cand if c[2] <= 0.0] for cand in cands])
-    memo = _Memo(matrix)
-    out = [
-        _residual(
-            risk,
-            cand,
-            unmet.get((risk.threat, risk.subject), []),
-            memo,
-            register.assessed_on,
-            planned[k],
-            now[k],
+    with collector_paused():  # bulk work (the one rule: riskcore.io)
+        ctl = _controls.controls(catalog, mitigations, responses, in_place)
+        memo = _controls.Memo(register.matrix, register.assessed_on)
+        return attrs.evolve(
+            register,
+            risks=_controls.credited(register.risks, ctl, memo),
+            mitigations=ctl.mids,
+            in_place=ctl.placed,
+            responses=ctl.responses,
         )
-        for k, (risk, cand) in enumerate(zip(risks, cands, strict=True))
-    ]
-    return attrs.evolve(
-        register,
-        risks=out,
-        mitigations=mids,
-        in_place=placed,
-        responses=tuple(ArmedResponse(response=r, subject=s) for r, s in pairs),
-    )
-
-
-def _eff_mean(value: Param, who: str) -> float:
-    return calculus.check_effectiveness(mean_of(value), field=f"{who}.effectiveness")
-
-
-def _credits(
-    risks: Sequence[Risk], layers: Sequence[list[calculus.LayerInput]]
-) -> list[calculus.Credit]:
-    """:func:`riskcore.calculus.credit` of each risk with its *layers*.
-
-    Risks with equal layers (one threat across many subjects) are credited
-    together by :func:`riskcore.calculus.credit_shared`: the rule decides
-    once, and each risk's figures are exactly what ``credit`` gives it.
-    """
-    groups: dict[tuple[calculus.LayerInput, ...], list[int]] = {}
-    for k, lays in enumerate(layers):
-        groups.setdefault(tuple(lays), []).append(k)
-    out: dict[int, calculus.Credit] = {}
-    for shared, ks in groups.items():
-        figures = [(risks[k].inherent.likelihood, risks[k].inherent.impact) for k in ks]
-        ids = [risks[k].id for k in ks]
-        got = calculus.credit_shared(figures, shared, risks=ids)
-        out.update(zip(ks, got, strict=True))
-    return [out[k] for k in range(len(risks))]
-
-
-class _Memo:
-    """What :func:`apply_controls` builds once and shares between risks.
-
-    A matrix point is a pure function of its two figures (the risk id only
-    names an error, and equal figures raise equally), and the layers of risks
-    with the same candidate entries (one threat's mitigations) are equal:
-    both are immutable, so equal ones are one object.
-    """
-
-    def __init__(self, matrix: RiskMatrix) -> None:
-        self.matrix = matrix
-        self.points: dict[tuple[str, str], RiskPoint] = {}
-        self.layers: dict[tuple[int, ...], tuple[Layer, ...]] = {}
-
-    def point(self, p: float, i: float, rid: str, prefix: str) -> RiskPoint:
-        key = (float(p).hex(), float(i).hex())  # -0.0 is not 0.0 in the output
-        out = self.points.get(key)
-        if out is None:
-            out = self.matrix.point(p, i, risk=rid, prefix=prefix)
-            self.points[key] = out
-        return out
-
-    def layers_of(
-        self,
-        cand: Sequence[tuple[calculus.LayerInput, Param, float]],
-        planned: calculus.Credit,
-    ) -> tuple[Layer, ...]:
-        # the same entries give the same layers and the same decision
-        key = tuple(id(c) for c in cand)
-        out = self.layers.get(key)
-        if out is None:
-            out = tuple(
-                Layer(
-                    id=lay.id,
-                    kind=lay.kind,
-                    on=EffectTarget(lay.on),
-                    effectiveness=param,
-                    credited=planned.credited[k],
-                    group=planned.groups[k],
-                    reason=planned.reasons[k],
-                    in_force_day=day,
-                )
-                for k, (lay, param, day) in enumerate(cand)
-            )
-            self.layers[key] = out
-        return out
-
-
-def _residual(
-    risk: Risk,
-    cand: Sequence[tuple[calculus.LayerInput, Param, float]],
-    notes: Sequence[str],
-    memo: _Memo,
-    assessed_on: dt.date | None,
-    planned: calculus.Credit,
-    now: calculus.Credit,
-) -> Risk:
-    rid = risk.id
-    matrix = memo.matrix
-    layers = memo.layers_of(cand, planned)
-    strict = memo.point(planned.likelihood, planned.impact, rid, "residual.")
-    allp = memo.point(planned.likelihood_all, planned.impact_all, rid, "residual_all.")
-    current = memo.point(now.likelihood, now.impact, rid, "current.")
-    level = shown_level(current.level, risk.critical, matrix)
-    planned_level = shown_level(strict.level, risk.critical, matrix)
-    days = matrix.get(level).review_days
-    if risk.critical:
-        days = min(days, matrix.critical_review_days)
-    return attrs.evolve(
-        risk,
-        layers=layers,
-        residual=strict,
-        residual_all=allp,
-        current=current,
-        level=level,
-        planned_level=planned_level,
-        within_tolerance=matrix.rank(planned_level) <= matrix.rank(matrix.tolerance),
-        control_notes=tuple(dict.fromkeys(notes)),
-        review_days=days,
-        next_review=None
-        if assessed_on is None
-        else assessed_on + dt.timedelta(days=days),
-    )
