@@ -72,8 +72,11 @@ def make_table(n: int, seed: int = 0, gaps: float = 0.0) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def write_parquet(path: Path, rows: int, seed: int, gaps: float = 0.0) -> None:
-    """A cohort Parquet file, written in pieces (bounded memory for 10M rows)."""
+def write_parquet(
+    path: Path, rows: int, seed: int, gaps: float = 0.0, row_group: int = 100_000
+) -> None:
+    """A cohort Parquet file, written in pieces (bounded memory for 10M rows),
+    in row groups of *row_group* rows."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -85,7 +88,7 @@ def write_parquet(path: Path, rows: int, seed: int, gaps: float = 0.0) -> None:
         table = pa.Table.from_pandas(df, preserve_index=False)
         if writer is None:
             writer = pq.ParquetWriter(path, table.schema)
-        writer.write_table(table, row_group_size=100_000)
+        writer.write_table(table, row_group_size=row_group)
     assert writer is not None
     writer.close()
 
@@ -231,8 +234,17 @@ def stream_memory(
 # ------------------------------------------------------------ dask
 
 
-def dask_ratio(path: Path, partitions: int, repeats: int) -> dict[str, Any] | None:
+def dask_ratio(
+    path: Path, partitions: int, repeats: int, read: str = "row-groups"
+) -> dict[str, Any] | None:
     """1 worker vs 2 on the same file, as fair as a shared 2-core machine allows.
+
+    *read* ``"row-groups"`` (the default) gives one partition per row group of
+    the file (``split_row_groups=True``; the file is written with *partitions*
+    row groups), so each worker reads its own partitions;
+    ``"repartition"`` reads the file as Dask's default blocks and then
+    ``repartition(npartitions=partitions)``, which reads the whole file in one
+    task and ships the pieces between worker processes.
 
     Both clusters are started first and warmed (one untimed run each: worker
     processes up, plugins loaded, the file in the page cache); then the timed
@@ -261,7 +273,10 @@ def dask_ratio(path: Path, partitions: int, repeats: int) -> dict[str, Any] | No
     try:
 
         def go(w: int) -> float:
-            ddf = dd.read_parquet(path).repartition(npartitions=partitions)
+            if read == "row-groups":
+                ddf = dd.read_parquet(path, split_row_groups=True)
+            else:
+                ddf = dd.read_parquet(path).repartition(npartitions=partitions)
             job = run_dask(ddf, pm=pm).map_partitions(len)
             t0 = time.perf_counter()
             clients[w].compute(job).result()
@@ -284,6 +299,7 @@ def dask_ratio(path: Path, partitions: int, repeats: int) -> dict[str, Any] | No
         "median": (statistics.median(times[1]), statistics.median(times[2])),
         "repeats": repeats,
         "partitions": partitions,
+        "read": read,
         "load": (load_before, load_after),
     }
 
@@ -306,6 +322,13 @@ def main() -> int:
         "--dask-rows", type=int, default=1_000_000, help="rows for the Dask comparison"
     )
     ap.add_argument("--dask-partitions", type=int, default=8)
+    ap.add_argument(
+        "--dask-read",
+        choices=("row-groups", "repartition"),
+        default="row-groups",
+        help="one partition per row group (each worker reads its own), or one "
+        "read repartitioned (pieces shipped between workers)",
+    )
     ap.add_argument("--dask-repeats", type=int, default=5)
     ap.add_argument(
         "--big-stream", type=int, default=0, help="also stream a file of this many rows"
@@ -365,9 +388,17 @@ def main() -> int:
             bsrc.unlink()
             (Path(d) / "big-out.parquet").unlink()
         dsrc = Path(d) / "dask.parquet"
-        write_parquet(dsrc, args.dask_rows, seed=3)
+        write_parquet(
+            dsrc,
+            args.dask_rows,
+            seed=3,
+            row_group=-(-args.dask_rows // args.dask_partitions),
+        )
         dask_t = dask_ratio(
-            dsrc, partitions=args.dask_partitions, repeats=args.dask_repeats
+            dsrc,
+            partitions=args.dask_partitions,
+            repeats=args.dask_repeats,
+            read=args.dask_read,
         )
 
     say("# Cohort path benchmark (`riskcore.batch`)")
@@ -439,7 +470,13 @@ def main() -> int:
         (b1, b5, _), (a1, a5, _) = dask_t["load"]
         say(
             f"Dask, {args.dask_rows:,} rows from Parquet in {dask_t['partitions']} "
-            f"partitions, `run_dask(...).map_partitions(len)`; both clusters warmed, "
+            f"partitions ("
+            + (
+                "one per row group, each read by the worker that computes it"
+                if dask_t["read"] == "row-groups"
+                else "one read, repartitioned"
+            )
+            + "), `run_dask(...).map_partitions(len)`; both clusters warmed, "
             f"then {dask_t['repeats']} alternating runs each: 1 worker {one:.2f} s "
             f"(median {one_m:.2f} s), 2 workers {two:.2f} s (median {two_m:.2f} s): "
             f"**{one / two:.2f}×** from the fastest runs, {one_m / two_m:.2f}× from the "
