@@ -457,6 +457,19 @@ class SharedCredit:
     figures: tuple[tuple[float, float, float, float], ...] = field()
 
 
+def _risk_ids(
+    figures: Sequence[tuple[float, float]],
+    risks: Sequence[str | None] | None,
+    caller: str,
+) -> list[str | None]:
+    """The risk id of each ``(likelihood, impact)`` (``None`` without *risks*),
+    for error paths; a ``ValueError`` naming *caller* when the lengths differ."""
+    ids: list[str | None] = list(risks) if risks is not None else [None] * len(figures)
+    if len(ids) != len(figures):
+        raise ValueError(f"{caller}: one risk id per (likelihood, impact)")
+    return ids
+
+
 def credit_figures(
     figures: Sequence[tuple[float, float]],
     layers: Sequence[LayerInput],
@@ -498,9 +511,7 @@ def credit_figures(
 
     .. versionadded:: 0.1
     """
-    ids = list(risks) if risks is not None else [None] * len(figures)
-    if len(ids) != len(figures):
-        raise ValueError("credit_figures: one risk id per (likelihood, impact)")
+    ids = _risk_ids(figures, risks, "credit_figures")
     decision = _decide(layers, ids[0] if ids else None)
     sides, credited, groups, reasons = decision
     return SharedCredit(
@@ -551,9 +562,7 @@ def credit_shared(
 
     .. versionadded:: 0.1
     """
-    ids = list(risks) if risks is not None else [None] * len(figures)
-    if len(ids) != len(figures):
-        raise ValueError("credit_shared: one risk id per (likelihood, impact)")
+    ids = _risk_ids(figures, risks, "credit_shared")
     if not figures:
         return []
     got = credit_figures(figures, layers, risks=ids)
@@ -591,9 +600,7 @@ def harms_shared(
 
     .. versionadded:: 0.1
     """
-    ids = list(risks) if risks is not None else [None] * len(figures)
-    if len(ids) != len(figures):
-        raise ValueError("harms_shared: one risk id per (likelihood, impact)")
+    ids = _risk_ids(figures, risks, "harms_shared")
     if not figures:
         return []
     sides = _decide(layers, ids[0])[0]  # checks every effectiveness once
