@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -266,12 +267,19 @@ def _depth_ok(data: Any) -> bool:
     return _containers(data) is not None
 
 
-def _containers(data: Any) -> list[Any] | None:
-    """Every list and mapping of *data*, level by level (``None`` if it nests
-    more than :data:`MAX_DEPTH` levels: an item below a non-empty list or
-    mapping at level :data:`MAX_DEPTH`)."""
+def _containers(data: Any) -> tuple[list[Any], int] | None:
+    """Every list and mapping of *data*, level by level, and the number of
+    keys of its mappings (``None`` if it nests more than :data:`MAX_DEPTH`
+    levels: an item below a non-empty list or mapping at level
+    :data:`MAX_DEPTH`).
+
+    A container none of whose values is a list or mapping (most of a case:
+    an ``items`` mapping of answers) is passed over by one C-level scan of
+    its values' types.
+    """
     level = [data] if isinstance(data, (dict, list)) else []
     out: list[Any] = []
+    keys = 0
     depth = 1
     while level:
         if depth >= MAX_DEPTH and any(level):
@@ -279,11 +287,23 @@ def _containers(data: Any) -> list[Any] | None:
         out += level
         below: list[Any] = []
         for item in level:
-            values = item.values() if isinstance(item, dict) else item
+            values: Iterable[Any]
+            if type(item) is dict:
+                keys += len(item)
+                values = item.values()
+            elif isinstance(item, dict):
+                values = item.values()
+            else:
+                values = item
+            if _NESTING.isdisjoint(map(type, values)):
+                continue  # no exact list or dict below (json.loads makes no other)
             below += [v for v in values if isinstance(v, (dict, list))]
         level = below
         depth += 1
-    return out
+    return out, keys
+
+
+_NESTING = frozenset({dict, list})
 
 
 _BEFORE_KEY_COLON = ('"', " ", "\t", "\n", "\r")
@@ -319,10 +339,10 @@ def fast_json(text: str) -> Any:
         data = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    containers = _containers(data)
-    if containers is None:
+    walked = _containers(data)
+    if walked is None:
         return None
-    keys = sum(len(c) for c in containers if type(c) is dict)
+    containers, keys = walked
     colons = text.count(":")
     if colons == keys:  # no string has a colon (a single-character count)
         return data
