@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from itertools import compress
 from typing import Any
 
 import yaml
@@ -273,9 +274,11 @@ def _containers(data: Any) -> tuple[list[Any], int] | None:
     levels: an item below a non-empty list or mapping at level
     :data:`MAX_DEPTH`).
 
-    A container none of whose values is a list or mapping (most of a case:
-    an ``items`` mapping of answers) is passed over by one C-level scan of
-    its values' types.
+    *data* is what :func:`json.loads` makes: exact ``dict`` and ``list``
+    objects (a subclass is not looked into). A container none of whose values
+    is a list or mapping (most of a case: an ``items`` mapping of answers) is
+    passed over by one C-level scan of its values' types; the others' lists
+    and mappings are picked by C-level iterators too.
     """
     level = [data] if isinstance(data, (dict, list)) else []
     out: list[Any] = []
@@ -296,8 +299,8 @@ def _containers(data: Any) -> tuple[list[Any], int] | None:
             else:
                 values = item
             if _NESTING.isdisjoint(map(type, values)):
-                continue  # no exact list or dict below (json.loads makes no other)
-            below += [v for v in values if isinstance(v, (dict, list))]
+                continue  # no list or dict below (json.loads makes no subclass)
+            below += compress(values, map(_NESTING.__contains__, map(type, values)))
         level = below
         depth += 1
     return out, keys
