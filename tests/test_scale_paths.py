@@ -139,3 +139,22 @@ def test_structure_and_loads_json_pause_the_collector(monkeypatch):
     io.structure({"id": "p"}, Practice)
     assert seen == [False, False]
     assert gc.isenabled()
+
+
+def test_the_plugins_view_shares_the_answers_without_copying_them():
+    # A proxy of the response's own mapping: no second copy of a large case's
+    # answers, and never a stale view of a case whose owner edits it.
+    items = {"1": 2}
+    case = Case(
+        id="c",
+        practice=Practice(id="p"),
+        clients=[Client(id="c-1")],
+        responses=[InstrumentResponse(instrument="gad7", subject="c-1", items=items)],
+    )
+    seen = readonly_case(case).responses[0]
+    owned = case.responses[0].items
+    assert seen.items == owned
+    with pytest.raises(TypeError):
+        seen.items["1"] = 0  # type: ignore[index]
+    owned["2"] = 1  # the owner's own edit (not a plugin's)
+    assert seen.items == {"1": 2, "2": 1}

@@ -29,9 +29,10 @@ def readonly_case(case: Case) -> Case:
 
     What plugins receive: the same frozen objects, except that each instrument
     response's ``items`` and ``answers`` are :class:`types.MappingProxyType`
-    views of copies, so a plugin that edits them in place gets a
-    ``TypeError`` (recorded as its failure) and can change neither the case
-    nor what other plugins see.
+    views of the response's own mappings, so a plugin that edits them in place
+    gets a ``TypeError`` (recorded as its failure) and can change neither the
+    case nor what other plugins see. A proxy holds no copy (a large case's
+    answers are not duplicated) and gives no way to the mapping behind it.
 
     >>> from riskcore.model import Client, InstrumentResponse, Practice
     >>> case = Case(id="c", practice=Practice(id="p"), clients=[Client(id="c-1")],
@@ -70,20 +71,24 @@ def _is_readonly(mapping: object) -> bool:
 def _readonly_response(r: Any) -> Any:
     if type(r) is InstrumentResponse:  # copy.copy, without pickle's protocol
         view = _new(InstrumentResponse)
-        for name in _PLAIN:
-            _set(view, name, getattr(r, name))
+        for set_slot, get_slot in _PLAIN:
+            set_slot(view, get_slot(r))
     else:
         view = copy.copy(r)
-    _set(view, "items", MappingProxyType(dict(r.items)))
-    _set(view, "answers", MappingProxyType(dict(r.answers)))
+    _set(view, "items", MappingProxyType(r.items))
+    _set(view, "answers", MappingProxyType(r.answers))
     return view
 
 
 _new = object.__new__
 _set = object.__setattr__  # as the generated __init__ of a frozen class
 _PLAIN = tuple(
-    a.name
+    (
+        InstrumentResponse.__dict__[a.name].__set__,  # the slot's own setter
+        InstrumentResponse.__dict__[a.name].__get__,
+    )
     for a in attrs.fields(InstrumentResponse)
     if a.name not in ("items", "answers")
 )
-"""The fields of a response a view shares with it (internal)."""
+"""The slot setters and getters of the fields a view shares with its
+response (internal): as ``object.__setattr__`` sets them on a frozen class."""
