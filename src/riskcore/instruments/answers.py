@@ -7,6 +7,7 @@ for skip logic, on every path (re-exported by :mod:`riskcore.instruments`).
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
@@ -96,6 +97,9 @@ def valid_answers(
     >>> valid_answers(spec, {"1": 1.0, "2": 9, "3": 0})
     ({'1': 1, '2': None}, {'2': '9 is not in [0, 3]', '3': 'not an item of this instrument'})
     """
+    quick = _all_valid(spec, items)
+    if quick is not None:
+        return quick, {}
     codes: dict[str, int | None] = {}
     problems: dict[str, str] = {}
     items = apply_skips(spec, items)
@@ -115,6 +119,34 @@ def valid_answers(
         if k not in pos:
             problems[str(k)] = "not an item of this instrument"
     return codes, problems
+
+
+def _all_valid(
+    spec: InstrumentSpec, items: Mapping[str, object]
+) -> dict[str, int | None] | None:
+    """:func:`valid_answers`' codes when every item of *spec* is answered by an
+    ``int`` in its range and *items* holds nothing else (the usual response),
+    found by C-level passes; ``None`` otherwise (the caller then checks item
+    by item). Exact: such answers are their own codes, no item is unknown,
+    and a skip only fills an unanswered item."""
+    rows = spec._plan.rows
+    if len(items) != len(rows) or not rows:
+        return None
+    bounds = spec._cache.get("answer-bounds")
+    if bounds is None:
+        ids, lo, hi, _ = zip(*rows, strict=True)
+        bounds = spec._cache["answer-bounds"] = (ids, lo, hi)
+    ids, lo, hi = bounds
+    values = list(map(items.get, ids))
+    if set(map(type, values)) != _INT:
+        return None
+    codes = cast("list[int]", values)
+    if not (all(map(operator.le, lo, codes)) and all(map(operator.le, codes, hi))):
+        return None
+    return dict(zip(ids, codes, strict=True))
+
+
+_INT = {int}
 
 
 def _invalid_note(spec: InstrumentSpec, problems: Mapping[str, str]) -> str:
