@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from riskcore._io_strict import (
     MAX_DEPTH,
+    _colons_in_strings,
+    _containers,
     _depth_ok,
     _DuplicateJSONKeyError,
     _json_pairs,
@@ -126,3 +128,30 @@ def test_the_depth_limit_is_where_it_was(leaf):
 def test_a_duplicate_key_keeps_its_message():
     with pytest.raises(LoadError, match=r"a: duplicate key 'b' at line 1"):
         loads_json('{"x": "1:2", "a": {"b": 1, "\\u0062": 2}}')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"d": "x:y", "a": {"b": 1, "b": 2}}',
+        '{"d": "x\\u003ay", "a": {"b": 1, "b": 2}}',
+        '{"d": "x:y", "a": [{"b": "1:2", "b": 2}]}',
+    ],
+)
+def test_a_colon_in_a_first_level_string_hides_no_duplicate_below(text):
+    assert fast_json(text) is None
+    with pytest.raises(LoadError, match="duplicate key 'b'"):
+        loads_json(text)
+
+
+def test_a_description_with_a_colon_is_proved_from_the_first_levels():
+    # A large case's only colon in a string is in its description: the
+    # strings of the first two levels prove the count, no pass per pattern.
+    data = {"description": "NOTE: made up", "clients": [{"id": "c-1", "n": 1}]}
+    text = json.dumps(data, indent=2)
+    walked = _containers(json.loads(text))
+    assert walked is not None
+    containers, keys = walked
+    assert keys == 4
+    assert text.count(":") == keys + _colons_in_strings(containers[:1], data)
+    assert fast_json(text) == data
