@@ -52,10 +52,15 @@ def _same(a: RiskRegister, b: RiskRegister) -> None:
 
 class _Counts:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.init = self.fast = self.copied = self.per_subject = 0
+        self.init = self.fast = self.copied = self.per_subject = self.same = 0
         init, fast = Risk.__init__, Risk.fast.__func__  # type: ignore[attr-defined]
         copy = controls_module.with_controls
         per_subject = identify_module._per_subject
+        same_inputs = identify_module._same_inputs
+
+        def counted_same_inputs(risk: Risk, *values: Any) -> Risk:
+            self.same += 1
+            return same_inputs(risk, *values)
 
         def counted_per_subject(risk: Risk, *values: Any) -> Risk:
             self.per_subject += 1
@@ -77,6 +82,7 @@ class _Counts:
         monkeypatch.setattr(Risk, "fast", classmethod(counted_fast))
         monkeypatch.setattr(controls_module, "with_controls", counted_copy)
         monkeypatch.setattr(identify_module, "_per_subject", counted_per_subject)
+        monkeypatch.setattr(identify_module, "_same_inputs", counted_same_inputs)
 
 
 def test_identify_builds_each_risk_once(example, monkeypatch) -> None:
@@ -84,9 +90,11 @@ def test_identify_builds_each_risk_once(example, monkeypatch) -> None:
     counts = _Counts(monkeypatch)
     again = identify(assess(case), catalog, case)
     assert again == reg
-    # each threat's first risk checked whole, the others from it
+    # each threat's first risk checked whole, the others from it; a subject
+    # whose inputs are another's on the threat gets a copy of that risk
     assert counts.fast == len({r.threat for r in reg.risks})
-    assert counts.fast + counts.per_subject == len(reg.risks) > 90
+    assert counts.fast + counts.per_subject + counts.same == len(reg.risks) > 90
+    assert counts.same > 0
     assert counts.init == 0  # never attrs' __init__, never attrs.evolve
     assert counts.copied == 0  # no control: no copy
 

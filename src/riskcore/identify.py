@@ -247,81 +247,104 @@ def identify(
     >>> r.inherent.likelihood, r.level, reg.method_version
     (0.2, 'high', 'riskcore-calculus/2')
     """
-    # bulk work: many short-lived objects (the one rule: riskcore.io)
+    # bulk work: many short-lived objects (the one rule: riskcore.io); the
+    # collector runs again once _identify's temporaries are gone
     with collector_paused():
-        pm = pm or get_plugin_manager()
-        matrix = matrix or RiskMatrix.default()
-        cmap = CRITICAL_MAP if critical_map is None else critical_map
-        threats = {t.id: t for t in catalog.threats}
-        failures: list[AssessorFailure] = []
-        everyone, per_subject = _subject_incomplete(assessment)
-        per_subject = {k: list(v) for k, v in per_subject.items()}
-
-        def fail(f: AssessorFailure, exc: BaseException | None = None) -> None:
-            if strict:
-                raise PluginError(f.summary()) from exc
-            failures.append(f)
-            if f.subject is not None:
-                per_subject.setdefault(f.subject, []).append(f.summary())
-
-        subjects = case.subjects()
-        keys: dict[tuple[str, str], tuple[Threat, Subject]] = {}
-        for t in catalog.threats:
-            for s in subjects:
-                if s.KIND is t.scope:
-                    keys[(t.id, s.id)] = (t, s)
-
-        factors = _plugin_factors(pm, assessment, case, subjects, threats, fail, strict)
-        # Recorded facts (the catalog's evidence table) are factors like any other.
-        for key, got in observation_factors(case, catalog).items():
-            factors.setdefault(key, []).extend(got)
-
-        # an explicit table replaces the plugins' declarations too
-        declared = declared_lifts(pm, fail) if critical_map is None else {}
-        findings = critical_findings(assessment, case, cmap, declared)
-        mods = tuple(modifiers)
-        for i, m in enumerate(mods):
-            if m.threat not in threats:
-                raise FieldError(
-                    f"modifiers[{i}].threat", m.threat, "is not a threat in the catalog"
-                )
-
-        screened = {(sc.subject, sc.instrument) for sc in assessment.scores}
-        memo = _controls.Memo(matrix, case.assessed_on)
-        first: dict[str, Risk] = {}  # each threat's first risk
-        risks = [
-            _risk(
-                t,
-                s,
-                [*everyone, *per_subject.get(sid, [])],
-                factors.get((tid, sid), []),
-                [
-                    (r, code)
-                    for cat, r, code in findings.get(sid, [])
-                    if cat == t.category
-                ],
-                catalog=catalog,
-                modifiers=mods,
-                memo=memo,
-                screened=screened,
-                first=first,
-            )
-            for (tid, sid), (t, s) in keys.items()
-        ]
-        reg = RiskRegister(
-            case_id=case.id,
-            risks=risks,
-            method_version=calculus.METHOD_VERSION,
+        return _identify(
+            assessment,
+            catalog,
+            case,
+            pm=pm,
             matrix=matrix,
-            horizon_days=case.horizon_days,
-            assessed_on=case.assessed_on,
-            failures=failures,
+            mitigations=mitigations,
+            responses=responses,
+            modifiers=modifiers,
+            critical_map=critical_map,
+            strict=strict,
         )
-        if strict and not assessment.complete:
-            raise AssessmentError("; ".join(assessment.incomplete_reasons))
-        return apply_controls(
-            reg, catalog, mitigations=mitigations, responses=responses
-        )
+
+
+def _identify(
+    assessment: Assessment,
+    catalog: Catalog,
+    case: Case,
+    *,
+    pm: PluginManager | None,
+    matrix: RiskMatrix | None,
+    mitigations: Iterable[str],
+    responses: Iterable[ResponseArming],
+    modifiers: Iterable[Modifier],
+    critical_map: Mapping[str, tuple[str, ...]] | None,
+    strict: bool,
+) -> RiskRegister:
+    """The work of :func:`identify` (its parameters)."""
+    pm = pm or get_plugin_manager()
+    matrix = matrix or RiskMatrix.default()
+    cmap = CRITICAL_MAP if critical_map is None else critical_map
+    threats = {t.id: t for t in catalog.threats}
+    failures: list[AssessorFailure] = []
+    everyone, per_subject = _subject_incomplete(assessment)
+    per_subject = {k: list(v) for k, v in per_subject.items()}
+
+    def fail(f: AssessorFailure, exc: BaseException | None = None) -> None:
+        if strict:
+            raise PluginError(f.summary()) from exc
+        failures.append(f)
+        if f.subject is not None:
+            per_subject.setdefault(f.subject, []).append(f.summary())
+
+    subjects = case.subjects()
+    keys: dict[tuple[str, str], tuple[Threat, Subject]] = {}
+    for t in catalog.threats:
+        for s in subjects:
+            if s.KIND is t.scope:
+                keys[(t.id, s.id)] = (t, s)
+
+    factors = _plugin_factors(pm, assessment, case, subjects, threats, fail, strict)
+    # Recorded facts (the catalog's evidence table) are factors like any other.
+    for key, got in observation_factors(case, catalog).items():
+        factors.setdefault(key, []).extend(got)
+
+    # an explicit table replaces the plugins' declarations too
+    declared = declared_lifts(pm, fail) if critical_map is None else {}
+    findings = critical_findings(assessment, case, cmap, declared)
+    mods = tuple(modifiers)
+    for i, m in enumerate(mods):
+        if m.threat not in threats:
+            raise FieldError(
+                f"modifiers[{i}].threat", m.threat, "is not a threat in the catalog"
+            )
+
+    screened = {(sc.subject, sc.instrument) for sc in assessment.scores}
+    memo = _controls.Memo(matrix, case.assessed_on)
+    risks, plain = _risks(
+        keys,
+        everyone,
+        per_subject,
+        factors,
+        findings,
+        catalog=catalog,
+        modifiers=mods,
+        memo=memo,
+        screened=screened,
+    )
+    reg = RiskRegister(
+        case_id=case.id,
+        risks=risks,
+        method_version=calculus.METHOD_VERSION,
+        matrix=matrix,
+        horizon_days=case.horizon_days,
+        assessed_on=case.assessed_on,
+        failures=failures,
+    )
+    if strict and not assessment.complete:
+        raise AssessmentError("; ".join(assessment.incomplete_reasons))
+    mitigations, responses = tuple(mitigations), tuple(responses)
+    if plain and not mitigations and not responses:
+        # each risk already has the fields apply_controls gives it for no
+        # control, and apply_controls would keep it as it is (see _risk)
+        return reg
+    return apply_controls(reg, catalog, mitigations=mitigations, responses=responses)
 
 
 _stamped: Callable[[RiskFactor, str], RiskFactor] = replacer(RiskFactor, ["plugin"])
@@ -363,6 +386,108 @@ def _plugin_factors(
             for f in got:
                 factors.setdefault((f.threat, s.id), []).append(_stamped(f, o.plugin))
     return factors
+
+
+_Key = tuple[object, ...]
+
+
+def _factors_key(factors: Sequence[RiskFactor]) -> tuple[object, ...] | None:
+    """What of *factors* reaches a risk (:func:`_applied`), as a key: equal
+    keys give equal factors, written out the same; ``None`` when a value is
+    not of a type whose equal values are written alike (never shared)."""
+    out: list[object] = []
+    for f in factors:
+        o, reason, plugin, score = f.odds_ratio, f.reason, f.plugin, f.score
+        if (
+            type(o) is not float
+            or type(reason) is not str
+            or (plugin is not None and type(plugin) is not str)
+            or (score is not None and type(score) is not str)
+        ):
+            return None
+        out.append((o, reason, plugin, score, id(f.source)))  # a source by identity
+    return tuple(out)
+
+
+def _risks(
+    keys: Mapping[tuple[str, str], tuple[Threat, Subject]],
+    everyone: tuple[str, ...],
+    per_subject: Mapping[str, list[str]],
+    factors: Mapping[tuple[str, str], list[RiskFactor]],
+    findings: Mapping[str, list[tuple[str, str, str]]],
+    *,
+    catalog: Catalog,
+    modifiers: tuple[Modifier, ...],
+    memo: _controls.Memo,
+    screened: Collection[tuple[str, str]],
+) -> tuple[list[Risk], bool]:
+    """The risk of each of *keys*, in order, and whether every risk's
+    inherent point is the one :meth:`riskcore._controls.Memo.made` vouches for.
+
+    A risk is a function of its threat and of its subject's inputs: the
+    subject's incomplete reasons, whether it was screened for the threat,
+    its factors, its critical findings on the threat's category and the
+    modifiers that reach it. Subjects alike in all of these (many, in a
+    practice) get one risk built by :func:`_risk`, copied for the others
+    with their own id and subject (:func:`_same_inputs`, both checked).
+    """
+    by_threat: dict[str, list[Modifier]] = {}
+    for m in modifiers:
+        by_threat.setdefault(m.threat, []).append(m)
+    hits_of: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for sid, got in findings.items():  # by subject and category, in order
+        for cat, r, code in got:
+            hits_of.setdefault((sid, cat), []).append((r, code))
+    found = {k: tuple(v) for k, v in hits_of.items()}
+    incomplete: dict[str, tuple[str, ...]] = {}  # per subject, equal ones shared
+    alike: dict[tuple[str, ...], tuple[str, ...]] = {}
+    first: dict[str, Risk] = {}  # each threat's first risk
+    made: dict[_Key, Risk] = {}  # one risk per threat and inputs
+    plain = True
+    risks: list[Risk] = []
+    for (tid, sid), (t, s) in keys.items():
+        inc = incomplete.get(sid)
+        if inc is None:
+            inc = (*everyone, *per_subject.get(sid, ()))
+            inc = incomplete[sid] = alike.setdefault(inc, inc)
+        fs = factors.get((tid, sid), ())
+        hits = found.get((sid, t.category), ())
+        tmods = by_threat.get(tid)
+        rmods = tuple(m for m in tmods if m.subject in (None, sid)) if tmods else ()
+        fkey = _factors_key(fs)
+        key: _Key | None = None
+        if fkey is not None:
+            unscreened = bool(t.screened_by) and not any(
+                (sid, i) in screened for i in t.screened_by
+            )
+            key = (tid, unscreened, id(inc), fkey, hits, tuple(map(id, rmods)))
+            template = made.get(key)
+            if template is not None:
+                risks.append(_same_inputs(template, risk_id(tid, sid), sid))
+                continue
+        risk = _risk(
+            t,
+            s,
+            list(inc),
+            fs,
+            hits,
+            catalog=catalog,
+            rmods=rmods,
+            memo=memo,
+            screened=screened,
+            first=first,
+        )
+        plain = plain and memo.made(risk.inherent)
+        if key is not None:
+            made[key] = risk
+        risks.append(risk)
+    return risks, plain
+
+
+_same_inputs: Callable[[Risk, str, str], Risk] = replacer(Risk, ["id", "subject"])
+"""The risk of another subject with the same inputs on the same threat: its
+own id and subject, both checked, and every other field the same
+(:func:`riskcore.model._fast.replacer`)."""
 
 
 def _applied(
@@ -418,7 +543,7 @@ def _risk(
     hits: Sequence[tuple[str, str]],
     *,
     catalog: Catalog,
-    modifiers: tuple[Modifier, ...],
+    rmods: tuple[Modifier, ...],
     memo: _controls.Memo,
     screened: Collection[tuple[str, str]],
     first: dict[str, Risk],
@@ -426,7 +551,8 @@ def _risk(
     """One threat's risk for one subject, with no control credited.
 
     *hits* are the subject's critical findings on the threat's category, as
-    ``(reason, flag code)`` pairs. Built once: with no control, its residual,
+    ``(reason, flag code)`` pairs; *rmods* the modifiers that reach the risk.
+    Built once: with no control, its residual,
     all-safeguards and current figures are its inherent ones (what
     :func:`apply_controls` gives a risk no control reaches, which then keeps it
     as it is). The threat's first risk (kept in *first*) is built by
@@ -444,7 +570,6 @@ def _risk(
         required = sorted(
             r.id for r in catalog.responses if _required_for(r, t.id, codes)
         )
-    rmods = tuple(m for m in modifiers if m.threat == t.id and m.subject in (None, sid))
     matrix = memo.matrix
     p, i = _inherent_figures(
         t, [f.odds_ratio for f in applied if f.credited], matrix, rid, rmods
