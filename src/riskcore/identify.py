@@ -454,7 +454,7 @@ def _risks(
         hits = found.get((sid, t.category), ())
         tmods = by_threat.get(tid)
         rmods = tuple(m for m in tmods if m.subject in (None, sid)) if tmods else ()
-        fkey = _factors_key(fs)
+        fkey = _factors_key(fs) if fs else ()
         key: _Key | None = None
         if fkey is not None:
             unscreened = bool(t.screened_by) and not any(
