@@ -57,10 +57,15 @@ class _Counts:
         copy = controls_module.with_controls
         per_subject = identify_module._per_subject
         same_inputs = identify_module._same_inputs
+        shown_valid = identify_module._shown_valid
 
         def counted_same_inputs(risk: Risk, *values: Any) -> Risk:
             self.same += 1
             return same_inputs(risk, *values)
+
+        def counted_shown_valid(risk: Risk, *values: Any) -> Risk:
+            self.same += 1
+            return shown_valid(risk, *values)
 
         def counted_per_subject(risk: Risk, *values: Any) -> Risk:
             self.per_subject += 1
@@ -83,6 +88,7 @@ class _Counts:
         monkeypatch.setattr(controls_module, "with_controls", counted_copy)
         monkeypatch.setattr(identify_module, "_per_subject", counted_per_subject)
         monkeypatch.setattr(identify_module, "_same_inputs", counted_same_inputs)
+        monkeypatch.setattr(identify_module, "_shown_valid", counted_shown_valid)
 
 
 def test_identify_builds_each_risk_once(example, monkeypatch) -> None:

@@ -23,8 +23,10 @@ from hypothesis import strategies as st
 
 import riskcore._controls as controls_module
 from riskcore import PluginManager, assess, default_catalog, hookimpl, load_case
-from riskcore.identify import apply_controls, identify
-from riskcore.model import Case, Client, Practice, RiskFactor
+from riskcore.errors import FieldError
+from riskcore.identify import apply_controls, identify, risk_id
+from riskcore.model import Assessment, Case, Client, Practice, RiskFactor
+from riskcore.model._fields import ID_PATTERN, check_id
 from riskcore.model.risk import Modifier, ModifierKind, Risk, RiskRegister
 from riskcore.plugins import get_plugin_manager
 from riskcore.testing.practice import generate_practice
@@ -191,7 +193,7 @@ def test_identify_credits_nothing_again_when_there_is_no_control(world) -> None:
 
 
 def test_a_screened_and_an_unscreened_subject_are_not_alike() -> None:
-    from riskcore.model import Assessment, Score, SubjectKind
+    from riskcore.model import Score, SubjectKind
 
     catalog = default_catalog(PluginManager(autoload=False))
     case = Case(
@@ -215,3 +217,51 @@ def test_a_screened_and_an_unscreened_subject_are_not_alike() -> None:
     assert got["c-2"].incomplete  # not screened: fail closed
     assert [f.plugin for f in got["c-2"].factors] == ["riskcore.identify.unscreened"]
     assert got["c-3"].factors is got["c-1"].factors  # alike: one risk, copied
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    threat=st.from_regex(ID_PATTERN, fullmatch=True),
+    subject=st.from_regex(ID_PATTERN, fullmatch=True),
+)
+def test_a_risk_id_of_valid_ids_is_valid_exactly_when_short(threat, subject) -> None:
+    # the proof behind copying a risk without checking its id again
+    rid = risk_id(threat, subject)
+    try:
+        check_id("id", rid)
+    except FieldError:
+        ok = False
+    else:
+        ok = True
+    assert ok == (len(rid) <= identify_module._ID_MAX)
+
+
+def test_a_copied_risk_whose_id_is_too_long_is_refused() -> None:
+    # t-long's risk of "x" is checked (its id has 80 characters); its risk of
+    # "burnout", a copy of t-1's, would have 86: refused as Risk(...) refuses it
+    from riskcore.model import Catalog, Professional, Severity, SubjectKind, Threat
+
+    def threat(tid: str) -> Threat:
+        return Threat(
+            id=tid,
+            name=tid,
+            category="wellbeing",
+            scope=SubjectKind.PROFESSIONAL,
+            base_likelihood=0.2,
+            impact=Severity(value=3),
+        )
+
+    catalog = Catalog(threats=[threat("x"), threat("burnout")])
+    long = "t-" + "9" * 76
+    case = Case(
+        id="c",
+        practice=Practice(id="p"),
+        professionals=[Professional(id="t-1"), Professional(id=long)],
+    )
+    pm = PluginManager(autoload=False)
+    with pytest.raises(FieldError, match=r"^id: .* is not a valid identifier"):
+        identify(Assessment(case_id="c"), catalog, case, pm=pm)
+    with mock.patch.object(identify_module, "_ID_MAX", 10**6):
+        # without the length check the copy would keep an invalid id
+        bad = identify(Assessment(case_id="c"), catalog, case, pm=pm)
+    assert len(bad.risk(f"burnout:{long}").id) == 86

@@ -443,6 +443,7 @@ def _risks(
     alike: dict[tuple[str, ...], tuple[str, ...]] = {}
     first: dict[str, Risk] = {}  # each threat's first risk
     made: dict[_Key, Risk] = {}  # one risk per threat and inputs
+    valid: set[str] = set()  # subject ids a risk of which has been checked
     plain = True
     risks: list[Risk] = []
     for (tid, sid), (t, s) in keys.items():
@@ -463,7 +464,12 @@ def _risks(
             key = (tid, unscreened, id(inc), fkey, hits, tuple(map(id, rmods)))
             template = made.get(key)
             if template is not None:
-                risks.append(_same_inputs(template, risk_id(tid, sid), sid))
+                rid = risk_id(tid, sid)
+                if len(rid) <= _ID_MAX and sid in valid:
+                    risks.append(_shown_valid(template, rid, sid))
+                else:  # checks them (and raises as Risk(...) does)
+                    risks.append(_same_inputs(template, rid, sid))
+                    valid.add(sid)
                 continue
         risk = _risk(
             t,
@@ -478,6 +484,7 @@ def _risks(
             first=first,
         )
         plain = plain and memo.made(risk.inherent)
+        valid.add(sid)
         if key is not None:
             made[key] = risk
         risks.append(risk)
@@ -488,6 +495,21 @@ _same_inputs: Callable[[Risk, str, str], Risk] = replacer(Risk, ["id", "subject"
 """The risk of another subject with the same inputs on the same threat: its
 own id and subject, both checked, and every other field the same
 (:func:`riskcore.model._fast.replacer`)."""
+
+_shown_valid: Callable[[Risk, str, str], Risk] = replacer(
+    Risk, ["id", "subject"], unchecked=["id", "subject"]
+)
+""":data:`_same_inputs` for an id and subject already shown valid.
+
+The subject's id was checked on an earlier risk (the threat's own id too:
+on its first risk, built whole), so both match
+:data:`~riskcore.model._fields.ID_PATTERN`; the risk id joins them with ``:``,
+a character the pattern allows after the first, so it matches too exactly
+when it has at most :data:`_ID_MAX` characters (``tests/test_identify_alike.py``
+checks the equivalence). Any other goes through :data:`_same_inputs`."""
+
+_ID_MAX = 80
+"""The longest identifier :data:`~riskcore.model._fields.ID_PATTERN` allows."""
 
 
 def _applied(
