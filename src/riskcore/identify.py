@@ -434,11 +434,15 @@ def _risks(
     by_threat: dict[str, list[Modifier]] = {}
     for m in modifiers:
         by_threat.setdefault(m.threat, []).append(m)
-    hits_of: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for sid, got in findings.items():  # by subject and category, in order
+    hits_of: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for sid, got in findings.items():  # by category and subject, in order
         for cat, r, code in got:
-            hits_of.setdefault((sid, cat), []).append((r, code))
-    found = {k: tuple(v) for k, v in hits_of.items()}
+            hits_of.setdefault(cat, {}).setdefault(sid, []).append((r, code))
+    found = {c: {k: tuple(v) for k, v in d.items()} for c, d in hits_of.items()}
+    factors_of: dict[str, dict[str, list[RiskFactor]]] = {}  # by threat, subject
+    for (tid, sid), got_fs in factors.items():
+        factors_of.setdefault(tid, {})[sid] = got_fs
+    tested: dict[tuple[str, ...], set[str]] = {}  # subjects with a score of any
     incomplete: dict[str, tuple[str, ...]] = {}  # per subject, equal ones shared
     alike: dict[tuple[str, ...], tuple[str, ...]] = {}
     first: dict[str, Risk] = {}  # each threat's first risk
@@ -446,21 +450,34 @@ def _risks(
     valid: set[str] = set()  # subject ids a risk of which has been checked
     plain = True
     risks: list[Risk] = []
+    at: Threat | None = None  # the threat of the risks in hand (keys: by threat)
+    no_factors: dict[str, list[RiskFactor]] = {}
+    no_hits: dict[str, tuple[tuple[str, str], ...]] = {}
     for (tid, sid), (t, s) in keys.items():
+        if t is not at:  # what is the same for every subject of the threat
+            at = t
+            t_factors = factors_of.get(tid, no_factors)
+            t_hits = found.get(t.category, no_hits)
+            tmods = by_threat.get(tid)
+            t_tested = None
+            if t.screened_by:
+                t_tested = tested.get(t.screened_by)
+                if t_tested is None:
+                    names = set(t.screened_by)
+                    t_tested = tested[t.screened_by] = {
+                        x for x, i in screened if i in names
+                    }
         inc = incomplete.get(sid)
         if inc is None:
             inc = (*everyone, *per_subject.get(sid, ()))
             inc = incomplete[sid] = alike.setdefault(inc, inc)
-        fs = factors.get((tid, sid), ())
-        hits = found.get((sid, t.category), ())
-        tmods = by_threat.get(tid)
+        fs: Sequence[RiskFactor] = t_factors.get(sid) or ()
+        hits = t_hits.get(sid, ())
         rmods = tuple(m for m in tmods if m.subject in (None, sid)) if tmods else ()
         fkey = _factors_key(fs) if fs else ()
         key: _Key | None = None
         if fkey is not None:
-            unscreened = bool(t.screened_by) and not any(
-                (sid, i) in screened for i in t.screened_by
-            )
+            unscreened = t_tested is not None and sid not in t_tested
             key = (tid, unscreened, id(inc), fkey, hits, tuple(map(id, rmods)))
             template = made.get(key)
             if template is not None:
