@@ -245,3 +245,24 @@ def test_points_of_other_numbers_are_made_not_shared(example) -> None:
     zero, minus = memo.point(0.0, 2.0, "r", "x."), memo.point(-0.0, 2.0, "r", "x.")
     assert zero is not minus  # equal floats, different output
     assert minus.likelihood.hex() == "-0x0.0p+0"
+
+
+def test_the_register_records_each_armed_pair_as_an_armed_response(example) -> None:
+    from riskcore.model.plan import ArmedResponse
+
+    case, catalog, reg = example
+    subjects = [s.id for s in case.subjects()]
+    pairs = [
+        (r.id, subjects[k % len(subjects)]) for k, r in enumerate(catalog.responses)
+    ]
+    armed = [ArmedResponse(response=r, subject=s, owner="lead") for r, s in pairs[:2]]
+    out = apply_controls(reg, catalog, responses=[*armed, *pairs, (pairs[0][0], None)])
+    want = tuple(
+        ArmedResponse(response=r, subject=s) for r, s in [*pairs, (pairs[0][0], None)]
+    )
+    assert out.responses == want
+    for got, exp in zip(out.responses, want, strict=True):
+        assert attrs.asdict(got) == attrs.asdict(exp)
+        assert type(got.time_to_act_hours) is float
+    with pytest.raises(FieldError, match=r"^responses\[0\]"):
+        apply_controls(reg, catalog, responses=[("no-such-response", subjects[0])])

@@ -31,11 +31,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from riskcore import calculus
 from riskcore.errors import FieldError
+from riskcore.model._fast import replacer
 from riskcore.model.catalog import Catalog, EffectTarget, Response
 from riskcore.model.distributions import Param, mean_of
 from riskcore.model.plan import ArmedResponse, armed_pairs
@@ -177,8 +178,24 @@ class Controls:
 
     @property
     def responses(self) -> tuple[ArmedResponse, ...]:
-        """The armed responses, as the register records them."""
-        return tuple(ArmedResponse(response=r, subject=s) for r, s in self.pairs)
+        """The armed responses, as the register records them:
+        ``ArmedResponse(response=r, subject=s)`` for each pair.
+
+        Each pair's response is a response of the catalog (:func:`controls`
+        refuses any other), whose id was checked when the catalog was built,
+        so it is not matched against the id pattern again (:data:`_armed`).
+        """
+        return tuple(_armed(_ARMED, r, s) for r, s in self.pairs)
+
+
+_ARMED = ArmedResponse(response="x")
+"""An armed response with every other field at its default."""
+
+_armed: Callable[[ArmedResponse, str, str | None], ArmedResponse] = replacer(
+    ArmedResponse, ["response", "subject"], unchecked=["response"]
+)
+"""*armed* with its response and subject replaced, the response (an id of the
+catalog, checked) not checked again (:func:`riskcore.model._fast.replacer`)."""
 
 
 def _eff_mean(value: Param, who: str) -> float:
