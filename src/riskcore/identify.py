@@ -247,104 +247,78 @@ def identify(
     >>> r.inherent.likelihood, r.level, reg.method_version
     (0.2, 'high', 'riskcore-calculus/2')
     """
-    # bulk work: many short-lived objects (the one rule: riskcore.io); the
-    # collector runs again once _identify's temporaries are gone
+    # bulk work: many short-lived objects (the one rule: riskcore.io)
     with collector_paused():
-        return _identify(
-            assessment,
-            catalog,
-            case,
-            pm=pm,
-            matrix=matrix,
-            mitigations=mitigations,
-            responses=responses,
-            modifiers=modifiers,
-            critical_map=critical_map,
-            strict=strict,
+        pm = pm or get_plugin_manager()
+        matrix = matrix or RiskMatrix.default()
+        cmap = CRITICAL_MAP if critical_map is None else critical_map
+        threats = {t.id: t for t in catalog.threats}
+        failures: list[AssessorFailure] = []
+        everyone, per_subject = _subject_incomplete(assessment)
+        per_subject = {k: list(v) for k, v in per_subject.items()}
+
+        def fail(f: AssessorFailure, exc: BaseException | None = None) -> None:
+            if strict:
+                raise PluginError(f.summary()) from exc
+            failures.append(f)
+            if f.subject is not None:
+                per_subject.setdefault(f.subject, []).append(f.summary())
+
+        subjects = case.subjects()
+        keys: dict[tuple[str, str], tuple[Threat, Subject]] = {}
+        for t in catalog.threats:
+            for s in subjects:
+                if s.KIND is t.scope:
+                    keys[(t.id, s.id)] = (t, s)
+
+        factors = _plugin_factors(pm, assessment, case, subjects, threats, fail, strict)
+        # Recorded facts (the catalog's evidence table) are factors like any other.
+        for key, got in observation_factors(case, catalog).items():
+            factors.setdefault(key, []).extend(got)
+
+        # an explicit table replaces the plugins' declarations too
+        declared = declared_lifts(pm, fail) if critical_map is None else {}
+        findings = critical_findings(assessment, case, cmap, declared)
+        mods = tuple(modifiers)
+        for i, m in enumerate(mods):
+            if m.threat not in threats:
+                raise FieldError(
+                    f"modifiers[{i}].threat", m.threat, "is not a threat in the catalog"
+                )
+
+        screened = {(sc.subject, sc.instrument) for sc in assessment.scores}
+        memo = _controls.Memo(matrix, case.assessed_on)
+        risks, plain = _risks(
+            keys,
+            everyone,
+            per_subject,
+            factors,
+            findings,
+            catalog=catalog,
+            modifiers=mods,
+            memo=memo,
+            screened=screened,
         )
-
-
-def _identify(
-    assessment: Assessment,
-    catalog: Catalog,
-    case: Case,
-    *,
-    pm: PluginManager | None,
-    matrix: RiskMatrix | None,
-    mitigations: Iterable[str],
-    responses: Iterable[ResponseArming],
-    modifiers: Iterable[Modifier],
-    critical_map: Mapping[str, tuple[str, ...]] | None,
-    strict: bool,
-) -> RiskRegister:
-    """The work of :func:`identify` (its parameters)."""
-    pm = pm or get_plugin_manager()
-    matrix = matrix or RiskMatrix.default()
-    cmap = CRITICAL_MAP if critical_map is None else critical_map
-    threats = {t.id: t for t in catalog.threats}
-    failures: list[AssessorFailure] = []
-    everyone, per_subject = _subject_incomplete(assessment)
-    per_subject = {k: list(v) for k, v in per_subject.items()}
-
-    def fail(f: AssessorFailure, exc: BaseException | None = None) -> None:
-        if strict:
-            raise PluginError(f.summary()) from exc
-        failures.append(f)
-        if f.subject is not None:
-            per_subject.setdefault(f.subject, []).append(f.summary())
-
-    subjects = case.subjects()
-    keys: dict[tuple[str, str], tuple[Threat, Subject]] = {}
-    for t in catalog.threats:
-        for s in subjects:
-            if s.KIND is t.scope:
-                keys[(t.id, s.id)] = (t, s)
-
-    factors = _plugin_factors(pm, assessment, case, subjects, threats, fail, strict)
-    # Recorded facts (the catalog's evidence table) are factors like any other.
-    for key, got in observation_factors(case, catalog).items():
-        factors.setdefault(key, []).extend(got)
-
-    # an explicit table replaces the plugins' declarations too
-    declared = declared_lifts(pm, fail) if critical_map is None else {}
-    findings = critical_findings(assessment, case, cmap, declared)
-    mods = tuple(modifiers)
-    for i, m in enumerate(mods):
-        if m.threat not in threats:
-            raise FieldError(
-                f"modifiers[{i}].threat", m.threat, "is not a threat in the catalog"
-            )
-
-    screened = {(sc.subject, sc.instrument) for sc in assessment.scores}
-    memo = _controls.Memo(matrix, case.assessed_on)
-    risks, plain = _risks(
-        keys,
-        everyone,
-        per_subject,
-        factors,
-        findings,
-        catalog=catalog,
-        modifiers=mods,
-        memo=memo,
-        screened=screened,
-    )
-    reg = RiskRegister(
-        case_id=case.id,
-        risks=risks,
-        method_version=calculus.METHOD_VERSION,
-        matrix=matrix,
-        horizon_days=case.horizon_days,
-        assessed_on=case.assessed_on,
-        failures=failures,
-    )
-    if strict and not assessment.complete:
-        raise AssessmentError("; ".join(assessment.incomplete_reasons))
-    mitigations, responses = tuple(mitigations), tuple(responses)
-    if plain and not mitigations and not responses:
-        # each risk already has the fields apply_controls gives it for no
-        # control, and apply_controls would keep it as it is (see _risk)
-        return reg
-    return apply_controls(reg, catalog, mitigations=mitigations, responses=responses)
+        reg = RiskRegister(
+            case_id=case.id,
+            risks=risks,
+            method_version=calculus.METHOD_VERSION,
+            matrix=matrix,
+            horizon_days=case.horizon_days,
+            assessed_on=case.assessed_on,
+            failures=failures,
+        )
+        if strict and not assessment.complete:
+            raise AssessmentError("; ".join(assessment.incomplete_reasons))
+        del factors, keys, findings, screened  # gone before the collector runs
+        mitigations, responses = tuple(mitigations), tuple(responses)
+        if plain and not mitigations and not responses:
+            # each risk already has the fields apply_controls gives it for no
+            # control, and apply_controls would keep it as it is (see _risk)
+            return reg
+        return apply_controls(
+            reg, catalog, mitigations=mitigations, responses=responses
+        )
 
 
 _stamped: Callable[[RiskFactor, str], RiskFactor] = replacer(RiskFactor, ["plugin"])
