@@ -52,10 +52,20 @@ def _same(a: RiskRegister, b: RiskRegister) -> None:
 
 class _Counts:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.init = self.fast = self.copied = self.per_subject = 0
+        self.init = self.fast = self.copied = self.per_subject = self.same = 0
         init, fast = Risk.__init__, Risk.fast.__func__  # type: ignore[attr-defined]
         copy = controls_module.with_controls
         per_subject = identify_module._per_subject
+        same_inputs = identify_module._same_inputs
+        shown_valid = identify_module._shown_valid
+
+        def counted_same_inputs(risk: Risk, *values: Any) -> Risk:
+            self.same += 1
+            return same_inputs(risk, *values)
+
+        def counted_shown_valid(risk: Risk, *values: Any) -> Risk:
+            self.same += 1
+            return shown_valid(risk, *values)
 
         def counted_per_subject(risk: Risk, *values: Any) -> Risk:
             self.per_subject += 1
@@ -77,6 +87,8 @@ class _Counts:
         monkeypatch.setattr(Risk, "fast", classmethod(counted_fast))
         monkeypatch.setattr(controls_module, "with_controls", counted_copy)
         monkeypatch.setattr(identify_module, "_per_subject", counted_per_subject)
+        monkeypatch.setattr(identify_module, "_same_inputs", counted_same_inputs)
+        monkeypatch.setattr(identify_module, "_shown_valid", counted_shown_valid)
 
 
 def test_identify_builds_each_risk_once(example, monkeypatch) -> None:
@@ -84,9 +96,11 @@ def test_identify_builds_each_risk_once(example, monkeypatch) -> None:
     counts = _Counts(monkeypatch)
     again = identify(assess(case), catalog, case)
     assert again == reg
-    # each threat's first risk checked whole, the others from it
+    # each threat's first risk checked whole, the others from it; a subject
+    # whose inputs are another's on the threat gets a copy of that risk
     assert counts.fast == len({r.threat for r in reg.risks})
-    assert counts.fast + counts.per_subject == len(reg.risks) > 90
+    assert counts.fast + counts.per_subject + counts.same == len(reg.risks) > 90
+    assert counts.same > 0
     assert counts.init == 0  # never attrs' __init__, never attrs.evolve
     assert counts.copied == 0  # no control: no copy
 
@@ -231,3 +245,24 @@ def test_points_of_other_numbers_are_made_not_shared(example) -> None:
     zero, minus = memo.point(0.0, 2.0, "r", "x."), memo.point(-0.0, 2.0, "r", "x.")
     assert zero is not minus  # equal floats, different output
     assert minus.likelihood.hex() == "-0x0.0p+0"
+
+
+def test_the_register_records_each_armed_pair_as_an_armed_response(example) -> None:
+    from riskcore.model.plan import ArmedResponse
+
+    case, catalog, reg = example
+    subjects = [s.id for s in case.subjects()]
+    pairs = [
+        (r.id, subjects[k % len(subjects)]) for k, r in enumerate(catalog.responses)
+    ]
+    armed = [ArmedResponse(response=r, subject=s, owner="lead") for r, s in pairs[:2]]
+    out = apply_controls(reg, catalog, responses=[*armed, *pairs, (pairs[0][0], None)])
+    want = tuple(
+        ArmedResponse(response=r, subject=s) for r, s in [*pairs, (pairs[0][0], None)]
+    )
+    assert out.responses == want
+    for got, exp in zip(out.responses, want, strict=True):
+        assert attrs.asdict(got) == attrs.asdict(exp)
+        assert type(got.time_to_act_hours) is float
+    with pytest.raises(FieldError, match=r"^responses\[0\]"):
+        apply_controls(reg, catalog, responses=[("no-such-response", subjects[0])])

@@ -29,12 +29,14 @@ lets step 3 see, by identity, that a risk's figures did not move.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from riskcore import calculus
 from riskcore.errors import FieldError
+from riskcore.model._fast import replacer
 from riskcore.model.catalog import Catalog, EffectTarget, Response
 from riskcore.model.distributions import Param, mean_of
 from riskcore.model.plan import ArmedResponse, armed_pairs
@@ -107,6 +109,17 @@ class Memo:
             self.points[key] = out
         return out
 
+    def made(self, point: RiskPoint) -> bool:
+        """Is *point* the one :meth:`point` gives for its own figures, and
+        are they figures :func:`riskcore.calculus.credit_figures` accepts
+        unchanged (floats, a probability and a finite impact >= 0)?"""
+        p, i = point.likelihood, point.impact
+        if type(p) is not float or type(i) is not float:
+            return False
+        if not (0.0 <= p <= 1.0 and 0.0 <= i < math.inf):
+            return False
+        return self.points.get((p, i) if p and i else (p.hex(), i.hex())) is point
+
     def shown(
         self, now: str, planned: str, critical: bool
     ) -> tuple[str, str, bool, float, dt.date | None]:
@@ -165,8 +178,24 @@ class Controls:
 
     @property
     def responses(self) -> tuple[ArmedResponse, ...]:
-        """The armed responses, as the register records them."""
-        return tuple(ArmedResponse(response=r, subject=s) for r, s in self.pairs)
+        """The armed responses, as the register records them:
+        ``ArmedResponse(response=r, subject=s)`` for each pair.
+
+        Each pair's response is a response of the catalog (:func:`controls`
+        refuses any other), whose id was checked when the catalog was built,
+        so it is not matched against the id pattern again (:data:`_armed`).
+        """
+        return tuple(_armed(_ARMED, r, s) for r, s in self.pairs)
+
+
+_ARMED = ArmedResponse(response="x")
+"""An armed response with every other field at its default."""
+
+_armed: Callable[[ArmedResponse, str, str | None], ArmedResponse] = replacer(
+    ArmedResponse, ["response", "subject"], unchecked=["response"]
+)
+"""*armed* with its response and subject replaced, the response (an id of the
+catalog, checked) not checked again (:func:`riskcore.model._fast.replacer`)."""
 
 
 def _eff_mean(value: Param, who: str) -> float:
@@ -211,6 +240,8 @@ def controls(
     for i, (r, _) in enumerate(ctl.pairs):
         if r not in resp:
             raise FieldError(f"responses[{i}]", r, "is not a response in the catalog")
+    if not (ctl.mids or ctl.placed or ctl.pairs):
+        return ctl  # nothing to schedule (the dependency graph is not needed)
     closure, graph = _graph_closure(catalog)
     chosen = set(ctl.mids) | set(ctl.placed)
     plan_closure = set().union(*(closure[m] for m in chosen)) if chosen else set()
@@ -289,16 +320,36 @@ def _response_entries(
 
 
 def credited(risks: Sequence[Risk], ctl: Controls, memo: Memo) -> list[Risk]:
-    """Each of *risks* with the controls *ctl* credited, in order."""
+    """Each of *risks* with the controls *ctl* credited, in order.
+
+    The risks are grouped by their candidates (one decision of the rule per
+    group) and, within a group, by their inherent point, criticality and
+    notes: risks alike in all of these get the same control fields, so
+    :func:`riskcore.calculus.credit_figures` computes each distinct point's
+    figures once. A risk with no candidate that already has the fields of no
+    control is kept without crediting it again (:func:`_kept`).
+    """
     cands = [memo.candidates(ctl, r.threat, r.subject) for r in risks]
     groups: dict[int, list[int]] = {}
     for k, cand in enumerate(cands):
         groups.setdefault(id(cand), []).append(k)
     out: list[Risk | None] = [None] * len(risks)
+    unmet = ctl.unmet
     for ks in groups.values():
         cand = cands[ks[0]]
-        figures = [(risks[k].inherent.likelihood, risks[k].inherent.impact) for k in ks]
-        ids = [risks[k].id for k in ks]
+        if not cand:
+            ks = [k for k in ks if not _kept(risks[k], k, unmet, memo, out)]
+            if not ks:
+                continue
+        # each distinct inherent point once, in order (the first risk names it)
+        firsts: dict[int, int] = {}
+        for k in ks:
+            firsts.setdefault(id(risks[k].inherent), k)
+        figures = [
+            (risks[k].inherent.likelihood, risks[k].inherent.impact)
+            for k in firsts.values()
+        ]
+        ids = [risks[k].id for k in firsts.values()]
         planned = calculus.credit_figures(figures, [c[0] for c in cand], risks=ids)
         in_force = [c[0] for c in cand if c[2] <= 0.0]
         now = (
@@ -306,6 +357,7 @@ def credited(risks: Sequence[Risk], ctl: Controls, memo: Memo) -> list[Risk]:
             if len(in_force) == len(cand)
             else calculus.credit_figures(figures, in_force, risks=ids)
         )
+        at = {p: j for j, p in enumerate(firsts)}
         layers = tuple(
             Layer(
                 id=lay.id,
@@ -319,43 +371,106 @@ def credited(risks: Sequence[Risk], ctl: Controls, memo: Memo) -> list[Risk]:
             )
             for j, (lay, param, day) in enumerate(cand)
         )
-        for j, k in enumerate(ks):
+        fields: dict[tuple[int, bool, int], _Fields] = {}
+        for k in ks:
             risk = risks[k]
-            out[k] = _controlled(
-                risk,
-                layers,
-                planned.figures[j],
-                now.figures[j],
-                ctl.unmet.get((risk.threat, risk.subject), ()),
-                memo,
-            )
+            notes = unmet.get((risk.threat, risk.subject), ())
+            key = (id(risk.inherent), bool(risk.critical), id(notes))
+            got = fields.get(key)
+            if got is None:
+                j = at[key[0]]
+                got = fields[key] = _fields(
+                    planned.figures[j], now.figures[j], key[1], risk.id, memo
+                )
+            out[k] = _controlled(risk, layers, notes, got)
     return out  # type: ignore[return-value]  # every slot is filled
 
 
-def _controlled(
-    risk: Risk,
-    layers: tuple[Layer, ...],
+_Fields = tuple[
+    RiskPoint, RiskPoint, RiskPoint, str, str, bool, float, "dt.date | None"
+]
+"""The control fields of a risk but its layers and notes: residual,
+residual_all, current, level, planned level, within tolerance, review days
+and date."""
+
+
+def _fields(
     planned: tuple[float, float, float, float],
     now: tuple[float, float, float, float],
-    notes: tuple[str, ...],
+    critical: bool,
+    rid: str,
     memo: Memo,
-) -> Risk:
-    """*risk* with its control fields for these figures; *risk* itself when
-    they are the ones it has."""
-    rid = risk.id
+) -> _Fields:
+    """The control fields for these figures (*rid* names an error)."""
     strict = memo.point(planned[0], planned[1], rid, "residual.")
     every = memo.point(planned[2], planned[3], rid, "residual_all.")
     current = memo.point(now[0], now[1], rid, "current.")
-    critical = bool(risk.critical)
-    level, planned_level, within, days, due = memo.shown(
-        current.level, strict.level, critical
-    )
+    return (strict, every, current, *memo.shown(current.level, strict.level, critical))
+
+
+def _kept(
+    risk: Risk,
+    k: int,
+    unmet: Mapping[tuple[str, str | None], tuple[str, ...]],
+    memo: Memo,
+    out: list[Risk | None],
+) -> bool:
+    """Keep *risk* (``out[k] = risk``) when no layer is a candidate for it
+    and it has exactly the fields crediting none gives it.
+
+    With no layer, :func:`riskcore.calculus.credit_figures` gives a risk its
+    inherent figures, checked and unchanged when they are floats in range,
+    so its residual, all-safeguards and current points are
+    ``memo.point(inherent figures)``: the inherent point itself when
+    :meth:`Memo.made` says so. The levels, review and notes must then be the
+    ones :func:`_controlled` would set. Anything else is credited.
+    """
+    point = risk.inherent
+    if (
+        risk.layers
+        or risk.control_notes
+        or risk.residual is not point
+        or risk.residual_all is not point
+        or risk.current is not point
+        or not memo.made(point)
+        or unmet.get((risk.threat, risk.subject))
+    ):
+        return False
+    if _unchanged(
+        risk,
+        (
+            point,
+            point,
+            point,
+            *memo.shown(point.level, point.level, bool(risk.critical)),
+        ),
+    ):
+        out[k] = risk
+        return True
+    return False
+
+
+def _controlled(
+    risk: Risk, layers: tuple[Layer, ...], notes: tuple[str, ...], got: _Fields
+) -> Risk:
+    """*risk* with these control fields; *risk* itself when they are the ones
+    it has."""
     if (
         not layers
         and not notes
         and not risk.layers
         and not risk.control_notes
-        and risk.residual is strict
+        and _unchanged(risk, got)
+    ):
+        return risk
+    return with_controls(risk, layers, *got[:6], notes, *got[6:])
+
+
+def _unchanged(risk: Risk, got: _Fields) -> bool:
+    """Has *risk* these control fields already (the points by identity)?"""
+    strict, every, current, level, planned_level, within, days, due = got
+    return (
+        risk.residual is strict
         and risk.residual_all is every
         and risk.current is current
         and _same(risk.level, level)
@@ -363,20 +478,6 @@ def _controlled(
         and risk.within_tolerance is within
         and _same(risk.review_days, days)
         and _same(risk.next_review, due)
-    ):
-        return risk
-    return with_controls(
-        risk,
-        layers,
-        strict,
-        every,
-        current,
-        level,
-        planned_level,
-        within,
-        notes,
-        days,
-        due,
     )
 
 

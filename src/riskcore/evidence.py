@@ -215,14 +215,16 @@ def observation_factors(
     threats = {t.id: t for t in catalog.threats}
     kinds = {s.id: s.KIND for s in case.subjects()}
     clinician = {c.id: c.clinician for c in case.clients}
-    every = facts(case)
+    by_code: dict[str, list[Observation]] = {}  # the facts of each code, in order
+    for o in facts(case):
+        by_code.setdefault(o.code, []).append(o)
     # (entry index, target subject) -> subjects whose facts matched, in case order
     matched: dict[tuple[int, str], list[str]] = {}
     for i, e in enumerate(catalog.evidence):
         scope = threats[e.threat].scope
-        code, quals = e.code, e.qualifiers
-        for o in every:
-            if o.code != code or not quals <= set(o.qualifiers) or not o.recorded:
+        quals = e.qualifiers
+        for o in by_code.get(e.code, ()):
+            if not quals <= set(o.qualifiers) or not o.recorded:
                 continue
             if not _in_window(o, e, case.assessed_on) or not _meets(o, e):
                 continue
@@ -238,21 +240,40 @@ def observation_factors(
                 about.append(o.subject)
     out: dict[tuple[str, str], list[RiskFactor]] = {}
     entries = catalog.evidence
-    by_target: dict[str, list[int]] = {}  # target -> the entries that matched it
+    by_target: dict[str, set[int]] = {}  # target -> the entries that matched it
     for i, target in matched:
-        by_target.setdefault(target, []).append(i)
+        by_target.setdefault(target, set()).add(i)
+    finer = _finer(entries, {i for i, _ in matched})
+    sources: dict[int, Source] = {}  # one per entry
     for (i, target), about in matched.items():
         e = entries[i]
-        if any(j != i and _refines(entries[j], e) for j in by_target[target]):
+        if not finer[i].isdisjoint(by_target[target]):
             continue  # a more specific entry on the same risk replaces this one
+        source = sources.get(i)
+        if source is None:
+            source = sources[i] = _source(e)
         out.setdefault((e.threat, target), []).append(
             RiskFactor(
                 threat=e.threat,
                 subject=target,
                 odds_ratio=mean_of(e.odds_ratio),
                 reason=_reason(e, target, about),
-                source=_source(e),
+                source=source,
                 plugin=PROVENANCE,
             )
         )
     return out
+
+
+def _finer(entries: Sequence[Evidence], used: set[int]) -> dict[int, set[int]]:
+    """For each entry of *used*, the other entries of *used* that refine it
+    (:func:`_refines`: only entries with the same code, threat and target can)."""
+    alike: dict[tuple[str, str, EvidenceTarget], list[int]] = {}
+    for i in sorted(used):
+        e = entries[i]
+        alike.setdefault((e.code, e.threat, e.applies_to), []).append(i)
+    return {
+        i: {j for j in group if j != i and _refines(entries[j], entries[i])}
+        for group in alike.values()
+        for i in group
+    }

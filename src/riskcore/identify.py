@@ -288,26 +288,17 @@ def identify(
 
         screened = {(sc.subject, sc.instrument) for sc in assessment.scores}
         memo = _controls.Memo(matrix, case.assessed_on)
-        first: dict[str, Risk] = {}  # each threat's first risk
-        risks = [
-            _risk(
-                t,
-                s,
-                [*everyone, *per_subject.get(sid, [])],
-                factors.get((tid, sid), []),
-                [
-                    (r, code)
-                    for cat, r, code in findings.get(sid, [])
-                    if cat == t.category
-                ],
-                catalog=catalog,
-                modifiers=mods,
-                memo=memo,
-                screened=screened,
-                first=first,
-            )
-            for (tid, sid), (t, s) in keys.items()
-        ]
+        risks, plain = _risks(
+            keys,
+            everyone,
+            per_subject,
+            factors,
+            findings,
+            catalog=catalog,
+            modifiers=mods,
+            memo=memo,
+            screened=screened,
+        )
         reg = RiskRegister(
             case_id=case.id,
             risks=risks,
@@ -319,6 +310,12 @@ def identify(
         )
         if strict and not assessment.complete:
             raise AssessmentError("; ".join(assessment.incomplete_reasons))
+        del factors, keys, findings, screened  # gone before the collector runs
+        mitigations, responses = tuple(mitigations), tuple(responses)
+        if plain and not mitigations and not responses:
+            # each risk already has the fields apply_controls gives it for no
+            # control, and apply_controls would keep it as it is (see _risk)
+            return reg
         return apply_controls(
             reg, catalog, mitigations=mitigations, responses=responses
         )
@@ -363,6 +360,147 @@ def _plugin_factors(
             for f in got:
                 factors.setdefault((f.threat, s.id), []).append(_stamped(f, o.plugin))
     return factors
+
+
+_Key = tuple[object, ...]
+
+
+def _factors_key(factors: Sequence[RiskFactor]) -> tuple[object, ...] | None:
+    """What of *factors* reaches a risk (:func:`_applied`), as a key: equal
+    keys give equal factors, written out the same; ``None`` when a value is
+    not of a type whose equal values are written alike (never shared)."""
+    out: list[object] = []
+    for f in factors:
+        o, reason, plugin, score = f.odds_ratio, f.reason, f.plugin, f.score
+        if (
+            type(o) is not float
+            or type(reason) is not str
+            or (plugin is not None and type(plugin) is not str)
+            or (score is not None and type(score) is not str)
+        ):
+            return None
+        out.append((o, reason, plugin, score, id(f.source)))  # a source by identity
+    return tuple(out)
+
+
+def _risks(
+    keys: Mapping[tuple[str, str], tuple[Threat, Subject]],
+    everyone: tuple[str, ...],
+    per_subject: Mapping[str, list[str]],
+    factors: Mapping[tuple[str, str], list[RiskFactor]],
+    findings: Mapping[str, list[tuple[str, str, str]]],
+    *,
+    catalog: Catalog,
+    modifiers: tuple[Modifier, ...],
+    memo: _controls.Memo,
+    screened: Collection[tuple[str, str]],
+) -> tuple[list[Risk], bool]:
+    """The risk of each of *keys*, in order, and whether every risk's
+    inherent point is the one :meth:`riskcore._controls.Memo.made` vouches for.
+
+    A risk is a function of its threat and of its subject's inputs: the
+    subject's incomplete reasons, whether it was screened for the threat,
+    its factors, its critical findings on the threat's category and the
+    modifiers that reach it. Subjects alike in all of these (many, in a
+    practice) get one risk built by :func:`_risk`, copied for the others
+    with their own id and subject (:func:`_same_inputs`, both checked).
+    """
+    by_threat: dict[str, list[Modifier]] = {}
+    for m in modifiers:
+        by_threat.setdefault(m.threat, []).append(m)
+    hits_of: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for sid, got in findings.items():  # by category and subject, in order
+        for cat, r, code in got:
+            hits_of.setdefault(cat, {}).setdefault(sid, []).append((r, code))
+    found = {c: {k: tuple(v) for k, v in d.items()} for c, d in hits_of.items()}
+    factors_of: dict[str, dict[str, list[RiskFactor]]] = {}  # by threat, subject
+    for (tid, sid), got_fs in factors.items():
+        factors_of.setdefault(tid, {})[sid] = got_fs
+    tested: dict[tuple[str, ...], set[str]] = {}  # subjects with a score of any
+    incomplete: dict[str, tuple[str, ...]] = {}  # per subject, equal ones shared
+    alike: dict[tuple[str, ...], tuple[str, ...]] = {}
+    first: dict[str, Risk] = {}  # each threat's first risk
+    made: dict[_Key, Risk] = {}  # one risk per threat and inputs
+    valid: set[str] = set()  # subject ids a risk of which has been checked
+    plain = True
+    risks: list[Risk] = []
+    at: Threat | None = None  # the threat of the risks in hand (keys: by threat)
+    no_factors: dict[str, list[RiskFactor]] = {}
+    no_hits: dict[str, tuple[tuple[str, str], ...]] = {}
+    for (tid, sid), (t, s) in keys.items():
+        if t is not at:  # what is the same for every subject of the threat
+            at = t
+            t_factors = factors_of.get(tid, no_factors)
+            t_hits = found.get(t.category, no_hits)
+            tmods = by_threat.get(tid)
+            t_tested = None
+            if t.screened_by:
+                t_tested = tested.get(t.screened_by)
+                if t_tested is None:
+                    names = set(t.screened_by)
+                    t_tested = tested[t.screened_by] = {
+                        x for x, i in screened if i in names
+                    }
+        inc = incomplete.get(sid)
+        if inc is None:
+            inc = (*everyone, *per_subject.get(sid, ()))
+            inc = incomplete[sid] = alike.setdefault(inc, inc)
+        fs: Sequence[RiskFactor] = t_factors.get(sid) or ()
+        hits = t_hits.get(sid, ())
+        rmods = tuple(m for m in tmods if m.subject in (None, sid)) if tmods else ()
+        fkey = _factors_key(fs) if fs else ()
+        key: _Key | None = None
+        if fkey is not None:
+            unscreened = t_tested is not None and sid not in t_tested
+            key = (tid, unscreened, id(inc), fkey, hits, tuple(map(id, rmods)))
+            template = made.get(key)
+            if template is not None:
+                rid = risk_id(tid, sid)
+                if len(rid) <= _ID_MAX and sid in valid:
+                    risks.append(_shown_valid(template, rid, sid))
+                else:  # checks them (and raises as Risk(...) does)
+                    risks.append(_same_inputs(template, rid, sid))
+                    valid.add(sid)
+                continue
+        risk = _risk(
+            t,
+            s,
+            list(inc),
+            fs,
+            hits,
+            catalog=catalog,
+            rmods=rmods,
+            memo=memo,
+            screened=screened,
+            first=first,
+        )
+        plain = plain and memo.made(risk.inherent)
+        valid.add(sid)
+        if key is not None:
+            made[key] = risk
+        risks.append(risk)
+    return risks, plain
+
+
+_same_inputs: Callable[[Risk, str, str], Risk] = replacer(Risk, ["id", "subject"])
+"""The risk of another subject with the same inputs on the same threat: its
+own id and subject, both checked, and every other field the same
+(:func:`riskcore.model._fast.replacer`)."""
+
+_shown_valid: Callable[[Risk, str, str], Risk] = replacer(
+    Risk, ["id", "subject"], unchecked=["id", "subject"]
+)
+""":data:`_same_inputs` for an id and subject already shown valid.
+
+The subject's id was checked on an earlier risk (the threat's own id too:
+on its first risk, built whole), so both match
+:data:`~riskcore.model._fields.ID_PATTERN`; the risk id joins them with ``:``,
+a character the pattern allows after the first, so it matches too exactly
+when it has at most :data:`_ID_MAX` characters (``tests/test_identify_alike.py``
+checks the equivalence). Any other goes through :data:`_same_inputs`."""
+
+_ID_MAX = 80
+"""The longest identifier :data:`~riskcore.model._fields.ID_PATTERN` allows."""
 
 
 def _applied(
@@ -418,7 +556,7 @@ def _risk(
     hits: Sequence[tuple[str, str]],
     *,
     catalog: Catalog,
-    modifiers: tuple[Modifier, ...],
+    rmods: tuple[Modifier, ...],
     memo: _controls.Memo,
     screened: Collection[tuple[str, str]],
     first: dict[str, Risk],
@@ -426,7 +564,8 @@ def _risk(
     """One threat's risk for one subject, with no control credited.
 
     *hits* are the subject's critical findings on the threat's category, as
-    ``(reason, flag code)`` pairs. Built once: with no control, its residual,
+    ``(reason, flag code)`` pairs; *rmods* the modifiers that reach the risk.
+    Built once: with no control, its residual,
     all-safeguards and current figures are its inherent ones (what
     :func:`apply_controls` gives a risk no control reaches, which then keeps it
     as it is). The threat's first risk (kept in *first*) is built by
@@ -444,7 +583,6 @@ def _risk(
         required = sorted(
             r.id for r in catalog.responses if _required_for(r, t.id, codes)
         )
-    rmods = tuple(m for m in modifiers if m.threat == t.id and m.subject in (None, sid))
     matrix = memo.matrix
     p, i = _inherent_figures(
         t, [f.odds_ratio for f in applied if f.credited], matrix, rid, rmods

@@ -113,19 +113,30 @@ def builder(cls: type[Any]) -> Callable[..., Any]:
     return _compiled(source, "build", ns)
 
 
-def replacer(cls: type[Any], replaced: Sequence[str]) -> Callable[..., Any]:
+def replacer(
+    cls: type[Any], replaced: Sequence[str], *, unchecked: Sequence[str] = ()
+) -> Callable[..., Any]:
     """``replace(obj, *values)``: *obj* (a *cls*) with the fields *replaced* set
     to *values*, positionally in that order; as :func:`attrs.evolve`, without
     checking the other fields again.
+
+    The validators of the *unchecked* fields (some of *replaced*) do not run
+    either: for a caller that has shown the values valid (its own proof,
+    stated where it calls); their converters still run.
 
     >>> from riskcore.model.risk import Level
     >>> replace = replacer(Level, ["review_days"])
     >>> replace(Level(name="high", review_days=30), 7) == Level(name="high", review_days=7)
     True
+    >>> shown = replacer(Level, ["name"], unchecked=["name"])
+    >>> shown(Level(name="high", review_days=30), "two words").name
+    'two words'
     """
     ns, fields = _namespace(cls)
     by_name = {a.name: a for a in fields}
     changed = [by_name[n] for n in replaced]  # KeyError: not a field
+    if not set(unchecked) <= set(replaced):
+        raise ValueError("unchecked: only replaced fields")
     args = ", ".join(replaced)
     source = (
         f"def replace(obj, {args}):\n"
@@ -137,7 +148,7 @@ def replacer(cls: type[Any], replaced: Sequence[str]) -> Callable[..., Any]:
             f"    _s_{a.name}(self, {a.name if a.name in replaced else 'obj.' + a.name})\n"
             for a in fields
         )
-        + _validate(changed)
+        + _validate([a for a in changed if a.name not in unchecked])
         + "    return self\n"
     )
     return _compiled(source, "replace", ns)
