@@ -22,6 +22,8 @@ from riskcore.planner.problem import PlanningProblem, ResponseSpec, RiskEffect
 if TYPE_CHECKING:  # pragma: no cover
     from riskcore.planner.outer import _Skeleton
 
+_SIDES = ("likelihood", "impact")
+
 
 class _Instance:
     """One response for one subject: forced by a critical risk, or armed."""
@@ -73,8 +75,7 @@ class _Compiled(_Figures):
         self._index(p)
         self._mitigation_figures(p)
         checked = [
-            [self._check(f"mitigation {m.id!r}", e) for e in m.effects]
-            for m in p.mitigations
+            self._check_all(f"mitigation {m.id!r}", m.effects) for m in p.mitigations
         ]
         self.order = self._toposort()
         self._all_closures: list[frozenset[int]] | None = None
@@ -264,8 +265,10 @@ class _Compiled(_Figures):
         for inst in self.insts:
             if inst.rid not in effects_of:
                 by_subject: dict[str | None, list[tuple[RiskEffect, int]]] = {}
-                for e in responses[inst.rid].effects:
-                    j = self._check(f"response {inst.rid!r}", e)
+                effs = responses[inst.rid].effects
+                for e, j in zip(
+                    effs, self._check_all(f"response {inst.rid!r}", effs), strict=True
+                ):
                     by_subject.setdefault(self.subject[j], []).append((e, j))
                 effects_of[inst.rid] = by_subject
         for k, inst in enumerate(self.insts):
@@ -323,6 +326,22 @@ class _Compiled(_Figures):
                 self.forced_why[k] = (
                     f"required by {self.ids[dep]!r} ({self.forced_why[dep]})"
                 )
+
+    def _check_all(self, who: str, effects: Iterable[RiskEffect]) -> list[int]:
+        """:meth:`_check` of each of *effects*: the risk of each, in order.
+
+        The common case (a known risk, an effectiveness in [0, 1], a side)
+        is tested inline; anything else goes to :meth:`_check`, which words
+        the refusal.
+        """
+        rindex = self.rindex
+        out: list[int] = []
+        for e in effects:
+            j = rindex.get(e.risk)
+            if j is None or not 0.0 <= e.effectiveness <= 1.0 or e.on not in _SIDES:
+                j = self._check(who, e)
+            out.append(j)
+        return out
 
     def _check(self, who: str, e: RiskEffect) -> int:
         if e.risk not in self.rindex:

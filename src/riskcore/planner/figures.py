@@ -140,11 +140,14 @@ class _Figures:
             a = np.ones(len(self.h))
             for i in chosen:
                 a[self.eff_idx[i]] *= self.eff_f[i]
-            on = np.fromiter(
-                (self.present(~q, has) for q in range(len(self.insts))),
+            # present(~q) for every instance q, decided once per requirement
+            # list (the same for every subject's instance of one response)
+            pres = np.fromiter(
+                (all(has(k) for k in req) for req in self.inst_reqs),
                 dtype=bool,
-                count=len(self.insts),
-            )[self.inst_k]
+                count=len(self.inst_reqs),
+            )
+            on = pres[self.inst_key][self.inst_k]
             np.multiply.at(a, self.inst_j[on], self.inst_fall[on])
             return a
         s = [1.0] * len(self.h)
@@ -180,6 +183,15 @@ class _Figures:
         self.inst_k = np.array([k for k, _, _ in ent], dtype=np.intp)
         self.inst_j = np.array([j for _, j, _ in ent], dtype=np.intp)
         self.inst_fall = np.array([f for _, _, f in ent], dtype=float)
+        # each instance's requirement list, by index; the last is the empty
+        # one of instances always in force (present() is then True)
+        reqs: dict[tuple[int, ...], int] = {}
+        key = [
+            -1 if inst.const else reqs.setdefault(tuple(inst.req), len(reqs))
+            for inst in self.insts
+        ]
+        self.inst_reqs: list[tuple[int, ...]] = [*reqs, ()]
+        self.inst_key = np.array(key, dtype=np.intp)
         self.solid_a = [np.array(x, dtype=np.intp) for x in self.solid]
         self._arr_memo: dict[tuple[int, int], Any] = {}
         self._order_memo: dict[tuple[int, ...], tuple[Any, list[int]]] = {}
