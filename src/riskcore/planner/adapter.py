@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from riskcore.errors import PlanError
+from riskcore.planner.compiled import Block, Blocks
 from riskcore.planner.problem import (
     Method,
     MitigationSpec,
@@ -148,8 +149,54 @@ def problem_from_catalog(
     >>> p.risks[0].likelihood, p.mitigations[0].effects[0].risk
     (0.4, 'burnout')
     """
+    import attrs
+
+    p, blocks = _catalog_parts(
+        catalog,
+        risks,
+        required=required,
+        in_place=in_place,
+        matrix=matrix,
+        armed=armed,
+    )
+
+    def expand(bs: list[Block]) -> list[RiskEffect]:
+        # one effect of a threat on each of its risks
+        return [
+            RiskEffect(risk=rid, effectiveness=eff, on=on)
+            for ids, eff, on in bs
+            for rid in ids
+        ]
+
+    return attrs.evolve(
+        p,
+        mitigations=[
+            attrs.evolve(m, effects=expand(b))
+            for m, b in zip(p.mitigations, blocks.mitigations, strict=True)
+        ],
+        responses=[
+            attrs.evolve(r, effects=expand(b))
+            for r, b in zip(p.responses, blocks.responses, strict=True)
+        ],
+    )
+
+
+def _catalog_parts(
+    catalog: Catalog,
+    risks: Iterable[Any] | None,
+    *,
+    required: Iterable[str],
+    in_place: Iterable[str],
+    matrix: Any,
+    armed: Iterable[Any],
+) -> tuple[PlanningProblem, Blocks]:
+    """:func:`problem_from_catalog`'s problem without effects, and its effects
+    as :class:`~riskcore.planner.compiled.Blocks`: one per catalog effect,
+    on every risk of its threat (what :func:`plan` compiles, without a
+    :class:`RiskEffect` per risk)."""
     from riskcore.model.distributions import mean_of
 
+    of_threat: dict[str, list[str]]
     if risks is None:
         specs = [
             RiskSpec(
@@ -168,18 +215,16 @@ def problem_from_catalog(
             specs.append(_risk_spec(r, matrix, limits))
             of_threat.setdefault(str(r.threat), []).append(str(r.id))
 
-    def effects(effs: Iterable[Any]) -> list[RiskEffect]:
-        out: list[RiskEffect] = []
-        for e in effs:  # one effect of a threat on each of its risks
-            eff, on = mean_of(e.effectiveness), e.on.value
-            out.extend(
-                RiskEffect(risk=rid, effectiveness=eff, on=on)
-                for rid in of_threat.get(e.threat, ())
-            )
-        return out
+    none: list[str] = []
+
+    def blocks(effs: Iterable[Any]) -> list[Block]:
+        return [
+            (of_threat.get(e.threat, none), mean_of(e.effectiveness), e.on.value)
+            for e in effs
+        ]
 
     done = set(in_place)
-    return PlanningProblem(
+    p = PlanningProblem(
         risks=specs,
         mitigations=[
             MitigationSpec(
@@ -188,7 +233,6 @@ def problem_from_catalog(
                 hours=0.0 if m.id in done else m.hours,
                 duration_days=0.0 if m.id in done else m.duration_days,
                 requires=m.requires,
-                effects=effects(m.reduces),
                 resources=m.resources,
             )
             for m in catalog.mitigations
@@ -197,7 +241,6 @@ def problem_from_catalog(
             ResponseSpec(
                 id=r.id,
                 requires=r.requires,
-                effects=effects(r.recovers),
                 owner=r.owner,
                 time_to_act_hours=r.time_to_act_hours,
             )
@@ -205,6 +248,10 @@ def problem_from_catalog(
         ],
         required=(*required, *sorted(done)),
         armed=armed,
+    )
+    return p, Blocks(
+        [blocks(m.reduces) for m in catalog.mitigations],
+        [blocks(r.recovers) for r in catalog.responses],
     )
 
 
@@ -257,6 +304,7 @@ def plan(
     --------
     solve, problem_from_catalog, riskcore.graph.build_graph
     """
+    blocks = None
     if isinstance(register, PlanningProblem):
         problem = register
         extra = _armed(armed)
@@ -271,9 +319,10 @@ def plan(
 
         risks = getattr(register, "risks", register)
         with collector_paused():  # one spec per risk: see solve
-            problem = problem_from_catalog(
+            problem, blocks = _catalog_parts(
                 catalog,
                 risks,
+                required=(),
                 in_place=getattr(register, "mitigations", ()) or (),
                 matrix=getattr(register, "matrix", None),
                 armed=armed,
@@ -289,4 +338,5 @@ def plan(
         gap=gap,
         time_limit=time_limit,
         explain=explain,
+        _blocks=blocks,
     )

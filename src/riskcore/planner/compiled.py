@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Literal
+
+from attrs import frozen
 
 from riskcore import calculus
 from riskcore.errors import GraphError, PlanError
@@ -23,6 +25,44 @@ if TYPE_CHECKING:  # pragma: no cover
     from riskcore.planner.outer import _Skeleton
 
 _SIDES = ("likelihood", "impact")
+
+
+Side = Literal["likelihood", "impact"]
+
+Block = tuple[Sequence[str], float, Side]
+"""One effect on several risks: their ids, the effectiveness and the side."""
+
+_Resolved = tuple[list[int], float, Side]
+
+
+@frozen(eq=False)
+class Blocks:
+    """The effects of a problem's mitigations and responses, as blocks.
+
+    One block per catalog effect (a threat's effect on each of its risks)
+    instead of one :class:`~riskcore.planner.problem.RiskEffect` per risk:
+    what :func:`riskcore.planner.plan` compiles from a register, without a
+    Python object per (effect, risk). :meth:`of` reads a problem's own
+    effects as blocks of one risk each, so both are compiled by the same
+    code (``tests/test_planner_blocks.py``).
+    """
+
+    mitigations: list[list[Block]]
+    """The blocks of each mitigation, in the problem's order."""
+    responses: list[list[Block]]
+    """The blocks of each response, in the problem's order."""
+
+    @classmethod
+    def of(cls, p: PlanningProblem) -> Blocks:
+        """Each effect of *p* as a block of one risk."""
+
+        def one(effects: Iterable[RiskEffect]) -> list[Block]:
+            return [((e.risk,), e.effectiveness, e.on) for e in effects]
+
+        return cls(
+            [one(m.effects) for m in p.mitigations],
+            [one(r.effects) for r in p.responses],
+        )
 
 
 class _Instance:
@@ -71,12 +111,18 @@ class _Compiled(_Figures):
     ``~k`` for instance *k*.
     """
 
-    def __init__(self, p: PlanningProblem) -> None:
+    def __init__(self, p: PlanningProblem, blocks: Blocks | None = None) -> None:
         self._index(p)
         self._mitigation_figures(p)
+        if blocks is None:
+            blocks = Blocks.of(p)
         checked = [
-            self._check_all(f"mitigation {m.id!r}", m.effects) for m in p.mitigations
+            self._resolve(f"mitigation {m.id!r}", b)
+            for m, b in zip(p.mitigations, blocks.mitigations, strict=True)
         ]
+        self._response_blocks = {
+            r.id: b for r, b in zip(p.responses, blocks.responses, strict=True)
+        }
         self.order = self._toposort()
         self._all_closures: list[frozenset[int]] | None = None
         self._memo: dict[tuple[int, int], calculus.Credit] = {}
@@ -229,7 +275,7 @@ class _Compiled(_Figures):
     def _layers(
         self,
         p: PlanningProblem,
-        checked: list[list[int]],
+        checked: list[list[_Resolved]],
         closures: list[frozenset[int]],
         responses: dict[str, ResponseSpec],
     ) -> None:
@@ -240,6 +286,7 @@ class _Compiled(_Figures):
         # subjects' risks), and each (owner's presence, layer) has a code:
         # a risk's codes are its class key (_classes)
         self._codes: list[list[int]] = [[] for _ in p.risks]
+        layers, codes_of = self.layers, self._codes
         codes: dict[tuple[object, int], int] = {}
         shared: dict[
             tuple[object, ...], tuple[tuple[int, calculus.LayerInput], int]
@@ -248,50 +295,52 @@ class _Compiled(_Figures):
             deps = calculus.dependency_keys(
                 m.id, [self.ids[k] for k in sorted(closures[i])], m.resources
             )
-            for e, j in zip(m.effects, checked[i], strict=True):
-                eff = float(e.effectiveness)
-                got = shared.get((i, e.on, eff))
+            # one block per effect of the catalog: the same layer object on
+            # every risk of its threat
+            for js, eff, on in checked[i]:
+                got = shared.get((i, on, eff))
                 if got is None:
                     li = calculus.LayerInput(
-                        id=m.id, on=e.on, effectiveness=eff, depends_on=deps
+                        id=m.id, on=on, effectiveness=eff, depends_on=deps
                     )
-                    got = shared[(i, e.on, eff)] = ((i, li), len(codes))
+                    got = shared[(i, on, eff)] = ((i, li), len(codes))
                     codes[(i, id(li))] = got[1]
-                self.layers[j].append(got[0])
-                self._codes[j].append(got[1])
+                pair, code = got
+                for j in js:
+                    layers[j].append(pair)
+                    codes_of[j].append(code)
         # a response's effects, checked once and grouped by the subject of the
         # risk, so each instance reads only its own subject's (not every risk)
-        effects_of: dict[str, dict[str | None, list[tuple[RiskEffect, int]]]] = {}
+        effects_of: dict[str, dict[str | None, list[tuple[float, Side, int]]]] = {}
+        subject = self.subject
         for inst in self.insts:
             if inst.rid not in effects_of:
-                by_subject: dict[str | None, list[tuple[RiskEffect, int]]] = {}
-                effs = responses[inst.rid].effects
-                for e, j in zip(
-                    effs, self._check_all(f"response {inst.rid!r}", effs), strict=True
-                ):
-                    by_subject.setdefault(self.subject[j], []).append((e, j))
+                by_subject: dict[str | None, list[tuple[float, Side, int]]] = {}
+                who = f"response {inst.rid!r}"
+                for js, eff, on in self._resolve(who, self._response_blocks[inst.rid]):
+                    for j in js:
+                        by_subject.setdefault(subject[j], []).append((eff, on, j))
                 effects_of[inst.rid] = by_subject
         for k, inst in enumerate(self.insts):
             # what puts the instance in force: nothing (a constant) or the
             # mitigations it requires, the same for every subject
             when: object = -1 if inst.const else tuple(inst.req)
             # a response acts only for the subject it is for
-            for e, j in effects_of[inst.rid].get(inst.subject, ()):
-                eff = float(e.effectiveness)
-                got = shared.get((inst.rid, e.on, eff))
+            for eff, on, j in effects_of[inst.rid].get(inst.subject, ()):
+                got = shared.get((inst.rid, on, eff))
                 if got is None:
                     li = calculus.LayerInput(
                         id=inst.rid,
-                        on=e.on,
+                        on=on,
                         effectiveness=eff,
                         depends_on=inst.keys,
                         kind="response",
                     )
-                    got = shared[(inst.rid, e.on, eff)] = ((~k, li), -1)
+                    got = shared[(inst.rid, on, eff)] = ((~k, li), -1)
                 li = got[0][1]
                 code = codes.setdefault((when, id(li)), len(codes))
-                self.layers[j].append((~k, li))
-                self._codes[j].append(code)
+                layers[j].append((~k, li))
+                codes_of[j].append(code)
                 inst.risks.append(j)
         for inst in self.insts:
             inst.risks = sorted(set(inst.risks))
@@ -327,20 +376,25 @@ class _Compiled(_Figures):
                     f"required by {self.ids[dep]!r} ({self.forced_why[dep]})"
                 )
 
-    def _check_all(self, who: str, effects: Iterable[RiskEffect]) -> list[int]:
-        """:meth:`_check` of each of *effects*: the risk of each, in order.
+    def _resolve(self, who: str, blocks: list[Block]) -> list[_Resolved]:
+        """Each block with its risks' indices, checked in order as
+        :meth:`_check` checks one effect at a time (the same first refusal:
+        the first risk's id, then the figures, then the other ids).
 
-        The common case (a known risk, an effectiveness in [0, 1], a side)
-        is tested inline; anything else goes to :meth:`_check`, which words
-        the refusal.
+        The common case (known risks, an effectiveness in [0, 1], a side) is
+        tested inline; anything else goes to :meth:`_check`, which words the
+        refusal.
         """
         rindex = self.rindex
-        out: list[int] = []
-        for e in effects:
-            j = rindex.get(e.risk)
-            if j is None or not 0.0 <= e.effectiveness <= 1.0 or e.on not in _SIDES:
-                j = self._check(who, e)
-            out.append(j)
+        out: list[_Resolved] = []
+        for ids, eff, on in blocks:
+            js: list[int] = []
+            for rid in ids:
+                j = rindex.get(rid)
+                if j is None or not (js or (0.0 <= eff <= 1.0 and on in _SIDES)):
+                    j = self._check(who, RiskEffect(risk=rid, effectiveness=eff, on=on))
+                js.append(j)
+            out.append((js, float(eff), on))
         return out
 
     def _check(self, who: str, e: RiskEffect) -> int:
@@ -569,5 +623,5 @@ class _Compiled(_Figures):
         )
 
 
-def _compile(p: PlanningProblem) -> _Compiled:
-    return _Compiled(p)
+def _compile(p: PlanningProblem, blocks: Blocks | None = None) -> _Compiled:
+    return _Compiled(p, blocks)
