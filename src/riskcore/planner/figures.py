@@ -11,6 +11,7 @@ visits them, so both give the same floats (and the same plans).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,51 @@ cost more than it saves."""
 
 MEMO_ITEMS = 4_000_000
 """Risks' entries kept in the caches of vector mode before they are cleared."""
+
+
+def running_sum(values: Any, start: float = 0.0) -> float:
+    """*start* plus each of *values* (a 1-d float array), one at a time, left
+    to right: the float a Python loop ``start += v`` gives, computed by
+    :func:`numpy.cumsum` (an accumulation, which numpy never regroups).
+
+    >>> import numpy as np
+    >>> v = np.array([0.1, 0.2, 0.3, 1e16, -1e16])
+    >>> h = 5.0
+    >>> for x in v.tolist():
+    ...     h += x
+    >>> running_sum(v, 5.0) == h
+    True
+    """
+    import numpy as np
+
+    if values.size == 0:
+        return start
+    return float(np.cumsum(np.concatenate(([start], values)))[-1])
+
+
+if sys.version_info < (3, 12):
+
+    def array_sum(values: Any) -> float:
+        """``sum(values.tolist())``: Python's own float sum, the per-risk
+        code's, without a list (Python 3.11 adds one float at a time from
+        ``0``, so :func:`running_sum` from ``0.0`` is the same float; an
+        empty array sums to ``0``, as ``sum([])`` does).
+
+        >>> import numpy as np
+        >>> v = np.array([-0.0, 0.1, 0.2, 0.3, 1e16, -1e16])
+        >>> array_sum(v) == sum(v.tolist()), array_sum(v[:0])
+        (True, 0)
+        """
+        if values.size == 0:
+            return 0
+        return running_sum(values)
+
+else:  # pragma: no cover - from 3.12 sum() of floats is compensated
+
+    def array_sum(values: Any) -> float:
+        """``sum(values.tolist())`` (Python 3.12+ compensates a float sum)."""
+        out: float = sum(values.tolist())
+        return out
 
 
 class _Figures:
@@ -235,7 +281,9 @@ class _Figures:
 
     def total(self, per: Any) -> float:
         """The sum of a :meth:`per_risk` figure, in risk order."""
-        vals: list[float] = per.tolist() if self.vector else per
+        if self.vector:
+            return array_sum(per)
+        vals: list[float] = per
         return sum(vals)
 
     def copy(self, per: Any) -> Any:
@@ -367,7 +415,7 @@ class _Change:
             d: list[float] = [base[j] - v for j, v in self.after.items()]
         else:
             o = self.order
-            d = (base[o] - self._new(base)[o]).tolist()
+            return array_sum(base[o] - self._new(base)[o])
         return sum(d)
 
     def loss(self, base: Any) -> float:
@@ -376,7 +424,7 @@ class _Change:
             d: list[float] = [v - base[j] for j, v in self.after.items()]
         else:
             o = self.order
-            d = (self._new(base)[o] - base[o]).tolist()
+            return array_sum(self._new(base)[o] - base[o])
         return sum(d)
 
     def no_rise(self, base: Any) -> bool:
@@ -398,7 +446,6 @@ class _Change:
             return harm
         o = self.order
         new = self._new(base)
-        for d in (new[o] - base[o]).tolist():
-            harm += d
+        harm = running_sum(new[o] - base[o], harm)
         base[o] = new[o]
         return harm
