@@ -125,6 +125,7 @@ class _Compiled(_Figures):
         }
         self.order = self._toposort()
         self._all_closures: list[frozenset[int]] | None = None
+        self._cands: list[tuple[frozenset[int], int]] | None = None
         self._memo: dict[tuple[int, int], calculus.Credit] = {}
         self.skeletons: dict[tuple[tuple[int, ...], bool], _Skeleton] = {}
         closures = self.closures()
@@ -564,16 +565,25 @@ class _Compiled(_Figures):
     # -- candidates: mitigations with a layer, and armed instances with one
 
     def candidates(self) -> list[tuple[frozenset[int], int]]:
-        """(closure, owner) of everything the heuristics may add.
+        """(closure, owner) of everything the heuristics may add (built once:
+        callers only read it).
 
         A mitigation with a layer somewhere, or an armed instance with an
         effect (its closure is what it requires; it is in force once they are).
         """
+        if self._cands is not None:
+            return self._cands
         cl = self.closures()
         out = [(cl[i], i) for i in range(len(self.ids)) if self.touch[i]]
+        # the instances of one response for many subjects: one closure object
+        union: dict[tuple[int, ...], frozenset[int]] = {}
         for k in self.dyn:
             if self.insts[k].risks:
-                out.append((frozenset().union(*(cl[i] for i in self.insts[k].req)), ~k))
+                req = tuple(self.insts[k].req)
+                if req not in union:
+                    union[req] = frozenset().union(*(cl[i] for i in req))
+                out.append((union[req], ~k))
+        self._cands = out
         return out
 
     # -- the one evaluation path: riskcore.calculus.credit

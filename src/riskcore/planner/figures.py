@@ -47,7 +47,8 @@ def running_sum(values: Any, start: float = 0.0) -> float:
 
     if values.size == 0:
         return start
-    return float(np.cumsum(np.concatenate(([start], values)))[-1])
+    with np.errstate(over="ignore", invalid="ignore"):  # as Python's floats do
+        return float(np.cumsum(np.concatenate(([start], values)))[-1])
 
 
 if sys.version_info < (3, 12):
