@@ -30,7 +30,7 @@ from riskcore.planner import (
     solve,
 )
 from riskcore.planner.adapter import _catalog_parts
-from riskcore.planner.compiled import Blocks, _compile
+from riskcore.planner.compiled import Blocks, RiskColumns, _compile
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "longmont-practice.yaml"
 
@@ -86,7 +86,10 @@ def test_blocks_compile_to_the_problem_s_own_compiled_form(
         matrix=register.matrix,
         armed=armed,
     )
-    assert bare.risks == p.risks
+    # the risks travel as columns, without a RiskSpec each
+    assert bare.risks == ()
+    assert blocks.risks is not None
+    assert blocks.risks.specs() == list(p.risks)
     assert [attrs.evolve(m, effects=()) for m in p.mitigations] == list(
         bare.mitigations
     )
@@ -94,10 +97,14 @@ def test_blocks_compile_to_the_problem_s_own_compiled_form(
     assert len(a.h) > 40
     assert a.insts  # responses, per subject
     assert a.dyn or clients < 10  # armed, with requirements (14 clients)
-    for name in ("h", "cls", "pos", "cls_members", "cl", "eff_list", "inst_eff"):
+    names = ("risk_ids", "lik", "imp", "h", "tolerance", "subject", "cls", "pos")
+    for name in (*names, "cls_members", "cl", "eff_list", "inst_eff", "forced"):
         assert getattr(a, name) == getattr(b, name), name
     assert [[(o, li) for o, li in x] for x in a.layers] == b.layers
     assert [i.risks for i in a.insts] == [i.risks for i in b.insts]
+    assert [(i.rid, i.subject, i.required_by) for i in a.insts] == [
+        (i.rid, i.subject, i.required_by) for i in b.insts
+    ]
 
 
 @pytest.mark.parametrize(
@@ -125,8 +132,8 @@ def _two(eff: float = 0.5, on: Any = "likelihood", risk: str = "b") -> Any:
     p = PlanningProblem(
         risks=risks, mitigations=[MitigationSpec(id="m", cost=1.0, effects=effects)]
     )
-    bare = attrs.evolve(p, mitigations=[MitigationSpec(id="m", cost=1.0)])
-    return p, bare, Blocks([[(("a", risk), eff, on)]], [])
+    bare = attrs.evolve(p, risks=(), mitigations=[MitigationSpec(id="m", cost=1.0)])
+    return p, bare, Blocks([[(("a", risk), eff, on)]], [], RiskColumns.of(risks))
 
 
 @pytest.mark.parametrize(
@@ -146,3 +153,26 @@ def test_a_block_is_refused_as_its_first_bad_effect_is(
     with pytest.raises(error, match=match) as per_block:
         _compile(bare, blocks)
     assert str(per_effect.value) == str(per_block.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "match"),
+    [
+        ("likelihood", 1.5, r"^risk 'b': likelihood 1.5 is not in \[0, 1\]"),
+        ("impact", -1.0, r"^risk 'b': impact -1.0 is negative"),
+        ("tolerance", -0.5, r"^risk 'b': tolerance -0.5 is negative"),
+        ("id", "a", r"^risk 'a' is defined more than once"),
+    ],
+)
+def test_risk_columns_are_refused_as_the_risks_are(
+    field: str, value: Any, match: str
+) -> None:
+    p, bare, blocks = _two()
+    bad = attrs.evolve(
+        p, risks=[p.risks[0], attrs.evolve(p.risks[1], **{field: value})]
+    )
+    cols = attrs.evolve(blocks, risks=RiskColumns.of(bad.risks))
+    with pytest.raises(PlanError, match=match):
+        _compile(bad)
+    with pytest.raises(PlanError, match=match):
+        _compile(bare, cols)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from riskcore.errors import PlanError
-from riskcore.planner.compiled import Block, Blocks
+from riskcore.planner.compiled import Block, Blocks, RiskColumns
 from riskcore.planner.problem import (
     Method,
     MitigationSpec,
@@ -46,12 +46,21 @@ def _tolerance_from_matrix(risk: Any, matrix: Any) -> float | None:
     return min(p_max, 1.0) * impact
 
 
-def _risk_spec(
-    r: Any, matrix: Any, limits: dict[tuple[Any, float], float | None] | None = None
-) -> RiskSpec:
-    """A register risk as a :class:`RiskSpec`; *limits* remembers the matrix
-    tolerance of each (target, impact), shared by many risks."""
-    from riskcore.model.distributions import mean_of
+_Fields = tuple[str, float, float, float | None, bool, tuple[str, ...], str | None]
+"""A risk's :class:`RiskSpec` fields, in their order."""
+
+
+def _risk_fields(
+    r: Any,
+    matrix: Any,
+    limits: dict[tuple[Any, float], float | None] | None = None,
+    mean_of: Any = None,
+) -> _Fields:
+    """A register risk's :class:`RiskSpec` fields, in their order; *limits*
+    remembers the matrix tolerance of each (target, impact), shared by many
+    risks."""
+    if mean_of is None:
+        from riskcore.model.distributions import mean_of
 
     point = getattr(r, "inherent", None)
     if point is not None and hasattr(point, "likelihood"):
@@ -77,14 +86,14 @@ def _risk_spec(
         getattr(r, "response_required", False)
     )
     subject = getattr(r, "subject", None)
-    return RiskSpec(
-        id=str(r.id),
-        likelihood=likelihood,
-        impact=impact,
-        tolerance=None if tol is None else float(tol),
-        critical=critical,
-        responses=responses,
-        subject=None if subject is None else str(subject),
+    return (
+        str(r.id),
+        likelihood,
+        impact,
+        None if tol is None else float(tol),
+        critical,
+        responses,
+        None if subject is None else str(subject),
     )
 
 
@@ -170,6 +179,7 @@ def problem_from_catalog(
 
     return attrs.evolve(
         p,
+        risks=blocks.risks.specs() if blocks.risks is not None else p.risks,
         mitigations=[
             attrs.evolve(m, effects=expand(b))
             for m, b in zip(p.mitigations, blocks.mitigations, strict=True)
@@ -197,6 +207,8 @@ def _catalog_parts(
     from riskcore.model.distributions import mean_of
 
     of_threat: dict[str, list[str]]
+    specs: list[RiskSpec] = []
+    cols: RiskColumns | None = None
     if risks is None:
         specs = [
             RiskSpec(
@@ -208,12 +220,19 @@ def _catalog_parts(
         ]
         of_threat = {t.id: [t.id] for t in catalog.threats}
     else:
-        specs = []
         of_threat = {}
         limits: dict[tuple[Any, float], float | None] = {}
+        rows: list[_Fields] = []
         for r in risks:
-            specs.append(_risk_spec(r, matrix, limits))
-            of_threat.setdefault(str(r.threat), []).append(str(r.id))
+            f = _risk_fields(r, matrix, limits, mean_of)
+            rows.append(f)
+            of_threat.setdefault(str(r.threat), []).append(f[0])
+        # the risks as columns: no RiskSpec per risk (problem_from_catalog
+        # builds them from the same columns)
+        columns: list[Any] = [list(c) for c in zip(*rows, strict=True)] or [
+            [] for _ in range(7)
+        ]
+        cols = RiskColumns(*columns)
 
     none: list[str] = []
 
@@ -252,6 +271,7 @@ def _catalog_parts(
     return p, Blocks(
         [blocks(m.reduces) for m in catalog.mitigations],
         [blocks(r.recovers) for r in catalog.responses],
+        cols,
     )
 
 

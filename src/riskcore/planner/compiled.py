@@ -19,7 +19,7 @@ from riskcore import calculus
 from riskcore.errors import GraphError, PlanError
 from riskcore.planner import figures
 from riskcore.planner.figures import _Figures
-from riskcore.planner.problem import PlanningProblem, ResponseSpec, RiskEffect
+from riskcore.planner.problem import PlanningProblem, ResponseSpec, RiskEffect, RiskSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     from riskcore.planner.outer import _Skeleton
@@ -51,6 +51,8 @@ class Blocks:
     """The blocks of each mitigation, in the problem's order."""
     responses: list[list[Block]]
     """The blocks of each response, in the problem's order."""
+    risks: RiskColumns | None = None
+    """The risks as columns (then the problem's own ``risks`` are not read)."""
 
     @classmethod
     def of(cls, p: PlanningProblem) -> Blocks:
@@ -63,6 +65,61 @@ class Blocks:
             [one(m.effects) for m in p.mitigations],
             [one(r.effects) for r in p.responses],
         )
+
+
+@frozen(eq=False)
+class RiskColumns:
+    """A problem's risks as columns: all compiling reads of them.
+
+    :func:`riskcore.planner.plan` fills them from a register without a
+    :class:`~riskcore.planner.problem.RiskSpec` per risk; :meth:`of` reads a
+    problem's own risks, so both are compiled by the same code.
+    """
+
+    ids: list[str]
+    likelihood: list[float]
+    impact: list[float]
+    tolerance: list[float | None]
+    critical: list[bool]
+    responses: list[tuple[str, ...]]
+    subject: list[str | None]
+
+    @classmethod
+    def of(cls, risks: Sequence[RiskSpec]) -> RiskColumns:
+        """The columns of *risks*."""
+        return cls(
+            [r.id for r in risks],
+            [r.likelihood for r in risks],
+            [r.impact for r in risks],
+            [r.tolerance for r in risks],
+            [r.critical for r in risks],
+            [r.responses for r in risks],
+            [r.subject for r in risks],
+        )
+
+    def specs(self) -> list[RiskSpec]:
+        """One :class:`~riskcore.planner.problem.RiskSpec` per risk."""
+        return [
+            RiskSpec(
+                id=i,
+                likelihood=lik,
+                impact=imp,
+                tolerance=tol,
+                critical=crit,
+                responses=resp,
+                subject=subj,
+            )
+            for i, lik, imp, tol, crit, resp, subj in zip(
+                self.ids,
+                self.likelihood,
+                self.impact,
+                self.tolerance,
+                self.critical,
+                self.responses,
+                self.subject,
+                strict=True,
+            )
+        ]
 
 
 class _Instance:
@@ -112,10 +169,11 @@ class _Compiled(_Figures):
     """
 
     def __init__(self, p: PlanningProblem, blocks: Blocks | None = None) -> None:
-        self._index(p)
-        self._mitigation_figures(p)
         if blocks is None:
             blocks = Blocks.of(p)
+        cols = blocks.risks if blocks.risks is not None else RiskColumns.of(p.risks)
+        self._index(p, cols)
+        self._mitigation_figures(p)
         checked = [
             self._resolve(f"mitigation {m.id!r}", b)
             for m, b in zip(p.mitigations, blocks.mitigations, strict=True)
@@ -129,7 +187,7 @@ class _Compiled(_Figures):
         self._memo: dict[tuple[int, int], calculus.Credit] = {}
         self.skeletons: dict[tuple[tuple[int, ...], bool], _Skeleton] = {}
         closures = self.closures()
-        responses = self._instances(p, closures)
+        responses = self._instances(p, closures, cols)
         self._layers(p, checked, closures, responses)
         self._classes()
         self._collapse()
@@ -144,7 +202,7 @@ class _Compiled(_Figures):
             for j in self.req[i]:
                 self.dependents[j].append(i)
 
-    def _index(self, p: PlanningProblem) -> None:
+    def _index(self, p: PlanningProblem, cols: RiskColumns) -> None:
         """Ids, indices and the checked figures of the risks."""
         self.ids = [m.id for m in p.mitigations]
         self.index: dict[str, int] = {}
@@ -152,28 +210,27 @@ class _Compiled(_Figures):
             if m.id in self.index:
                 raise PlanError(f"mitigation {m.id!r} is defined more than once")
             self.index[m.id] = i
-        self.risk_ids = [r.id for r in p.risks]
+        self.risk_ids = ids = cols.ids
         rindex: dict[str, int] = {}
-        for j, r in enumerate(p.risks):
-            if r.id in rindex:
-                raise PlanError(f"risk {r.id!r} is defined more than once")
-            rindex[r.id] = j
-            if not 0.0 <= r.likelihood <= 1.0:
-                raise PlanError(
-                    f"risk {r.id!r}: likelihood {r.likelihood!r} is not in [0, 1]"
-                )
-            if not r.impact >= 0.0:
-                raise PlanError(f"risk {r.id!r}: impact {r.impact!r} is negative")
-            if r.tolerance is not None and not r.tolerance >= 0.0:
-                raise PlanError(f"risk {r.id!r}: tolerance {r.tolerance!r} is negative")
+        for j, rid in enumerate(ids):
+            if rid in rindex:
+                raise PlanError(f"risk {rid!r} is defined more than once")
+            rindex[rid] = j
+            lik, imp, tol = cols.likelihood[j], cols.impact[j], cols.tolerance[j]
+            if not 0.0 <= lik <= 1.0:
+                raise PlanError(f"risk {rid!r}: likelihood {lik!r} is not in [0, 1]")
+            if not imp >= 0.0:
+                raise PlanError(f"risk {rid!r}: impact {imp!r} is negative")
+            if tol is not None and not tol >= 0.0:
+                raise PlanError(f"risk {rid!r}: tolerance {tol!r} is negative")
         self.rindex = rindex
-        self.subject = [r.subject for r in p.risks]
-        self.lik = [float(r.likelihood) for r in p.risks]
-        self.imp = [float(r.impact) for r in p.risks]
+        self.subject = cols.subject
+        self.lik = [float(x) for x in cols.likelihood]
+        self.imp = [float(x) for x in cols.impact]
         self.h = [a * b for a, b in zip(self.lik, self.imp, strict=True)]
         """Inherent expected harm of each risk (no layer credited)."""
         self.inherent = sum(self.h)
-        self.tolerance = [r.tolerance for r in p.risks]
+        self.tolerance = cols.tolerance
 
     def _mitigation_figures(self, p: PlanningProblem) -> None:
         """Each mitigation's cost, hours, duration and requirements, checked."""
@@ -204,7 +261,7 @@ class _Compiled(_Figures):
                 self.req[i].append(self.index[req])
 
     def _instances(
-        self, p: PlanningProblem, closures: list[frozenset[int]]
+        self, p: PlanningProblem, closures: list[frozenset[int]], cols: RiskColumns
     ) -> dict[str, ResponseSpec]:
         """Response instances: forced by a critical risk of their subject, or armed."""
         n = len(self.ids)
@@ -213,16 +270,17 @@ class _Compiled(_Figures):
         responses = {r.id: r for r in p.responses}
         forced_of: dict[tuple[str, str | None], list[str]] = {}
         self.required_resp: dict[str, list[str]] = {}
-        for r in p.risks:
-            if not r.critical:
+        for j, crit in enumerate(cols.critical):
+            if not crit:
                 continue
-            for rid in r.responses:
+            risk, subject = cols.ids[j], cols.subject[j]
+            for rid in cols.responses[j]:
                 if rid not in responses:
                     raise PlanError(
-                        f"risk {r.id!r} requires response {rid!r}, which is not in the problem"
+                        f"risk {risk!r} requires response {rid!r}, which is not in the problem"
                     )
-                forced_of.setdefault((rid, r.subject), []).append(r.id)
-                self.required_resp.setdefault(rid, []).append(r.id)
+                forced_of.setdefault((rid, subject), []).append(risk)
+                self.required_resp.setdefault(rid, []).append(risk)
         armed: dict[tuple[str, str | None], None] = {}  # a set, in order
         for rid, subject in p.armed:
             if rid not in responses:
@@ -282,11 +340,13 @@ class _Compiled(_Figures):
     ) -> None:
         """Each risk's layers: mitigations' effects, then instances' for their subject."""
         # layers, per risk: (owner, LayerInput), in a stable order
-        self.layers: list[list[tuple[int, calculus.LayerInput]]] = [[] for _ in p.risks]
+        self.layers: list[list[tuple[int, calculus.LayerInput]]] = [
+            [] for _ in self.risk_ids
+        ]
         # equal layers are one object (a threat's effect on each of its
         # subjects' risks), and each (owner's presence, layer) has a code:
         # a risk's codes are its class key (_classes)
-        self._codes: list[list[int]] = [[] for _ in p.risks]
+        self._codes: list[list[int]] = [[] for _ in self.risk_ids]
         layers, codes_of = self.layers, self._codes
         codes: dict[tuple[object, int], int] = {}
         shared: dict[

@@ -222,10 +222,7 @@ class _Figures:
             np.array([j for j, _ in e], dtype=np.intp) for e in self.eff_list
         ]
         self.eff_f = [np.array([f for _, f in e], dtype=float) for e in self.eff_list]
-        self.inst_idx = [
-            np.array([j for j, _ in e], dtype=np.intp) for e in self.inst_eff
-        ]
-        self.inst_f = [np.array([f for _, f in e], dtype=float) for e in self.inst_eff]
+        self._inst_arrays: dict[int, tuple[Any, Any]] = {}
         ent = [(k, j, f) for k, e in enumerate(self.inst_eff) for j, f in e]
         self.inst_k = np.array([k for k, _, _ in ent], dtype=np.intp)
         self.inst_j = np.array([j for _, j, _ in ent], dtype=np.intp)
@@ -244,6 +241,20 @@ class _Figures:
         self._order_memo: dict[tuple[int, ...], tuple[Any, list[int]]] = {}
         self._terms_memo: dict[tuple[tuple[int, ...], tuple[int, ...]], Any] = {}
         self._memo_size = 0
+
+    def inst_arrays(self, q: int) -> tuple[Any, Any]:
+        """The risks instance *q* acts on and its all-safeguards factors, as
+        arrays (built when first asked: most of the many instances never are)."""
+        import numpy as np
+
+        got = self._inst_arrays.get(q)
+        if got is None:
+            e = self.inst_eff[q]
+            got = self._inst_arrays[q] = (
+                np.array([j for j, _ in e], dtype=np.intp),
+                np.array([f for _, f in e], dtype=float),
+            )
+        return got
 
     def _remember(self, memo: dict[Any, Any], key: Any, value: Any, size: int) -> None:
         """Keep *value*; forget every cached order and term list past

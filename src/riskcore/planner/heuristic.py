@@ -207,7 +207,8 @@ class _Greedy:
                     surv[j] *= f
         for q in new:
             if c.vector:
-                surv[c.inst_idx[q]] *= c.inst_f[q]
+                idx, f = c.inst_arrays(q)
+                surv[idx] *= f
             else:
                 for j, f in c.inst_eff[q]:
                     surv[j] *= f
