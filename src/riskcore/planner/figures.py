@@ -381,14 +381,31 @@ class _Figures:
         key = (tuple(missing), tuple(new))
         got = self._terms_memo.get(key)
         if got is None:
-            prod = self.products(missing, new)
-            got = (
-                np.fromiter(prod, dtype=np.intp, count=len(prod)),
-                np.fromiter(
-                    (1.0 - p for p in prod.values()), dtype=float, count=len(prod)
-                ),
-            )
-            self._remember(self._terms_memo, key, got, len(prod))
+            # :meth:`products` with arrays: each owner has one factor per risk
+            # it acts on, multiplied in (missing, then new) order, one owner
+            # at a time (np.multiply.at: unbuffered, in order, for instances
+            # that share a risk); the risks in the order they first appear
+            parts = [self.eff_idx[k] for k in missing]
+            facts = [self.eff_f[k] for k in missing]
+            for q in new:
+                idx, f = self.inst_arrays(q)
+                parts.append(idx)
+                facts.append(f)
+            if not parts:
+                return np.empty(0, dtype=np.intp), np.empty(0)
+            idx_all = np.concatenate(parts)
+            prod = np.ones(len(self.h))
+            for k, f in zip(missing, facts, strict=False):
+                prod[self.eff_idx[k]] *= f
+            if new:
+                n_m = sum(len(x) for x in parts[: len(missing)])
+                np.multiply.at(
+                    prod, idx_all[n_m:], np.concatenate(facts[len(missing) :])
+                )
+            _, first = np.unique(idx_all, return_index=True)
+            order = idx_all[np.sort(first)]
+            got = (order, 1.0 - prod[order])
+            self._remember(self._terms_memo, key, got, len(order))
         return got
 
 
