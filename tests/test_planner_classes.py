@@ -235,3 +235,21 @@ def test_cached_orders_are_dropped_past_their_limit(
         assert c._memo_size <= max(50, *sizes)
         assert len(c._order_memo) < len(c.ids)
     assert got == expect
+
+
+@SETTINGS
+@given(
+    st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), max_size=60),
+    st.floats(-1e6, 1e6),
+)
+def test_array_sums_are_the_per_risk_sums(values: list[float], start: float) -> None:
+    # the vector mode sums arrays without a list: the same float as Python's
+    # sum() of the list and as the loop `start += v`, zeros' signs included
+    np = pytest.importorskip("numpy")
+    a = np.array(values, dtype=float)
+    got = figures.array_sum(a)
+    assert repr(got) == repr(sum(values))
+    h = start
+    for v in values:
+        h += v
+    assert repr(figures.running_sum(a, start)) == repr(h)

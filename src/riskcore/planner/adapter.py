@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from riskcore.errors import PlanError
+from riskcore.planner.compiled import Block, Blocks, RiskColumns
 from riskcore.planner.problem import (
     Method,
     MitigationSpec,
@@ -45,12 +46,21 @@ def _tolerance_from_matrix(risk: Any, matrix: Any) -> float | None:
     return min(p_max, 1.0) * impact
 
 
-def _risk_spec(
-    r: Any, matrix: Any, limits: dict[tuple[Any, float], float | None] | None = None
-) -> RiskSpec:
-    """A register risk as a :class:`RiskSpec`; *limits* remembers the matrix
-    tolerance of each (target, impact), shared by many risks."""
-    from riskcore.model.distributions import mean_of
+_Fields = tuple[str, float, float, float | None, bool, tuple[str, ...], str | None]
+"""A risk's :class:`RiskSpec` fields, in their order."""
+
+
+def _risk_fields(
+    r: Any,
+    matrix: Any,
+    limits: dict[tuple[Any, float], float | None] | None = None,
+    mean_of: Any = None,
+) -> _Fields:
+    """A register risk's :class:`RiskSpec` fields, in their order; *limits*
+    remembers the matrix tolerance of each (target, impact), shared by many
+    risks."""
+    if mean_of is None:
+        from riskcore.model.distributions import mean_of
 
     point = getattr(r, "inherent", None)
     if point is not None and hasattr(point, "likelihood"):
@@ -76,14 +86,14 @@ def _risk_spec(
         getattr(r, "response_required", False)
     )
     subject = getattr(r, "subject", None)
-    return RiskSpec(
-        id=str(r.id),
-        likelihood=likelihood,
-        impact=impact,
-        tolerance=None if tol is None else float(tol),
-        critical=critical,
-        responses=responses,
-        subject=None if subject is None else str(subject),
+    return (
+        str(r.id),
+        likelihood,
+        impact,
+        None if tol is None else float(tol),
+        critical,
+        responses,
+        None if subject is None else str(subject),
     )
 
 
@@ -148,8 +158,57 @@ def problem_from_catalog(
     >>> p.risks[0].likelihood, p.mitigations[0].effects[0].risk
     (0.4, 'burnout')
     """
+    import attrs
+
+    p, blocks = _catalog_parts(
+        catalog,
+        risks,
+        required=required,
+        in_place=in_place,
+        matrix=matrix,
+        armed=armed,
+    )
+
+    def expand(bs: list[Block]) -> list[RiskEffect]:
+        # one effect of a threat on each of its risks
+        return [
+            RiskEffect(risk=rid, effectiveness=eff, on=on)
+            for ids, eff, on in bs
+            for rid in ids
+        ]
+
+    return attrs.evolve(
+        p,
+        risks=blocks.risks.specs() if blocks.risks is not None else p.risks,
+        mitigations=[
+            attrs.evolve(m, effects=expand(b))
+            for m, b in zip(p.mitigations, blocks.mitigations, strict=True)
+        ],
+        responses=[
+            attrs.evolve(r, effects=expand(b))
+            for r, b in zip(p.responses, blocks.responses, strict=True)
+        ],
+    )
+
+
+def _catalog_parts(
+    catalog: Catalog,
+    risks: Iterable[Any] | None,
+    *,
+    required: Iterable[str],
+    in_place: Iterable[str],
+    matrix: Any,
+    armed: Iterable[Any],
+) -> tuple[PlanningProblem, Blocks]:
+    """:func:`problem_from_catalog`'s problem without effects, and its effects
+    as :class:`~riskcore.planner.compiled.Blocks`: one per catalog effect,
+    on every risk of its threat (what :func:`plan` compiles, without a
+    :class:`RiskEffect` per risk)."""
     from riskcore.model.distributions import mean_of
 
+    of_threat: dict[str, list[str]]
+    specs: list[RiskSpec] = []
+    cols: RiskColumns | None = None
     if risks is None:
         specs = [
             RiskSpec(
@@ -161,25 +220,30 @@ def problem_from_catalog(
         ]
         of_threat = {t.id: [t.id] for t in catalog.threats}
     else:
-        specs = []
         of_threat = {}
         limits: dict[tuple[Any, float], float | None] = {}
+        rows: list[_Fields] = []
         for r in risks:
-            specs.append(_risk_spec(r, matrix, limits))
-            of_threat.setdefault(str(r.threat), []).append(str(r.id))
+            f = _risk_fields(r, matrix, limits, mean_of)
+            rows.append(f)
+            of_threat.setdefault(str(r.threat), []).append(f[0])
+        # the risks as columns: no RiskSpec per risk (problem_from_catalog
+        # builds them from the same columns)
+        columns: list[Any] = [list(c) for c in zip(*rows, strict=True)] or [
+            [] for _ in range(7)
+        ]
+        cols = RiskColumns(*columns)
 
-    def effects(effs: Iterable[Any]) -> list[RiskEffect]:
-        out: list[RiskEffect] = []
-        for e in effs:  # one effect of a threat on each of its risks
-            eff, on = mean_of(e.effectiveness), e.on.value
-            out.extend(
-                RiskEffect(risk=rid, effectiveness=eff, on=on)
-                for rid in of_threat.get(e.threat, ())
-            )
-        return out
+    none: list[str] = []
+
+    def blocks(effs: Iterable[Any]) -> list[Block]:
+        return [
+            (of_threat.get(e.threat, none), mean_of(e.effectiveness), e.on.value)
+            for e in effs
+        ]
 
     done = set(in_place)
-    return PlanningProblem(
+    p = PlanningProblem(
         risks=specs,
         mitigations=[
             MitigationSpec(
@@ -188,7 +252,6 @@ def problem_from_catalog(
                 hours=0.0 if m.id in done else m.hours,
                 duration_days=0.0 if m.id in done else m.duration_days,
                 requires=m.requires,
-                effects=effects(m.reduces),
                 resources=m.resources,
             )
             for m in catalog.mitigations
@@ -197,7 +260,6 @@ def problem_from_catalog(
             ResponseSpec(
                 id=r.id,
                 requires=r.requires,
-                effects=effects(r.recovers),
                 owner=r.owner,
                 time_to_act_hours=r.time_to_act_hours,
             )
@@ -205,6 +267,11 @@ def problem_from_catalog(
         ],
         required=(*required, *sorted(done)),
         armed=armed,
+    )
+    return p, Blocks(
+        [blocks(m.reduces) for m in catalog.mitigations],
+        [blocks(r.recovers) for r in catalog.responses],
+        cols,
     )
 
 
@@ -257,6 +324,7 @@ def plan(
     --------
     solve, problem_from_catalog, riskcore.graph.build_graph
     """
+    blocks = None
     if isinstance(register, PlanningProblem):
         problem = register
         extra = _armed(armed)
@@ -271,9 +339,10 @@ def plan(
 
         risks = getattr(register, "risks", register)
         with collector_paused():  # one spec per risk: see solve
-            problem = problem_from_catalog(
+            problem, blocks = _catalog_parts(
                 catalog,
                 risks,
+                required=(),
                 in_place=getattr(register, "mitigations", ()) or (),
                 matrix=getattr(register, "matrix", None),
                 armed=armed,
@@ -289,4 +358,5 @@ def plan(
         gap=gap,
         time_limit=time_limit,
         explain=explain,
+        _blocks=blocks,
     )

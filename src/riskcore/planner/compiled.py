@@ -10,17 +10,116 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Literal
+
+from attrs import frozen
 
 from riskcore import calculus
 from riskcore.errors import GraphError, PlanError
 from riskcore.planner import figures
 from riskcore.planner.figures import _Figures
-from riskcore.planner.problem import PlanningProblem, ResponseSpec, RiskEffect
+from riskcore.planner.problem import PlanningProblem, ResponseSpec, RiskEffect, RiskSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     from riskcore.planner.outer import _Skeleton
+
+_SIDES = ("likelihood", "impact")
+
+
+Side = Literal["likelihood", "impact"]
+
+Block = tuple[Sequence[str], float, Side]
+"""One effect on several risks: their ids, the effectiveness and the side."""
+
+_Resolved = tuple[list[int], float, Side]
+
+
+@frozen(eq=False)
+class Blocks:
+    """The effects of a problem's mitigations and responses, as blocks.
+
+    One block per catalog effect (a threat's effect on each of its risks)
+    instead of one :class:`~riskcore.planner.problem.RiskEffect` per risk:
+    what :func:`riskcore.planner.plan` compiles from a register, without a
+    Python object per (effect, risk). :meth:`of` reads a problem's own
+    effects as blocks of one risk each, so both are compiled by the same
+    code (``tests/test_planner_blocks.py``).
+    """
+
+    mitigations: list[list[Block]]
+    """The blocks of each mitigation, in the problem's order."""
+    responses: list[list[Block]]
+    """The blocks of each response, in the problem's order."""
+    risks: RiskColumns | None = None
+    """The risks as columns (then the problem's own ``risks`` are not read)."""
+
+    @classmethod
+    def of(cls, p: PlanningProblem) -> Blocks:
+        """Each effect of *p* as a block of one risk."""
+
+        def one(effects: Iterable[RiskEffect]) -> list[Block]:
+            return [((e.risk,), e.effectiveness, e.on) for e in effects]
+
+        return cls(
+            [one(m.effects) for m in p.mitigations],
+            [one(r.effects) for r in p.responses],
+        )
+
+
+@frozen(eq=False)
+class RiskColumns:
+    """A problem's risks as columns: all compiling reads of them.
+
+    :func:`riskcore.planner.plan` fills them from a register without a
+    :class:`~riskcore.planner.problem.RiskSpec` per risk; :meth:`of` reads a
+    problem's own risks, so both are compiled by the same code.
+    """
+
+    ids: list[str]
+    likelihood: list[float]
+    impact: list[float]
+    tolerance: list[float | None]
+    critical: list[bool]
+    responses: list[tuple[str, ...]]
+    subject: list[str | None]
+
+    @classmethod
+    def of(cls, risks: Sequence[RiskSpec]) -> RiskColumns:
+        """The columns of *risks*."""
+        return cls(
+            [r.id for r in risks],
+            [r.likelihood for r in risks],
+            [r.impact for r in risks],
+            [r.tolerance for r in risks],
+            [r.critical for r in risks],
+            [r.responses for r in risks],
+            [r.subject for r in risks],
+        )
+
+    def specs(self) -> list[RiskSpec]:
+        """One :class:`~riskcore.planner.problem.RiskSpec` per risk."""
+        return [
+            RiskSpec(
+                id=i,
+                likelihood=lik,
+                impact=imp,
+                tolerance=tol,
+                critical=crit,
+                responses=resp,
+                subject=subj,
+            )
+            for i, lik, imp, tol, crit, resp, subj in zip(
+                self.ids,
+                self.likelihood,
+                self.impact,
+                self.tolerance,
+                self.critical,
+                self.responses,
+                self.subject,
+                strict=True,
+            )
+        ]
 
 
 class _Instance:
@@ -69,19 +168,26 @@ class _Compiled(_Figures):
     ``~k`` for instance *k*.
     """
 
-    def __init__(self, p: PlanningProblem) -> None:
-        self._index(p)
+    def __init__(self, p: PlanningProblem, blocks: Blocks | None = None) -> None:
+        if blocks is None:
+            blocks = Blocks.of(p)
+        cols = blocks.risks if blocks.risks is not None else RiskColumns.of(p.risks)
+        self._index(p, cols)
         self._mitigation_figures(p)
         checked = [
-            [self._check(f"mitigation {m.id!r}", e) for e in m.effects]
-            for m in p.mitigations
+            self._resolve(f"mitigation {m.id!r}", b)
+            for m, b in zip(p.mitigations, blocks.mitigations, strict=True)
         ]
+        self._response_blocks = {
+            r.id: b for r, b in zip(p.responses, blocks.responses, strict=True)
+        }
         self.order = self._toposort()
         self._all_closures: list[frozenset[int]] | None = None
+        self._cands: list[tuple[frozenset[int], int]] | None = None
         self._memo: dict[tuple[int, int], calculus.Credit] = {}
         self.skeletons: dict[tuple[tuple[int, ...], bool], _Skeleton] = {}
         closures = self.closures()
-        responses = self._instances(p, closures)
+        responses = self._instances(p, closures, cols)
         self._layers(p, checked, closures, responses)
         self._classes()
         self._collapse()
@@ -96,7 +202,7 @@ class _Compiled(_Figures):
             for j in self.req[i]:
                 self.dependents[j].append(i)
 
-    def _index(self, p: PlanningProblem) -> None:
+    def _index(self, p: PlanningProblem, cols: RiskColumns) -> None:
         """Ids, indices and the checked figures of the risks."""
         self.ids = [m.id for m in p.mitigations]
         self.index: dict[str, int] = {}
@@ -104,28 +210,27 @@ class _Compiled(_Figures):
             if m.id in self.index:
                 raise PlanError(f"mitigation {m.id!r} is defined more than once")
             self.index[m.id] = i
-        self.risk_ids = [r.id for r in p.risks]
+        self.risk_ids = ids = cols.ids
         rindex: dict[str, int] = {}
-        for j, r in enumerate(p.risks):
-            if r.id in rindex:
-                raise PlanError(f"risk {r.id!r} is defined more than once")
-            rindex[r.id] = j
-            if not 0.0 <= r.likelihood <= 1.0:
-                raise PlanError(
-                    f"risk {r.id!r}: likelihood {r.likelihood!r} is not in [0, 1]"
-                )
-            if not r.impact >= 0.0:
-                raise PlanError(f"risk {r.id!r}: impact {r.impact!r} is negative")
-            if r.tolerance is not None and not r.tolerance >= 0.0:
-                raise PlanError(f"risk {r.id!r}: tolerance {r.tolerance!r} is negative")
+        for j, rid in enumerate(ids):
+            if rid in rindex:
+                raise PlanError(f"risk {rid!r} is defined more than once")
+            rindex[rid] = j
+            lik, imp, tol = cols.likelihood[j], cols.impact[j], cols.tolerance[j]
+            if not 0.0 <= lik <= 1.0:
+                raise PlanError(f"risk {rid!r}: likelihood {lik!r} is not in [0, 1]")
+            if not imp >= 0.0:
+                raise PlanError(f"risk {rid!r}: impact {imp!r} is negative")
+            if tol is not None and not tol >= 0.0:
+                raise PlanError(f"risk {rid!r}: tolerance {tol!r} is negative")
         self.rindex = rindex
-        self.subject = [r.subject for r in p.risks]
-        self.lik = [float(r.likelihood) for r in p.risks]
-        self.imp = [float(r.impact) for r in p.risks]
+        self.subject = cols.subject
+        self.lik = [float(x) for x in cols.likelihood]
+        self.imp = [float(x) for x in cols.impact]
         self.h = [a * b for a, b in zip(self.lik, self.imp, strict=True)]
         """Inherent expected harm of each risk (no layer credited)."""
         self.inherent = sum(self.h)
-        self.tolerance = [r.tolerance for r in p.risks]
+        self.tolerance = cols.tolerance
 
     def _mitigation_figures(self, p: PlanningProblem) -> None:
         """Each mitigation's cost, hours, duration and requirements, checked."""
@@ -156,7 +261,7 @@ class _Compiled(_Figures):
                 self.req[i].append(self.index[req])
 
     def _instances(
-        self, p: PlanningProblem, closures: list[frozenset[int]]
+        self, p: PlanningProblem, closures: list[frozenset[int]], cols: RiskColumns
     ) -> dict[str, ResponseSpec]:
         """Response instances: forced by a critical risk of their subject, or armed."""
         n = len(self.ids)
@@ -165,16 +270,17 @@ class _Compiled(_Figures):
         responses = {r.id: r for r in p.responses}
         forced_of: dict[tuple[str, str | None], list[str]] = {}
         self.required_resp: dict[str, list[str]] = {}
-        for r in p.risks:
-            if not r.critical:
+        for j, crit in enumerate(cols.critical):
+            if not crit:
                 continue
-            for rid in r.responses:
+            risk, subject = cols.ids[j], cols.subject[j]
+            for rid in cols.responses[j]:
                 if rid not in responses:
                     raise PlanError(
-                        f"risk {r.id!r} requires response {rid!r}, which is not in the problem"
+                        f"risk {risk!r} requires response {rid!r}, which is not in the problem"
                     )
-                forced_of.setdefault((rid, r.subject), []).append(r.id)
-                self.required_resp.setdefault(rid, []).append(r.id)
+                forced_of.setdefault((rid, subject), []).append(risk)
+                self.required_resp.setdefault(rid, []).append(risk)
         armed: dict[tuple[str, str | None], None] = {}  # a set, in order
         for rid, subject in p.armed:
             if rid not in responses:
@@ -228,17 +334,20 @@ class _Compiled(_Figures):
     def _layers(
         self,
         p: PlanningProblem,
-        checked: list[list[int]],
+        checked: list[list[_Resolved]],
         closures: list[frozenset[int]],
         responses: dict[str, ResponseSpec],
     ) -> None:
         """Each risk's layers: mitigations' effects, then instances' for their subject."""
         # layers, per risk: (owner, LayerInput), in a stable order
-        self.layers: list[list[tuple[int, calculus.LayerInput]]] = [[] for _ in p.risks]
+        self.layers: list[list[tuple[int, calculus.LayerInput]]] = [
+            [] for _ in self.risk_ids
+        ]
         # equal layers are one object (a threat's effect on each of its
         # subjects' risks), and each (owner's presence, layer) has a code:
         # a risk's codes are its class key (_classes)
-        self._codes: list[list[int]] = [[] for _ in p.risks]
+        self._codes: list[list[int]] = [[] for _ in self.risk_ids]
+        layers, codes_of = self.layers, self._codes
         codes: dict[tuple[object, int], int] = {}
         shared: dict[
             tuple[object, ...], tuple[tuple[int, calculus.LayerInput], int]
@@ -247,48 +356,52 @@ class _Compiled(_Figures):
             deps = calculus.dependency_keys(
                 m.id, [self.ids[k] for k in sorted(closures[i])], m.resources
             )
-            for e, j in zip(m.effects, checked[i], strict=True):
-                eff = float(e.effectiveness)
-                got = shared.get((i, e.on, eff))
+            # one block per effect of the catalog: the same layer object on
+            # every risk of its threat
+            for js, eff, on in checked[i]:
+                got = shared.get((i, on, eff))
                 if got is None:
                     li = calculus.LayerInput(
-                        id=m.id, on=e.on, effectiveness=eff, depends_on=deps
+                        id=m.id, on=on, effectiveness=eff, depends_on=deps
                     )
-                    got = shared[(i, e.on, eff)] = ((i, li), len(codes))
+                    got = shared[(i, on, eff)] = ((i, li), len(codes))
                     codes[(i, id(li))] = got[1]
-                self.layers[j].append(got[0])
-                self._codes[j].append(got[1])
+                pair, code = got
+                for j in js:
+                    layers[j].append(pair)
+                    codes_of[j].append(code)
         # a response's effects, checked once and grouped by the subject of the
         # risk, so each instance reads only its own subject's (not every risk)
-        effects_of: dict[str, dict[str | None, list[tuple[RiskEffect, int]]]] = {}
+        effects_of: dict[str, dict[str | None, list[tuple[float, Side, int]]]] = {}
+        subject = self.subject
         for inst in self.insts:
             if inst.rid not in effects_of:
-                by_subject: dict[str | None, list[tuple[RiskEffect, int]]] = {}
-                for e in responses[inst.rid].effects:
-                    j = self._check(f"response {inst.rid!r}", e)
-                    by_subject.setdefault(self.subject[j], []).append((e, j))
+                by_subject: dict[str | None, list[tuple[float, Side, int]]] = {}
+                who = f"response {inst.rid!r}"
+                for js, eff, on in self._resolve(who, self._response_blocks[inst.rid]):
+                    for j in js:
+                        by_subject.setdefault(subject[j], []).append((eff, on, j))
                 effects_of[inst.rid] = by_subject
         for k, inst in enumerate(self.insts):
             # what puts the instance in force: nothing (a constant) or the
             # mitigations it requires, the same for every subject
             when: object = -1 if inst.const else tuple(inst.req)
             # a response acts only for the subject it is for
-            for e, j in effects_of[inst.rid].get(inst.subject, ()):
-                eff = float(e.effectiveness)
-                got = shared.get((inst.rid, e.on, eff))
+            for eff, on, j in effects_of[inst.rid].get(inst.subject, ()):
+                got = shared.get((inst.rid, on, eff))
                 if got is None:
                     li = calculus.LayerInput(
                         id=inst.rid,
-                        on=e.on,
+                        on=on,
                         effectiveness=eff,
                         depends_on=inst.keys,
                         kind="response",
                     )
-                    got = shared[(inst.rid, e.on, eff)] = ((~k, li), -1)
+                    got = shared[(inst.rid, on, eff)] = ((~k, li), -1)
                 li = got[0][1]
                 code = codes.setdefault((when, id(li)), len(codes))
-                self.layers[j].append((~k, li))
-                self._codes[j].append(code)
+                layers[j].append((~k, li))
+                codes_of[j].append(code)
                 inst.risks.append(j)
         for inst in self.insts:
             inst.risks = sorted(set(inst.risks))
@@ -323,6 +436,27 @@ class _Compiled(_Figures):
                 self.forced_why[k] = (
                     f"required by {self.ids[dep]!r} ({self.forced_why[dep]})"
                 )
+
+    def _resolve(self, who: str, blocks: list[Block]) -> list[_Resolved]:
+        """Each block with its risks' indices, checked in order as
+        :meth:`_check` checks one effect at a time (the same first refusal:
+        the first risk's id, then the figures, then the other ids).
+
+        The common case (known risks, an effectiveness in [0, 1], a side) is
+        tested inline; anything else goes to :meth:`_check`, which words the
+        refusal.
+        """
+        rindex = self.rindex
+        out: list[_Resolved] = []
+        for ids, eff, on in blocks:
+            js: list[int] = []
+            for rid in ids:
+                j = rindex.get(rid)
+                if j is None or not (js or (0.0 <= eff <= 1.0 and on in _SIDES)):
+                    j = self._check(who, RiskEffect(risk=rid, effectiveness=eff, on=on))
+                js.append(j)
+            out.append((js, float(eff), on))
+        return out
 
     def _check(self, who: str, e: RiskEffect) -> int:
         if e.risk not in self.rindex:
@@ -491,16 +625,25 @@ class _Compiled(_Figures):
     # -- candidates: mitigations with a layer, and armed instances with one
 
     def candidates(self) -> list[tuple[frozenset[int], int]]:
-        """(closure, owner) of everything the heuristics may add.
+        """(closure, owner) of everything the heuristics may add (built once:
+        callers only read it).
 
         A mitigation with a layer somewhere, or an armed instance with an
         effect (its closure is what it requires; it is in force once they are).
         """
+        if self._cands is not None:
+            return self._cands
         cl = self.closures()
         out = [(cl[i], i) for i in range(len(self.ids)) if self.touch[i]]
+        # the instances of one response for many subjects: one closure object
+        union: dict[tuple[int, ...], frozenset[int]] = {}
         for k in self.dyn:
             if self.insts[k].risks:
-                out.append((frozenset().union(*(cl[i] for i in self.insts[k].req)), ~k))
+                req = tuple(self.insts[k].req)
+                if req not in union:
+                    union[req] = frozenset().union(*(cl[i] for i in req))
+                out.append((union[req], ~k))
+        self._cands = out
         return out
 
     # -- the one evaluation path: riskcore.calculus.credit
@@ -550,5 +693,5 @@ class _Compiled(_Figures):
         )
 
 
-def _compile(p: PlanningProblem) -> _Compiled:
-    return _Compiled(p)
+def _compile(p: PlanningProblem, blocks: Blocks | None = None) -> _Compiled:
+    return _Compiled(p, blocks)

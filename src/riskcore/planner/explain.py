@@ -8,6 +8,7 @@ from typing import Any
 
 from riskcore.plain import number
 from riskcore.planner.compiled import _Compiled
+from riskcore.planner.figures import array_sum
 from riskcore.planner.result import Reason
 
 
@@ -86,7 +87,7 @@ def _estimate(
     new = _newly(c, has, missing)
     if c.vector:  # the same terms in the same order, as arrays
         idx, left = c.gain_terms(missing, new)
-        return sum((c.h_a[idx] * surv[idx] * left).tolist()), missing, new
+        return array_sum(c.h_a[idx] * surv[idx] * left), missing, new
     prod = c.products(missing, new)
     gain = sum(c.h[j] * surv[j] * (1.0 - p) for j, p in prod.items())
     return gain, missing, new

@@ -11,6 +11,7 @@ visits them, so both give the same floats (and the same plans).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,52 @@ cost more than it saves."""
 
 MEMO_ITEMS = 4_000_000
 """Risks' entries kept in the caches of vector mode before they are cleared."""
+
+
+def running_sum(values: Any, start: float = 0.0) -> float:
+    """*start* plus each of *values* (a 1-d float array), one at a time, left
+    to right: the float a Python loop ``start += v`` gives, computed by
+    :func:`numpy.cumsum` (an accumulation, which numpy never regroups).
+
+    >>> import numpy as np
+    >>> v = np.array([0.1, 0.2, 0.3, 1e16, -1e16])
+    >>> h = 5.0
+    >>> for x in v.tolist():
+    ...     h += x
+    >>> running_sum(v, 5.0) == h
+    True
+    """
+    import numpy as np
+
+    if values.size == 0:
+        return start
+    with np.errstate(over="ignore", invalid="ignore"):  # as Python's floats do
+        return float(np.cumsum(np.concatenate(([start], values)))[-1])
+
+
+if sys.version_info < (3, 12):
+
+    def array_sum(values: Any) -> float:
+        """``sum(values.tolist())``: Python's own float sum, the per-risk
+        code's, without a list (Python 3.11 adds one float at a time from
+        ``0``, so :func:`running_sum` from ``0.0`` is the same float; an
+        empty array sums to ``0``, as ``sum([])`` does).
+
+        >>> import numpy as np
+        >>> v = np.array([-0.0, 0.1, 0.2, 0.3, 1e16, -1e16])
+        >>> array_sum(v) == sum(v.tolist()), array_sum(v[:0])
+        (True, 0)
+        """
+        if values.size == 0:
+            return 0
+        return running_sum(values)
+
+else:  # pragma: no cover - from 3.12 sum() of floats is compensated
+
+    def array_sum(values: Any) -> float:
+        """``sum(values.tolist())`` (Python 3.12+ compensates a float sum)."""
+        out: float = sum(values.tolist())
+        return out
 
 
 class _Figures:
@@ -140,11 +187,14 @@ class _Figures:
             a = np.ones(len(self.h))
             for i in chosen:
                 a[self.eff_idx[i]] *= self.eff_f[i]
-            on = np.fromiter(
-                (self.present(~q, has) for q in range(len(self.insts))),
+            # present(~q) for every instance q, decided once per requirement
+            # list (the same for every subject's instance of one response)
+            pres = np.fromiter(
+                (all(has(k) for k in req) for req in self.inst_reqs),
                 dtype=bool,
-                count=len(self.insts),
-            )[self.inst_k]
+                count=len(self.inst_reqs),
+            )
+            on = pres[self.inst_key][self.inst_k]
             np.multiply.at(a, self.inst_j[on], self.inst_fall[on])
             return a
         s = [1.0] * len(self.h)
@@ -172,19 +222,39 @@ class _Figures:
             np.array([j for j, _ in e], dtype=np.intp) for e in self.eff_list
         ]
         self.eff_f = [np.array([f for _, f in e], dtype=float) for e in self.eff_list]
-        self.inst_idx = [
-            np.array([j for j, _ in e], dtype=np.intp) for e in self.inst_eff
-        ]
-        self.inst_f = [np.array([f for _, f in e], dtype=float) for e in self.inst_eff]
+        self._inst_arrays: dict[int, tuple[Any, Any]] = {}
         ent = [(k, j, f) for k, e in enumerate(self.inst_eff) for j, f in e]
         self.inst_k = np.array([k for k, _, _ in ent], dtype=np.intp)
         self.inst_j = np.array([j for _, j, _ in ent], dtype=np.intp)
         self.inst_fall = np.array([f for _, _, f in ent], dtype=float)
+        # each instance's requirement list, by index; the last is the empty
+        # one of instances always in force (present() is then True)
+        reqs: dict[tuple[int, ...], int] = {}
+        key = [
+            -1 if inst.const else reqs.setdefault(tuple(inst.req), len(reqs))
+            for inst in self.insts
+        ]
+        self.inst_reqs: list[tuple[int, ...]] = [*reqs, ()]
+        self.inst_key = np.array(key, dtype=np.intp)
         self.solid_a = [np.array(x, dtype=np.intp) for x in self.solid]
         self._arr_memo: dict[tuple[int, int], Any] = {}
         self._order_memo: dict[tuple[int, ...], tuple[Any, list[int]]] = {}
         self._terms_memo: dict[tuple[tuple[int, ...], tuple[int, ...]], Any] = {}
         self._memo_size = 0
+
+    def inst_arrays(self, q: int) -> tuple[Any, Any]:
+        """The risks instance *q* acts on and its all-safeguards factors, as
+        arrays (built when first asked: most of the many instances never are)."""
+        import numpy as np
+
+        got = self._inst_arrays.get(q)
+        if got is None:
+            e = self.inst_eff[q]
+            got = self._inst_arrays[q] = (
+                np.array([j for j, _ in e], dtype=np.intp),
+                np.array([f for _, f in e], dtype=float),
+            )
+        return got
 
     def _remember(self, memo: dict[Any, Any], key: Any, value: Any, size: int) -> None:
         """Keep *value*; forget every cached order and term list past
@@ -223,7 +293,9 @@ class _Figures:
 
     def total(self, per: Any) -> float:
         """The sum of a :meth:`per_risk` figure, in risk order."""
-        vals: list[float] = per.tolist() if self.vector else per
+        if self.vector:
+            return array_sum(per)
+        vals: list[float] = per
         return sum(vals)
 
     def copy(self, per: Any) -> Any:
@@ -309,14 +381,31 @@ class _Figures:
         key = (tuple(missing), tuple(new))
         got = self._terms_memo.get(key)
         if got is None:
-            prod = self.products(missing, new)
-            got = (
-                np.fromiter(prod, dtype=np.intp, count=len(prod)),
-                np.fromiter(
-                    (1.0 - p for p in prod.values()), dtype=float, count=len(prod)
-                ),
-            )
-            self._remember(self._terms_memo, key, got, len(prod))
+            # :meth:`products` with arrays: each owner has one factor per risk
+            # it acts on, multiplied in (missing, then new) order, one owner
+            # at a time (np.multiply.at: unbuffered, in order, for instances
+            # that share a risk); the risks in the order they first appear
+            parts = [self.eff_idx[k] for k in missing]
+            facts = [self.eff_f[k] for k in missing]
+            for q in new:
+                idx, f = self.inst_arrays(q)
+                parts.append(idx)
+                facts.append(f)
+            if not parts:
+                return np.empty(0, dtype=np.intp), np.empty(0)
+            idx_all = np.concatenate(parts)
+            prod = np.ones(len(self.h))
+            for k, f in zip(missing, facts, strict=False):
+                prod[self.eff_idx[k]] *= f
+            if new:
+                n_m = sum(len(x) for x in parts[: len(missing)])
+                np.multiply.at(
+                    prod, idx_all[n_m:], np.concatenate(facts[len(missing) :])
+                )
+            _, first = np.unique(idx_all, return_index=True)
+            order = idx_all[np.sort(first)]
+            got = (order, 1.0 - prod[order])
+            self._remember(self._terms_memo, key, got, len(order))
         return got
 
 
@@ -355,7 +444,7 @@ class _Change:
             d: list[float] = [base[j] - v for j, v in self.after.items()]
         else:
             o = self.order
-            d = (base[o] - self._new(base)[o]).tolist()
+            return array_sum(base[o] - self._new(base)[o])
         return sum(d)
 
     def loss(self, base: Any) -> float:
@@ -364,7 +453,7 @@ class _Change:
             d: list[float] = [v - base[j] for j, v in self.after.items()]
         else:
             o = self.order
-            d = (self._new(base)[o] - base[o]).tolist()
+            return array_sum(self._new(base)[o] - base[o])
         return sum(d)
 
     def no_rise(self, base: Any) -> bool:
@@ -386,7 +475,6 @@ class _Change:
             return harm
         o = self.order
         new = self._new(base)
-        for d in (new[o] - base[o]).tolist():
-            harm += d
+        harm = running_sum(new[o] - base[o], harm)
         base[o] = new[o]
         return harm

@@ -92,6 +92,9 @@ class _Greedy:
         self.heap: list[tuple[float, int, int, int, bool]] = []
         self.thresh = 1e-15 + 1e-12 * c.inherent
         self.armed_any = bool(c.dyn)
+        self.estimates: dict[
+            frozenset[int], tuple[int, tuple[float, list[int], list[int]]]
+        ] = {}
 
     def has(self, i: int) -> bool:
         return self.in_s[i] == 1
@@ -105,7 +108,17 @@ class _Greedy:
         the response instances it would bring into force."""
         c, surv = self.c, self.surv
         if self.armed_any or c.vector:
-            return _estimate(c, self.has, surv, self.cands[a][0])
+            # a function of the closure and of the plan so far (which changes
+            # only when a step is taken, a new epoch): the armed instances of
+            # one response for many subjects share one closure, estimated once
+            cl = self.cands[a][0]
+            got = self.estimates.get(cl)
+            if got is None or got[0] != self.epoch:
+                got = self.estimates[cl] = (
+                    self.epoch,
+                    _estimate(c, self.has, surv, cl),
+                )
+            return got[1]
         # the same, inlined for small problems without armed responses
         in_s, effs, hvec = self.in_s, c.eff_list, c.h
         missing = [k for k in self.cands[a][0] if not in_s[k]]
@@ -194,7 +207,8 @@ class _Greedy:
                     surv[j] *= f
         for q in new:
             if c.vector:
-                surv[c.inst_idx[q]] *= c.inst_f[q]
+                idx, f = c.inst_arrays(q)
+                surv[idx] *= f
             else:
                 for j, f in c.inst_eff[q]:
                     surv[j] *= f
@@ -242,7 +256,8 @@ def _local_improve(
     surv0 = c.surv(forced)
     fc, fh = c.totals(forced)
     best_single, single_gain = None, 0.0
-    for cl, _ in c.candidates():
+    # equal closures (one response's instances) estimate alike: the first wins
+    for cl in dict.fromkeys(cl for cl, _ in c.candidates()):
         gain, missing, _ = _estimate(c, has0, surv0, cl)
         dc, dh = c.totals(missing)
         if fc + dc <= inf_b and fh + dh <= inf_h and gain > single_gain:

@@ -15,6 +15,16 @@ from riskcore.planner.compiled import _Compiled
 
 _LOG_FLOOR = -30.0
 
+SHARE_MIN = 2048
+"""From this many risks, the armed instances of one response (one per
+subject, with the same requirements) share one column ``w`` of the model.
+
+``w = Π x`` over the requirements is the same for every subject, so sharing
+it is exact: their risks become one row group and the model's size no longer
+grows with the number of clients. Smaller problems keep one column per
+instance, as before: the solver's bound (the last digits of a recorded
+``gap``) stays what it was on the plans people already have."""
+
 
 class _Skeleton:
     """The budget-free rows of a :class:`_Model`, shared by the models of one
@@ -36,15 +46,24 @@ class _Skeleton:
 
     def __init__(self, c: _Compiled, risks: tuple[int, ...], strict: bool) -> None:
         n = len(c.ids)
-        self.wcol = {k: n + a for a, k in enumerate(c.dyn)}
-        ncol = n + len(c.dyn)
+        # w = Π x over an armed instance's requirements: one column per
+        # distinct requirement list on large problems (SHARE_MIN)
+        share = len(c.h) >= SHARE_MIN
+        wreq: dict[tuple[int, ...], int] = {}
+        self.wcol: dict[int, int] = {}
+        for k in c.dyn:
+            key = tuple(c.insts[k].req) if share else (~k,)
+            self.wcol[k] = wreq.setdefault(key, n + len(wreq))
+        self.nw = len(wreq)
+        """How many ``w`` columns the model has."""
+        reqs = {col: c.insts[k].req for k, col in self.wcol.items()}
+        ncol = n + self.nw
         self.rows: list[tuple[dict[int, float], float, float]] = []
         rows = self.rows
         for i in range(n):
             for k in c.req[i]:
                 rows.append(({i: 1.0, k: -1.0}, -math.inf, 0.0))
-        for k, col in self.wcol.items():
-            req = c.insts[k].req
+        for col, req in reqs.items():
             for i in req:
                 rows.append(({col: 1.0, i: -1.0}, -math.inf, 0.0))
             rows.append(
@@ -275,7 +294,7 @@ class _Model:
             self.lo[i] = 1.0
         self.hi = [1.0] * ncol + [math.inf] * self.nt
         self.integrality = (
-            [1] * n + [0] * len(c.dyn) + [1] * (ncol - n - len(c.dyn)) + [0] * self.nt
+            [1] * n + [0] * sk.nw + [1] * (ncol - n - sk.nw) + [0] * self.nt
         )
 
     # -- vectors

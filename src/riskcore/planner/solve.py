@@ -8,7 +8,7 @@ from typing import Any
 
 from riskcore.errors import PlanError
 from riskcore.planner.budget import _solve_budget
-from riskcore.planner.compiled import _compile, _Compiled
+from riskcore.planner.compiled import Blocks, _compile, _Compiled
 from riskcore.planner.exact import _FIRED, _NODES, NODES
 from riskcore.planner.frontier import _path_from_trace, pareto_frontier
 from riskcore.planner.heuristic import _greedy
@@ -34,6 +34,7 @@ def solve(
     time_limit: float = 30.0,
     explain: int = 5,
     nodes: int = NODES,
+    _blocks: Blocks | None = None,
 ) -> Solution:
     """Choose a dependency-closed set of mitigations for *problem*.
 
@@ -144,7 +145,7 @@ def solve(
     # rule for bulk steps pauses the cyclic collector (nothing else changes)
     try:
         with collector_paused():
-            c = _compile(problem)
+            c = _compile(problem, _blocks)
             result = _solve(
                 c,
                 problem,
