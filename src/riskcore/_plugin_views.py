@@ -6,8 +6,10 @@ Internal to :mod:`riskcore.plugins`, which re-exports
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import weakref
+from collections.abc import Iterator
 from types import MappingProxyType
 from typing import Any
 
@@ -33,6 +35,10 @@ def readonly_case(case: Case) -> Case:
     gets a ``TypeError`` (recorded as its failure) and can change neither the
     case nor what other plugins see. A proxy holds no copy (a large case's
     answers are not duplicated) and gives no way to the mapping behind it.
+
+    The view is kept while the case lives, or until :func:`views_released`
+    drops the one it saw made (:func:`riskcore.build_plan` does, once every
+    plugin has been called).
 
     >>> from riskcore.model import Client, InstrumentResponse, Practice
     >>> case = Case(id="c", practice=Practice(id="p"), clients=[Client(id="c-1")],
@@ -78,6 +84,35 @@ def _readonly_response(r: Any) -> Any:
     _set(view, "items", MappingProxyType(r.items))
     _set(view, "answers", MappingProxyType(r.answers))
     return view
+
+
+@contextlib.contextmanager
+def views_released(case: Case) -> Iterator[None]:
+    """Forget, after the block, the view of *case* made during it.
+
+    The view (about a quarter of the memory the case's responses take, and the
+    indexes plugins built on it) is otherwise kept as long as *case* lives;
+    a view made before the block is kept. A later :func:`readonly_case`
+    makes a new one.
+
+    >>> from riskcore.model import Client, Practice
+    >>> case = Case(id="c", practice=Practice(id="p"), clients=[Client(id="c-1")])
+    >>> with views_released(case):
+    ...     view = readonly_case(case)
+    ...     view is readonly_case(case)
+    True
+    >>> id(case) in _VIEWS
+    False
+    """
+    key = id(case)
+    entry = _VIEWS.get(key)
+    kept = entry is not None and entry[0]() is case
+    try:
+        yield
+    finally:
+        entry = _VIEWS.get(key)
+        if not kept and entry is not None and entry[0]() is case:
+            del _VIEWS[key]
 
 
 _new = object.__new__

@@ -38,6 +38,7 @@ from riskcore.model import (
     Observation,
     Response,
 )
+from riskcore.model._fast import replacer
 from riskcore.model.observations import (
     parse_observation_spec as parse_observation_trigger,
 )
@@ -61,6 +62,11 @@ DEFAULT_MIN_LEVEL = "high"
 """The level a threat trigger uses when ``min_level`` is not set."""
 
 _URGENCY = {Escalation.EMERGENCY: 0, Escalation.URGENT: 1, Escalation.ROUTINE: 2}
+
+_for_subject = replacer(ArmedResponse, ("subject",))
+"""An armed response for another subject, as ``attrs.evolve(a, subject=...)``."""
+_for_risk = replacer(ArmedResponse, ("subject", "reason"))
+"""An armed response for another subject and reason, as :func:`attrs.evolve`."""
 
 
 def _rank(level: str, where: str, order: Sequence[str]) -> int:
@@ -125,75 +131,110 @@ def arm(
     [('duty-to-warn', 'c-1', 'observation:threat-communicated:imminent')]
     """
     position = {s.id: i for i, s in enumerate(case.subjects())}
-    flags: list[tuple[str, str]] = [
-        (s.subject, f.code) for s in assessment.scores for f in s.flags
-    ]
-    observed = [o for o in case.observations if o.recorded]
-    given = {
-        key: _rank(level, f"levels[{key[0]!r}, {key[1]!r}]", order)
-        for key, level in (levels or {}).items()
-    }
-    armed: list[tuple[tuple[int, float, int, int], ArmedResponse]] = []
-    for index, response in enumerate(catalog.responses):
-        reasons = _reasons(response, flags, observed, given, order)
-        for subject in sorted(
-            reasons, key=lambda s: (position.get(s, len(position)), s)
-        ):
-            key = (
-                _URGENCY[response.escalation],
-                response.time_to_act_hours,
-                index,
-                position.get(subject, len(position)),
+    unplaced = len(position)
+    flags: dict[str, list[tuple[int, str, str]]] = {}
+    k = 0
+    for score in assessment.scores:
+        for f in score.flags:
+            entries = flags.get(f.code)
+            if entries is None:
+                entries = flags[f.code] = []
+            reason = entries[0][2] if entries else f"flag:{f.code}"  # one per code
+            entries.append((k, score.subject, reason))
+            k += 1
+    observed: dict[str, list[Observation]] = {}
+    for o in case.observations:
+        if o.recorded:
+            observed.setdefault(o.code, []).append(o)
+    ranks: dict[str, int] = {}
+    by_threat: dict[str, list[tuple[int, str, int]]] = {}
+    for i, ((threat, subject), level) in enumerate((levels or {}).items()):
+        rank = ranks.get(level)
+        if rank is None:  # the first key with an unknown level is named
+            rank = ranks[level] = _rank(
+                level, f"levels[{threat!r}, {subject!r}]", order
             )
-            armed.append(
-                (
-                    key,
-                    ArmedResponse(
-                        response=response.id,
-                        subject=subject,
-                        owner=response.owner,
-                        time_to_act_hours=response.time_to_act_hours,
-                        reason="; ".join(reasons[subject]),
-                    ),
+        by_threat.setdefault(threat, []).append((i, subject, rank))
+    build = ArmedResponse.fast
+    armed: list[ArmedResponse] = []
+    # most urgent first: by response (urgency, time to act, catalog order),
+    # then each response's subjects in subject order
+    for _, response in sorted(
+        enumerate(catalog.responses),
+        key=lambda ir: (_URGENCY[ir[1].escalation], ir[1].time_to_act_hours, ir[0]),
+    ):
+        reasons = _reasons(response, flags, observed, by_threat, order)
+        first: dict[tuple[str, ...], ArmedResponse] = {}
+        for subject in sorted(reasons, key=lambda s: (position.get(s, unplaced), s)):
+            why = tuple(reasons[subject])
+            got = first.get(why)
+            if got is None:  # built and checked once per combination of codes
+                first[why] = got = build(
+                    response.id,
+                    subject,
+                    response.owner,
+                    response.time_to_act_hours,
+                    "; ".join(why),
                 )
-            )
-    armed.sort(key=lambda pair: pair[0])
-    return tuple(a for _, a in armed)
+            else:  # the same with its own subject (a field with no check)
+                got = _for_subject(got, subject)
+            armed.append(got)
+    return tuple(armed)
 
 
 def _reasons(
     response: Response,
-    flags: Sequence[tuple[str, str]],
-    observed: Sequence[Observation],
-    levels: Mapping[tuple[str, str], int],
+    flags: Mapping[str, list[tuple[int, str, str]]],
+    observed: Mapping[str, list[Observation]],
+    levels: Mapping[str, list[tuple[int, str, int]]],
     order: Sequence[str],
 ) -> dict[str, list[str]]:
+    """The codes that arm *response*, per subject, each once: flags in the
+    order the assessment raised them, observations per trigger spec in case
+    order, then levels in the order they were given.
+
+    *flags* holds ``(position, subject, reason)`` per flag code, *observed*
+    the recorded observations per code and *levels* ``(position, subject,
+    rank)`` per threat, each list in its data's order.
+    """
     trig = response.trigger
     out: dict[str, list[str]] = {}
 
-    def add(subject: str, reason: str) -> None:
-        got = out.setdefault(subject, [])
-        if reason not in got:
-            got.append(reason)
+    def add(hits: list[tuple[int, str, str]], merge: bool) -> None:
+        if merge:  # entries of several codes: back in their data's order
+            hits.sort()
+        for _, subject, reason in hits:
+            got = out.get(subject)
+            if got is None:
+                out[subject] = [reason]
+            elif reason not in got:
+                got.append(reason)
 
-    wanted_flags = set(trig.flags)
-    for subject, code in flags:
-        if code in wanted_flags:
-            add(subject, f"flag:{code}")
+    codes = [c for c in dict.fromkeys(trig.flags) if c in flags]
+    add([e for c in codes for e in flags[c]], len(codes) > 1)
     for spec in trig.observations:
         code, quals = parse_observation_trigger(spec)
-        for o in observed:
-            if o.code == code and quals <= set(o.qualifiers):
-                add(o.subject, f"observation:{spec}")
+        reason = f"observation:{spec}"
+        add(
+            [
+                (0, o.subject, reason)
+                for o in observed.get(code, ())
+                if quals <= set(o.qualifiers)
+            ],
+            False,
+        )
     if trig.threats and levels:
         floor = _rank(
             trig.min_level or DEFAULT_MIN_LEVEL,
             f"responses[{response.id!r}].trigger.min_level",
             order,
         )
-        for (threat, subject), rank in levels.items():
-            if threat in trig.threats and rank >= floor:
-                add(subject, f"level:{threat}>={order[floor]}")
+        threats = [t for t in dict.fromkeys(trig.threats) if t in levels]
+        hits: list[tuple[int, str, str]] = []
+        for threat in threats:
+            reason = f"level:{threat}>={order[floor]}"
+            hits += [(k, s, reason) for k, s, rank in levels[threat] if rank >= floor]
+        add(hits, len(threats) > 1)
     return out
 
 
@@ -245,32 +286,32 @@ def required_responses(
     have = {(a.response, a.subject) for a in armed}
     by_id = {r.id: (k, r) for k, r in enumerate(catalog.responses)}
     position = {r.subject: k for k, r in enumerate(register.risks)}
+    first: dict[str, ArmedResponse] = {}  # built and checked once per response
     out: list[tuple[tuple[int, float, int, int], ArmedResponse]] = []
     for risk in register.risks:
         if not risk.critical:
             continue
+        subject = risk.subject
         for rid in risk.required_responses:
-            if (rid, risk.subject) in have or rid not in by_id:
+            if (rid, subject) in have or rid not in by_id:
                 continue
-            have.add((rid, risk.subject))
+            have.add((rid, subject))
             index, response = by_id[rid]
-            out.append(
-                (
-                    (
-                        _URGENCY[response.escalation],
-                        response.time_to_act_hours,
-                        index,
-                        position[risk.subject],
-                    ),
-                    ArmedResponse(
-                        response=rid,
-                        subject=risk.subject,
-                        owner=response.owner,
-                        time_to_act_hours=response.time_to_act_hours,
-                        reason=f"required: critical risk {risk.id}",
-                    ),
+            reason = f"required: critical risk {risk.id}"
+            got = first.get(rid)
+            if got is None:
+                first[rid] = got = ArmedResponse.fast(
+                    rid, subject, response.owner, response.time_to_act_hours, reason
                 )
+            else:  # the same with its own subject and reason (reason checked)
+                got = _for_risk(got, subject, reason)
+            key = (
+                _URGENCY[response.escalation],
+                response.time_to_act_hours,
+                index,
+                position[subject],
             )
+            out.append((key, got))
     out.sort(key=lambda pair: pair[0])
     return tuple(a for _, a in out)
 

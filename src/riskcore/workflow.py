@@ -14,14 +14,17 @@ and returns everything in one frozen :class:`PlanReport`, which
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import field, frozen
 
+from riskcore._plugin_views import views_released
 from riskcore.assess import assess
 from riskcore.catalog import default_catalog
 from riskcore.identify import apply_controls, identify
+from riskcore.io import collector_paused
 from riskcore.model import (
     ArmedResponse,
     Assessment,
@@ -39,8 +42,6 @@ from riskcore.plugins import PluginManager, PluginRecord, get_plugin_manager
 from riskcore.responses import arm, most_urgent_first, required_responses
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from matplotlib.axes import Axes
 
     from riskcore.events import EventResult
@@ -205,10 +206,48 @@ def build_plan(
     >>> report.plan.total_cost <= case.budget  # doctest: +SKIP
     True
     """
+    with collector_paused(), views_released(case):  # see _chain
+        return _chain(
+            case,
+            budget=budget,
+            hours=hours,
+            seed=seed,
+            n=n,
+            strict=strict,
+            pm=pm or get_plugin_manager(),
+            catalog=catalog,
+            frontier=frontier,
+            say=progress or (lambda _msg: None),
+            today=today,
+        )
+
+
+def _chain(
+    case: Case,
+    *,
+    budget: float | None,
+    hours: float | None,
+    seed: int,
+    n: int,
+    strict: bool,
+    pm: PluginManager,
+    catalog: Catalog | None,
+    frontier: int,
+    say: Callable[[str], None],
+    today: dt.date | None,
+) -> PlanReport:
+    """The steps of :func:`build_plan`, in order.
+
+    They run with the cyclic collector paused (:func:`riskcore.io.collector_paused`,
+    the one rule for bulk work): a large practice makes millions of acyclic
+    objects, and a collection between the steps walked all of them (1.4 s at
+    10,000 clients, right after identify). The read-only view of the case
+    that plugins saw is released at the end (:func:`~riskcore._plugin_views.views_released`):
+    the report does not need it. Each step's working data (the levels that
+    arm responses) is dropped as soon as the step is done.
+    """
     from riskcore.planner import plan as make_plan
 
-    say = progress or (lambda _msg: None)
-    pm = pm or get_plugin_manager()
     say("assessing")
     assessment = assess(case, pm=pm, strict=strict)
     say("building the catalog")
@@ -219,9 +258,11 @@ def build_plan(
     levels = {(r.threat, r.subject): r.level for r in inherent.risks}
     order = [lv.name for lv in inherent.matrix.levels]
     triggered = arm(catalog, assessment, case, levels=levels, order=order)
+    del levels  # a key and an entry per risk, not needed past arming
     armed = most_urgent_first(
         (*triggered, *required_responses(inherent, catalog, triggered)), catalog
     )
+    del triggered
     money = budget if budget is not None else case.budget
     say("planning mitigations")
     kwargs: dict[str, Any] = {"frontier": frontier, "armed": armed}
