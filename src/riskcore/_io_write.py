@@ -222,6 +222,7 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
     pad = " " * indent
     enc = json.encoder.encode_basestring
     encoders: dict[str, Any] = {}  # newline + indent -> its C encoder
+    records = _Records(pad)
 
     def text(o: Any, nl: str) -> str:
         """*o* (any JSON value) as indented text, its first line not indented
@@ -229,6 +230,10 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
         if isinstance(o, dict):
             if not o:
                 return "{}"
+            if type(o) is dict:
+                done = records.text(o, nl)
+                if done is not None:
+                    return done
             values: Any = o.values()
         elif isinstance(o, (list, tuple)):
             if not o:
@@ -264,8 +269,13 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
 
     def stream(o: Any, nl: str, depth: int) -> Iterator[str]:
         t = type(o)
-        if depth >= 2 or not o or not (t is dict or t is list or t is tuple):
+        if t is not StreamedList and (
+            depth >= 2 or not o or not (t is dict or t is list or t is tuple)
+        ):
             yield text(o, nl)
+            return
+        if not o:  # an empty StreamedList
+            yield "[]"
             return
         inner = nl + pad
         if t is dict:
@@ -275,7 +285,7 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
                 sep = "," + inner
                 yield from stream(v, inner, depth + 1)
             yield nl + "}"
-        else:
+        else:  # a list, a tuple or a StreamedList
             sep = "[" + inner
             for v in o:
                 yield sep
@@ -296,3 +306,133 @@ def _encoder(cache: dict[str, Any], inner: str) -> Any:
     if c is None:
         c = cache[inner] = _c_encoder("," + inner)
     return c
+
+
+class StreamedList:
+    """A list that :func:`iter_indented_json` writes item by item as they are
+    made: a large report's rows are built one at a time, never all held at
+    once. It may stand where the writer streams (a value of the first two
+    levels, inside streamed containers); deeper, the C encoder refuses it.
+
+    *items* is iterated once, when the list is written; *length* is its
+    number of items (the writer only asks whether it is empty).
+
+    >>> rows = StreamedList(({"n": i} for i in range(2)), 2)
+    >>> print("".join(iter_indented_json({"rows": rows}, 1)))
+    {
+     "rows": [
+      {
+       "n": 0
+      },
+      {
+       "n": 1
+      }
+     ]
+    }
+    """
+
+    __slots__ = ("_items", "_length")
+
+    def __init__(self, items: Iterable[Any], length: int) -> None:
+        self._items = items
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+
+_LISTS = (list, tuple)
+_MAX_SHAPES = 4096
+"""Record shapes (and templates) kept per document: a document whose dicts
+all differ writes them the general way once this many are known."""
+
+
+class _Records:
+    """Dicts written with one C-encoder call each: a template per shape.
+
+    A dict whose values are scalars (``str``, ``int``, ``float``, ``bool``,
+    ``None``: exactly these types) or lists and tuples of scalars is a
+    *record*; its shape is its keys, the types of its values, the lengths of
+    its lists and its indentation. The values, list items spliced in, are
+    encoded in one call of the C encoder with a raw newline as separator
+    (never part of an encoded scalar, so the split is exact) and put into
+    the shape's template, which holds the keys, brackets and indentation as
+    :func:`json.dumps` writes them. Any other dict is not a record (``None``):
+    the general way writes it.
+    """
+
+    def __init__(self, pad: str) -> None:
+        self.pad = pad
+        self.encode = _c_encoder("\n")
+        self.layouts: dict[Any, tuple[int, ...] | None] = {}
+        self.templates: dict[Any, str] = {}
+
+    def text(self, o: dict[Any, Any], nl: str) -> str | None:
+        vals = list(o.values())
+        key = (tuple(o), tuple(map(type, vals)))
+        layout = self.layouts.get(key, False)
+        if layout is False:
+            layout = _layout(key[1])
+            if len(self.layouts) < _MAX_SHAPES:
+                self.layouts[key] = layout
+        if layout is None:
+            return None
+        flat = vals
+        lens: tuple[int, ...] = ()
+        if layout:
+            flat = []
+            sizes = []
+            prev = 0
+            for k in layout:
+                v = vals[k]
+                if not _SCALAR.issuperset(map(type, v)):
+                    return None
+                sizes.append(len(v))
+                flat += vals[prev:k]
+                flat += v
+                prev = k + 1
+            flat += vals[prev:]
+            lens = tuple(sizes)
+        tkey = (key, nl, lens)
+        template = self.templates.get(tkey)
+        if template is None:
+            template = self._template(key[0], dict(zip(layout, lens, strict=True)), nl)
+            if len(self.templates) < _MAX_SHAPES:
+                self.templates[tkey] = template
+        if not flat:
+            return template % ()
+        body = "".join(self.encode(flat, 0))
+        return template % tuple(body[1:-1].split("\n"))
+
+    def _template(self, keys: tuple[Any, ...], lens: dict[int, int], nl: str) -> str:
+        """The text of a record of this shape, ``%s`` for each encoded value."""
+        inner = nl + self.pad
+        deeper = inner + self.pad
+        enc = json.encoder.encode_basestring
+        parts = []
+        for i, k in enumerate(keys):
+            head = enc(_json_key(k)).replace("%", "%%") + ": "
+            n = lens.get(i)
+            if n is None:
+                parts.append(head + "%s")
+            elif n == 0:
+                parts.append(head + "[]")
+            else:
+                items = ("," + deeper).join(["%s"] * n)
+                parts.append(f"{head}[{deeper}{items}{inner}]")
+        return "{" + inner + ("," + inner).join(parts) + nl + "}"
+
+
+def _layout(types: tuple[type, ...]) -> tuple[int, ...] | None:
+    """The positions of the lists of a record with values of these *types*;
+    ``None`` if it is not a record."""
+    out = []
+    for i, t in enumerate(types):
+        if t in _LISTS:
+            out.append(i)
+        elif t not in _SCALAR:
+            return None
+    return tuple(out)
