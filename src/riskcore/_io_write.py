@@ -373,8 +373,9 @@ class _Records:
     def text(self, o: dict[Any, Any], nl: str) -> str | None:
         vals = list(o.values())
         key = (tuple(o), tuple(map(type, vals)))
-        layout = self.layouts.get(key, False)
-        if layout is False:
+        try:
+            layout = self.layouts[key]
+        except KeyError:
             layout = _layout(key[1])
             if len(self.layouts) < _MAX_SHAPES:
                 self.layouts[key] = layout
