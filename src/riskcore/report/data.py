@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -431,12 +431,15 @@ def _json_context(
     report: PlanReport,
     identifying: bool,
     since_review: Mapping[str, Any] | None,
+    *,
+    lazy: bool = False,
 ) -> dict[str, Any]:
     """The report context (:func:`~riskcore.report.context.build_context`) with
-    the JSON report's own keys: level names, version, names, ``since_review``."""
-    from riskcore.report.context import build_context
+    the JSON report's own keys: level names, version, names, ``since_review``;
+    with *lazy*, its risk rows made one at a time as they are written."""
+    from riskcore.report.context import _context
 
-    ctx = build_context(report, identifying=False)
+    ctx = _context(report, identifying=False, lazy=lazy)
     ctx["levels"] = [lv["name"] for lv in ctx["levels"]]
     ctx["schema_version"] = REPORT_SCHEMA_VERSION
     ctx.setdefault("sections", [])
@@ -530,10 +533,64 @@ def report_plain(
     try:
         return _plain(ReportData)(ctx)  # type: ignore[no-any-return]
     except _NotFastError:
-        from riskcore.io import structure, unstructure
+        return _slow(report, identifying, since_review)  # type: ignore[no-any-return]
 
-        data = structure(_pick(ReportData, ctx), ReportData, source="report")
-        return unstructure(data)  # type: ignore[no-any-return]
+
+def _report_text(
+    report: PlanReport,
+    *,
+    identifying: bool = False,
+    since_review: Mapping[str, Any] | None = None,
+) -> Iterator[str]:
+    """The JSON report's text in pieces: ``json.dumps(report_plain(...),
+    ensure_ascii=False, indent=2)``, piece by piece, with each risk row made
+    (context row, plain record, text) only when it is written, so a large
+    practice's rows are never all held at once (internal, for
+    :func:`riskcore.report.stream`).
+
+    Everything but the rows is made first, so a value the fast pass cannot
+    vouch for there sends the whole report the slow way before any text. A
+    risk row it cannot vouch for is found while writing: the text already
+    written is the slow path's too (the fast pass gives exactly what the slow
+    path gives for every value it takes), so the slow path's text (or its
+    error) continues from there.
+    """
+    from riskcore._io_write import iter_indented_json
+
+    ctx = _json_context(report, identifying, since_review, lazy=True)
+    try:
+        data = _plain(ReportData)(ctx)
+    except _NotFastError:
+        yield from iter_indented_json(_slow(report, identifying, since_review), 2)
+        return
+    written = 0
+    try:
+        for piece in iter_indented_json(data, 2):
+            written += len(piece)
+            yield piece
+    except _NotFastError:
+        slow = iter_indented_json(_slow(report, identifying, since_review), 2)
+        yield from _after(slow, written)
+
+
+def _slow(
+    report: PlanReport, identifying: bool, since_review: Mapping[str, Any] | None
+) -> Any:
+    from riskcore.io import structure, unstructure
+
+    ctx = _json_context(report, identifying, since_review)
+    return unstructure(structure(_pick(ReportData, ctx), ReportData, source="report"))
+
+
+def _after(pieces: Iterator[str], skip: int) -> Iterator[str]:
+    """The text of *pieces* after its first *skip* characters."""
+    for piece in pieces:
+        if skip >= len(piece):
+            skip -= len(piece)
+            continue
+        yield piece[skip:]
+        break
+    yield from pieces
 
 
 class _NotFastError(Exception):
@@ -559,6 +616,8 @@ def _make_plain(tp: Any) -> Any:
     import types
     from typing import get_args, get_origin
 
+    from riskcore._io_write import StreamedList
+
     if tp in _SCALARS:
         return _SCALARS[tp]
     origin, args = get_origin(tp), get_args(tp)
@@ -568,8 +627,11 @@ def _make_plain(tp: Any) -> Any:
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item = _plain(args[0])
 
-        def sequence(v: Any) -> list[Any]:
-            if type(v) is not list and type(v) is not tuple:
+        def sequence(v: Any) -> Any:
+            t = type(v)
+            if t is StreamedList:  # each item converted as it is written
+                return StreamedList(map(item, v), len(v))
+            if t is not list and t is not tuple:
                 raise _NotFastError
             return [item(x) for x in v]
 
