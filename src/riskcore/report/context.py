@@ -176,9 +176,14 @@ def _risk_rows(
 ) -> tuple[list[Risk], Callable[[Risk], dict[str, Any]]]:
     """The risks in the order of their rows (critical first, then by level,
     then by inherent harm) and the function that makes a risk's row."""
+    from riskcore.model.risk import Explainer
+
     reg = report.register
     rank = {lv.name: i for i, lv in enumerate(reg.matrix.levels)}
     inherent = {r.id: r for r in report.inherent.risks}
+    explain = (
+        Explainer()
+    )  # r.explain(), each shared factor's or figure's line made once
 
     def risk_row(r: Risk) -> dict[str, Any]:
         before = inherent.get(r.id, r)
@@ -212,7 +217,7 @@ def _risk_rows(
             "next_review": r.next_review.isoformat() if r.next_review else "",
             "review_days": r.review_days,
             "illustrative": r.illustrative,
-            "why": list(r.explain()),
+            "why": list(explain(r)),
         }
 
     def before(r: Risk) -> float:
