@@ -124,7 +124,17 @@ _FLAT = st.one_of(
     st.lists(st.one_of(_SCALARS, st.sampled_from(["%s", "\n"])), max_size=4),
     st.lists(_SCALARS, max_size=3).map(tuple),
     st.one_of(_ODD_SCALARS, st.lists(_ODD_SCALARS, max_size=2)),  # not records
-    st.just([{"nested": 1}]),  # not a record either
+    # lists of dicts: with the same str keys and scalar values (a record's
+    # steps), or not (other keys, equal keys of other types, nested values)
+    st.lists(
+        st.fixed_dictionaries({"title": _SCALARS, "d%s": st.text(max_size=3)}),
+        max_size=3,
+    ),
+    st.just([{}, {}]),
+    st.just([{"a": 1}, {"b": 1}]),
+    st.just([{1: "x"}, {True: "x"}]),
+    st.just([{"a": [1]}]),
+    st.just([{"a": 1}, 2]),
 )
 
 
@@ -172,3 +182,14 @@ def test_streamed_list_is_written_as_a_list():
     assert made == []  # nothing is made before it is written
     assert first + "".join(pieces) == expected
     assert made == [0, 1, 2]
+
+
+def test_equal_keys_of_other_types_are_not_one_shape():
+    """``1``, ``1.0`` and ``True`` are equal dict keys that JSON writes as
+    ``1``, ``1.0`` and ``true``: a template made for one is never used for
+    the others."""
+    rows = [{1: "x", "k": [1]}, {True: "x", "k": [1]}, {1.0: "x", "k": [1]}]
+    rows += [{"s": [{"a": 1}]}, {"s": [{"a": 2}, {"a": 3}]}]
+    data = {"rows": rows, "deep": [rows]}
+    for indent in (1, 2):
+        assert "".join(iter_indented_json(data, indent)) == _stdlib(data, indent)

@@ -345,6 +345,8 @@ class StreamedList:
 
 
 _LISTS = (list, tuple)
+_STR = frozenset({str})
+_DICTS = {dict}
 _MAX_SHAPES = 4096
 """Record shapes (and templates) kept per document: a document whose dicts
 all differ writes them the general way once this many are known."""
@@ -353,10 +355,12 @@ all differ writes them the general way once this many are known."""
 class _Records:
     """Dicts written with one C-encoder call each: a template per shape.
 
-    A dict whose values are scalars (``str``, ``int``, ``float``, ``bool``,
-    ``None``: exactly these types) or lists and tuples of scalars is a
-    *record*; its shape is its keys, the types of its values, the lengths of
-    its lists and its indentation. The values, list items spliced in, are
+    A dict with string keys whose values are scalars (``str``, ``int``,
+    ``float``, ``bool``, ``None``: exactly these types), lists and tuples of
+    scalars, or lists of dicts of scalars with the same string keys (a
+    checklist's steps) is a *record*; its shape is its keys, the types of its
+    values, the lengths of its lists (and their dicts' keys) and its
+    indentation. The values, list items spliced in, are
     encoded in one call of the C encoder with a raw newline as separator
     (never part of an encoded scalar, so the split is exact) and put into
     the shape's template, which holds the keys, brackets and indentation as
@@ -367,69 +371,108 @@ class _Records:
     def __init__(self, pad: str) -> None:
         self.pad = pad
         self.encode = _c_encoder("\n")
-        self.layouts: dict[Any, tuple[int, ...] | None] = {}
-        self.templates: dict[Any, str] = {}
+        # (keys, value types) -> the positions of the lists (None: not a
+        # record) and the templates of that shape by (indent, list lengths)
+        self.layouts: dict[Any, tuple[tuple[int, ...] | None, dict[Any, str]]] = {}
+        self.count = 0
 
     def text(self, o: dict[Any, Any], nl: str) -> str | None:
         vals = list(o.values())
         key = (tuple(o), tuple(map(type, vals)))
         try:
-            layout = self.layouts[key]
+            layout, templates = self.layouts[key]
         except KeyError:
-            layout = _layout(key[1])
-            if len(self.layouts) < _MAX_SHAPES:
-                self.layouts[key] = layout
+            layout, templates = _layout(*key), {}
+            if self.count < _MAX_SHAPES:
+                self.layouts[key] = layout, templates
+                self.count += 1
         if layout is None:
             return None
         flat = vals
-        lens: tuple[int, ...] = ()
+        lens: tuple[Any, ...] = ()
         if layout:
             flat = []
-            sizes = []
+            sizes: list[Any] = []
             prev = 0
             for k in layout:
                 v = vals[k]
-                if not _SCALAR.issuperset(map(type, v)):
-                    return None
-                sizes.append(len(v))
                 flat += vals[prev:k]
-                flat += v
                 prev = k + 1
+                kinds = set(map(type, v))
+                if _SCALAR.issuperset(kinds):
+                    sizes.append(len(v))
+                    flat += v
+                    continue
+                if kinds != _DICTS:
+                    return None
+                # a list of dicts with the same str keys and scalar values
+                first = tuple(v[0])
+                if not _STR.issuperset(map(type, first)):
+                    return None
+                n = len(flat)
+                for d in v:
+                    if tuple(d) != first:
+                        return None
+                    flat += d.values()
+                if not _SCALAR.issuperset(map(type, flat[n:])):
+                    return None
+                sizes.append((len(v), first))
             flat += vals[prev:]
             lens = tuple(sizes)
-        tkey = (key, nl, lens)
-        template = self.templates.get(tkey)
+        template = templates.get((nl, lens))
         if template is None:
             template = self._template(key[0], dict(zip(layout, lens, strict=True)), nl)
-            if len(self.templates) < _MAX_SHAPES:
-                self.templates[tkey] = template
+            if self.count < _MAX_SHAPES:
+                templates[nl, lens] = template
+                self.count += 1
         if not flat:
             return template % ()
         body = "".join(self.encode(flat, 0))
         return template % tuple(body[1:-1].split("\n"))
 
-    def _template(self, keys: tuple[Any, ...], lens: dict[int, int], nl: str) -> str:
-        """The text of a record of this shape, ``%s`` for each encoded value."""
+    def _template(self, keys: tuple[str, ...], lens: dict[int, Any], nl: str) -> str:
+        """The text of a record of this shape, ``%s`` for each encoded value
+        (*lens*: by position, a list's length, or for a list of dicts their
+        number and keys)."""
         inner = nl + self.pad
         deeper = inner + self.pad
-        enc = json.encoder.encode_basestring
         parts = []
         for i, k in enumerate(keys):
-            head = enc(_json_key(k)).replace("%", "%%") + ": "
+            head = _key_text(k) + ": "
             n = lens.get(i)
             if n is None:
                 parts.append(head + "%s")
             elif n == 0:
                 parts.append(head + "[]")
             else:
-                items = ("," + deeper).join(["%s"] * n)
+                item = "%s"
+                if isinstance(n, tuple):  # that many dicts with these keys
+                    n, sub = n
+                    fields = ("," + deeper + self.pad).join(
+                        _key_text(s) + ": %s" for s in sub
+                    )
+                    item = (
+                        "{" + deeper + self.pad + fields + deeper + "}" if sub else "{}"
+                    )
+                items = ("," + deeper).join([item] * n)
                 parts.append(f"{head}[{deeper}{items}{inner}]")
         return "{" + inner + ("," + inner).join(parts) + nl + "}"
 
 
-def _layout(types: tuple[type, ...]) -> tuple[int, ...] | None:
-    """The positions of the lists of a record with values of these *types*;
-    ``None`` if it is not a record."""
+def _key_text(key: str) -> str:
+    """A record's key as the template holds it (``%`` doubled)."""
+    return json.encoder.encode_basestring(key).replace("%", "%%")
+
+
+def _layout(keys: tuple[Any, ...], types: tuple[type, ...]) -> tuple[int, ...] | None:
+    """The positions of the lists of a record with these *keys* and values of
+    these *types*; ``None`` if it is not a record.
+
+    Its keys are strings (any dict whose keys equal these is then written
+    with the same text; ``1``, ``1.0`` and ``True`` are equal keys that JSON
+    writes differently, so they are not records)."""
+    if not _STR.issuperset(map(type, keys)):
+        return None
     out = []
     for i, t in enumerate(types):
         if t in _LISTS:

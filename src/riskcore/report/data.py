@@ -626,6 +626,7 @@ def _make_plain(tp: Any) -> Any:
         return lambda v: None if v is None else inner(v)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item = _plain(args[0])
+        same = frozenset({args[0]}) if args[0] in (str, bool, int) else None
 
         def sequence(v: Any) -> Any:
             t = type(v)
@@ -633,6 +634,8 @@ def _make_plain(tp: Any) -> Any:
                 return StreamedList(map(item, v), len(v))
             if t is not list and t is not tuple:
                 raise _NotFastError
+            if same is not None and same.issuperset(map(type, v)):
+                return list(v)  # items of their exact type are taken as they are
             return [item(x) for x in v]
 
         return sequence
@@ -658,8 +661,9 @@ def _record(cls: type[Any]) -> Any:
             missing = _list_default(cls, a.name, default.factory)
         else:
             missing = (lambda d: lambda: d)(default)
-        # a str, bool or int already of its exact type is taken as it is
-        same = a.type if a.type in (str, bool, int) else None
+        # a str, bool or int already of its exact type is taken as it is,
+        # and so is a finite float (x - x is 0.0 for those alone)
+        same = a.type if a.type in (str, bool, int, float) else None
         fields.append((a.name, same, _plain(a.type), missing))
     frozen_fields = tuple(fields)
 
@@ -670,7 +674,7 @@ def _record(cls: type[Any]) -> Any:
         get = v.get
         for name, same, conv, missing in frozen_fields:
             x = get(name, _ABSENT)
-            if type(x) is same:
+            if type(x) is same and (same is not float or x - x == 0.0):
                 out[name] = x
             elif x is not _ABSENT:
                 out[name] = conv(x)
