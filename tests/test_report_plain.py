@@ -24,6 +24,7 @@ import riskcore
 from riskcore import io
 from riskcore.errors import LoadError
 from riskcore.report import data as rd
+from riskcore.report._text import _report_text
 from riskcore.workflow import PlanReport, build_plan
 
 from .test_report_json import EXAMPLE
@@ -74,7 +75,7 @@ def test_a_non_finite_figure_is_refused_as_before(
     assert str(e.value) == str(old.value)
     # the streamed JSON report: its risk rows are made as they are written,
     # so the bad one is found after the first row's text; the error is the same
-    pieces = rd._report_text(report)
+    pieces = _report_text(report)
     with pytest.raises(LoadError) as streamed:
         for _ in pieces:
             pass
@@ -122,7 +123,7 @@ def test_a_row_the_fast_pass_refuses_while_streaming_continues_the_slow_way(
     expected = json.dumps(slow, ensure_ascii=False, indent=2) + "\n"
     assert slow["risks"][index % n]["review_days"] == 3.5
     assert riskcore.report.render(report, "json") == expected
-    assert "".join(rd._report_text(report)) + "\n" == expected
+    assert "".join(_report_text(report)) + "\n" == expected
 
 
 def test_the_streamed_json_report_makes_each_row_as_it_is_written(
@@ -146,7 +147,7 @@ def test_the_streamed_json_report_makes_each_row_as_it_is_written(
 
     monkeypatch.setattr(context, "_risk_rows", counting)
     text = ""
-    for piece in rd._report_text(report):
+    for piece in _report_text(report):
         for rid in made:  # every row made so far is in the text, but the last
             assert (f'"id": "{rid}"' in text) or rid == made[-1]
         text += piece

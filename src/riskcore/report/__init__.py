@@ -125,7 +125,7 @@ def stream(
     .. versionadded:: 0.1
     """
     if format == "json":
-        from riskcore.report.data import _report_text
+        from riskcore.report._text import _report_text
 
         # plain data straight from the context (no ReportData objects made
         # and taken apart again), each risk row made as it is written; the
