@@ -24,6 +24,7 @@ import riskcore
 from riskcore import io
 from riskcore.errors import LoadError
 from riskcore.report import data as rd
+from riskcore.report._text import _report_text
 from riskcore.workflow import PlanReport, build_plan
 
 from .test_report_json import EXAMPLE
@@ -66,21 +67,92 @@ def test_a_non_finite_figure_is_refused_as_before(
 ) -> None:
     """Fail closed: a NaN harm is never written; the old path's error, with
     its field path, is raised."""
-    import riskcore.report.context as context
-
-    real = context.build_context
-
-    def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        ctx = real(*args, **kwargs)
-        ctx["risks"][1]["harm"] = math.nan
-        return ctx
-
-    monkeypatch.setattr(context, "build_context", broken)
+    _break_row(monkeypatch, 1, "harm", math.nan)
     with pytest.raises(LoadError, match=r"risks\[1\]\.harm: expected a finite") as e:
         rd.report_plain(report)
     with pytest.raises(LoadError) as old:
         rd.report_data(report)
     assert str(e.value) == str(old.value)
+    # the streamed JSON report: its risk rows are made as they are written,
+    # so the bad one is found after the first row's text; the error is the same
+    pieces = _report_text(report)
+    with pytest.raises(LoadError) as streamed:
+        for _ in pieces:
+            pass
+    assert str(streamed.value) == str(old.value)
+
+
+def _break_row(
+    monkeypatch: pytest.MonkeyPatch, index: int, key: str, value: Any
+) -> None:
+    """Make the *index*-th risk row of every report context hold *value* at *key*."""
+    import riskcore.report.context as context
+    from riskcore._io_write import StreamedList
+
+    real = context._context
+
+    def set_value(i: int, row: dict[str, Any]) -> dict[str, Any]:
+        if i == index:
+            row[key] = value
+        return row
+
+    def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        ctx = real(*args, **kwargs)
+        rows = ctx["risks"]
+        made = map(set_value, range(len(rows)), rows)
+        ctx["risks"] = StreamedList(made, len(rows)) if kwargs["lazy"] else list(made)
+        return ctx
+
+    monkeypatch.setattr(context, "_context", broken)
+
+
+class _Float(float):
+    """A float the fast pass does not take as it is (the slow path does)."""
+
+
+@pytest.mark.parametrize("index", [0, 5, -1])
+def test_a_row_the_fast_pass_refuses_while_streaming_continues_the_slow_way(
+    report: PlanReport, monkeypatch: pytest.MonkeyPatch, index: int
+) -> None:
+    """A risk row the fast pass cannot vouch for is found once earlier rows
+    are written: the rest of the text is the slow path's, and the whole is
+    the slow path's text exactly."""
+    n = len(report.register.risks)
+    _break_row(monkeypatch, index % n, "review_days", _Float(3.5))
+    slow = io.unstructure(rd.report_data(report))
+    expected = json.dumps(slow, ensure_ascii=False, indent=2) + "\n"
+    assert slow["risks"][index % n]["review_days"] == 3.5
+    assert riskcore.report.render(report, "json") == expected
+    assert "".join(_report_text(report)) + "\n" == expected
+
+
+def test_the_streamed_json_report_makes_each_row_as_it_is_written(
+    report: PlanReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows are not all held at once: when a row is made, the rows made
+    before it have been written, and the text is report_plain's."""
+    import riskcore.report.context as context
+
+    real = context._risk_rows
+    made: list[str] = []
+
+    def counting(*args: Any) -> Any:
+        ordered, row = real(*args)
+
+        def counted(r: Any) -> dict[str, Any]:
+            made.append(r.id)
+            return row(r)
+
+        return ordered, counted
+
+    monkeypatch.setattr(context, "_risk_rows", counting)
+    text = ""
+    for piece in _report_text(report):
+        for rid in made:  # every row made so far is in the text, but the last
+            assert (f'"id": "{rid}"' in text) or rid == made[-1]
+        text += piece
+    assert len(made) == len(report.register.risks)
+    assert text == json.dumps(rd.report_plain(report), ensure_ascii=False, indent=2)
 
 
 # --- the fast pass against cattrs, one class at a time -----------------------

@@ -222,6 +222,7 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
     pad = " " * indent
     enc = json.encoder.encode_basestring
     encoders: dict[str, Any] = {}  # newline + indent -> its C encoder
+    records = _Records(pad)
 
     def text(o: Any, nl: str) -> str:
         """*o* (any JSON value) as indented text, its first line not indented
@@ -229,6 +230,10 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
         if isinstance(o, dict):
             if not o:
                 return "{}"
+            if type(o) is dict:
+                done = records.text(o, nl)
+                if done is not None:
+                    return done
             values: Any = o.values()
         elif isinstance(o, (list, tuple)):
             if not o:
@@ -264,8 +269,13 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
 
     def stream(o: Any, nl: str, depth: int) -> Iterator[str]:
         t = type(o)
-        if depth >= 2 or not o or not (t is dict or t is list or t is tuple):
+        if t is not StreamedList and (
+            depth >= 2 or not o or not (t is dict or t is list or t is tuple)
+        ):
             yield text(o, nl)
+            return
+        if not o:  # an empty StreamedList
+            yield "[]"
             return
         inner = nl + pad
         if t is dict:
@@ -275,7 +285,7 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
                 sep = "," + inner
                 yield from stream(v, inner, depth + 1)
             yield nl + "}"
-        else:
+        else:  # a list, a tuple or a StreamedList
             sep = "[" + inner
             for v in o:
                 yield sep
@@ -296,3 +306,177 @@ def _encoder(cache: dict[str, Any], inner: str) -> Any:
     if c is None:
         c = cache[inner] = _c_encoder("," + inner)
     return c
+
+
+class StreamedList:
+    """A list that :func:`iter_indented_json` writes item by item as they are
+    made: a large report's rows are built one at a time, never all held at
+    once. It may stand where the writer streams (a value of the first two
+    levels, inside streamed containers); deeper, the C encoder refuses it.
+
+    *items* is iterated once, when the list is written; *length* is its
+    number of items (the writer only asks whether it is empty).
+
+    >>> rows = StreamedList(({"n": i} for i in range(2)), 2)
+    >>> print("".join(iter_indented_json({"rows": rows}, 1)))
+    {
+     "rows": [
+      {
+       "n": 0
+      },
+      {
+       "n": 1
+      }
+     ]
+    }
+    """
+
+    __slots__ = ("_items", "_length")
+
+    def __init__(self, items: Iterable[Any], length: int) -> None:
+        self._items = items
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+
+_LISTS = (list, tuple)
+_STR = frozenset({str})
+_DICTS = {dict}
+_MAX_SHAPES = 4096
+"""Record shapes (and templates) kept per document: a document whose dicts
+all differ writes them the general way once this many are known."""
+
+
+class _Records:
+    """Dicts written with one C-encoder call each: a template per shape.
+
+    A dict with string keys whose values are scalars (``str``, ``int``,
+    ``float``, ``bool``, ``None``: exactly these types), lists and tuples of
+    scalars, or lists of dicts of scalars with the same string keys (a
+    checklist's steps) is a *record*; its shape is its keys, the types of its
+    values, the lengths of its lists (and their dicts' keys) and its
+    indentation. The values, list items spliced in, are
+    encoded in one call of the C encoder with a raw newline as separator
+    (never part of an encoded scalar, so the split is exact) and put into
+    the shape's template, which holds the keys, brackets and indentation as
+    :func:`json.dumps` writes them. Any other dict is not a record (``None``):
+    the general way writes it.
+    """
+
+    def __init__(self, pad: str) -> None:
+        self.pad = pad
+        self.encode = _c_encoder("\n")
+        # (keys, value types) -> the positions of the lists (None: not a
+        # record) and the templates of that shape by (indent, list lengths)
+        self.layouts: dict[Any, tuple[tuple[int, ...] | None, dict[Any, str]]] = {}
+        self.count = 0
+
+    def text(self, o: dict[Any, Any], nl: str) -> str | None:
+        vals = list(o.values())
+        key = (tuple(o), tuple(map(type, vals)))
+        try:
+            layout, templates = self.layouts[key]
+        except KeyError:
+            layout, templates = _layout(*key), {}
+            if self.count < _MAX_SHAPES:
+                self.layouts[key] = layout, templates
+                self.count += 1
+        if layout is None:
+            return None
+        flat = vals
+        lens: tuple[Any, ...] = ()
+        if layout:
+            flat = []
+            sizes: list[Any] = []
+            prev = 0
+            for k in layout:
+                v = vals[k]
+                flat += vals[prev:k]
+                prev = k + 1
+                kinds = set(map(type, v))
+                if _SCALAR.issuperset(kinds):
+                    sizes.append(len(v))
+                    flat += v
+                    continue
+                if kinds != _DICTS:
+                    return None
+                # a list of dicts with the same str keys and scalar values
+                first = tuple(v[0])
+                if not _STR.issuperset(map(type, first)):
+                    return None
+                n = len(flat)
+                for d in v:
+                    if tuple(d) != first:
+                        return None
+                    flat += d.values()
+                if not _SCALAR.issuperset(map(type, flat[n:])):
+                    return None
+                sizes.append((len(v), first))
+            flat += vals[prev:]
+            lens = tuple(sizes)
+        template = templates.get((nl, lens))
+        if template is None:
+            template = self._template(key[0], dict(zip(layout, lens, strict=True)), nl)
+            if self.count < _MAX_SHAPES:
+                templates[nl, lens] = template
+                self.count += 1
+        if not flat:
+            return template % ()
+        body = "".join(self.encode(flat, 0))
+        return template % tuple(body[1:-1].split("\n"))
+
+    def _template(self, keys: tuple[str, ...], lens: dict[int, Any], nl: str) -> str:
+        """The text of a record of this shape, ``%s`` for each encoded value
+        (*lens*: by position, a list's length, or for a list of dicts their
+        number and keys)."""
+        inner = nl + self.pad
+        deeper = inner + self.pad
+        parts = []
+        for i, k in enumerate(keys):
+            head = _key_text(k) + ": "
+            n = lens.get(i)
+            if n is None:
+                parts.append(head + "%s")
+            elif n == 0:
+                parts.append(head + "[]")
+            else:
+                item = "%s"
+                if isinstance(n, tuple):  # that many dicts with these keys
+                    n, sub = n
+                    fields = ("," + deeper + self.pad).join(
+                        _key_text(s) + ": %s" for s in sub
+                    )
+                    item = (
+                        "{" + deeper + self.pad + fields + deeper + "}" if sub else "{}"
+                    )
+                items = ("," + deeper).join([item] * n)
+                parts.append(f"{head}[{deeper}{items}{inner}]")
+        return "{" + inner + ("," + inner).join(parts) + nl + "}"
+
+
+def _key_text(key: str) -> str:
+    """A record's key as the template holds it (``%`` doubled)."""
+    return json.encoder.encode_basestring(key).replace("%", "%%")
+
+
+def _layout(keys: tuple[Any, ...], types: tuple[type, ...]) -> tuple[int, ...] | None:
+    """The positions of the lists of a record with these *keys* and values of
+    these *types*; ``None`` if it is not a record.
+
+    Its keys are strings (any dict whose keys equal these is then written
+    with the same text; ``1``, ``1.0`` and ``True`` are equal keys that JSON
+    writes differently, so they are not records)."""
+    if not _STR.issuperset(map(type, keys)):
+        return None
+    out = []
+    for i, t in enumerate(types):
+        if t in _LISTS:
+            out.append(i)
+        elif t not in _SCALAR:
+            return None
+    return tuple(out)

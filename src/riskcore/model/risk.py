@@ -17,7 +17,7 @@ import enum
 import functools
 import math
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import field, frozen
 
@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_MATRIX",
     "AppliedFactor",
     "Band",
+    "Explainer",
     "Layer",
     "Level",
     "Modifier",
@@ -447,56 +448,18 @@ class Risk:
         return tuple(sorted(net.items()))
 
     def explain(self) -> tuple[str, ...]:
-        """Lines that answer "why is this risk at this level?"."""
-        lines = [
-            f"{self.id}: level {self.level} now, {self.planned_level} once the plan "
-            f"is in place (inherent {self.inherent_level}, target {self.target})",
-            f"base likelihood {_fmt(self.base_likelihood)} ({self.base_source})",
-        ]
-        for f in self.factors:
-            state = "" if f.credited else f" [not credited: {f.note}]"
-            lines.append(
-                f"factor OR {f.odds_ratio:g} from {f.plugin or '?'}: {f.reason}{state}"
-            )
-        for m in self.modifiers:
-            lines.append(f"{m.kind.value} modifier {_fmt(m.probability)}: {m.reason}")
-        ih, rs, ra = self.inherent, self.residual, self.residual_all
-        lines.append(
-            f"inherent p={ih.likelihood:.4g} impact={ih.impact:.4g} -> {ih.level}"
-        )
-        for lay in self.layers:
-            state = (
-                "credited"
-                if lay.credited
-                else f"not credited in strict figure: {lay.reason}"
-            )
-            when = (
-                "in force today"
-                if lay.in_force_day <= 0
-                else f"in force from day {lay.in_force_day:g}"
-            )
-            lines.append(
-                f"{lay.kind} {lay.id} on {lay.on.value} e={_fmt(lay.effectiveness)} "
-                f"({when}): {state}"
-            )
-        cu = self.current
-        lines.append(
-            f"now (controls in force today) p={cu.likelihood:.4g} impact={cu.impact:.4g} -> {cu.level}"
-        )
-        lines.append(
-            f"residual (strict) p={rs.likelihood:.4g} impact={rs.impact:.4g} -> {rs.level}"
-        )
-        lines.append(
-            f"residual (all safeguards) p={ra.likelihood:.4g} impact={ra.impact:.4g} -> {ra.level}"
-        )
-        lines += [f"critical: {r}" for r in self.critical_reasons]
-        if self.response_required:
-            lines.append(
-                f"response required: {', '.join(self.required_responses) or '(none in catalog)'}"
-            )
-        lines += [f"not credited: {n}" for n in self.control_notes]
-        lines += [f"incomplete: {r}" for r in self.incomplete_reasons]
-        return tuple(lines)
+        """Lines that answer "why is this risk at this level?".
+
+        >>> from riskcore.model import Case, Client, Practice
+        >>> import riskcore
+        >>> case = Case(id="d", practice=Practice(id="p"), clients=[Client(id="c-1")])
+        >>> risk = riskcore.build_plan(case, n=0).register.risks[0]
+        >>> risk.explain()[0] == f"{risk.id}: level {risk.level} now, " + (
+        ...     f"{risk.planned_level} once the plan is in place "
+        ...     f"(inherent {risk.inherent_level}, target {risk.target})")
+        True
+        """
+        return _explain(self, _Lines())
 
 
 Risk.fast = classmethod(builder(Risk))  # type: ignore[assignment]
@@ -529,6 +492,126 @@ when the (frozen) risk was built, so they are copied, not checked again
 
 def _fmt(p: Param) -> str:
     return f"{p:g}" if isinstance(p, (int, float)) else repr(p)
+
+
+class Explainer:
+    """:meth:`Risk.explain` for the many risks of one register, each line
+    about a shared object made once.
+
+    The risks of a register share their figures, layers and factors (a
+    threat's later risks are copied from its first), so the line of each
+    factor, modifier, layer and figure is remembered per object (by identity,
+    the object kept alive with it: exact, whatever its values) and reused.
+    The lines are :meth:`Risk.explain`'s, made by the same function
+    (``tests/test_explain.py``). Hold one for one report, not longer.
+
+    >>> from riskcore.model import Case, Client, Practice
+    >>> import riskcore
+    >>> case = Case(id="d", practice=Practice(id="p"), clients=[Client(id="c-1")])
+    >>> risks = riskcore.build_plan(case, n=0).register.risks
+    >>> explain = Explainer()
+    >>> all(explain(r) == r.explain() for r in risks)
+    True
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ("_lines",)
+
+    def __init__(self) -> None:
+        self._lines = _Lines()
+
+    def __call__(self, risk: Risk) -> tuple[str, ...]:
+        """The lines of ``risk.explain()``."""
+        return _explain(risk, self._lines)
+
+
+class _Lines:
+    """The remembered lines, by kind: each maps ``id(obj)`` to the object
+    and its line."""
+
+    __slots__ = ("all", "factor", "inherent", "layer", "modifier", "now", "strict")
+
+    def __init__(self) -> None:
+        self.factor: dict[int, tuple[object, str]] = {}
+        self.modifier: dict[int, tuple[object, str]] = {}
+        self.layer: dict[int, tuple[object, str]] = {}
+        self.inherent: dict[int, tuple[object, str]] = {}
+        self.now: dict[int, tuple[object, str]] = {}
+        self.strict: dict[int, tuple[object, str]] = {}
+        self.all: dict[int, tuple[object, str]] = {}
+
+
+def _once(
+    memo: dict[int, tuple[object, str]], obj: Any, make: Callable[[Any], str]
+) -> str:
+    """*obj*'s line: remembered, or made by *make* and remembered."""
+    hit = memo.get(id(obj))
+    if hit is None or hit[0] is not obj:
+        hit = memo[id(obj)] = (obj, make(obj))
+    return hit[1]
+
+
+def _factor_line(f: AppliedFactor) -> str:
+    state = "" if f.credited else f" [not credited: {f.note}]"
+    return f"factor OR {f.odds_ratio:g} from {f.plugin or '?'}: {f.reason}{state}"
+
+
+def _modifier_line(m: Modifier) -> str:
+    return f"{m.kind.value} modifier {_fmt(m.probability)}: {m.reason}"
+
+
+def _layer_line(lay: Layer) -> str:
+    state = (
+        "credited" if lay.credited else f"not credited in strict figure: {lay.reason}"
+    )
+    when = (
+        "in force today"
+        if lay.in_force_day <= 0
+        else f"in force from day {lay.in_force_day:g}"
+    )
+    return (
+        f"{lay.kind} {lay.id} on {lay.on.value} e={_fmt(lay.effectiveness)} "
+        f"({when}): {state}"
+    )
+
+
+def _point_line(label: str) -> Callable[[RiskPoint], str]:
+    def line(p: RiskPoint) -> str:
+        return f"{label} p={p.likelihood:.4g} impact={p.impact:.4g} -> {p.level}"
+
+    return line
+
+
+_INHERENT_LINE = _point_line("inherent")
+_NOW_LINE = _point_line("now (controls in force today)")
+_STRICT_LINE = _point_line("residual (strict)")
+_ALL_LINE = _point_line("residual (all safeguards)")
+
+
+def _explain(r: Risk, memo: _Lines) -> tuple[str, ...]:
+    """The one rule for :meth:`Risk.explain`'s lines (*memo*: the lines
+    already made for shared objects)."""
+    lines = [
+        f"{r.id}: level {r.level} now, {r.planned_level} once the plan "
+        f"is in place (inherent {r.inherent_level}, target {r.target})",
+        f"base likelihood {_fmt(r.base_likelihood)} ({r.base_source})",
+    ]
+    lines += [_once(memo.factor, f, _factor_line) for f in r.factors]
+    lines += [_once(memo.modifier, m, _modifier_line) for m in r.modifiers]
+    lines.append(_once(memo.inherent, r.inherent, _INHERENT_LINE))
+    lines += [_once(memo.layer, lay, _layer_line) for lay in r.layers]
+    lines.append(_once(memo.now, r.current, _NOW_LINE))
+    lines.append(_once(memo.strict, r.residual, _STRICT_LINE))
+    lines.append(_once(memo.all, r.residual_all, _ALL_LINE))
+    lines += [f"critical: {c}" for c in r.critical_reasons]
+    if r.response_required:
+        lines.append(
+            f"response required: {', '.join(r.required_responses) or '(none in catalog)'}"
+        )
+    lines += [f"not credited: {n}" for n in r.control_notes]
+    lines += [f"incomplete: {c}" for c in r.incomplete_reasons]
+    return tuple(lines)
 
 
 @frozen(kw_only=True)

@@ -125,15 +125,16 @@ def stream(
     .. versionadded:: 0.1
     """
     if format == "json":
-        from riskcore._io_write import iter_indented_json
-        from riskcore.report.data import report_plain
+        from riskcore.report._text import _report_text
 
         # plain data straight from the context (no ReportData objects made
-        # and taken apart again); the same text as dumps(report_data(...))
-        data = report_plain(report, identifying=identifying, since_review=since_review)
+        # and taken apart again), each risk row made as it is written; the
+        # same text as dumps(report_data(...))
+        pieces = _report_text(
+            report, identifying=identifying, since_review=since_review
+        )
         # one piece per value of the second level (a risk row) on a large
         # practice: joined a few thousand at a time, the writer loops less
-        pieces = iter_indented_json(data, 2)
         joined = (
             "".join(batch)
             for batch in iter(lambda: list(itertools.islice(pieces, 4096)), [])

@@ -59,15 +59,32 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
     responses, flag actions, duties, phases, simulation, summary, provenance);
     this function only puts them together, in the order the formats show them.
     """
+    return _context(report, identifying=identifying, lazy=False)
+
+
+def _context(report: PlanReport, *, identifying: bool, lazy: bool) -> dict[str, Any]:
+    """The context; with *lazy* (the JSON report) the risk rows are a
+    :class:`~riskcore._io_write.StreamedList`, each row made when it is
+    written, and the keys only the HTML and Markdown reports read (the
+    critical rows again, the urgent responses, the heat map) are left out."""
     case = report.case
     reg = report.register
     levels = [lv.name for lv in reg.matrix.levels]
     colour = _colours(levels)
     who = subject_namer(case, identifying=identifying)
-    rows = _risk_rows(report, who, colour)
+    ordered, row = _risk_rows(report, who, colour)
+    rows: Any
+    if lazy:
+        from riskcore._io_write import StreamedList
+
+        rows = StreamedList(map(row, ordered), len(ordered))
+        critical: list[dict[str, Any]] = []
+    else:
+        rows = [row(r) for r in ordered]
+        critical = [r for r in rows if r["critical"]]
     armed = _armed(report, who)
     res = report.result
-    return {
+    ctx = {
         "title": f"Risk-management plan: {case.id}",
         "case_id": case.id,
         "practice": who(case.practice.id),
@@ -81,7 +98,7 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
         "levels": [{"name": n, "colour": colour[n]} for n in levels],
         "summary": _summary(report, levels),
         "flag_actions": _flag_actions(report, who),
-        "critical": [r for r in rows if r["critical"]],
+        "critical": critical,
         # Each plugin's net odds ratio on each critical risk (issue #14).
         "plugin_effects": [
             {"risk": r.id, "plugin": name, "net": net}
@@ -110,12 +127,16 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
             for p in res.frontier
         ],
         "risks": rows,
-        "heatmap_svg": heatmap_svg(report),
+        "heatmap_svg": "" if lazy else heatmap_svg(report),
         "simulation": _simulation(report),
         "provenance": _provenance(report),
         "disclaimer": DISCLAIMER,
         **sections_context(report),
     }
+    if lazy:
+        for key in ("critical", "urgent_armed", "heatmap_svg"):
+            del ctx[key]
+    return ctx
 
 
 def subject_namer(case: Case, *, identifying: bool) -> Callable[[str | None], str]:
@@ -152,11 +173,17 @@ def subject_namer(case: Case, *, identifying: bool) -> Callable[[str | None], st
 
 def _risk_rows(
     report: PlanReport, who: Callable[[str | None], str], colour: dict[str, str]
-) -> list[dict[str, Any]]:
-    """One row per risk: critical first, then by level, then by inherent harm."""
+) -> tuple[list[Risk], Callable[[Risk], dict[str, Any]]]:
+    """The risks in the order of their rows (critical first, then by level,
+    then by inherent harm) and the function that makes a risk's row."""
+    from riskcore.model.risk import Explainer
+
     reg = report.register
     rank = {lv.name: i for i, lv in enumerate(reg.matrix.levels)}
     inherent = {r.id: r for r in report.inherent.risks}
+    explain = (
+        Explainer()
+    )  # r.explain(), each shared factor's or figure's line made once
 
     def risk_row(r: Risk) -> dict[str, Any]:
         before = inherent.get(r.id, r)
@@ -190,7 +217,7 @@ def _risk_rows(
             "next_review": r.next_review.isoformat() if r.next_review else "",
             "review_days": r.review_days,
             "illustrative": r.illustrative,
-            "why": list(r.explain()),
+            "why": list(explain(r)),
         }
 
     def before(r: Risk) -> float:
@@ -200,7 +227,7 @@ def _risk_rows(
         reg.risks,
         key=lambda r: (not r.critical, -rank[r.level], -before(r), r.id),
     )
-    return [risk_row(r) for r in risks]
+    return risks, risk_row
 
 
 def _armed(

@@ -431,12 +431,15 @@ def _json_context(
     report: PlanReport,
     identifying: bool,
     since_review: Mapping[str, Any] | None,
+    *,
+    lazy: bool = False,
 ) -> dict[str, Any]:
     """The report context (:func:`~riskcore.report.context.build_context`) with
-    the JSON report's own keys: level names, version, names, ``since_review``."""
-    from riskcore.report.context import build_context
+    the JSON report's own keys: level names, version, names, ``since_review``;
+    with *lazy*, its risk rows made one at a time as they are written."""
+    from riskcore.report.context import _context
 
-    ctx = build_context(report, identifying=False)
+    ctx = _context(report, identifying=False, lazy=lazy)
     ctx["levels"] = [lv["name"] for lv in ctx["levels"]]
     ctx["schema_version"] = REPORT_SCHEMA_VERSION
     ctx.setdefault("sections", [])
@@ -530,10 +533,16 @@ def report_plain(
     try:
         return _plain(ReportData)(ctx)  # type: ignore[no-any-return]
     except _NotFastError:
-        from riskcore.io import structure, unstructure
+        return _slow(report, identifying, since_review)  # type: ignore[no-any-return]
 
-        data = structure(_pick(ReportData, ctx), ReportData, source="report")
-        return unstructure(data)  # type: ignore[no-any-return]
+
+def _slow(
+    report: PlanReport, identifying: bool, since_review: Mapping[str, Any] | None
+) -> Any:
+    from riskcore.io import structure, unstructure
+
+    ctx = _json_context(report, identifying, since_review)
+    return unstructure(structure(_pick(ReportData, ctx), ReportData, source="report"))
 
 
 class _NotFastError(Exception):
@@ -559,6 +568,8 @@ def _make_plain(tp: Any) -> Any:
     import types
     from typing import get_args, get_origin
 
+    from riskcore._io_write import StreamedList
+
     if tp in _SCALARS:
         return _SCALARS[tp]
     origin, args = get_origin(tp), get_args(tp)
@@ -567,10 +578,16 @@ def _make_plain(tp: Any) -> Any:
         return lambda v: None if v is None else inner(v)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item = _plain(args[0])
+        same = frozenset({args[0]}) if args[0] in (str, bool, int) else None
 
-        def sequence(v: Any) -> list[Any]:
-            if type(v) is not list and type(v) is not tuple:
+        def sequence(v: Any) -> Any:
+            t = type(v)
+            if t is StreamedList:  # each item converted as it is written
+                return StreamedList(map(item, v), len(v))
+            if t is not list and t is not tuple:
                 raise _NotFastError
+            if same is not None and same.issuperset(map(type, v)):
+                return list(v)  # items of their exact type are taken as they are
             return [item(x) for x in v]
 
         return sequence
@@ -596,8 +613,9 @@ def _record(cls: type[Any]) -> Any:
             missing = _list_default(cls, a.name, default.factory)
         else:
             missing = (lambda d: lambda: d)(default)
-        # a str, bool or int already of its exact type is taken as it is
-        same = a.type if a.type in (str, bool, int) else None
+        # a str, bool or int already of its exact type is taken as it is,
+        # and so is a finite float (x - x is 0.0 for those alone)
+        same = a.type if a.type in (str, bool, int, float) else None
         fields.append((a.name, same, _plain(a.type), missing))
     frozen_fields = tuple(fields)
 
@@ -608,7 +626,7 @@ def _record(cls: type[Any]) -> Any:
         get = v.get
         for name, same, conv, missing in frozen_fields:
             x = get(name, _ABSENT)
-            if type(x) is same:
+            if type(x) is same and (same is not float or x - x == 0.0):
                 out[name] = x
             elif x is not _ABSENT:
                 out[name] = conv(x)
