@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -16,6 +17,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from riskcore._json_items import BATCH, items_text
 
 
 def write_atomic(
@@ -285,6 +288,20 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
                 sep = "," + inner
                 yield from stream(v, inner, depth + 1)
             yield nl + "}"
+        elif depth >= 1 and pad == "  ":  # items written whole: orjson where exact
+            sep = "[" + inner
+            it = iter(o)
+            while batch := list(itertools.islice(it, BATCH)):
+                fast = items_text(batch, inner)
+                if fast is not None:
+                    yield sep + fast
+                    sep = "," + inner
+                    continue
+                for v in batch:
+                    yield sep
+                    sep = "," + inner
+                    yield from stream(v, inner, depth + 1)
+            yield nl + "]"
         else:  # a list, a tuple or a StreamedList
             sep = "[" + inner
             for v in o:

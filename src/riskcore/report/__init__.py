@@ -133,13 +133,7 @@ def stream(
         pieces = _report_text(
             report, identifying=identifying, since_review=since_review
         )
-        # one piece per value of the second level (a risk row) on a large
-        # practice: joined a few thousand at a time, the writer loops less
-        joined = (
-            "".join(batch)
-            for batch in iter(lambda: list(itertools.islice(pieces, 4096)), [])
-        )
-        return itertools.chain(joined, ("\n",))
+        return itertools.chain(_joined(pieces), ("\n",))
     import jinja2
 
     env = jinja2.Environment(
@@ -161,6 +155,26 @@ def stream(
     ctx = extend_context(ctx, report, identifying=identifying)
     ctx["since_review"] = since_review
     return env.get_template(name).generate(**ctx)
+
+
+def _joined(pieces: Iterator[str], size: int = 1 << 20) -> Iterator[str]:
+    """*pieces* joined into pieces of about *size* characters: many small
+    pieces (a value of the second level each) make fewer writes, and a few
+    large ones (a batch of risk rows) are never all held at once.
+
+    >>> list(_joined(iter(["a", "bc", "d"]), size=2))
+    ['abc', 'd']
+    """
+    held: list[str] = []
+    n = 0
+    for piece in pieces:
+        held.append(piece)
+        n += len(piece)
+        if n >= size:
+            yield "".join(held)
+            held, n = [], 0
+    if held:
+        yield "".join(held)
 
 
 def format_for(path: str | os.PathLike[str]) -> ReportFormat:

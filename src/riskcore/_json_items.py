@@ -1,0 +1,126 @@
+"""The items of a long JSON list written by orjson, where its text is exactly
+the standard library's (internal, for :func:`riskcore._io_write.iter_indented_json`).
+
+A large report's risk rows are most of its text. orjson (a well-kept JSON
+library in Rust) writes them about ten times faster than the standard
+library's C encoder with the indentation spliced in, and with
+``OPT_INDENT_2`` its layout is ``json.dumps(..., ensure_ascii=False,
+indent=2)``'s: the same separators, the same empty ``[]`` and ``{}``, the same
+string escaping (every code point outside the surrogates checked in
+``tests/test_json_items.py``). Three things differ, and each sends a batch of
+items back to the standard library's way:
+
+* floats: orjson writes ``1e-05`` as ``0.00001`` (a text holding ``0.0000``,
+  which ``repr`` never writes) and ``1e-09`` as ``1e-9`` (a one-digit
+  negative exponent, which ``repr`` never writes), and some orjson versions
+  write ``1e+16`` as ``1e16``. A text holding either form is not used
+  (:func:`_unsure`); orjson is not used at all unless it writes a probe of
+  floats across every decade (both signs, several mantissas) exactly as
+  ``repr`` does or in a form :func:`_unsure` catches (:func:`_agrees`);
+* ``NaN`` and ``±Infinity``: orjson writes ``null``. A text holding ``null``
+  (also a ``None``, or a string with ``null`` in it) is not used;
+* what it refuses or writes where the standard library refuses: non-string
+  keys, integers beyond 64 bits, lone surrogates, subclasses of ``str``,
+  ``int``, ``dict`` and ``list``, dataclasses and dates (passed through to a
+  refusal): the batch goes the standard library's way, which writes it or
+  raises its own error. orjson also writes ``enum`` members and ``uuid.UUID``
+  values, which the standard library refuses; the writer is given plain data
+  (what :func:`riskcore.io.unstructure` returns), which holds neither.
+
+Without orjson (``pip install riskcore`` installs it; an environment may
+lack it) the standard library's way is used throughout: the same text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from typing import Any
+
+BATCH = 256
+"""Items written per orjson call (a batch's objects are held at once)."""
+
+
+def items_text(items: Sequence[Any], inner: str) -> str | None:
+    """The text of *items* as items of a list whose items start after
+    *inner* (a newline and their indentation), joined by ``","`` + *inner*,
+    with their own lines indented below it; ``None`` where orjson's text
+    could differ from the standard library's (then write them that way).
+
+    >>> import json
+    >>> items = [{"a": [1, 2.5, "é"]}, [], "x"]
+    >>> text = items_text(items, "\\n  ")
+    >>> text is None or "[\\n  " + text + "\\n]" == json.dumps(
+    ...     items, ensure_ascii=False, indent=2)
+    True
+    >>> items_text([1e-05], "\\n  ") is None  # orjson writes 0.00001
+    True
+    """
+    dumps = _orjson_dumps()
+    if dumps is None:
+        return None
+    try:
+        raw: bytes = dumps(items)
+    except TypeError:  # orjson.JSONEncodeError: the standard way decides
+        return None
+    if _unsure(raw):
+        return None
+    # "[\n  item,\n  item\n]": every line inside starts with two spaces
+    return raw[4:-2].decode().replace("\n  ", inner)
+
+
+@functools.cache
+def _orjson_dumps() -> Any:
+    """``orjson.dumps`` with the options above, if orjson is installed and
+    writes floats as :func:`_agrees` requires; else ``None``."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - installed with riskcore
+        return None
+    option = (
+        orjson.OPT_INDENT_2
+        | orjson.OPT_PASSTHROUGH_SUBCLASS
+        | orjson.OPT_PASSTHROUGH_DATACLASS
+        | orjson.OPT_PASSTHROUGH_DATETIME
+    )
+
+    def dumps(o: Any) -> bytes:
+        return orjson.dumps(o, option=option)
+
+    return dumps if _agrees(lambda x: orjson.dumps(x).decode()) else None
+
+
+def _agrees(write: Any) -> bool:
+    """Whether *write* (a float's JSON text) gives ``repr`` or a text
+    :func:`_unsure` catches, for floats across every decade, both signs,
+    several mantissas.
+
+    >>> _agrees(repr), _agrees(lambda x: repr(x).replace("e+", "e"))
+    (True, False)
+    """
+    for exponent in range(-324, 309):
+        for mantissa in ("1", "2.5", "9.999999999999999", "1.2345678901234567"):
+            x = float(f"{mantissa}e{exponent}")
+            if x == 0.0 or x == float("inf"):
+                continue
+            for value in (x, -x):
+                text = write(value)
+                if text != repr(value) and not _unsure(text.encode()):
+                    return False
+    return True
+
+
+_EXPONENT = re.compile(rb"e-\d(?!\d)")
+
+
+def _unsure(raw: bytes) -> bool:
+    """Whether orjson's text *raw* may differ from the standard library's:
+    ``0.0000``, a one-digit negative exponent, or ``null`` (``NaN``,
+    ``Infinity``) anywhere in it, strings included (rarely: those then go
+    the standard way too).
+
+    >>> _unsure(b"[0.00001]"), _unsure(b"[1e-9]"), _unsure(b"[1e-10, 0.5]")
+    (True, True, False)
+    """
+    return b"0.0000" in raw or b"null" in raw or _EXPONENT.search(raw) is not None

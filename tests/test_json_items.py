@@ -1,0 +1,112 @@
+"""The items of long JSON lists written by orjson (riskcore._json_items):
+exactly the standard library's text, or not used."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from riskcore._io_write import StreamedList, iter_indented_json
+from riskcore._json_items import _agrees, _orjson_dumps, _unsure, items_text
+
+orjson = pytest.importorskip("orjson")
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=6),
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.text(max_size=4), inner, max_size=4),
+        st.dictionaries(st.integers(-3, 3), inner, max_size=2),
+    ),
+    max_leaves=12,
+)
+
+
+def _std(o: Any) -> str:
+    return json.dumps(o, ensure_ascii=False, indent=2)
+
+
+def test_this_orjson_is_used() -> None:
+    """The orjson installed with riskcore writes floats as the probe needs
+    (else the speed-up is silently lost: this test says so)."""
+    assert _orjson_dumps() is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_JSON, min_size=1, max_size=6))
+def test_items_text_is_the_standard_text_or_none(items: list[Any]) -> None:
+    text = items_text(items, "\n  ")
+    if text is not None:
+        assert "[\n  " + text + "\n]" == _std(items)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=3), st.lists(_JSON, max_size=5), max_size=3))
+def test_lists_below_the_top_are_written_as_json_dumps_writes_them(
+    data: dict[str, Any],
+) -> None:
+    """Batches orjson cannot vouch for go the standard way; the text is the
+    same either way (small batches, so a list has several)."""
+    import riskcore._io_write as w
+
+    old, w.BATCH = w.BATCH, 2
+    try:
+        assert "".join(iter_indented_json({"d": data}, 2)) == _std({"d": data})
+    finally:
+        w.BATCH = old
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        1e-05,
+        -3.5e-07,
+        2e-09,
+        float("nan"),
+        float("inf"),
+        None,
+        "null",
+        {1: "a"},
+        2**65,
+        "\ud800",
+    ],
+)
+def test_what_orjson_writes_otherwise_goes_the_standard_way(value: Any) -> None:
+    assert items_text([{"x": [value]}], "\n  ") is None
+    if value != "\ud800":
+        rows = StreamedList(iter([{"x": [value]}, {"y": 1}]), 2)
+        assert "".join(iter_indented_json({"rows": rows}, 2)) == _std(
+            {"rows": [{"x": [value]}, {"y": 1}]}
+        )
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_orjson_floats_are_repr_or_caught(x: float) -> None:
+    """The rule items_text relies on, for the orjson installed."""
+    text = orjson.dumps(x)
+    assert text.decode() == repr(x) or _unsure(text)
+
+
+def test_orjson_strings_are_the_standard_library_s() -> None:
+    """Every code point outside the surrogates, escaped alike."""
+    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert orjson.dumps(chars).decode() == json.dumps(chars, ensure_ascii=False)
+
+
+def test_the_probe_refuses_a_writer_that_differs() -> None:
+    assert _agrees(repr)
+    assert not _agrees(lambda x: repr(x).replace("e+", "e"))
+    assert not _agrees(lambda x: f"{x:.17g}" if math.isfinite(x) else repr(x))
