@@ -51,8 +51,7 @@ def items_text(items: Sequence[Any], inner: str) -> str | None:
     >>> import json
     >>> items = [{"a": [1, 2.5, "é"]}, [], "x"]
     >>> text = items_text(items, "\\n  ")
-    >>> text is None or "[\\n  " + text + "\\n]" == json.dumps(
-    ...     items, ensure_ascii=False, indent=2)
+    >>> "[\\n  " + text + "\\n]" == json.dumps(items, ensure_ascii=False, indent=2)
     True
     >>> items_text([1e-05], "\\n  ") is None  # orjson writes 0.00001
     True
