@@ -21,6 +21,8 @@ from riskcore._io_strict import (
     _depth_ok,
     _DuplicateJSONKeyError,
     _json_pairs,
+    _orjson_loads,
+    _walk,
     fast_json,
 )
 from riskcore.errors import LoadError
@@ -82,7 +84,7 @@ def test_accepts_only_what_the_strict_parser_accepts(text):
         assert fast_json(text) is None
     else:
         got = fast_json(text)
-        assert got is None or got == strict
+        assert got is None or _exactly(got, strict)
 
 
 _DATA = st.recursive(
@@ -101,7 +103,7 @@ _DATA = st.recursive(
 def test_a_written_document_takes_the_fast_path(data, indent):
     # json.dumps never writes a key twice nor a colon as an escape: proved.
     text = json.dumps(data, indent=indent, ensure_ascii=False)
-    assert fast_json(text) == data
+    assert _exactly(fast_json(text), data)
 
 
 def _nested(levels: int, leaf: object) -> object:
@@ -155,3 +157,98 @@ def test_a_description_with_a_colon_is_proved_from_the_first_levels():
     assert keys == 4
     assert text.count(":") == keys + _colons_in_strings(containers[:1], data)
     assert fast_json(text) == data
+
+
+# orjson's decoder (issue #16): used only where its data is json.loads's.
+
+_NUMBERS = st.one_of(
+    st.integers().map(str),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.floats(allow_nan=False, allow_infinity=False).map(lambda x: f"{x:.25e}"),
+    st.builds(
+        lambda sign, digits, point, exp: (
+            f"{sign}{digits[:point] or '0'}"
+            f"{'.' + digits[point:] if digits[point:] else ''}e{exp}"
+        ),
+        st.sampled_from(["", "-"]),
+        st.text(alphabet="0123456789", min_size=1, max_size=40).map(
+            lambda d: d.lstrip("0") or "0"
+        ),
+        st.integers(0, 40),
+        st.integers(-400, 400),
+    ),
+    st.sampled_from(["-0", "-0.0", "NaN", "Infinity", "-Infinity", "1e400"]),
+)
+_ODD_STRINGS = st.sampled_from(
+    ['"\\ud800"', '"\\udc00\\ud800"', '"\\ud83d\\ude00"', '"\\u0000"', '"\\/"']
+)
+
+
+@st.composite
+def _odd_texts(draw: st.DrawFn) -> str:
+    """A JSON text of the values where orjson and json.loads may part."""
+    leaves = draw(st.lists(st.one_of(_NUMBERS, _ODD_STRINGS), min_size=1, max_size=6))
+    if draw(st.booleans()):
+        return "[" + ", ".join(leaves) + "]"
+    return "{" + ", ".join(f'"k{i}": {v}' for i, v in enumerate(leaves)) + "}"
+
+
+def _exactly(a: object, b: object) -> bool:
+    # repr tells 1 from 1.0 and -0.0 from 0.0, and shows the key order.
+    return type(a) is type(b) and repr(a) == repr(b)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=_odd_texts())
+def test_the_fast_path_gives_json_loads_data_exactly(text):
+    got = fast_json(text)
+    assert got is not None
+    assert _exactly(got, json.loads(text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(literal=_NUMBERS)
+def test_orjson_parses_a_number_as_json_loads_or_as_a_big_float(literal):
+    # The one difference fast_json allows for: an integer outside 64 bits
+    # made a float, of magnitude 2**63 or more (it then parses again).
+    loads = _orjson_loads()
+    if loads is None:  # pragma: no cover - orjson not installed
+        pytest.skip("orjson is not installed")
+    try:
+        theirs = loads(literal)
+    except ValueError:
+        return  # refused: the standard library decides
+    ours = json.loads(literal)
+    if type(ours) is int and type(theirs) is float:
+        assert abs(theirs) >= 2**63
+        assert _walk([theirs]) == ([[theirs], theirs], 0, True)
+    else:
+        assert _exactly(theirs, ours)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "18446744073709551616",
+        "[-9223372036854775809]",
+        '{"a": {"b": [1, 123456789012345678901234567890]}}',
+        '{"a": NaN, "b": [Infinity, -Infinity]}',
+        "[1e400]",
+        '["\\ud800", {"k": "\\udc00"}]',
+        '{"deep": [[[[1.5]]]], "x": 1e19}',
+    ],
+)
+def test_what_orjson_refuses_or_changes_goes_the_standard_way(text):
+    got = fast_json(text)
+    assert _exactly(got, json.loads(text))
+    assert _exactly(loads_json(text), json.loads(text))
+
+
+def test_a_float_deep_down_keeps_the_depth_limit():
+    # _walk carries floats as items of the next level: a float at the
+    # deepest allowed level is a scalar, not a container too deep.
+    data = _nested(MAX_DEPTH - 1, 1.5)
+    assert _depth_ok(data)
+    assert fast_json(json.dumps(data)) == data
+    assert not _depth_ok(_nested(MAX_DEPTH, 1.5))

@@ -9,9 +9,10 @@ PyYAML's Python one.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import compress
 from typing import Any
 
@@ -265,27 +266,57 @@ def _depth_ok(data: Any) -> bool:
     >>> _depth_ok([[1]]), _depth_ok(1), _depth_ok([[]] * 3)
     (True, True, True)
     """
-    return _containers(data) is not None
+    return _walk(data) is not None
 
 
 def _containers(data: Any) -> tuple[list[Any], int] | None:
     """Every list and mapping of *data*, level by level, and the number of
     keys of its mappings (``None`` if it nests more than :data:`MAX_DEPTH`
-    levels: an item below a non-empty list or mapping at level
-    :data:`MAX_DEPTH`).
+    levels): :func:`_walk` without its float bound.
+
+    >>> _containers({"a": [1, {"b": 2}]})
+    ([{'a': [1, {'b': 2}]}, [1, {'b': 2}], {'b': 2}], 2)
+    """
+    walked = _walk(data)
+    if walked is None:
+        return None
+    return [c for c in walked[0] if type(c) is not float], walked[1]
+
+
+_BIG = float(2**63)
+"""The magnitude from which :func:`_orjson_loads`'s floats may stand for an
+integer literal (orjson makes a float of an integer outside 64 bits)."""
+
+
+def _walk(data: Any) -> tuple[list[Any], int, bool] | None:
+    """Every list and mapping of *data*, level by level, and some of its
+    floats (those below a list or mapping that holds a list or mapping too);
+    the number of keys of its mappings; and whether any float of it has a
+    magnitude of at least 2**63 (:data:`_BIG`). ``None`` if it nests more
+    than :data:`MAX_DEPTH` levels: an item below a non-empty list or mapping
+    at level :data:`MAX_DEPTH`.
 
     *data* is what :func:`json.loads` makes: exact ``dict`` and ``list``
     objects (a subclass is not looked into). A container none of whose values
-    is a list or mapping (most of a case: an ``items`` mapping of answers) is
-    passed over by one C-level scan of its values' types; the others' lists
-    and mappings are picked by C-level iterators too.
+    is a list, mapping or float (most of a case: an ``items`` mapping of
+    answers) is passed over by one C-level scan of its values' types; the
+    others' lists, mappings and floats are picked by C-level iterators too,
+    and each float is then looked at once, as an item of the next level.
+
+    >>> _walk([{"a": 1e19}, [], 2])
+    ([[{'a': 1e+19}, [], 2], {'a': 1e+19}, [], 1e+19], 1, True)
+    >>> _walk(1.0), _walk([1.0, [2]])
+    (([], 0, False), ([[1.0, [2]], 1.0, [2]], 0, False))
     """
-    level = [data] if isinstance(data, (dict, list)) else []
+    if type(data) is float:
+        return [], 0, abs(data) >= _BIG
+    level: list[Any] = [data] if isinstance(data, (dict, list)) else []
     out: list[Any] = []
     keys = 0
+    big = False
     depth = 1
     while level:
-        if depth >= MAX_DEPTH and any(level):
+        if depth >= MAX_DEPTH and any(c for c in level if type(c) is not float):
             return None
         out += level
         below: list[Any] = []
@@ -294,19 +325,25 @@ def _containers(data: Any) -> tuple[list[Any], int] | None:
             if type(item) is dict:
                 keys += len(item)
                 values = item.values()
-            elif isinstance(item, dict):
-                values = item.values()
-            else:
+            elif type(item) is list:
                 values = item
-            if _NESTING.isdisjoint(map(type, values)):
-                continue  # no list or dict below (json.loads makes no subclass)
-            below += compress(values, map(_NESTING.__contains__, map(type, values)))
+            elif type(item) is float:
+                big = big or abs(item) >= _BIG
+                continue
+            else:  # a subclass at the root
+                values = item.values() if isinstance(item, dict) else item
+            if _BELOW_OR_FLOAT.isdisjoint(map(type, values)):
+                continue  # no list, dict or float below (json makes no subclass)
+            below += compress(
+                values, map(_BELOW_OR_FLOAT.__contains__, map(type, values))
+            )
         level = below
         depth += 1
-    return out, keys
+    return out, keys, big
 
 
 _NESTING = frozenset({dict, list})
+_BELOW_OR_FLOAT = frozenset({dict, list, float})
 
 
 _BEFORE_KEY_COLON = ('"', " ", "\t", "\n", "\r")
@@ -315,14 +352,15 @@ JSON's white space."""
 
 
 def fast_json(text: str) -> Any:
-    """The data of a JSON *text* that meets the loader's rules, parsed by the
-    standard library's C decoder alone, or ``None`` when it may not (the
-    caller then parses it with :func:`_json_pairs`, which finds and words
-    the problem).
+    """The data of a JSON *text* that meets the loader's rules, parsed by a C
+    decoder alone, or ``None`` when it may not (the caller then parses it with
+    :func:`_json_pairs`, which finds and words the problem).
 
-    The rules are checked on the result: at most :data:`MAX_DEPTH` levels,
-    and no key twice in a mapping. The decoder keeps the last of two equal
-    keys, so a duplicate shows as one key fewer than the text has. Outside
+    The decoder is orjson's where its data is provably the standard
+    library's (:func:`_orjson_loads`), else the standard library's. The rules
+    are checked on the result: at most :data:`MAX_DEPTH` levels, and no key
+    twice in a mapping. Both decoders keep the last of two equal keys, so a
+    duplicate shows as one key fewer than the text has. Outside
     strings, a colon follows each key of the text (after its closing quote
     and maybe white space) and nothing else. So the text's keys are at most
     its colons that follow a quote or white space; and at most its colons
@@ -340,15 +378,29 @@ def fast_json(text: str) -> Any:
     {'a': 'b": c', 'd': 1}
     >>> fast_json('{"a": 1, "a": 2}') is None, fast_json('[') is None
     (True, True)
+    >>> fast_json('[18446744073709551616, NaN]')  # beyond orjson: json's data
+    [18446744073709551616, nan]
     """
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    walked = _containers(data)
+    walked = None
+    loads = _orjson_loads()
+    if loads is not None:
+        try:
+            data = loads(text)
+        except ValueError:  # orjson.JSONDecodeError: the standard way decides
+            pass
+        else:
+            walked = _walk(data)
+            if walked is not None and walked[2]:
+                walked = None  # a float that may have been a long integer
     if walked is None:
-        return None
-    containers, keys = walked
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+        walked = _walk(data)
+        if walked is None:
+            return None
+    containers, keys, _ = walked
     colons = text.count(":")
     if colons == keys:  # no string has a colon (a single-character count)
         return data
@@ -363,6 +415,55 @@ def fast_json(text: str) -> Any:
     if colons + escaped == keys + _colons_in_strings(containers, data):
         return data
     return None
+
+
+_ORJSON_PROBES = (
+    "0.1",
+    "1e23",
+    "-0",
+    "-0.0",
+    "5e-324",
+    "2.2250738585072011e-308",
+    "1.7976931348623157e308",
+    "9007199254740993",
+    "9007199254740993.0",
+    "1.00000000000000011102230246251565404236316680908203125",
+    "18446744073709551615",
+    "-9223372036854775808",
+    '{"a": [1, true, null, "b\\u00e9\\ud83d\\ude00\\/"], "a": 2}',
+)
+
+
+@functools.cache
+def _orjson_loads() -> Callable[[str], Any] | None:
+    """``orjson.loads`` if orjson is installed and parses the probes
+    (:data:`_ORJSON_PROBES`: float literals hard to round, integers at the
+    edges of 64 bits, escapes, a repeated key) to exactly the standard
+    library's data; else ``None``.
+
+    Where orjson parses a text at all, its data equals :func:`json.loads`'s
+    (floats are correctly rounded by both, so they meet; the last of two
+    equal keys is kept by both) but for an integer outside 64 bits, which it
+    makes a float: :func:`fast_json` parses a text again with the standard
+    library when its data holds a float of magnitude 2**63 or more. orjson
+    refuses what the standard library refuses, and more (``NaN``,
+    ``Infinity``, a number that overflows to infinity, a lone surrogate
+    escape, nesting deeper than 1024): those texts go the standard way too.
+    ``tests/test_fast_json.py`` checks all this on random texts.
+
+    >>> _orjson_loads() is None or _orjson_loads()("[1.5]") == [1.5]
+    True
+    """
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - installed with riskcore
+        return None
+    loads: Callable[[str], Any] = orjson.loads
+    for probe in _ORJSON_PROBES:
+        ours, theirs = json.loads(probe), loads(probe)
+        if repr(ours) != repr(theirs) or type(ours) is not type(theirs):
+            return None  # pragma: no cover - an orjson that rounds otherwise
+    return loads
 
 
 def _colons_in_strings(containers: list[Any], data: Any) -> int:
@@ -384,7 +485,7 @@ def _colons_in_strings(containers: list[Any], data: Any) -> int:
         if type(c) is dict:
             strings += c
             strings += [v for v in c.values() if type(v) is str]
-        else:
+        elif type(c) is not float:  # floats: see _walk
             strings += [v for v in c if type(v) is str]
     return "".join(strings).count(":")
 
