@@ -244,6 +244,61 @@ def _optional_plain(t: Any) -> bool:
     return type(None) in args and args - {type(None)} <= {str, int, float, bool}
 
 
+def _optional_one_plain(t: Any) -> bool:
+    """``X | None`` with one X among str, int, float, bool."""
+    return _optional_plain(t) and len(get_args(t)) == 2
+
+
+def _optional_plain_hook(t: Any, conv: cattrs.Converter) -> Any:
+    """The structure hook of ``X | None`` (:func:`_optional_one_plain`): null,
+    or X's own strict hook; what cattrs' optional hook does for every value,
+    less its dispatch per value.
+
+    >>> hook = converter.get_structure_hook(str | None)
+    >>> hook(None, str | None), hook("x", str | None)
+    (None, 'x')
+    >>> hook(1, str | None)
+    Traceback (most recent call last):
+    ...
+    riskcore.io._ProblemError: expected a string, got the number 1
+    """
+    (plain,) = (a for a in get_args(t) if a is not type(None))
+    strict = conv.get_structure_hook(plain)
+
+    def hook(value: object, _: object) -> Any:
+        return None if value is None else strict(value, plain)
+
+    return hook
+
+
+_STR_ONLY = frozenset({str})
+
+
+def _strings_hook(general: Any) -> Any:
+    """The structure hook of ``tuple[str, ...]``: a list of strings becomes
+    the tuple of its items, as the *general* hook (the one every sequence
+    gets: :func:`~riskcore.model._fields.to_tuple`, then the strict string
+    hook per item) makes it; anything else goes to the general hook, which
+    refuses it with its message and path.
+
+    >>> hook = converter.get_structure_hook(tuple[str, ...])
+    >>> hook(["en", "es"], tuple[str, ...])
+    ('en', 'es')
+    >>> hook("en", tuple[str, ...])
+    Traceback (most recent call last):
+    ...
+    riskcore.io._ProblemError: expected a list, got a string (write one item as [item])
+    """
+
+    def hook(value: object, tp: Any) -> Any:
+        if type(value) is list and _STR_ONLY.issuperset(map(type, value)):
+            return tuple(value)
+        return general(value, tp)
+
+    hook.general = general  # type: ignore[attr-defined]  # for the tests
+    return hook
+
+
 def make_converter() -> cattrs.Converter:
     """Build riskcore's converter (a private instance; the global one is untouched).
 
@@ -288,6 +343,13 @@ def make_converter() -> cattrs.Converter:
     )
     conv.register_structure_hook_factory(
         is_mutable_sequence, sequence_hook(list_structure_factory)
+    )
+    # The commonest fields of a large case, without cattrs' dispatch per value
+    # (issue #16): what the general hooks above return, by their own code.
+    conv.register_structure_hook_factory(_optional_one_plain, _optional_plain_hook)
+    strings = tuple[str, ...]
+    conv.register_structure_hook_func(
+        lambda t: t == strings, _strings_hook(conv.get_structure_hook(strings))
     )
     # Instrument items and free-text answers: validated by the model itself.
     raw = (dict[str, int | float | InvalidAnswer | None], dict[str, str])
