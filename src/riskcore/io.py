@@ -48,10 +48,9 @@ import itertools
 import json
 import math
 import os
-import types
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Any, Literal, TypeVar, get_args
 
 import attrs
 import cattrs
@@ -74,6 +73,12 @@ from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter as _make_json_converter
 
 from riskcore import _io_strict
+from riskcore._io_hooks import (
+    _optional_one_plain,
+    _optional_plain,
+    _optional_plain_hook,
+    _strings_hook,
+)
 from riskcore._io_responses import responses_hook
 from riskcore._io_rows import iter_assessment
 from riskcore._io_strict import (
@@ -234,69 +239,6 @@ def _raw_mapping(value: object, _: object) -> dict[Any, Any]:
     if not isinstance(value, dict):
         raise _ProblemError(f"expected a mapping, got {_kind(value)}")
     return dict(value)
-
-
-def _optional_plain(t: Any) -> bool:
-    """``X | None`` with X among str, int, float, bool."""
-    if get_origin(t) not in (Union, types.UnionType):
-        return False
-    args = set(get_args(t))
-    return type(None) in args and args - {type(None)} <= {str, int, float, bool}
-
-
-def _optional_one_plain(t: Any) -> bool:
-    """``X | None`` with one X among str, int, float, bool."""
-    return _optional_plain(t) and len(get_args(t)) == 2
-
-
-def _optional_plain_hook(t: Any, conv: cattrs.Converter) -> Any:
-    """The structure hook of ``X | None`` (:func:`_optional_one_plain`): null,
-    or X's own strict hook; what cattrs' optional hook does for every value,
-    less its dispatch per value.
-
-    >>> hook = converter.get_structure_hook(str | None)
-    >>> hook(None, str | None), hook("x", str | None)
-    (None, 'x')
-    >>> hook(1, str | None)
-    Traceback (most recent call last):
-    ...
-    riskcore.io._ProblemError: expected a string, got the number 1
-    """
-    (plain,) = (a for a in get_args(t) if a is not type(None))
-    strict = conv.get_structure_hook(plain)
-
-    def hook(value: object, _: object) -> Any:
-        return None if value is None else strict(value, plain)
-
-    return hook
-
-
-_STR_ONLY = frozenset({str})
-
-
-def _strings_hook(general: Any) -> Any:
-    """The structure hook of ``tuple[str, ...]``: a list of strings becomes
-    the tuple of its items, as the *general* hook (the one every sequence
-    gets: :func:`~riskcore.model._fields.to_tuple`, then the strict string
-    hook per item) makes it; anything else goes to the general hook, which
-    refuses it with its message and path.
-
-    >>> hook = converter.get_structure_hook(tuple[str, ...])
-    >>> hook(["en", "es"], tuple[str, ...])
-    ('en', 'es')
-    >>> hook("en", tuple[str, ...])
-    Traceback (most recent call last):
-    ...
-    riskcore.io._ProblemError: expected a list, got a string (write one item as [item])
-    """
-
-    def hook(value: object, tp: Any) -> Any:
-        if type(value) is list and _STR_ONLY.issuperset(map(type, value)):
-            return tuple(value)
-        return general(value, tp)
-
-    hook.general = general  # type: ignore[attr-defined]  # for the tests
-    return hook
 
 
 def make_converter() -> cattrs.Converter:
