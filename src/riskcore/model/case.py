@@ -162,14 +162,17 @@ class Case:
             return ordered
         if type(instruments) is not tuple and type(instruments) is not frozenset:
             return _only(ordered, instruments)
-        # Assessors ask with the same constant on every call: remember the answer.
-        key = (subject, instruments)
+        # Assessors ask with the same constant on every call: remember the
+        # answers per constant (a few), then per subject.
         try:
-            found = entry[3].get(key)
+            memo = entry[3].get(instruments)
         except TypeError:  # a tuple holding something unhashable
             return _only(ordered, instruments)
+        if memo is None:
+            memo = entry[3][instruments] = {}
+        found = memo.get(subject)
         if found is None:
-            found = entry[3][key] = _only(ordered, instruments)
+            found = memo[subject] = _only(ordered, instruments)
         return found
 
     def observations_for(self, subject: str) -> tuple[Observation, ...]:
@@ -181,7 +184,7 @@ _Index = tuple[
     "weakref.ref[Case]",
     dict[str, tuple[InstrumentResponse, ...]],
     dict[str, tuple[InstrumentResponse, ...]],
-    dict[tuple[str, Container[str]], tuple[InstrumentResponse, ...]],
+    dict[Container[str], dict[str, tuple[InstrumentResponse, ...]]],
     dict[str, Subject],
     dict[str, tuple[Observation, ...]],
     dict[str, tuple[Client, ...]],
@@ -189,7 +192,7 @@ _Index = tuple[
 _RESPONSES_BY_SUBJECT: dict[int, _Index] = {}
 """``id(case)`` -> (weak reference to the case, its responses by subject in
 file order, the same oldest first, :meth:`Case.history` answers by
-subject and instruments, subjects by id, observations by subject, clients by
+instruments then subject, subjects by id, observations by subject, clients by
 clinician).
 
 A case is frozen but not hashable (its responses hold dicts), so the index is
