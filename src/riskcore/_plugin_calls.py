@@ -158,38 +158,55 @@ def failure_detail(exc: BaseException) -> str:
 
 
 def _call_in_turn(
-    items: list[tuple[int, str, Callable[..., Any], tuple[Any, ...]]],
+    batches: list[tuple[str, Callable[..., Any], list[tuple[Any, ...]]]],
+    pos: int,
     hung: frozenset[str],
     put: Callable[[tuple[Any, BaseException | None, float]], None],
     done: threading.Event,
 ) -> None:
-    """Make the calls of *items* one after the other, in the worker thread
+    """Make the calls of *batches* (``(plugin, function, calls)``, one argument
+    tuple per call) one after the other from the *pos*-th call of all of them
+    (counted across the batches, in order), in the worker thread
     (:meth:`riskcore.plugins.PluginManager.run_guarded`): *put* each
     ``(result, error, seconds)``, then set *done*. Never raises: anything the
-    plugin raises is its call's *error*."""
+    plugin raises is its call's *error*.
+
+    >>> got, done = [], threading.Event()
+    >>> _call_in_turn([("a", len, [("xy",), ("z",)]), ("b", int, [("x",), ("7",)])],
+    ...               1, frozenset(), got.append, done)
+    >>> [(r, type(e).__name__) for r, e, _ in got], done.is_set()
+    ([(1, 'NoneType'), (None, 'ValueError'), (7, 'NoneType')], True)
+    """
     try:
-        for _, name, function, args in items:
-            if name in hung:
-                err = PluginTimeoutError(
-                    f"plugin {name!r} was not called: it timed out earlier"
-                )
-                put((None, err, 0.0))
+        for name, function, calls in batches:
+            if pos >= len(calls):
+                pos -= len(calls)
                 continue
-            start = perf_counter()
-            try:
-                result = function(*args)
-                if (
-                    result is not None
-                    and type(result) is not list
-                    and type(result) is not tuple
-                    and isinstance(result, Iterable)
-                    and not isinstance(result, (str, bytes, Mapping))
-                ):
-                    result = list(result)  # run a generator here
-                error: BaseException | None = None
-            except BaseException as exc:  # the plugin's (see run_guarded)
-                result, error = None, exc
-            put((result, error, perf_counter() - start))
+            todo = calls[pos:] if pos else calls
+            pos = 0
+            if name in hung:
+                for _ in todo:
+                    err = PluginTimeoutError(
+                        f"plugin {name!r} was not called: it timed out earlier"
+                    )
+                    put((None, err, 0.0))
+                continue
+            for args in todo:
+                start = perf_counter()
+                try:
+                    result = function(*args)
+                    if (
+                        result is not None
+                        and type(result) is not list
+                        and type(result) is not tuple
+                        and isinstance(result, Iterable)
+                        and not isinstance(result, (str, bytes, Mapping))
+                    ):
+                        result = list(result)  # run a generator here
+                    error: BaseException | None = None
+                except BaseException as exc:  # the plugin's (see run_guarded)
+                    result, error = None, exc
+                put((result, error, perf_counter() - start))
     finally:
         done.set()
 

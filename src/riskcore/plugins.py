@@ -556,18 +556,48 @@ class PluginManager:
 
         .. versionadded:: 0.1
         """
+        return [
+            [(name, result, error) for name, (result, error, _) in row]
+            for row in self._grid_rows(hook, calls)
+        ]
+
+    def _grid_rows(
+        self, hook: str, calls: Iterable[Mapping[str, Any]]
+    ) -> list[Iterable[tuple[str, tuple[Any, BaseException | None, float]]]]:
+        """:meth:`call_grid` as ``(plugin, (result, error, seconds))`` pairs per
+        call, each row an iterable to go through once: the form
+        :func:`riskcore.assess.assess` reads, made without a tuple per call.
+
+        The same calls, guards, timeout and read-only views as
+        :meth:`call_each` (through it when tracing or when it was replaced),
+        all made before this returns (internal).
+
+        >>> from riskcore import hookimpl
+        >>> pm = PluginManager(autoload=False)
+        >>> class Toy:
+        ...     @hookimpl
+        ...     def riskcore_assessor_info(self):
+        ...         return "toy"
+        >>> _ = pm.register(Toy(), "toy")
+        >>> [[(p, r) for p, (r, e, _) in row] for row in pm._grid_rows(
+        ...     "riskcore_assessor_info", [{}, {}])]
+        [[('toy', 'toy')], [('toy', 'toy')]]
+        """
         calls = list(calls)
         if self._direct_plan(hook) is None:
             return [
-                [(o.plugin, o.result, o.error) for o in self.call_each(hook, **kw)]
+                [
+                    (o.plugin, (o.result, o.error, o.seconds))
+                    for o in self.call_each(hook, **kw)
+                ]
                 for kw in calls
             ]
         plan, got = self._direct_calls(hook, calls)
-        out: list[list[tuple[str, Any, BaseException | None]]] = [[] for _ in calls]
-        for (name, *_), results in zip(plan, got, strict=True):
-            for row, (result, error, _) in zip(out, results, strict=True):
-                row.append((name, result, error))
-        return out
+        if not plan:
+            return [() for _ in calls]
+        names = [name for name, *_ in plan]
+        # got holds a column per plugin; zip(*got) is a row per call.
+        return [zip(names, row, strict=True) for row in zip(*got, strict=True)]
 
     def implementers(self, hook: str) -> tuple[str, ...]:
         """The names of the plugins that implement *hook*, sorted.
@@ -630,21 +660,17 @@ class PluginManager:
         again by this manager. Nothing waits on a clock otherwise: a call that
         returns in time is unaffected.
         """
-        batches = list(batches)
-        items = [
-            (b, name, function, args)
-            for b, (name, function, calls) in enumerate(batches)
-            for args in calls
+        todo = [
+            (name, function, calls if type(calls) is list else list(calls))
+            for name, function, calls in batches
         ]
-        out: list[list[tuple[Any, BaseException | None, float]]] = [[] for _ in batches]
-        pos = 0
-        while pos < len(items):
-            got = self._run_from(hook, items, pos)
-            for (b, *_), r in zip(items[pos:], got, strict=False):
-                out[b].append(r)
-            pos += len(got)
-            if pos < len(items):  # items[pos] hung
-                b, name = items[pos][0], items[pos][1]
+        total = sum(len(calls) for _, _, calls in todo)
+        # Every call's (result, error, seconds), in order across the batches.
+        flat: list[tuple[Any, BaseException | None, float]] = []
+        while len(flat) < total:
+            flat += self._run_from(hook, todo, len(flat))
+            if len(flat) < total:  # the call at len(flat) hung
+                name = _batch_at(todo, len(flat))
                 self._hung.add(name)
                 log.warning(
                     "riskcore plugin %r: %s did not return within %g s; abandoned "
@@ -656,18 +682,23 @@ class PluginManager:
                 err = PluginTimeoutError(
                     f"plugin {name!r}: {hook} did not return within {self.timeout:g} s"
                 )
-                out[b].append((None, err, self.timeout))
-                pos += 1
+                flat.append((None, err, self.timeout))
+        out: list[list[tuple[Any, BaseException | None, float]]] = []
+        start = 0
+        for _, _, calls in todo:
+            out.append(flat[start : start + len(calls)])
+            start += len(calls)
         return out
 
     def _run_from(
         self,
         hook: str,
-        items: list[tuple[int, str, Callable[..., Any], tuple[Any, ...]]],
+        batches: list[tuple[str, Callable[..., Any], list[tuple[Any, ...]]]],
         pos: int,
     ) -> list[tuple[Any, BaseException | None, float]]:
-        """Run ``items[pos:]`` in the worker: the results of the calls made
-        before one hung (all of them if none did)."""
+        """Run the calls of *batches* from the *pos*-th (counted across them)
+        in the worker: the results of the calls made before one hung (all of
+        them if none did)."""
         got: list[tuple[Any, BaseException | None, float]] = []
         done = threading.Event()
         ctx = contextvars.copy_context()
@@ -675,7 +706,7 @@ class PluginManager:
 
         def job() -> None:
             # got.append is atomic; the caller only reads got's length
-            _call_in_turn(items[pos:], hung, got.append, done)
+            _call_in_turn(batches, pos, hung, got.append, done)
 
         worker = self._worker_for_thread()
         worker.jobs.put(functools.partial(ctx.run, job))
@@ -766,6 +797,21 @@ class PluginManager:
                     type(error).__name__ if error else _shape(result),
                 )
             yield _outcome(name, result, error, seconds)
+
+
+def _batch_at(
+    batches: list[tuple[str, Callable[..., Any], list[tuple[Any, ...]]]], pos: int
+) -> str:
+    """The plugin of the *pos*-th call of *batches*, counted across them.
+
+    >>> _batch_at([("a", len, [(1,), (2,)]), ("b", len, [(3,)])], 2)
+    'b'
+    """
+    for name, _, calls in batches:
+        if pos < len(calls):
+            return name
+        pos -= len(calls)
+    raise IndexError(pos)
 
 
 _CALL_EACH = PluginManager.call_each
