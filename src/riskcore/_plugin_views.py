@@ -36,6 +36,10 @@ def readonly_case(case: Case) -> Case:
     gets a ``TypeError`` (recorded as its failure) and can change neither the
     case nor what other plugins see. A proxy holds no copy (a large case's
     answers are not duplicated) and gives no way to the mapping behind it.
+    A response's ``instrument`` is the interned string and its ``subject`` the
+    subject's own ``id`` object (equal strings), so that lookups by
+    ``subject.id`` and comparisons with constant instrument ids find the same
+    object instead of comparing characters (issue #16).
 
     The view is kept while the case lives, or until :func:`views_released`
     drops the one it saw made (:func:`riskcore.build_plan` does, once every

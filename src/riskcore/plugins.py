@@ -626,11 +626,17 @@ class PluginManager:
         hand-over to the worker: the plan and, per plugin, the results."""
         plan = self._plan(hook)
         views = [{k: _plugin_view(v) for k, v in kw.items()} for kw in calls]
+        # Plugins declaring the same arguments share one list of argument
+        # tuples (equal tuples of the same objects; only read).
+        picked: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for _, _, argnames, pick, _ in plan:
+            if argnames not in picked:
+                picked[argnames] = [pick(kw) for kw in views]
         got = self.run_guarded(
             hook,
             [
-                (name, function, [pick(kw) for kw in views])
-                for name, function, _, pick, _ in plan
+                (name, function, picked[argnames])
+                for name, function, argnames, *_ in plan
             ],
         )
         return plan, got
