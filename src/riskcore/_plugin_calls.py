@@ -211,6 +211,60 @@ def _call_in_turn(
         done.set()
 
 
+def _batch_at(
+    batches: list[tuple[str, Callable[..., Any], list[tuple[Any, ...]]]], pos: int
+) -> str:
+    """The plugin of the *pos*-th call of *batches*, counted across them.
+
+    >>> _batch_at([("a", len, [(1,), (2,)]), ("b", len, [(3,)])], 2)
+    'b'
+    """
+    for name, _, calls in batches:
+        if pos < len(calls):
+            return name
+        pos -= len(calls)
+    raise IndexError(pos)
+
+
+def _batches(
+    plan: _CallPlan, views: list[dict[str, Any]]
+) -> list[tuple[str, Callable[..., Any], list[tuple[Any, ...]]]]:
+    """Each plugin of *plan* as ``(plugin, function, calls)`` for *views* (the
+    arguments of each call): the arguments it declares, in order. Plugins
+    declaring the same arguments share one list of argument tuples (equal
+    tuples of the same objects; only read).
+
+    >>> pick = _picker(("x",))
+    >>> got = _batches((("a", len, ("x",), pick, True), ("b", abs, ("x",), pick, True)),
+    ...                [{"x": 1}, {"x": 2}])
+    >>> got[0][2], got[1][2] is got[0][2]
+    ([(1,), (2,)], True)
+    """
+    picked: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for _, _, argnames, pick, _ in plan:
+        if argnames not in picked:
+            picked[argnames] = [pick(kw) for kw in views]
+    return [(name, function, picked[argnames]) for name, function, argnames, *_ in plan]
+
+
+def _by_batch(
+    flat: list[tuple[Any, BaseException | None, float]],
+    batches: list[tuple[str, Callable[..., Any], list[tuple[Any, ...]]]],
+) -> list[list[tuple[Any, BaseException | None, float]]]:
+    """*flat* (a result per call of *batches*, in order across them) cut into
+    one list per batch.
+
+    >>> _by_batch([1, 2, 3], [("a", len, [(), ()]), ("b", len, []), ("c", len, [()])])
+    [[1, 2], [], [3]]
+    """
+    out = []
+    start = 0
+    for _, _, calls in batches:
+        out.append(flat[start : start + len(calls)])
+        start += len(calls)
+    return out
+
+
 def _plugin_name(impl: pluggy.HookImpl) -> str:
     return impl.plugin_name
 

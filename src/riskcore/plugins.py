@@ -60,6 +60,9 @@ from attrs import field, frozen
 from riskcore import hookspecs
 from riskcore._plugin_calls import (
     HookOutcome,
+    _batch_at,
+    _batches,
+    _by_batch,
     _call_in_turn,
     _CallPlan,
     _describe,
@@ -565,24 +568,9 @@ class PluginManager:
         self, hook: str, calls: Iterable[Mapping[str, Any]]
     ) -> list[Iterable[tuple[str, tuple[Any, BaseException | None, float]]]]:
         """:meth:`call_grid` as ``(plugin, (result, error, seconds))`` pairs per
-        call, each row an iterable to go through once: the form
-        :func:`riskcore.assess.assess` reads, made without a tuple per call.
-
-        The same calls, guards, timeout and read-only views as
-        :meth:`call_each` (through it when tracing or when it was replaced),
-        all made before this returns (internal).
-
-        >>> from riskcore import hookimpl
-        >>> pm = PluginManager(autoload=False)
-        >>> class Toy:
-        ...     @hookimpl
-        ...     def riskcore_assessor_info(self):
-        ...         return "toy"
-        >>> _ = pm.register(Toy(), "toy")
-        >>> [[(p, r) for p, (r, e, _) in row] for row in pm._grid_rows(
-        ...     "riskcore_assessor_info", [{}, {}])]
-        [[('toy', 'toy')], [('toy', 'toy')]]
-        """
+        call, each row an iterable read once, made without a tuple per call:
+        what :func:`riskcore.assess.assess` reads (internal). The same calls,
+        all made before this returns."""
         calls = list(calls)
         if self._direct_plan(hook) is None:
             return [
@@ -626,20 +614,7 @@ class PluginManager:
         hand-over to the worker: the plan and, per plugin, the results."""
         plan = self._plan(hook)
         views = [{k: _plugin_view(v) for k, v in kw.items()} for kw in calls]
-        # Plugins declaring the same arguments share one list of argument
-        # tuples (equal tuples of the same objects; only read).
-        picked: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
-        for _, _, argnames, pick, _ in plan:
-            if argnames not in picked:
-                picked[argnames] = [pick(kw) for kw in views]
-        got = self.run_guarded(
-            hook,
-            [
-                (name, function, picked[argnames])
-                for name, function, argnames, *_ in plan
-            ],
-        )
-        return plan, got
+        return plan, self.run_guarded(hook, _batches(plan, views))
 
     def run_guarded(
         self,
@@ -689,12 +664,7 @@ class PluginManager:
                     f"plugin {name!r}: {hook} did not return within {self.timeout:g} s"
                 )
                 flat.append((None, err, self.timeout))
-        out: list[list[tuple[Any, BaseException | None, float]]] = []
-        start = 0
-        for _, _, calls in todo:
-            out.append(flat[start : start + len(calls)])
-            start += len(calls)
-        return out
+        return _by_batch(flat, todo)
 
     def _run_from(
         self,
@@ -803,21 +773,6 @@ class PluginManager:
                     type(error).__name__ if error else _shape(result),
                 )
             yield _outcome(name, result, error, seconds)
-
-
-def _batch_at(
-    batches: list[tuple[str, Callable[..., Any], list[tuple[Any, ...]]]], pos: int
-) -> str:
-    """The plugin of the *pos*-th call of *batches*, counted across them.
-
-    >>> _batch_at([("a", len, [(1,), (2,)]), ("b", len, [(3,)])], 2)
-    'b'
-    """
-    for name, _, calls in batches:
-        if pos < len(calls):
-            return name
-        pos -= len(calls)
-    raise IndexError(pos)
 
 
 _CALL_EACH = PluginManager.call_each
