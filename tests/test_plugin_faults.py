@@ -370,6 +370,31 @@ def test_hung_plugin_times_out(small_case, stop, caplog):
     assert "did not return within 0.05 s" in caplog.text
 
 
+def test_run_guarded_resumes_after_a_hang_across_batches(stop):
+    # The calls run batch after batch from one position counted across the
+    # batches: after "a" hangs on its second call, its third is not called,
+    # and "b"'s calls, the next batch, are all made, each result in its place.
+    pm = _pm(timeout=TINY)
+
+    def a(x: int) -> int:
+        if x == 2:
+            stop.wait(1.0)
+        return x
+
+    got = pm.run_guarded(
+        "riskcore_assess",
+        [("a", a, [(1,), (2,), (3,)]), ("b", lambda x: -x, iter([(1,), (2,)]))],
+    )
+    assert [len(batch) for batch in got] == [3, 2]
+    assert got[0][0][:2] == (1, None)
+    assert [type(e).__name__ for _, e, _ in got[0][1:]] == ["PluginTimeoutError"] * 2
+    assert "timed out earlier" in str(got[0][2][1])
+    assert [(r, e) for r, e, _ in got[1]] == [(-1, None), (-2, None)]
+    assert pm.run_guarded("riskcore_assess", [("b", abs, []), ("c", abs, [(-4,)])])[1][
+        0
+    ][:2] == (4, None)
+
+
 def test_busy_loop_times_out(small_case, stop):
     start = time.monotonic()
     a = assess(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import attrs
 import pytest
 from attrs import frozen
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from riskcore.model import Case, Client, InstrumentResponse, Practice
+from riskcore.model import Case, Client, InstrumentResponse, Practice, Professional
 from riskcore.plugins import readonly_case
 
 
@@ -49,9 +52,61 @@ def test_the_plugins_view_of_a_response_is_a_full_copy():
                 assert dict(getattr(seen, a.name)) == getattr(original, a.name)
                 with pytest.raises(TypeError):
                     getattr(seen, a.name)["1"] = 0
+            elif (
+                a.name in ("instrument", "subject") and type(seen) is InstrumentResponse
+            ):
+                # equal strings: the interned instrument, the subject's own id
+                assert getattr(seen, a.name) == getattr(original, a.name)
             else:
                 assert getattr(seen, a.name) is getattr(original, a.name)
+    assert view.responses[0].instrument is sys.intern("phq9")
+    assert view.responses[0].subject is case.clients[0].id
     assert view.responses[1].extra == 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["c-1", "c-2", "t-1", "p", "c-1"]),
+            st.sampled_from(["phq9", "gad7", "wleis", "x.y"]),
+            st.sampled_from([None, dt.date(2026, 1, 2), dt.date(2025, 5, 1)]),
+        ),
+        max_size=12,
+    ),
+    st.lists(
+        st.frozensets(st.sampled_from(["phq9", "gad7", "wleis", "x.y", "zz"])),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_the_view_and_its_history_equal_the_case(rows, asks):
+    # The view's canonical ids (interned instruments, the subjects' own id
+    # objects) change no answer: every lookup of the view equals the case's,
+    # asked with other (equal) string objects, in every order, twice (memo).
+    def fresh(x: str) -> str:
+        return "".join(list(x))  # an equal string, not the same object
+
+    case = Case(
+        id="c",
+        practice=Practice(id="p"),
+        professionals=[Professional(id="t-1")],
+        clients=[Client(id="c-1"), Client(id="c-2")],
+        responses=[
+            InstrumentResponse(
+                instrument=fresh(i), subject=fresh(s), items={"1": 1}, administered=d
+            )
+            for s, i, d in rows
+        ],
+    )
+    view = readonly_case(case)
+    assert view == case
+    for sid in ("c-1", "c-2", "t-1", "p", "nobody"):
+        for ask in [*asks, tuple(sorted(asks[0])), None]:
+            for _ in range(2):
+                assert view.history(fresh(sid), ask) == case.history(sid, ask)
+                assert view.history(sid, ask) == case.history(fresh(sid), ask)
+        assert view.responses_for(sid) == case.responses_for(fresh(sid))
 
 
 def test_ids_of_a_large_case_are_matched_once(monkeypatch):

@@ -95,3 +95,21 @@ def test_the_quick_path_takes_only_exact_int_answers_in_range(
     spec = InstrumentSpec(id="d", name="D", items=uniform_items(2, 0, 3))
     assert (answers_module._all_valid(spec, items) is not None) is quick
     assert valid_answers(spec, items) == _item_by_item(spec, items)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec_and_items())
+def test_the_quick_path_reads_a_read_only_view_and_never_adds_a_key(
+    case: tuple[InstrumentSpec, dict[str, Any]],
+) -> None:
+    # Plugins pass the read-only view's items (a mappingproxy); a mapping with
+    # a default is never asked for an item it lacks (it would add it).
+    from collections import defaultdict
+    from types import MappingProxyType
+
+    spec, items = case
+    expected = _item_by_item(spec, items)
+    assert valid_answers(spec, MappingProxyType(items)) == expected
+    with_default: defaultdict[str, Any] = defaultdict(lambda: 0, items)
+    assert valid_answers(spec, with_default) == expected
+    assert dict(with_default) == items

@@ -158,40 +158,111 @@ def failure_detail(exc: BaseException) -> str:
 
 
 def _call_in_turn(
-    items: list[tuple[int, str, Callable[..., Any], tuple[Any, ...]]],
+    batches: list[tuple[str, Callable[..., Any], list[tuple[Any, ...]]]],
+    pos: int,
     hung: frozenset[str],
     put: Callable[[tuple[Any, BaseException | None, float]], None],
     done: threading.Event,
 ) -> None:
-    """Make the calls of *items* one after the other, in the worker thread
+    """Make the calls of *batches* (``(plugin, function, calls)``, one argument
+    tuple per call) one after the other from the *pos*-th call of all of them
+    (counted across the batches, in order), in the worker thread
     (:meth:`riskcore.plugins.PluginManager.run_guarded`): *put* each
     ``(result, error, seconds)``, then set *done*. Never raises: anything the
-    plugin raises is its call's *error*."""
+    plugin raises is its call's *error*.
+
+    >>> got, done = [], threading.Event()
+    >>> _call_in_turn([("a", len, [("xy",), ("z",)]), ("b", int, [("x",), ("7",)])],
+    ...               1, frozenset(), got.append, done)
+    >>> [(r, type(e).__name__) for r, e, _ in got], done.is_set()
+    ([(1, 'NoneType'), (None, 'ValueError'), (7, 'NoneType')], True)
+    """
     try:
-        for _, name, function, args in items:
-            if name in hung:
-                err = PluginTimeoutError(
-                    f"plugin {name!r} was not called: it timed out earlier"
-                )
-                put((None, err, 0.0))
+        for name, function, calls in batches:
+            if pos >= len(calls):
+                pos -= len(calls)
                 continue
-            start = perf_counter()
-            try:
-                result = function(*args)
-                if (
-                    result is not None
-                    and type(result) is not list
-                    and type(result) is not tuple
-                    and isinstance(result, Iterable)
-                    and not isinstance(result, (str, bytes, Mapping))
-                ):
-                    result = list(result)  # run a generator here
-                error: BaseException | None = None
-            except BaseException as exc:  # the plugin's (see run_guarded)
-                result, error = None, exc
-            put((result, error, perf_counter() - start))
+            todo = calls[pos:] if pos else calls
+            pos = 0
+            if name in hung:
+                for _ in todo:
+                    err = PluginTimeoutError(
+                        f"plugin {name!r} was not called: it timed out earlier"
+                    )
+                    put((None, err, 0.0))
+                continue
+            for args in todo:
+                start = perf_counter()
+                try:
+                    result = function(*args)
+                    if (
+                        result is not None
+                        and type(result) is not list
+                        and type(result) is not tuple
+                        and isinstance(result, Iterable)
+                        and not isinstance(result, (str, bytes, Mapping))
+                    ):
+                        result = list(result)  # run a generator here
+                    error: BaseException | None = None
+                except BaseException as exc:  # the plugin's (see run_guarded)
+                    result, error = None, exc
+                put((result, error, perf_counter() - start))
     finally:
         done.set()
+
+
+def _batch_at(
+    batches: list[tuple[str, Callable[..., Any], list[tuple[Any, ...]]]], pos: int
+) -> str:
+    """The plugin of the *pos*-th call of *batches*, counted across them.
+
+    >>> _batch_at([("a", len, [(1,), (2,)]), ("b", len, [(3,)])], 2)
+    'b'
+    """
+    for name, _, calls in batches:
+        if pos < len(calls):
+            return name
+        pos -= len(calls)
+    raise IndexError(pos)
+
+
+def _batches(
+    plan: _CallPlan, views: list[dict[str, Any]]
+) -> list[tuple[str, Callable[..., Any], list[tuple[Any, ...]]]]:
+    """Each plugin of *plan* as ``(plugin, function, calls)`` for *views* (the
+    arguments of each call): the arguments it declares, in order. Plugins
+    declaring the same arguments share one list of argument tuples (equal
+    tuples of the same objects; only read).
+
+    >>> pick = _picker(("x",))
+    >>> got = _batches((("a", len, ("x",), pick, True), ("b", abs, ("x",), pick, True)),
+    ...                [{"x": 1}, {"x": 2}])
+    >>> got[0][2], got[1][2] is got[0][2]
+    ([(1,), (2,)], True)
+    """
+    picked: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for _, _, argnames, pick, _ in plan:
+        if argnames not in picked:
+            picked[argnames] = [pick(kw) for kw in views]
+    return [(name, function, picked[argnames]) for name, function, argnames, *_ in plan]
+
+
+def _by_batch(
+    flat: list[tuple[Any, BaseException | None, float]],
+    batches: list[tuple[str, Callable[..., Any], list[tuple[Any, ...]]]],
+) -> list[list[tuple[Any, BaseException | None, float]]]:
+    """*flat* (a result per call of *batches*, in order across them) cut into
+    one list per batch.
+
+    >>> _by_batch([1, 2, 3], [("a", len, [(), ()]), ("b", len, []), ("c", len, [()])])
+    [[1, 2], [], [3]]
+    """
+    out = []
+    start = 0
+    for _, _, calls in batches:
+        out.append(flat[start : start + len(calls)])
+        start += len(calls)
+    return out
 
 
 def _plugin_name(impl: pluggy.HookImpl) -> str:

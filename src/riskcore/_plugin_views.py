@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import sys
 import weakref
 from collections.abc import Iterator
 from types import MappingProxyType
@@ -35,6 +36,10 @@ def readonly_case(case: Case) -> Case:
     gets a ``TypeError`` (recorded as its failure) and can change neither the
     case nor what other plugins see. A proxy holds no copy (a large case's
     answers are not duplicated) and gives no way to the mapping behind it.
+    A response's ``instrument`` is the interned string and its ``subject`` the
+    subject's own ``id`` object (equal strings), so that lookups by
+    ``subject.id`` and comparisons with constant instrument ids find the same
+    object instead of comparing characters (issue #16).
 
     The view is kept while the case lives, or until :func:`views_released`
     drops the one it saw made (:func:`riskcore.build_plan` does, once every
@@ -60,7 +65,14 @@ def readonly_case(case: Case) -> Case:
     if all(_is_readonly(r.items) and _is_readonly(r.answers) for r in responses):
         return case  # already a view
     view = copy.copy(case)
-    object.__setattr__(view, "responses", tuple(map(_readonly_response, responses)))
+    # Each view response names its subject with the subject's own id object
+    # (an equal string) and its instrument with the interned string, so the
+    # plugins' lookups by ``subject.id`` and comparisons with their constant
+    # instrument ids find the very same object (no character comparison).
+    ids = {s.id: s.id for s in case.subjects() if type(s.id) is str}
+    object.__setattr__(
+        view, "responses", tuple([_readonly_response(r, ids) for r in responses])
+    )
 
     def forget(ref: weakref.ref[Case]) -> None:
         if _VIEWS.get(key, (None,))[0] is ref:
@@ -74,15 +86,24 @@ def _is_readonly(mapping: object) -> bool:
     return type(mapping) is MappingProxyType
 
 
-def _readonly_response(r: Any) -> Any:
-    if type(r) is InstrumentResponse:  # copy.copy, without pickle's protocol
-        view = _new(InstrumentResponse)
-        for set_slot, get_slot in _PLAIN:
-            set_slot(view, get_slot(r))
-    else:
+def _readonly_response(r: Any, ids: dict[str, str]) -> Any:
+    """The view of response *r*: its mappings read-only, its ids canonical
+    (equal strings: *ids* maps a subject id to the subject's own id object)."""
+    if type(r) is not InstrumentResponse:
         view = copy.copy(r)
-    _set(view, "items", MappingProxyType(r.items))
-    _set(view, "answers", MappingProxyType(r.answers))
+        _set(view, "items", MappingProxyType(r.items))
+        _set(view, "answers", MappingProxyType(r.answers))
+        return view
+    view = _new(InstrumentResponse)  # copy.copy, without pickle's protocol
+    instrument, subject = r.instrument, r.subject
+    _set_instrument(
+        view, _intern(instrument) if type(instrument) is str else instrument
+    )
+    _set_subject(view, ids.get(subject, subject) if type(subject) is str else subject)
+    _set_items(view, MappingProxyType(r.items))
+    _set_about(view, r.about)
+    _set_administered(view, r.administered)
+    _set_answers(view, MappingProxyType(r.answers))
     return view
 
 
@@ -117,13 +138,15 @@ def views_released(case: Case) -> Iterator[None]:
 
 _new = object.__new__
 _set = object.__setattr__  # as the generated __init__ of a frozen class
-_PLAIN = tuple(
-    (
-        InstrumentResponse.__dict__[a.name].__set__,  # the slot's own setter
-        InstrumentResponse.__dict__[a.name].__get__,
-    )
-    for a in attrs.fields(InstrumentResponse)
-    if a.name not in ("items", "answers")
-)
-"""The slot setters and getters of the fields a view shares with its
-response (internal): as ``object.__setattr__`` sets them on a frozen class."""
+_FIELDS = ("instrument", "subject", "items", "about", "administered", "answers")
+if tuple(a.name for a in attrs.fields(InstrumentResponse)) != _FIELDS:
+    # pragma: no cover - a new field must be copied in _readonly_response
+    raise AssertionError("InstrumentResponse fields changed: update _readonly_response")
+# Each slot's own setter: as ``object.__setattr__`` sets it on a frozen class.
+_set_instrument = InstrumentResponse.__dict__["instrument"].__set__
+_set_subject = InstrumentResponse.__dict__["subject"].__set__
+_set_items = InstrumentResponse.__dict__["items"].__set__
+_set_about = InstrumentResponse.__dict__["about"].__set__
+_set_administered = InstrumentResponse.__dict__["administered"].__set__
+_set_answers = InstrumentResponse.__dict__["answers"].__set__
+_intern = sys.intern

@@ -128,15 +128,15 @@ def _assess(case: Case, pm: PluginManager, strict: bool) -> Assessment:
     broken: dict[str, list[str]] = {}  # by subject, the plugins that failed on it
     subjects = case.subjects()
     # One hand-over to the plugins' worker for every subject, no HookOutcome
-    # per call: (plugin, result, error) per subject, per plugin.
-    grid = pm.call_grid(_HOOK, [{"subject": s, "case": case} for s in subjects])
+    # per call: (plugin, (result, error, seconds)) per subject, per plugin.
+    grid = pm._grid_rows(_HOOK, [{"subject": s, "case": case} for s in subjects])
     for subject, row in zip(subjects, grid, strict=True):
         sid = subject.id
         first = len(scores)  # sid's scores are scores[first:]
         done = scored.setdefault(sid, set())  # the instruments scored for sid
         add = done.add
         failed = False
-        for plugin, result, error in row:
+        for plugin, (result, error, _) in row:
             if error is None and type(result) is list:
                 # The usual answer: finite Scores about the subject, already
                 # stamped with the plugin's name (engine scores,

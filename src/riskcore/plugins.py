@@ -60,6 +60,9 @@ from attrs import field, frozen
 from riskcore import hookspecs
 from riskcore._plugin_calls import (
     HookOutcome,
+    _batch_at,
+    _batches,
+    _by_batch,
     _call_in_turn,
     _CallPlan,
     _describe,
@@ -556,18 +559,33 @@ class PluginManager:
 
         .. versionadded:: 0.1
         """
+        return [
+            [(name, result, error) for name, (result, error, _) in row]
+            for row in self._grid_rows(hook, calls)
+        ]
+
+    def _grid_rows(
+        self, hook: str, calls: Iterable[Mapping[str, Any]]
+    ) -> list[Iterable[tuple[str, tuple[Any, BaseException | None, float]]]]:
+        """:meth:`call_grid` as ``(plugin, (result, error, seconds))`` pairs per
+        call, each row an iterable read once, made without a tuple per call:
+        what :func:`riskcore.assess.assess` reads (internal). The same calls,
+        all made before this returns."""
         calls = list(calls)
         if self._direct_plan(hook) is None:
             return [
-                [(o.plugin, o.result, o.error) for o in self.call_each(hook, **kw)]
+                [
+                    (o.plugin, (o.result, o.error, o.seconds))
+                    for o in self.call_each(hook, **kw)
+                ]
                 for kw in calls
             ]
         plan, got = self._direct_calls(hook, calls)
-        out: list[list[tuple[str, Any, BaseException | None]]] = [[] for _ in calls]
-        for (name, *_), results in zip(plan, got, strict=True):
-            for row, (result, error, _) in zip(out, results, strict=True):
-                row.append((name, result, error))
-        return out
+        if not plan:
+            return [() for _ in calls]
+        names = [name for name, *_ in plan]
+        # got holds a column per plugin; zip(*got) is a row per call.
+        return [zip(names, row, strict=True) for row in zip(*got, strict=True)]
 
     def implementers(self, hook: str) -> tuple[str, ...]:
         """The names of the plugins that implement *hook*, sorted.
@@ -596,14 +614,7 @@ class PluginManager:
         hand-over to the worker: the plan and, per plugin, the results."""
         plan = self._plan(hook)
         views = [{k: _plugin_view(v) for k, v in kw.items()} for kw in calls]
-        got = self.run_guarded(
-            hook,
-            [
-                (name, function, [pick(kw) for kw in views])
-                for name, function, _, pick, _ in plan
-            ],
-        )
-        return plan, got
+        return plan, self.run_guarded(hook, _batches(plan, views))
 
     def run_guarded(
         self,
@@ -630,21 +641,17 @@ class PluginManager:
         again by this manager. Nothing waits on a clock otherwise: a call that
         returns in time is unaffected.
         """
-        batches = list(batches)
-        items = [
-            (b, name, function, args)
-            for b, (name, function, calls) in enumerate(batches)
-            for args in calls
+        todo = [
+            (name, function, calls if type(calls) is list else list(calls))
+            for name, function, calls in batches
         ]
-        out: list[list[tuple[Any, BaseException | None, float]]] = [[] for _ in batches]
-        pos = 0
-        while pos < len(items):
-            got = self._run_from(hook, items, pos)
-            for (b, *_), r in zip(items[pos:], got, strict=False):
-                out[b].append(r)
-            pos += len(got)
-            if pos < len(items):  # items[pos] hung
-                b, name = items[pos][0], items[pos][1]
+        total = sum(len(calls) for _, _, calls in todo)
+        # Every call's (result, error, seconds), in order across the batches.
+        flat: list[tuple[Any, BaseException | None, float]] = []
+        while len(flat) < total:
+            flat += self._run_from(hook, todo, len(flat))
+            if len(flat) < total:  # the call at len(flat) hung
+                name = _batch_at(todo, len(flat))
                 self._hung.add(name)
                 log.warning(
                     "riskcore plugin %r: %s did not return within %g s; abandoned "
@@ -656,18 +663,18 @@ class PluginManager:
                 err = PluginTimeoutError(
                     f"plugin {name!r}: {hook} did not return within {self.timeout:g} s"
                 )
-                out[b].append((None, err, self.timeout))
-                pos += 1
-        return out
+                flat.append((None, err, self.timeout))
+        return _by_batch(flat, todo)
 
     def _run_from(
         self,
         hook: str,
-        items: list[tuple[int, str, Callable[..., Any], tuple[Any, ...]]],
+        batches: list[tuple[str, Callable[..., Any], list[tuple[Any, ...]]]],
         pos: int,
     ) -> list[tuple[Any, BaseException | None, float]]:
-        """Run ``items[pos:]`` in the worker: the results of the calls made
-        before one hung (all of them if none did)."""
+        """Run the calls of *batches* from the *pos*-th (counted across them)
+        in the worker: the results of the calls made before one hung (all of
+        them if none did)."""
         got: list[tuple[Any, BaseException | None, float]] = []
         done = threading.Event()
         ctx = contextvars.copy_context()
@@ -675,7 +682,7 @@ class PluginManager:
 
         def job() -> None:
             # got.append is atomic; the caller only reads got's length
-            _call_in_turn(items[pos:], hung, got.append, done)
+            _call_in_turn(batches, pos, hung, got.append, done)
 
         worker = self._worker_for_thread()
         worker.jobs.put(functools.partial(ctx.run, job))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, cast
 
 from riskcore.errors import shown
@@ -135,18 +135,28 @@ def _all_valid(
     bounds = spec._cache.get("answer-bounds")
     if bounds is None:
         ids, lo, hi, _ = zip(*rows, strict=True)
-        bounds = spec._cache["answer-bounds"] = (ids, lo, hi)
-    ids, lo, hi = bounds
-    values = list(map(items.get, ids))
+        fetch = operator.itemgetter(*ids) if len(ids) > 1 else _one(ids[0])
+        bounds = spec._cache["answer-bounds"] = (ids, lo, hi, frozenset(ids), fetch)
+    ids, lo, hi, known, fetch = bounds
+    # Exactly the spec's items (so every lookup finds its item, and a mapping
+    # with a default is never asked for a missing key), fetched in one call.
+    if items.keys() != known:
+        return None
+    values = fetch(items)
     if set(map(type, values)) != _INT:
         return None
-    codes = cast("list[int]", values)
+    codes = cast("tuple[int, ...]", values)
     if not (all(map(operator.le, lo, codes)) and all(map(operator.le, codes, hi))):
         return None
     return dict(zip(ids, codes, strict=True))
 
 
 _INT = {int}
+
+
+def _one(key: str) -> Callable[[Mapping[str, object]], tuple[object, ...]]:
+    """``operator.itemgetter(key)``, giving a tuple as it does for two keys."""
+    return lambda items: (items[key],)
 
 
 def _invalid_note(spec: InstrumentSpec, problems: Mapping[str, str]) -> str:

@@ -103,7 +103,7 @@ class Case:
 
     def subject(self, id: str) -> Subject:
         """The subject with this id (``KeyError`` if absent); indexed on first use."""
-        return _index(self)[4][id]
+        return _index(self)[3][id]
 
     def clients_of(self, professional: str) -> tuple[Client, ...]:
         """The clients whose clinician is *professional*, in file order.
@@ -121,7 +121,7 @@ class Case:
 
         .. versionadded:: 0.1
         """
-        return _index(self)[6].get(professional, ())
+        return _index(self)[5].get(professional, ())
 
     def responses_for(self, subject: str) -> tuple[InstrumentResponse, ...]:
         """Instrument responses given by (or about) one subject.
@@ -156,40 +156,29 @@ class Case:
 
         .. versionadded:: 0.1
         """
-        entry = _index(self)
-        ordered = entry[2].get(subject, ())
+        ordered = _index(self)[2].get(subject, ())
         if instruments is None or not ordered:
             return ordered
-        if type(instruments) is not tuple and type(instruments) is not frozenset:
-            return _only(ordered, instruments)
-        # Assessors ask with the same constant on every call: remember the answer.
-        key = (subject, instruments)
-        try:
-            found = entry[3].get(key)
-        except TypeError:  # a tuple holding something unhashable
-            return _only(ordered, instruments)
-        if found is None:
-            found = entry[3][key] = _only(ordered, instruments)
-        return found
+        # Not remembered: filtering a subject's few responses costs less than
+        # a memo of one answer per subject and instruments would.
+        return _only(ordered, instruments)
 
     def observations_for(self, subject: str) -> tuple[Observation, ...]:
         """Observations recorded about one subject, in file order; indexed on first use."""
-        return _index(self)[5].get(subject, ())
+        return _index(self)[4].get(subject, ())
 
 
 _Index = tuple[
     "weakref.ref[Case]",
     dict[str, tuple[InstrumentResponse, ...]],
     dict[str, tuple[InstrumentResponse, ...]],
-    dict[tuple[str, Container[str]], tuple[InstrumentResponse, ...]],
     dict[str, Subject],
     dict[str, tuple[Observation, ...]],
     dict[str, tuple[Client, ...]],
 ]
 _RESPONSES_BY_SUBJECT: dict[int, _Index] = {}
 """``id(case)`` -> (weak reference to the case, its responses by subject in
-file order, the same oldest first, :meth:`Case.history` answers by
-subject and instruments, subjects by id, observations by subject, clients by
+file order, the same oldest first, subjects by id, observations by subject, clients by
 clinician).
 
 A case is frozen but not hashable (its responses hold dicts), so the index is
@@ -208,7 +197,8 @@ def _index(case: Case) -> _Index:
 def _only(
     responses: tuple[InstrumentResponse, ...], instruments: Container[str]
 ) -> tuple[InstrumentResponse, ...]:
-    return tuple([r for r in responses if r.instrument in instruments])
+    kept = [r for r in responses if r.instrument in instruments]
+    return responses if len(kept) == len(responses) else tuple(kept)
 
 
 def _administered(r: InstrumentResponse) -> dt.date:
@@ -240,7 +230,6 @@ def _index_responses(case: Case) -> _Index:
         weakref.ref(case, forget),
         {k: tuple(v) for k, v in grouped.items()},
         {k: tuple(sorted(v, key=_administered)) for k, v in grouped.items()},
-        {},
         subjects,
         {k: tuple(v) for k, v in observed.items()},
         {k: tuple(v) for k, v in caseloads.items()},
