@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from typing import Any
 
 BATCH = 256
@@ -67,6 +67,45 @@ def items_text(items: Sequence[Any], inner: str) -> str | None:
         return None
     # "[\n  item,\n  item\n]": every line inside starts with two spaces
     return raw[4:-2].decode().replace("\n  ", inner)
+
+
+_NUMBERS = frozenset({int, float, bool, type(None)})
+
+
+def scalars_text(
+    values: Sequence[Any], kinds: Set[type] | None = None
+) -> list[str] | None:
+    """The JSON text of each of *values* (each exactly an ``int``, ``float``,
+    ``bool`` or ``None``) as the standard library writes it, by one orjson
+    call; ``None`` for other values, or where orjson's text could differ
+    (then write them that way). *kinds*, if the caller has it, is
+    ``set(map(type, values))``.
+
+    ``null`` is exact here as often as *values* holds ``None``: only a
+    ``NaN`` or an infinity adds one (:func:`_unsure`).
+
+    >>> scalars_text([1, 2.5, None, True, -0.0])
+    ['1', '2.5', 'null', 'true', '-0.0']
+    >>> scalars_text([float("nan")]) is None, scalars_text(["x"]) is None
+    (True, True)
+    """
+    dumps = _orjson_dumps()
+    if kinds is None:
+        kinds = set(map(type, values))
+    if dumps is None or not kinds <= _NUMBERS:
+        return None
+    if not values:
+        return []
+    import orjson  # installed: _orjson_dumps() found it
+
+    try:
+        raw = orjson.dumps(values)
+    except TypeError:  # an int beyond 64 bits: the standard way decides
+        return None
+    if _unsure(raw, values.count(None)):
+        return None
+    # "[1,2.5,null]": no number or literal holds a comma
+    return raw[1:-1].decode().split(",")
 
 
 @functools.cache
@@ -113,13 +152,21 @@ def _agrees(write: Any) -> bool:
 _EXPONENT = re.compile(rb"e-\d(?!\d)")
 
 
-def _unsure(raw: bytes) -> bool:
+def _unsure(raw: bytes, nulls: int = 0) -> bool:
     """Whether orjson's text *raw* may differ from the standard library's:
     ``0.0000``, a one-digit negative exponent, or ``null`` (``NaN``,
     ``Infinity``) anywhere in it, strings included (rarely: those then go
-    the standard way too).
+    the standard way too). With *nulls*, the number of ``None`` values
+    written in *raw* (each is one ``null``), only more ``null`` than that.
 
     >>> _unsure(b"[0.00001]"), _unsure(b"[1e-9]"), _unsure(b"[1e-10, 0.5]")
     (True, True, False)
+    >>> _unsure(b"[null,1]", 1), _unsure(b"[null,null]", 1)
+    (False, True)
     """
-    return b"0.0000" in raw or b"null" in raw or _EXPONENT.search(raw) is not None
+    if nulls:
+        if raw.count(b"null") > nulls:
+            return True
+    elif b"null" in raw:
+        return True
+    return b"0.0000" in raw or _EXPONENT.search(raw) is not None
