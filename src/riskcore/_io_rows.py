@@ -243,7 +243,8 @@ def _pieces(
 ) -> Iterator[str]:
     inner = nl + " " * indent
     sep = "," + inner
-    yield "[" + inner + first
+    yield "[" + inner  # a chunk's text is yielded as made: never copied
+    yield first
     for start in itertools.count(CHUNK, CHUNK):
         if start >= len(objs):
             break
@@ -253,7 +254,8 @@ def _pieces(
             plain = [conv.unstructure(o, cls) for o in chunk]
             rows = sep.join(_texts(plain, inner, indent))
         assert isinstance(rows, str)  # joined: a sep was given
-        yield sep + rows
+        yield sep
+        yield rows
     yield nl + "]"
 
 
