@@ -16,6 +16,7 @@ from riskcore._io_write import StreamedList, iter_indented_json
 from riskcore._json_items import (
     _agrees,
     _orjson_dumps,
+    _scan,
     _unsure,
     items_text,
     scalars_text,
@@ -167,3 +168,60 @@ def test_unsure_counts_nulls_beyond_the_nones(values: list[Any], noise: str) -> 
     rest = b"0.0000" in raw or re.search(rb"e-\d(?!\d)", raw) is not None
     assert _unsure(raw, nones) == (extra or rest)
     assert _unsure(raw) == _unsure(raw, 0) == (b"null" in raw or rest)
+
+
+def _plain_unsure(raw: bytes) -> bool:
+    """The rule, as it reads: what _scan must answer on any bytes."""
+    return (
+        b"0.0000" in raw or b"null" in raw or re.search(rb"e-\d(?!\d)", raw) is not None
+    )
+
+
+# Pieces that make and break the three forms, at every alignment.
+_PIECES = st.sampled_from(
+    [
+        b"null",
+        b"nul",
+        b"ull",
+        b"0.0000",
+        b"0.000",
+        b"0.00",
+        b"00",
+        b"e-",
+        b"e-1",
+        b"e-12",
+        b"e-9x",
+        b"-",
+        b"e",
+        b"0",
+        b"5",
+        b".",
+        b"n",
+        b"l",
+        b"/",
+        b":",
+        b" ",
+        b"\n",
+        b"\xff",
+        b"a",
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map(b"".join), st.integers(0, 7))
+def test_the_numpy_scan_gives_the_plain_verdict(core: bytes, pad: int) -> None:
+    """_scan (numpy, for long texts) is the plain rule on any bytes: at the
+    start, the end and every alignment of a word."""
+    filler = b" " * pad
+    for raw in (core, filler + core, core + filler, filler + core + filler):
+        if raw:
+            assert _scan(raw) == _plain_unsure(raw), raw
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=64), st.binary(max_size=64))
+def test_unsure_on_long_texts_is_the_plain_rule(head: bytes, tail: bytes) -> None:
+    raw = head + b" " * 5000 + tail  # long enough for the numpy scan
+    assert _unsure(raw) == _plain_unsure(raw)
+    assert _unsure(head) == _plain_unsure(head)
