@@ -219,7 +219,7 @@ def _scan(raw: bytes) -> bool:
         return True
     at = _starts(raw, _E_MINUS, 2)  # "e-", then one digit and no other
     at = at[at + 2 < n]
-    at = at[b[at + 2] - _ZERO < 10]  # uint8: below "0" wraps to 246 and up
+    at = at[b[at + 2] - _ZERO < 10]  # uint8: below "0" wraps to 208 and up
     if (at + 3 == n).any():
         return True
     return bool((b[at[at + 3 < n] + 3] - _ZERO >= 10).any())
