@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 import pytest
@@ -12,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskcore._io_write import StreamedList, iter_indented_json
-from riskcore._json_items import _agrees, _orjson_dumps, _unsure, items_text
+from riskcore._json_items import (
+    _agrees,
+    _orjson_dumps,
+    _scan,
+    _unsure,
+    items_text,
+    scalars_text,
+)
 
 orjson = pytest.importorskip("orjson")
 
@@ -110,3 +118,110 @@ def test_the_probe_refuses_a_writer_that_differs() -> None:
     assert _agrees(repr)
     assert not _agrees(lambda x: repr(x).replace("e+", "e"))
     assert not _agrees(lambda x: f"{x:.17g}" if math.isfinite(x) else repr(x))
+
+
+_NUMBERS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, 1e-05, 2e-09, 1e16, 1e-10, 123456789.0]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_NUMBERS, max_size=8))
+def test_scalars_text_is_each_value_s_standard_text_or_none(values: list[Any]) -> None:
+    """A column of numbers (an assessment's values) written by one orjson call:
+    each text is ``json.dumps``'s, or nothing is given."""
+    texts = scalars_text(values)
+    assert texts == scalars_text(values, set(map(type, values)))
+    if texts is not None:
+        assert texts == [json.dumps(v) for v in values]
+    if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+        assert texts is None  # orjson writes null: never used
+
+
+def test_scalars_text_takes_plain_numbers_only() -> None:
+    class _Float(float):
+        pass
+
+    assert scalars_text(["a"]) is None
+    assert scalars_text([_Float(1.5)]) is None
+    assert scalars_text([[1]]) is None
+    assert scalars_text([2**64]) is None  # beyond orjson's 64 bits
+    assert scalars_text([]) == []
+    assert scalars_text([None, 1, 2.5, False]) == ["null", "1", "2.5", "false"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_NUMBERS, max_size=8), st.text(alphabet='nul"0.e-19 ', max_size=12))
+def test_unsure_counts_nulls_beyond_the_nones(values: list[Any], noise: str) -> None:
+    """With the number of ``None`` written, ``null`` is unsure only beyond
+    it; without, anywhere (the verdict items_text relies on is unchanged)."""
+    try:
+        raw = orjson.dumps([*values, noise])
+    except TypeError:
+        return
+    nones = values.count(None)
+    extra = raw.count(b"null") > nones
+    rest = b"0.0000" in raw or re.search(rb"e-\d(?!\d)", raw) is not None
+    assert _unsure(raw, nones) == (extra or rest)
+    assert _unsure(raw) == _unsure(raw, 0) == (b"null" in raw or rest)
+
+
+def _plain_unsure(raw: bytes) -> bool:
+    """The rule, as it reads: what _scan must answer on any bytes."""
+    return (
+        b"0.0000" in raw or b"null" in raw or re.search(rb"e-\d(?!\d)", raw) is not None
+    )
+
+
+# Pieces that make and break the three forms, at every alignment.
+_PIECES = st.sampled_from(
+    [
+        b"null",
+        b"nul",
+        b"ull",
+        b"0.0000",
+        b"0.000",
+        b"0.00",
+        b"00",
+        b"e-",
+        b"e-1",
+        b"e-12",
+        b"e-9x",
+        b"-",
+        b"e",
+        b"0",
+        b"5",
+        b".",
+        b"n",
+        b"l",
+        b"/",
+        b":",
+        b" ",
+        b"\n",
+        b"\xff",
+        b"a",
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map(b"".join), st.integers(0, 7))
+def test_the_numpy_scan_gives_the_plain_verdict(core: bytes, pad: int) -> None:
+    """_scan (numpy, for long texts) is the plain rule on any bytes: at the
+    start, the end and every alignment of a word."""
+    filler = b" " * pad
+    for raw in (core, filler + core, core + filler, filler + core + filler):
+        if raw:
+            assert _scan(raw) == _plain_unsure(raw), raw
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=64), st.binary(max_size=64))
+def test_unsure_on_long_texts_is_the_plain_rule(head: bytes, tail: bytes) -> None:
+    raw = head + b" " * 5000 + tail  # long enough for the numpy scan
+    assert _unsure(raw) == _plain_unsure(raw)
+    assert _unsure(head) == _plain_unsure(head)

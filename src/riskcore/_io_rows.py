@@ -23,10 +23,12 @@ import cattrs
 from cattrs.fns import identity
 
 from riskcore._io_write import iter_indented_json
+from riskcore._json_items import scalars_text
 from riskcore.model.assessment import Assessment, Score
 
 _encode_str = json.encoder.encode_basestring
 _SCALARS = frozenset({int, float, bool, type(None)})
+_STRS = frozenset({str, type(None)})
 _scalar_list = json.JSONEncoder(ensure_ascii=False).encode
 """The standard library's C encoder (no indent): ``[1, 2.5, null]``."""
 
@@ -35,14 +37,19 @@ CHUNK = 4096
 """Objects per piece of the streamed text (bounds the memory of the columns)."""
 
 
-def _texts(column: list[Any], nl: str, indent: int) -> list[str]:
+def _texts(column: Sequence[Any], nl: str, indent: int) -> list[str]:
     """The JSON text of each plain value of *column*, as
     :func:`~riskcore._io_write.iter_indented_json` writes it at a line
     indentation of *nl*."""
     kinds = set(map(type, column))
-    if kinds <= {str}:
-        return list(map(_encode_str, column))
+    if kinds <= _STRS:
+        # each distinct string (or None) encoded once: a column repeats them
+        text = {v: "null" if v is None else _encode_str(v) for v in set(column)}
+        return list(map(text.__getitem__, column))
     if kinds <= _SCALARS:
+        fast = scalars_text(column, kinds)  # orjson, where its text is exact
+        if fast is not None:
+            return fast
         # The C encoder's text of a list of numbers, booleans and nulls,
         # split at its separators: no such text holds ", ".
         return _scalar_list(column)[1:-1].split(", ")
@@ -86,7 +93,7 @@ def _fields(cls: type[Any], conv: cattrs.Converter) -> tuple[tuple[str, Any, Any
 
 
 def _column(
-    values: list[Any],
+    values: Sequence[Any],
     kind: str,
     extra: Any,
     conv: cattrs.Converter,
@@ -97,14 +104,15 @@ def _column(
     if kind == "enum":
         cls, hook = extra
         if set(map(type, values)) == {cls}:  # members only: each written once
-            by_name = {m._name_: hook(m) for m in cls}
-            values = list(map(by_name.__getitem__, map(_name, values)))
-        else:
-            values = list(map(hook, values))
+            members = list(cls)
+            text = _texts([hook(m) for m in members], nl, indent)
+            by_name = dict(zip(map(_name, members), text, strict=True))
+            return list(map(by_name.__getitem__, map(_name, values)))
+        values = list(map(hook, values))
     elif kind == "rows":
-        texts = _nested(values, extra, conv, nl, indent)
-        if texts is not None:
-            return texts
+        nested = _nested(values, extra, conv, nl, indent)
+        if nested is not None:
+            return nested
         values = list(map(conv.get_unstructure_hook(tuple[extra, ...]), values))
     elif kind == "hook":
         values = list(map(extra, values))
@@ -112,24 +120,25 @@ def _column(
 
 
 def _nested(
-    values: list[Any], cls: type[Any], conv: cattrs.Converter, nl: str, indent: int
+    values: Sequence[Any], cls: type[Any], conv: cattrs.Converter, nl: str, indent: int
 ) -> list[str] | None:
     """The texts of lists of *cls* objects at a line indentation of *nl*: all
     their items a column at a time, then each list joined."""
-    items = [item for v in values for item in v]
+    items = list(itertools.chain.from_iterable(values))
+    out = ["[]"] * len(values)
+    if not items:
+        return out
     item_nl = nl + " " * indent
-    texts = _row_texts(items, cls, conv, item_nl, indent) if items else []
+    texts = _row_texts(items, cls, conv, item_nl, indent)
     if texts is None:
         return None
     sep = "," + item_nl
-    out = []
+    lens = list(map(len, values))
     pos = 0
-    for n in map(len, values):
-        if n:
-            out.append("[" + item_nl + sep.join(texts[pos : pos + n]) + nl + "]")
-            pos += n
-        else:
-            out.append("[]")
+    for i in itertools.compress(range(len(lens)), lens):  # the non-empty lists
+        n = lens[i]
+        out[i] = "[" + item_nl + sep.join(texts[pos : pos + n]) + nl + "]"
+        pos += n
     return out
 
 
@@ -141,6 +150,22 @@ def _row_texts(
     fields in order (its first object is written the general way to check)."""
     got = _rows(objs, cls, conv, nl, indent, None)
     return None if got is None else list(got)
+
+
+def _values(objs: Sequence[Any], names: list[str]) -> list[Sequence[Any]]:
+    """The values of the attributes *names* of *objs*, a sequence per name.
+
+    >>> import types
+    >>> _values([types.SimpleNamespace(a=1, b=2), types.SimpleNamespace(a=3, b=4)],
+    ...         ["a", "b"])
+    [(1, 3), (2, 4)]
+    """
+    if not objs:
+        return [[] for _ in names]
+    if len(names) < 2:  # attrgetter of one name gives the value, not a tuple
+        return [list(map(operator.attrgetter(n), objs)) for n in names]
+    # one tuple per object (one C call), transposed: faster than a getter per name
+    return list(zip(*map(operator.attrgetter(*names), objs), strict=True))
 
 
 def _rows(
@@ -156,15 +181,10 @@ def _rows(
     fields = _fields(cls, conv)  # type: ignore[arg-type]  # a class is hashable
     row_nl = nl + " " * indent
     columns = [
-        _column(
-            list(map(operator.attrgetter(name), objs)),
-            kind,
-            extra,
-            conv,
-            row_nl,
-            indent,
+        _column(values, kind, extra, conv, row_nl, indent)
+        for values, (_, kind, extra) in zip(
+            _values(objs, [name for name, *_ in fields]), fields, strict=True
         )
-        for name, kind, extra in fields
     ]
     keys = [row_nl + _encode_str(name) + ": " for name, *_ in fields]
     close = nl + "}"
@@ -223,7 +243,8 @@ def _pieces(
 ) -> Iterator[str]:
     inner = nl + " " * indent
     sep = "," + inner
-    yield "[" + inner + first
+    yield "[" + inner  # a chunk's text is yielded as made: never copied
+    yield first
     for start in itertools.count(CHUNK, CHUNK):
         if start >= len(objs):
             break
@@ -233,7 +254,8 @@ def _pieces(
             plain = [conv.unstructure(o, cls) for o in chunk]
             rows = sep.join(_texts(plain, inner, indent))
         assert isinstance(rows, str)  # joined: a sep was given
-        yield sep + rows
+        yield sep
+        yield rows
     yield nl + "]"
 
 

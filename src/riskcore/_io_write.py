@@ -211,7 +211,9 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
     standard library's own rules apply throughout: its string escaping,
     ``repr`` of floats and ints, ``NaN``/``Infinity``, its key conversions and
     errors. Data is plain (what :func:`riskcore.io.unstructure` returns): no
-    cycles.
+    cycles. With ``indent=2``, the items of a list below the top level are
+    written by orjson, ``BATCH`` at a time, where its text is exactly this
+    one (:mod:`riskcore._json_items`).
 
     >>> data = {"a": [1, 2.5, None, True], "b": {}, "c": [{"d": "é\\n"}], 1: []}
     >>> import json
@@ -288,12 +290,13 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
                 sep = "," + inner
                 yield from stream(v, inner, depth + 1)
             yield nl + "}"
-        elif depth >= 1 and pad == "  ":  # items written whole: orjson where exact
+        else:  # a list, a tuple or a StreamedList, BATCH items at a time
             sep = "[" + inner
+            whole = depth >= 1 and pad == "  "  # items written whole: orjson's
             it = iter(o)
             while batch := list(itertools.islice(it, BATCH)):
-                fast = items_text(batch, inner)
-                if fast is not None:
+                fast = items_text(batch, inner) if whole else None
+                if fast is not None:  # exactly the standard text
                     yield sep + fast
                     sep = "," + inner
                     continue
@@ -301,13 +304,6 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
                     yield sep
                     sep = "," + inner
                     yield from stream(v, inner, depth + 1)
-            yield nl + "]"
-        else:  # a list, a tuple or a StreamedList
-            sep = "[" + inner
-            for v in o:
-                yield sep
-                sep = "," + inner
-                yield from stream(v, inner, depth + 1)
             yield nl + "]"
 
     yield from stream(data, "\n", 0)
