@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -569,6 +569,7 @@ def _make_plain(tp: Any) -> Any:
     from typing import get_args, get_origin
 
     from riskcore._io_write import StreamedList
+    from riskcore.report.context import RiskRows
 
     if tp in _SCALARS:
         return _SCALARS[tp]
@@ -579,11 +580,14 @@ def _make_plain(tp: Any) -> Any:
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item = _plain(args[0])
         same = frozenset({args[0]}) if args[0] in (str, bool, int) else None
+        of = args[0]
 
         def sequence(v: Any) -> Any:
             t = type(v)
             if t is StreamedList:  # each item converted as it is written
                 return StreamedList(map(item, v), len(v))
+            if t is RiskRows:  # a column at a time, as they are written
+                return StreamedList(_column_records(of, v), len(v))
             if t is not list and t is not tuple:
                 raise _NotFastError
             if same is not None and same.issuperset(map(type, v)):
@@ -598,26 +602,13 @@ def _make_plain(tp: Any) -> Any:
     return lambda v: _round_trip(tp, v)  # not ours (a plugin's section): cattrs
 
 
+_FIELDS: dict[type[Any], tuple[tuple[str, Any, Any, Any], ...]] = {}
+
+
 def _record(cls: type[Any]) -> Any:
     """The fast pass for one of this module's attrs classes: its fields in
     order, each converted by its type, a missing one given its default."""
-    hints = attrs.resolve_types(cls)
-    fields = []
-    for a in attrs.fields(hints):
-        default = a.default
-        if a.validator is not None or a.converter not in (None, to_tuple):
-            _no_fast_pass(cls, a.name)  # pragma: no cover - none such
-        if default is attrs.NOTHING:
-            missing = _ABSENT
-        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            missing = _list_default(cls, a.name, default.factory)
-        else:
-            missing = (lambda d: lambda: d)(default)
-        # a str, bool or int already of its exact type is taken as it is,
-        # and so is a finite float (x - x is 0.0 for those alone)
-        same = a.type if a.type in (str, bool, int, float) else None
-        fields.append((a.name, same, _plain(a.type), missing))
-    frozen_fields = tuple(fields)
+    frozen_fields = _fields(cls)
 
     def record(v: Any) -> dict[str, Any]:
         if type(v) is not dict:
@@ -639,6 +630,111 @@ def _record(cls: type[Any]) -> Any:
         return out
 
     return record
+
+
+def _column_records(cls: type[Any], rows: Any) -> Iterator[dict[str, Any]]:
+    """What :func:`_record` makes of each of *rows*, a
+    :class:`~riskcore.report.context.RiskRows`, made a chunk of rows at a
+    time and checked a column at a time: each field's column of the chunk is
+    taken as it is when every value is of the field's exact type (and a
+    finite float; the sum of floats is finite only if each is), else each
+    value is converted as :func:`_record` converts it (raising
+    :class:`_NotFastError` for a value it is not sure of, before any row of
+    the chunk is given)."""
+    import itertools
+
+    frozen_fields = _fields(cls)
+    names = tuple(f[0] for f in frozen_fields)
+    taken = [_taken(a.type) for a in attrs.fields(attrs.resolve_types(cls))]
+    for n, cols in rows.chunks(names):
+        out = []
+        for (_, _, conv, missing), (types, items), col in zip(
+            frozen_fields, taken, cols, strict=True
+        ):
+            if col is None:  # a field the rows do not hold: its default
+                if missing is _ABSENT:
+                    raise _NotFastError
+                col = [missing() for _ in range(n)]
+            elif (
+                types is None
+                or not types.issuperset(map(type, col))
+                or (
+                    items is not None
+                    and not items.issuperset(
+                        map(type, itertools.chain.from_iterable(col))
+                    )
+                )
+                or (float in types and not _finite(col))
+            ):
+                col = [conv(x) for x in col]  # as _record does, raising if unsure
+            out.append(col)
+        yield from (
+            dict(zip(names, row, strict=True)) for row in zip(*out, strict=True)
+        )
+
+
+def _taken(tp: Any) -> tuple[frozenset[type[Any]] | None, frozenset[type[Any]] | None]:
+    """For a field of type *tp*, the exact types of a value (and, for a list
+    field, of its items) that :func:`_record` gives back unchanged (equal,
+    and of the same JSON text): ``(None, None)`` if none is taken as it is.
+
+    >>> _taken(float), _taken(float | None)
+    ((frozenset({<class 'float'>}), None), (frozenset({<class 'float'>, <class 'NoneType'>}), None))
+    >>> _taken(tuple[str, ...]), _taken(dt.date)
+    ((frozenset({<class 'list'>}), frozenset({<class 'str'>})), (None, None))
+    """
+    from typing import get_args, get_origin
+
+    scalars = (str, bool, int, float)
+    if tp in scalars:
+        return frozenset({tp}), None
+    args = get_args(tp)
+    if len(args) == 2 and type(None) in args:
+        inner = args[0] if args[1] is type(None) else args[1]
+        if inner in scalars:
+            return frozenset({inner, type(None)}), None
+    if (
+        get_origin(tp) is tuple
+        and len(args) == 2
+        and args[1] is Ellipsis
+        and args[0] in (str, bool, int)
+    ):
+        return frozenset({list}), frozenset({args[0]})
+    return None, None
+
+
+def _finite(col: list[Any]) -> bool:
+    """Whether every float of *col* is finite (its ``None`` left out): their
+    sum is finite only if each is (an infinity or a NaN makes it infinite or
+    NaN); an overflow of the sum of finite floats answers no, which is only
+    slower (each value is then checked alone)."""
+    return math.isfinite(sum(x for x in col if x is not None))
+
+
+def _fields(cls: type[Any]) -> tuple[tuple[str, Any, Any, Any], ...]:
+    """*cls*'s fields as the fast pass reads them (cached): name, the exact
+    type taken as it is (or ``None``), the converter, the default's maker."""
+    got = _FIELDS.get(cls)
+    if got is not None:
+        return got
+    hints = attrs.resolve_types(cls)
+    fields = []
+    for a in attrs.fields(hints):
+        default = a.default
+        if a.validator is not None or a.converter not in (None, to_tuple):
+            _no_fast_pass(cls, a.name)  # pragma: no cover - none such
+        if default is attrs.NOTHING:
+            missing = _ABSENT
+        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            missing = _list_default(cls, a.name, default.factory)
+        else:
+            missing = (lambda d: lambda: d)(default)
+        # a str, bool or int already of its exact type is taken as it is,
+        # and so is a finite float (x - x is 0.0 for those alone)
+        same = a.type if a.type in (str, bool, int, float) else None
+        fields.append((a.name, same, _plain(a.type), missing))
+    got = _FIELDS[cls] = tuple(fields)
+    return got
 
 
 def _list_default(cls: type[Any], name: str, factory: Any) -> Any:
