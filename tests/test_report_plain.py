@@ -24,6 +24,7 @@ import riskcore
 from riskcore import io
 from riskcore.errors import LoadError
 from riskcore.report import data as rd
+from riskcore.report._columns import _column_records
 from riskcore.report._text import _report_text
 from riskcore.workflow import PlanReport, build_plan
 
@@ -305,7 +306,7 @@ def test_the_column_pass_is_the_row_pass(
     except rd._NotFastError:
         by_row = None
     try:
-        by_column = list(rd._column_records(rd.RiskRow, table))
+        by_column = list(_column_records(rd.RiskRow, table))
     except rd._NotFastError:
         by_column = None
     assert (by_column is None) == (by_row is None)
@@ -322,7 +323,7 @@ def test_the_real_rows_take_the_column_pass(report: PlanReport) -> None:
 
     ctx = rd._json_context(report, False, None, lazy=True)
     assert type(ctx["risks"]) is RiskRows
-    rows = list(rd._column_records(rd.RiskRow, ctx["risks"]))
+    rows = list(_column_records(rd.RiskRow, ctx["risks"]))
     eager = build_context(report)["risks"]
     assert _text(rows) == _text([rd._plain(rd.RiskRow)(r) for r in eager])
 

@@ -63,8 +63,8 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
 
 
 def _context(report: PlanReport, *, identifying: bool, lazy: bool) -> dict[str, Any]:
-    """The context; with *lazy* (the JSON report) the risk rows are a
-    :class:`~riskcore._io_write.StreamedList`, each row made when it is
+    """The context; with *lazy* (the JSON report) the risk rows are the
+    :class:`RiskRows` themselves, made a chunk at a time as they are
     written, and the keys only the HTML and Markdown reports read (the
     critical rows again, the urgent responses, the heat map) are left out."""
     case = report.case
