@@ -172,3 +172,76 @@ def _with_layers(*layers: Layer) -> list[Risk]:
     plan = riskcore.build_plan(case, seed=1, n=0, today=dt.date(2026, 10, 5))
     r = plan.register.risks[0]
     return [attrs.evolve(r, layers=[lay]) for lay in layers]
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_risks_sharing_what_the_later_lines_read_explained_as_before(
+    risks: tuple[Risk, ...], data: st.DataObject
+) -> None:
+    """The lines after the first are made once per set of the objects they
+    read (by identity): risks that share them but differ in their first
+    line, or hold an equal but distinct copy of one, or another value, each
+    get their own lines, as before."""
+    base = data.draw(st.sampled_from(risks))
+    levels = st.sampled_from(["low", "medium", "high", "very-high"])
+    other = st.sampled_from(
+        [
+            {},
+            {"critical_reasons": ("a",)},
+            {"critical_reasons": tuple(base.critical_reasons)},  # equal, distinct
+            {"response_required": not base.response_required},
+            {"required_responses": ("x", "y")},
+            {"control_notes": ("n",)},
+            {"incomplete_reasons": ("i",)},
+            {"base_likelihood": 0.125},
+            {"base_source": "elsewhere"},
+            {"modifiers": ()},
+            {"factors": ()},
+            {"layers": ()},
+        ]
+    )
+    made = [base]
+    for i in range(data.draw(st.integers(1, 6))):
+        made.append(
+            attrs.evolve(
+                data.draw(st.sampled_from(made)),
+                id=f"{base.threat}:t-{i}",
+                level=data.draw(levels),
+                planned_level=data.draw(levels),
+                inherent_level=data.draw(levels),
+                target=data.draw(levels),
+                **data.draw(other),
+            )
+        )
+    explain = Explainer()
+    for r in data.draw(st.permutations(made)):
+        assert explain(r) == r.explain() == _old_explain(r)
+
+
+class _Reads:
+    """A risk that records the names of the fields read from it."""
+
+    def __init__(self, risk: Risk) -> None:
+        self._risk = risk
+        self.read: set[str] = set()
+
+    def __getattr__(self, name: str) -> object:
+        self.read.add(name)
+        return getattr(self._risk, name)
+
+
+def test_the_later_lines_read_only_the_fields_they_are_remembered_by(
+    risks: tuple[Risk, ...],
+) -> None:
+    """A field the later lines read but their memory's key left out would
+    give a risk another risk's lines: every field ``_explain_tail`` reads is
+    one of ``_tail_parts``."""
+    from riskcore.model.risk import _explain_tail, _Lines, _tail_parts
+
+    for r in risks:
+        tail, parts = _Reads(r), _Reads(r)
+        _explain_tail(tail, _Lines())  # type: ignore[arg-type]
+        _tail_parts(parts)  # type: ignore[arg-type]
+        assert tail.read <= parts.read, tail.read - parts.read
+        assert len(parts.read) == len(_tail_parts(r))

@@ -24,6 +24,7 @@ import riskcore
 from riskcore import io
 from riskcore.errors import LoadError
 from riskcore.report import data as rd
+from riskcore.report._columns import _column_records
 from riskcore.report._text import _report_text
 from riskcore.workflow import PlanReport, build_plan
 
@@ -131,30 +132,33 @@ def test_the_streamed_json_report_makes_each_row_as_it_is_written(
 ) -> None:
     """The rows are not all held at once: when a row is made, the rows made
     before the last batch (``riskcore._json_items.BATCH`` rows, written by
-    one orjson call) have been written, and the text is report_plain's."""
+    one orjson call) and the last chunk (``ROW_CHUNK`` rows, made a column
+    at a time) have been written, and the text is report_plain's."""
     import riskcore.report.context as context
 
     monkeypatch.setattr("riskcore._io_write.BATCH", 2)
-    assert len(report.register.risks) > 2 * 2  # rows written before the last
+    monkeypatch.setattr(context, "ROW_CHUNK", 2)
+    assert len(report.register.risks) > 3 * 4  # rows written before the last
 
     real = context._risk_rows
     made: list[str] = []
 
     def counting(*args: Any) -> Any:
-        ordered, row = real(*args)
+        rows = real(*args)
+        ids = rows.columns["id"]
 
-        def counted(r: Any) -> dict[str, Any]:
-            made.append(r.id)
-            return row(r)
+        def counted(rs: Any, bs: Any) -> list[str]:
+            made.extend(r.id for r in rs)
+            return ids(rs, bs)
 
-        return ordered, counted
+        rows.columns["id"] = counted
+        return rows
 
     monkeypatch.setattr(context, "_risk_rows", counting)
     text = ""
     for piece in _report_text(report):
-        for rid in made[
-            :-2
-        ]:  # every row made so far is in the text, but the last batch
+        # every row made so far is in the text, but the last batch and chunk
+        for rid in made[:-4]:
             assert f'"id": "{rid}"' in text
         text += piece
     assert len(made) == len(report.register.risks)
@@ -261,3 +265,133 @@ def test_the_fast_pass_takes_well_typed_rows() -> None:
     assert _text(out) == _text(_slow(rd.Sensitivity, s))
     assert out["label"] == ""
     assert type(out["low"]) is float
+
+
+# --- the risk rows a column at a time ----------------------------------------
+
+
+def _columns(rows: list[dict[str, Any]], chunk: int) -> Any:
+    """*rows* as :class:`~riskcore.report.context.RiskRows`: a column per key
+    every row has (the table has a key for every row or none)."""
+    from riskcore.report.context import RiskRows
+
+    keys = [k for k in rows[0] if all(k in r for r in rows)]
+    table = {
+        k: (lambda k: lambda rs, bs: [r[k] for r in rs])(k)  # noqa: B023
+        for k in keys
+    }
+    return RiskRows(
+        [{k: r[k] for k in keys} for r in rows],
+        table,
+        before=lambda rs: rs,
+        chunk=chunk,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(_records(rd.RiskRow), min_size=1, max_size=6),
+    chunk=st.integers(1, 4),
+)
+def test_the_column_pass_is_the_row_pass(
+    rows: list[dict[str, Any]], chunk: int
+) -> None:
+    """A column at a time, the rows are exactly what the fast pass makes of
+    each row (types included), or it steps aside as the row pass does; what
+    it takes is what cattrs gives."""
+    table = _columns(rows, chunk)
+    record = rd._plain(rd.RiskRow)
+    try:
+        by_row = [record(r) for r in table.risks]
+    except rd._NotFastError:
+        by_row = None
+    try:
+        by_column = list(_column_records(rd.RiskRow, table))
+    except rd._NotFastError:
+        by_column = None
+    assert (by_column is None) == (by_row is None)
+    if by_column is not None:
+        assert _text(by_column) == _text(by_row)
+        assert [list(r) for r in by_column] == [list(r) for r in by_row]
+        assert _text(by_column) == _text([_slow(rd.RiskRow, r) for r in table.risks])
+
+
+def test_the_real_rows_take_the_column_pass(report: PlanReport) -> None:
+    """The JSON report's rows are a RiskRows the column pass takes whole,
+    equal to the rows of the HTML and Markdown context."""
+    from riskcore.report.context import RiskRows, build_context
+
+    ctx = rd._json_context(report, False, None, lazy=True)
+    assert type(ctx["risks"]) is RiskRows
+    rows = list(_column_records(rd.RiskRow, ctx["risks"]))
+    eager = build_context(report)["risks"]
+    assert _text(rows) == _text([rd._plain(rd.RiskRow)(r) for r in eager])
+
+
+def _break_column(
+    monkeypatch: pytest.MonkeyPatch, index: int, key: str, value: Any
+) -> None:
+    """Make the *index*-th risk row hold *value* at *key*, in the column
+    table itself (what both the lazy and the eager context read)."""
+    import riskcore.report.context as context
+
+    real = context._risk_rows
+
+    def broken(*args: Any) -> Any:
+        rows = real(*args)
+        get = rows.columns[key]
+        position = {id(r): i for i, r in enumerate(rows.risks)}
+
+        def column(rs: Any, bs: Any) -> list[Any]:
+            col = get(rs, bs)
+            return [
+                value if position[id(r)] == index else x
+                for r, x in zip(rs, col, strict=True)
+            ]
+
+        rows.columns[key] = column
+        return rows
+
+    monkeypatch.setattr(context, "_risk_rows", broken)
+
+
+@pytest.mark.parametrize("index", [0, 5, -1])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("harm", math.nan), ("review_days", math.inf), ("why", ["a", 1])],
+)
+def test_a_column_the_fast_pass_refuses_fails_as_before(
+    report: PlanReport,
+    monkeypatch: pytest.MonkeyPatch,
+    index: int,
+    key: str,
+    value: Any,
+) -> None:
+    """Fail closed: a non-finite figure or a line that is not text in one
+    risk row sends the streamed report the slow way, with its error."""
+    monkeypatch.setattr("riskcore.report.context.ROW_CHUNK", 3)
+    n = len(report.register.risks)
+    _break_column(monkeypatch, index % n, key, value)
+    with pytest.raises(LoadError) as old:
+        rd.report_data(report)
+    assert f"risks[{index % n}].{key}" in str(old.value)
+    with pytest.raises(LoadError) as streamed:
+        "".join(_report_text(report))
+    assert str(streamed.value) == str(old.value)
+
+
+@pytest.mark.parametrize("index", [0, 4, -1])
+def test_a_column_value_the_fast_pass_cannot_vouch_for_goes_the_slow_way(
+    report: PlanReport, monkeypatch: pytest.MonkeyPatch, index: int
+) -> None:
+    """A value the slow path takes but the column pass does not (a float
+    subclass, an int where a float is declared) gives the slow path's text."""
+    monkeypatch.setattr("riskcore.report.context.ROW_CHUNK", 3)
+    n = len(report.register.risks)
+    for key, value in [("review_days", _Float(3.5)), ("harm", 2)]:
+        _break_column(monkeypatch, index % n, key, value)
+    slow = io.unstructure(rd.report_data(report))
+    expected = json.dumps(slow, ensure_ascii=False, indent=2) + "\n"
+    assert slow["risks"][index % n]["harm"] == 2.0
+    assert riskcore.report.render(report, "json") == expected
+    assert "".join(_report_text(report)) + "\n" == expected

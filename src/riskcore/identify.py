@@ -417,6 +417,7 @@ def _risks(
     for (tid, sid), got_fs in factors.items():
         factors_of.setdefault(tid, {})[sid] = got_fs
     tested: dict[tuple[str, ...], set[str]] = {}  # subjects with a score of any
+    scored_by: dict[str, set[str]] | None = None
     incomplete: dict[str, tuple[str, ...]] = {}  # per subject, equal ones shared
     alike: dict[tuple[str, ...], tuple[str, ...]] = {}
     first: dict[str, Risk] = {}  # each threat's first risk
@@ -437,10 +438,13 @@ def _risks(
             if t.screened_by:
                 t_tested = tested.get(t.screened_by)
                 if t_tested is None:
-                    names = set(t.screened_by)
-                    t_tested = tested[t.screened_by] = {
-                        x for x, i in screened if i in names
-                    }
+                    if scored_by is None:  # subjects by instrument, once
+                        scored_by = {}
+                        for x, i in screened:
+                            scored_by.setdefault(i, set()).add(x)
+                    t_tested = tested[t.screened_by] = set().union(
+                        *(scored_by.get(i, ()) for i in set(t.screened_by))
+                    )
         inc = incomplete.get(sid)
         if inc is None:
             inc = (*everyone, *per_subject.get(sid, ()))

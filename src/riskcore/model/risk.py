@@ -16,6 +16,7 @@ import datetime as dt
 import enum
 import functools
 import math
+import operator
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -530,9 +531,22 @@ class _Lines:
     """The remembered lines, by kind: each maps ``id(obj)`` to the object
     and its line."""
 
-    __slots__ = ("all", "factor", "inherent", "layer", "modifier", "now", "strict")
+    __slots__ = (
+        "all",
+        "factor",
+        "inherent",
+        "layer",
+        "modifier",
+        "now",
+        "strict",
+        "tail",
+    )
 
     def __init__(self) -> None:
+        self.tail: dict[
+            tuple[int, ...], tuple[tuple[object, ...], tuple[str, ...]]
+        ] = {}
+        """The lines after the first, by the identities of what they read."""
         self.factor: dict[int, tuple[object, str]] = {}
         self.modifier: dict[int, tuple[object, str]] = {}
         self.layer: dict[int, tuple[object, str]] = {}
@@ -591,12 +605,49 @@ _ALL_LINE = _point_line("residual (all safeguards)")
 
 def _explain(r: Risk, memo: _Lines) -> tuple[str, ...]:
     """The one rule for :meth:`Risk.explain`'s lines (*memo*: the lines
-    already made for shared objects)."""
-    lines = [
+    already made for shared objects).
+
+    The first line is the risk's own; the others read only the fields of
+    :func:`_tail_parts`, which the risks of a register share (a threat's
+    alike subjects, the figures the controls made once), so they are made
+    once per set of those objects, by identity (the objects kept alive with
+    the lines: exact, whatever their values)."""
+    head = (
         f"{r.id}: level {r.level} now, {r.planned_level} once the plan "
         f"is in place (inherent {r.inherent_level}, target {r.target})",
-        f"base likelihood {_fmt(r.base_likelihood)} ({r.base_source})",
-    ]
+    )
+    parts = _tail_parts(r)
+    key = tuple(map(id, parts))
+    hit = memo.tail.get(key)
+    if hit is None or not all(map(operator.is_, hit[0], parts)):
+        hit = memo.tail[key] = (parts, _explain_tail(r, memo))
+    return head + hit[1]
+
+
+def _tail_parts(r: Risk) -> tuple[object, ...]:
+    """The fields the lines after the first read (all of them: a field read
+    by :func:`_explain_tail` and missing here would be a stale line)."""
+    return (
+        r.base_likelihood,
+        r.base_source,
+        r.factors,
+        r.modifiers,
+        r.inherent,
+        r.layers,
+        r.current,
+        r.residual,
+        r.residual_all,
+        r.critical_reasons,
+        r.response_required,
+        r.required_responses,
+        r.control_notes,
+        r.incomplete_reasons,
+    )
+
+
+def _explain_tail(r: Risk, memo: _Lines) -> tuple[str, ...]:
+    """:func:`_explain`'s lines after the first."""
+    lines = [f"base likelihood {_fmt(r.base_likelihood)} ({r.base_source})"]
     lines += [_once(memo.factor, f, _factor_line) for f in r.factors]
     lines += [_once(memo.modifier, m, _modifier_line) for m in r.modifiers]
     lines.append(_once(memo.inherent, r.inherent, _INHERENT_LINE))

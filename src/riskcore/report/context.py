@@ -10,7 +10,7 @@ JSON output all read the same context, so the three formats cannot disagree.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -63,8 +63,8 @@ def build_context(report: PlanReport, *, identifying: bool = False) -> dict[str,
 
 
 def _context(report: PlanReport, *, identifying: bool, lazy: bool) -> dict[str, Any]:
-    """The context; with *lazy* (the JSON report) the risk rows are a
-    :class:`~riskcore._io_write.StreamedList`, each row made when it is
+    """The context; with *lazy* (the JSON report) the risk rows are the
+    :class:`RiskRows` themselves, made a chunk at a time as they are
     written, and the keys only the HTML and Markdown reports read (the
     critical rows again, the urgent responses, the heat map) are left out."""
     case = report.case
@@ -72,15 +72,13 @@ def _context(report: PlanReport, *, identifying: bool, lazy: bool) -> dict[str, 
     levels = [lv.name for lv in reg.matrix.levels]
     colour = _colours(levels)
     who = subject_namer(case, identifying=identifying)
-    ordered, row = _risk_rows(report, who, colour)
+    risk_rows = _risk_rows(report, who, colour)
     rows: Any
     if lazy:
-        from riskcore._io_write import StreamedList
-
-        rows = StreamedList(map(row, ordered), len(ordered))
+        rows = risk_rows  # made a chunk at a time as they are written
         critical: list[dict[str, Any]] = []
     else:
-        rows = [row(r) for r in ordered]
+        rows = list(risk_rows)
         critical = [r for r in rows if r["critical"]]
     armed = _armed(report, who)
     res = report.result
@@ -171,63 +169,129 @@ def subject_namer(case: Case, *, identifying: bool) -> Callable[[str | None], st
     return who
 
 
+ROW_CHUNK = 256
+"""Risk rows made at a time (one column at a time over this many risks)."""
+
+
+class RiskRows:
+    """A report's risk rows, made column by column, a chunk of rows at a time.
+
+    :func:`_risk_rows` gives one: *risks* in the order of their rows and
+    *columns*, the one table of what a row holds (each key's getter makes
+    that key's values for a chunk of risks, given the risks and the risks as
+    they were before the controls). Iterating gives the rows (dicts, keys in
+    the table's order); :meth:`chunks` gives chosen columns only, for the
+    JSON report (:mod:`riskcore.report.data` checks and converts them a
+    column at a time). Only *chunk* rows are made at once, so a large
+    practice's rows are never all held (internal).
+
+    >>> rows = RiskRows(["a", "b", "c"], {"id": lambda rs, bs: list(rs),
+    ...                                   "n": lambda rs, bs: [len(r) for r in rs]},
+    ...                 before=lambda rs: rs, chunk=2)
+    >>> list(rows)
+    [{'id': 'a', 'n': 1}, {'id': 'b', 'n': 1}, {'id': 'c', 'n': 1}]
+    >>> list(rows.chunks(("n", "x")))
+    [(2, [[1, 1], None]), (1, [[1], None])]
+    """
+
+    __slots__ = ("_before", "_chunk", "columns", "risks")
+
+    def __init__(
+        self,
+        risks: Sequence[Any],
+        columns: dict[str, Callable[[Sequence[Any], Sequence[Any]], list[Any]]],
+        *,
+        before: Callable[[Sequence[Any]], Sequence[Any]],
+        chunk: int | None = None,
+    ) -> None:
+        self.risks = risks
+        self.columns = columns
+        self._before = before
+        self._chunk = chunk
+
+    def __len__(self) -> int:
+        return len(self.risks)
+
+    def chunks(
+        self, names: Sequence[str]
+    ) -> Iterator[tuple[int, list[list[Any] | None]]]:
+        """For each chunk of risks, their number and the columns *names*
+        (``None`` for a name the table does not have), in that order."""
+        size = self._chunk or ROW_CHUNK
+        getters = [self.columns.get(name) for name in names]
+        for k in range(0, len(self.risks), size):
+            rs = self.risks[k : k + size]
+            bs = self._before(rs)
+            yield len(rs), [None if get is None else get(rs, bs) for get in getters]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        names = tuple(self.columns)
+        for _, cols in self.chunks(names):
+            yield from (
+                dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)
+            )
+
+
 def _risk_rows(
     report: PlanReport, who: Callable[[str | None], str], colour: dict[str, str]
-) -> tuple[list[Risk], Callable[[Risk], dict[str, Any]]]:
-    """The risks in the order of their rows (critical first, then by level,
-    then by inherent harm) and the function that makes a risk's row."""
+) -> RiskRows:
+    """The risk rows: the risks in the order of their rows (critical first,
+    then by level, then by inherent harm) and the table of what a row holds,
+    one column at a time."""
     from riskcore.model.risk import Explainer
 
     reg = report.register
     rank = {lv.name: i for i, lv in enumerate(reg.matrix.levels)}
     inherent = {r.id: r for r in report.inherent.risks}
-    explain = (
-        Explainer()
-    )  # r.explain(), each shared factor's or figure's line made once
+    explain = Explainer()  # r.explain(), each shared line made once
 
-    def risk_row(r: Risk) -> dict[str, Any]:
-        before = inherent.get(r.id, r)
-        return {
-            "id": r.id,
-            "threat": r.threat,
-            "threat_name": r.threat_name,
-            "category": r.category,
-            "subject": who(r.subject),
-            "kind": r.subject_kind.value,
-            # levels shown (docs/crediting.md): a critical risk's are all
-            # lifted to the floor, so it never seems to rise because of a plan
-            "inherent": r.inherent_level,
-            "inherent_colour": colour[r.inherent_level],
-            "now": r.level,
-            "now_colour": colour[r.level],
-            "residual": r.planned_level,
-            "residual_colour": colour[r.planned_level],
-            "residual_all": r.residual_all.level,
-            "target": r.target,
-            "within_tolerance": r.within_tolerance,
-            "critical": r.critical,
-            "critical_reasons": list(r.critical_reasons),
-            "incomplete": r.incomplete,
-            "incomplete_reasons": list(r.incomplete_reasons),
-            "likelihood": before.inherent.likelihood,
-            "residual_likelihood": r.residual.likelihood,
-            "impact": before.inherent.impact,
-            "harm": before.inherent.expected_harm,
-            "residual_harm": r.residual.expected_harm,
-            "next_review": r.next_review.isoformat() if r.next_review else "",
-            "review_days": r.review_days,
-            "illustrative": r.illustrative,
-            "why": list(explain(r)),
-        }
+    def before(rs: Sequence[Risk]) -> list[Risk]:
+        get = inherent.get
+        return [get(r.id, r) for r in rs]
 
-    def before(r: Risk) -> float:
+    columns: dict[str, Callable[[Sequence[Risk], Sequence[Risk]], list[Any]]] = {
+        "id": lambda rs, bs: [r.id for r in rs],
+        "threat": lambda rs, bs: [r.threat for r in rs],
+        "threat_name": lambda rs, bs: [r.threat_name for r in rs],
+        "category": lambda rs, bs: [r.category for r in rs],
+        "subject": lambda rs, bs: [who(r.subject) for r in rs],
+        "kind": lambda rs, bs: [r.subject_kind.value for r in rs],
+        # levels shown (docs/crediting.md): a critical risk's are all
+        # lifted to the floor, so it never seems to rise because of a plan
+        "inherent": lambda rs, bs: [r.inherent_level for r in rs],
+        "inherent_colour": lambda rs, bs: [colour[r.inherent_level] for r in rs],
+        "now": lambda rs, bs: [r.level for r in rs],
+        "now_colour": lambda rs, bs: [colour[r.level] for r in rs],
+        "residual": lambda rs, bs: [r.planned_level for r in rs],
+        "residual_colour": lambda rs, bs: [colour[r.planned_level] for r in rs],
+        "residual_all": lambda rs, bs: [r.residual_all.level for r in rs],
+        "target": lambda rs, bs: [r.target for r in rs],
+        "within_tolerance": lambda rs, bs: [r.within_tolerance for r in rs],
+        "critical": lambda rs, bs: [r.critical for r in rs],
+        "critical_reasons": lambda rs, bs: [list(r.critical_reasons) for r in rs],
+        "incomplete": lambda rs, bs: [r.incomplete for r in rs],
+        "incomplete_reasons": lambda rs, bs: [list(r.incomplete_reasons) for r in rs],
+        "likelihood": lambda rs, bs: [b.inherent.likelihood for b in bs],
+        "residual_likelihood": lambda rs, bs: [r.residual.likelihood for r in rs],
+        "impact": lambda rs, bs: [b.inherent.impact for b in bs],
+        "harm": lambda rs, bs: [b.inherent.expected_harm for b in bs],
+        "residual_harm": lambda rs, bs: [r.residual.expected_harm for r in rs],
+        "next_review": lambda rs, bs: [
+            r.next_review.isoformat() if r.next_review else "" for r in rs
+        ],
+        "review_days": lambda rs, bs: [r.review_days for r in rs],
+        "illustrative": lambda rs, bs: [r.illustrative for r in rs],
+        "why": lambda rs, bs: [list(explain(r)) for r in rs],
+    }
+
+    def harm_before(r: Risk) -> float:
         return inherent[r.id].inherent.expected_harm if r.id in inherent else 0.0
 
     risks = sorted(
         reg.risks,
-        key=lambda r: (not r.critical, -rank[r.level], -before(r), r.id),
+        key=lambda r: (not r.critical, -rank[r.level], -harm_before(r), r.id),
     )
-    return risks, risk_row
+    return RiskRows(risks, columns, before=before)
 
 
 def _armed(

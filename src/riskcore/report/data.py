@@ -569,6 +569,8 @@ def _make_plain(tp: Any) -> Any:
     from typing import get_args, get_origin
 
     from riskcore._io_write import StreamedList
+    from riskcore.report._columns import _column_records
+    from riskcore.report.context import RiskRows
 
     if tp in _SCALARS:
         return _SCALARS[tp]
@@ -579,11 +581,14 @@ def _make_plain(tp: Any) -> Any:
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item = _plain(args[0])
         same = frozenset({args[0]}) if args[0] in (str, bool, int) else None
+        of = args[0]
 
         def sequence(v: Any) -> Any:
             t = type(v)
             if t is StreamedList:  # each item converted as it is written
                 return StreamedList(map(item, v), len(v))
+            if t is RiskRows:  # a column at a time, as they are written
+                return StreamedList(_column_records(of, v), len(v))
             if t is not list and t is not tuple:
                 raise _NotFastError
             if same is not None and same.issuperset(map(type, v)):
@@ -598,26 +603,13 @@ def _make_plain(tp: Any) -> Any:
     return lambda v: _round_trip(tp, v)  # not ours (a plugin's section): cattrs
 
 
+_FIELDS: dict[type[Any], tuple[tuple[str, Any, Any, Any], ...]] = {}
+
+
 def _record(cls: type[Any]) -> Any:
     """The fast pass for one of this module's attrs classes: its fields in
     order, each converted by its type, a missing one given its default."""
-    hints = attrs.resolve_types(cls)
-    fields = []
-    for a in attrs.fields(hints):
-        default = a.default
-        if a.validator is not None or a.converter not in (None, to_tuple):
-            _no_fast_pass(cls, a.name)  # pragma: no cover - none such
-        if default is attrs.NOTHING:
-            missing = _ABSENT
-        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            missing = _list_default(cls, a.name, default.factory)
-        else:
-            missing = (lambda d: lambda: d)(default)
-        # a str, bool or int already of its exact type is taken as it is,
-        # and so is a finite float (x - x is 0.0 for those alone)
-        same = a.type if a.type in (str, bool, int, float) else None
-        fields.append((a.name, same, _plain(a.type), missing))
-    frozen_fields = tuple(fields)
+    frozen_fields = _fields(cls)
 
     def record(v: Any) -> dict[str, Any]:
         if type(v) is not dict:
@@ -639,6 +631,32 @@ def _record(cls: type[Any]) -> Any:
         return out
 
     return record
+
+
+def _fields(cls: type[Any]) -> tuple[tuple[str, Any, Any, Any], ...]:
+    """*cls*'s fields as the fast pass reads them (cached): name, the exact
+    type taken as it is (or ``None``), the converter, the default's maker."""
+    got = _FIELDS.get(cls)
+    if got is not None:
+        return got
+    hints = attrs.resolve_types(cls)
+    fields = []
+    for a in attrs.fields(hints):
+        default = a.default
+        if a.validator is not None or a.converter not in (None, to_tuple):
+            _no_fast_pass(cls, a.name)  # pragma: no cover - none such
+        if default is attrs.NOTHING:
+            missing = _ABSENT
+        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            missing = _list_default(cls, a.name, default.factory)
+        else:
+            missing = (lambda d: lambda: d)(default)
+        # a str, bool or int already of its exact type is taken as it is,
+        # and so is a finite float (x - x is 0.0 for those alone)
+        same = a.type if a.type in (str, bool, int, float) else None
+        fields.append((a.name, same, _plain(a.type), missing))
+    got = _FIELDS[cls] = tuple(fields)
+    return got
 
 
 def _list_default(cls: type[Any], name: str, factory: Any) -> Any:
