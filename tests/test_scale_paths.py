@@ -172,7 +172,7 @@ def test_structure_and_loads_json_pause_the_collector(monkeypatch):
     import gc
     import json
 
-    from riskcore import io
+    from riskcore import _io_strict, io
 
     seen = []
     real = json.loads
@@ -182,6 +182,14 @@ def test_structure_and_loads_json_pause_the_collector(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(json, "loads", spy_loads)
+    fast = _io_strict._orjson_loads()  # the decoder fast_json tries first
+    if fast is not None:
+
+        def spy_fast(text):
+            seen.append(gc.isenabled())
+            return fast(text)
+
+        monkeypatch.setattr(_io_strict, "_orjson_loads", lambda: spy_fast)
     hook = io.converter.get_structure_hook(Practice)
 
     def spy_hook(value, tp):
