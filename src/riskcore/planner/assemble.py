@@ -131,35 +131,50 @@ def _responses(
     on: dict[str, set[int]] = {}
     armed: list[ArmedResponse] = []
     has = (lambda _i: False) if chosen is None else chosen.__contains__
+    # whether an armed instance is in force, and what it misses, depend only
+    # on what it requires (one list per response): worked out once per list
+    state: dict[int, tuple[bool, str]] = {}
+    names = c.risk_ids.__getitem__
+    build = ArmedResponse.fast
     for k, inst in enumerate(c.insts):
         spec = c.specs[inst.rid]
         req = {c.rindex[r] for r in inst.required_by}
-        acts = inst.risks if chosen is not None and c.present(~k, has) else []
+        got = state.get(id(inst.req)) if not inst.const else None
+        if got is None:
+            present = chosen is not None and c.present(~k, has)
+            missing = ""
+            if not present and not inst.forced and chosen is not None:
+                missing = ", ".join(
+                    sorted(c.ids[i] for i in inst.req if i not in chosen)
+                )
+            got = (present, missing)
+            if not inst.const:
+                state[id(inst.req)] = got
+        acts = inst.risks if got[0] else []
         if req or acts:
             on.setdefault(inst.rid, set()).update(req, acts)
-        names = ", ".join(c.risk_ids[j] for j in acts)
         if inst.forced:
             why = f"required for critical risk(s) {', '.join(inst.required_by)}"
         else:
             why = "armed by a trigger"
         if acts:
-            why += f"; acts on {names}"
+            why += f"; acts on {', '.join(map(names, acts))}"
         elif not inst.forced and chosen is not None:
-            missing = sorted(c.ids[i] for i in inst.req if i not in chosen)
             why += (
-                f"; not credited: it requires {', '.join(missing)}, not in the plan"
-                if missing
+                f"; not credited: it requires {got[1]}, not in the plan"
+                if got[1]
                 else "; it reduces no planned risk"
             )
         if chosen is None and not inst.forced:
             continue
+        # checked as ArmedResponse(...) checks it (positional, generated)
         armed.append(
-            ArmedResponse(
-                response=inst.rid,
-                subject=inst.subject,
-                owner=spec.owner,
-                time_to_act_hours=spec.time_to_act_hours,
-                reason=why[:1000],
+            build(
+                inst.rid,
+                inst.subject,
+                spec.owner,
+                spec.time_to_act_hours,
+                why[:1000],
             )
         )
     return (
