@@ -443,12 +443,35 @@ class _Compiled(_Figures):
         the first risk's id, then the figures, then the other ids).
 
         The common case (known risks, an effectiveness in [0, 1], a side) is
-        tested inline; anything else goes to :meth:`_check`, which words the
+        tested for a whole block at once (its ids looked up in one pass, then
+        the figures of its first risk); anything else is checked one effect
+        at a time, and what fails goes to :meth:`_check`, which words the
         refusal.
+
+        >>> from riskcore.planner import MitigationSpec, PlanningProblem, RiskSpec
+        >>> c = _Compiled(PlanningProblem(
+        ...     risks=[RiskSpec(id=r, likelihood=0.5, impact=1.0) for r in "ab"],
+        ...     mitigations=[MitigationSpec(id="m", cost=1.0)]))
+        >>> c._resolve("m", [(["b", "a"], 0.5, "likelihood"), ([], 2.0, "x")])
+        [([1, 0], 0.5, 'likelihood'), ([], 2.0, 'x')]
+        >>> c._resolve("m", [(["a", "z"], 0.5, "likelihood")])
+        Traceback (most recent call last):
+        ...
+        riskcore.errors.GraphError: m reduces 'z', which is not a risk (dangling reference)
         """
         rindex = self.rindex
+        get = rindex.get
         out: list[_Resolved] = []
         for ids, eff, on in blocks:
+            try:
+                found: list[int | None] = list(map(get, ids))
+            except TypeError:  # an unhashable id: raised by the loop below, as before
+                found = [None]
+            if None not in found and (
+                not found or (0.0 <= eff <= 1.0 and on in _SIDES)
+            ):
+                out.append((found, float(eff), on))  # type: ignore[arg-type]
+                continue
             js: list[int] = []
             for rid in ids:
                 j = rindex.get(rid)
