@@ -345,20 +345,23 @@ def _plugin_factors(
         {"subject": s, "scores": assessment.for_subject(s.id), "case": case}
         for s in subjects
     ]
-    for s, outcomes in zip(subjects, pm.call_many(HOOK, calls), strict=True):
-        for o in outcomes:
-            if o.error is not None:
-                fail(pm.failure(o.plugin, HOOK, o.error, subject=s.id), o.error)
+    # the calls of call_many, read as (plugin, (result, error, seconds)) pairs
+    # without a HookOutcome per call (as riskcore.assess reads them)
+    rows = pm._grid_rows(HOOK, calls)
+    for s, row in zip(subjects, rows, strict=True):
+        for plugin, (result, error, _) in row:
+            if error is not None:
+                fail(pm.failure(plugin, HOOK, error, subject=s.id), error)
                 continue
             # the one check of a plugin's factors, shared with the conformance kit
-            got = check_factors(o.result, s, threats, plugin=o.plugin)
+            got = check_factors(result, s, threats, plugin=plugin)
             if isinstance(got, ResultProblem):
                 if strict and got.error is not None:
                     raise got.error
-                fail(pm.failure(o.plugin, HOOK, got.text, subject=s.id))
+                fail(pm.failure(plugin, HOOK, got.text, subject=s.id))
                 continue
             for f in got:
-                factors.setdefault((f.threat, s.id), []).append(_stamped(f, o.plugin))
+                factors.setdefault((f.threat, s.id), []).append(_stamped(f, plugin))
     return factors
 
 
