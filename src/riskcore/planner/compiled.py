@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from typing import TYPE_CHECKING, Literal
 
 from attrs import frozen
@@ -172,6 +173,8 @@ class _Compiled(_Figures):
         if blocks is None:
             blocks = Blocks.of(p)
         cols = blocks.risks if blocks.risks is not None else RiskColumns.of(p.risks)
+        self._looked: dict[int, tuple[Sequence[str], list[int | None], bool]] = {}
+        """Each list of risk ids :meth:`_resolve` has read, with its indices."""
         self._index(p, cols)
         self._mitigation_figures(p)
         checked = [
@@ -192,6 +195,7 @@ class _Compiled(_Figures):
         self._classes()
         self._collapse()
         self._forced_plan(p)
+        self._looked.clear()  # read only while compiling
         self.vector = len(self.h) >= figures.VECTOR_MIN
         """Per-risk figures are numpy arrays filled class by class (else lists)."""
         if self.vector:
@@ -461,16 +465,21 @@ class _Compiled(_Figures):
         """
         rindex = self.rindex
         get = rindex.get
+        # the blocks of one threat share its list of risk ids: looked up once
+        # (the list is kept with its indices, so its id is not reused)
+        looked = self._looked
         out: list[_Resolved] = []
         for ids, eff, on in blocks:
-            try:
-                found: list[int | None] = list(map(get, ids))
-            except TypeError:  # an unhashable id: raised by the loop below, as before
-                found = [None]
-            if None not in found and (
-                not found or (0.0 <= eff <= 1.0 and on in _SIDES)
-            ):
-                out.append((found, float(eff), on))  # type: ignore[arg-type]
+            had = looked.get(id(ids))
+            if had is None or had[0] is not ids:
+                try:
+                    found = list(map(get, ids))
+                    known = None not in found
+                except TypeError:  # an unhashable id: raised by the loop below
+                    found, known = [], False
+                had = looked[id(ids)] = (ids, found, known)
+            if had[2] and (not had[1] or (0.0 <= eff <= 1.0 and on in _SIDES)):
+                out.append((had[1], float(eff), on))  # type: ignore[arg-type]
                 continue
             js: list[int] = []
             for rid in ids:
@@ -533,23 +542,26 @@ class _Compiled(_Figures):
             for o, _, e, _, conf in row0:
                 if o >= 0 and e > 0.0 and not conf:
                     solid.setdefault(o, []).extend(members)
-            for j in members:
-                if per_member:  # the member's own response instances
-                    own = dict(
-                        zip(
-                            (o for o, _ in self.layers[j0]),
-                            (o for o, _ in self.layers[j]),
-                            strict=True,
-                        )
-                    )
-                    self.cl[j] = [(own[o], sd, e, ks, cf) for o, sd, e, ks, cf in row0]
-                    for o, v in factors:
-                        effs.setdefault(own[o], []).append((j, v))
-                else:
+            if per_member:  # each member's own response instances
+                # a member's layers are the first member's, place by place
+                # (equal codes), with its own owners: each owner of the first
+                # member's row is read at its (last) place in the member's
+                at = {o: k for k, o in enumerate(o for o, _ in self.layers[j0])}
+                row_at = [at[row[0]] for row in row0]
+                factors_at = [(at[o], v) for o, v in factors]
+                for j in members:
+                    lj = self.layers[j]
+                    self.cl[j] = [
+                        (lj[k][0], sd, e, ks, cf)
+                        for k, (_, sd, e, ks, cf) in zip(row_at, row0, strict=True)
+                    ]
+                    for k, v in factors_at:
+                        effs.setdefault(lj[k][0], []).append((j, v))
+            else:
+                for j in members:
                     self.cl[j] = row0
-            if not per_member:
                 for o, v in factors:
-                    effs.setdefault(o, []).extend((j, v) for j in members)
+                    effs.setdefault(o, []).extend(zip(members, repeat(v)))
         self.touch = [sorted(touch.get(i, ())) for i in range(n)]
         """Risks on which each mitigation has a layer."""
         self.solid: list[list[int]] = [sorted(solid.get(i, ())) for i in range(n)]
