@@ -11,6 +11,7 @@ visits them, so both give the same floats (and the same plans).
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -74,6 +75,19 @@ else:  # pragma: no cover - from 3.12 sum() of floats is compensated
         """``sum(values.tolist())`` (Python 3.12+ compensates a float sum)."""
         out: float = sum(values.tolist())
         return out
+
+
+def _columns(pairs: Sequence[tuple[int, float]]) -> tuple[Any, Any]:
+    """The indices and the factors of *pairs* as two arrays (intp, float).
+
+    >>> j, f = _columns([(3, 0.5), (7, 0.25)])
+    >>> j.tolist(), f.tolist(), j.dtype == _columns([])[0].dtype
+    ([3, 7], [0.5, 0.25], True)
+    """
+    import numpy as np
+
+    js, fs = zip(*pairs, strict=True) if pairs else ((), ())
+    return np.array(js, dtype=np.intp), np.array(fs, dtype=float)
 
 
 class _Figures:
@@ -218,15 +232,18 @@ class _Figures:
         self.lik_a = np.array(self.lik, dtype=float)
         self.imp_a = np.array(self.imp, dtype=float)
         self.cls_a = np.array(self.cls, dtype=np.intp)
-        self.eff_idx = [
-            np.array([j for j, _ in e], dtype=np.intp) for e in self.eff_list
-        ]
-        self.eff_f = [np.array([f for _, f in e], dtype=float) for e in self.eff_list]
+        cols = [_columns(e) for e in self.eff_list]
+        self.eff_idx = [j for j, _ in cols]
+        self.eff_f = [f for _, f in cols]
         self._inst_arrays: dict[int, tuple[Any, Any]] = {}
-        ent = [(k, j, f) for k, e in enumerate(self.inst_eff) for j, f in e]
-        self.inst_k = np.array([k for k, _, _ in ent], dtype=np.intp)
-        self.inst_j = np.array([j for _, j, _ in ent], dtype=np.intp)
-        self.inst_fall = np.array([f for _, _, f in ent], dtype=float)
+        # every instance's (risk, factor) pairs, one after the other
+        self.inst_k = np.repeat(
+            np.arange(len(self.inst_eff), dtype=np.intp),
+            [len(e) for e in self.inst_eff],
+        )
+        self.inst_j, self.inst_fall = _columns(
+            list(itertools.chain.from_iterable(self.inst_eff))
+        )
         # each instance's requirement list, by index; the last is the empty
         # one of instances always in force (present() is then True)
         reqs: dict[tuple[int, ...], int] = {}
@@ -238,6 +255,7 @@ class _Figures:
         self.inst_key = np.array(key, dtype=np.intp)
         self.solid_a = [np.array(x, dtype=np.intp) for x in self.solid]
         self._arr_memo: dict[tuple[int, int], Any] = {}
+        self._cls_names: dict[int, list[str]] = {}
         self._order_memo: dict[tuple[int, ...], tuple[Any, list[int]]] = {}
         self._terms_memo: dict[tuple[tuple[int, ...], tuple[int, ...]], Any] = {}
         self._memo_size = 0
@@ -272,11 +290,12 @@ class _Figures:
         out = self._arr_memo.get((g, mask))
         if out is None:
             idx = self.cls_idx[g]
+            names = self._cls_names.get(g)
+            if names is None:  # the members' ids (to name an error), once
+                names = [self.risk_ids[j] for j in self.cls_members[g]]
+                self._cls_names[g] = names
             out = self._arr_memo[(g, mask)] = calculus.harms_shared_array(
-                self.lik_a[idx],
-                self.imp_a[idx],
-                layers,
-                risks=[self.risk_ids[j] for j in self.cls_members[g]],
+                self.lik_a[idx], self.imp_a[idx], layers, risks=names
             )
         return out
 
