@@ -6,7 +6,9 @@ risk of its threat. :func:`~riskcore.planner.problem_from_catalog` expands the
 same blocks into effects, and a problem's own effects are blocks of one risk
 (:meth:`Blocks.of`), so both are compiled by the same code. These tests check
 that the two ways in give the same compiled problem and the same plans, byte
-for byte, and the same refusals.
+for byte, and the same refusals; and that what is worked out once per shared
+object (a threat's list of risk ids, a response's requirements) is what
+working it out each time gives.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from riskcore import io
 from riskcore.errors import GraphError, PlanError
@@ -176,3 +180,142 @@ def test_risk_columns_are_refused_as_the_risks_are(
         _compile(bad)
     with pytest.raises(PlanError, match=match):
         _compile(bare, cols)
+
+
+_IDS = st.lists(st.sampled_from(["a", "b", "c", "zz"]), max_size=4)
+_EFFECT = st.tuples(
+    st.integers(0, 2),  # which shared list of ids
+    st.sampled_from([0.0, 0.25, 1.0, 1.5, -0.5, float("nan")]),
+    st.sampled_from(["likelihood", "impact", "both"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_IDS, min_size=3, max_size=3), st.lists(_EFFECT, max_size=5))
+def test_blocks_sharing_a_list_of_ids_compile_as_their_effects_do(
+    lists: list[list[str]], effects: list[tuple[int, float, str]]
+) -> None:
+    """A threat's risk list is shared by its blocks and looked up once: the
+    compiled form, or the refusal, is the per-effect problem's."""
+    risks = [RiskSpec(id=r, likelihood=0.5, impact=1.0) for r in ("a", "b", "c")]
+    per_effect = [
+        RiskEffect(risk=r, effectiveness=eff, on=on)  # type: ignore[arg-type]
+        for k, eff, on in effects
+        for r in lists[k]
+    ]
+    p = PlanningProblem(
+        risks=risks,
+        mitigations=[MitigationSpec(id="m", cost=1.0, effects=per_effect)],
+    )
+    bare = attrs.evolve(p, risks=(), mitigations=[MitigationSpec(id="m", cost=1.0)])
+    blocks = Blocks(
+        [[(lists[k], eff, on) for k, eff, on in effects]],  # type: ignore[misc]
+        [],
+        RiskColumns.of(risks),
+    )
+    refused: Exception | None = None
+    try:
+        a = _compile(p)
+    except (GraphError, PlanError) as e:
+        refused = e
+    if refused is not None:
+        with pytest.raises(type(refused)) as got:
+            _compile(bare, blocks)
+        assert str(got.value) == str(refused)
+        return
+    b = _compile(bare, blocks)
+    assert a.cl == b.cl
+    assert a.eff_list == b.eff_list
+    assert [[(o, li) for o, li in x] for x in a.layers] == b.layers
+
+
+def _plain_responses(c: Any, chosen: set[int] | None) -> tuple[Any, Any]:
+    """What each response instance is required for or acts on, and the armed
+    pairs, worked out instance by instance (the reference for ``_responses``)."""
+    from riskcore.model.plan import ArmedResponse
+
+    on: dict[str, set[int]] = {}
+    armed = []
+    has = (lambda _i: False) if chosen is None else chosen.__contains__
+    for k, inst in enumerate(c.insts):
+        spec = c.specs[inst.rid]
+        req = {c.rindex[r] for r in inst.required_by}
+        acts = inst.risks if chosen is not None and c.present(~k, has) else []
+        if req or acts:
+            on.setdefault(inst.rid, set()).update(req, acts)
+        why = (
+            f"required for critical risk(s) {', '.join(inst.required_by)}"
+            if inst.forced
+            else "armed by a trigger"
+        )
+        if acts:
+            why += f"; acts on {', '.join(c.risk_ids[j] for j in acts)}"
+        elif not inst.forced and chosen is not None:
+            missing = sorted(c.ids[i] for i in inst.req if i not in chosen)
+            why += (
+                f"; not credited: it requires {', '.join(missing)}, not in the plan"
+                if missing
+                else "; it reduces no planned risk"
+            )
+        if chosen is None and not inst.forced:
+            continue
+        armed.append(
+            ArmedResponse(
+                response=inst.rid,
+                subject=inst.subject,
+                owner=spec.owner,
+                time_to_act_hours=spec.time_to_act_hours,
+                reason=why[:1000],
+            )
+        )
+    return (
+        {r: tuple(c.risk_ids[j] for j in sorted(v)) for r, v in sorted(on.items())},
+        tuple(armed),
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_the_responses_of_a_plan_are_worked_out_instance_by_instance(
+    data: st.DataObject,
+) -> None:
+    """Armed instances share their response's requirements, worked out once
+    per list: the same reasons and pairs as instance by instance."""
+    from riskcore.planner import ResponseSpec
+    from riskcore.planner.assemble import _responses
+
+    subjects = ("s1", "s2", "s3")
+    risks = [
+        RiskSpec(
+            id=f"x:{s}",
+            likelihood=0.5,
+            impact=1.0,
+            subject=s,
+            critical=s == "s1",
+            responses=("r-a",) if s == "s1" else (),
+        )
+        for s in subjects
+    ]
+    on_x = [RiskEffect(risk=f"x:{s}", effectiveness=0.5) for s in subjects]
+    requires = {"r-a": ("m0",), "r-b": ("m1", "m2"), "r-c": (), "r-d": ("m2",)}
+    p = PlanningProblem(
+        risks=risks,
+        mitigations=[
+            MitigationSpec(id=f"m{k}", cost=1.0, effects=on_x[k : k + 1])
+            for k in range(3)
+        ],
+        responses=[
+            ResponseSpec(id=r, requires=req, effects=on_x if r != "r-d" else ())
+            for r, req in requires.items()
+        ],
+        armed=[(r, s) for r in requires for s in subjects],
+    )
+    c = _compile(p)
+    # armed instances of responses with different requirements, a forced one
+    # and ones always in force
+    assert len({tuple(c.insts[k].req) for k in c.dyn}) == 3
+    assert any(i.forced for i in c.insts)
+    chosen = data.draw(
+        st.none() | st.sets(st.integers(0, len(c.ids) - 1)), label="chosen"
+    )
+    assert _responses(c, chosen) == _plain_responses(c, chosen)
