@@ -111,7 +111,7 @@ def _finish(
     responses, armed = _responses(c, chosen)
     return Solution(
         **common,
-        residual_by_risk={r: per[j] for j, r in enumerate(c.risk_ids)},
+        residual_by_risk=dict(zip(c.risk_ids, per, strict=True)),
         responses=responses,
         armed=armed,
         reasons=_reasons(c, chosen, order, per_h),
