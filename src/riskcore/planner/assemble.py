@@ -143,7 +143,7 @@ def _responses(
         if got is None:
             present = chosen is not None and c.present(~k, has)
             missing = ""
-            if not present and not inst.forced and chosen is not None:
+            if not present and chosen is not None:  # (forced or not: one entry)
                 missing = ", ".join(
                     sorted(c.ids[i] for i in inst.req if i not in chosen)
                 )
