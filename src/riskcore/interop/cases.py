@@ -32,7 +32,8 @@ def load_case_file(path: str | os.PathLike[str]) -> Case:
     if suffix == ".json":
         data = loads_json(read_text(p), source=str(p))
         if not (isinstance(data, dict) and "resourceType" in data):
-            return structure(data, Case, source=str(p))
+            # data was parsed here and is dropped after: no copies of it.
+            return structure(data, Case, source=str(p), consume=True)
     elif suffix != ".ndjson":
         return load_case(p)
     from riskcore.interop.fhir_in import case_from_fhir
