@@ -252,3 +252,78 @@ def test_a_float_deep_down_keeps_the_depth_limit():
     assert _depth_ok(data)
     assert fast_json(json.dumps(data)) == data
     assert not _depth_ok(_nested(MAX_DEPTH, 1.5))
+
+
+# A file's bytes (riskcore.interop.load_case_file): the same data, or the same
+# refusal, as the text read_text decodes from them.
+
+
+def _loaded(text: str | bytes, depth_checked: bool = True) -> object:
+    try:
+        data = loads_json(text, source="case.json", depth_checked=depth_checked)
+        return "ok", type(data), repr(data)
+    except LoadError as exc:
+        return "error", str(exc)
+
+
+def _from_file(raw: bytes, depth_checked: bool = True) -> object:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "error", "case.json: the file is not UTF-8 text"
+    return _loaded(text, depth_checked)
+
+
+_BYTES = st.one_of(
+    _texts().map(lambda t: t.encode("utf-8")),
+    _odd_texts().map(lambda t: t.encode("utf-8")),
+    st.builds(
+        lambda t, junk, at: (lambda b: b[:at] + junk + b[at:])(t.encode("utf-8")),
+        _texts(),
+        st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xef\xbb\xbf", b"\x00"]),
+        st.integers(0, 40),
+    ),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(raw=_BYTES, depth_checked=st.booleans())
+def test_bytes_load_as_the_text_they_decode_to(raw, depth_checked):
+    assert _loaded(raw, depth_checked) == _from_file(raw, depth_checked)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    assert _exactly(fast_json(raw), fast_json(text))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"a": 1, "a": 2}',
+        b'{"x": "1:2", "a": {"b": 1, "\\u0062": 2}}',
+        b"[18446744073709551616, NaN]",
+        b'{"a": "\xc3\xa9: \xe2\x80\x94"}',
+        b'\xef\xbb\xbf{"a": 1}',
+        b'{"a": "\xff"}',
+        b"[1,",
+        json.dumps(_nested(MAX_DEPTH, 1)).encode(),
+    ],
+)
+def test_bytes_keep_every_refusal(raw):
+    assert _loaded(raw) == _from_file(raw)
+
+
+def test_a_case_file_is_read_as_bytes_with_the_same_refusals(tmp_path):
+    from riskcore.interop import load_case_file
+
+    path = tmp_path / "case.json"
+    for raw, message in [
+        (b'{"schema_version": 1, "id": "c\xff"}', "the file is not UTF-8 text"),
+        (b'{"schema_version": 1, "id": 1, "id": 2}', "duplicate key 'id'"),
+        (b'{"schema_version": 1, "id": "c", "practice": {"id": "p"}, "x": 1}', "x"),
+    ]:
+        path.write_bytes(raw)
+        with pytest.raises(LoadError, match=message) as exc:
+            load_case_file(path)
+        assert str(exc.value).startswith(f"{path}: ")

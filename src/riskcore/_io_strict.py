@@ -351,10 +351,13 @@ _BEFORE_KEY_COLON = ('"', " ", "\t", "\n", "\r")
 JSON's white space."""
 
 
-def fast_json(text: str) -> Any:
+def fast_json(text: str | bytes) -> Any:
     """The data of a JSON *text* that meets the loader's rules, parsed by a C
     decoder alone, or ``None`` when it may not (the caller then parses it with
-    :func:`_json_pairs`, which finds and words the problem).
+    :func:`_json_pairs`, which finds and words the problem). *text* may be
+    UTF-8 bytes: the data is that of the text they decode to (orjson reads
+    a text as its UTF-8 bytes; the standard library is given the text; every
+    count below counts ASCII characters, the same in both).
 
     The decoder is orjson's where its data is provably the standard
     library's (:func:`_orjson_loads`), else the standard library's. The rules
@@ -380,8 +383,11 @@ def fast_json(text: str) -> Any:
     (True, True)
     >>> fast_json('[18446744073709551616, NaN]')  # beyond orjson: json's data
     [18446744073709551616, nan]
+    >>> fast_json(b'{"a": "b: c"}'), fast_json(b'{"a": 1, "a": 2}')
+    ({'a': 'b: c'}, None)
     """
     walked = None
+    count = _counter(text)
     loads = _orjson_loads()
     if loads is not None:
         try:
@@ -394,27 +400,39 @@ def fast_json(text: str) -> Any:
                 walked = None  # a float that may have been a long integer
     if walked is None:
         try:
-            data = json.loads(text)
+            data = json.loads(text if isinstance(text, str) else text.decode())
         except (ValueError, RecursionError):
             return None
         walked = _walk(data)
         if walked is None:
             return None
     containers, keys, _ = walked
-    colons = text.count(":")
+    colons = count(":")
     if colons == keys:  # no string has a colon (a single-character count)
         return data
-    escaped = text.count("\\u003a") + text.count("\\u003A")
+    escaped = count("\\u003a") + count("\\u003A")
     # The strings of the first two levels (a case's description, say) first:
     # any strings' colons bound those inside the text's strings from below.
     if colons + escaped == keys + _colons_in_strings(containers[:1], data):
         return data
-    after = sum(text.count(c + ":") for c in _BEFORE_KEY_COLON)
+    after = sum(count(c + ":") for c in _BEFORE_KEY_COLON)
     if after == keys:  # no string has a colon after a quote or a space
         return data
     if colons + escaped == keys + _colons_in_strings(containers, data):
         return data
     return None
+
+
+def _counter(text: str | bytes) -> Callable[[str], int]:
+    """``text.count`` for an ASCII pattern, *text* a text or its UTF-8 bytes
+    (where an ASCII character is one byte, never part of another's).
+
+    >>> _counter("a:b:")(":"), _counter("é:".encode())(":")
+    (2, 1)
+    """
+    if isinstance(text, str):
+        return text.count
+    return lambda pattern: text.count(pattern.encode("ascii"))
 
 
 _ORJSON_PROBES = (
@@ -435,7 +453,7 @@ _ORJSON_PROBES = (
 
 
 @functools.cache
-def _orjson_loads() -> Callable[[str], Any] | None:
+def _orjson_loads() -> Callable[[str | bytes], Any] | None:
     """``orjson.loads`` if orjson is installed and parses the probes
     (:data:`_ORJSON_PROBES`: float literals hard to round, integers at the
     edges of 64 bits, escapes, a repeated key) to exactly the standard
@@ -458,7 +476,7 @@ def _orjson_loads() -> Callable[[str], Any] | None:
         import orjson
     except ImportError:  # pragma: no cover - installed with riskcore
         return None
-    loads: Callable[[str], Any] = orjson.loads
+    loads: Callable[[str | bytes], Any] = orjson.loads
     for probe in _ORJSON_PROBES:
         ours, theirs = json.loads(probe), loads(probe)
         if repr(ours) != repr(theirs) or type(ours) is not type(theirs):

@@ -124,6 +124,7 @@ __all__ = [
     "loads",
     "loads_json",
     "make_converter",
+    "read_bytes",
     "read_text",
     "structure",
     "unstructure",
@@ -509,16 +510,17 @@ when PyYAML was built with it, else PyYAML's pure-Python one. Both refuse the
 same documents with the same messages (``tests/test_badinputs.py``)."""
 
 
-def _parse(text: str, fmt: Format, source: str | None) -> Any:
+def _parse(text: str | bytes, fmt: Format, source: str | None) -> Any:
+    # bytes: JSON in ASCII (loads_json decoded any other bytes)
     if len(text) > MAX_INPUT_BYTES:
         raise LoadError([_too_large()], source=source)
     if fmt == "json":
         data = _io_strict.fast_json(text)  # the usual document, at C speed
         if data is not None:
             return data  # its depth is checked
-        data = _parse_json_strict(text, source)
+        data = _parse_json_strict(_text(text), source)
     else:
-        data = _parse_yaml(text, source)
+        data = _parse_yaml(_text(text), source)
     if not _depth_ok(data):
         raise LoadError(
             [f"(document): nested more than {MAX_DEPTH} levels deep"], source=source
@@ -533,11 +535,16 @@ def _too_large() -> str:
     )
 
 
-def _parse_json(text: str, source: str | None) -> Any:
+def _parse_json(text: str | bytes, source: str | None) -> Any:
     data = _io_strict.fast_json(text)  # the usual document, at C speed
     if data is not None:
         return data
-    return _parse_json_strict(text, source)
+    return _parse_json_strict(_text(text), source)
+
+
+def _text(text: str | bytes) -> str:
+    # bytes here are ASCII: loads_json decoded any other bytes
+    return text if isinstance(text, str) else text.decode("ascii")
 
 
 def _parse_json_strict(text: str, source: str | None) -> Any:
@@ -695,6 +702,23 @@ def read_text(path: str | os.PathLike[str]) -> str:
     """A UTF-8 text file of at most :data:`MAX_INPUT_BYTES`, or :class:`LoadError`
     naming the file (unreadable, too large, not UTF-8)."""
     p = Path(path)
+    return _utf8(read_bytes(p), str(p))
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a file of at most :data:`MAX_INPUT_BYTES`, or
+    :class:`LoadError` naming the file (unreadable, too large): what
+    :func:`read_text` decodes. :func:`loads_json` takes them as they are
+    (a large JSON case is parsed without a decoded copy of its text).
+
+    >>> read_bytes("no/such/file.json")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.LoadError: no/such/file.json: cannot read the file (No such file or directory)
+
+    .. versionadded:: 0.1
+    """
+    p = Path(path)
     try:
         with p.open("rb") as fh:
             raw = fh.read(MAX_INPUT_BYTES + 1)
@@ -705,22 +729,40 @@ def read_text(path: str | os.PathLike[str]) -> str:
         ) from None
     if len(raw) > MAX_INPUT_BYTES:
         raise LoadError([_too_large()], source=str(p))
+    return raw
+
+
+def _utf8(raw: bytes, source: str | None) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise LoadError(["the file is not UTF-8 text"], source=str(p)) from None
+        raise LoadError(["the file is not UTF-8 text"], source=source) from None
 
 
 def loads_json(
-    text: str, *, source: str | None = None, depth_checked: bool = True
+    text: str | bytes, *, source: str | None = None, depth_checked: bool = True
 ) -> Any:
     """Parse JSON text with the loader's rules (duplicate keys, depth and size
     limits refused with line and column), into plain data.
 
+    *text* may be the bytes of a file (:func:`read_bytes`): the data and every
+    refusal are then those of the text they decode to as UTF-8, and bytes that
+    are not UTF-8 are refused as :func:`read_text` refuses them. ASCII bytes
+    (the usual case file) are parsed as they are, without a decoded copy.
+
     With ``depth_checked=False`` the :data:`MAX_DEPTH` scan is skipped (JSON
     deeper than Python's recursion limit is still refused): for a caller that
     bounds nesting itself while it walks the data.
+
+    >>> loads_json(b'{"a": [1, 2.5]}') == loads_json('{"a": [1, 2.5]}')
+    True
+    >>> loads_json(b'{"a": "\\xff"}', source="case.json")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.LoadError: case.json: the file is not UTF-8 text
     """
+    if isinstance(text, bytes) and not text.isascii():
+        text = _utf8(text, source)  # one meaning: the text it decodes to
     with collector_paused():  # as loads
         if depth_checked:
             return _parse(text, "json", source)
