@@ -137,6 +137,8 @@ def test_a_duplicate_key_keeps_its_message():
     [
         '{"d": "x:y", "a": {"b": 1, "b": 2}}',
         '{"d": "x\\u003ay", "a": {"b": 1, "b": 2}}',
+        '{"d": "x\\u003Ay", "a": {"b": 1, "b": 2}}',
+        '{"d": "x\\u003Ay\\u0030", "a": {"b": 1, "b": 2}}',
         '{"d": "x:y", "a": [{"b": "1:2", "b": 2}]}',
     ],
 )
@@ -144,6 +146,14 @@ def test_a_colon_in_a_first_level_string_hides_no_duplicate_below(text):
     assert fast_json(text) is None
     with pytest.raises(LoadError, match="duplicate key 'b'"):
         loads_json(text)
+
+
+@pytest.mark.parametrize("escape", ["", "\\u0030", "\\u003a", "\\u003A"])
+def test_an_escape_beside_a_colon_keeps_the_proof(escape):
+    # \u0030 begins as a colon's escape does: counted, it is not one.
+    text = '{"d": "NOTE: ' + escape + '", "a": [{"b": "1", "c": 2}]}'
+    assert _exactly(fast_json(text), json.loads(text))
+    assert _exactly(fast_json(text.encode()), json.loads(text))
 
 
 def test_a_description_with_a_colon_is_proved_from_the_first_levels():

@@ -410,7 +410,8 @@ def fast_json(text: str | bytes) -> Any:
     colons = count(":")
     if colons == keys:  # no string has a colon (a single-character count)
         return data
-    escaped = count("\\u003a") + count("\\u003A")
+    # Both escapes begin \u003: one pass for the usual text, which has none.
+    escaped = count("\\u003") and count("\\u003a") + count("\\u003A")
     # The strings of the first two levels (a case's description, say) first:
     # any strings' colons bound those inside the text's strings from below.
     if colons + escaped == keys + _colons_in_strings(containers[:1], data):
@@ -502,10 +503,17 @@ def _colons_in_strings(containers: list[Any], data: Any) -> int:
     for c in containers:
         if type(c) is dict:
             strings += c
-            strings += [v for v in c.values() if type(v) is str]
+            values = c.values()
         elif type(c) is not float:  # floats: see _walk
-            strings += [v for v in c if type(v) is str]
+            values = c
+        else:
+            continue
+        if not _STR_ONLY.isdisjoint(map(type, values)):  # one C scan if none
+            strings += [v for v in values if type(v) is str]
     return "".join(strings).count(":")
+
+
+_STR_ONLY = frozenset({str})
 
 
 class _IrregularError(Exception):
