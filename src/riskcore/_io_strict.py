@@ -4,7 +4,9 @@ Internal to :mod:`riskcore.io` (which re-exports :data:`~riskcore.io.MAX_DEPTH`
 and chooses the loader, :data:`~riskcore.io.YAML_LOADER`): the rules a document
 must meet while it is parsed (no key twice, no alias, at most
 :data:`MAX_DEPTH` levels, real dates), the same for libyaml's C parser and
-PyYAML's Python one.
+PyYAML's Python one; and the strict parses themselves (:func:`parse_yaml`,
+:func:`_parse_json_strict`), which word every refusal as a
+:class:`~riskcore.errors.LoadError`.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from itertools import compress
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
-from riskcore.errors import shown
+from riskcore.errors import LoadError, shown
 
 MAX_DEPTH = 64
 """The deepest nesting of lists and mappings a document may have. riskcore's own
@@ -514,6 +516,106 @@ def _colons_in_strings(containers: list[Any], data: Any) -> int:
 
 
 _STR_ONLY = frozenset({str})
+
+
+def _parse_json_strict(text: str | bytes, source: str | None) -> Any:
+    """The data of a JSON *text* (or its ASCII bytes) by the standard library,
+    with :func:`_json_pairs`: every refusal worded, naming *source*. The way
+    for what :func:`fast_json` could not prove (the caller checks the depth).
+
+    >>> _parse_json_strict('{"a": 1,\\n "a": 2}', "case.json")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.LoadError: case.json: (document): duplicate key 'a' at line 2, column 2 (first at line 1, column 2)
+    """
+    if not isinstance(text, str):
+        text = text.decode("ascii")  # riskcore.io.loads_json decoded any other
+    try:
+        return json.loads(text, object_pairs_hook=_json_pairs)
+    except json.JSONDecodeError as exc:
+        raise LoadError(
+            [f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})"],
+            source=source,
+        ) from None
+    except _DuplicateJSONKeyError:
+        raise LoadError([_json_duplicate(text)], source=source) from None
+    except RecursionError:
+        raise LoadError(
+            [f"(document): nested more than {MAX_DEPTH} levels deep"], source=source
+        ) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise LoadError(
+            [
+                f"(document): invalid JSON ({type(exc).__name__}: a value is out of range)"
+            ],
+            source=source,
+        ) from None
+
+
+def parse_yaml(text: str, source: str | None, kind: Literal["c", "python"]) -> Any:
+    """The data of a YAML *text* by the strict loaders, *kind* saying which
+    parser (:data:`riskcore.io.YAML_LOADER`), or :class:`LoadError` naming
+    *source*: the one wording of every refusal for both parsers.
+
+    >>> parse_yaml("a: 1\\nb: [x]\\n", None, "c")
+    {'a': 1, 'b': ['x']}
+    """
+    loader: Any = None
+    if kind == "c":
+        try:
+            # A plain document is built from libyaml's events directly; the
+            # strict composer below judges (and words) everything else.
+            loader = _CStrictLoader(text)
+            return fast_yaml(loader)
+        except Exception:
+            pass
+        finally:
+            if loader is not None:
+                loader.dispose()
+                loader = None
+        try:
+            loader = _CStrictLoader(text)
+            return loader.get_single_data()
+        except yaml.YAMLError:
+            # Not YAML (libyaml words some problems differently): the Python
+            # parser names the problem, so both loaders refuse with one message.
+            return parse_yaml(text, source, "python")
+        except _RefusedError as exc:
+            raise LoadError([str(exc)], source=source) from None
+        except (ValueError, OverflowError, RecursionError) as exc:
+            raise LoadError([_out_of_range(exc)], source=source) from None
+        finally:
+            if loader is not None:
+                loader.dispose()
+    try:
+        loader = _StrictLoader(text)  # the reader checks for control characters
+        return loader.get_single_data()
+    except _RefusedError as exc:
+        raise LoadError([str(exc)], source=source) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise LoadError(
+            [
+                f"line {line}: invalid YAML (character #x{exc.character:04x} is "
+                "not allowed)"
+            ],
+            source=source,
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{_at(mark)}: " if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise LoadError([f"{where}invalid YAML ({problem})"], source=source) from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        raise LoadError([_out_of_range(exc)], source=source) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _out_of_range(exc: BaseException) -> str:
+    # e.g. an integer of more than 4300 digits; never a traceback.
+    return f"(document): invalid YAML ({type(exc).__name__}: a value is out of range)"
 
 
 class _IrregularError(Exception):

@@ -83,15 +83,10 @@ from riskcore._io_responses import responses_hook
 from riskcore._io_rows import iter_assessment
 from riskcore._io_strict import (
     MAX_DEPTH,
-    _at,
     _CParser,
     _depth_ok,
-    _DuplicateJSONKeyError,
     _join,
-    _json_duplicate,
-    _json_pairs,
-    _RefusedError,
-    _StrictLoader,
+    _parse_json_strict,
 )
 from riskcore._io_write import (
     STALE_TEMP_SECONDS,
@@ -518,9 +513,9 @@ def _parse(text: str | bytes, fmt: Format, source: str | None) -> Any:
         data = _io_strict.fast_json(text)  # the usual document, at C speed
         if data is not None:
             return data  # its depth is checked
-        data = _parse_json_strict(_text(text), source)
+        data = _parse_json_strict(text, source)
     else:
-        data = _parse_yaml(_text(text), source)
+        data = _parse_yaml(text.decode() if isinstance(text, bytes) else text, source)
     if not _depth_ok(data):
         raise LoadError(
             [f"(document): nested more than {MAX_DEPTH} levels deep"], source=source
@@ -539,97 +534,12 @@ def _parse_json(text: str | bytes, source: str | None) -> Any:
     data = _io_strict.fast_json(text)  # the usual document, at C speed
     if data is not None:
         return data
-    return _parse_json_strict(_text(text), source)
+    return _parse_json_strict(text, source)
 
 
-def _text(text: str | bytes) -> str:
-    # bytes here are ASCII: loads_json decoded any other bytes
-    return text if isinstance(text, str) else text.decode("ascii")
-
-
-def _parse_json_strict(text: str, source: str | None) -> Any:
-    try:
-        return json.loads(text, object_pairs_hook=_json_pairs)
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            [f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})"],
-            source=source,
-        ) from None
-    except _DuplicateJSONKeyError:
-        raise LoadError([_json_duplicate(text)], source=source) from None
-    except RecursionError:
-        raise LoadError(
-            [f"(document): nested more than {MAX_DEPTH} levels deep"], source=source
-        ) from None
-    except ValueError as exc:  # e.g. an integer of more than 4300 digits
-        raise LoadError(
-            [
-                f"(document): invalid JSON ({type(exc).__name__}: a value is out of range)"
-            ],
-            source=source,
-        ) from None
-
-
-def _parse_yaml(
-    text: str, source: str | None, loader_kind: Literal["c", "python"] | None = None
-) -> Any:
-    kind = loader_kind or YAML_LOADER
-    loader: Any = None
-    if kind == "c":
-        try:
-            # A plain document is built from libyaml's events directly; the
-            # strict composer below judges (and words) everything else.
-            loader = _io_strict._CStrictLoader(text)
-            return _io_strict.fast_yaml(loader)
-        except Exception:
-            pass
-        finally:
-            if loader is not None:
-                loader.dispose()
-                loader = None
-        try:
-            loader = _io_strict._CStrictLoader(text)
-            return loader.get_single_data()
-        except yaml.YAMLError:
-            # Not YAML (libyaml words some problems differently): the Python
-            # parser names the problem, so both loaders refuse with one message.
-            return _parse_yaml(text, source, "python")
-        except _RefusedError as exc:
-            raise LoadError([str(exc)], source=source) from None
-        except (ValueError, OverflowError, RecursionError) as exc:
-            raise LoadError([_out_of_range(exc)], source=source) from None
-        finally:
-            if loader is not None:
-                loader.dispose()
-    try:
-        loader = _StrictLoader(text)  # the reader checks for control characters
-        return loader.get_single_data()
-    except _RefusedError as exc:
-        raise LoadError([str(exc)], source=source) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        raise LoadError(
-            [
-                f"line {line}: invalid YAML (character #x{exc.character:04x} is "
-                "not allowed)"
-            ],
-            source=source,
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{_at(mark)}: " if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise LoadError([f"{where}invalid YAML ({problem})"], source=source) from None
-    except (ValueError, OverflowError, RecursionError) as exc:
-        raise LoadError([_out_of_range(exc)], source=source) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-
-
-def _out_of_range(exc: BaseException) -> str:
-    # e.g. an integer of more than 4300 digits; never a traceback.
-    return f"(document): invalid YAML ({type(exc).__name__}: a value is out of range)"
+def _parse_yaml(text: str, source: str | None) -> Any:
+    # YAML_LOADER read here, at each call (tests set it)
+    return _io_strict.parse_yaml(text, source, YAML_LOADER)
 
 
 def loads(
