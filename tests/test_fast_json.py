@@ -137,6 +137,8 @@ def test_a_duplicate_key_keeps_its_message():
     [
         '{"d": "x:y", "a": {"b": 1, "b": 2}}',
         '{"d": "x\\u003ay", "a": {"b": 1, "b": 2}}',
+        '{"d": "x\\u003Ay", "a": {"b": 1, "b": 2}}',
+        '{"d": "x\\u003Ay\\u0030", "a": {"b": 1, "b": 2}}',
         '{"d": "x:y", "a": [{"b": "1:2", "b": 2}]}',
     ],
 )
@@ -144,6 +146,14 @@ def test_a_colon_in_a_first_level_string_hides_no_duplicate_below(text):
     assert fast_json(text) is None
     with pytest.raises(LoadError, match="duplicate key 'b'"):
         loads_json(text)
+
+
+@pytest.mark.parametrize("escape", ["", "\\u0030", "\\u003a", "\\u003A"])
+def test_an_escape_beside_a_colon_keeps_the_proof(escape):
+    # \u0030 begins as a colon's escape does: counted, it is not one.
+    text = '{"d": "NOTE: ' + escape + '", "a": [{"b": "1", "c": 2}]}'
+    assert _exactly(fast_json(text), json.loads(text))
+    assert _exactly(fast_json(text.encode()), json.loads(text))
 
 
 def test_a_description_with_a_colon_is_proved_from_the_first_levels():
@@ -252,3 +262,78 @@ def test_a_float_deep_down_keeps_the_depth_limit():
     assert _depth_ok(data)
     assert fast_json(json.dumps(data)) == data
     assert not _depth_ok(_nested(MAX_DEPTH, 1.5))
+
+
+# A file's bytes (riskcore.interop.load_case_file): the same data, or the same
+# refusal, as the text read_text decodes from them.
+
+
+def _loaded(text: str | bytes, depth_checked: bool = True) -> object:
+    try:
+        data = loads_json(text, source="case.json", depth_checked=depth_checked)
+        return "ok", type(data), repr(data)
+    except LoadError as exc:
+        return "error", str(exc)
+
+
+def _from_file(raw: bytes, depth_checked: bool = True) -> object:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "error", "case.json: the file is not UTF-8 text"
+    return _loaded(text, depth_checked)
+
+
+_BYTES = st.one_of(
+    _texts().map(lambda t: t.encode("utf-8")),
+    _odd_texts().map(lambda t: t.encode("utf-8")),
+    st.builds(
+        lambda t, junk, at: (lambda b: b[:at] + junk + b[at:])(t.encode("utf-8")),
+        _texts(),
+        st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xef\xbb\xbf", b"\x00"]),
+        st.integers(0, 40),
+    ),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(raw=_BYTES, depth_checked=st.booleans())
+def test_bytes_load_as_the_text_they_decode_to(raw, depth_checked):
+    assert _loaded(raw, depth_checked) == _from_file(raw, depth_checked)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    assert _exactly(fast_json(raw), fast_json(text))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"a": 1, "a": 2}',
+        b'{"x": "1:2", "a": {"b": 1, "\\u0062": 2}}',
+        b"[18446744073709551616, NaN]",
+        b'{"a": "\xc3\xa9: \xe2\x80\x94"}',
+        b'\xef\xbb\xbf{"a": 1}',
+        b'{"a": "\xff"}',
+        b"[1,",
+        json.dumps(_nested(MAX_DEPTH, 1)).encode(),
+    ],
+)
+def test_bytes_keep_every_refusal(raw):
+    assert _loaded(raw) == _from_file(raw)
+
+
+def test_a_case_file_is_read_as_bytes_with_the_same_refusals(tmp_path):
+    from riskcore.interop import load_case_file
+
+    path = tmp_path / "case.json"
+    for raw, message in [
+        (b'{"schema_version": 1, "id": "c\xff"}', "the file is not UTF-8 text"),
+        (b'{"schema_version": 1, "id": 1, "id": 2}', "duplicate key 'id'"),
+        (b'{"schema_version": 1, "id": "c", "practice": {"id": "p"}, "x": 1}', "x"),
+    ]:
+        path.write_bytes(raw)
+        with pytest.raises(LoadError, match=message) as exc:
+            load_case_file(path)
+        assert str(exc.value).startswith(f"{path}: ")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -160,3 +161,67 @@ def test_a_plain_response_is_built_directly():
     assert r.items is not data[0]["items"]
     assert r.answers is not data[0]["answers"]
     assert io.structure(data, _T) == (r,)
+
+
+def _structured(value: object, consume: bool) -> object:
+    try:
+        return "ok", io.structure(value, _T, consume=consume)
+    except io.LoadError as exc:
+        return "error", str(exc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.one_of(
+        st.lists(_plain_responses(), min_size=1, max_size=4),
+        st.lists(_responses(), max_size=4),
+    )
+)
+def test_a_consumed_document_gives_the_same_responses_or_errors(value):
+    """``consume=True`` (the loaders: data nobody else sees) keeps the data's
+    mappings in plain responses instead of copying them; nothing else changes,
+    and the data is not changed either."""
+    _KNOWN_IDS.update(["phq9", "c-1", "1", "9"])
+    before = repr(value)
+    got = _structured(value, True)
+    assert got == _structured(value, False)
+    assert repr(value) == before
+
+
+def test_a_consumed_response_keeps_its_mappings_and_the_flag_is_reset():
+    from riskcore import _io_responses
+
+    _KNOWN_IDS.update(["phq9", "c-1", "1"])
+    data = [{"instrument": "phq9", "subject": "c-1", "items": {"1": 2}}]
+    data[0]["answers"] = {"1": "text"}
+    (r,) = io.structure(data, _T, consume=True)
+    assert r.items is data[0]["items"]
+    assert r.answers is data[0]["answers"]
+    assert _io_responses.GIVEN.get() is False
+    (r,) = io.structure(data, _T)
+    assert r.items is not data[0]["items"]
+    assert r.items == data[0]["items"]
+    bad = [*data, {"instrument": "phq9", "subject": "c-1", "administered": "x"}]
+    for consume in (True, False):
+        with pytest.raises(io.LoadError):
+            io.structure(bad, _T, consume=consume)
+        assert _io_responses.GIVEN.get() is False
+
+
+def test_loading_a_case_consumes_its_document(tmp_path):
+    from riskcore.interop import load_case_file
+    from riskcore.model import Case, Practice
+
+    case = Case(
+        id="c",
+        practice=Practice(id="p"),
+        responses=[
+            InstrumentResponse(
+                instrument="phq9", subject="p", items={"1": 2, "2": None}
+            )
+        ],
+    )
+    for name in ("case.json", "case.yaml"):
+        io.dump(case, tmp_path / name)
+        assert load_case_file(tmp_path / name) == case
+        assert io.load_case(tmp_path / name) == case

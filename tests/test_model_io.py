@@ -540,6 +540,40 @@ def test_to_tuple_rejects_strings():
         m.Source(citation=3)
 
 
+_ITEMS = st.one_of(st.integers(), st.text(max_size=2), st.none())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.one_of(
+        st.lists(_ITEMS, max_size=4),
+        st.lists(_ITEMS, max_size=4).map(tuple),
+        st.text(max_size=3),
+        st.binary(max_size=3),
+        st.dictionaries(st.text(max_size=2), _ITEMS, max_size=2),
+        st.frozensets(st.integers(), max_size=3),
+        _ITEMS,
+        st.floats(),
+        st.booleans(),
+    )
+)
+def test_to_tuple_of_a_list_or_tuple_is_its_general_result(value):
+    """to_tuple takes an exact list or tuple straight to its tuple (#16): the
+    same tuple, or the same refusal, as its general way for every value."""
+    from riskcore.model._fields import _any_to_tuple, to_tuple
+
+    def outcome(f):
+        try:
+            return "ok", f(value)
+        except TypeError as exc:
+            return "error", str(exc)
+
+    got = outcome(to_tuple)
+    assert got == outcome(_any_to_tuple)
+    if type(value) is tuple:
+        assert got[1] is value  # kept as it is, as attrs' converters expect
+
+
 def test_not_measured_is_complete_but_valueless():
     """A scale an instrument does not measure is 'not measured', not missing."""
     nm = m.Score(

@@ -15,6 +15,13 @@ mappings, the date parsed by the same function). Any other response goes
 through the general hook, and if any fails there, the whole list is
 structured the general way again: every error keeps its message and its path
 (``tests/test_io_responses.py`` checks both on random input).
+
+While :data:`GIVEN` is true (:func:`riskcore.io.structure` with
+``consume=True``: a loader structuring the document it has just parsed,
+which nobody else sees), a plain response keeps the ``items`` and ``answers``
+mappings of the data instead of copies of them: equal mappings, without
+allocating a second copy of most of a large case (at 100,000 clients, about
+230 MiB and 0.4 s).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 import attrs
@@ -45,9 +53,23 @@ _STR = frozenset({str})
 _isfinite = math.isfinite
 _fromisoformat = dt.date.fromisoformat
 
+GIVEN: ContextVar[bool] = ContextVar("riskcore_structure_given", default=False)
+"""True while the data being structured is the structurer's to keep (see the
+module): set by :func:`riskcore.io.structure` only."""
 
-def _plain(d: object) -> InstrumentResponse | None:
-    """*d* as a response if it is plain (see the module), else ``None``."""
+
+def _plain(d: object, given: bool = False) -> InstrumentResponse | None:
+    """*d* as a response if it is plain (see the module), else ``None``; with
+    *given*, holding *d*'s own ``items`` and ``answers`` mappings.
+
+    >>> from riskcore.model._fields import _KNOWN_IDS
+    >>> _KNOWN_IDS.update(["phq9", "c-1", "1"])
+    >>> d = {"instrument": "phq9", "subject": "c-1", "items": {"1": 2}}
+    >>> _plain(d).items == _plain(d, True).items == {"1": 2}
+    True
+    >>> _plain(d).items is d["items"], _plain(d, True).items is d["items"]
+    (False, True)
+    """
     if type(d) is not dict or not d.keys() <= _FIELDS:
         return None
     known = _KNOWN_IDS
@@ -92,10 +114,10 @@ def _plain(d: object) -> InstrumentResponse | None:
     r = _new(InstrumentResponse)
     _set(r, "instrument", instrument)
     _set(r, "subject", subject)
-    _set(r, "items", dict(items))
+    _set(r, "items", items if given else dict(items))
     _set(r, "about", about)
     _set(r, "administered", administered)
-    _set(r, "answers", dict(answers))
+    _set(r, "answers", answers if given else dict(answers))
     return r
 
 
@@ -112,8 +134,9 @@ def responses_hook(
         if type(value) is not list:
             return slow(value, tp)
         out = []
+        given = GIVEN.get()
         for d in value:
-            r = _plain(d)
+            r = _plain(d, given)
             if r is None:
                 try:
                     r = item(d, InstrumentResponse)

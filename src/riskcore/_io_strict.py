@@ -4,7 +4,9 @@ Internal to :mod:`riskcore.io` (which re-exports :data:`~riskcore.io.MAX_DEPTH`
 and chooses the loader, :data:`~riskcore.io.YAML_LOADER`): the rules a document
 must meet while it is parsed (no key twice, no alias, at most
 :data:`MAX_DEPTH` levels, real dates), the same for libyaml's C parser and
-PyYAML's Python one.
+PyYAML's Python one; and the strict parses themselves (:func:`parse_yaml`,
+:func:`_parse_json_strict`), which word every refusal as a
+:class:`~riskcore.errors.LoadError`.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from itertools import compress
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
-from riskcore.errors import shown
+from riskcore.errors import LoadError, shown
 
 MAX_DEPTH = 64
 """The deepest nesting of lists and mappings a document may have. riskcore's own
@@ -351,10 +353,13 @@ _BEFORE_KEY_COLON = ('"', " ", "\t", "\n", "\r")
 JSON's white space."""
 
 
-def fast_json(text: str) -> Any:
+def fast_json(text: str | bytes) -> Any:
     """The data of a JSON *text* that meets the loader's rules, parsed by a C
     decoder alone, or ``None`` when it may not (the caller then parses it with
-    :func:`_json_pairs`, which finds and words the problem).
+    :func:`_json_pairs`, which finds and words the problem). *text* may be
+    UTF-8 bytes: the data is that of the text they decode to (orjson reads
+    a text as its UTF-8 bytes; the standard library is given the text; every
+    count below counts ASCII characters, the same in both).
 
     The decoder is orjson's where its data is provably the standard
     library's (:func:`_orjson_loads`), else the standard library's. The rules
@@ -380,8 +385,11 @@ def fast_json(text: str) -> Any:
     (True, True)
     >>> fast_json('[18446744073709551616, NaN]')  # beyond orjson: json's data
     [18446744073709551616, nan]
+    >>> fast_json(b'{"a": "b: c"}'), fast_json(b'{"a": 1, "a": 2}')
+    ({'a': 'b: c'}, None)
     """
     walked = None
+    count = _counter(text)
     loads = _orjson_loads()
     if loads is not None:
         try:
@@ -394,27 +402,40 @@ def fast_json(text: str) -> Any:
                 walked = None  # a float that may have been a long integer
     if walked is None:
         try:
-            data = json.loads(text)
+            data = json.loads(text if isinstance(text, str) else text.decode())
         except (ValueError, RecursionError):
             return None
         walked = _walk(data)
         if walked is None:
             return None
     containers, keys, _ = walked
-    colons = text.count(":")
+    colons = count(":")
     if colons == keys:  # no string has a colon (a single-character count)
         return data
-    escaped = text.count("\\u003a") + text.count("\\u003A")
+    # Both escapes begin \u003: one pass for the usual text, which has none.
+    escaped = count("\\u003") and count("\\u003a") + count("\\u003A")
     # The strings of the first two levels (a case's description, say) first:
     # any strings' colons bound those inside the text's strings from below.
     if colons + escaped == keys + _colons_in_strings(containers[:1], data):
         return data
-    after = sum(text.count(c + ":") for c in _BEFORE_KEY_COLON)
+    after = sum(count(c + ":") for c in _BEFORE_KEY_COLON)
     if after == keys:  # no string has a colon after a quote or a space
         return data
     if colons + escaped == keys + _colons_in_strings(containers, data):
         return data
     return None
+
+
+def _counter(text: str | bytes) -> Callable[[str], int]:
+    """``text.count`` for an ASCII pattern, *text* a text or its UTF-8 bytes
+    (where an ASCII character is one byte, never part of another's).
+
+    >>> _counter("a:b:")(":"), _counter("é:".encode())(":")
+    (2, 1)
+    """
+    if isinstance(text, str):
+        return text.count
+    return lambda pattern: text.count(pattern.encode("ascii"))
 
 
 _ORJSON_PROBES = (
@@ -435,7 +456,7 @@ _ORJSON_PROBES = (
 
 
 @functools.cache
-def _orjson_loads() -> Callable[[str], Any] | None:
+def _orjson_loads() -> Callable[[str | bytes], Any] | None:
     """``orjson.loads`` if orjson is installed and parses the probes
     (:data:`_ORJSON_PROBES`: float literals hard to round, integers at the
     edges of 64 bits, escapes, a repeated key) to exactly the standard
@@ -458,7 +479,7 @@ def _orjson_loads() -> Callable[[str], Any] | None:
         import orjson
     except ImportError:  # pragma: no cover - installed with riskcore
         return None
-    loads: Callable[[str], Any] = orjson.loads
+    loads: Callable[[str | bytes], Any] = orjson.loads
     for probe in _ORJSON_PROBES:
         ours, theirs = json.loads(probe), loads(probe)
         if repr(ours) != repr(theirs) or type(ours) is not type(theirs):
@@ -484,10 +505,117 @@ def _colons_in_strings(containers: list[Any], data: Any) -> int:
     for c in containers:
         if type(c) is dict:
             strings += c
-            strings += [v for v in c.values() if type(v) is str]
+            values = c.values()
         elif type(c) is not float:  # floats: see _walk
-            strings += [v for v in c if type(v) is str]
+            values = c
+        else:
+            continue
+        if not _STR_ONLY.isdisjoint(map(type, values)):  # one C scan if none
+            strings += [v for v in values if type(v) is str]
     return "".join(strings).count(":")
+
+
+_STR_ONLY = frozenset({str})
+
+
+def _parse_json_strict(text: str | bytes, source: str | None) -> Any:
+    """The data of a JSON *text* (or its ASCII bytes) by the standard library,
+    with :func:`_json_pairs`: every refusal worded, naming *source*. The way
+    for what :func:`fast_json` could not prove (the caller checks the depth).
+
+    >>> _parse_json_strict('{"a": 1,\\n "a": 2}', "case.json")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.LoadError: case.json: (document): duplicate key 'a' at line 2, column 2 (first at line 1, column 2)
+    """
+    if not isinstance(text, str):
+        text = text.decode("ascii")  # riskcore.io.loads_json decoded any other
+    try:
+        return json.loads(text, object_pairs_hook=_json_pairs)
+    except json.JSONDecodeError as exc:
+        raise LoadError(
+            [f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})"],
+            source=source,
+        ) from None
+    except _DuplicateJSONKeyError:
+        raise LoadError([_json_duplicate(text)], source=source) from None
+    except RecursionError:
+        raise LoadError(
+            [f"(document): nested more than {MAX_DEPTH} levels deep"], source=source
+        ) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise LoadError(
+            [
+                f"(document): invalid JSON ({type(exc).__name__}: a value is out of range)"
+            ],
+            source=source,
+        ) from None
+
+
+def parse_yaml(text: str, source: str | None, kind: Literal["c", "python"]) -> Any:
+    """The data of a YAML *text* by the strict loaders, *kind* saying which
+    parser (:data:`riskcore.io.YAML_LOADER`), or :class:`LoadError` naming
+    *source*: the one wording of every refusal for both parsers.
+
+    >>> parse_yaml("a: 1\\nb: [x]\\n", None, "c")
+    {'a': 1, 'b': ['x']}
+    """
+    loader: Any = None
+    if kind == "c":
+        try:
+            # A plain document is built from libyaml's events directly; the
+            # strict composer below judges (and words) everything else.
+            loader = _CStrictLoader(text)
+            return fast_yaml(loader)
+        except Exception:
+            pass
+        finally:
+            if loader is not None:
+                loader.dispose()
+                loader = None
+        try:
+            loader = _CStrictLoader(text)
+            return loader.get_single_data()
+        except yaml.YAMLError:
+            # Not YAML (libyaml words some problems differently): the Python
+            # parser names the problem, so both loaders refuse with one message.
+            return parse_yaml(text, source, "python")
+        except _RefusedError as exc:
+            raise LoadError([str(exc)], source=source) from None
+        except (ValueError, OverflowError, RecursionError) as exc:
+            raise LoadError([_out_of_range(exc)], source=source) from None
+        finally:
+            if loader is not None:
+                loader.dispose()
+    try:
+        loader = _StrictLoader(text)  # the reader checks for control characters
+        return loader.get_single_data()
+    except _RefusedError as exc:
+        raise LoadError([str(exc)], source=source) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise LoadError(
+            [
+                f"line {line}: invalid YAML (character #x{exc.character:04x} is "
+                "not allowed)"
+            ],
+            source=source,
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{_at(mark)}: " if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise LoadError([f"{where}invalid YAML ({problem})"], source=source) from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        raise LoadError([_out_of_range(exc)], source=source) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _out_of_range(exc: BaseException) -> str:
+    # e.g. an integer of more than 4300 digits; never a traceback.
+    return f"(document): invalid YAML ({type(exc).__name__}: a value is out of range)"
 
 
 class _IrregularError(Exception):

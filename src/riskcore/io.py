@@ -72,7 +72,7 @@ from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter as _make_json_converter
 
-from riskcore import _io_strict
+from riskcore import _io_responses, _io_strict
 from riskcore._io_hooks import (
     _optional_one_plain,
     _optional_plain,
@@ -83,15 +83,10 @@ from riskcore._io_responses import responses_hook
 from riskcore._io_rows import iter_assessment
 from riskcore._io_strict import (
     MAX_DEPTH,
-    _at,
     _CParser,
     _depth_ok,
-    _DuplicateJSONKeyError,
     _join,
-    _json_duplicate,
-    _json_pairs,
-    _RefusedError,
-    _StrictLoader,
+    _parse_json_strict,
 )
 from riskcore._io_write import (
     STALE_TEMP_SECONDS,
@@ -124,6 +119,7 @@ __all__ = [
     "loads",
     "loads_json",
     "make_converter",
+    "read_bytes",
     "read_text",
     "structure",
     "unstructure",
@@ -425,8 +421,15 @@ def _problems(exc: BaseException, path: str = "") -> Iterator[str]:
 # ------------------------------------------------------------------ structure API
 
 
-def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
+def structure(
+    data: Any, cls: type[T], *, source: str | None = None, consume: bool = False
+) -> T:
     """Build a *cls* from plain data (dicts and lists), or raise :class:`LoadError`.
+
+    With ``consume=True`` the caller gives *data* away (a document it has just
+    parsed, say) and must not use or change it afterwards: mappings of it may
+    then become parts of the result instead of being copied (a case's
+    response items: most of a large case). The result is equal either way.
 
     >>> from riskcore.model import Effect
     >>> structure({"threat": "burnout", "effectiveness": 1.4}, Effect)
@@ -436,6 +439,7 @@ def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
     """
     if cls in _VERSIONED:
         _check_version(data, cls, source)
+    given = _io_responses.GIVEN.set(consume)
     try:
         with collector_paused():  # a case is ~10 objects per client
             return converter.structure(data, cls)
@@ -443,6 +447,8 @@ def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
         raise LoadError(list(_problems(exc)), source=source) from None
     except (TypeError, ValueError, KeyError) as exc:
         raise LoadError([_leaf(exc, "")], source=source) from None
+    finally:
+        _io_responses.GIVEN.reset(given)
 
 
 def _check_version(data: Any, cls: type[Any], source: str | None) -> None:
@@ -499,7 +505,8 @@ when PyYAML was built with it, else PyYAML's pure-Python one. Both refuse the
 same documents with the same messages (``tests/test_badinputs.py``)."""
 
 
-def _parse(text: str, fmt: Format, source: str | None) -> Any:
+def _parse(text: str | bytes, fmt: Format, source: str | None) -> Any:
+    # bytes: JSON in ASCII (loads_json decoded any other bytes)
     if len(text) > MAX_INPUT_BYTES:
         raise LoadError([_too_large()], source=source)
     if fmt == "json":
@@ -508,7 +515,7 @@ def _parse(text: str, fmt: Format, source: str | None) -> Any:
             return data  # its depth is checked
         data = _parse_json_strict(text, source)
     else:
-        data = _parse_yaml(text, source)
+        data = _parse_yaml(text.decode() if isinstance(text, bytes) else text, source)
     if not _depth_ok(data):
         raise LoadError(
             [f"(document): nested more than {MAX_DEPTH} levels deep"], source=source
@@ -523,96 +530,16 @@ def _too_large() -> str:
     )
 
 
-def _parse_json(text: str, source: str | None) -> Any:
+def _parse_json(text: str | bytes, source: str | None) -> Any:
     data = _io_strict.fast_json(text)  # the usual document, at C speed
     if data is not None:
         return data
     return _parse_json_strict(text, source)
 
 
-def _parse_json_strict(text: str, source: str | None) -> Any:
-    try:
-        return json.loads(text, object_pairs_hook=_json_pairs)
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            [f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})"],
-            source=source,
-        ) from None
-    except _DuplicateJSONKeyError:
-        raise LoadError([_json_duplicate(text)], source=source) from None
-    except RecursionError:
-        raise LoadError(
-            [f"(document): nested more than {MAX_DEPTH} levels deep"], source=source
-        ) from None
-    except ValueError as exc:  # e.g. an integer of more than 4300 digits
-        raise LoadError(
-            [
-                f"(document): invalid JSON ({type(exc).__name__}: a value is out of range)"
-            ],
-            source=source,
-        ) from None
-
-
-def _parse_yaml(
-    text: str, source: str | None, loader_kind: Literal["c", "python"] | None = None
-) -> Any:
-    kind = loader_kind or YAML_LOADER
-    loader: Any = None
-    if kind == "c":
-        try:
-            # A plain document is built from libyaml's events directly; the
-            # strict composer below judges (and words) everything else.
-            loader = _io_strict._CStrictLoader(text)
-            return _io_strict.fast_yaml(loader)
-        except Exception:
-            pass
-        finally:
-            if loader is not None:
-                loader.dispose()
-                loader = None
-        try:
-            loader = _io_strict._CStrictLoader(text)
-            return loader.get_single_data()
-        except yaml.YAMLError:
-            # Not YAML (libyaml words some problems differently): the Python
-            # parser names the problem, so both loaders refuse with one message.
-            return _parse_yaml(text, source, "python")
-        except _RefusedError as exc:
-            raise LoadError([str(exc)], source=source) from None
-        except (ValueError, OverflowError, RecursionError) as exc:
-            raise LoadError([_out_of_range(exc)], source=source) from None
-        finally:
-            if loader is not None:
-                loader.dispose()
-    try:
-        loader = _StrictLoader(text)  # the reader checks for control characters
-        return loader.get_single_data()
-    except _RefusedError as exc:
-        raise LoadError([str(exc)], source=source) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        raise LoadError(
-            [
-                f"line {line}: invalid YAML (character #x{exc.character:04x} is "
-                "not allowed)"
-            ],
-            source=source,
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{_at(mark)}: " if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise LoadError([f"{where}invalid YAML ({problem})"], source=source) from None
-    except (ValueError, OverflowError, RecursionError) as exc:
-        raise LoadError([_out_of_range(exc)], source=source) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-
-
-def _out_of_range(exc: BaseException) -> str:
-    # e.g. an integer of more than 4300 digits; never a traceback.
-    return f"(document): invalid YAML ({type(exc).__name__}: a value is out of range)"
+def _parse_yaml(text: str, source: str | None) -> Any:
+    # YAML_LOADER read here, at each call (tests set it)
+    return _io_strict.parse_yaml(text, source, YAML_LOADER)
 
 
 def loads(
@@ -626,7 +553,8 @@ def loads(
     superlinear (a 3,000-client YAML case: 8.8 s with it, 5.2 s without).
     """
     with collector_paused():
-        return structure(_parse(text, format, source), cls, source=source)
+        # The parsed document is nobody else's: structure may keep parts of it.
+        return structure(_parse(text, format, source), cls, source=source, consume=True)
 
 
 @contextlib.contextmanager
@@ -684,6 +612,23 @@ def read_text(path: str | os.PathLike[str]) -> str:
     """A UTF-8 text file of at most :data:`MAX_INPUT_BYTES`, or :class:`LoadError`
     naming the file (unreadable, too large, not UTF-8)."""
     p = Path(path)
+    return _utf8(read_bytes(p), str(p))
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a file of at most :data:`MAX_INPUT_BYTES`, or
+    :class:`LoadError` naming the file (unreadable, too large): what
+    :func:`read_text` decodes. :func:`loads_json` takes them as they are
+    (a large JSON case is parsed without a decoded copy of its text).
+
+    >>> read_bytes("no/such/file.json")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.LoadError: no/such/file.json: cannot read the file (No such file or directory)
+
+    .. versionadded:: 0.1
+    """
+    p = Path(path)
     try:
         with p.open("rb") as fh:
             raw = fh.read(MAX_INPUT_BYTES + 1)
@@ -694,22 +639,40 @@ def read_text(path: str | os.PathLike[str]) -> str:
         ) from None
     if len(raw) > MAX_INPUT_BYTES:
         raise LoadError([_too_large()], source=str(p))
+    return raw
+
+
+def _utf8(raw: bytes, source: str | None) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise LoadError(["the file is not UTF-8 text"], source=str(p)) from None
+        raise LoadError(["the file is not UTF-8 text"], source=source) from None
 
 
 def loads_json(
-    text: str, *, source: str | None = None, depth_checked: bool = True
+    text: str | bytes, *, source: str | None = None, depth_checked: bool = True
 ) -> Any:
     """Parse JSON text with the loader's rules (duplicate keys, depth and size
     limits refused with line and column), into plain data.
 
+    *text* may be the bytes of a file (:func:`read_bytes`): the data and every
+    refusal are then those of the text they decode to as UTF-8, and bytes that
+    are not UTF-8 are refused as :func:`read_text` refuses them. ASCII bytes
+    (the usual case file) are parsed as they are, without a decoded copy.
+
     With ``depth_checked=False`` the :data:`MAX_DEPTH` scan is skipped (JSON
     deeper than Python's recursion limit is still refused): for a caller that
     bounds nesting itself while it walks the data.
+
+    >>> loads_json(b'{"a": [1, 2.5]}') == loads_json('{"a": [1, 2.5]}')
+    True
+    >>> loads_json(b'{"a": "\\xff"}', source="case.json")
+    Traceback (most recent call last):
+    ...
+    riskcore.errors.LoadError: case.json: the file is not UTF-8 text
     """
+    if isinstance(text, bytes) and not text.isascii():
+        text = _utf8(text, source)  # one meaning: the text it decodes to
     with collector_paused():  # as loads
         if depth_checked:
             return _parse(text, "json", source)

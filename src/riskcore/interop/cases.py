@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from riskcore.io import load_case, loads_json, read_text, structure
+from riskcore.io import load_case, loads_json, read_bytes, structure
 from riskcore.model import Case
 
 __all__ = ["load_case_file"]
@@ -30,9 +30,12 @@ def load_case_file(path: str | os.PathLike[str]) -> Case:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".json":
-        data = loads_json(read_text(p), source=str(p))
+        # The file's bytes, not a decoded copy: loads_json reads ASCII as it
+        # is, and refuses bytes that are not UTF-8 as read_text does.
+        data = loads_json(read_bytes(p), source=str(p))
         if not (isinstance(data, dict) and "resourceType" in data):
-            return structure(data, Case, source=str(p))
+            # data was parsed here and is dropped after: no copies of it.
+            return structure(data, Case, source=str(p), consume=True)
     elif suffix != ".ndjson":
         return load_case(p)
     from riskcore.interop.fhir_in import case_from_fhir

@@ -184,6 +184,16 @@ def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     ...
     TypeError: expected a list, got a string (write one item as [item])
     """
+    if type(value) is tuple or type(value) is list:
+        # the usual values, without _any_to_tuple's Mapping check (an ABC's
+        # isinstance: most of the cost for a field of a large case; #16)
+        return tuple(value)
+    return _any_to_tuple(value)
+
+
+def _any_to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """:func:`to_tuple` for any value (it takes this way for all but an exact
+    list or tuple, whose tuple this gives too)."""
     if isinstance(value, str):
         msg = "expected a list, got a string (write one item as [item])"
         raise TypeError(msg)
