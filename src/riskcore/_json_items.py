@@ -48,6 +48,10 @@ def items_text(items: Sequence[Any], inner: str) -> str | None:
     with their own lines indented below it; ``None`` where orjson's text
     could differ from the standard library's (then write them that way).
 
+    Where *inner* is two-space steps (as ``indent=2`` writes), orjson is given
+    the items nested as deep as they stand, so its text is already indented
+    as it must be: no pass over the text to indent it again.
+
     >>> import json
     >>> items = [{"a": [1, 2.5, "é"]}, [], "x"]
     >>> text = items_text(items, "\\n  ")
@@ -59,14 +63,46 @@ def items_text(items: Sequence[Any], inner: str) -> str | None:
     dumps = _orjson_dumps()
     if dumps is None:
         return None
+    depth = _depth(inner) if items else None
+    wrapped: Any = items
+    for _ in range(1, depth or 1):  # as deep as the items are: no re-indenting
+        wrapped = [wrapped]
     try:
-        raw: bytes = dumps(items)
+        raw: bytes = dumps(wrapped)
     except TypeError:  # orjson.JSONEncodeError: the standard way decides
         return None
     if _unsure(raw):
         return None
-    # "[\n  item,\n  item\n]": every line inside starts with two spaces
-    return raw[4:-2].decode().replace("\n  ", inner)
+    if depth is None:
+        # "[\n  item,\n  item\n]": every line inside starts with two spaces
+        return raw[4:-2].decode().replace("\n  ", inner)
+    # "[\n  [\n    item,\n    item\n  ]\n]" at depth 2: the items' text as is
+    head, tail = _brackets(depth)
+    return str(memoryview(raw)[head : len(raw) - tail], "utf-8")
+
+
+def _depth(inner: str) -> int | None:
+    """How many two-space steps *inner* (a newline and an indentation) is;
+    ``None`` if it is not that.
+
+    >>> _depth("\\n    "), _depth("\\n   "), _depth("\\n")
+    (2, None, None)
+    """
+    steps = (len(inner) - 1) // 2
+    return steps if steps and inner == "\n" + "  " * steps else None
+
+
+@functools.cache
+def _brackets(depth: int) -> tuple[int, int]:
+    """The lengths of the text orjson writes before the first item and after
+    the last one of a list nested in ``depth - 1`` lists (``OPT_INDENT_2``).
+
+    >>> _brackets(1), _brackets(2)
+    ((4, 2), (10, 6))
+    """
+    head = "".join("[\n" + "  " * level for level in range(1, depth + 1))
+    tail = "".join("\n" + "  " * level + "]" for level in range(depth - 1, -1, -1))
+    return len(head), len(tail)
 
 
 _NUMBERS = frozenset({int, float, bool, type(None)})
