@@ -222,14 +222,17 @@ _E_MINUS = int.from_bytes(b"e-", "little")
 
 def _starts(raw: bytes, word: int, width: int) -> Any:
     """Where the *width* bytes of *word* (little-endian) start in *raw*: one
-    comparison of whole words per alignment, not a byte at a time."""
+    comparison of whole words per alignment, not a byte at a time (on views
+    of *raw*: no copy of it)."""
     import numpy as np  # here: importing riskcore.io does not load numpy
 
     dtype = f"<u{width}"
     found = []
     for off in range(width):
         whole = (len(raw) - off) // width
-        words = np.frombuffer(raw[off : off + whole * width], dtype)
+        if whole <= 0:
+            continue
+        words = np.frombuffer(raw, dtype, whole, off)  # a view: no copy
         at = np.flatnonzero(words == word)
         if at.size:
             found.append(at * width + off)
@@ -246,7 +249,7 @@ def _scan(raw: bytes) -> bool:
     n = len(raw)
     for off in range(4):
         whole = (n - off) // 4
-        if (np.frombuffer(raw[off : off + whole * 4], "<u4") == _NULL).any():
+        if whole > 0 and (np.frombuffer(raw, "<u4", whole, off) == _NULL).any():
             return True
     b = np.frombuffer(raw, np.uint8)
     at = _starts(raw, _ZEROS, 4)  # "0.00", then "00"
