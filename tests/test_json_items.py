@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from riskcore._io_write import StreamedList, iter_indented_json
 from riskcore._json_items import (
+    _SCAN_MIN,
     _agrees,
     _orjson_dumps,
     _scan,
@@ -258,6 +259,6 @@ def test_the_numpy_scan_gives_the_plain_verdict(core: bytes, pad: int) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=64), st.binary(max_size=64))
 def test_unsure_on_long_texts_is_the_plain_rule(head: bytes, tail: bytes) -> None:
-    raw = head + b" " * 5000 + tail  # long enough for the numpy scan
+    raw = head + b" " * _SCAN_MIN + tail  # long enough for the numpy scan
     assert _unsure(raw) == _plain_unsure(raw)
     assert _unsure(head) == _plain_unsure(head)
