@@ -9,6 +9,7 @@ The text must be what the general writer gives, byte for byte.
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from hypothesis import given, settings
@@ -237,3 +238,57 @@ def test_single_and_no_field_classes():
     assert "".join(one) == json.dumps([{"x": 1}, {"x": 2}], indent=2)
     # no field: not a mapping of its fields as checked; the general way
     assert _io_rows.rows_text([NoField()] * 2, NoField, converter, "\n", 2) is None
+
+
+# Few distinct values, so that a column of one type is written a distinct
+# value at a time: ints, floats (with both zeros, NaN and the infinities),
+# booleans, strings and None, alone and mixed (1 == 1.0 == True).
+_FEW = st.one_of(
+    st.sampled_from([0, 1, 7, -(2**70)]),
+    st.sampled_from([1.0, 2.5, 0.0, -0.0, 1e-05, 1e16, math.nan, math.inf]),
+    st.booleans(),
+    st.sampled_from(["a", 'q"%', "é"]),
+    st.none(),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    pool=st.lists(_FEW, min_size=1, max_size=4),
+    picks=st.lists(st.integers(0, 3), max_size=60),
+    prefix=st.sampled_from(["", ',\n  "k": ']),
+)
+def test_a_column_s_texts_are_each_value_s_standard_text(pool, picks, prefix):
+    """Each text is json.dumps's text of its value, after the key where the
+    column says it is there (a column of few distinct values of one type)."""
+    column = [pool[i % len(pool)] for i in picks]
+    texts, merged = _io_rows._texts(column, "\n  ", 2, prefix)
+    want = [json.dumps(v, ensure_ascii=False) for v in column]
+    assert texts == ([prefix + t for t in want] if merged else want)
+
+
+def test_flags_shared_by_scores_are_written_once_each():
+    """A score's flags are a few objects shared by many scores: each distinct
+    object is written once, one flag or several per score."""
+    warn = Flag(code="a.b", level=FlagLevel.WARNING, message='50% "x"')
+    crit = Flag(code="c", level=FlagLevel.CRITICAL, escalation="now")
+    for flags in ([(warn,), (), (crit,), (warn,)], [(warn, crit), (), (warn,)]):
+        scores = [
+            Score.fast(
+                "c-1",
+                SubjectKind.CLIENT,
+                "x",
+                "total",
+                1,
+                0,
+                9,
+                None,
+                f,
+                None,
+                "p",
+                True,
+            )
+            for f in flags * 3
+        ]
+        a = _assessment(scores)
+        assert "".join(iter_json(a, indent=2)) == _general(a, 2)

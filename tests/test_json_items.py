@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from riskcore._io_write import StreamedList, iter_indented_json
 from riskcore._json_items import (
+    _SCAN_MIN,
     _agrees,
     _orjson_dumps,
     _scan,
@@ -58,6 +59,42 @@ def test_items_text_is_the_standard_text_or_none(items: list[Any]) -> None:
     text = items_text(items, "\n  ")
     if text is not None:
         assert "[\n  " + text + "\n]" == _std(items)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_JSON, min_size=1, max_size=6), st.integers(0, 4))
+def test_items_text_at_any_depth_is_the_standard_text_or_none(
+    items: list[Any], depth: int
+) -> None:
+    """Items deeper than the first level (written by orjson nested as deep,
+    not re-indented) and at an indentation that is not two-space steps
+    (re-indented): the text json.dumps gives them there."""
+    inner = "\n" + "  " * depth if depth else "\n   "
+    text = items_text(items, inner)
+    if text is None:
+        return
+    if depth:
+        nested: Any = items
+        for _ in range(depth - 1):
+            nested = [nested]
+        lines = _std(nested).split("\n")
+        want = "\n".join(lines[depth:-depth])[2 * depth :]
+    else:  # three spaces: as json.dumps writes a list at indent=3
+        want = _std(items).replace("\n  ", "\n   ")[5:-2]
+    assert text == want
+
+
+def test_items_text_depths() -> None:
+    items = [{"a": [1, 2]}, "b"]
+    assert (
+        items_text(items, "\n    ")
+        == '{\n      "a": [\n        1,\n        2\n      ]\n    },\n    "b"'
+    )
+    assert (
+        items_text(items, "\n     ")
+        == '{\n       "a": [\n         1,\n         2\n       ]\n     },\n     "b"'
+    )
+    assert items_text([], "\n    ") == ""
 
 
 @settings(max_examples=200, deadline=None)
@@ -222,6 +259,6 @@ def test_the_numpy_scan_gives_the_plain_verdict(core: bytes, pad: int) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=64), st.binary(max_size=64))
 def test_unsure_on_long_texts_is_the_plain_rule(head: bytes, tail: bytes) -> None:
-    raw = head + b" " * 5000 + tail  # long enough for the numpy scan
+    raw = head + b" " * _SCAN_MIN + tail  # long enough for the numpy scan
     assert _unsure(raw) == _plain_unsure(raw)
     assert _unsure(head) == _plain_unsure(head)

@@ -61,6 +61,15 @@ def test_write_atomic_accepts_text_bytes_and_pieces(tmp_path):
     assert out.read_bytes() == b"b"
 
 
+def test_write_atomic_writes_large_pieces_in_order(tmp_path):
+    """Large pieces are written alone, small ones batched: the same bytes."""
+    out = tmp_path / "a.txt"
+    pieces = ["a", "é" * (1 << 16), b"b", "c" * (3 << 19), b"d" * (1 << 16), "e"]
+    io.write_atomic(out, pieces)
+    want = b"".join(p if isinstance(p, bytes) else p.encode() for p in pieces)
+    assert out.read_bytes() == want
+
+
 @pytest.mark.parametrize("fmt", ["json", "markdown"])
 def test_a_streamed_report_is_the_rendered_one(fmt, tmp_path):
     report = build_plan(load_case(EXAMPLE), n=0, seed=1)

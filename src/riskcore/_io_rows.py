@@ -37,22 +37,41 @@ CHUNK = 4096
 """Objects per piece of the streamed text (bounds the memory of the columns)."""
 
 
-def _texts(column: Sequence[Any], nl: str, indent: int) -> list[str]:
+def _texts(
+    column: Sequence[Any], nl: str, indent: int, prefix: str = ""
+) -> tuple[list[str], bool]:
     """The JSON text of each plain value of *column*, as
     :func:`~riskcore._io_write.iter_indented_json` writes it at a line
-    indentation of *nl*."""
+    indentation of *nl*; and whether each text starts with *prefix* (the text
+    before each value: its key).
+
+    The prefix is taken where it costs nothing: in a column of a few
+    distinct values, each written once.
+
+    >>> _texts(["a", None, "a"], "\\n", 2, "k: ")
+    (['k: "a"', 'k: null', 'k: "a"'], True)
+    >>> _texts([1.5, -0.0, 0.0], "\\n", 2, "k: ")
+    (['1.5', '-0.0', '0.0'], False)
+    """
     kinds = set(map(type, column))
     if kinds <= _STRS:
         # each distinct string (or None) encoded once: a column repeats them
-        text = {v: "null" if v is None else _encode_str(v) for v in set(column)}
-        return list(map(text.__getitem__, column))
+        text = {
+            v: prefix + ("null" if v is None else _encode_str(v)) for v in set(column)
+        }
+        return list(map(text.__getitem__, column)), True
+    distinct = _distinct(column, kinds)
+    if distinct is not None:  # each distinct number written once
+        once, _ = _texts(distinct, nl, indent)
+        text = dict(zip(distinct, [prefix + t for t in once], strict=True))
+        return list(map(text.__getitem__, column)), True
     if kinds <= _SCALARS:
         fast = scalars_text(column, kinds)  # orjson, where its text is exact
         if fast is not None:
-            return fast
+            return fast, False
         # The C encoder's text of a list of numbers, booleans and nulls,
         # split at its separators: no such text holds ", ".
-        return _scalar_list(column)[1:-1].split(", ")
+        return _scalar_list(column)[1:-1].split(", "), False
     return [
         _encode_str(v)
         if type(v) is str
@@ -60,7 +79,41 @@ def _texts(column: Sequence[Any], nl: str, indent: int) -> list[str]:
         if v is None
         else "".join(iter_indented_json(v, indent)).replace("\n", nl)
         for v in column
-    ]
+    ], False
+
+
+_ONE_KIND: tuple[frozenset[type], ...] = (
+    frozenset({bool}),
+    frozenset({int}),
+    frozenset({float}),
+)
+_FEW = 8
+"""A column of numbers is written value by value unless it has at most one
+distinct value in this many."""
+
+
+def _distinct(column: Sequence[Any], kinds: set[type]) -> list[Any] | None:
+    """The distinct values of a column of numbers of one type (and ``None``),
+    where equal values have the same JSON text and there are few of them;
+    else ``None``.
+
+    Values of different types may be equal (``1 == 1.0 == True``), and so are
+    ``0.0`` and ``-0.0``: a column holding those is not taken.
+
+    >>> sorted(_distinct([2] * 15 + [3], {int}))
+    [2, 3]
+    >>> _distinct([1, 1.0], {int, float}), _distinct([0.0] * 8, {float})
+    (None, None)
+    """
+    if frozenset(kinds) - _NONE not in _ONE_KIND:
+        return None
+    distinct = set(column)
+    if len(distinct) * _FEW > len(column) or (float in kinds and 0.0 in distinct):
+        return None
+    return list(distinct)
+
+
+_NONE = frozenset({type(None)})
 
 
 @functools.cache
@@ -99,45 +152,59 @@ def _column(
     conv: cattrs.Converter,
     nl: str,
     indent: int,
-) -> list[str]:
-    """The texts of one field's *values* at a line indentation of *nl*."""
+    prefix: str = "",
+) -> tuple[list[str], bool]:
+    """The texts of one field's *values* at a line indentation of *nl*, and
+    whether each starts with *prefix* (:func:`_texts`)."""
     if kind == "enum":
         cls, hook = extra
         if set(map(type, values)) == {cls}:  # members only: each written once
             members = list(cls)
-            text = _texts([hook(m) for m in members], nl, indent)
-            by_name = dict(zip(map(_name, members), text, strict=True))
-            return list(map(by_name.__getitem__, map(_name, values)))
+            text, _ = _texts([hook(m) for m in members], nl, indent)
+            texts = [prefix + t for t in text]
+            by_name = dict(zip(map(_name, members), texts, strict=True))
+            return list(map(by_name.__getitem__, map(_name, values))), True
         values = list(map(hook, values))
     elif kind == "rows":
         nested = _nested(values, extra, conv, nl, indent)
         if nested is not None:
-            return nested
+            return nested, False
         values = list(map(conv.get_unstructure_hook(tuple[extra, ...]), values))
     elif kind == "hook":
         values = list(map(extra, values))
-    return _texts(values, nl, indent)
+    return _texts(values, nl, indent, prefix)
 
 
 def _nested(
     values: Sequence[Any], cls: type[Any], conv: cattrs.Converter, nl: str, indent: int
 ) -> list[str] | None:
     """The texts of lists of *cls* objects at a line indentation of *nl*: all
-    their items a column at a time, then each list joined."""
-    items = list(itertools.chain.from_iterable(values))
+    their items a column at a time, each distinct object once (a score's flags
+    are a few objects shared by many scores), then each list joined."""
+    lens = list(map(len, values))
     out = ["[]"] * len(values)
-    if not items:
+    if not any(lens):
         return out
-    item_nl = nl + " " * indent
-    texts = _row_texts(items, cls, conv, item_nl, indent)
+    items = list(itertools.chain.from_iterable(values))
+    by_id = dict(zip(map(id, items), items, strict=True))  # the same object:
+    item_nl = nl + " " * indent  # the same text
+    texts = _row_texts(list(by_id.values()), cls, conv, item_nl, indent)
     if texts is None:
         return None
+    nonempty = itertools.compress(range(len(lens)), lens)
+    if max(lens) == 1:  # each list one item: its text made once per object
+        one = ["[" + item_nl + t + nl + "]" for t in texts]
+        listed = dict(zip(by_id, one, strict=True))
+        for i, t in zip(nonempty, map(listed.__getitem__, map(id, items)), strict=True):
+            out[i] = t
+        return out
+    text = dict(zip(by_id, texts, strict=True))
+    each = list(map(text.__getitem__, map(id, items)))
     sep = "," + item_nl
-    lens = list(map(len, values))
     pos = 0
-    for i in itertools.compress(range(len(lens)), lens):  # the non-empty lists
+    for i in nonempty:
         n = lens[i]
-        out[i] = "[" + item_nl + sep.join(texts[pos : pos + n]) + nl + "]"
+        out[i] = "[" + item_nl + sep.join(each[pos : pos + n]) + nl + "]"
         pos += n
     return out
 
@@ -177,31 +244,46 @@ def _rows(
     sep: str | None,
 ) -> list[str] | str | None:
     """:func:`_row_texts`, or with *sep* the texts joined by *sep* (one join
-    of the columns interleaved with the keys: no string per object)."""
+    of the columns interleaved with the keys: no string per object; a column
+    of a few distinct values has each key and value in one text)."""
     fields = _fields(cls, conv)  # type: ignore[arg-type]  # a class is hashable
     row_nl = nl + " " * indent
-    columns = [
-        _column(values, kind, extra, conv, row_nl, indent)
-        for values, (_, kind, extra) in zip(
-            _values(objs, [name for name, *_ in fields]), fields, strict=True
-        )
-    ]
     keys = [row_nl + _encode_str(name) + ": " for name, *_ in fields]
     close = nl + "}"
-    first = "{" + ",".join(k + c[0] for k, c in zip(keys, columns, strict=True))
+    # the text before each value: with a sep, the end of the row before
+    start = close + (sep or "") + "{"
+    heads = [(start if i == 0 else ",") + k for i, k in enumerate(keys)]
+    prefixes = [""] * len(keys) if sep is None else heads
+    columns = [
+        _column(values, kind, extra, conv, row_nl, indent, prefix)
+        for values, (_, kind, extra), prefix in zip(
+            _values(objs, [name for name, *_ in fields]), fields, prefixes, strict=True
+        )
+    ]
+    # the first object's value texts, without their prefixes
+    values0 = [
+        texts[0][len(prefix) :] if merged else texts[0]
+        for (texts, merged), prefix in zip(columns, prefixes, strict=True)
+    ]
+    first = "{" + ",".join(map(operator.add, keys, values0))
     general = "".join(iter_indented_json(conv.unstructure(objs[0], cls), indent))
     if first + close != general.replace("\n", nl):
         return None
     if sep is None:
         template = "{" + ",".join(k.replace("%", "%%") + "%s" for k in keys) + close
-        return list(map(template.__mod__, zip(*columns, strict=True)))
+        return list(map(template.__mod__, zip(*(t for t, _ in columns), strict=True)))
     n = len(objs)
-    width = 2 * len(keys)
+    width = sum(1 if merged else 2 for _, merged in columns)
     flat: list[str] = [""] * (width * n)
-    for i, (key, column) in enumerate(zip(keys, columns, strict=True)):
-        flat[2 * i :: width] = [(close + sep + "{" if i == 0 else ",") + key] * n
-        flat[2 * i + 1 :: width] = column
-    flat[0] = "{" + keys[0]
+    pos = 0
+    for (texts, merged), head in zip(columns, heads, strict=True):
+        if not merged:
+            flat[pos::width] = [head] * n
+            pos += 1
+        flat[pos::width] = texts
+        pos += 1
+    # the first row has no row before it
+    flat[0] = "{" + keys[0] + (values0[0] if columns[0][1] else "")
     flat.append(close)
     return "".join(flat)
 
@@ -252,7 +334,7 @@ def _pieces(
         rows = _rows(chunk, cls, conv, inner, indent, sep)
         if rows is None:  # this chunk's first object is not written as checked
             plain = [conv.unstructure(o, cls) for o in chunk]
-            rows = sep.join(_texts(plain, inner, indent))
+            rows = sep.join(_texts(plain, inner, indent)[0])
         assert isinstance(rows, str)  # joined: a sep was given
         yield sep
         yield rows

@@ -49,6 +49,13 @@ def write_atomic(
         size = 0
         for piece in pieces:
             chunk = piece.encode("utf-8") if isinstance(piece, str) else piece
+            if len(chunk) >= _WRITE_WHOLE:  # large: written as is, never copied
+                if buffer:
+                    fh.write(b"".join(buffer))
+                    buffer.clear()
+                    size = 0
+                fh.write(chunk)
+                continue
             buffer.append(chunk)
             size += len(chunk)
             if size >= _WRITE_CHUNK:  # iterencode yields tiny pieces: batch them
@@ -96,6 +103,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 _TEMP_SUFFIX = ".riskcore.tmp"
 _WRITE_CHUNK = 1 << 20
+_WRITE_WHOLE = 1 << 16
+"""A piece this large (bytes) is written alone: joining it to the small ones
+around it would only copy it."""
 
 STALE_TEMP_SECONDS = 60.0
 """A temporary file of a process that is not running is removed only once it is
@@ -297,7 +307,8 @@ def iter_indented_json(data: Any, indent: int) -> Iterator[str]:
             while batch := list(itertools.islice(it, BATCH)):
                 fast = items_text(batch, inner) if whole else None
                 if fast is not None:  # exactly the standard text
-                    yield sep + fast
+                    yield sep
+                    yield fast  # large: not copied to join it to sep
                     sep = "," + inner
                     continue
                 for v in batch:

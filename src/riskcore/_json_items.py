@@ -48,6 +48,10 @@ def items_text(items: Sequence[Any], inner: str) -> str | None:
     with their own lines indented below it; ``None`` where orjson's text
     could differ from the standard library's (then write them that way).
 
+    Where *inner* is two-space steps (as ``indent=2`` writes), orjson is given
+    the items nested as deep as they stand, so its text is already indented
+    as it must be: no pass over the text to indent it again.
+
     >>> import json
     >>> items = [{"a": [1, 2.5, "é"]}, [], "x"]
     >>> text = items_text(items, "\\n  ")
@@ -59,14 +63,46 @@ def items_text(items: Sequence[Any], inner: str) -> str | None:
     dumps = _orjson_dumps()
     if dumps is None:
         return None
+    depth = _depth(inner) if items else None
+    wrapped: Any = items
+    for _ in range(1, depth or 1):  # as deep as the items are: no re-indenting
+        wrapped = [wrapped]
     try:
-        raw: bytes = dumps(items)
+        raw: bytes = dumps(wrapped)
     except TypeError:  # orjson.JSONEncodeError: the standard way decides
         return None
     if _unsure(raw):
         return None
-    # "[\n  item,\n  item\n]": every line inside starts with two spaces
-    return raw[4:-2].decode().replace("\n  ", inner)
+    if depth is None:
+        # "[\n  item,\n  item\n]": every line inside starts with two spaces
+        return raw[4:-2].decode().replace("\n  ", inner)
+    # "[\n  [\n    item,\n    item\n  ]\n]" at depth 2: the items' text as is
+    head, tail = _brackets(depth)
+    return str(memoryview(raw)[head : len(raw) - tail], "utf-8")
+
+
+def _depth(inner: str) -> int | None:
+    """How many two-space steps *inner* (a newline and an indentation) is;
+    ``None`` if it is not that.
+
+    >>> _depth("\\n    "), _depth("\\n   "), _depth("\\n")
+    (2, None, None)
+    """
+    steps = (len(inner) - 1) // 2
+    return steps if steps and inner == "\n" + "  " * steps else None
+
+
+@functools.cache
+def _brackets(depth: int) -> tuple[int, int]:
+    """The lengths of the text orjson writes before the first item and after
+    the last one of a list nested in ``depth - 1`` lists (``OPT_INDENT_2``).
+
+    >>> _brackets(1), _brackets(2)
+    ((4, 2), (10, 6))
+    """
+    head = "".join("[\n" + "  " * level for level in range(1, depth + 1))
+    tail = "".join("\n" + "  " * level + "]" for level in range(depth - 1, -1, -1))
+    return len(head), len(tail)
 
 
 _NUMBERS = frozenset({int, float, bool, type(None)})
@@ -176,8 +212,11 @@ def _inexact_float(raw: bytes) -> bool:
     return b"0.0000" in raw or _EXPONENT.search(raw) is not None
 
 
-_SCAN_MIN = 4096
-"""From this many bytes :func:`_unsure` looks by :func:`_scan` (numpy)."""
+_SCAN_MIN = 1 << 17
+"""From this many bytes :func:`_unsure` looks by :func:`_scan` (numpy): a
+batch of report rows (about 300 KB) in about a third of the byte search's
+time; below some 100 KB (an assessment's column of numbers, 15 KB) numpy's
+cost per call makes the scan slower than the byte search."""
 
 _NULL = int.from_bytes(b"null", "little")
 _ZEROS = int.from_bytes(b"0.00", "little")
@@ -186,14 +225,17 @@ _E_MINUS = int.from_bytes(b"e-", "little")
 
 def _starts(raw: bytes, word: int, width: int) -> Any:
     """Where the *width* bytes of *word* (little-endian) start in *raw*: one
-    comparison of whole words per alignment, not a byte at a time."""
+    comparison of whole words per alignment, not a byte at a time (on views
+    of *raw*: no copy of it)."""
     import numpy as np  # here: importing riskcore.io does not load numpy
 
     dtype = f"<u{width}"
     found = []
     for off in range(width):
         whole = (len(raw) - off) // width
-        words = np.frombuffer(raw[off : off + whole * width], dtype)
+        if whole <= 0:
+            continue
+        words = np.frombuffer(raw, dtype, whole, off)  # a view: no copy
         at = np.flatnonzero(words == word)
         if at.size:
             found.append(at * width + off)
@@ -210,7 +252,7 @@ def _scan(raw: bytes) -> bool:
     n = len(raw)
     for off in range(4):
         whole = (n - off) // 4
-        if (np.frombuffer(raw[off : off + whole * 4], "<u4") == _NULL).any():
+        if whole > 0 and (np.frombuffer(raw, "<u4", whole, off) == _NULL).any():
             return True
     b = np.frombuffer(raw, np.uint8)
     at = _starts(raw, _ZEROS, 4)  # "0.00", then "00"

@@ -157,17 +157,29 @@ def stream(
     return env.get_template(name).generate(**ctx)
 
 
-def _joined(pieces: Iterator[str], size: int = 1 << 20) -> Iterator[str]:
+def _joined(
+    pieces: Iterator[str], size: int = 1 << 20, whole: int = 1 << 16
+) -> Iterator[str]:
     """*pieces* joined into pieces of about *size* characters: many small
     pieces (a value of the second level each) make fewer writes, and a few
-    large ones (a batch of risk rows) are never all held at once.
+    large ones (a batch of risk rows) are never all held at once. A piece of
+    *whole* characters or more is given as it is (after those held before
+    it): joining it would only copy it.
 
     >>> list(_joined(iter(["a", "bc", "d"]), size=2))
     ['abc', 'd']
+    >>> list(_joined(iter(["a", "b" * 9, "c"]), size=32, whole=8))
+    ['a', 'bbbbbbbbb', 'c']
     """
     held: list[str] = []
     n = 0
     for piece in pieces:
+        if len(piece) >= whole:
+            if held:
+                yield "".join(held)
+                held, n = [], 0
+            yield piece
+            continue
         held.append(piece)
         n += len(piece)
         if n >= size:

@@ -55,9 +55,8 @@ def _column_records(cls: type[Any], rows: Any) -> Iterator[dict[str, Any]]:
             ):
                 col = [conv(x) for x in col]  # as _record does, raising if unsure
             out.append(col)
-        yield from (
-            dict(zip(names, row, strict=True)) for row in zip(*out, strict=True)
-        )
+        # a dict per row, made in C (one column per name: the lengths agree)
+        yield from map(dict, map(zip, itertools.repeat(names), zip(*out, strict=True)))
 
 
 def _taken(tp: Any) -> tuple[frozenset[type[Any]] | None, frozenset[type[Any]] | None]:
