@@ -527,9 +527,20 @@ class Assessment:
         _set_attr(self, "riskcore_version", riskcore_version)
         return self
 
-    @property
+    @functools.cached_property
     def complete(self) -> bool:
-        """True only if nothing failed and nothing is missing."""
+        """True only if nothing failed and nothing is missing.
+
+        Read once per score (:attr:`Score.complete`, the one rule) on the first
+        access, then remembered: the assessment and its scores are frozen, and
+        a command reads it more than once (issue #16).
+
+        >>> a = Assessment(case_id="x", scores=[Score(
+        ...     subject="t-1", subject_kind=SubjectKind.PROFESSIONAL,
+        ...     instrument="who5", missing_reason="not answered")])
+        >>> a.complete, a.complete, attrs.evolve(a, scores=()).complete
+        (False, False, True)
+        """
         return not self.failures and all(s.complete for s in self.scores)
 
     @property
