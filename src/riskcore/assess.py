@@ -133,6 +133,8 @@ def _assess(case: Case, pm: PluginManager, strict: bool) -> Assessment:
     for subject, row in zip(subjects, grid, strict=True):
         sid = subject.id
         first = len(scores)  # sid's scores are scores[first:]
+        done = scored.setdefault(sid, set())  # the instruments scored for sid
+        add = done.add
         failed = False
         for plugin, (result, error, _) in row:
             if error is None and type(result) is list:
@@ -148,25 +150,24 @@ def _assess(case: Case, pm: PluginManager, strict: bool) -> Assessment:
                         or not finite_score(s)
                     ):
                         break
+                    add(s.instrument)
                 else:
                     scores += result
                     continue
-            why = error if error is not None else _take(result, sid, plugin, scores)
+            why = (
+                error if error is not None else _take(result, sid, plugin, scores, done)
+            )
             if why is not None:
                 failed = True
                 fail(*_failure(pm, plugin, sid, why))
                 broken.setdefault(sid, []).append(plugin)
-        if failed:
+        if failed:  # a rejected result may have left its instruments in done
             # One bad instrument must not leave the subject's others unscored:
             # call each failed plugin again, one instrument's responses at a
             # time. The failure stays recorded (the assessment is incomplete).
             for plugin in broken[sid]:
                 _one_instrument_at_a_time(pm, case, subject, plugin, scores)
-        if len(scores) > first:
-            # The instruments scored for sid, once its row is taken (one C-level
-            # pass, no set for a subject without scores: the check below then
-            # finds none).
-            scored[sid] = set(map(_instrument, scores[first:]))
+            scored[sid] = {s.instrument for s in scores[first:]}
 
     infos = _infos(pm)
     for r in case.responses:
@@ -232,7 +233,7 @@ def _one_instrument_at_a_time(
             if isinstance(got, ResultProblem):
                 continue
             if all(isinstance(s, Score) and s.instrument == instrument for s in got):
-                _take(got, subject.id, plugin, scores)
+                _take(got, subject.id, plugin, scores, set())
 
 
 _instrument = operator.attrgetter("instrument")
@@ -287,9 +288,11 @@ def _take(
     subject: str,
     plugin: str,
     scores: list[Score],
+    instruments: set[str],
 ) -> str | None:
-    """Append *result*'s scores to *scores*, stamped with *plugin*; or, if any
-    is not a :class:`Score` about *subject*, append none and say what is wrong.
+    """Append *result*'s scores to *scores*, stamped with *plugin*, and their
+    instruments to *instruments*; or, if any is not a :class:`Score` about
+    *subject*, append none and say what is wrong.
 
     Scores the engine built inside the hook (and ``Score.derived``) already
     carry the plugin's name; the rest are copied with it (not validated again:
@@ -308,6 +311,7 @@ def _take(
     if stamp:
         got = [s if s.plugin == plugin else s._stamped(plugin) for s in got]
     scores += got
+    instruments.update(map(_instrument, got))
     return None
 
 
