@@ -819,3 +819,94 @@ def test_trusted_assessment_equals_constructed():
     )
     assert a == again
     assert type(a.scores) is type(a.failures) is type(a.provenance) is tuple
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sets(st.sampled_from([name for name, _ in _everything()]))))
+def test_unscored_failures_are_exactly_the_responses_no_kept_score_covers(picked):
+    """Whatever mix of plugins (good, lying, raising, weird, lazy) scores a
+    case, an "UnscoredInstrument" failure is recorded for each (subject,
+    instrument) answered and not covered by a kept score, and for no other:
+    the instruments scored per subject, taken once each subject's row is
+    done, give what the definition gives."""
+    plugins = [p for p in _everything() if any(p[0] in s for s in picked)]
+    case = attrs.evolve(
+        _wide_case(),
+        responses=[
+            *_case().responses,
+            InstrumentResponse(instrument="extra", subject="c-2", items={}),
+            InstrumentResponse(instrument="sub", subject="t-1", items={}),
+            InstrumentResponse(instrument="fast", subject="p", items={}),
+        ],
+    )
+    a = assess(case, pm=PluginManager(autoload=False, builtins=False, plugins=plugins))
+    kept = {(s.subject, s.instrument) for s in a.scores}
+    answered = {(r.subject, r.instrument) for r in case.responses}
+    unscored = [
+        (f.subject, f.instrument)
+        for f in a.failures
+        if f.error_type == "UnscoredInstrument"
+    ]
+    assert sorted(unscored) == sorted(answered - kept)  # once each
+
+
+def test_plugin_views_copy_each_call_and_view_each_case_once():
+    from types import MappingProxyType
+
+    from riskcore._plugin_views import _plugin_view, _plugin_views
+
+    one, two = _case(), _wide_case()
+    calls = [
+        {"subject": "a", "case": one},
+        MappingProxyType({"case": two, "subject": 1, "other": one}),
+        {},
+        {"case": one, "x": [1]},
+    ]
+    got = _plugin_views(calls)
+    plain = [{k: _plugin_view(v) for k, v in kw.items()} for kw in calls]
+    assert got == plain
+    for g, p in zip(got, plain, strict=True):
+        assert type(g) is dict
+        assert list(g) == list(p)  # the same order
+        assert all(g[k] is p[k] for k in p)  # the same objects
+    assert got[0]["case"] is got[3]["case"] is _plugin_view(one) is not one
+    assert calls[0]["case"] is one  # the callers' mappings are left alone
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([None, 1.0]),
+            st.sampled_from([None, "why"]),
+            st.booleans(),
+        )
+    ),
+    st.booleans(),
+)
+def test_complete_is_remembered_and_equals_every_score_complete(parts, failed):
+    scores = [
+        Score(
+            subject="c-1",
+            subject_kind=SubjectKind.CLIENT,
+            instrument="x",
+            scale=f"s{i}",
+            value=value if measured else None,
+            missing_reason=why if value is not None and measured else "why",
+            measured=measured,
+        )
+        for i, (value, why, measured) in enumerate(parts)
+    ]
+    failures = []
+    if failed:
+        failures = assess(
+            _case(), pm=PluginManager(autoload=False, builtins=False)
+        ).failures
+    for a in (
+        Assessment(case_id="x", scores=scores, failures=failures),
+        Assessment._trusted("x", tuple(scores), tuple(failures), (), ""),
+    ):
+        expected = not failures and all(s.complete for s in scores)
+        assert a.complete is expected
+        assert a.complete is expected  # remembered: the same answer
+        assert attrs.evolve(a, failures=()).complete is all(s.complete for s in scores)

@@ -96,10 +96,13 @@ def finite_score(s: Score) -> bool:
     """Whether *s*'s value, minimum and maximum are finite (or absent)."""
     v, lo, hi = s.value, s.minimum, s.maximum
     return (
-        (v is None or math.isfinite(v))
-        and (lo is None or math.isfinite(lo))
-        and (hi is None or math.isfinite(hi))
+        (v is None or _isfinite(v))
+        and (lo is None or _isfinite(lo))
+        and (hi is None or _isfinite(hi))
     )
+
+
+_isfinite = math.isfinite  # one global load per call: assess checks every score
 
 
 def score_problem(s: object, subject: str) -> ResultProblem | None:

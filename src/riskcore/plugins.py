@@ -83,7 +83,7 @@ from riskcore._plugin_settings import (
     _is_genuine,
     _timeout,
 )
-from riskcore._plugin_views import _plugin_view, readonly_case
+from riskcore._plugin_views import _plugin_view, _plugin_views, readonly_case
 from riskcore.errors import PluginError, PluginTimeoutError
 from riskcore.model._fields import to_tuple
 from riskcore.model.assessment import AssessorFailure
@@ -613,8 +613,7 @@ class PluginManager:
         """Every implementation of *hook* on every item of *calls*, with one
         hand-over to the worker: the plan and, per plugin, the results."""
         plan = self._plan(hook)
-        views = [{k: _plugin_view(v) for k, v in kw.items()} for kw in calls]
-        return plan, self.run_guarded(hook, _batches(plan, views))
+        return plan, self.run_guarded(hook, _batches(plan, _plugin_views(calls)))
 
     def run_guarded(
         self,
