@@ -73,6 +73,26 @@ def _scores(draw: st.DrawFn) -> Score:
     )
 
 
+def _total(
+    value: object, flags: tuple[Flag, ...] = (), why: str | None = None
+) -> Score:
+    """A client's "total" score of instrument "x" on 0 – 9, by plugin "p"."""
+    return Score.fast(
+        "c-1",
+        SubjectKind.CLIENT,
+        "x",
+        "total",
+        value,
+        0,
+        9,
+        None,
+        flags,
+        why,
+        "p",
+        True,
+    )
+
+
 def _assessment(scores: list[Score]) -> Assessment:
     return Assessment(
         case_id="case-1",
@@ -133,12 +153,7 @@ def test_a_later_chunk_written_otherwise_goes_the_general_way(monkeypatch):
     # Each chunk's first object is checked against the general writer; one
     # that differs is written the general way (here: the check is forced off).
     monkeypatch.setattr(_io_rows, "CHUNK", 1)
-    scores = [
-        Score.fast(
-            "c-1", SubjectKind.CLIENT, "x", "total", v, 0, 9, None, (), None, "p", True
-        )
-        for v in (1, 2, 3)
-    ]
+    scores = [_total(v) for v in (1, 2, 3)]
     real = _io_rows._rows
     calls = []
 
@@ -178,25 +193,7 @@ def test_dumps_of_an_assessment_is_unchanged():
 
 def test_scores_not_written_by_columns_go_the_general_way(monkeypatch):
     monkeypatch.setattr(_io_rows, "rows_text", lambda *args: None)
-    a = _assessment(
-        [
-            Score.fast(
-                "c-1",
-                SubjectKind.CLIENT,
-                "x",
-                "total",
-                v,
-                0,
-                9,
-                None,
-                (),
-                None,
-                "p",
-                True,
-            )
-            for v in (1, 2)
-        ]
-    )
+    a = _assessment([_total(v) for v in (1, 2)])
     assert "".join(iter_json(a, indent=2)) == _general(a, 2)
 
 
@@ -213,10 +210,7 @@ def test_number_columns_are_written_by_orjson(monkeypatch):
 
     monkeypatch.setattr(_io_rows, "scalars_text", spy)
     scores = [
-        Score.fast(
-            "c-1", SubjectKind.CLIENT, "x", "total", v, 0, 9, None, (), why, "p", True
-        )
-        for v, why in ((1, None), (2.5, None), (None, "declined"))
+        _total(v, why=why) for v, why in ((1, None), (2.5, None), (None, "declined"))
     ]
     a = _assessment(scores)
     assert "".join(iter_json(a, indent=2)) == _general(a, 2)
@@ -273,22 +267,6 @@ def test_flags_shared_by_scores_are_written_once_each():
     warn = Flag(code="a.b", level=FlagLevel.WARNING, message='50% "x"')
     crit = Flag(code="c", level=FlagLevel.CRITICAL, escalation="now")
     for flags in ([(warn,), (), (crit,), (warn,)], [(warn, crit), (), (warn,)]):
-        scores = [
-            Score.fast(
-                "c-1",
-                SubjectKind.CLIENT,
-                "x",
-                "total",
-                1,
-                0,
-                9,
-                None,
-                f,
-                None,
-                "p",
-                True,
-            )
-            for f in flags * 3
-        ]
+        scores = [_total(1, f) for f in flags * 3]
         a = _assessment(scores)
         assert "".join(iter_json(a, indent=2)) == _general(a, 2)
