@@ -1,7 +1,5 @@
 """``python -m riskcore`` runs the ``riskcore`` command."""
 
-import sys
+from riskcore.cli import console
 
-from riskcore.cli import main
-
-sys.exit(main())
+console()

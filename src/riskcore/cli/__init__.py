@@ -42,10 +42,12 @@ the parser (``riskcore.cli.parser``) and what they share
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 # Re-exported: the names riskcore.cli has always had (tests, docs and the
 # command modules of other branches import them from here).
@@ -81,6 +83,7 @@ __all__ = [
     "EXIT_USAGE",
     "MAX_TRIALS",
     "build_parser",
+    "console",
     "main",
 ]
 
@@ -140,5 +143,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+def console() -> NoReturn:
+    """The ``riskcore`` program (its console script and ``python -m riskcore``):
+    :func:`main` on the command line's arguments, then the end of the process.
+
+    When the command kept large results for the end
+    (:func:`~riskcore.cli.common.keep_until_exit`: ``assess`` and ``plan``
+    do), the process ends without freeing them one by one: the exit handlers
+    run (:mod:`atexit`: logging's, a plugin's own), the standard streams are
+    flushed, and :func:`os._exit` hands the memory back to the system at
+    once. It exits as any program does when nothing was kept, and when a
+    thread that is not a daemon is still running (the interpreter would wait
+    for it). The exit status is :func:`main`'s either way.
+    """
+    import threading
+
+    from riskcore.cli import common
+
+    common._KEPT = []
+    status = main()
+    kept = bool(common._KEPT)
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if kept and all(t.daemon for t in others):
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(status)
+    sys.exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    console()

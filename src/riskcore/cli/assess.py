@@ -18,6 +18,7 @@ from riskcore.cli.common import (
     _plugin_manager,
     _writing,
     check_output,
+    keep_until_exit,
     report_date,
     suggest,
 )
@@ -96,6 +97,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     check_output(args.output, args.case)
     case = load_case_file(args.case)
     assessment = assess(case, pm=_plugin_manager(args), strict=args.strict)
+    keep_until_exit(case, assessment)
     if args.output:
         with _writing(args.output):
             dump(assessment, args.output, format="json")  # streamed, atomic

@@ -21,6 +21,7 @@ from riskcore.cli.common import (
     _progress,
     _writing,
     check_output,
+    keep_until_exit,
     report_date,
 )
 
@@ -111,6 +112,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         progress=_progress(args),
         today=report_date(args.today),
     )
+    keep_until_exit(case, report)
     since = None
     if args.db:  # the register's "since the last review" section
         from riskcore.store import open_store
