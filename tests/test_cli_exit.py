@@ -86,14 +86,25 @@ def test_exit_handlers_run(tmp_path):
 
 
 def test_a_running_thread_is_waited_for(tmp_path):
-    """A thread that is not a daemon (a plugin's, say) makes the exit a normal
-    one: the interpreter waits for it."""
+    """A thread that is not a daemon (a plugin's, say) and is still running
+    when the command returns makes the exit a normal one: the interpreter
+    waits for it."""
     mark = tmp_path / "thread-done"
     res = console(
         f"""
         import threading, time, pathlib
+        import riskcore.cli
+        returned = threading.Event()
+        command = riskcore.cli.main
+        def main():
+            try:
+                return command()
+            finally:
+                returned.set()
+        riskcore.cli.main = main
         def work():
-            time.sleep(0.5)
+            returned.wait()
+            time.sleep(0.5)  # still running when console() looks
             pathlib.Path({str(mark)!r}).write_text("done")
         threading.Thread(target=work).start()
         """,
