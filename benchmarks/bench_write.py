@@ -8,7 +8,9 @@ time (user + system, ``resource.getrusage``) of the write only. With
 ``--baseline DIR`` (``git archive main src plugins examples | tar -x -C
 /tmp/old``; ``DIR`` is the old tree's root) the old code writes right after
 the new one, *rounds* times, alternated, and the files both write are compared
-byte for byte (and with ``--reference FILE``, with that file). Run::
+byte for byte (and with ``--reference FILE``, with that file). The wall time
+of each write is reported too: it includes the wait for the disk (the final
+``fsync`` before the rename), which CPU time does not see. Run::
 
     python benchmarks/bench_write.py assess /tmp/prof/case-100000.json \\
         --args=--max-input-mib=300 --baseline /tmp/old
@@ -27,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +62,7 @@ def _make(pkl: str, argv: list[str]) -> None:
 
 
 def _child(command: str, pkl: str, out: str) -> None:
-    """Unpickle, write as the command does, print the write's CPU seconds."""
+    """Unpickle, write as the command does, print the write's CPU and wall seconds."""
     import gc
 
     import riskcore.io
@@ -68,15 +71,15 @@ def _child(command: str, pkl: str, out: str) -> None:
     with open(pkl, "rb") as fh:
         obj, kw = pickle.load(fh)
     gc.collect()
-    start = _cpu()
+    start, wall = _cpu(), time.perf_counter()
     if command == "assess":
         riskcore.io.dump(obj, out, **kw)
     else:
         riskcore.report.write(obj, out, **kw)
-    print(f"{_cpu() - start:.3f}")
+    print(f"{_cpu() - start:.3f} {time.perf_counter() - wall:.3f}")
 
 
-def _run(tree: Path, *args: str) -> str:
+def _run(tree: Path, *args: str) -> list[str]:
     env = dict(os.environ, PYTHONPATH=_path_for(tree))
     done = subprocess.run(
         [sys.executable, __file__, *args],
@@ -85,7 +88,7 @@ def _run(tree: Path, *args: str) -> str:
         capture_output=True,
         text=True,
     )
-    return done.stdout.strip()
+    return done.stdout.split()
 
 
 def main() -> None:
@@ -117,15 +120,20 @@ def main() -> None:
         )
         trees = {"new": ROOT} | ({"old": ns.baseline} if ns.baseline else {})
         times: dict[str, list[float]] = {name: [] for name in trees}
+        walls: dict[str, list[float]] = {name: [] for name in trees}
         for _ in range(ns.rounds):
             for name, tree in trees.items():
                 out = str(Path(tmp) / f"{name}.json")
-                times[name].append(
-                    float(_run(tree, ns.command, "-", "--child", ns.command, pkl, out))
-                )
+                cpu, wall = _run(tree, ns.command, "-", "--child", ns.command, pkl, out)
+                times[name].append(float(cpu))
+                walls[name].append(float(wall))
         for name, ts in times.items():
             listed = ", ".join(f"{t:.2f}" for t in ts)
             print(f"{name} write: {statistics.median(ts):.2f} s CPU ({listed})")
+            listed = ", ".join(f"{t:.2f}" for t in walls[name])
+            print(
+                f"{name} write: {statistics.median(walls[name]):.2f} s wall ({listed})"
+            )
         if ns.baseline:
             same = filecmp.cmp(
                 Path(tmp) / "new.json", Path(tmp) / "old.json", shallow=False
