@@ -62,8 +62,10 @@ def test_a_large_write_is_flushed_in_the_background(tmp_path, small_flushes):
 
 def test_a_small_write_starts_no_thread(tmp_path, monkeypatch):
     started: list[object] = []
+    import concurrent.futures
+
     monkeypatch.setattr(
-        _io_write.concurrent.futures,
+        concurrent.futures,
         "ThreadPoolExecutor",
         lambda *a, **k: started.append(a) or pytest.fail("a flush was started"),
     )

@@ -6,7 +6,6 @@ Internal to :mod:`riskcore.io`, which re-exports :func:`~riskcore.io.write_atomi
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import datetime as dt
 import itertools
@@ -17,9 +16,12 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from riskcore._json_items import BATCH, items_text
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 
 def write_atomic(
@@ -112,6 +114,8 @@ class _EarlyFlush:
                 return  # the disk is busy: try again after the next write
             self._running.result()  # its OSError, if any
         if self._pool is None:
+            import concurrent.futures  # only for a large write (it imports logging)
+
             self._pool = concurrent.futures.ThreadPoolExecutor(
                 1, thread_name_prefix="riskcore-flush"
             )
