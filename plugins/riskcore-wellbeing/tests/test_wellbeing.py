@@ -8,9 +8,11 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import riskcore
-from riskcore.instruments import InstrumentSpec, score_items
+from riskcore.instruments import InstrumentSpec, score_items, valid_answers
 from riskcore.model import (
     Case,
     Client,
@@ -29,6 +31,7 @@ from riskcore_wellbeing.instruments import (
     SPECS,
     WHO5,
     WHO5_DEPRESSION_FLAG,
+    who5_low_item,
 )
 
 CS = (3, 6, 12, 16, 18, 20, 22, 24, 27, 30)
@@ -444,3 +447,60 @@ def test_identify_accepts_every_factor_with_the_default_catalog() -> None:
         ("burnout", "t-1"),
         ("secondary-traumatic-stress", "t-1"),
     }
+
+
+# ------------------------------------------- the WHO-5 item rule's flagged score
+
+_WHO5_ANSWER = st.one_of(
+    st.integers(0, 5), st.none(), st.sampled_from([6, -1, 2.0, 1.5, "x", True])
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(["1", "2", "3", "4", "5"]), _WHO5_ANSWER),
+    st.sampled_from([None, "wellbeing"]),
+)
+def test_the_who5_item_rule_flags_as_attrs_evolve_would(
+    items: dict[str, Any], plugin: str | None
+) -> None:
+    # The flagged first score is built by Score.derived: the same score as the
+    # plain attrs.evolve on random answers (missing, invalid, prorated, low).
+    r = InstrumentResponse(instrument="who5", subject="t-1", items=items)
+    scores = WHO5.to_scores(r, SubjectKind.PROFESSIONAL, plugin=plugin)
+    valid = valid_answers(WHO5, r.items)[0]
+    got = hooks._who5_item_rule(list(scores), valid)
+    first = scores[0]
+    if WHO5_DEPRESSION_FLAG in first.flags or not who5_low_item(valid):
+        assert got == scores
+    else:
+        expected = attrs.evolve(first, flags=(*first.flags, WHO5_DEPRESSION_FLAG))
+        assert got == [expected, *scores[1:]]
+        assert type(got[0]) is Score
+        assert got[0].flags.count(WHO5_DEPRESSION_FLAG) == 1
+    # every field of Score is copied (a new field must be added to the rule)
+    assert [a.name for a in attrs.fields(Score)] == [
+        "subject",
+        "subject_kind",
+        "instrument",
+        "scale",
+        "value",
+        "minimum",
+        "maximum",
+        "band",
+        "flags",
+        "missing_reason",
+        "plugin",
+        "measured",
+    ]
+
+
+def test_the_who5_item_rule_keeps_an_incomplete_score_incomplete() -> None:
+    # An unanswered item: the total is prorated or missing, never made complete.
+    items = {"1": 0, "2": 5, "3": None, "4": 5, "5": 5}
+    r = InstrumentResponse(instrument="who5", subject="t-1", items=items)
+    scores = WHO5.to_scores(r, SubjectKind.PROFESSIONAL, plugin="wellbeing")
+    got = hooks._who5_item_rule(scores, valid_answers(WHO5, r.items)[0])
+    assert WHO5_DEPRESSION_FLAG in got[0].flags
+    assert got[0].complete == scores[0].complete
+    assert got[0].missing_reason == scores[0].missing_reason

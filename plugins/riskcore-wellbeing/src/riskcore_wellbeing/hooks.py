@@ -128,14 +128,41 @@ def _who5_item_rule(
     scores: list[Score], items: Mapping[str, int | float | None]
 ) -> list[Score]:
     """Add the WHO-5 flag for an item answered 0 or 1 (the rule's second half;
-    the first, raw < 13, is raised by the band), once, on the first score."""
+    the first, raw < 13, is raised by the band), once, on the first score.
+
+    The flagged score is ``attrs.evolve(first, flags=...)``, built by
+    :meth:`~riskcore.model.Score.derived` (the same checks, a few times
+    faster: most WHO-5 responses have such an item).
+
+    >>> from riskcore.model import InstrumentResponse, SubjectKind
+    >>> r = InstrumentResponse(instrument="who5", subject="t-1",
+    ...                        items={"1": 1, "2": 5, "3": 5, "4": 5, "5": 5})
+    >>> scores = WHO5.to_scores(r, SubjectKind.PROFESSIONAL, plugin="wellbeing")
+    >>> got = _who5_item_rule(scores, valid_answers(WHO5, r.items)[0])
+    >>> [f.code for f in got[0].flags], got[1:] == scores[1:]
+    (['who5.assess-for-depression'], True)
+    """
     first = scores[0]
     if WHO5_DEPRESSION_FLAG in first.flags or not who5_low_item(items):
         return scores
-    return [
-        attrs.evolve(first, flags=(*first.flags, WHO5_DEPRESSION_FLAG)),
-        *scores[1:],
-    ]
+    if type(first) is not Score:  # pragma: no cover - the engine makes Scores
+        flagged = attrs.evolve(first, flags=(*first.flags, WHO5_DEPRESSION_FLAG))
+    else:
+        flagged = Score.derived(
+            subject=first.subject,
+            subject_kind=first.subject_kind,
+            instrument=first.instrument,
+            scale=first.scale,
+            value=first.value,
+            minimum=first.minimum,
+            maximum=first.maximum,
+            band=first.band,
+            flags=(*first.flags, WHO5_DEPRESSION_FLAG),
+            missing_reason=first.missing_reason,
+            measured=first.measured,
+            plugin=first.plugin,
+        )
+    return [flagged, *scores[1:]]
 
 
 @hookimpl
