@@ -73,6 +73,7 @@ from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter as _make_json_converter
 
 from riskcore import _io_responses, _io_strict
+from riskcore._io_clients import clients_hook
 from riskcore._io_hooks import (
     _optional_one_plain,
     _optional_plain,
@@ -95,7 +96,7 @@ from riskcore._io_write import (
     write_atomic,
 )
 from riskcore.errors import FieldError, LoadError, shown
-from riskcore.model import Assessment, Case, Catalog, Plan
+from riskcore.model import Assessment, Case, Catalog, Client, Plan
 from riskcore.model._fields import to_tuple
 from riskcore.model.distributions import DISTRIBUTIONS, Distribution, Param
 from riskcore.model.observations import InstrumentResponse, InvalidAnswer
@@ -361,6 +362,12 @@ def make_converter() -> cattrs.Converter:
         conv.get_structure_hook(InstrumentResponse),
     )
     conv.register_structure_hook_func(lambda t: t == responses, fast)
+    # And its clients (the most objects after the responses), the same way.
+    clients = tuple[Client, ...]
+    fast_clients = clients_hook(
+        conv.get_structure_hook(clients), conv.get_structure_hook(Client)
+    )
+    conv.register_structure_hook_func(lambda t: t == clients, fast_clients)
     return conv
 
 
