@@ -43,10 +43,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import functools
 import gc
 import itertools
 import json
 import math
+import operator
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,7 +75,6 @@ from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter as _make_json_converter
 
 from riskcore import _io_responses, _io_strict
-from riskcore._io_clients import clients_hook
 from riskcore._io_hooks import (
     _optional_one_plain,
     _optional_plain,
@@ -89,6 +90,11 @@ from riskcore._io_strict import (
     _join,
     _parse_json_strict,
 )
+from riskcore._io_subjects import (
+    _plain_clients,
+    _plain_professionals,
+    subjects_hook,
+)
 from riskcore._io_write import (
     STALE_TEMP_SECONDS,
     atomic_path,
@@ -96,7 +102,7 @@ from riskcore._io_write import (
     write_atomic,
 )
 from riskcore.errors import FieldError, LoadError, shown
-from riskcore.model import Assessment, Case, Catalog, Client, Plan
+from riskcore.model import Assessment, Case, Catalog, Client, Plan, Professional
 from riskcore.model._fields import to_tuple
 from riskcore.model.distributions import DISTRIBUTIONS, Distribution, Param
 from riskcore.model.observations import InstrumentResponse, InvalidAnswer
@@ -362,12 +368,22 @@ def make_converter() -> cattrs.Converter:
         conv.get_structure_hook(InstrumentResponse),
     )
     conv.register_structure_hook_func(lambda t: t == responses, fast)
-    # And its clients (the most objects after the responses), the same way.
-    clients = tuple[Client, ...]
-    fast_clients = clients_hook(
-        conv.get_structure_hook(clients), conv.get_structure_hook(Client)
-    )
-    conv.register_structure_hook_func(lambda t: t == clients, fast_clients)
+    # And its clients and professionals (the most objects after the
+    # responses), chunk by chunk, column by column.
+    for subject, plain_subjects in (
+        (Client, _plain_clients),
+        (Professional, _plain_professionals),
+    ):
+        many = tuple[subject, ...]  # type: ignore[valid-type]
+        fast_subjects = subjects_hook(
+            subject,
+            plain_subjects,
+            conv.get_structure_hook(many),
+            conv.get_structure_hook(subject),
+        )
+        conv.register_structure_hook_func(
+            functools.partial(operator.eq, many), fast_subjects
+        )
     return conv
 
 
