@@ -187,7 +187,8 @@ def _plain_all(ds: list[Any], given: bool = False) -> list[InstrumentResponse] |
             map(type, chain.from_iterable(map(dict.values, items)))
         )
         and _STR.issuperset(map(type, chain.from_iterable(items)))
-        and known.issuperset(chain.from_iterable(items))
+        # exact strings: their set holds each item id once (and no other)
+        and known.issuperset(set().union(*items))
         and _STR_OR_NONE.issuperset(map(type, about))
         and _DICT.issuperset(map(type, answers))
         and (
