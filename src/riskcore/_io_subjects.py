@@ -7,18 +7,18 @@ clients, 100,000 protected attributes and 33,000 professionals through
 cattrs' generated functions and attrs' ``__init__``, about 1.6 s CPU
 (issue #16).
 
-A chunk of :data:`_CHUNK` clients is built directly when every client is a
+A chunk of :data:`_CHUNK` subjects is built directly when every one is a
 mapping of all its keys holding the usual types (:func:`_plain_clients`,
-:func:`_plain_professionals`):
-each check is a pass over a column of the chunk in C, the objects' slots are
-set column by column through their slot descriptors, and each field's own
-validator (the one owner of what the field accepts) runs once per distinct
-value of its column, on an object that holds it; these validators (ids,
-texts, lists of ids) look at the value only. Any other chunk goes client by
-client through the general hook of one client, and if any fails there, the
-whole list is structured the general way again: every error keeps its
-message and its path (``tests/test_io_subjects.py`` checks both, and the
-objects, on random input). The same for professionals.
+:func:`_plain_professionals`): each check is a pass over a column of the
+chunk in C, the objects' slots are set column by column through their slot
+descriptors, and each field's own validator (the one owner of what the field
+accepts) runs once per distinct value of its column, on an object that holds
+it; these validators (ids, texts, lists of ids, number ranges) look at the
+value only. Any other chunk goes subject by subject through the general hook
+of one subject, and if any fails there, the whole list is structured the
+general way again: every error keeps its message and its path
+(``tests/test_io_subjects.py`` checks both, and the objects, on random
+input).
 """
 
 from __future__ import annotations
