@@ -361,6 +361,22 @@ def make_converter() -> cattrs.Converter:
     for cls in get_args(Distribution):
         conv.register_unstructure_hook(cls, unstructure_param)
         conv.register_structure_hook(cls, structure_tagged(cls))
+    _register_case_hooks(conv)
+    return conv
+
+
+def _register_case_hooks(conv: cattrs.Converter) -> None:
+    """Register on *conv* the direct hooks of a large case's lists (issue #16):
+    its responses (most of a large case), then its clients and professionals,
+    chunk by chunk, column by column; each over the general hooks *conv*
+    already has, which keep every refusal.
+
+    >>> hook = converter.get_structure_hook(tuple[Client, ...])
+    >>> hook([{"id": "c-1"}], tuple[Client, ...]) == (Client(id="c-1"),)
+    True
+    >>> hook.general is not hook
+    True
+    """
     # A case's responses (most of a large case): the plain ones built directly.
     responses = tuple[InstrumentResponse, ...]
     fast = responses_hook(
@@ -368,8 +384,6 @@ def make_converter() -> cattrs.Converter:
         conv.get_structure_hook(InstrumentResponse),
     )
     conv.register_structure_hook_func(lambda t: t == responses, fast)
-    # And its clients and professionals (the most objects after the
-    # responses), chunk by chunk, column by column.
     for subject, plain_subjects in (
         (Client, _plain_clients),
         (Professional, _plain_professionals),
@@ -384,7 +398,6 @@ def make_converter() -> cattrs.Converter:
         conv.register_structure_hook_func(
             functools.partial(operator.eq, many), fast_subjects
         )
-    return conv
 
 
 converter = make_converter()
