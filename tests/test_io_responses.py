@@ -225,3 +225,80 @@ def test_loading_a_case_consumes_its_document(tmp_path):
         io.dump(case, tmp_path / name)
         assert load_case_file(tmp_path / name) == case
         assert io.load_case(tmp_path / name) == case
+
+
+_FULL = ("instrument", "subject", "items", "about", "administered", "answers")
+
+
+@st.composite
+def _full_responses(draw: st.DrawFn) -> object:
+    """Plain responses of all six keys (what the column-wise path takes), or
+    one of the flaws that sends a chunk response by response."""
+    d = draw(_plain_responses())
+    if type(d) is dict:
+        for key, default in (("about", None), ("administered", None), ("answers", {})):
+            d.setdefault(key, default)
+        if draw(st.integers(0, 5)) == 0:  # a key dropped
+            d.pop(draw(st.sampled_from(_FULL)), None)
+    return draw(st.one_of(st.just(d), st.just(d), st.sampled_from([3, "x", None])))
+
+
+def _fields(r: object) -> object:
+    return None if r is None else [(getattr(r, f), type(getattr(r, f))) for f in _FULL]
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.lists(_full_responses(), max_size=5), given_=st.booleans())
+def test_a_chunk_built_column_by_column_is_built_as_one_by_one(value, given_):
+    """``_plain_all`` builds exactly what ``_plain`` builds, response by
+    response (the same fields, of the same types; the data's own mappings
+    only when given), or declines; and it takes every chunk of plain
+    responses of six keys with integer answers."""
+    from riskcore import _io_responses
+
+    _KNOWN_IDS.update(["phq9", "c-1", "1", "9"])
+    before = repr(value)
+    got = _io_responses._plain_all(value, given_)
+    one_by_one = [_io_responses._plain(d, given_) for d in value]
+    assert repr(value) == before
+    if got is None:
+        usual = all(
+            type(d) is dict
+            and set(d) == set(_FULL)
+            and _io_responses._plain(d) is not None
+            and type(d["about"]) in (str, type(None))
+            and all(type(v) in (int, type(None)) for v in d["items"].values())
+            for d in value
+        )
+        assert not usual
+        return
+    assert None not in one_by_one
+    assert [_fields(r) for r in got] == [_fields(r) for r in one_by_one]
+    for r, d in zip(got, value, strict=True):
+        assert type(r) is InstrumentResponse
+        assert (r.items is d["items"]) is given_
+        assert (r.answers is d["answers"]) is given_
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.lists(st.one_of(_full_responses(), _responses()), max_size=7),
+    consume=st.booleans(),
+)
+def test_chunks_give_the_same_responses_or_errors_as_the_general_hook(value, consume):
+    """Small chunks, so that a list mixes chunks built column by column with
+    chunks taken one by one: the result and every error are the general
+    hook's."""
+    from riskcore import _io_responses
+
+    _KNOWN_IDS.update(["phq9", "c-1", "1", "9"])
+    hook = io.converter.get_structure_hook(_T)
+    chunk = _io_responses._CHUNK
+    _io_responses._CHUNK = 2
+    token = _io_responses.GIVEN.set(consume)
+    try:
+        got = _outcome(hook, value)
+    finally:
+        _io_responses._CHUNK = chunk
+        _io_responses.GIVEN.reset(token)
+    assert got == _outcome(hook.slow, value)

@@ -43,10 +43,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import functools
 import gc
 import itertools
 import json
 import math
+import operator
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,6 +90,11 @@ from riskcore._io_strict import (
     _join,
     _parse_json_strict,
 )
+from riskcore._io_subjects import (
+    _plain_clients,
+    _plain_professionals,
+    subjects_hook,
+)
 from riskcore._io_write import (
     STALE_TEMP_SECONDS,
     atomic_path,
@@ -95,7 +102,7 @@ from riskcore._io_write import (
     write_atomic,
 )
 from riskcore.errors import FieldError, LoadError, shown
-from riskcore.model import Assessment, Case, Catalog, Plan
+from riskcore.model import Assessment, Case, Catalog, Client, Plan, Professional
 from riskcore.model._fields import to_tuple
 from riskcore.model.distributions import DISTRIBUTIONS, Distribution, Param
 from riskcore.model.observations import InstrumentResponse, InvalidAnswer
@@ -354,6 +361,22 @@ def make_converter() -> cattrs.Converter:
     for cls in get_args(Distribution):
         conv.register_unstructure_hook(cls, unstructure_param)
         conv.register_structure_hook(cls, structure_tagged(cls))
+    _register_case_hooks(conv)
+    return conv
+
+
+def _register_case_hooks(conv: cattrs.Converter) -> None:
+    """Register on *conv* the direct hooks of a large case's lists (issue #16):
+    its responses (most of a large case), then its clients and professionals,
+    chunk by chunk, column by column; each over the general hooks *conv*
+    already has, which keep every refusal.
+
+    >>> hook = converter.get_structure_hook(tuple[Client, ...])
+    >>> hook([{"id": "c-1"}], tuple[Client, ...]) == (Client(id="c-1"),)
+    True
+    >>> hook.general is not hook
+    True
+    """
     # A case's responses (most of a large case): the plain ones built directly.
     responses = tuple[InstrumentResponse, ...]
     fast = responses_hook(
@@ -361,7 +384,20 @@ def make_converter() -> cattrs.Converter:
         conv.get_structure_hook(InstrumentResponse),
     )
     conv.register_structure_hook_func(lambda t: t == responses, fast)
-    return conv
+    for subject, plain_subjects in (
+        (Client, _plain_clients),
+        (Professional, _plain_professionals),
+    ):
+        many = tuple[subject, ...]  # type: ignore[valid-type]
+        fast_subjects = subjects_hook(
+            subject,
+            plain_subjects,
+            conv.get_structure_hook(many),
+            conv.get_structure_hook(subject),
+        )
+        conv.register_structure_hook_func(
+            functools.partial(operator.eq, many), fast_subjects
+        )
 
 
 converter = make_converter()
