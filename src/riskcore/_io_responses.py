@@ -42,11 +42,11 @@ from collections import deque
 from collections.abc import Callable
 from contextvars import ContextVar
 from itertools import chain, repeat
-from operator import itemgetter
 from typing import Any
 
 import attrs
 
+from riskcore._io_hooks import exact_rows
 from riskcore.model._fields import _KNOWN_IDS
 from riskcore.model.observations import InstrumentResponse
 
@@ -69,7 +69,6 @@ _DICT = frozenset({dict})
 _STR_OR_NONE = frozenset({str, type(None)})
 _DATE_KINDS = frozenset({str, type(None), dt.date})
 _ORDER = ("instrument", "subject", "items", "about", "administered", "answers")
-_ROW = itemgetter(*_ORDER)
 _SLOTS = tuple(InstrumentResponse.__dict__[n].__set__ for n in _ORDER)
 _CHUNK = 4096
 """Responses per chunk of :func:`responses_hook`: a flaw sends only its chunk
@@ -164,15 +163,12 @@ def _plain_all(ds: list[Any], given: bool = False) -> list[InstrumentResponse] |
     >>> _plain_all([d, {"instrument": "phq9", "subject": "c-1"}]) is None
     True
     """
-    n = len(ds)
-    if not _DICT.issuperset(map(type, ds)) or sum(map(len, ds)) != 6 * n:
-        return None
-    try:  # a dict of six keys that holds these six holds nothing else
-        rows = list(map(_ROW, ds))
-    except KeyError:
+    rows = exact_rows(ds, _ORDER)
+    if rows is None:
         return None
     if not rows:
         return []
+    n = len(rows)
     instrument, subject, items, about, administered, answers = map(
         list, zip(*rows, strict=True)
     )

@@ -26,11 +26,11 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 from itertools import chain, repeat
-from operator import itemgetter
 from typing import Any
 
 import attrs
 
+from riskcore._io_hooks import exact_rows
 from riskcore.model.subjects import Client, Professional, ProtectedAttributes
 
 _CLIENT = ("id", "name", "clinician", "protected", "context")
@@ -55,14 +55,10 @@ for _cls, _names in (
         raise AssertionError(f"{_cls.__name__} changed: update riskcore._io_subjects")
 
 _new = object.__new__
-_DICT = frozenset({dict})
 _LIST = frozenset({list})
 _STR = frozenset({str})
 _STR_OR_NONE = frozenset({str, type(None)})
 _FLOAT_OR_NONE = frozenset({float, type(None)})
-_PROFESSIONAL_ROW = itemgetter(*_PROFESSIONAL)
-_CLIENT_ROW = itemgetter(*_CLIENT)
-_PROTECTED_ROW = itemgetter(*_PROTECTED)
 _CHUNK = 4096
 """Subjects per chunk of :func:`subjects_hook`: a flaw sends only its chunk
 subject by subject."""
@@ -117,12 +113,8 @@ def _plain_clients(ds: list[Any]) -> list[Client] | None:
     >>> _plain_clients([{**d, "id": "two words"}]) is None
     True
     """
-    n = len(ds)
-    if not _DICT.issuperset(map(type, ds)) or sum(map(len, ds)) != 5 * n:
-        return None
-    try:  # a dict of five keys that holds these five holds nothing else
-        rows = list(map(_CLIENT_ROW, ds))
-    except KeyError:
+    rows = exact_rows(ds, _CLIENT)
+    if rows is None:
         return None
     if not rows:
         return []
@@ -133,13 +125,10 @@ def _plain_clients(ds: list[Any]) -> list[Client] | None:
         and _STR_OR_NONE.issuperset(map(type, clinicians))
         and _LIST.issuperset(map(type, context))
         and _STR.issuperset(map(type, chain.from_iterable(context)))
-        and _DICT.issuperset(map(type, protected))
-        and sum(map(len, protected)) == 5 * n
     ):
         return None
-    try:
-        prows = list(map(_PROTECTED_ROW, protected))
-    except KeyError:
+    prows = exact_rows(protected, _PROTECTED)
+    if prows is None:
         return None
     culture, ethnicity, religion, languages, gender = zip(*prows, strict=True)
     if not (
@@ -177,12 +166,8 @@ def _plain_professionals(ds: list[Any]) -> list[Professional] | None:
     >>> _plain_professionals([{**d, "caseload": -1.0}]) is None
     True
     """
-    n = len(ds)
-    if not _DICT.issuperset(map(type, ds)) or sum(map(len, ds)) != 7 * n:
-        return None
-    try:  # a dict of seven keys that holds these seven holds nothing else
-        rows = list(map(_PROFESSIONAL_ROW, ds))
-    except KeyError:
+    rows = exact_rows(ds, _PROFESSIONAL)
+    if rows is None:
         return None
     if not rows:
         return []
