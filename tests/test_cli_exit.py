@@ -92,19 +92,17 @@ def test_a_running_thread_is_waited_for(tmp_path):
     mark = tmp_path / "thread-done"
     res = console(
         f"""
-        import threading, time, pathlib
-        import riskcore.cli
-        returned = threading.Event()
-        command = riskcore.cli.main
-        def main():
+        import threading, pathlib
+        looked = threading.Event()
+        enumerate_ = threading.enumerate
+        def enumerate():
             try:
-                return command()
+                return enumerate_()
             finally:
-                returned.set()
-        riskcore.cli.main = main
+                looked.set()
+        threading.enumerate = enumerate
         def work():
-            returned.wait()
-            time.sleep(0.5)  # still running when console() looks
+            looked.wait(60)  # still running when console() looks
             pathlib.Path({str(mark)!r}).write_text("done")
         threading.Thread(target=work).start()
         """,
