@@ -5,8 +5,11 @@ Each test registers small misbehaving plugins on a :class:`PluginManager`
 the exact recorded failure (plugin, error type), that the result is marked
 incomplete, and, where a client has a critical finding, that it survives.
 
-Hung plugins use a 0.05 s timeout and wait on an :class:`threading.Event`
+Hung plugins use a 0.5 s timeout and wait on an :class:`threading.Event`
 that the test sets when it ends, so no abandoned thread outlives its test.
+No test bounds the wall-clock time of a run: the timeout is ten times what a
+well-behaved test plugin needs on a loaded machine, and a hung plugin stays
+hung until its test ends, so which calls time out does not depend on load.
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ from riskcore.plugins import (
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "longmont-practice.yaml"
 SECRET = "call 555-123-4567, DOB 1980-02-03, note: lives with Jane Doe"
-TINY = 0.05
+TINY = 0.5
+HUNG_FOR = 60.0  # a hung test plugin's backstop; `stop` releases it first
 
 
 def _pm(*plugins: tuple[str, object], **kw: object) -> PluginManager:
@@ -325,11 +329,9 @@ def riskcore_assess(subject):
 # --------------------------------------------------------------- timeouts
 
 
-# A hung test plugin stays hung until the test ends (``stop``) or, as a
-# backstop, for a minute.  The tests below prove that the run did not wait for
-# it by checking, when the run has returned, that the plugin has not: that
-# holds however slow the machine is, where a wall-clock bound would not.
-HUNG_FOR = 60.0
+# The tests below prove that the run did not wait for a hung plugin by
+# checking, when the run has returned, that the plugin has not: that holds
+# however slow the machine is, where a wall-clock bound would not.
 
 
 def _sleeper(stop: threading.Event, on: str = "c-1") -> object:
@@ -373,12 +375,12 @@ def test_hung_plugin_times_out(small_case, stop, caplog):
     details = {f.subject: f.detail for f in a.failures if f.plugin == "hang"}
     assert details["c-1"] == (
         "raised PluginTimeoutError: plugin 'hang': riskcore_assess did not return "
-        "within 0.05 s"
+        "within 0.5 s"
     )
     assert "timed out earlier" in details["c-2"]
     assert not a.complete
     _good_survives(a)
-    assert "did not return within 0.05 s" in caplog.text
+    assert "did not return within 0.5 s" in caplog.text
 
 
 def test_run_guarded_resumes_after_a_hang_across_batches(stop):
@@ -389,7 +391,7 @@ def test_run_guarded_resumes_after_a_hang_across_batches(stop):
 
     def a(x: int) -> int:
         if x == 2:
-            stop.wait(1.0)
+            stop.wait(HUNG_FOR)
         return x
 
     got = pm.run_guarded(
@@ -424,7 +426,7 @@ def test_hung_generator_times_out(small_case, stop):
             yield Score(
                 subject=subject.id, subject_kind=subject.KIND, instrument="toy", value=1
             )
-            stop.wait(1.0)
+            stop.wait(HUNG_FOR)
 
     a = assess(small_case, pm=_pm(("gen", Gen()), timeout=TINY))
     assert ("gen", "p", "PluginTimeoutError") in _failed(a)
@@ -444,7 +446,7 @@ def test_timeout_of_the_risk_factor_hook(small_case, stop):
     class Slow:
         @hookimpl
         def riskcore_risk_factors(self, subject):
-            stop.wait(1.0)
+            stop.wait(HUNG_FOR)
 
     pm = _pm(("slow", Slow()), timeout=TINY)
     cat = default_catalog(PluginManager(autoload=False))
