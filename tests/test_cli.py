@@ -58,6 +58,30 @@ def test_plugins_none(capsys):
     assert out.strip()
 
 
+def test_a_command_leaves_no_setting_behind(small_case, tmp_path: Path, capsys):
+    """--trace, --max-input-mib and --show-identifying last one command:
+    main() called again in the same process (a notebook, a host program)
+    starts from the defaults, and a second --trace prints each line once."""
+    import logging
+
+    from riskcore.errors import shown
+
+    case_file, out = tmp_path / "case.yaml", tmp_path / "plan.json"
+    io.dump(small_case, case_file)
+    logger = logging.getLogger("riskcore.plugins")
+    before = (list(logger.handlers), logger.level, io.MAX_INPUT_BYTES)
+    traced = []
+    for _ in range(2):
+        args = ("plan", str(case_file), "--trials", "0", "-q", "-o", str(out))
+        assert run(*args, "--trace", "--max-input-mib", "1", "--show-identifying") == 3
+        assert (list(logger.handlers), logger.level, io.MAX_INPUT_BYTES) == before
+        assert "redacted" in shown("Jane Doe")
+        err = capsys.readouterr().err.splitlines()
+        traced.append(sum(line.startswith("riskcore: trace: ") for line in err))
+    assert traced[0] > 0
+    assert traced[1] == traced[0]  # not twice: the first run's handler is gone
+
+
 def test_plugins_strict_fails_with_one_line(install_dist, capsys):
     """--strict turns a broken plugin into a one-line error and exit 2."""
     install_dist(

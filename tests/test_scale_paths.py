@@ -160,7 +160,7 @@ def test_the_command_line_reads_larger_cases_when_asked(tmp_path, monkeypatch, c
     assert main(["assess", str(case), "--no-plugins"]) == 2
     assert "larger than 1 MiB" in capsys.readouterr().err
     assert main(["assess", str(case), "--no-plugins", "--max-input-mib", "2"]) == 0
-    assert io.MAX_INPUT_BYTES == 2 << 20
+    assert io.MAX_INPUT_BYTES == 1 << 20  # the bound was that command's only
     with pytest.raises(SystemExit):
         main(["assess", str(case), "--max-input-mib", "0"])
     assert "invalid positive integer value" in capsys.readouterr().err

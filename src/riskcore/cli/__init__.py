@@ -46,7 +46,7 @@ import atexit
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import NoReturn
 
 # Re-exported: the names riskcore.cli has always had (tests, docs and the
@@ -94,23 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Imported after parsing: `riskcore --help` and usage errors stay fast
     # (no attrs, no logging), see docs/benchmarks.md.
-    from riskcore.errors import RiskcoreError, showing_values
+    from riskcore.errors import RiskcoreError
 
-    if getattr(args, "trace", False):
-        import logging
-
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("riskcore: %(message)s"))
-        logger = logging.getLogger("riskcore.plugins")
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-    if getattr(args, "max_input_mib", None) is not None:  # this process's bound
-        from riskcore import io
-
-        io.MAX_INPUT_BYTES = args.max_input_mib * 1024 * 1024
-    show = showing_values() if getattr(args, "show_identifying", False) else None
     try:
-        with show or contextlib.nullcontext():
+        with _settings(args):
             status: int = args.func(args)
     except RiskcoreError as exc:
         print(f"riskcore: error: {_one_line(str(exc))}", file=sys.stderr)
@@ -141,6 +128,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     return status
+
+
+@contextlib.contextmanager
+def _settings(args: object) -> Iterator[None]:
+    """The process-wide settings of one command, undone when it returns, so
+    that :func:`main` called again in the same process (by a test, a
+    notebook, a host program) starts from the defaults: ``--trace`` (a
+    handler on ``riskcore.plugins``), ``--max-input-mib`` and
+    ``--show-identifying``."""
+    from riskcore.errors import showing_values
+
+    with contextlib.ExitStack() as stack:
+        if getattr(args, "trace", False):
+            import logging
+
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("riskcore: %(message)s"))
+            logger = logging.getLogger("riskcore.plugins")
+            stack.callback(logger.setLevel, logger.level)
+            stack.callback(logger.removeHandler, handler)
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+        mib = getattr(args, "max_input_mib", None)
+        if mib is not None:  # this command's bound
+            from riskcore import io
+
+            stack.callback(setattr, io, "MAX_INPUT_BYTES", io.MAX_INPUT_BYTES)
+            io.MAX_INPUT_BYTES = mib * 1024 * 1024
+        if getattr(args, "show_identifying", False):
+            stack.enter_context(showing_values())
+        yield
 
 
 def console() -> NoReturn:
