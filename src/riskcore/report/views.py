@@ -20,8 +20,8 @@ and ``num`` template filters).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from riskcore.model.sections import alternative_groups
 from riskcore.plain import hours, money, number
@@ -29,6 +29,8 @@ from riskcore.report.context import subject_namer
 
 if TYPE_CHECKING:
     from riskcore.workflow import PlanReport
+
+_T = TypeVar("_T")
 
 __all__ = [
     "GLOSSARY",
@@ -272,15 +274,16 @@ def _per_risk(
                 return str(owner_of[lay.id])
         return "practice lead"
 
+    armed_for = _by_subject(report.armed, lambda a: a.subject)
+
     def responses(r: Any) -> list[str]:
         # the responses armed for this risk: required by it, or armed by a
         # trigger on its threat
         wanted = set(r.required_responses)
         return [
             a.response
-            for a in report.armed
-            if a.subject == r.subject
-            and (a.response in wanted or f"level:{r.threat}>=" in a.reason)
+            for a in armed_for.get(r.subject, ())
+            if a.response in wanted or f"level:{r.threat}>=" in a.reason
         ]
 
     per_risk: dict[str, dict[str, Any]] = {}
@@ -343,16 +346,15 @@ def _subject_views(
     """One view per subject with anything to show: scores, risks, legal duties
     and armed responses, in the case's order."""
     subjects = []
-    scores_of: dict[str, list[Any]] = {}
-    for s in report.assessment.scores:
-        scores_of.setdefault(s.subject, []).append(s)
+    scores_of = _by_subject(report.assessment.scores, lambda s: s.subject)
+    risks_of = _by_subject(
+        (per_risk[row["id"]] for row in ctx["risks"]), lambda r: r["subject_id"]
+    )
+    duties_of = _by_subject(report.obligations.obligations, lambda o: o.subject)
+    armed_of = _by_subject(report.armed, lambda a: a.subject)
     for subject in report.case.subjects():
         sid = subject.id
-        mine = [
-            per_risk[row["id"]]
-            for row in ctx["risks"]
-            if per_risk[row["id"]]["subject_id"] == sid
-        ]
+        mine = risks_of.get(sid, [])
         duties = [
             {
                 "name": o.name,
@@ -360,8 +362,7 @@ def _subject_views(
                 "owner": o.owner,
                 "hours": o.time_to_act_hours,
             }
-            for o in report.obligations.obligations
-            if o.subject == sid
+            for o in duties_of.get(sid, ())
         ]
         armed = [
             {
@@ -370,10 +371,9 @@ def _subject_views(
                 "hours": a.time_to_act_hours,
                 "reason": trigger_words(a.reason, threat_names),
             }
-            for a in report.armed
-            if a.subject == sid
+            for a in armed_of.get(sid, ())
         ]
-        scores = [_score_row(s) for s in scores_of.get(sid, [])]
+        scores = [_score_row(s) for s in scores_of.get(sid, ())]
         if not (mine or scores or duties or armed):
             continue
         subjects.append(
@@ -389,6 +389,22 @@ def _subject_views(
             }
         )
     return subjects
+
+
+def _by_subject(
+    items: Iterable[_T], subject: Callable[[_T], str | None]
+) -> dict[str | None, list[_T]]:
+    """*items* grouped by their subject, each group in the items' order: one
+    pass, so that a view per subject costs no more than the items (looking
+    them up subject by subject grew with clients × items).
+
+    >>> _by_subject(["c-1:a", "t-1:b", "c-1:c"], lambda x: x.split(":")[0])
+    {'c-1': ['c-1:a', 'c-1:c'], 't-1': ['t-1:b']}
+    """
+    groups: dict[str | None, list[_T]] = {}
+    for item in items:
+        groups.setdefault(subject(item), []).append(item)
+    return groups
 
 
 def _score_row(s: Any) -> dict[str, Any]:
