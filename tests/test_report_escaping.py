@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from riskcore import io
 from riskcore.cli import main
@@ -75,3 +77,38 @@ def test_without_show_identifying_no_name_appears(tmp_path: Path) -> None:
 )
 def test_escape_markdown(value: str, escaped: str) -> None:
     assert escape_markdown(value) == escaped
+
+
+def _escape_the_long_way(value: object, code: bool) -> str:
+    """escape_markdown without its shortcut for text with nothing to escape:
+    every rule applied to every value."""
+    import riskcore.report as rep
+
+    text = " ".join(str(value).splitlines())
+    if code:
+        return text.replace("`", "")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = rep._MD_INLINE.sub(r"\\\1", text)
+    return rep._MD_BLOCK.sub(rep._escape_block, text, count=1)
+
+
+# Characters near the rules: markup, HTML, block markers, digits, every line
+# break str.splitlines knows, spaces; plus any text.
+_NEAR = st.sampled_from(
+    list("\\`*_[]|~&<>-+=#.)0123456789 \t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029ab")
+)
+
+
+@settings(max_examples=2000)
+@given(
+    value=st.one_of(
+        st.text(),
+        st.lists(_NEAR, max_size=12).map("".join),
+        st.integers(),
+        st.floats(),
+        st.booleans(),
+    ),
+    code=st.booleans(),
+)
+def test_the_shortcut_changes_no_result(value: object, code: bool) -> None:
+    assert escape_markdown(value, code=code) == _escape_the_long_way(value, code)

@@ -42,6 +42,9 @@ _SUFFIX: dict[str, ReportFormat] = {
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
 _MD_BLOCK = re.compile(r"^(\s*)([-+=#]|\d{1,9}[.)])(?=[\s=#-]|$)")
+# Text with none of the characters escape_markdown changes: inline markup,
+# HTML's three, and every line break str.splitlines knows.
+_MD_PLAIN = re.compile(r"[^\\`*_\[\]|~&<>\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*")
 
 
 def escape_markdown(value: object, *, code: bool = False) -> str:
@@ -68,7 +71,10 @@ def escape_markdown(value: object, *, code: bool = False) -> str:
     >>> escape_markdown("a`b", code=True)
     'ab'
     """
-    text = " ".join(str(value).splitlines())
+    text = str(value)
+    if _MD_PLAIN.fullmatch(text) and not (code or _MD_BLOCK.match(text)):
+        return text  # most fields (ids, levels, numbers): nothing to escape
+    text = " ".join(text.splitlines())
     if code:
         return text.replace("`", "")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
