@@ -317,16 +317,16 @@ def _register_groups(
                 "threat_name": row["threat_name"],
                 "category": row["category"],
                 "entries": [],
-                "owners": [],
+                "owners": {},  # an ordered set: a list grew with owners x rows
                 "treatments": [],
                 "critical": False,
             },
         )
         g["entries"].append(row)
         g["critical"] = g["critical"] or row["critical"]
-        if row["owner"] not in g["owners"]:
-            g["owners"].append(row["owner"])
+        g["owners"][row["owner"]] = None
     for g in groups.values():
+        g["owners"] = list(g["owners"])
         g["levels"] = _same_levels(g["entries"])
         g["treatments"] = _group_treatment(g["entries"], control_name)
         clinicians = [o.removeprefix("clinician ") for o in g["owners"]]
