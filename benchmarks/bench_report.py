@@ -6,7 +6,9 @@ practice (JSON), builds its plan (``build_plan(n=0)``: no Monte Carlo, as
 :func:`riskcore.report.write`, *repeats* times; it reports the CPU time
 (``time.process_time``: steadier than wall-clock time on a shared machine) of
 the load, the plan and the fastest write, their sum ("plan in process") and
-the process's peak resident memory.
+the process's peak resident memory. ``--format md`` or ``html`` writes that
+report instead of the JSON one (results in ``results/report-md.md`` or
+``results/report-html.md``).
 With ``--baseline DIR`` (``git archive main src plugins | tar -x -C /tmp/old``;
 ``DIR`` is the old tree's root, whose ``src`` and ``plugins/*/src`` go first on
 the child's ``PYTHONPATH``) the old code runs right after the new, *rounds*
@@ -15,6 +17,7 @@ files both write are compared byte for byte. Run::
 
     python benchmarks/bench_report.py --sizes 3000 --baseline /tmp/old
     python benchmarks/bench_report.py --sizes 300 --rounds 1 --no-write
+    python benchmarks/bench_report.py --sizes 1000 3000 --format md --baseline /tmp/old
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "longmont-practice.yaml"
-OUT = ROOT / "benchmarks" / "results" / "report.md"
+RESULTS = ROOT / "benchmarks" / "results"
 PARTS = ("load", "plan", "write", "total")
 """CPU seconds of each part; the child also reports its peak memory."""
 
@@ -87,6 +90,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--repeats", type=int, default=2, help="writes per process")
     ap.add_argument("--baseline", metavar="DIR", help="old code's tree")
+    ap.add_argument("--format", choices=("json", "md", "html"), default="json")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--child", nargs=3, metavar=("CASE", "OUT", "REPEATS"))
     args = ap.parse_args()
@@ -104,6 +108,7 @@ def main() -> None:
         "Command: `python benchmarks/bench_report.py --sizes "
         + " ".join(str(n) for n in args.sizes)
         + f" --rounds {args.rounds} --repeats {args.repeats}"
+        + (f" --format {args.format}" if args.format != "json" else "")
         + (f" --baseline {args.baseline}" if args.baseline else "")
         + "`. CPU seconds in one process per figure (median of the rounds; "
         "the write is the fastest of the repeats), new and old alternated.",
@@ -119,7 +124,7 @@ def main() -> None:
             for _ in range(args.rounds):
                 for tag in ("new", "old") if args.baseline else ("new",):
                     tree = args.baseline if tag == "old" else None
-                    out = Path(tmp) / f"{tag}.json"
+                    out = Path(tmp) / f"{tag}.{args.format}"
                     runs[tag].append(measure(case, out, args.repeats, tree))
                     print(n, tag, runs[tag][-1], file=sys.stderr, flush=True)
             med = {
@@ -137,15 +142,20 @@ def main() -> None:
                 ]
                 lines.append(f"| {n:,} | old / new | " + " | ".join(ratios) + " |")
                 same = filecmp.cmp(
-                    Path(tmp) / "new.json", Path(tmp) / "old.json", shallow=False
+                    Path(tmp) / f"new.{args.format}",
+                    Path(tmp) / f"old.{args.format}",
+                    shallow=False,
                 )
                 lines.append(f"| {n:,} | same bytes | {same} |" + " |" * 4)
     lines += ["", f"Load average at the end: {os.getloadavg()[0]:.1f} (2 cores)."]
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.no_write:
-        OUT.write_text(text)
-        print(f"wrote {OUT}", file=sys.stderr)
+        out = RESULTS / (
+            "report.md" if args.format == "json" else f"report-{args.format}.md"
+        )
+        out.write_text(text)
+        print(f"wrote {out}", file=sys.stderr)
 
 
 if __name__ == "__main__":
