@@ -7,9 +7,10 @@ incomplete, and, where a client has a critical finding, that it survives.
 
 Hung plugins use a 0.5 s timeout and wait on an :class:`threading.Event`
 that the test sets when it ends, so no abandoned thread outlives its test.
-No test bounds the wall-clock time of a run: the timeout is ten times what a
-well-behaved test plugin needs on a loaded machine, and a hung plugin stays
-hung until its test ends, so which calls time out does not depend on load.
+No test bounds the wall-clock time of a run: the timeout leaves a
+well-behaved test plugin (a few milliseconds of work) a wide margin on a
+loaded machine, and a hung plugin stays hung until its test ends, so which
+calls time out does not depend on load.
 """
 
 from __future__ import annotations

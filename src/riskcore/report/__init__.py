@@ -74,6 +74,12 @@ def escape_markdown(value: object, *, code: bool = False) -> str:
     text = str(value)
     if _MD_PLAIN.fullmatch(text) and not (code or _MD_BLOCK.match(text)):
         return text  # most fields (ids, levels, numbers): nothing to escape
+    return _escape_all(text, code)
+
+
+def _escape_all(text: str, code: bool) -> str:
+    """Every rule of :func:`escape_markdown` applied to *text* (its tests
+    check the shortcut against this)."""
     text = " ".join(text.splitlines())
     if code:
         return text.replace("`", "")
